@@ -1,0 +1,26 @@
+# relais_add_module(NAME DEPS...): a static library from NAME/src/**.cpp with public headers in
+# NAME/include, target relais_NAME and alias relais::NAME.
+function(relais_add_module name)
+  cmake_parse_arguments(M "" "" "DEPS;PRIVATE_DEPS" ${ARGN})
+  file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/src/*.cpp)
+  add_library(relais_${name} STATIC ${srcs})
+  add_library(relais::${name} ALIAS relais_${name})
+  target_include_directories(relais_${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include
+                                            PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
+  target_link_libraries(relais_${name} PUBLIC ${M_DEPS} PRIVATE relais_warnings ${M_PRIVATE_DEPS})
+endfunction()
+
+# relais_add_test(NAME DIR DEPS...): one GoogleTest binary from tests/DIR/*.cpp.
+function(relais_add_test name dir)
+  cmake_parse_arguments(T "" "" "DEPS" ${ARGN})
+  file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${dir}/*.cpp)
+  if(NOT srcs)
+    return()
+  endif()
+  add_executable(${name} ${srcs})
+  target_link_libraries(${name} PRIVATE ${T_DEPS} GTest::gtest GTest::gtest_main GTest::gmock relais_warnings)
+  target_compile_definitions(${name} PRIVATE RELAIS_TEST_DIR="${CMAKE_CURRENT_SOURCE_DIR}"
+                                             RELAIS_BINARY_DIR="${CMAKE_BINARY_DIR}")
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES ENVIRONMENT
+                       "RELAIS_BIN=$<TARGET_FILE:relais>")
+endfunction()

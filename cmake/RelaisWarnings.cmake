@@ -1,0 +1,10 @@
+# Warning flags shared by every relais target.
+add_library(relais_warnings INTERFACE)
+target_compile_options(relais_warnings INTERFACE -Wall -Wextra -Wpedantic -Wno-unused-parameter)
+if(RELAIS_WERROR)
+  target_compile_options(relais_warnings INTERFACE -Werror)
+endif()
+if(RELAIS_SANITIZE)
+  add_compile_options(-fsanitize=${RELAIS_SANITIZE} -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=${RELAIS_SANITIZE})
+endif()

@@ -1,0 +1,75 @@
+// Canonical records: what every reader produces and the store keeps (see DESIGN.md "core idea").
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "relais/base/error.hpp"
+#include "relais/base/time.hpp"
+
+namespace relais::corpora {
+
+enum class Channel : std::uint8_t { kSocial, kPress, kPr };
+enum class ItemKind : std::uint8_t { kOriginal, kRetweet, kQuote, kReply, kArticle, kRelease };
+enum class Layer : std::uint8_t { kRetweet, kQuote, kReply, kMention, kLink, kEmbed, kReuse };
+inline constexpr int kNumLayers = 7;
+
+std::string_view ToString(Channel c);   // "social" | "press" | "pr"
+std::string_view ToString(ItemKind k);  // "original" | "retweet" | "quote" | "reply" | "article" | "release"
+std::string_view ToString(Layer l);     // "retweet" | … | "reuse"
+std::optional<Channel> ParseChannel(std::string_view s);
+std::optional<ItemKind> ParseItemKind(std::string_view s);
+std::optional<Layer> ParseLayer(std::string_view s);
+
+/// An author: an account on a platform, or an outlet / PR source.
+struct ActorRecord {
+  /// "@handle" for Twitter; "mastodon:@user@instance", "bluesky:@handle.bsky.social" elsewhere;
+  /// the outlet's domain (e.g. "varmatin.com") or, lacking one, its name for press/PR.
+  std::string key;
+  std::string platform;     // "twitter" | "mastodon" | "bluesky" | "press" | "pr"
+  std::string handle;       // without '@' (empty for outlets)
+  std::string name;         // display name
+  std::string platform_id;  // numeric user id, DID, account URL; empty if unknown
+};
+
+/// A platform reference from this item to an earlier one it derives from.
+struct ItemRef {
+  Layer layer;              // kRetweet, kQuote or kReply
+  std::string target_key;   // item key of the earlier item, e.g. "twitter:1346…"
+  std::string target_author_handle;  // when known (lets reply/mention flows fall back to the actor)
+};
+
+/// One published item. Readers fill what the format carries; the ingest pipeline finalises
+/// `key` for press/PR (canonical URL, or "press:sha256-…" of outlet+time+title) and
+/// canonicalises `url` and `links`.
+struct ItemRecord {
+  std::string key;       // "twitter:123", "mastodon:https://host/users/u/statuses/1", "bluesky:at://…"
+  std::string platform;  // "twitter" | "mastodon" | "bluesky" | "press" | "pr"
+  Channel channel = Channel::kSocial;
+  ItemKind kind = ItemKind::kOriginal;
+  ActorRecord author;
+  TimeMs time = 0;
+  std::string text;   // plain text (HTML stripped), valid UTF-8, NFC not required
+  std::string title;  // articles/releases
+  std::string lang;   // BCP-47 as given by the platform, or empty
+  std::string url;    // the item's own URL (always for articles/releases when known)
+  std::vector<std::string> links;     // URLs the item shares, expanded when the record carries it
+  std::vector<std::string> hashtags;  // without '#', as written
+  std::vector<std::string> mentions;  // handles without '@'
+  std::vector<ItemRef> refs;
+  bool expansion = false;  // only seen inside another record (includes, retweeted_status…)
+};
+
+/// A record as read: items[0] is the record itself, the rest are expansions it carried.
+struct ParsedRecord {
+  std::vector<ItemRecord> items;
+  InputPos pos;
+};
+
+/// What parsing one record gives: the record, or why it was quarantined.
+using RecordOutcome = std::variant<ParsedRecord, Diagnostic>;
+
+}  // namespace relais::corpora

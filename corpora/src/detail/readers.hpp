@@ -1,0 +1,21 @@
+// Factories for each format's reader (one file each under src/readers/).
+#pragma once
+
+#include <memory>
+
+#include "relais/corpora/reader.hpp"
+
+namespace relais::corpora::detail {
+
+std::unique_ptr<Reader> MakeTwitterV1Reader(const ReadOptions& options);
+std::unique_ptr<Reader> MakeTwitterV2Reader(const ReadOptions& options);
+std::unique_ptr<Reader> MakeTwitterArchiveReader(const ReadOptions& options);
+std::unique_ptr<Reader> MakeMastodonReader(const ReadOptions& options);
+std::unique_ptr<Reader> MakeActivityPubReader(const ReadOptions& options);
+std::unique_ptr<Reader> MakeBlueskyReader(const ReadOptions& options);
+/// channel: press or pr.
+std::unique_ptr<Reader> MakeArticleJsonlReader(const ReadOptions& options, Channel channel);
+std::unique_ptr<Reader> MakeArticleCsvReader(const ReadOptions& options, Channel channel);
+std::unique_ptr<Reader> MakeRssReader(const ReadOptions& options);
+
+}  // namespace relais::corpora::detail

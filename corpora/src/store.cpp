@@ -1,0 +1,198 @@
+// The SQLite store: opening, schema, statements, meta.
+#include "relais/corpora/store.hpp"
+
+#include <sqlite3.h>
+
+#include <fstream>
+
+#include "relais/base/error.hpp"
+#include "relais/base/hash.hpp"
+
+namespace relais::corpora {
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS actors (
+  id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, platform TEXT, handle TEXT, name TEXT,
+  platform_id TEXT, actor_class TEXT NOT NULL DEFAULT 'public', region TEXT, public INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS items (
+  id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, platform TEXT, channel TEXT NOT NULL, kind TEXT NOT NULL,
+  actor_id INTEGER REFERENCES actors(id), time INTEGER NOT NULL, text TEXT, title TEXT, lang TEXT, url TEXT,
+  expansion INTEGER NOT NULL DEFAULT 0, file TEXT, line INTEGER);
+CREATE TABLE IF NOT EXISTS refs (item_id INTEGER NOT NULL, layer TEXT NOT NULL, target_key TEXT NOT NULL,
+  target_handle TEXT);
+CREATE TABLE IF NOT EXISTS urls (item_id INTEGER NOT NULL, url TEXT NOT NULL, raw_url TEXT);
+CREATE TABLE IF NOT EXISTS hashtags (item_id INTEGER NOT NULL, tag TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS mentions (item_id INTEGER NOT NULL, handle TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS flows (
+  id INTEGER PRIMARY KEY, layer TEXT NOT NULL, src_item INTEGER, dst_item INTEGER NOT NULL,
+  src_actor INTEGER, dst_actor INTEGER, latency INTEGER, score REAL,
+  src_begin INTEGER, src_end INTEGER, dst_begin INTEGER, dst_end INTEGER);
+CREATE TABLE IF NOT EXISTS inputs (sha256 TEXT PRIMARY KEY, path TEXT, size INTEGER, format TEXT,
+  read INTEGER, accepted INTEGER, duplicates INTEGER, quarantined INTEGER, complete INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS ingest_runs (id INTEGER PRIMARY KEY, started INTEGER, finished INTEGER, args TEXT,
+  read INTEGER, accepted INTEGER, duplicates INTEGER, quarantined INTEGER);
+CREATE INDEX IF NOT EXISTS items_time ON items(time);
+CREATE INDEX IF NOT EXISTS items_actor ON items(actor_id);
+CREATE INDEX IF NOT EXISTS items_url ON items(url);
+CREATE INDEX IF NOT EXISTS refs_item ON refs(item_id);
+CREATE INDEX IF NOT EXISTS refs_target ON refs(target_key);
+CREATE INDEX IF NOT EXISTS urls_item ON urls(item_id);
+CREATE INDEX IF NOT EXISTS urls_url ON urls(url);
+CREATE INDEX IF NOT EXISTS hashtags_item ON hashtags(item_id);
+CREATE INDEX IF NOT EXISTS mentions_item ON mentions(item_id);
+CREATE INDEX IF NOT EXISTS flows_layer ON flows(layer);
+CREATE INDEX IF NOT EXISTS flows_src ON flows(src_item);
+CREATE INDEX IF NOT EXISTS flows_dst ON flows(dst_item);
+)sql";
+
+[[noreturn]] void ThrowSql(sqlite3* db, std::string_view what) {
+  throw Error(ErrorKind::kInternal, std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "sqlite"));
+}
+
+}  // namespace
+
+Statement::Statement(sqlite3* db, std::string_view sql) : db_(db), stmt_(nullptr) {
+  if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK)
+    ThrowSql(db, "prepare \"" + std::string(sql.substr(0, 60)) + "\"");
+}
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) { other.stmt_ = nullptr; }
+
+Statement& Statement::Bind(int idx, std::int64_t v) {
+  sqlite3_bind_int64(stmt_, idx, v);
+  return *this;
+}
+Statement& Statement::Bind(int idx, double v) {
+  sqlite3_bind_double(stmt_, idx, v);
+  return *this;
+}
+Statement& Statement::Bind(int idx, std::string_view v) {
+  sqlite3_bind_text(stmt_, idx, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+Statement& Statement::BindNull(int idx) {
+  sqlite3_bind_null(stmt_, idx);
+  return *this;
+}
+bool Statement::Step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  ThrowSql(db_, "step");
+}
+void Statement::Run() {
+  while (Step()) {
+  }
+  sqlite3_reset(stmt_);
+}
+void Statement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+std::int64_t Statement::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+double Statement::Double(int col) const { return sqlite3_column_double(stmt_, col); }
+std::string Statement::Text(int col) const { return std::string(TextView(col)); }
+std::string_view Statement::TextView(int col) const {
+  const unsigned char* p = sqlite3_column_text(stmt_, col);
+  if (!p) return {};
+  return {reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))};
+}
+bool Statement::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+
+Store Store::Open(const std::filesystem::path& dir, OpenMode mode) {
+  namespace fs = std::filesystem;
+  fs::path db_path = dir / "relais.db";
+  if (mode != OpenMode::kCreate && !fs::exists(db_path))
+    throw Error(ErrorKind::kData, "no store at " + dir.string() + " (no relais.db; create one with relais ingest)");
+  if (mode == OpenMode::kCreate) {
+    std::error_code ec;
+    fs::create_directories(dir / "cache", ec);
+    if (ec) throw Error(ErrorKind::kIo, "cannot create store folder " + dir.string() + ": " + ec.message());
+  }
+  Store s;
+  s.dir_ = dir;
+  int flags = mode == OpenMode::kReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+  if (mode == OpenMode::kCreate) flags |= SQLITE_OPEN_CREATE;
+  if (sqlite3_open_v2(db_path.c_str(), &s.db_, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+    std::string msg = s.db_ ? sqlite3_errmsg(s.db_) : "cannot open";
+    throw Error(ErrorKind::kData, "cannot open store " + db_path.string() + ": " + msg);
+  }
+  sqlite3_busy_timeout(s.db_, 10000);
+  if (mode != OpenMode::kReadOnly) {
+    s.Exec("PRAGMA journal_mode=WAL");
+    s.Exec("PRAGMA synchronous=NORMAL");
+  }
+  s.Exec("PRAGMA foreign_keys=OFF");
+  s.Exec("PRAGMA cache_size=-65536");
+  s.Exec("PRAGMA temp_store=MEMORY");
+  if (mode == OpenMode::kCreate) {
+    s.Exec(kSchema);
+    if (s.GetMeta("pseudonym_key").empty()) {
+      s.SetMeta("schema_version", std::to_string(kSchemaVersion));
+      s.SetMeta("relais_version", RELAIS_VERSION);
+      s.SetMeta("pseudonym_key", RandomHex(32));
+    }
+  } else {
+    Statement st(s.db_, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='items'");
+    if (!st.Step() || st.Int(0) == 0)
+      throw Error(ErrorKind::kData, db_path.string() + " is not a relais store (no items table)");
+  }
+  return s;
+}
+
+Store::~Store() {
+  if (db_) sqlite3_close_v2(db_);
+}
+Store::Store(Store&& other) noexcept : dir_(std::move(other.dir_)), db_(other.db_) { other.db_ = nullptr; }
+Store& Store::operator=(Store&& other) noexcept {
+  if (this != &other) {
+    if (db_) sqlite3_close_v2(db_);
+    dir_ = std::move(other.dir_);
+    db_ = other.db_;
+    other.db_ = nullptr;
+  }
+  return *this;
+}
+
+void Store::Exec(std::string_view sql) {
+  char* err = nullptr;
+  std::string s(sql);
+  if (sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "sqlite error";
+    sqlite3_free(err);
+    throw Error(ErrorKind::kInternal, "sql \"" + s.substr(0, 60) + "\": " + msg);
+  }
+}
+
+void Store::Rollback() {
+  sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+std::string Store::GetMeta(std::string_view key, std::string_view fallback) const {
+  Statement st(db_, "SELECT value FROM meta WHERE key = ?");
+  st.Bind(1, key);
+  if (st.Step()) return st.Text(0);
+  return std::string(fallback);
+}
+
+void Store::SetMeta(std::string_view key, std::string_view value) {
+  Statement st(db_, "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  st.Bind(1, key).Bind(2, value).Run();
+}
+
+std::string Store::Pseudonym(std::string_view actor_key) const {
+  return "anon-" + HmacSha256Hex(PseudonymKey(), actor_key).substr(0, 16);
+}
+
+std::string Store::ContentVersion() const {
+  Statement st(db_,
+               "SELECT (SELECT count(*) FROM items) || '-' || (SELECT coalesce(max(id),0) FROM items) || '-' || "
+               "(SELECT count(*) FROM flows) || '-' || (SELECT coalesce(max(id),0) FROM flows) || '-' || "
+               "(SELECT count(*) FROM actors)");
+  st.Step();
+  return st.Text(0);
+}
+
+}  // namespace relais::corpora

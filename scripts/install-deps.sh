@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs every Debian package relais needs. Idempotent: safe to rerun.
+set -euo pipefail
+PKGS=(
+  build-essential cmake ninja-build pkg-config git python3 time
+  libsimdjson-dev libsqlite3-dev libicu-dev libtbb-dev libigraph-dev
+  libboost-graph-dev libstemmer-dev libcli11-dev libfmt-dev libcld2-dev
+  libzstd-dev zlib1g-dev libssl-dev nlohmann-json3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  clang-14 libclang-rt-14-dev clang-format-14
+  python3-networkx python3-igraph python3-statsmodels python3-numpy python3-scipy
+)
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "relais: installing ${#missing[@]} Debian packages: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+else
+  echo "relais: all Debian packages present" >&2
+fi

@@ -1,0 +1,13 @@
+// relais event: not built yet (placeholder so the CLI links; replaced by its issue's work).
+#include "commands.hpp"
+#include "relais/base/error.hpp"
+
+namespace relais::cli {
+
+void RegisterEvent(CLI::App& app, CliContext& ctx) {
+  auto* sub = app.add_subcommand("event", "(not built yet)");
+  sub->allow_extras();
+  sub->callback([] { throw Error(ErrorKind::kInternal, "relais event is not built yet"); });
+}
+
+}  // namespace relais::cli

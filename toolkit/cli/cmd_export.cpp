@@ -1,0 +1,13 @@
+// relais export: not built yet (placeholder so the CLI links; replaced by its issue's work).
+#include "commands.hpp"
+#include "relais/base/error.hpp"
+
+namespace relais::cli {
+
+void RegisterExport(CLI::App& app, CliContext& ctx) {
+  auto* sub = app.add_subcommand("export", "(not built yet)");
+  sub->allow_extras();
+  sub->callback([] { throw Error(ErrorKind::kInternal, "relais export is not built yet"); });
+}
+
+}  // namespace relais::cli

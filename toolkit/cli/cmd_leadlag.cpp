@@ -1,0 +1,13 @@
+// relais leadlag: not built yet (placeholder so the CLI links; replaced by its issue's work).
+#include "commands.hpp"
+#include "relais/base/error.hpp"
+
+namespace relais::cli {
+
+void RegisterLeadlag(CLI::App& app, CliContext& ctx) {
+  auto* sub = app.add_subcommand("leadlag", "(not built yet)");
+  sub->allow_extras();
+  sub->callback([] { throw Error(ErrorKind::kInternal, "relais leadlag is not built yet"); });
+}
+
+}  // namespace relais::cli
