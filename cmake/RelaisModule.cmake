@@ -18,6 +18,7 @@ function(relais_add_test name dir)
     return()
   endif()
   add_executable(${name} ${srcs})
+  target_include_directories(${name} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
   target_link_libraries(${name} PRIVATE ${T_DEPS} GTest::gtest GTest::gtest_main GTest::gmock relais_warnings)
   target_compile_definitions(${name} PRIVATE RELAIS_TEST_DIR="${CMAKE_CURRENT_SOURCE_DIR}"
                                              RELAIS_BINARY_DIR="${CMAKE_BINARY_DIR}")

@@ -1,0 +1,88 @@
+// Helpers shared by the test suites: where the shared fixtures and the relais binary are.
+#pragma once
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <string>
+
+namespace relais::testing {
+
+/// ../shared/data (RELAIS_SHARED_DATA overrides); empty path when absent.
+inline std::filesystem::path SharedDataDir() {
+  std::filesystem::path p;
+  if (const char* env = std::getenv("RELAIS_SHARED_DATA"); env && *env) {
+    p = env;
+  } else {
+    p = std::filesystem::path(RELAIS_TEST_DIR) / ".." / ".." / "shared" / "data";
+  }
+  std::error_code ec;
+  if (!std::filesystem::is_directory(p, ec)) return {};
+  return std::filesystem::weakly_canonical(p, ec);
+}
+
+/// Skips the test with a visible message when the shared fixtures are absent.
+#define RELAIS_REQUIRE_SHARED_DATA(dir_var)                                                   \
+  const std::filesystem::path dir_var = ::relais::testing::SharedDataDir();                   \
+  if (dir_var.empty()) GTEST_SKIP() << "../shared/data not found (set RELAIS_SHARED_DATA); " \
+                                       "real-data fixture test skipped"
+
+/// tests/fixtures
+inline std::filesystem::path FixturesDir() { return std::filesystem::path(RELAIS_TEST_DIR) / "fixtures"; }
+
+/// The relais binary under test.
+inline std::string RelaisBin() {
+  if (const char* env = std::getenv("RELAIS_BIN"); env && *env) return env;
+  return std::string(RELAIS_BINARY_DIR) + "/toolkit/relais";
+}
+
+/// A fresh temporary folder, removed by the destructor.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "relais-test-XXXXXX").string();
+    path_ = ::mkdtemp(tmpl.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+/// Runs a shell command line, capturing stdout and stderr.
+inline RunResult Run(const std::string& command_line) {
+  TempDir tmp;
+  std::string out_path = (tmp.path() / "out").string(), err_path = (tmp.path() / "err").string();
+  std::string cmd = command_line + " >" + out_path + " 2>" + err_path;
+  int status = std::system(cmd.c_str());
+  RunResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  auto slurp = [](const std::string& p) {
+    std::string s;
+    if (FILE* f = std::fopen(p.c_str(), "rb")) {
+      std::array<char, 65536> buf;
+      std::size_t n;
+      while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0) s.append(buf.data(), n);
+      std::fclose(f);
+    }
+    return s;
+  };
+  r.out = slurp(out_path);
+  r.err = slurp(err_path);
+  return r;
+}
+
+}  // namespace relais::testing
