@@ -34,10 +34,10 @@ std::string Compose(const InputPos& pos, const std::string& message) {
 }
 }  // namespace
 
-Error::Error(ErrorKind kind, InputPos pos, const std::string& message, std::source_location where)
+Error::Error(ErrorKind kind, InputPos pos, const std::string& message, SourceLocation where)
     : std::runtime_error(Compose(pos, message)), kind_(kind), pos_(std::move(pos)), where_(where) {}
 
-Error::Error(ErrorKind kind, const std::string& message, std::source_location where)
+Error::Error(ErrorKind kind, const std::string& message, SourceLocation where)
     : std::runtime_error(message), kind_(kind), where_(where) {}
 
 void ThrowInvalidArgument(const std::string& message) {

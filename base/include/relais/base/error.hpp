@@ -2,11 +2,21 @@
 #pragma once
 
 #include <cstdint>
-#include <source_location>
 #include <stdexcept>
 #include <string>
 
 namespace relais {
+
+/// Where in relais's code an error was raised (SourceLocation is not usable with
+/// clang-14 + libstdc++-12, which the fuzzers need, so the builtins are used directly).
+struct SourceLocation {
+  const char* file = "";
+  unsigned line = 0;
+  static constexpr SourceLocation current(const char* file = __builtin_FILE(),
+                                          unsigned line = __builtin_LINE()) noexcept {
+    return SourceLocation{file, line};
+  }
+};
 
 /// A position in an input file. 1-based; 0 means unknown.
 struct InputPos {
@@ -36,18 +46,18 @@ int ExitCodeFor(ErrorKind kind) noexcept;
 class Error : public std::runtime_error {
  public:
   Error(ErrorKind kind, InputPos pos, const std::string& message,
-        std::source_location where = std::source_location::current());
+        SourceLocation where = SourceLocation::current());
   Error(ErrorKind kind, const std::string& message,
-        std::source_location where = std::source_location::current());
+        SourceLocation where = SourceLocation::current());
 
   ErrorKind kind() const noexcept { return kind_; }
   const InputPos& pos() const noexcept { return pos_; }
-  const std::source_location& where() const noexcept { return where_; }
+  const SourceLocation& where() const noexcept { return where_; }
 
  private:
   ErrorKind kind_;
   InputPos pos_;
-  std::source_location where_;
+  SourceLocation where_;
 };
 
 /// Expected, per-record problems are values, not exceptions.

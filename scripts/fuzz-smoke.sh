@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang-14 and runs each for a few seconds (CI smoke run).
+# Usage: scripts/fuzz-smoke.sh [SECONDS_PER_TARGET]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECS=${1:-${RELAIS_FUZZ_SECONDS:-10}}
+CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DRELAIS_BUILD_FUZZERS=ON -DRELAIS_BUILD_TESTS=OFF -DRELAIS_BUILD_BENCH=OFF >/dev/null
+targets="fuzz_input fuzz_twitter_v1 fuzz_twitter_v2 fuzz_twitter_archive fuzz_mastodon fuzz_activitypub
+  fuzz_bluesky fuzz_press_jsonl fuzz_press_csv fuzz_pr_jsonl fuzz_pr_csv fuzz_rss"
+ninja -C build-fuzz -j "$(nproc)" $targets >/dev/null
+mkdir -p build-fuzz/corpus
+for t in $targets; do
+  mkdir -p "build-fuzz/corpus/$t"
+  echo "fuzz: $t for ${SECS}s" >&2
+  "build-fuzz/fuzz/$t" -max_total_time="$SECS" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+    "build-fuzz/corpus/$t" tests/fixtures/fuzz-seeds 2>"build-fuzz/$t.log" || {
+      tail -40 "build-fuzz/$t.log" >&2; echo "fuzz: $t FAILED" >&2; exit 1; }
+done
+echo "fuzz: all targets ran ${SECS}s without a finding" >&2
