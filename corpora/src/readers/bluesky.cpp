@@ -1,21 +1,381 @@
-// Placeholder reader (replaced by the real one): quarantines every record as unsupported.
+// Bluesky: app.bsky.feed.post records (com.atproto.repo.listRecords {records}, getRecord) and post
+// views (getPosts/searchPosts/getQuotes {posts}, getAuthorFeed/getTimeline/getFeed {feed}, with
+// reposts as reason#reasonRepost, getPostThread {thread}, post notifications), as arrays or JSONL.
+//
+// Keys: "bluesky:<at:// uri>". Authors: "bluesky:@<handle>" with the DID as platform_id; a raw
+// record names only its DID (from the uri), so its author key is "bluesky:<did>". A repost (feed
+// reason) has no record uri in views: its key is "bluesky:<reason uri>" when given, else
+// "bluesky:repost:<reposter did>:<post uri>". Replies: record.reply.parent.uri; quotes:
+// embed.record (app.bsky.embed.record / recordWithMedia); facets give mentions (the handle written
+// in the text, else the DID), links and tags; external embeds give links.
+#include "relais/corpora/input.hpp"
+
+#include "detail/json_util.hpp"
 #include "detail/readers.hpp"
+#include "detail/text_util.hpp"
 
 namespace relais::corpora::detail {
 namespace {
-class StubBsky final : public Reader {
+namespace dom = simdjson::dom;
+
+struct Failure {
+  std::string reason;
+  std::string message;
+};
+
+bool IsPostUri(std::string_view uri) {
+  return uri.rfind("at://", 0) == 0 && uri.find("/app.bsky.feed.post/") != std::string_view::npos;
+}
+
+// "at://did:plc:x/app.bsky.feed.post/rkey" → authority ("did:plc:x") and rkey.
+std::string_view UriAuthority(std::string_view uri) {
+  if (uri.rfind("at://", 0) != 0) return {};
+  std::string_view rest = uri.substr(5);
+  return rest.substr(0, rest.find('/'));
+}
+std::string_view UriRkey(std::string_view uri) {
+  std::size_t slash = uri.rfind('/');
+  return slash == std::string_view::npos ? std::string_view() : uri.substr(slash + 1);
+}
+
+ActorRecord ActorFromView(dom::element author) {
+  ActorRecord a;
+  a.platform = "bluesky";
+  a.handle = std::string(Str(author, "handle"));
+  a.platform_id = std::string(Str(author, "did"));
+  a.name = std::string(Str(author, "displayName"));
+  a.key = a.handle.empty() ? "bluesky:" + a.platform_id : "bluesky:@" + a.handle;
+  return a;
+}
+
+ActorRecord ActorFromUri(std::string_view uri) {
+  ActorRecord a;
+  a.platform = "bluesky";
+  std::string_view auth = UriAuthority(uri);
+  if (auth.rfind("did:", 0) == 0) {
+    a.platform_id = std::string(auth);
+    a.key = "bluesky:" + a.platform_id;
+  } else {
+    a.handle = std::string(auth);
+    a.key = "bluesky:@" + a.handle;
+  }
+  return a;
+}
+
+std::string QuotedUri(dom::element embed) {
+  std::string_view type = Str(embed, "$type");
+  if (type.rfind("app.bsky.embed.recordWithMedia", 0) == 0) {
+    auto rec = Member(embed, "record");
+    return rec ? QuotedUri(*rec) : std::string();
+  }
+  if (type.rfind("app.bsky.embed.record", 0) == 0 || type.empty()) {
+    auto rec = Member(embed, "record");
+    if (!rec) return {};
+    std::string_view uri = Str(*rec, "uri");
+    return IsPostUri(uri) ? std::string(uri) : std::string();
+  }
+  return {};
+}
+
+// Fills text, lang, refs, links, mentions and hashtags from a post record.
+void FillFromRecord(dom::element record, ItemRecord& item) {
+  item.text = std::string(Str(record, "text"));
+  if (auto langs = Arr(record, "langs")) {
+    for (dom::element l : *langs) {
+      if (l.is_string()) {
+        item.lang = std::string(l.get_string().value_unsafe());
+        break;
+      }
+    }
+  }
+  if (auto facets = Arr(record, "facets")) {
+    for (dom::element facet : *facets) {
+      std::int64_t start = -1, end = -1;
+      if (auto index = Member(facet, "index")) {
+        if (index->at_key("byteStart").get_int64().get(start)) start = -1;
+        if (index->at_key("byteEnd").get_int64().get(end)) end = -1;
+      }
+      auto features = Arr(facet, "features");
+      if (!features) continue;
+      for (dom::element f : *features) {
+        std::string_view type = Str(f, "$type");
+        if (type == "app.bsky.richtext.facet#mention") {
+          std::string handle;
+          if (start >= 0 && end > start && static_cast<std::size_t>(end) <= item.text.size()) {
+            std::string_view written = std::string_view(item.text).substr(static_cast<std::size_t>(start),
+                                                                          static_cast<std::size_t>(end - start));
+            if (!written.empty() && written[0] == '@') handle = std::string(written.substr(1));
+          }
+          if (handle.empty()) handle = std::string(Str(f, "did"));
+          if (!handle.empty()) item.mentions.push_back(handle);
+        } else if (type == "app.bsky.richtext.facet#link") {
+          std::string_view uri = Str(f, "uri");
+          if (!uri.empty() && std::find(item.links.begin(), item.links.end(), uri) == item.links.end())
+            item.links.emplace_back(uri);
+        } else if (type == "app.bsky.richtext.facet#tag") {
+          std::string_view tag = Str(f, "tag");
+          if (!tag.empty()) item.hashtags.emplace_back(tag);
+        }
+      }
+    }
+  }
+  if (auto embed = Member(record, "embed")) {
+    std::string_view type = Str(*embed, "$type");
+    auto external = Member(*embed, "external");
+    if (!external && type.rfind("app.bsky.embed.recordWithMedia", 0) == 0) {
+      if (auto media = Member(*embed, "media")) external = Member(*media, "external");
+    }
+    if (external) {
+      std::string_view uri = Str(*external, "uri");
+      if (!uri.empty() && std::find(item.links.begin(), item.links.end(), uri) == item.links.end())
+        item.links.emplace_back(uri);
+    }
+    std::string quoted = QuotedUri(*embed);
+    if (!quoted.empty()) {
+      item.refs.push_back(ItemRef{Layer::kQuote, "bluesky:" + quoted, ""});
+      item.kind = ItemKind::kQuote;
+    }
+  }
+  if (auto reply = Member(record, "reply")) {
+    if (auto parent = Member(*reply, "parent")) {
+      std::string_view uri = Str(*parent, "uri");
+      if (!uri.empty()) {
+        item.refs.push_back(ItemRef{Layer::kReply, "bluesky:" + std::string(uri), ""});
+        if (item.kind == ItemKind::kOriginal) item.kind = ItemKind::kReply;
+      }
+    }
+  }
+}
+
+std::optional<Failure> CheckTime(dom::element record, std::string_view fallback, ItemRecord& item) {
+  std::string_view created = Str(record, "createdAt");
+  if (created.empty()) created = fallback;
+  if (created.empty()) return Failure{"missing-field", "post record has no \"createdAt\""};
+  auto t = ParseIso8601(created);
+  if (!t) return Failure{"bad-timestamp", "\"createdAt\" has \"" + std::string(created) + "\", expected ISO 8601"};
+  item.time = *t;
+  return std::nullopt;
+}
+
+std::string PostUrl(const ActorRecord& author, std::string_view uri) {
+  std::string who = author.handle.empty() ? author.platform_id : author.handle;
+  if (who.empty()) return {};
+  return "https://bsky.app/profile/" + who + "/post/" + std::string(UriRkey(uri));
+}
+
+// A post view ({uri, author, record, embed?}) or an embedded viewRecord ({uri, author, value}).
+std::optional<Failure> ConvertView(dom::element view, std::vector<ItemRecord>& items, bool expansion) {
+  std::string_view uri = Str(view, "uri");
+  if (uri.empty()) return Failure{"missing-field", "post view has no \"uri\""};
+  auto record = Member(view, "record");
+  if (!record || !IsObject(*record) || !HasKey(*record, "text")) record = Member(view, "value");
+  if (!record || !IsObject(*record)) return Failure{"missing-field", "post view has no \"record\""};
+  std::string_view rtype = Str(*record, "$type");
+  if (!rtype.empty() && rtype != "app.bsky.feed.post")
+    return Failure{"not-a-post", "record of type \"" + std::string(rtype) + "\" is not a post"};
+  auto author = Member(view, "author");
+  if (!author || !IsObject(*author)) return Failure{"missing-field", "post view has no \"author\""};
+  ItemRecord item;
+  item.key = "bluesky:" + std::string(uri);
+  item.platform = "bluesky";
+  item.author = ActorFromView(*author);
+  item.expansion = expansion;
+  if (auto f = CheckTime(*record, Str(view, "indexedAt"), item)) return f;
+  FillFromRecord(*record, item);
+  item.url = PostUrl(item.author, uri);
+  const std::size_t self = items.size();
+  items.push_back(std::move(item));
+  // The quoted post's view, when embedded, is an expansion (and names the quoted author).
+  if (auto embed = Member(view, "embed")) {
+    std::optional<dom::element> rec = Member(*embed, "record");
+    if (rec && Str(*embed, "$type").rfind("app.bsky.embed.recordWithMedia", 0) == 0) rec = Member(*rec, "record");
+    if (rec && Str(*rec, "$type") == "app.bsky.embed.record#viewRecord" && IsPostUri(Str(*rec, "uri"))) {
+      std::vector<ItemRecord> inner;
+      if (!ConvertView(*rec, inner, true)) {
+        for (auto& ref : items[self].refs)
+          if (ref.layer == Layer::kQuote && ref.target_key == inner[0].key)
+            ref.target_author_handle = inner[0].author.handle;
+        for (auto& x : inner) items.push_back(std::move(x));
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// A raw repository record {uri, cid, value}: a post, or a repost of one.
+std::optional<Failure> ConvertRaw(dom::element rec, std::vector<ItemRecord>& items) {
+  std::string_view uri = Str(rec, "uri");
+  auto value = Member(rec, "value");
+  if (!value || !IsObject(*value))
+    return Failure{"not-a-post", "record reference without a \"value\" (a write receipt?)"};
+  std::string_view type = Str(*value, "$type");
+  ItemRecord item;
+  item.platform = "bluesky";
+  item.author = ActorFromUri(uri);
+  item.key = "bluesky:" + std::string(uri);
+  if (type == "app.bsky.feed.repost") {
+    std::string_view subject;
+    if (auto s = Member(*value, "subject")) subject = Str(*s, "uri");
+    if (subject.empty()) return Failure{"missing-field", "repost record has no \"subject.uri\""};
+    if (auto f = CheckTime(*value, {}, item)) return f;
+    item.kind = ItemKind::kRetweet;
+    item.refs.push_back(ItemRef{Layer::kRetweet, "bluesky:" + std::string(subject), ""});
+    items.push_back(std::move(item));
+    return std::nullopt;
+  }
+  if (type != "app.bsky.feed.post")
+    return Failure{"not-a-post", "record of type \"" + std::string(type) + "\" is not a post"};
+  if (uri.empty()) return Failure{"missing-field", "record has no \"uri\""};
+  if (auto f = CheckTime(*value, {}, item)) return f;
+  FillFromRecord(*value, item);
+  item.url = PostUrl(item.author, uri);
+  items.push_back(std::move(item));
+  return std::nullopt;
+}
+
+// A feed item {post, reply?, reason?}.
+std::optional<Failure> ConvertFeedItem(dom::element fi, std::vector<ItemRecord>& items) {
+  auto post = Member(fi, "post");
+  auto reason = Member(fi, "reason");
+  bool repost = reason && Str(*reason, "$type") == "app.bsky.feed.defs#reasonRepost";
+  if (!post || !IsObject(*post)) return Failure{"missing-field", "feed item has no \"post\""};
+  std::vector<ItemRecord> post_items;
+  if (auto f = ConvertView(*post, post_items, repost)) return f;
+  if (repost) {
+    auto by = Member(*reason, "by");
+    if (!by || !IsObject(*by)) return Failure{"missing-field", "reasonRepost has no \"by\""};
+    ItemRecord r;
+    r.platform = "bluesky";
+    r.kind = ItemKind::kRetweet;
+    r.author = ActorFromView(*by);
+    std::string_view ruri = Str(*reason, "uri");
+    r.key = ruri.empty() ? "bluesky:repost:" + r.author.platform_id + ":" + post_items[0].key.substr(8)
+                         : "bluesky:" + std::string(ruri);
+    std::string_view when = Str(*reason, "indexedAt");
+    auto t = ParseIso8601(when);
+    if (!t)
+      return Failure{when.empty() ? "missing-field" : "bad-timestamp",
+                     "reasonRepost \"indexedAt\" has \"" + std::string(when) + "\", expected ISO 8601"};
+    r.time = *t;
+    r.refs.push_back(ItemRef{Layer::kRetweet, post_items[0].key, post_items[0].author.handle});
+    items.push_back(std::move(r));
+  }
+  for (auto& x : post_items) items.push_back(std::move(x));
+  // Reply context: parent and root views are expansions; the parent names the replied author.
+  if (auto reply = Member(fi, "reply")) {
+    const std::size_t post_index = repost ? 1 : 0;
+    for (std::string_view key : {"parent", "root"}) {
+      auto v = Member(*reply, key);
+      if (!v || !HasKey(*v, "record")) continue;
+      std::vector<ItemRecord> ctx;
+      if (ConvertView(*v, ctx, true)) continue;
+      if (key == "parent") {
+        for (auto& ref : items[post_index].refs)
+          if (ref.layer == Layer::kReply && ref.target_key == ctx[0].key)
+            ref.target_author_handle = ctx[0].author.handle;
+      }
+      bool seen = std::any_of(items.begin(), items.end(), [&](const ItemRecord& it) { return it.key == ctx[0].key; });
+      if (!seen)
+        for (auto& x : ctx) items.push_back(std::move(x));
+    }
+  }
+  return std::nullopt;
+}
+
+class BlueskyReader final : public Reader {
  public:
-  explicit StubBsky(Format f) : format_(f) {}
-  Format format() const override { return format_; }
-  bool line_oriented() const override { return true; }
-  void ParseLine(std::string_view line, const InputPos& pos, std::vector<RecordOutcome>& out) const override {
-    out.push_back(Diagnostic{ErrorKind::kSchema, pos, "unsupported-format", "reader not built yet",
-                             std::string(line.substr(0, 80))});
+  Format format() const override { return Format::kBluesky; }
+  bool line_oriented() const override { return false; }
+
+  void ParseDocument(std::string_view content, const std::string& path,
+                     std::vector<RecordOutcome>& out) const override {
+    std::vector<JsonChunk> chunks;
+    std::vector<RecordOutcome> structure_errors;
+    SplitJsonRecords(content, path, chunks, structure_errors);
+    for (const auto& chunk : chunks) {
+      std::vector<JsonChunk> subs;
+      bool container = false;
+      for (std::string_view key : {"records", "posts", "feed", "notifications"}) {
+        if (FindMemberArray(chunk, key, subs, out)) {
+          container = true;
+          break;
+        }
+      }
+      if (container) {
+        for (const auto& sub : subs) HandleItem(sub, out);
+      } else {
+        HandleItem(chunk, out);
+      }
+    }
+    for (auto& d : structure_errors) out.push_back(std::move(d));
   }
 
  private:
-  Format format_;
+  static void Fail(const JsonChunk& chunk, const Failure& f, std::vector<RecordOutcome>& out) {
+    out.push_back(MakeDiagnostic(ErrorKind::kSchema, chunk.pos, f.reason, f.message, chunk.text));
+  }
+
+  static void HandleItem(const JsonChunk& chunk, std::vector<RecordOutcome>& out) {
+    auto doc = ParseJsonChunk(ThreadParser(), chunk, out);
+    if (!doc) return;
+    if (!IsObject(*doc)) return Fail(chunk, {"not-a-post", "item is not an object"}, out);
+    if (auto thread = Member(*doc, "thread"); thread && IsObject(*thread)) {
+      HandleThread(chunk, *thread, out);
+      return;
+    }
+    std::vector<ItemRecord> items;
+    std::optional<Failure> f;
+    if (HasKey(*doc, "post")) {
+      f = ConvertFeedItem(*doc, items);
+    } else if (HasKey(*doc, "uri") && HasKey(*doc, "record") && HasKey(*doc, "author")) {
+      f = ConvertView(*doc, items, false);
+    } else if (HasKey(*doc, "uri") && HasKey(*doc, "value")) {
+      f = ConvertRaw(*doc, items);
+    } else if (Str(*doc, "$type") == "app.bsky.feed.post") {
+      f = Failure{"missing-field", "bare post record without \"uri\""};
+    } else if (HasKey(*doc, "uri") && HasKey(*doc, "commit")) {
+      f = Failure{"not-a-post", "createRecord receipt (uri, cid, commit), not a post"};
+    } else {
+      std::string type(Str(*doc, "$type"));
+      f = Failure{"not-a-post", type.empty() ? "object is not a Bluesky post, post view or feed item"
+                                             : "object of type \"" + type + "\" is not a post"};
+    }
+    if (f) return Fail(chunk, *f, out);
+    out.push_back(ParsedRecord{std::move(items), chunk.pos});
+  }
+
+  // Every post of a getPostThread answer is a record: the parents (oldest first), the post, replies.
+  static void HandleThread(const JsonChunk& chunk, dom::element thread, std::vector<RecordOutcome>& out) {
+    std::vector<dom::element> parents;
+    for (auto p = Member(thread, "parent"); p && IsObject(*p); p = Member(*p, "parent")) parents.push_back(*p);
+    for (auto it = parents.rbegin(); it != parents.rend(); ++it) HandleThreadNode(chunk, *it, out, false);
+    HandleThreadNode(chunk, thread, out, true);
+  }
+
+  static void HandleThreadNode(const JsonChunk& chunk, dom::element node, std::vector<RecordOutcome>& out,
+                               bool with_replies) {
+    auto post = Member(node, "post");
+    std::vector<ItemRecord> items;
+    std::optional<Failure> f;
+    if (!post) {
+      std::string type(Str(node, "$type"));
+      f = Failure{"not-a-post", "thread node of type \"" + type + "\" holds no post"};
+    } else {
+      f = ConvertView(*post, items, false);
+    }
+    if (f) {
+      Fail(chunk, *f, out);
+    } else {
+      out.push_back(ParsedRecord{std::move(items), chunk.pos});
+    }
+    if (!with_replies) return;
+    if (auto replies = Arr(node, "replies"))
+      for (dom::element r : *replies) HandleThreadNode(chunk, r, out, true);
+  }
 };
+
 }  // namespace
-std::unique_ptr<Reader> MakeBlueskyReader(const ReadOptions&) { return std::make_unique<StubBsky>(Format::kBluesky); }
+
+std::unique_ptr<Reader> MakeBlueskyReader(const ReadOptions&) { return std::make_unique<BlueskyReader>(); }
+
 }  // namespace relais::corpora::detail

@@ -1,0 +1,302 @@
+// JSON helpers for the document readers.
+#include "detail/json_util.hpp"
+
+#include "relais/corpora/input.hpp"
+
+#include "detail/text_util.hpp"
+
+namespace relais::corpora::detail {
+namespace dom = simdjson::dom;
+
+std::size_t SkipJsonWs(std::string_view s, std::size_t pos) {
+  while (pos < s.size() && (s[pos] == ' ' || s[pos] == '\t' || s[pos] == '\n' || s[pos] == '\r')) ++pos;
+  return pos;
+}
+
+std::optional<std::size_t> JsonValueEnd(std::string_view s, std::size_t pos, std::size_t* error_at) {
+  auto fail = [&](std::size_t at) -> std::optional<std::size_t> {
+    if (error_at) *error_at = at;
+    return std::nullopt;
+  };
+  if (pos >= s.size()) return fail(pos);
+  char c = s[pos];
+  if (c == '"') {
+    for (std::size_t i = pos + 1; i < s.size(); ++i) {
+      if (s[i] == '\\') {
+        ++i;
+      } else if (s[i] == '"') {
+        return i + 1;
+      }
+    }
+    return fail(pos);
+  }
+  if (c == '{' || c == '[') {
+    std::string stack;
+    for (std::size_t i = pos; i < s.size(); ++i) {
+      char ch = s[i];
+      if (ch == '"') {
+        std::size_t j = i + 1;
+        while (j < s.size() && s[j] != '"') j += s[j] == '\\' ? 2 : 1;
+        if (j >= s.size()) return fail(i);
+        i = j;
+      } else if (ch == '{' || ch == '[') {
+        stack += ch;
+      } else if (ch == '}' || ch == ']') {
+        if (stack.empty() || (ch == '}' ? '{' : '[') != stack.back()) return fail(i);
+        stack.pop_back();
+        if (stack.empty()) return i + 1;
+      }
+    }
+    return fail(s.size());
+  }
+  if (c == ',' || c == ']' || c == '}' || c == ':') return fail(pos);
+  std::size_t i = pos;
+  while (i < s.size() && s[i] != ',' && s[i] != ']' && s[i] != '}' && s[i] != ' ' && s[i] != '\t' && s[i] != '\n' &&
+         s[i] != '\r')
+    ++i;
+  return i;
+}
+
+bool SplitJsonArray(std::string_view s, std::size_t pos, std::vector<JsonSpan>& out, std::size_t* error_at) {
+  std::size_t i = SkipJsonWs(s, pos + 1);
+  if (i < s.size() && s[i] == ']') return true;
+  while (true) {
+    auto end = JsonValueEnd(s, i, error_at);
+    if (!end) return false;
+    out.push_back(JsonSpan{i, *end});
+    i = SkipJsonWs(s, *end);
+    if (i < s.size() && s[i] == ']') return true;
+    if (i >= s.size() || s[i] != ',') {
+      *error_at = i;
+      return false;
+    }
+    i = SkipJsonWs(s, i + 1);
+  }
+}
+
+bool SplitJsonObject(std::string_view s, std::size_t pos, std::vector<JsonMember>& out, std::size_t* error_at) {
+  std::size_t i = SkipJsonWs(s, pos + 1);
+  if (i < s.size() && s[i] == '}') return true;
+  while (true) {
+    if (i >= s.size() || s[i] != '"') {
+      *error_at = i;
+      return false;
+    }
+    auto key_end = JsonValueEnd(s, i, error_at);
+    if (!key_end) return false;
+    std::string_view key = s.substr(i + 1, *key_end - i - 2);
+    i = SkipJsonWs(s, *key_end);
+    if (i >= s.size() || s[i] != ':') {
+      *error_at = i;
+      return false;
+    }
+    i = SkipJsonWs(s, i + 1);
+    auto end = JsonValueEnd(s, i, error_at);
+    if (!end) return false;
+    out.push_back(JsonMember{key, JsonSpan{i, *end}});
+    i = SkipJsonWs(s, *end);
+    if (i < s.size() && s[i] == '}') return true;
+    if (i >= s.size() || s[i] != ',') {
+      *error_at = i;
+      return false;
+    }
+    i = SkipJsonWs(s, i + 1);
+  }
+}
+
+namespace {
+
+void AddStructureError(std::string_view content, const InputPos& pos, std::string message,
+                       std::vector<RecordOutcome>& out, std::size_t at) {
+  out.push_back(MakeDiagnostic(ErrorKind::kParse, pos, "invalid-json", std::move(message),
+                               content.substr(std::min(at, content.size()))));
+}
+
+bool IsBlank(std::string_view line) {
+  for (char c : line)
+    if (c != ' ' && c != '\t' && c != '\r') return false;
+  return true;
+}
+
+}  // namespace
+
+InputPos PosInChunk(const JsonChunk& chunk, std::size_t offset) {
+  InputPos pos = chunk.pos;
+  std::size_t line_start = 0;
+  bool moved = false;
+  for (std::size_t i = 0; i < offset && i < chunk.text.size(); ++i) {
+    if (chunk.text[i] == '\n') {
+      ++pos.line;
+      line_start = i + 1;
+      moved = true;
+    }
+  }
+  pos.column = moved ? static_cast<std::uint32_t>(offset - line_start + 1)
+                     : static_cast<std::uint32_t>(chunk.pos.column + offset);
+  return pos;
+}
+
+void SplitJsonRecords(std::string_view content, const std::string& path, std::vector<JsonChunk>& chunks,
+                      std::vector<RecordOutcome>& diagnostics) {
+  std::size_t start = 0;
+  if (content.substr(0, 3) == "\xEF\xBB\xBF") start = 3;
+  start = SkipJsonWs(content, start);
+  if (start >= content.size()) return;
+  LineCounter lines(content);
+  if (content[start] == '[') {
+    std::vector<JsonSpan> spans;
+    std::size_t error_at = 0;
+    bool ok = SplitJsonArray(content, start, spans, &error_at);
+    for (const auto& sp : spans)
+      chunks.push_back(JsonChunk{content.substr(sp.begin, sp.end - sp.begin), lines.At(sp.begin, path)});
+    if (!ok) {
+      AddStructureError(content, lines.At(error_at, path),
+                        "top-level array is cut or malformed here (expected a value, ',' or ']')", diagnostics,
+                        error_at);
+      return;
+    }
+    return;
+  }
+  // One value spanning the file, or JSONL: JSONL when the first line holds a whole value and more
+  // follows, or when the first line is broken but the next one holds a whole object on its own.
+  auto line_holds_value = [&](std::size_t from) {
+    std::size_t nl = content.find('\n', from);
+    auto e = JsonValueEnd(content, from);
+    return e && (nl == std::string_view::npos || *e <= nl);
+  };
+  std::size_t first_nl = content.find('\n', start);
+  std::size_t second = first_nl == std::string_view::npos ? content.size() : SkipJsonWs(content, first_nl);
+  bool jsonl = false;
+  if (second < content.size()) {
+    if (line_holds_value(start)) {
+      jsonl = true;
+    } else if (content[second] == '{' && line_holds_value(second)) {
+      // A multi-line value would not have a complete object on its second line: pretty-printed
+      // JSON puts members there, so this is JSONL with a broken first line.
+      jsonl = true;
+    }
+  }
+  if (!jsonl) {
+    std::size_t error_at = 0;
+    auto end = JsonValueEnd(content, start, &error_at);
+    if (!end) {
+      AddStructureError(content, lines.At(error_at, path), "JSON value is cut or its brackets do not match",
+                        diagnostics, start);
+      return;
+    }
+    chunks.push_back(JsonChunk{content.substr(start, *end - start), lines.At(start, path)});
+    std::size_t rest = SkipJsonWs(content, *end);
+    if (rest < content.size())
+      AddStructureError(content, lines.At(rest, path), "unexpected data after the JSON value", diagnostics, rest);
+    return;
+  }
+  // JSONL: each non-blank line is a record.
+  std::uint64_t line_no = 0;
+  std::size_t ls = 0;
+  while (ls < content.size()) {
+    std::size_t le = content.find('\n', ls);
+    if (le == std::string_view::npos) le = content.size();
+    ++line_no;
+    std::string_view line = content.substr(ls, le - ls);
+    if (line_no == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!IsBlank(line)) chunks.push_back(JsonChunk{line, InputPos{path, line_no, 1}});
+    ls = le + 1;
+  }
+}
+
+bool FindMemberArray(const JsonChunk& chunk, std::string_view key, std::vector<JsonChunk>& out,
+                     std::vector<RecordOutcome>& diagnostics) {
+  std::string_view s = chunk.text;
+  std::size_t start = SkipJsonWs(s, 0);
+  if (start >= s.size() || s[start] != '{') return false;
+  std::vector<JsonMember> members;
+  std::size_t error_at = 0;
+  if (!SplitJsonObject(s, start, members, &error_at)) return false;
+  const JsonMember* chosen = nullptr;
+  for (const auto& m : members) {
+    if (m.key != key || s[m.value.begin] != '[') continue;
+    bool empty = SkipJsonWs(s, m.value.begin + 1) < s.size() && s[SkipJsonWs(s, m.value.begin + 1)] == ']';
+    if (!chosen || !empty) chosen = &m;
+  }
+  if (!chosen) return false;
+  std::vector<JsonSpan> spans;
+  bool ok = SplitJsonArray(s, chosen->value.begin, spans, &error_at);
+  for (const auto& sp : spans)
+    out.push_back(JsonChunk{s.substr(sp.begin, sp.end - sp.begin), PosInChunk(chunk, sp.begin)});
+  if (!ok) AddStructureError(s, PosInChunk(chunk, error_at), "array is malformed here", diagnostics, error_at);
+  return true;
+}
+
+std::optional<dom::element> ParseJsonChunk(dom::parser& parser, const JsonChunk& chunk,
+                                           std::vector<RecordOutcome>& out) {
+  std::size_t bad = 0;
+  if (!IsValidUtf8(chunk.text, &bad)) {
+    out.push_back(MakeDiagnostic(ErrorKind::kEncoding, PosInChunk(chunk, bad), "invalid-utf8",
+                                 "invalid UTF-8 byte at offset " + std::to_string(bad) + " of the record", chunk.text));
+    return std::nullopt;
+  }
+  dom::element doc;
+  auto err = parser.parse(chunk.text.data(), chunk.text.size(), true).get(doc);
+  if (err) {
+    out.push_back(MakeDiagnostic(ErrorKind::kParse, chunk.pos, "invalid-json",
+                                 std::string("record is not valid JSON: ") + simdjson::error_message(err), chunk.text));
+    return std::nullopt;
+  }
+  return doc;
+}
+
+dom::parser& ThreadParser() {
+  thread_local dom::parser parser;
+  return parser;
+}
+
+std::string_view Str(dom::element e, std::string_view key) {
+  std::string_view v;
+  if (e.at_key(key).get_string().get(v)) return {};
+  return v;
+}
+
+std::optional<dom::element> Member(dom::element e, std::string_view key) {
+  dom::element v;
+  if (e.at_key(key).get(v)) return std::nullopt;
+  if (v.is_null()) return std::nullopt;
+  return v;
+}
+
+std::optional<dom::object> Obj(dom::element e, std::string_view key) {
+  dom::object v;
+  if (e.at_key(key).get_object().get(v)) return std::nullopt;
+  return v;
+}
+
+std::optional<dom::array> Arr(dom::element e, std::string_view key) {
+  dom::array v;
+  if (e.at_key(key).get_array().get(v)) return std::nullopt;
+  return v;
+}
+
+bool IsObject(dom::element e) { return e.type() == dom::element_type::OBJECT; }
+
+bool HasKey(dom::element e, std::string_view key) {
+  if (!IsObject(e)) return false;
+  dom::element v;
+  return !e.at_key(key).get(v);
+}
+
+std::string IdStr(dom::element e, std::string_view key) {
+  dom::element v;
+  if (e.at_key(key).get(v)) return {};
+  switch (v.type()) {
+    case dom::element_type::STRING:
+      return std::string(v.get_string().value_unsafe());
+    case dom::element_type::INT64:
+      return std::to_string(v.get_int64().value_unsafe());
+    case dom::element_type::UINT64:
+      return std::to_string(v.get_uint64().value_unsafe());
+    default:
+      return {};
+  }
+}
+
+}  // namespace relais::corpora::detail
