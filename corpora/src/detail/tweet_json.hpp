@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <string>
@@ -81,6 +82,12 @@ std::string_view RawKey(Field& field) {
     ++q;
   }
   return {p, static_cast<std::size_t>(q - p)};
+}
+
+/// `key == literal` with the literal's length known at compile time (inlined compare).
+template <std::size_t N>
+inline bool Is(std::string_view key, const char (&literal)[N]) {
+  return key.size() == N - 1 && std::memcmp(key.data(), literal, N - 1) == 0;
 }
 
 /// String value, or the digits of a number (ids are strings in some formats, numbers in others).

@@ -36,16 +36,16 @@ std::optional<ActorRecord> ReadOwner(const std::string& path, std::string* why) 
       ActorRecord owner;
       owner.platform = "twitter";
       for (auto field : padded.doc->get_object()) {
-        if (RawKey(field) != "account") continue;
+        if (!Is(RawKey(field), "account")) continue;
         for (auto f : field.value().get_object()) {
           std::string_view key = RawKey(f);
           od::value v = f.value();
           if (v.type() != od::json_type::string) continue;
-          if (key == "accountId")
+          if (Is(key, "accountId"))
             owner.platform_id = std::string_view(v.get_string());
-          else if (key == "username")
+          else if (Is(key, "username"))
             owner.handle = std::string_view(v.get_string());
-          else if (key == "accountDisplayName")
+          else if (Is(key, "accountDisplayName"))
             owner.name = std::string_view(v.get_string());
         }
       }
@@ -81,7 +81,7 @@ void ParseArchiveTweet(std::string_view text, const InputPos& pos, const std::op
     // Elements are {"tweet": {…}}; older archives list the tweet objects directly.
     od::object obj = padded.doc->get_object();
     for (auto field : obj) {
-      if (RawKey(field) == "tweet") {
+      if (Is(RawKey(field), "tweet")) {
         ParseV1Status(field.value().get_object(), s, 1);
         wrapped = true;
       }

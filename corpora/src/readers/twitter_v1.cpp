@@ -21,30 +21,30 @@ std::string TailId(std::string id) {
 void ParseEntities(od::object obj, Entities& e) {
   for (auto field : obj) {
     std::string_view key = RawKey(field);
-    if (key == "urls") {
+    if (Is(key, "urls")) {
       for (auto u : field.value().get_array()) {
         std::string_view url, expanded;
         for (auto f : u.get_object()) {
           std::string_view k = RawKey(f);
           od::value v = f.value();
           if (v.type() != od::json_type::string) continue;
-          if (k == "url")
+          if (Is(k, "url"))
             url = v.get_string();
-          else if (k == "expanded_url")
+          else if (Is(k, "expanded_url"))
             expanded = v.get_string();
         }
         PushNonEmpty(e.links, !expanded.empty() ? expanded : url);
       }
-    } else if (key == "hashtags") {
+    } else if (Is(key, "hashtags")) {
       for (auto h : field.value().get_array()) {
         for (auto f : h.get_object()) {
-          if (RawKey(f) == "text") PushNonEmpty(e.hashtags, f.value().get_string());
+          if (Is(RawKey(f), "text")) PushNonEmpty(e.hashtags, f.value().get_string());
         }
       }
-    } else if (key == "user_mentions") {
+    } else if (Is(key, "user_mentions")) {
       for (auto m : field.value().get_array()) {
         for (auto f : m.get_object()) {
-          if (RawKey(f) == "screen_name") PushNonEmpty(e.mentions, f.value().get_string());
+          if (Is(RawKey(f), "screen_name")) PushNonEmpty(e.mentions, f.value().get_string());
         }
       }
     }
@@ -57,13 +57,13 @@ void ParseUser(od::object obj, ActorRecord& a, bool activity) {
     std::string_view key = RawKey(field);
     od::value v = field.value();
     if (v.type() == od::json_type::null) continue;
-    if (key == "id_str") {
+    if (Is(key, "id_str")) {
       a.platform_id = std::string_view(v.get_string());
-    } else if (key == "id") {
+    } else if (Is(key, "id")) {
       if (a.platform_id.empty()) a.platform_id = activity ? TailId(IdString(v)) : IdString(v);
-    } else if (key == "screen_name" || key == "preferredUsername") {
+    } else if (Is(key, "screen_name") || Is(key, "preferredUsername")) {
       a.handle = std::string_view(v.get_string());
-    } else if (key == "name" || key == "displayName") {
+    } else if (Is(key, "name") || Is(key, "displayName")) {
       a.name = std::string_view(v.get_string());
     }
   }
@@ -98,65 +98,65 @@ void ParseV1Status(od::object obj, V1Status& s, int depth) {
     std::string_view key = RawKey(field);
     od::value v = field.value();
     if (v.type() == od::json_type::null) continue;
-    if (key == "id_str") {
+    if (Is(key, "id_str")) {
       s.id = std::string_view(v.get_string());
-    } else if (key == "id") {
+    } else if (Is(key, "id")) {
       s.id_number = TailId(IdString(v));
-    } else if (key == "created_at") {
+    } else if (Is(key, "created_at")) {
       s.created_at = std::string_view(v.get_string());
-    } else if (key == "postedTime") {
+    } else if (Is(key, "postedTime")) {
       s.created_at = std::string_view(v.get_string());
       s.iso_time = true;
-    } else if (key == "text" || key == "body") {
+    } else if (Is(key, "text") || Is(key, "body")) {
       s.text = std::string_view(v.get_string());
       s.has_text = true;
-    } else if (key == "full_text") {
+    } else if (Is(key, "full_text")) {
       s.full_text = std::string_view(v.get_string());
       s.has_text = true;
-    } else if (key == "extended_tweet" || key == "long_object") {
+    } else if (Is(key, "extended_tweet") || Is(key, "long_object")) {
       for (auto f : v.get_object()) {
         std::string_view k = RawKey(f);
-        if (k == "full_text" || k == "body") {
+        if (Is(k, "full_text") || Is(k, "body")) {
           s.extended_full_text = std::string_view(f.value().get_string());
-        } else if (k == "entities" || k == "twitter_entities") {
+        } else if (Is(k, "entities") || Is(k, "twitter_entities")) {
           ParseEntities(f.value().get_object(), s.extended_entities);
           s.has_extended = true;
         }
       }
-    } else if (key == "lang" || key == "twitter_lang") {
+    } else if (Is(key, "lang") || Is(key, "twitter_lang")) {
       s.lang = std::string_view(v.get_string());
-    } else if (key == "user" || key == "actor") {
-      ParseUser(v.get_object(), s.user, key == "actor");
+    } else if (Is(key, "user") || Is(key, "actor")) {
+      ParseUser(v.get_object(), s.user, Is(key, "actor"));
       s.has_user = true;
-    } else if (key == "in_reply_to_status_id_str") {
+    } else if (Is(key, "in_reply_to_status_id_str")) {
       s.reply_to_status_id = std::string_view(v.get_string());
-    } else if (key == "in_reply_to_status_id") {
+    } else if (Is(key, "in_reply_to_status_id")) {
       if (s.reply_to_status_id.empty()) s.reply_to_status_id = IdString(v);
-    } else if (key == "in_reply_to_screen_name") {
+    } else if (Is(key, "in_reply_to_screen_name")) {
       s.reply_to_screen_name = std::string_view(v.get_string());
-    } else if (key == "inReplyTo") {
+    } else if (Is(key, "inReplyTo")) {
       for (auto f : v.get_object()) {
-        if (RawKey(f) == "link")
+        if (Is(RawKey(f), "link"))
           s.reply_to_status_id = StatusIdFromLink(f.value().get_string(), &s.reply_to_screen_name);
       }
-    } else if (key == "quoted_status_id_str") {
+    } else if (Is(key, "quoted_status_id_str")) {
       s.quoted_status_id = std::string_view(v.get_string());
-    } else if (key == "entities" || key == "twitter_entities") {
+    } else if (Is(key, "entities") || Is(key, "twitter_entities")) {
       ParseEntities(v.get_object(), s.entities);
-    } else if (key == "retweeted_status" || key == "quoted_status" || key == "twitter_quoted_status" ||
-               key == "object") {
+    } else if (Is(key, "retweeted_status") || Is(key, "quoted_status") || Is(key, "twitter_quoted_status") ||
+               Is(key, "object")) {
       if (depth > 4 || v.type() != od::json_type::object) continue;
       auto nested = std::make_unique<V1Status>();
       ParseV1Status(v.get_object(), *nested, depth + 1);
-      if (key == "retweeted_status")
+      if (Is(key, "retweeted_status"))
         s.retweeted = std::move(nested);
-      else if (key == "object")
+      else if (Is(key, "object"))
         s.object = std::move(nested);
       else
         s.quoted = std::move(nested);
-    } else if (key == "verb") {
+    } else if (Is(key, "verb")) {
       s.verb = std::string_view(v.get_string());
-    } else if (key == "statuses" && depth == 0) {
+    } else if (Is(key, "statuses") && depth == 0) {
       s.has_statuses = true;
       for (auto elem : v.get_array()) {
         auto st = std::make_unique<V1Status>();

@@ -5,9 +5,11 @@
 // Each tweet of `data` is a record; tweets of includes.tweets that a record references become
 // expansion items of that record (followed transitively, so a retweet of a quote carries the quote
 // and the tweet it quotes). One pass over the page with simdjson ondemand collects the tweets and
-// the users; authors and references are resolved once the page is read.
-#include <unordered_map>
-#include <unordered_set>
+// the users as string views into the parser's buffers (valid while the page's document lives);
+// entity lists and references are ranges into thread-local pools, so a page costs no allocation
+// beyond the records it produces. Authors and references are resolved once the page is read.
+#include <algorithm>
+#include <functional>
 
 #include "detail/readers.hpp"
 #include "detail/tweet_json.hpp"
@@ -15,21 +17,30 @@
 namespace relais::corpora::detail {
 namespace {
 
+using SV = std::string_view;
+
+// A contiguous run of a pool.
+struct Range {
+  std::uint32_t begin = 0, count = 0;
+};
+
+struct V2User {
+  SV id, username, name;
+};
+
+struct V2Ref {
+  SV type, id;
+};
+
 struct V2Tweet {
-  std::string id;
-  std::string text;
-  std::string note_text;
-  std::string author_id;
-  std::string created_at;
-  std::string lang;
-  std::string in_reply_to_user_id;
-  std::string in_reply_to_handle;                         // flattened: in_reply_to_user.username
-  std::string ref_type;                                   // when this object is an element of referenced_tweets
-  std::vector<std::pair<std::string, std::string>> refs;  // (type, id)
-  std::vector<std::string> links, hashtags, mentions;
-  std::vector<std::string> note_links, note_hashtags, note_mentions;
+  SV id, text, note_text, author_id, created_at, lang, in_reply_to_user_id;
+  SV in_reply_to_handle;            // flattened: in_reply_to_user.username
+  SV ref_type;                      // when this object is an element of referenced_tweets
+  Range refs;                       // into Pools::refs
+  Range links, hashtags, mentions;  // into Pools::strings
+  Range note_links, note_hashtags, note_mentions;
   bool has_note_entities = false;
-  ActorRecord author;  // flattened: inline author
+  V2User author;  // flattened: inline author
   bool has_author = false;
   bool has_text = false;
   bool is_event = false;             // a DM event, compliance event…: has text-like fields but is no tweet
@@ -37,132 +48,217 @@ struct V2Tweet {
   std::uint64_t line = 0;
   std::size_t offset = 0;  // in the page text, for excerpts
 
-  bool LooksLikeTweet() const { return !is_event && (has_text || !author_id.empty() || !refs.empty()); }
+  bool LooksLikeTweet() const { return !is_event && (has_text || !author_id.empty() || refs.count > 0); }
+};
+
+// A lookup table from id to an element of a vector, sorted once the page is read. Ids are decimal
+// strings: they are compared as integers (strings that are not short decimals by hash, confirmed by
+// comparing the strings).
+template <typename T>
+class IdIndex {
+ public:
+  void clear() {
+    items.clear();
+    index_.clear();
+  }
+  void Seal() {
+    index_.clear();
+    index_.reserve(items.size());
+    for (std::uint32_t i = 0; i < items.size(); ++i) index_.emplace_back(Code(items[i].id), i);
+    std::sort(index_.begin(), index_.end());
+  }
+  const T* Find(SV id) const {
+    std::uint64_t code = Code(id);
+    auto it = std::lower_bound(index_.begin(), index_.end(), std::pair<std::uint64_t, std::uint32_t>(code, 0));
+    for (; it != index_.end() && it->first == code; ++it) {
+      if (items[it->second].id == id) return &items[it->second];
+    }
+    return nullptr;
+  }
+  std::vector<T> items;
+
+ private:
+  static std::uint64_t Code(SV id) {
+    if (id.empty() || id.size() > 19) return std::hash<SV>{}(id) | (1ull << 63);
+    std::uint64_t v = 0;
+    for (char c : id) {
+      if (c < '0' || c > '9') return std::hash<SV>{}(id) | (1ull << 63);
+      v = v * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    return v;  // < 10^19 < 2^63
+  }
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> index_;
+};
+
+// Per-thread scratch reused from page to page: parsing a page allocates nothing once warm.
+struct Pools {
+  std::vector<SV> strings;
+  std::vector<V2Ref> refs;
+  std::vector<V2Tweet> data;
+  IdIndex<V2User> users;
+  IdIndex<V2Tweet> included;
+  void clear() {
+    strings.clear();
+    refs.clear();
+    data.clear();
+    users.clear();
+    included.clear();
+  }
 };
 
 // The page being parsed: its text, where its padded copy starts, and the line of its first byte.
 struct PageText {
-  std::string_view text;
+  SV text;
   const char* base = nullptr;
   std::uint64_t line = 0;
   bool multiline = false;
 };
 
 struct V2Page {
-  std::vector<V2Tweet> data;
   bool has_data = false;
   std::size_t non_tweets = 0;  // elements of data that are not tweets (users, counts, DM events)
-  std::unordered_map<std::string, ActorRecord> users;
-  std::unordered_map<std::string, V2Tweet> included;
-  V2Tweet top;         // the line itself when it is a flattened tweet
-  std::string action;  // compliance events
+  V2Tweet top;                 // the line itself when it is a flattened tweet
+  SV action;                   // compliance events
+  Pools* pools = nullptr;
 };
 
-ActorRecord ParseUser(od::object obj) {
-  ActorRecord a;
-  a.platform = "twitter";
-  for (auto field : obj) {
-    std::string_view key = RawKey(field);
-    if (key == "id") {
-      a.platform_id = IdString(field.value());
-    } else if (key == "username") {
-      a.handle = std::string_view(field.value().get_string());
-    } else if (key == "name") {
-      a.name = std::string_view(field.value().get_string());
-    }
-  }
-  a.key = "@" + a.handle;
-  return a;
+SV Str(od::value v) { return v.get_string(); }
+
+// String value, or the digits of a number (ids are strings in v2, but be lenient).
+SV IdView(od::value v) {
+  od::json_type type = v.type();
+  if (type == od::json_type::string) return v.get_string();
+  if (type != od::json_type::number) return {};
+  SV token = v.raw_json_token();
+  std::size_t n = 0;
+  while (n < token.size() && token[n] >= '0' && token[n] <= '9') ++n;
+  return token.substr(0, n);
 }
 
-void ParseEntities(od::object obj, std::vector<std::string>& links, std::vector<std::string>& hashtags,
-                   std::vector<std::string>& mentions) {
+V2User ParseUser(od::object obj) {
+  V2User u;
   for (auto field : obj) {
-    std::string_view key = RawKey(field);
-    if (key == "urls") {
+    SV key = RawKey(field);
+    if (Is(key, "id")) {
+      u.id = IdView(field.value());
+    } else if (Is(key, "username")) {
+      u.username = Str(field.value());
+    } else if (Is(key, "name")) {
+      u.name = Str(field.value());
+    }
+  }
+  return u;
+}
+
+// Appends the strings of one entity array (the `name` field of each element) to the pool.
+template <std::size_t N>
+Range ParseEntityList(od::array arr, const char (&name)[N], std::vector<SV>& pool) {
+  Range r{static_cast<std::uint32_t>(pool.size()), 0};
+  for (auto elem : arr) {
+    for (auto f : elem.get_object()) {
+      if (!Is(RawKey(f), name)) continue;
+      SV s = Str(f.value());
+      if (!s.empty()) pool.push_back(s);
+    }
+  }
+  r.count = static_cast<std::uint32_t>(pool.size() - r.begin);
+  return r;
+}
+
+void ParseEntities(od::object obj, Range& links, Range& hashtags, Range& mentions, std::vector<SV>& pool) {
+  for (auto field : obj) {
+    SV key = RawKey(field);
+    if (Is(key, "urls")) {
+      links.begin = static_cast<std::uint32_t>(pool.size());
       for (auto u : field.value().get_array()) {
-        std::string_view url, expanded, unwound;
+        SV url, expanded, unwound;
         for (auto f : u.get_object()) {
-          std::string_view k = RawKey(f);
-          if (k == "url")
-            url = f.value().get_string();
-          else if (k == "expanded_url")
-            expanded = f.value().get_string();
-          else if (k == "unwound_url")
-            unwound = f.value().get_string();
+          SV k = RawKey(f);
+          if (Is(k, "url"))
+            url = Str(f.value());
+          else if (Is(k, "expanded_url"))
+            expanded = Str(f.value());
+          else if (Is(k, "unwound_url"))
+            unwound = Str(f.value());
         }
-        // get_string views stay valid until the next parse: copy now.
-        PushNonEmpty(links, !unwound.empty() ? unwound : !expanded.empty() ? expanded : url);
+        SV best = !unwound.empty() ? unwound : !expanded.empty() ? expanded : url;
+        if (!best.empty()) pool.push_back(best);
       }
-    } else if (key == "hashtags") {
-      for (auto h : field.value().get_array()) {
-        for (auto f : h.get_object()) {
-          if (RawKey(f) == "tag") PushNonEmpty(hashtags, f.value().get_string());
-        }
-      }
-    } else if (key == "mentions") {
-      for (auto m : field.value().get_array()) {
-        for (auto f : m.get_object()) {
-          if (RawKey(f) == "username") PushNonEmpty(mentions, f.value().get_string());
-        }
-      }
+      links.count = static_cast<std::uint32_t>(pool.size() - links.begin);
+    } else if (Is(key, "hashtags")) {
+      hashtags = ParseEntityList(field.value().get_array(), "tag", pool);
+    } else if (Is(key, "mentions")) {
+      mentions = ParseEntityList(field.value().get_array(), "username", pool);
     }
   }
 }
 
 bool IsNullValue(od::value& v) { return v.type() == od::json_type::null; }
 
-// Handles one field of a tweet object; returns false when the key is not a tweet field.
-bool ParseTweetField(std::string_view key, od::value value, V2Tweet& t);
+bool ParseTweetField(SV key, od::value value, V2Tweet& t, Pools& pools);
 
-void ParseTweet(od::object obj, V2Tweet& t) {
-  for (auto field : obj) ParseTweetField(RawKey(field), field.value(), t);
+void ParseTweet(od::object obj, V2Tweet& t, Pools& pools) {
+  for (auto field : obj) ParseTweetField(RawKey(field), field.value(), t, pools);
 }
 
-bool ParseTweetField(std::string_view key, od::value value, V2Tweet& t) {
-  if (key == "id") {
-    t.id = IdString(value);
-  } else if (key == "text") {
+// Handles one field of a tweet object; returns false when the key is not a tweet field.
+bool ParseTweetField(SV key, od::value value, V2Tweet& t, Pools& pools) {
+  if (Is(key, "id")) {
+    t.id = IdView(value);
+  } else if (Is(key, "text")) {
     if (IsNullValue(value)) return true;
-    t.text = std::string_view(value.get_string());
+    t.text = Str(value);
     t.has_text = true;
-  } else if (key == "author_id") {
-    t.author_id = IdString(value);
-  } else if (key == "created_at") {
-    if (!IsNullValue(value)) t.created_at = std::string_view(value.get_string());
-  } else if (key == "lang") {
-    if (!IsNullValue(value)) t.lang = std::string_view(value.get_string());
-  } else if (key == "in_reply_to_user_id") {
-    t.in_reply_to_user_id = IdString(value);
-  } else if (key == "entities") {
-    if (!IsNullValue(value)) ParseEntities(value.get_object(), t.links, t.hashtags, t.mentions);
-  } else if (key == "note_tweet") {
+  } else if (Is(key, "author_id")) {
+    t.author_id = IdView(value);
+  } else if (Is(key, "created_at")) {
+    if (!IsNullValue(value)) t.created_at = Str(value);
+  } else if (Is(key, "lang")) {
+    if (!IsNullValue(value)) t.lang = Str(value);
+  } else if (Is(key, "in_reply_to_user_id")) {
+    t.in_reply_to_user_id = IdView(value);
+  } else if (Is(key, "entities")) {
+    if (!IsNullValue(value)) ParseEntities(value.get_object(), t.links, t.hashtags, t.mentions, pools.strings);
+  } else if (Is(key, "note_tweet")) {
     for (auto f : value.get_object()) {
-      std::string_view k = RawKey(f);
-      if (k == "text") {
-        t.note_text = std::string_view(f.value().get_string());
-      } else if (k == "entities") {
-        ParseEntities(f.value().get_object(), t.note_links, t.note_hashtags, t.note_mentions);
+      SV k = RawKey(f);
+      if (Is(k, "text")) {
+        t.note_text = Str(f.value());
+      } else if (Is(k, "entities")) {
+        ParseEntities(f.value().get_object(), t.note_links, t.note_hashtags, t.note_mentions, pools.strings);
         t.has_note_entities = true;
       }
     }
-  } else if (key == "referenced_tweets") {
+  } else if (Is(key, "referenced_tweets")) {
+    // Nested (flattened) referenced tweets append their own refs to the pool: collect this tweet's
+    // refs aside and append them as one run afterwards.
+    V2Ref local[4];
+    std::vector<V2Ref> more;
+    std::size_t n = 0;
     for (auto elem : value.get_array()) {
       V2Tweet ref;
-      ParseTweet(elem.get_object(), ref);
-      t.refs.emplace_back(ref.ref_type, ref.id);
+      ParseTweet(elem.get_object(), ref, pools);
+      V2Ref r{ref.ref_type, ref.id};
+      if (n < 4)
+        local[n] = r;
+      else
+        more.push_back(r);
+      ++n;
       if (ref.has_text) t.inline_refs.push_back(std::move(ref));
     }
-  } else if (key == "type") {
-    t.ref_type = std::string_view(value.get_string());
-  } else if (key == "author") {
+    t.refs.begin = static_cast<std::uint32_t>(pools.refs.size());
+    for (std::size_t i = 0; i < n; ++i) pools.refs.push_back(i < 4 ? local[i] : more[i - 4]);
+    t.refs.count = static_cast<std::uint32_t>(n);
+  } else if (Is(key, "type")) {
+    t.ref_type = Str(value);
+  } else if (Is(key, "author")) {
     if (value.type() == od::json_type::object) {
       t.author = ParseUser(value.get_object());
-      t.has_author = !t.author.handle.empty();
+      t.has_author = !t.author.username.empty();
     }
-  } else if (key == "in_reply_to_user") {
-    if (value.type() == od::json_type::object) t.in_reply_to_handle = ParseUser(value.get_object()).handle;
-  } else if (key == "event_type" || key == "dm_conversation_id" || key == "action") {
+  } else if (Is(key, "in_reply_to_user")) {
+    if (value.type() == od::json_type::object) t.in_reply_to_handle = ParseUser(value.get_object()).username;
+  } else if (Is(key, "event_type") || Is(key, "dm_conversation_id") || Is(key, "action")) {
     t.is_event = true;
   } else {
     return false;
@@ -171,27 +267,23 @@ bool ParseTweetField(std::string_view key, od::value value, V2Tweet& t) {
 }
 
 void ParseDataElement(od::value elem, V2Page& page, const PageText& pt) {
-  V2Tweet t;
+  auto& data = page.pools->data;
+  V2Tweet& t = data.emplace_back();
   // Where the element starts, for its excerpt and its line in pretty-printed documents.
-  std::string_view token = elem.raw_json_token();
+  SV token = elem.raw_json_token();
   t.offset = static_cast<std::size_t>(token.data() - pt.base);
   t.line = pt.multiline ? LineAt(pt.text, t.offset, pt.line) : pt.line;
-  if (elem.type() != od::json_type::object) {
-    ++page.non_tweets;
-    return;
-  }
-  ParseTweet(elem.get_object(), t);
+  if (elem.type() == od::json_type::object) ParseTweet(elem.get_object(), t, *page.pools);
   if (!t.LooksLikeTweet()) {
     ++page.non_tweets;
-    return;
+    data.pop_back();
   }
-  page.data.push_back(std::move(t));
 }
 
 void ParsePage(od::document& doc, V2Page& page, const PageText& pt) {
   for (auto field : doc.get_object()) {
-    std::string_view key = RawKey(field);
-    if (key == "data") {
+    SV key = RawKey(field);
+    if (Is(key, "data")) {
       page.has_data = true;
       od::value data = field.value();
       od::json_type type = data.type();
@@ -200,100 +292,117 @@ void ParsePage(od::document& doc, V2Page& page, const PageText& pt) {
       } else if (type == od::json_type::object) {
         ParseDataElement(data, page, pt);
       }
-    } else if (key == "includes") {
+    } else if (Is(key, "includes")) {
       for (auto inc : field.value().get_object()) {
-        std::string_view k = RawKey(inc);
-        if (k == "users") {
+        SV k = RawKey(inc);
+        if (Is(k, "users")) {
           for (auto u : inc.value().get_array()) {
-            ActorRecord a = ParseUser(u.get_object());
-            if (!a.platform_id.empty()) page.users.emplace(a.platform_id, std::move(a));
+            V2User user = ParseUser(u.get_object());
+            if (!user.id.empty()) page.pools->users.items.push_back(user);
           }
-        } else if (k == "tweets") {
+        } else if (Is(k, "tweets")) {
+          auto& included = page.pools->included.items;
           for (auto tw : inc.value().get_array()) {
-            V2Tweet t;
-            ParseTweet(tw.get_object(), t);
-            if (!t.id.empty()) page.included.emplace(t.id, std::move(t));
+            V2Tweet& t = included.emplace_back();
+            ParseTweet(tw.get_object(), t, *page.pools);
+            if (t.id.empty()) included.pop_back();
           }
         }
       }
-    } else if (key == "action") {
-      page.action = std::string_view(field.value().get_string());
+    } else if (Is(key, "action")) {
+      page.action = Str(field.value());
       page.top.is_event = true;
     } else {
-      ParseTweetField(key, field.value(), page.top);
+      ParseTweetField(key, field.value(), page.top, *page.pools);
     }
   }
 }
 
-Layer LayerOf(std::string_view type, bool* known) {
+Layer LayerOf(SV type, bool* known) {
   *known = true;
-  if (type == "retweeted") return Layer::kRetweet;
-  if (type == "quoted") return Layer::kQuote;
-  if (type == "replied_to") return Layer::kReply;
+  if (Is(type, "retweeted")) return Layer::kRetweet;
+  if (Is(type, "quoted")) return Layer::kQuote;
+  if (Is(type, "replied_to")) return Layer::kReply;
   *known = false;
   return Layer::kReply;
 }
 
+std::string Concat(SV a, SV b) {
+  std::string s;
+  s.reserve(a.size() + b.size());
+  s.append(a);
+  s.append(b);
+  return s;
+}
+
 class Resolver {
  public:
-  explicit Resolver(V2Page& page) : page_(page) {}
+  explicit Resolver(Pools& pools) : pools_(pools) {
+    pools.users.Seal();
+    pools.included.Seal();
+  }
 
   // The author of `t`: inline (flattened) or from includes.users.
-  const ActorRecord* AuthorOf(const V2Tweet& t) const {
+  const V2User* AuthorOf(const V2Tweet& t) const {
     if (t.has_author) return &t.author;
-    auto it = page_.users.find(t.author_id);
-    return it == page_.users.end() ? nullptr : &it->second;
+    return pools_.users.Find(t.author_id);
   }
 
   // A referenced tweet: inline in `t` or in includes.tweets.
-  const V2Tweet* Referenced(const V2Tweet& t, const std::string& id) const {
+  const V2Tweet* Referenced(const V2Tweet& t, SV id) const {
     for (const auto& r : t.inline_refs) {
       if (r.id == id) return &r;
     }
-    auto it = page_.included.find(id);
-    return it == page_.included.end() ? nullptr : &it->second;
+    return pools_.included.Find(id);
   }
 
   // Builds the item of `t`; on a problem returns false and fills *problem.
   bool Build(const V2Tweet& t, ItemRecord& item, RecordProblem* problem) const {
     if (t.id.empty()) return Fail(problem, "missing-field", "field \"id\" is missing");
+    std::string id(t.id);
     if (!t.has_text && t.note_text.empty()) {
-      return Fail(problem, "missing-field", "tweet " + t.id + ": field \"text\" is missing");
+      return Fail(problem, "missing-field", "tweet " + id + ": field \"text\" is missing");
     }
     if (t.created_at.empty()) {
-      return Fail(problem, "missing-field", "tweet " + t.id + ": field \"created_at\" is missing");
+      return Fail(problem, "missing-field", "tweet " + id + ": field \"created_at\" is missing");
     }
     auto time = ParseIso8601(t.created_at);
     if (!time) {
-      return Fail(problem, "bad-timestamp",
-                  "tweet " + t.id + ": field \"created_at\" has \"" + t.created_at + "\", expected ISO 8601");
+      return Fail(
+          problem, "bad-timestamp",
+          "tweet " + id + ": field \"created_at\" has \"" + std::string(t.created_at) + "\", expected ISO 8601");
     }
-    const ActorRecord* author = AuthorOf(t);
+    const V2User* author = AuthorOf(t);
     if (!author) {
       if (t.author_id.empty())
-        return Fail(problem, "missing-field", "tweet " + t.id + ": field \"author_id\" is missing");
+        return Fail(problem, "missing-field", "tweet " + id + ": field \"author_id\" is missing");
       return Fail(problem, "missing-field",
-                  "tweet " + t.id + ": author_id \"" + t.author_id + "\" not found in includes.users");
+                  "tweet " + id + ": author_id \"" + std::string(t.author_id) + "\" not found in includes.users");
     }
-    item.key = "twitter:" + t.id;
+    item.key = Concat("twitter:", t.id);
     item.platform = "twitter";
     item.channel = Channel::kSocial;
-    item.author = *author;
+    item.author.key = Concat("@", author->username);
+    item.author.platform = "twitter";
+    item.author.handle = author->username;
+    item.author.name = author->name;
+    item.author.platform_id = author->id;
     item.time = *time;
     item.text = !t.note_text.empty() ? t.note_text : t.text;
     DecodeTwitterEntities(item.text);
     item.lang = t.lang;
-    item.url = "https://twitter.com/" + author->handle + "/status/" + t.id;
     bool note = t.has_note_entities && !t.note_text.empty();
-    item.links = note ? t.note_links : t.links;
-    item.hashtags = note ? t.note_hashtags : t.hashtags;
-    item.mentions = note ? t.note_mentions : t.mentions;
+    Assign(item.links, note ? t.note_links : t.links);
+    Assign(item.hashtags, note ? t.note_hashtags : t.hashtags);
+    Assign(item.mentions, note ? t.note_mentions : t.mentions);
     bool retweet = false, quote = false, reply = false;
-    for (const auto& [type, id] : t.refs) {
+    item.refs.reserve(t.refs.count);
+    for (std::uint32_t i = 0; i < t.refs.count; ++i) {
+      const V2Ref& r = pools_.refs[t.refs.begin + i];
       bool known = false;
-      Layer layer = LayerOf(type, &known);
-      if (!known || id.empty()) continue;
-      ItemRef ref{layer, "twitter:" + id, {}};
+      Layer layer = LayerOf(r.type, &known);
+      if (!known || r.id.empty()) continue;
+      ItemRef ref{layer, Concat("twitter:", r.id), {}};
       if (layer == Layer::kReply) {
         ref.target_author_handle = ReplyHandle(t);
         reply = true;
@@ -302,8 +411,8 @@ class Resolver {
         quote |= layer == Layer::kQuote;
       }
       if (ref.target_author_handle.empty()) {
-        if (const V2Tweet* target = Referenced(t, id)) {
-          if (const ActorRecord* a = AuthorOf(*target)) ref.target_author_handle = a->handle;
+        if (const V2Tweet* target = Referenced(t, r.id)) {
+          if (const V2User* a = AuthorOf(*target)) ref.target_author_handle = a->username;
         }
       }
       item.refs.push_back(std::move(ref));
@@ -316,10 +425,12 @@ class Resolver {
   }
 
   // Appends the expansions `t` references (transitively, each once per record).
-  void AddExpansions(const V2Tweet& t, ParsedRecord& record, std::unordered_set<std::string>& seen, int depth) const {
+  void AddExpansions(const V2Tweet& t, ParsedRecord& record, std::vector<SV>& seen, int depth) const {
     if (depth > 4) return;
-    for (const auto& [type, id] : t.refs) {
-      if (id.empty() || !seen.insert(id).second) continue;
+    for (std::uint32_t i = 0; i < t.refs.count; ++i) {
+      SV id = pools_.refs[t.refs.begin + i].id;
+      if (id.empty() || std::find(seen.begin(), seen.end(), id) != seen.end()) continue;
+      seen.push_back(id);
       const V2Tweet* target = Referenced(t, id);
       if (!target) continue;
       ItemRecord item;
@@ -334,40 +445,46 @@ class Resolver {
   }
 
  private:
-  std::string ReplyHandle(const V2Tweet& t) const {
+  void Assign(std::vector<std::string>& out, Range r) const {
+    out.reserve(r.count);
+    for (std::uint32_t i = 0; i < r.count; ++i) out.emplace_back(pools_.strings[r.begin + i]);
+  }
+  SV ReplyHandle(const V2Tweet& t) const {
     if (!t.in_reply_to_handle.empty()) return t.in_reply_to_handle;
-    auto it = page_.users.find(t.in_reply_to_user_id);
-    return it == page_.users.end() ? std::string() : it->second.handle;
+    const V2User* user = pools_.users.Find(t.in_reply_to_user_id);
+    return user ? user->username : SV();
   }
   static bool Fail(RecordProblem* problem, std::string reason, std::string message) {
     problem->reason = std::move(reason);
     problem->message = std::move(message);
     return false;
   }
-  V2Page& page_;
+  const Pools& pools_;
 };
 
 void EmitTweet(const Resolver& resolver, const V2Tweet& t, const PageText& pt, const std::string& file,
                std::vector<RecordOutcome>& out) {
-  InputPos pos{file, t.line, 0};
   ParsedRecord record;
-  record.pos = pos;
   record.items.emplace_back();
   RecordProblem problem;
   if (!resolver.Build(t, record.items[0], &problem)) {
     std::size_t end = ScanJsonValue(pt.text, t.offset);
-    std::string_view raw =
-        pt.text.substr(t.offset, end == std::string_view::npos ? std::string_view::npos : end - t.offset);
-    out.push_back(MakeDiagnostic(pos, problem.reason, std::move(problem.message), raw));
+    SV raw = pt.text.substr(t.offset, end == SV::npos ? SV::npos : end - t.offset);
+    out.push_back(MakeDiagnostic(InputPos{file, t.line, 0}, problem.reason, std::move(problem.message), raw));
     return;
   }
-  std::unordered_set<std::string> seen{t.id};
-  resolver.AddExpansions(t, record, seen, 0);
+  record.pos = InputPos{file, t.line, 0};
+  if (t.refs.count > 0) {
+    std::vector<SV> seen{t.id};
+    resolver.AddExpansions(t, record, seen, 0);
+  }
   out.push_back(std::move(record));
 }
 
 // Parses one page, flattened tweet or body; `line` is the line of its first byte.
-void ParseV2Value(std::string_view text, const std::string& file, std::uint64_t line, std::vector<RecordOutcome>& out) {
+void ParseV2Value(SV text, const std::string& file, std::uint64_t line, std::vector<RecordOutcome>& out) {
+  thread_local Pools pools;
+  pools.clear();
   InputPos pos{file, line, 0};
   std::size_t first_out = out.size();
   try {
@@ -377,23 +494,26 @@ void ParseV2Value(std::string_view text, const std::string& file, std::uint64_t 
       return;
     }
     V2Page page;
+    page.pools = &pools;
     page.top.line = line;
-    PageText pt{text, padded.base, line, text.find('\n') != std::string_view::npos};
+    PageText pt{text, padded.base, line, text.find('\n') != SV::npos};
     ParsePage(*padded.doc, page, pt);
     if (padded.doc->current_location().error() == simdjson::SUCCESS) {
       out.push_back(MakeDiagnostic(pos, "invalid-json", "trailing content after the JSON value", text));
       return;
     }
-    Resolver resolver(page);
+    Resolver resolver(pools);
+    const std::vector<V2Tweet>& data = pools.data;
     if (page.has_data) {
-      if (page.data.empty()) {
+      if (data.empty()) {
         out.push_back(MakeDiagnostic(pos, "not-a-tweet",
                                      "page \"data\" holds no tweets (" + std::to_string(page.non_tweets) +
                                          " other elements: users, counts or events)",
                                      text));
       }
-      for (const auto& t : page.data) EmitTweet(resolver, t, pt, file, out);
-      if (!page.data.empty() && page.non_tweets > 0) {
+      out.reserve(out.size() + data.size());
+      for (const auto& t : data) EmitTweet(resolver, t, pt, file, out);
+      if (!data.empty() && page.non_tweets > 0) {
         out.push_back(MakeDiagnostic(pos, "not-a-tweet",
                                      std::to_string(page.non_tweets) + " elements of \"data\" are not tweets", text));
       }
@@ -403,7 +523,7 @@ void ParseV2Value(std::string_view text, const std::string& file, std::uint64_t 
       EmitTweet(resolver, page.top, pt, file, out);
       return;
     }
-    std::string why = !page.action.empty() ? "compliance event (action \"" + page.action + "\")"
+    std::string why = !page.action.empty() ? "compliance event (action \"" + std::string(page.action) + "\")"
                                            : std::string("no \"data\" and no tweet fields (errors-only page?)");
     out.push_back(MakeDiagnostic(pos, "not-a-tweet", why, text));
   } catch (const simdjson::simdjson_error& e) {
@@ -417,13 +537,12 @@ class TwitterV2Reader final : public Reader {
   Format format() const override { return Format::kTwitterV2; }
   bool line_oriented() const override { return true; }
 
-  void ParseLine(std::string_view line, const InputPos& pos, std::vector<RecordOutcome>& out) const override {
+  void ParseLine(SV line, const InputPos& pos, std::vector<RecordOutcome>& out) const override {
     ParseV2Value(line, pos.file, pos.line, out);
   }
 
   // Whole files: JSONL line by line, or pretty-printed bodies value by value.
-  void ParseDocument(std::string_view content, const std::string& path,
-                     std::vector<RecordOutcome>& out) const override {
+  void ParseDocument(SV content, const std::string& path, std::vector<RecordOutcome>& out) const override {
     for (const DocumentRecord& rec : SplitDocument(content)) {
       if (rec.truncated) {
         out.push_back(
