@@ -1,13 +1,49 @@
-// relais flows: not built yet (placeholder so the CLI links; replaced by its issue's work).
+// relais flows: the flow matrix between classes, regions or actors, before/after an event.
+#include <iostream>
+
 #include "commands.hpp"
-#include "relais/base/error.hpp"
+#include "relais/toolkit/flow_matrix.hpp"
 
 namespace relais::cli {
 
 void RegisterFlows(CLI::App& app, CliContext& ctx) {
-  auto* sub = app.add_subcommand("flows", "(not built yet)");
-  sub->allow_extras();
-  sub->callback([] { throw Error(ErrorKind::kInternal, "relais flows is not built yet"); });
+  struct Opts {
+    std::string store, by = "class", layers, from, to, at, before, after;
+    bool json = false, no_pseudonymise = false;
+  };
+  auto o = std::make_shared<Opts>();
+  auto* sub = app.add_subcommand("flows", "flow matrix between classes, regions or actors (counts, shares, latency)");
+  sub->add_option("--store", o->store, "store folder")->required();
+  sub->add_option("--by", o->by, "class | region | actor")->capture_default_str();
+  sub->add_option("--layers", o->layers, "comma-separated layers (default: all)");
+  sub->add_option("--from", o->from, "window start (ISO 8601)");
+  sub->add_option("--to", o->to, "window end (ISO 8601)");
+  sub->add_option("--at", o->at, "event time: adds before/after windows and differences");
+  sub->add_option("--before", o->before, "window before --at (e.g. 30d)");
+  sub->add_option("--after", o->after, "window after --at (e.g. 30d)");
+  sub->add_flag("--json", o->json, "JSON on stdout");
+  sub->add_flag("--no-pseudonymise", o->no_pseudonymise, "show non-public accounts by their keys");
+  sub->callback([o] {
+    toolkit::FlowMatrixOptions opt;
+    opt.by = o->by;
+    opt.query.layers = toolkit::ParseLayers(o->layers);
+    if (!o->from.empty()) opt.query.from = toolkit::ParseTimeArg(o->from, "--from");
+    if (!o->to.empty()) opt.query.to = toolkit::ParseTimeArg(o->to, "--to");
+    if (!o->at.empty()) {
+      opt.at = toolkit::ParseTimeArg(o->at, "--at");
+      opt.before = toolkit::ParseDurationArg(o->before.empty() ? "30d" : o->before, "--before");
+      opt.after = toolkit::ParseDurationArg(o->after.empty() ? "30d" : o->after, "--after");
+    }
+    opt.pseudonymise = !o->no_pseudonymise;
+    auto store = corpora::Store::Open(o->store, corpora::OpenMode::kReadOnly);
+    auto result = toolkit::ComputeFlowMatrices(store, opt);
+    if (o->json) {
+      std::cout << toolkit::ToJson(result, opt).dump() << "\n";
+    } else {
+      std::cout << toolkit::ToTable(result);
+    }
+  });
+  (void)ctx;
 }
 
 }  // namespace relais::cli

@@ -1,13 +1,50 @@
-// relais who: not built yet (placeholder so the CLI links; replaced by its issue's work).
+// relais who: journalists' questions (amplifiers, first sharers, strongest chain), with evidence.
+#include <iostream>
+
 #include "commands.hpp"
 #include "relais/base/error.hpp"
+#include "relais/toolkit/who.hpp"
 
 namespace relais::cli {
 
 void RegisterWho(CLI::App& app, CliContext& ctx) {
-  auto* sub = app.add_subcommand("who", "(not built yet)");
-  sub->allow_extras();
-  sub->callback([] { throw Error(ErrorKind::kInternal, "relais who is not built yet"); });
+  struct Opts {
+    std::string store, amplifiers_of, first_sharers, layers;
+    std::vector<std::string> path;
+    int top = 20;
+    bool json = false, no_pseudonymise = false;
+  };
+  auto o = std::make_shared<Opts>();
+  auto* sub = app.add_subcommand("who", "who amplified an actor, who shared a link first, the chain from A to B");
+  sub->add_option("--store", o->store, "store folder")->required();
+  auto* amp = sub->add_option("--amplifiers-of", o->amplifiers_of, "actor (handle, domain or key)");
+  auto* first = sub->add_option("--first-sharers", o->first_sharers, "URL of an article");
+  auto* path = sub->add_option("--path", o->path, "A B: strongest chain of flows from A to B")->expected(2);
+  amp->excludes(first)->excludes(path);
+  first->excludes(path);
+  sub->add_option("--layers", o->layers, "comma-separated layers (default: all)");
+  sub->add_option("--top", o->top, "rows to show (0 = all)")->capture_default_str();
+  sub->add_flag("--json", o->json, "JSON on stdout");
+  sub->add_flag("--no-pseudonymise", o->no_pseudonymise, "show non-public accounts by their keys");
+  sub->callback([o] {
+    toolkit::WhoOptions opt;
+    opt.layers = toolkit::ParseLayers(o->layers);
+    opt.top = o->top;
+    opt.pseudonymise = !o->no_pseudonymise;
+    auto store = corpora::Store::Open(o->store, corpora::OpenMode::kReadOnly);
+    nlohmann::json answer;
+    if (!o->amplifiers_of.empty()) {
+      answer = toolkit::AmplifiersOf(store, o->amplifiers_of, opt);
+    } else if (!o->first_sharers.empty()) {
+      answer = toolkit::FirstSharers(store, o->first_sharers, opt);
+    } else if (o->path.size() == 2) {
+      answer = toolkit::StrongestPath(store, o->path[0], o->path[1], opt);
+    } else {
+      ThrowInvalidArgument("who needs one of --amplifiers-of X, --first-sharers URL, --path A B");
+    }
+    std::cout << (o->json ? answer.dump() + "\n" : toolkit::WhoTable(answer));
+  });
+  (void)ctx;
 }
 
 }  // namespace relais::cli

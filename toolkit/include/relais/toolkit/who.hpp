@@ -1,0 +1,33 @@
+// Journalists' questions: who amplifies X, who shared a link first, the strongest chain from A to B.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "relais/toolkit/store_query.hpp"
+
+namespace relais::toolkit {
+
+struct WhoOptions {
+  std::vector<std::string> layers;  // empty = all
+  int top = 20;
+  int examples = 3;
+  bool pseudonymise = true;
+};
+
+/// Actors whose items derive from X's items (retweets, quotes, links, reuse…), ranked by count.
+nlohmann::json AmplifiersOf(const corpora::Store& store, const std::string& actor, const WhoOptions& options);
+
+/// The items that shared URL (canonicalised), earliest first, with the delay since the article.
+nlohmann::json FirstSharers(const corpora::Store& store, const std::string& url, const WhoOptions& options);
+
+/// The strongest chain of flows from actor A to actor B: Dijkstra on −log(w(u,v)/out_strength(u)),
+/// i.e. the path maximising the product of each hop's share of its source's outgoing flows.
+nlohmann::json StrongestPath(const corpora::Store& store, const std::string& from, const std::string& to,
+                             const WhoOptions& options);
+
+/// Plain-text rendering of any of the three answers.
+std::string WhoTable(const nlohmann::json& answer);
+
+}  // namespace relais::toolkit

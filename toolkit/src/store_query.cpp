@@ -1,0 +1,153 @@
+// Reading flows and actors out of the store.
+#include "relais/toolkit/store_query.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "relais/base/error.hpp"
+#include "relais/corpora/record.hpp"
+#include "relais/corpora/registry.hpp"
+#include "relais/corpora/url.hpp"
+
+namespace relais::toolkit {
+
+std::vector<FlowRow> LoadFlows(const corpora::Store& store, const FlowQuery& query) {
+  std::string sql =
+      "SELECT f.id, f.layer, coalesce(f.src_item,0), f.dst_item, coalesce(f.src_actor,0), coalesce(f.dst_actor,0), "
+      "d.time, f.latency FROM flows f JOIN items d ON d.id = f.dst_item WHERE 1=1";
+  if (!query.layers.empty()) {
+    sql += " AND f.layer IN (";
+    for (std::size_t i = 0; i < query.layers.size(); ++i) sql += i ? ",?" : "?";
+    sql += ")";
+  }
+  if (query.from) sql += " AND d.time >= ?";
+  if (query.to) sql += " AND d.time < ?";
+  sql += " ORDER BY f.id";
+  corpora::Statement st(store.db(), sql);
+  int idx = 1;
+  for (const auto& l : query.layers) st.Bind(idx++, l);
+  if (query.from) st.Bind(idx++, static_cast<std::int64_t>(*query.from));
+  if (query.to) st.Bind(idx++, static_cast<std::int64_t>(*query.to));
+  std::vector<FlowRow> out;
+  while (st.Step()) {
+    FlowRow r;
+    r.id = st.Int(0);
+    r.layer = st.Text(1);
+    r.src_item = st.Int(2);
+    r.dst_item = st.Int(3);
+    r.src_actor = st.Int(4);
+    r.dst_actor = st.Int(5);
+    r.time = st.Int(6);
+    if (!st.IsNull(7)) r.latency = st.Int(7);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::unordered_map<std::int64_t, ActorRow> LoadActors(const corpora::Store& store) {
+  corpora::Statement st(store.db(),
+                        "SELECT id, key, coalesce(name,''), coalesce(actor_class,'public'), coalesce(region,''), "
+                        "coalesce(platform,''), public FROM actors");
+  std::unordered_map<std::int64_t, ActorRow> out;
+  while (st.Step()) {
+    ActorRow a;
+    a.id = st.Int(0);
+    a.key = st.Text(1);
+    a.name = st.Text(2);
+    a.actor_class = st.Text(3);
+    a.region = st.Text(4);
+    a.platform = st.Text(5);
+    a.is_public = st.Int(6) != 0;
+    out.emplace(a.id, std::move(a));
+  }
+  return out;
+}
+
+std::string DisplayKey(const corpora::Store& store, const ActorRow& actor, bool pseudonymise) {
+  if (!pseudonymise || actor.is_public) return actor.key;
+  return store.Pseudonym(actor.key);
+}
+
+namespace {
+std::optional<ActorRow> ActorWhere(const corpora::Store& store, const std::string& where, const std::string& value) {
+  corpora::Statement st(store.db(),
+                        "SELECT id, key, coalesce(name,''), coalesce(actor_class,'public'), coalesce(region,''), "
+                        "coalesce(platform,''), public FROM actors WHERE " +
+                            where + " ORDER BY id LIMIT 1");
+  st.Bind(1, value);
+  if (!st.Step()) return std::nullopt;
+  ActorRow a;
+  a.id = st.Int(0);
+  a.key = st.Text(1);
+  a.name = st.Text(2);
+  a.actor_class = st.Text(3);
+  a.region = st.Text(4);
+  a.platform = st.Text(5);
+  a.is_public = st.Int(6) != 0;
+  return a;
+}
+}  // namespace
+
+ActorRow FindActor(const corpora::Store& store, const std::string& key) {
+  if (auto a = ActorWhere(store, "key = ?1", key)) return *a;
+  std::string k = key;
+  if (k.rfind("http://", 0) == 0 || k.rfind("https://", 0) == 0) k = corpora::UrlHost(k);
+  if (k.rfind("www.", 0) == 0) k = k.substr(4);
+  if (auto a = ActorWhere(store, "lower(key) = lower(?1)", k)) return *a;
+  std::string handle = k[0] == '@' ? k.substr(1) : k;
+  if (auto a = ActorWhere(store, "lower(handle) = lower(?1)", handle)) return *a;
+  if (auto a = ActorWhere(store, "lower(key) = lower('@' || ?1)", handle)) return *a;
+  if (auto a = ActorWhere(store, "lower(name) = lower(?1)", key)) return *a;
+  // A registry alias (e.g. @varmatin for the outlet stored under its domain) names it too.
+  if (auto info = corpora::Registry::Builtin().Resolve(key)) {
+    if (auto a = ActorWhere(store, "lower(name) = lower(?1)", info->name)) return *a;
+    if (auto a = ActorWhere(store, "lower(key) = lower(?1)", info->key)) return *a;
+  }
+  // A pseudonym given back to us (from an export) names the actor too.
+  if (key.rfind("anon-", 0) == 0) {
+    corpora::Statement st(store.db(), "SELECT key FROM actors WHERE public = 0");
+    while (st.Step()) {
+      std::string ak = st.Text(0);
+      if (store.Pseudonym(ak) == key) return *ActorWhere(store, "key = ?1", ak);
+    }
+  }
+  ThrowInvalidArgument("no actor \"" + key +
+                       "\" in the store (give a handle like @varmatin, a domain or an actor key)");
+}
+
+std::string ItemKey(const corpora::Store& store, std::int64_t item_id) {
+  if (item_id == 0) return "";
+  corpora::Statement st(store.db(), "SELECT key FROM items WHERE id = ?");
+  st.Bind(1, item_id);
+  return st.Step() ? st.Text(0) : "";
+}
+
+std::vector<std::string> ParseLayers(const std::string& csv) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= csv.size()) {
+    std::size_t end = csv.find(',', start);
+    if (end == std::string::npos) end = csv.size();
+    std::string layer = csv.substr(start, end - start);
+    if (!layer.empty()) {
+      if (!corpora::ParseLayer(layer))
+        ThrowInvalidArgument("--layers: unknown layer \"" + layer +
+                             "\" (expected retweet, quote, reply, mention, link, embed, reuse)");
+      out.push_back(layer);
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+TimeMs ParseTimeArg(const std::string& value, const std::string& option) {
+  if (auto t = ParseIso8601(value)) return *t;
+  ThrowInvalidArgument(option + ": \"" + value + "\" is not an ISO 8601 time (e.g. 2021-01-08T23:21Z)");
+}
+
+DurationMs ParseDurationArg(const std::string& value, const std::string& option) {
+  if (auto d = ParseDuration(value)) return *d;
+  ThrowInvalidArgument(option + ": \"" + value + "\" is not a duration (e.g. 15m, 12h, 30d)");
+}
+
+}  // namespace relais::toolkit
