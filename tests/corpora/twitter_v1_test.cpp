@@ -203,6 +203,19 @@ constexpr std::string_view kGood =
     R"({"created_at":"Wed Apr 24 16:27:38 +0000 2013","id":1,"id_str":"1","text":"a &amp; b","lang":"fr",)"
     R"("user":{"id_str":"9","screen_name":"Ann","name":"Ann N"},"entities":{"urls":[],"hashtags":[],"user_mentions":[]}})";
 
+TEST(TwitterV1, LineOrientedForHead) {
+  RELAIS_REQUIRE_SHARED_DATA(dir);
+  auto reader = MakeReader(Format::kTwitterV1, {});
+  auto head = [](const std::filesystem::path& p) { return Slurp(p).substr(0, 4096); };
+  EXPECT_TRUE(reader->line_oriented_for(head(dir / "v1-fr-timeline-2013" / "statuses.jsonl")));
+  EXPECT_TRUE(reader->line_oriented_for(head(dir / "twitterdev-tweet-payloads" / "original_format_examples.json")));
+  EXPECT_FALSE(reader->line_oriented_for(head(dir / "v1-fr-timeline-2013" / "tweets_var.js")));
+  EXPECT_FALSE(reader->line_oriented_for(head(dir / "tweepy-cassettes" / "bodies" / "testgetstatus__00.json")));
+  EXPECT_FALSE(reader->line_oriented_for(head(dir / "tweepy-cassettes" / "bodies" / "testhometimeline__00.json")));
+  EXPECT_TRUE(reader->line_oriented_for(std::string(kGood.substr(0, 50))));  // a first line longer than the head
+}
+
+// ---- bad input: one test per reason code ----
 TEST(TwitterV1Bad, EveryRecordAccountedWithItsReason) {
   std::string bad_utf8 = std::string(kGood);
   bad_utf8.replace(bad_utf8.find("a &amp; b"), 1, "\xC3\x28");

@@ -247,6 +247,17 @@ TEST(TwitterV2, TweepyBodies) {
   EXPECT_TRUE(home.records.empty());
 }
 
+TEST(TwitterV2, LineOrientedForHead) {
+  RELAIS_REQUIRE_SHARED_DATA(dir);
+  auto reader = MakeReader(Format::kTwitterV2, {});
+  auto head = [](const std::filesystem::path& p) { return Slurp(p).substr(0, 4096); };
+  EXPECT_TRUE(reader->line_oriented_for(head(dir / "twarc2-jsonl" / "brexit.jsonl")));
+  EXPECT_TRUE(reader->line_oriented_for(head(dir / "twarc2-jsonl" / "flat.jsonl")));
+  EXPECT_TRUE(reader->line_oriented_for(""));
+  EXPECT_FALSE(
+      reader->line_oriented_for(head(dir / "tweepy-cassettes" / "bodies" / "test_client_get_tweets__00.json")));
+}
+
 // ---- bad input ----
 
 constexpr std::string_view kPage =

@@ -161,6 +161,17 @@ std::size_t ScanJsonValue(std::string_view s, std::size_t start) {
   return std::string_view::npos;
 }
 
+bool LooksLikeJsonl(std::string_view head) {
+  std::size_t i = 0;
+  if (head.substr(0, 3) == "\xEF\xBB\xBF") i = 3;
+  i = SkipSpace(head, i);
+  if (i >= head.size()) return true;  // empty or blank: either way gives nothing
+  if (head[i] != '{') return false;
+  std::size_t nl = head.find('\n', i);
+  if (nl == std::string_view::npos) return true;  // one long line
+  return ScanJsonValue(head.substr(0, nl), i) != std::string_view::npos;
+}
+
 std::uint64_t LineAt(std::string_view text, std::size_t offset, std::uint64_t first_line) {
   std::uint64_t line = first_line;
   const char* p = text.data();

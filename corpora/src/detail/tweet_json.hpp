@@ -65,6 +65,11 @@ struct DocumentRecord {
 /// when it is punctuation; anything else becomes a record of its own (so the parser reports it).
 std::vector<DocumentRecord> SplitDocument(std::string_view content);
 
+/// True when a file starting with `head` is JSONL: its first value is an object that closes on its
+/// first line (or the head holds no line break at all). False for arrays, JS prefixes and
+/// pretty-printed objects.
+bool LooksLikeJsonl(std::string_view head);
+
 /// Line number of byte `offset` given the line of byte 0.
 std::uint64_t LineAt(std::string_view text, std::size_t offset, std::uint64_t first_line);
 

@@ -302,6 +302,7 @@ class TwitterV1Reader final : public Reader {
  public:
   Format format() const override { return Format::kTwitterV1; }
   bool line_oriented() const override { return true; }
+  bool line_oriented_for(std::string_view head) const override { return LooksLikeJsonl(head); }
 
   void ParseLine(std::string_view line, const InputPos& pos, std::vector<RecordOutcome>& out) const override {
     ParseV1Value(line, pos.file, pos.line, out);

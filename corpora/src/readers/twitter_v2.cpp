@@ -536,6 +536,7 @@ class TwitterV2Reader final : public Reader {
  public:
   Format format() const override { return Format::kTwitterV2; }
   bool line_oriented() const override { return true; }
+  bool line_oriented_for(std::string_view head) const override { return LooksLikeJsonl(head); }
 
   void ParseLine(SV line, const InputPos& pos, std::vector<RecordOutcome>& out) const override {
     ParseV2Value(line, pos.file, pos.line, out);

@@ -43,6 +43,11 @@ class Reader {
   /// stamps their numbers and calls ParseLine in parallel, in order.
   virtual bool line_oriented() const = 0;
 
+  /// Like line_oriented(), for a file whose decompressed content starts with `head` (a few KiB):
+  /// false sends it whole to ParseDocument. The Twitter v1/v2 readers answer false for JSON arrays,
+  /// `var x = [ … ]` files and pretty-printed API bodies, whose records span lines.
+  virtual bool line_oriented_for(std::string_view head) const { return line_oriented(); }
+
   /// Parses one line (without its '\n'); appends 0..n outcomes (a twarc2 page holds many tweets).
   virtual void ParseLine(std::string_view line, const InputPos& pos, std::vector<RecordOutcome>& out) const;
 
