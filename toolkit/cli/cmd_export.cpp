@@ -23,7 +23,7 @@ void RegisterExport(CLI::App& app, CliContext& ctx) {
   sub->callback([o] {
     toolkit::ExportOptions opt;
     opt.format = o->format;
-    opt.query.layers = toolkit::ParseLayers(o->layers);
+    opt.query.layers = toolkit::ParseLayerList(o->layers);
     if (!o->from.empty()) opt.query.from = toolkit::ParseTimeArg(o->from, "--from");
     if (!o->to.empty()) opt.query.to = toolkit::ParseTimeArg(o->to, "--to");
     opt.pseudonymise = !o->no_pseudonymise;

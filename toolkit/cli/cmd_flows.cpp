@@ -26,7 +26,7 @@ void RegisterFlows(CLI::App& app, CliContext& ctx) {
   sub->callback([o] {
     toolkit::FlowMatrixOptions opt;
     opt.by = o->by;
-    opt.query.layers = toolkit::ParseLayers(o->layers);
+    opt.query.layers = toolkit::ParseLayerList(o->layers);
     if (!o->from.empty()) opt.query.from = toolkit::ParseTimeArg(o->from, "--from");
     if (!o->to.empty()) opt.query.to = toolkit::ParseTimeArg(o->to, "--to");
     if (!o->at.empty()) {

@@ -122,7 +122,7 @@ std::string ItemKey(const corpora::Store& store, std::int64_t item_id) {
   return st.Step() ? st.Text(0) : "";
 }
 
-std::vector<std::string> ParseLayers(const std::string& csv) {
+std::vector<std::string> ParseLayerList(const std::string& csv) {
   std::vector<std::string> out;
   std::size_t start = 0;
   while (start <= csv.size()) {

@@ -54,7 +54,7 @@ ActorRow FindActor(const corpora::Store& store, const std::string& key);
 std::string ItemKey(const corpora::Store& store, std::int64_t item_id);
 
 /// Parses "--layers retweet,quote"; throws kInvalidArgument on an unknown layer.
-std::vector<std::string> ParseLayers(const std::string& csv);
+std::vector<std::string> ParseLayerList(const std::string& csv);
 
 /// Parses a time argument (ISO 8601 or date) or throws kInvalidArgument naming the option.
 TimeMs ParseTimeArg(const std::string& value, const std::string& option);
