@@ -86,12 +86,13 @@ TEST_F(FlowQueriesTest, ClassMatrixCountsSharesAndLatency) {
   EXPECT_EQ(m.total, 8);
   std::map<std::pair<std::string, std::string>, FlowCell> cells;
   for (const auto& c : m.cells) cells[{c.source, c.target}] = c;
-  EXPECT_EQ(cells[{"pr", "press-regional"}].count, 2);
-  EXPECT_DOUBLE_EQ(*cells[{"pr", "press-regional"}].median_latency_s, 1.5 * 3600);
-  EXPECT_EQ(cells[{"press-regional", "public"}].count, 4);
-  EXPECT_DOUBLE_EQ(cells[{"press-regional", "public"}].share, 0.5);
-  EXPECT_DOUBLE_EQ(cells[{"press-regional", "public"}].row_share, 0.8);  // 4 of varmatin+nicematin's 5
-  EXPECT_EQ(cells[{"public", "public"}].count, 1);
+  auto cell = [&](const char* a, const char* b) { return cells[{a, b}]; };
+  EXPECT_EQ(cell("pr", "press-regional").count, 2);
+  EXPECT_DOUBLE_EQ(*cell("pr", "press-regional").median_latency_s, 1.5 * 3600);
+  EXPECT_EQ(cell("press-regional", "public").count, 4);
+  EXPECT_DOUBLE_EQ(cell("press-regional", "public").share, 0.5);
+  EXPECT_DOUBLE_EQ(cell("press-regional", "public").row_share, 0.8);  // 4 of varmatin+nicematin's 5
+  EXPECT_EQ(cell("public", "public").count, 1);
 }
 
 TEST_F(FlowQueriesTest, BeforeAfterWindowsAndDifference) {
@@ -114,7 +115,9 @@ TEST_F(FlowQueriesTest, BeforeAfterWindowsAndDifference) {
     }
   }
   EXPECT_TRUE(seen);
-  EXPECT_THROW(ComputeFlowMatrices(*store_, FlowMatrixOptions{"nonsense"}), Error);
+  FlowMatrixOptions bad;
+  bad.by = "nonsense";
+  EXPECT_THROW(ComputeFlowMatrices(*store_, bad), Error);
 }
 
 TEST_F(FlowQueriesTest, ActorMatrixPseudonymisesPrivateAccounts) {
