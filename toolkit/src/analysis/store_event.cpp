@@ -1,0 +1,193 @@
+// Store mode of `relais event`: bins an outcome around the event, or builds a treated/control panel.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "relais/base/error.hpp"
+#include "relais/corpora/store.hpp"
+#include "relais/toolkit/analysis/event.hpp"
+#include "relais/toolkit/analysis/series.hpp"
+
+namespace relais::toolkit {
+
+namespace {
+
+struct TreatedRule {
+  std::string layer;
+  std::string actor;
+  std::int64_t min_count = 1;
+};
+
+// retweeted:<actor>[:k] or flows:<layer>:<actor>[:k]. Actor keys may hold ':' (mastodon:@u@host), so
+// a trailing all-digit field is taken as k.
+TreatedRule ParseTreatedRule(const std::string& rule) {
+  TreatedRule r;
+  std::string rest;
+  if (rule.rfind("retweeted:", 0) == 0) {
+    r.layer = "retweet";
+    rest = rule.substr(10);
+  } else if (rule.rfind("flows:", 0) == 0) {
+    const auto c = rule.find(':', 6);
+    if (c == std::string::npos) ThrowInvalidArgument("--treated flows rule needs flows:<layer>:<actor>[:k]");
+    r.layer = rule.substr(6, c - 6);
+    rest = rule.substr(c + 1);
+  } else {
+    ThrowInvalidArgument("--treated \"" + rule + "\" is not retweeted:<actor>[:k] or flows:<layer>:<actor>[:k]");
+  }
+  const auto c = rest.rfind(':');
+  if (c != std::string::npos && c + 1 < rest.size() &&
+      std::all_of(rest.begin() + static_cast<long>(c) + 1, rest.end(),
+                  [](char ch) { return ch >= '0' && ch <= '9'; })) {
+    r.min_count = std::stoll(rest.substr(c + 1));
+    rest = rest.substr(0, c);
+  }
+  if (rest.empty()) ThrowInvalidArgument("--treated rule names no actor");
+  if (r.min_count < 1) ThrowInvalidArgument("--treated threshold k must be >= 1");
+  r.actor = rest;
+  return r;
+}
+
+std::int64_t ActorId(const corpora::Store& store, const std::string& key) {
+  corpora::Statement st(store.db(), "SELECT id FROM actors WHERE key = ?1");
+  st.Bind(1, std::string_view(key));
+  if (!st.Step()) ThrowDataError("no actor \"" + key + "\" in the store");
+  return st.Int(0);
+}
+
+EventResult RunDid(const corpora::Store& store, const StoreEventOptions& o, TimeMs from, TimeMs to, std::size_t n_pre) {
+  if (o.treated.empty()) ThrowInvalidArgument("--design did needs --treated (e.g. retweeted:@actor:3)");
+  const TreatedRule rule = ParseTreatedRule(o.treated);
+  const std::int64_t removed = ActorId(store, rule.actor);
+  // Treated: actors with >= k flows of the layer from the removed actor before the event.
+  std::set<std::int64_t> treated;
+  {
+    corpora::Statement st(store.db(),
+                          "SELECT f.dst_actor, COUNT(*) FROM flows f JOIN items i ON i.id = f.dst_item WHERE f.layer = "
+                          "?1 AND f.src_actor = ?2 AND i.time >= ?3 AND i.time < ?4 AND f.dst_actor IS NOT NULL "
+                          "AND f.dst_actor != ?2 GROUP BY f.dst_actor");
+    st.Bind(1, std::string_view(rule.layer))
+        .Bind(2, removed)
+        .Bind(3, static_cast<std::int64_t>(from))
+        .Bind(4, static_cast<std::int64_t>(o.at));
+    while (st.Step())
+      if (st.Int(1) >= rule.min_count) treated.insert(st.Int(0));
+  }
+  if (treated.empty()) ThrowDataError("no actor matches --treated " + o.treated + " before the event");
+  // Pre-event activity of every actor active in the window.
+  std::map<std::int64_t, std::int64_t> pre_activity;
+  {
+    corpora::Statement st(store.db(),
+                          "SELECT actor_id, COUNT(*) FROM items WHERE time >= ?1 AND time < ?2 AND actor_id "
+                          "IS NOT NULL GROUP BY actor_id");
+    st.Bind(1, static_cast<std::int64_t>(from)).Bind(2, static_cast<std::int64_t>(o.at));
+    while (st.Step()) pre_activity[st.Int(0)] = st.Int(1);
+  }
+  // Nearest-neighbour matching on pre-event activity, without replacement, most active treated first.
+  std::multimap<std::int64_t, std::int64_t> pool;  // activity -> actor
+  for (const auto& [actor, count] : pre_activity)
+    if (!treated.count(actor) && actor != removed) pool.emplace(count, actor);
+  std::vector<std::pair<std::int64_t, std::int64_t>> by_activity;
+  for (auto a : treated) by_activity.emplace_back(pre_activity.count(a) ? pre_activity[a] : 0, a);
+  std::sort(by_activity.rbegin(), by_activity.rend());
+  std::vector<std::int64_t> units;
+  std::vector<bool> is_treated;
+  double treated_pre = 0, control_pre = 0;
+  std::size_t matched = 0;
+  for (const auto& [activity, actor] : by_activity) {
+    if (pool.empty()) break;
+    auto it = pool.lower_bound(activity);
+    if (it == pool.end() || (it != pool.begin() && activity - std::prev(it)->first <= it->first - activity))
+      it = std::prev(it);
+    units.push_back(actor);
+    is_treated.push_back(true);
+    units.push_back(it->second);
+    is_treated.push_back(false);
+    treated_pre += static_cast<double>(activity);
+    control_pre += static_cast<double>(it->first);
+    ++matched;
+    pool.erase(it);
+  }
+  if (matched == 0) ThrowDataError("no control actors to match the treated ones");
+  const std::size_t nt = static_cast<std::size_t>((to - from) / o.bin);
+  Panel panel;
+  panel.units = units.size();
+  panel.periods = nt;
+  panel.first_post = n_pre;
+  panel.treated = is_treated;
+  panel.y.assign(panel.units * nt, 0.0);
+  std::map<std::int64_t, std::size_t> unit_index;
+  for (std::size_t u = 0; u < units.size(); ++u) unit_index[units[u]] = u;
+  {
+    corpora::Statement st(store.db(),
+                          "SELECT actor_id, (time - ?1) / ?3, COUNT(*) FROM items WHERE time >= ?1 AND time < ?2 "
+                          "AND actor_id IS NOT NULL GROUP BY 1, 2");
+    st.Bind(1, static_cast<std::int64_t>(from))
+        .Bind(2, static_cast<std::int64_t>(to))
+        .Bind(3, static_cast<std::int64_t>(o.bin));
+    while (st.Step()) {
+      const auto it = unit_index.find(st.Int(0));
+      const auto t = st.Int(1);
+      if (it == unit_index.end() || t < 0 || static_cast<std::size_t>(t) >= nt) continue;
+      panel.y[it->second * nt + static_cast<std::size_t>(t)] += static_cast<double>(st.Int(2));
+    }
+  }
+  EventResult r = FitDifferenceInDifferences(panel, o.did);
+  r.extra["treated_rule"] = o.treated;
+  r.extra["treated_eligible"] = treated.size();
+  r.extra["matched_pairs"] = matched;
+  r.extra["pre_mean_treated"] = treated_pre / static_cast<double>(matched);
+  r.extra["pre_mean_control"] = control_pre / static_cast<double>(matched);
+  r.extra["outcome"] = "items per actor per bin";
+  return r;
+}
+
+}  // namespace
+
+EventResult RunStoreEvent(const corpora::Store& store, const StoreEventOptions& o) {
+  if (o.before <= 0 || o.after <= 0) ThrowInvalidArgument("store mode needs positive --before and --after");
+  if (o.bin <= 0) ThrowInvalidArgument("--bin must be positive");
+  if (o.bin < 60'000) ThrowInvalidArgument("--bin must be at least 1m");
+  // Align bins on the event so that it falls on a bin boundary.
+  const auto n_pre = static_cast<std::size_t>((o.before + o.bin - 1) / o.bin);
+  const auto n_post = static_cast<std::size_t>((o.after + o.bin - 1) / o.bin);
+  const TimeMs from = o.at - static_cast<TimeMs>(n_pre) * o.bin;
+  const TimeMs to = o.at + static_cast<TimeMs>(n_post) * o.bin;
+  EventResult r;
+  if (o.design == "did") {
+    r = RunDid(store, o, from, to, n_pre);
+  } else if (o.design == "its" || o.design == "rd") {
+    const BinnedSeries s = BinStoreOutcome(store, o.outcome, from, to, o.bin);
+    SeriesInput in;
+    in.at = 0;
+    std::size_t dropped = 0;
+    for (std::size_t k = 0; k < s.values.size(); ++k) {
+      const double t = static_cast<double>(k) - static_cast<double>(n_pre);
+      if (s.is_share) {
+        if (s.denominators[k] <= 0) {
+          ++dropped;
+          continue;
+        }
+        in.offset.push_back(s.denominators[k]);
+      }
+      in.time.push_back(t);
+      in.value.push_back(s.values[k]);
+    }
+    if (o.design == "its") {
+      r = FitInterruptedTimeSeries(in, o.its);
+    } else {
+      r = FitRegressionDiscontinuity(in, o.rd);
+    }
+    r.extra["bins_dropped_empty_denominator"] = dropped;
+    r.extra["outcome"] = o.outcome;
+  } else {
+    ThrowInvalidArgument("--design must be its, rd or did, got \"" + o.design + "\"");
+  }
+  r.extra["at"] = FormatIso8601(o.at);
+  r.extra["window"] = {FormatIso8601(from), FormatIso8601(to)};
+  r.extra["bin_ms"] = o.bin;
+  r.extra["time_unit"] = "bin";
+  return r;
+}
+
+}  // namespace relais::toolkit
