@@ -1,13 +1,88 @@
-// relais cascades: not built yet (placeholder so the CLI links; replaced by its issue's work).
+// relais cascades: retweet/quote/reply trees of the store with size, depth, max breadth and
+// structural virality; --root ITEM shows one tree node by node.
+#include <iostream>
+#include <nlohmann/json.hpp>
+
 #include "commands.hpp"
-#include "relais/base/error.hpp"
+#include "relais/base/time.hpp"
+#include "relais/corpora/store.hpp"
+#include "relais/toolkit/cascades.hpp"
+#include "relais/toolkit/graph_view.hpp"
 
 namespace relais::cli {
+namespace {
+
+struct CascadesArgs {
+  std::string store, root, layers = "retweet,quote,reply";
+  std::size_t top = 20;
+  bool json = false, no_pseudonymise = false;
+};
+
+void RunCascades(const CascadesArgs& a) {
+  auto store = corpora::Store::Open(a.store, corpora::OpenMode::kReadOnly);
+  toolkit::CascadeQuery q;
+  q.layers = toolkit::ParseLayers(a.layers);
+  if (!a.root.empty()) q.root = a.root;
+  q.top = a.top;
+  q.pseudonymise = !a.no_pseudonymise;
+  toolkit::CascadeReport r = toolkit::ComputeCascades(store, q);
+  if (r.extra_parents || r.in_cycles)
+    std::cerr << "relais: " << r.extra_parents << " flows into items that already had a parent and " << r.in_cycles
+              << " items on parent cycles are not in the trees\n";
+  if (a.json) {
+    nlohmann::json out;
+    out["total"] = r.total;
+    auto& list = out["cascades"] = nlohmann::json::array();
+    for (const auto& c : r.cascades) {
+      nlohmann::json j = {{"root", c.root},
+                          {"actor", c.root_actor},
+                          {"time", FormatIso8601(c.root_time)},
+                          {"size", c.metrics.size},
+                          {"depth", c.metrics.depth},
+                          {"max_breadth", c.metrics.max_breadth},
+                          {"structural_virality", c.metrics.structural_virality}};
+      if (q.root) {
+        auto& nodes = j["nodes"] = nlohmann::json::array();
+        for (const auto& n : c.nodes)
+          nodes.push_back({{"item", n.item},
+                           {"parent", n.parent < 0 ? nlohmann::json(nullptr) : nlohmann::json(c.nodes[n.parent].item)},
+                           {"depth", n.depth},
+                           {"time", FormatIso8601(n.time)},
+                           {"layer", n.layer}});
+      }
+      list.push_back(std::move(j));
+    }
+    std::cout << out.dump() << "\n";
+    return;
+  }
+  std::cout << "root\tactor\ttime\tsize\tdepth\tmax_breadth\tstructural_virality\n";
+  for (const auto& c : r.cascades) {
+    std::cout << c.root << "\t" << c.root_actor << "\t" << FormatIso8601(c.root_time) << "\t" << c.metrics.size << "\t"
+              << c.metrics.depth << "\t" << c.metrics.max_breadth << "\t" << c.metrics.structural_virality << "\n";
+    for (const auto& n : c.nodes)
+      std::cout << "  " << std::string(2 * n.depth, ' ') << n.item << (n.layer.empty() ? "" : " (" + n.layer + ")")
+                << " " << FormatIso8601(n.time) << "\n";
+  }
+  if (r.total > r.cascades.size()) std::cout << "(" << r.total - r.cascades.size() << " smaller cascades not shown)\n";
+}
+
+}  // namespace
 
 void RegisterCascades(CLI::App& app, CliContext& ctx) {
-  auto* sub = app.add_subcommand("cascades", "(not built yet)");
-  sub->allow_extras();
-  sub->callback([] { throw Error(ErrorKind::kInternal, "relais cascades is not built yet"); });
+  auto args = std::make_shared<CascadesArgs>();
+  auto* sub = app.add_subcommand("cascades", "retweet/quote/reply trees with size, depth, breadth, virality");
+  sub->add_option("--store", args->store, "store folder")->required();
+  sub->add_option("--root", args->root, "only the tree containing this item (key), node by node");
+  sub->add_option("--top", args->top, "number of trees, largest first, 0 = all (default 20)");
+  sub->add_option("--layers", args->layers, "flow layers forming the trees (default retweet,quote,reply)");
+  sub->add_flag("--no-pseudonymise", args->no_pseudonymise, "show non-public actors' keys");
+  sub->add_flag("--json", args->json,
+                "print {total, cascades:[{root, actor, time, size, depth, max_breadth, "
+                "structural_virality}]}");
+  sub->callback([args, &ctx] {
+    RunCascades(*args);
+    ctx.exit_code = 0;
+  });
 }
 
 }  // namespace relais::cli

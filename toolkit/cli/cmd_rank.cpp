@@ -1,13 +1,138 @@
-// relais rank: not built yet (placeholder so the CLI links; replaced by its issue's work).
+// relais rank: scores nodes of an edge list or of the store's flow graph (PageRank, HITS, k-core,
+// betweenness, degree). On a store the arcs are reversed (derived → source) so the source of a flow —
+// the retweeted account, the copied outlet — is credited.
+#include <tbb/task_arena.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <thread>
+
 #include "commands.hpp"
 #include "relais/base/error.hpp"
+#include "relais/base/time.hpp"
+#include "relais/corpora/store.hpp"
+#include "relais/graph/io/edge_list.hpp"
+#include "relais/graph/rank.hpp"
+#include "relais/toolkit/graph_view.hpp"
 
 namespace relais::cli {
+namespace {
+
+struct RankArgs {
+  std::string store, edges, metric, layers, from, to, by = "actor";
+  bool directed = false, undirected = false, weighted = false, json = false, no_pseudonymise = false;
+  double damping = 0.85, epsilon = 0, delta = 0.1;
+  std::size_t top = 20;
+  int threads = 0;
+  std::uint64_t seed = 1;
+};
+
+TimeMs ParseTimeArg(const std::string& flag, const std::string& value) {
+  auto t = ParseIso8601(value);
+  if (!t)
+    throw Error(ErrorKind::kInvalidArgument, flag + " has \"" + value + "\", expected ISO 8601 (2021-01-08T23:21Z)");
+  return *t;
+}
+
+void RunRank(const RankArgs& a) {
+  if (a.store.empty() == a.edges.empty())
+    throw Error(ErrorKind::kInvalidArgument, "give exactly one of --store DIR or --edges FILE");
+  if (!a.edges.empty() && (!a.layers.empty() || !a.from.empty() || !a.to.empty()))
+    throw Error(ErrorKind::kInvalidArgument, "--layers, --from and --to apply to --store only");
+  graph::RankOptions opt;
+  opt.metric = graph::ParseMetric(a.metric);
+  opt.damping = a.damping;
+  opt.weighted = a.weighted;
+  opt.epsilon = a.epsilon;
+  opt.delta = a.delta;
+  opt.seed = a.seed;
+  const bool directed = !a.undirected;
+  const int threads = a.threads > 0 ? a.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  tbb::task_arena arena(threads);
+
+  std::vector<std::string> names;
+  std::vector<double> scores;
+  std::vector<graph::NodeId> order;
+  arena.execute([&] {
+    if (!a.edges.empty()) {
+      graph::EdgeList el = graph::ReadEdgeList(a.edges);
+      if (a.weighted && el.weights.empty())
+        std::cerr << "relais: note: " << a.edges << " has no weight column; --weighted uses weight 1\n";
+      graph::CsrGraph g = graph::CsrGraph::FromEdges(el.num_nodes(), el.src, el.dst, el.weights, directed);
+      std::vector<graph::NodeId>().swap(el.src);
+      std::vector<graph::NodeId>().swap(el.dst);
+      std::vector<graph::Weight>().swap(el.weights);
+      scores = graph::ComputeScores(g, opt);
+      const auto& labels = el.labels;
+      order = graph::TopK(scores, a.top, [&](graph::NodeId x, graph::NodeId y) {
+        if (labels.integer()) return labels.ints()[x] < labels.ints()[y];
+        return labels.strings()[x] < labels.strings()[y];
+      });
+      for (graph::NodeId v : order) names.push_back(labels.Label(v));
+      return;
+    }
+    auto store = corpora::Store::Open(a.store, corpora::OpenMode::kReadOnly);
+    toolkit::GraphQuery q;
+    q.layers = toolkit::ParseLayers(a.layers);
+    q.by = toolkit::ParseAggregation(a.by);
+    if (!a.from.empty()) q.from = ParseTimeArg("--from", a.from);
+    if (!a.to.empty()) q.to = ParseTimeArg("--to", a.to);
+    toolkit::GraphView view = toolkit::BuildGraphView(store, q);
+    if (view.skipped_flows)
+      std::cerr << "relais: " << view.skipped_flows << " matching flows have no source "
+                << toolkit::AggregationName(q.by) << " and are not in the graph\n";
+    graph::CsrGraph g = toolkit::CreditGraph(view, directed);
+    scores = graph::ComputeScores(g, opt);
+    std::vector<std::string> shown(view.labels.size());
+    for (graph::NodeId v = 0; v < shown.size(); ++v)
+      shown[v] = toolkit::DisplayLabel(store, view, v, q.by, !a.no_pseudonymise);
+    order = graph::TopK(scores, a.top, [&](graph::NodeId x, graph::NodeId y) { return shown[x] < shown[y]; });
+    for (graph::NodeId v : order) names.push_back(shown[v]);
+  });
+
+  if (a.json) {
+    nlohmann::json out;
+    out["metric"] = graph::MetricName(opt.metric);
+    auto& results = out["results"] = nlohmann::json::array();
+    for (std::size_t i = 0; i < order.size(); ++i) results.push_back({{"node", names[i]}, {"score", scores[order[i]]}});
+    std::cout << out.dump() << "\n";
+    return;
+  }
+  std::cout << "rank\tnode\t" << graph::MetricName(opt.metric) << "\n";
+  for (std::size_t i = 0; i < order.size(); ++i)
+    std::cout << i + 1 << "\t" << names[i] << "\t" << scores[order[i]] << "\n";
+}
+
+}  // namespace
 
 void RegisterRank(CLI::App& app, CliContext& ctx) {
-  auto* sub = app.add_subcommand("rank", "(not built yet)");
-  sub->allow_extras();
-  sub->callback([] { throw Error(ErrorKind::kInternal, "relais rank is not built yet"); });
+  auto args = std::make_shared<RankArgs>();
+  auto* sub = app.add_subcommand("rank", "rank nodes of the flow graph or of an edge list");
+  auto* store = sub->add_option("--store", args->store, "store folder");
+  auto* edges = sub->add_option("--edges", args->edges, "SNAP-style edge list (src dst [weight]; .gz ok)");
+  store->excludes(edges);
+  sub->add_option("--metric", args->metric, "pagerank, hits, kcore, betweenness or degree")->required();
+  auto* dir = sub->add_flag("--directed", args->directed, "keep arc directions (default)");
+  auto* undir = sub->add_flag("--undirected", args->undirected, "ignore directions");
+  dir->excludes(undir);
+  sub->add_flag("--weighted", args->weighted, "use weights (flow counts on a store)");
+  sub->add_option("--damping", args->damping, "PageRank damping factor (default 0.85)");
+  sub->add_option("--top", args->top, "number of results, 0 = all (default 20)");
+  sub->add_option("--layers", args->layers, "store: flow layers, comma-separated (default all)");
+  sub->add_option("--from", args->from, "store: flows at or after this time (ISO 8601)");
+  sub->add_option("--to", args->to, "store: flows before this time (ISO 8601)");
+  sub->add_option("--by", args->by, "store: node = actor (default), item, class or region");
+  sub->add_flag("--no-pseudonymise", args->no_pseudonymise, "store: show non-public actors' keys");
+  sub->add_option("--epsilon", args->epsilon, "betweenness: sample with this additive error (0 = exact)");
+  sub->add_option("--delta", args->delta, "betweenness sampling: failure probability (default 0.1)");
+  sub->add_option("--seed", args->seed, "betweenness sampling seed (default 1)");
+  sub->add_option("--threads", args->threads, "worker threads (default: all cores)");
+  sub->add_flag("--json", args->json, "print {metric, results:[{node, score}]}");
+  sub->callback([args, &ctx] {
+    RunRank(*args);
+    ctx.exit_code = 0;
+  });
 }
 
 }  // namespace relais::cli

@@ -1,0 +1,158 @@
+// Cascade trees from the flows table: parent = source item of the first flow into each item.
+#include <algorithm>
+#include <unordered_map>
+
+#include "relais/base/error.hpp"
+#include "relais/corpora/store.hpp"
+#include "relais/toolkit/cascades.hpp"
+#include "relais/toolkit/graph_view.hpp"
+
+namespace relais::toolkit {
+namespace {
+
+struct Forest {
+  std::vector<std::int64_t> item_id;  // dense → items.id
+  std::vector<std::int64_t> parent;   // dense parent or kNoParent
+  std::vector<std::string> layer;     // layer of the flow from the parent
+  std::unordered_map<std::int64_t, std::int64_t> dense;
+  std::uint64_t extra_parents = 0;
+};
+
+std::int64_t Dense(Forest& f, std::int64_t id) {
+  auto [it, inserted] = f.dense.try_emplace(id, static_cast<std::int64_t>(f.item_id.size()));
+  if (inserted) {
+    f.item_id.push_back(id);
+    f.parent.push_back(graph::kNoParent);
+    f.layer.emplace_back();
+  }
+  return it->second;
+}
+
+}  // namespace
+
+CascadeReport ComputeCascades(const corpora::Store& store, const CascadeQuery& q) {
+  std::string csv;
+  for (const auto& l : q.layers) csv += l + ",";
+  std::vector<std::string> layers = ParseLayers(csv);
+  if (layers.empty()) throw Error(ErrorKind::kInvalidArgument, "cascades need at least one layer");
+  std::string in;
+  for (std::size_t i = 0; i < layers.size(); ++i) in += std::string(i ? "," : "") + "'" + layers[i] + "'";
+  Forest f;
+  {
+    corpora::Statement st(store.db(),
+                          "SELECT f.src_item, f.dst_item, f.layer FROM flows f JOIN items d ON d.id = f.dst_item "
+                          "WHERE f.src_item IS NOT NULL AND f.src_item != f.dst_item AND f.layer IN (" +
+                              in + ") ORDER BY d.time, f.id");
+    while (st.Step()) {
+      std::int64_t s = Dense(f, st.Int(0)), d = Dense(f, st.Int(1));
+      if (f.parent[static_cast<std::size_t>(d)] != graph::kNoParent) {
+        ++f.extra_parents;
+        continue;
+      }
+      f.parent[static_cast<std::size_t>(d)] = s;
+      f.layer[static_cast<std::size_t>(d)] = st.Text(2);
+    }
+  }
+  const std::size_t n = f.item_id.size();
+  std::vector<std::vector<std::int64_t>> kids(n);
+  for (std::size_t v = 0; v < n; ++v)
+    if (f.parent[v] != graph::kNoParent)
+      kids[static_cast<std::size_t>(f.parent[v])].push_back(static_cast<std::int64_t>(v));
+  // Trees: BFS from every root; items never reached sit on a cycle of parents.
+  std::vector<std::int64_t> tree_of(n, -1);
+  std::vector<std::vector<std::int64_t>> trees;  // BFS order, root first
+  for (std::size_t r = 0; r < n; ++r) {
+    if (f.parent[r] != graph::kNoParent) continue;
+    std::vector<std::int64_t> order{static_cast<std::int64_t>(r)};
+    tree_of[r] = static_cast<std::int64_t>(trees.size());
+    for (std::size_t head = 0; head < order.size(); ++head)
+      for (std::int64_t c : kids[static_cast<std::size_t>(order[head])]) {
+        tree_of[static_cast<std::size_t>(c)] = static_cast<std::int64_t>(trees.size());
+        order.push_back(c);
+      }
+    trees.push_back(std::move(order));
+  }
+  CascadeReport report;
+  report.extra_parents = f.extra_parents;
+  for (std::size_t v = 0; v < n; ++v) report.in_cycles += tree_of[v] < 0;
+
+  std::optional<std::int64_t> only_tree;
+  if (q.root) {
+    corpora::Statement st(store.db(), "SELECT id FROM items WHERE key = ?");
+    st.Bind(1, *q.root);
+    if (!st.Step()) throw Error(ErrorKind::kData, "no item \"" + *q.root + "\" in the store");
+    auto it = f.dense.find(st.Int(0));
+    if (it == f.dense.end() || tree_of[static_cast<std::size_t>(it->second)] < 0) {
+      report.total = 0;
+      return report;  // the item is in no cascade of these layers
+    }
+    only_tree = tree_of[static_cast<std::size_t>(it->second)];
+  }
+
+  corpora::Statement item(store.db(),
+                          "SELECT i.key, i.time, a.key, a.public FROM items i LEFT JOIN actors a ON a.id = i.actor_id "
+                          "WHERE i.id = ?");
+  std::vector<Cascade> out;
+  for (std::size_t t = 0; t < trees.size(); ++t) {
+    if (only_tree && static_cast<std::int64_t>(t) != *only_tree) continue;
+    const auto& order = trees[t];
+    std::unordered_map<std::int64_t, std::int64_t> local;
+    std::vector<std::int64_t> parent(order.size());
+    for (std::size_t k = 0; k < order.size(); ++k) local[order[k]] = static_cast<std::int64_t>(k);
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      auto p = f.parent[static_cast<std::size_t>(order[k])];
+      parent[k] = p == graph::kNoParent ? graph::kNoParent : local.at(p);
+    }
+    Cascade c;
+    c.metrics = graph::ComputeCascadeMetrics(parent);
+    if (only_tree) {
+      std::vector<std::uint32_t> depth(order.size(), 0);
+      for (std::size_t k = 1; k < order.size(); ++k) depth[k] = depth[static_cast<std::size_t>(parent[k])] + 1;
+      for (std::size_t k = 0; k < order.size(); ++k) {
+        item.Reset();
+        item.Bind(1, f.item_id[static_cast<std::size_t>(order[k])]);
+        CascadeNode node;
+        if (item.Step()) {
+          node.item = item.Text(0);
+          node.time = item.Int(1);
+        }
+        node.parent = parent[k];
+        node.depth = depth[k];
+        node.layer = f.layer[static_cast<std::size_t>(order[k])];
+        c.nodes.push_back(std::move(node));
+      }
+    }
+    out.push_back(std::move(c));
+    out.back().root = std::to_string(order[0]);  // dense id until labelled
+  }
+  report.total = out.size();
+  // Rank by size before looking up labels, so --top K fetches only K roots.
+  auto root_id = [&](const Cascade& c) { return f.item_id[static_cast<std::size_t>(std::stoll(c.root))]; };
+  auto fill = [&](Cascade& c) {
+    item.Reset();
+    item.Bind(1, root_id(c));
+    if (!item.Step()) return;
+    c.root = item.Text(0);
+    c.root_time = item.Int(1);
+    std::string actor = item.IsNull(2) ? "" : item.Text(2);
+    bool is_public = !item.IsNull(3) && item.Int(3) != 0;
+    c.root_actor = actor.empty() || is_public || !q.pseudonymise ? actor : store.Pseudonym(actor);
+  };
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Cascade& a, const Cascade& b) { return a.metrics.size > b.metrics.size; });
+  // Ties by root key: label the whole tie band that reaches the cut.
+  std::size_t cut = q.top == 0 ? out.size() : std::min(q.top, out.size());
+  std::size_t label_to = cut;
+  while (label_to < out.size() && cut > 0 && out[label_to].metrics.size == out[cut - 1].metrics.size) ++label_to;
+  for (std::size_t k = 0; k < label_to; ++k) fill(out[k]);
+  std::stable_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(label_to),
+                   [](const Cascade& a, const Cascade& b) {
+                     if (a.metrics.size != b.metrics.size) return a.metrics.size > b.metrics.size;
+                     return a.root < b.root;
+                   });
+  out.resize(cut);
+  report.cascades = std::move(out);
+  return report;
+}
+
+}  // namespace relais::toolkit
