@@ -1,21 +1,341 @@
-// Placeholder registry (replaced by the real one with the shipped French registry).
+// The actor registry: CSV rows `key,kind,actor_class,region,name` indexed by normalised handle,
+// domain (with optional path prefix, matched on the longest label suffix) and platform id. The
+// shipped rows (corpora/data/registry/*.csv) are embedded at build time (registry_data.cpp).
 #include "relais/corpora/registry.hpp"
 
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "relais/base/error.hpp"
+#include "relais/corpora/url.hpp"
+
+namespace relais::corpora::detail {
+struct EmbeddedCsv {
+  const char* name;
+  const char* text;
+};
+// Defined in the generated registry_data.cpp, sorted by file name.
+extern const EmbeddedCsv kEmbeddedRegistry[];
+extern const std::size_t kEmbeddedRegistryCount;
+}  // namespace relais::corpora::detail
+
 namespace relais::corpora {
-bool IsActorClass(std::string_view s) {
-  for (auto c : kActorClasses) {
-    if (c == s) return true;
-  }
-  return false;
+namespace {
+
+constexpr std::string_view kKinds[] = {"handle", "domain", "platform_id"};
+constexpr std::string_view kHeader[] = {"key", "kind", "actor_class", "region", "name"};
+constexpr std::size_t kMaxPathSegments = 4;
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
 }
-Registry Registry::Builtin() { return {}; }
-void Registry::LoadCsv(const std::string&) {}
-void Registry::LoadCsvText(std::string_view, const std::string&) {}
-void Registry::Add(std::string_view, std::string_view, ActorInfo) {}
-std::optional<ActorInfo> Registry::Resolve(std::string_view) const { return std::nullopt; }
-std::optional<ActorInfo> Registry::ResolveHandle(std::string_view) const { return std::nullopt; }
-std::optional<ActorInfo> Registry::ResolveDomain(std::string_view) const { return std::nullopt; }
-std::optional<ActorInfo> Registry::ResolvePlatformId(std::string_view) const { return std::nullopt; }
+
+std::string Lower(std::string_view s) {
+  std::string r(s);
+  for (char& c : r) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return r;
+}
+
+bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+bool IsValidUtf8(std::string_view s) {
+  std::size_t pos = 0;
+  while (pos < s.size()) {
+    const auto c = static_cast<unsigned char>(s[pos]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    if (len == 0 || pos + len > s.size()) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((static_cast<unsigned char>(s[pos + k]) >> 6) != 0x2) return false;
+    }
+    pos += len;
+  }
+  return true;
+}
+
+/// Splits "host/a/b?x#y" (scheme optional) into the normalised host and lower-case path segments.
+void SplitHostPath(std::string_view in, std::string* host, std::vector<std::string>* segs) {
+  *host = UrlHost(in);
+  segs->clear();
+  if (host->empty()) return;
+  std::string_view rest = Trim(in);
+  if (const auto sep = rest.find("://"); sep != std::string_view::npos) rest.remove_prefix(sep + 3);
+  while (StartsWith(rest, "/")) rest.remove_prefix(1);
+  const auto slash = rest.find('/');
+  if (slash == std::string_view::npos) return;
+  rest = rest.substr(slash + 1);
+  rest = rest.substr(0, rest.find_first_of("?#"));
+  std::size_t start = 0;
+  while (start < rest.size() && segs->size() < kMaxPathSegments) {
+    const auto end = std::min(rest.find('/', start), rest.size());
+    if (end > start) segs->push_back(Lower(rest.substr(start, end - start)));
+    start = end + 1;
+  }
+}
+
+/// One parsed CSV record with the line it starts on.
+struct CsvRow {
+  std::uint64_t line = 0;
+  std::vector<std::string> fields;
+};
+
+/// RFC 4180 rows: quoted fields may hold commas, doubled quotes and newlines. Blank lines and
+/// lines starting with '#' are skipped.
+std::vector<CsvRow> ParseCsv(std::string_view text, const std::string& origin) {
+  std::vector<CsvRow> rows;
+  std::uint64_t line = 1;
+  std::size_t pos = 0;
+  if (StartsWith(text, "\xEF\xBB\xBF")) pos = 3;
+  while (pos < text.size()) {
+    const auto eol = std::min(text.find('\n', pos), text.size());
+    const std::string_view raw_line = Trim(text.substr(pos, eol - pos));
+    if (raw_line.empty() || raw_line.front() == '#') {
+      pos = eol + 1;
+      ++line;
+      continue;
+    }
+    CsvRow row;
+    row.line = line;
+    std::string field;
+    bool in_quotes = false, was_quoted = false;
+    for (;;) {
+      if (pos >= text.size()) {
+        if (in_quotes) throw Error(ErrorKind::kData, InputPos{origin, row.line, 0}, "unterminated quoted field");
+        row.fields.push_back(was_quoted ? field : std::string(Trim(field)));
+        break;
+      }
+      const char c = text[pos++];
+      if (in_quotes) {
+        if (c == '"' && pos < text.size() && text[pos] == '"') {
+          field.push_back('"');
+          ++pos;
+        } else if (c == '"') {
+          in_quotes = false;
+        } else {
+          if (c == '\n') ++line;
+          field.push_back(c);
+        }
+        continue;
+      }
+      if (c == '"' && Trim(field).empty()) {
+        in_quotes = was_quoted = true;
+        field.clear();
+      } else if (c == ',') {
+        row.fields.push_back(was_quoted ? field : std::string(Trim(field)));
+        field.clear();
+        was_quoted = false;
+      } else if (c == '\n') {
+        ++line;
+        row.fields.push_back(was_quoted ? field : std::string(Trim(field)));
+        break;
+      } else if (c != '\r') {
+        field.push_back(c);
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+bool IsHeader(const CsvRow& row) {
+  if (row.fields.size() != std::size(kHeader)) return false;
+  for (std::size_t idx = 0; idx < row.fields.size(); ++idx) {
+    if (Lower(row.fields[idx]) != kHeader[idx]) return false;
+  }
+  return true;
+}
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+bool IsActorClass(std::string_view s) {
+  return std::find(std::begin(kActorClasses), std::end(kActorClasses), s) != std::end(kActorClasses);
+}
+
+std::string Registry::NormalizeHandle(std::string_view handle) {
+  std::string h = Lower(Trim(handle));
+  if (StartsWith(h, "twitter:")) h.erase(0, 8);
+  const auto colon = h.find(':');
+  const auto at = h.find('@');
+  if (colon != std::string::npos && (at == std::string::npos || colon < at)) {
+    std::string rest = h.substr(colon + 1);
+    if (StartsWith(rest, "@")) rest.erase(0, 1);
+    return rest.empty() ? std::string() : h.substr(0, colon + 1) + rest;
+  }
+  if (StartsWith(h, "@")) h.erase(0, 1);
+  return h;
+}
+
+std::string Registry::NormalizeDomain(std::string_view domain_or_url) {
+  std::string host;
+  std::vector<std::string> segs;
+  SplitHostPath(domain_or_url, &host, &segs);
+  for (const auto& seg : segs) host += "/" + seg;
+  return host;
+}
+
+Registry Registry::Builtin() {
+  static const Registry builtin = [] {
+    Registry r;
+    for (std::size_t idx = 0; idx < detail::kEmbeddedRegistryCount; ++idx) {
+      const auto& csv = detail::kEmbeddedRegistry[idx];
+      r.LoadCsvText(csv.text, std::string("builtin:") + csv.name);
+    }
+    return r;
+  }();
+  return builtin;
+}
+
+void Registry::LoadCsv(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorKind::kData, InputPos{path, 0, 0}, "cannot read actor registry file");
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) throw Error(ErrorKind::kData, InputPos{path, 0, 0}, "error while reading actor registry file");
+  LoadCsvText(buf.str(), path);
+}
+
+void Registry::LoadCsvText(std::string_view csv, const std::string& origin) {
+  if (!IsValidUtf8(csv)) throw Error(ErrorKind::kData, InputPos{origin, 0, 0}, "actor registry is not valid UTF-8");
+  const auto rows = ParseCsv(csv, origin);
+  // Validate every row before adding any, so a bad file leaves the registry unchanged.
+  for (std::size_t idx = 0; idx < rows.size(); ++idx) {
+    const auto& row = rows[idx];
+    if (idx == 0 && IsHeader(row)) continue;
+    const InputPos pos{origin, row.line, 0};
+    if (row.fields.size() != std::size(kHeader)) {
+      throw Error(ErrorKind::kData, pos,
+                  "expected 5 columns (key,kind,actor_class,region,name), found " + std::to_string(row.fields.size()));
+    }
+    const auto& f = row.fields;
+    if (std::find(std::begin(kKinds), std::end(kKinds), f[1]) == std::end(kKinds)) {
+      throw Error(ErrorKind::kData, pos, "unknown kind '" + f[1] + "' (expected handle, domain or platform_id)");
+    }
+    if (!IsActorClass(f[2])) {
+      throw Error(ErrorKind::kData, pos,
+                  "unknown actor class '" + f[2] +
+                      "' (expected press-national, press-regional, press-agency, pr, brand, politician, "
+                      "institution, journalist or public)");
+    }
+    const bool key_ok = f[1] == "handle"   ? !NormalizeHandle(f[0]).empty()
+                        : f[1] == "domain" ? !NormalizeDomain(f[0]).empty()
+                                           : !Trim(f[0]).empty();
+    if (!key_ok) throw Error(ErrorKind::kData, pos, "invalid " + f[1] + " key '" + f[0] + "'");
+  }
+  for (std::size_t idx = 0; idx < rows.size(); ++idx) {
+    const auto& f = rows[idx].fields;
+    if (idx == 0 && IsHeader(rows[idx])) continue;
+    Add(f[1], f[0], ActorInfo{"", f[2], f[3], f[4]});
+  }
+}
+
+void Registry::Add(std::string_view kind, std::string_view key, ActorInfo info) {
+  std::unordered_map<std::string, std::size_t>* map = nullptr;
+  std::string norm;
+  if (kind == "handle") {
+    map = &handles_;
+    norm = NormalizeHandle(key);
+    // Keep the case the file used ("@Nice_Matin"), which is how people write it.
+    const std::string_view written = Trim(key);
+    const bool has_prefix = !written.empty() && (written.front() == '@' || written.find(':') != std::string_view::npos);
+    info.key = has_prefix ? std::string(written) : "@" + std::string(written);
+  } else if (kind == "domain") {
+    map = &domains_;
+    norm = NormalizeDomain(key);
+    info.key = norm;
+  } else if (kind == "platform_id") {
+    map = &ids_;
+    norm = Lower(Trim(key));
+    info.key = std::string(Trim(key));
+  } else {
+    throw Error(ErrorKind::kData, "unknown registry kind '" + std::string(kind) + "'");
+  }
+  if (norm.empty()) throw Error(ErrorKind::kData, "empty registry " + std::string(kind) + " key");
+  if (!IsActorClass(info.actor_class)) {
+    throw Error(ErrorKind::kData, "unknown actor class '" + info.actor_class + "'");
+  }
+  if (auto it = map->find(norm); it != map->end()) {
+    entries_[it->second] = {std::string(kind), std::move(info)};
+    return;
+  }
+  map->emplace(norm, entries_.size());
+  entries_.emplace_back(std::string(kind), std::move(info));
+}
+
+std::optional<ActorInfo> Registry::Lookup(const std::unordered_map<std::string, std::size_t>& map,
+                                          const std::string& key) const {
+  const auto it = map.find(key);
+  if (it == map.end()) return std::nullopt;
+  return entries_[it->second].second;
+}
+
+std::optional<ActorInfo> Registry::ResolveHandle(std::string_view handle) const {
+  const std::string norm = NormalizeHandle(handle);
+  if (norm.empty()) return std::nullopt;
+  return Lookup(handles_, norm);
+}
+
+std::optional<ActorInfo> Registry::ResolveDomain(std::string_view host) const {
+  std::string h;
+  std::vector<std::string> segs;
+  SplitHostPath(host, &h, &segs);
+  if (h.empty()) return std::nullopt;
+  // Longest label suffix first; on each, the longest registered path prefix, then the bare host.
+  for (std::size_t start = 0; start != std::string::npos;) {
+    const std::string suffix = h.substr(start);
+    for (std::size_t depth = segs.size(); depth > 0; --depth) {
+      std::string key = suffix;
+      for (std::size_t k = 0; k < depth; ++k) key += "/" + segs[k];
+      if (auto hit = Lookup(domains_, key)) return hit;
+    }
+    if (auto hit = Lookup(domains_, suffix)) return hit;
+    const auto dot = h.find('.', start);
+    start = dot == std::string::npos ? std::string::npos : dot + 1;
+  }
+  return std::nullopt;
+}
+
+std::optional<ActorInfo> Registry::ResolvePlatformId(std::string_view id) const {
+  const std::string norm = Lower(Trim(id));
+  if (norm.empty()) return std::nullopt;
+  if (auto hit = Lookup(ids_, norm)) return hit;
+  if (AllDigits(norm)) return Lookup(ids_, "twitter:" + norm);  // bare numbers are Twitter user ids
+  return std::nullopt;
+}
+
+std::optional<ActorInfo> Registry::Resolve(std::string_view key) const {
+  const std::string_view k = Trim(key);
+  if (k.empty()) return std::nullopt;
+  if (k.find("://") != std::string_view::npos) {
+    // A profile URL names an account: https://twitter.com/varmatin.
+    if (UrlHost(k) == "twitter.com") {
+      std::string host;
+      std::vector<std::string> segs;
+      SplitHostPath(k, &host, &segs);
+      constexpr std::string_view kNotHandles[] = {"i", "hashtag", "search", "intent", "home", "share", "explore"};
+      if (!segs.empty() &&
+          std::find(std::begin(kNotHandles), std::end(kNotHandles), segs[0]) == std::end(kNotHandles)) {
+        if (auto hit = ResolveHandle(segs[0])) return hit;
+      }
+    }
+    return ResolveDomain(k);
+  }
+  if (k.front() == '@') return ResolveHandle(k);
+  if (auto hit = ResolvePlatformId(k)) return hit;
+  if (k.find(':') != std::string_view::npos) return ResolveHandle(k);  // "mastodon:@user@host"
+  if (k.find('.') != std::string_view::npos || k.find('/') != std::string_view::npos) return ResolveDomain(k);
+  return ResolveHandle(k);
+}
+
 std::size_t Registry::size() const { return entries_.size(); }
+
 std::vector<std::pair<std::string, ActorInfo>> Registry::Entries() const { return entries_; }
+
 }  // namespace relais::corpora

@@ -11,9 +11,9 @@
 namespace relais::corpora {
 
 /// Classes of DESIGN.md.
-inline constexpr std::string_view kActorClasses[] = {"press-national", "press-regional", "press-agency",
-                                                      "pr",            "brand",          "politician",
-                                                      "institution",   "journalist",     "public"};
+inline constexpr std::string_view kActorClasses[] = {"press-national", "press-regional", "press-agency", "pr",
+                                                     "brand",          "politician",     "institution",  "journalist",
+                                                     "public"};
 bool IsActorClass(std::string_view s);
 
 struct ActorInfo {
@@ -44,11 +44,21 @@ class Registry {
   std::optional<ActorInfo> ResolvePlatformId(std::string_view id) const;
 
   std::size_t size() const;
-  /// All entries in load order (for listing and the synthetic world).
+  /// All entries in load order (for listing and the synthetic world); an overridden key keeps
+  /// its first position and shows its last value.
   std::vector<std::pair<std::string, ActorInfo>> Entries() const;  // (kind, info)
 
+  /// Normalised lookup forms: "varmatin" for "@VarMatin", "mastodon:user@host" for
+  /// "mastodon:@user@host"; "ouest-france.fr/bretagne" for "https://www.Ouest-France.fr/bretagne/".
+  static std::string NormalizeHandle(std::string_view handle);
+  static std::string NormalizeDomain(std::string_view domain_or_url);
+
  private:
-  std::unordered_map<std::string, ActorInfo> handles_, domains_, ids_;
+  std::optional<ActorInfo> Lookup(const std::unordered_map<std::string, std::size_t>& map,
+                                  const std::string& key) const;
+
+  // normalised key -> index into entries_
+  std::unordered_map<std::string, std::size_t> handles_, domains_, ids_;
   std::vector<std::pair<std::string, ActorInfo>> entries_;
 };
 

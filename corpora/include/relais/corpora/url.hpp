@@ -19,8 +19,11 @@ std::string UrlHost(std::string_view url);
 /// True for known shorteners (t.co, bit.ly, ow.ly, tinyurl.com, goo.gl, dlvr.it, buff.ly…).
 bool IsShortenedUrl(std::string_view url);
 
-/// True for a status URL (twitter.com/x.com …/status/ID, a Mastodon status, a bsky.app post);
-/// sets `item_key` to the item key it names ("twitter:ID", …) when it can.
+/// True for a status URL (twitter.com/x.com …/status/ID, a Mastodon status, a bsky.app post)
+/// whose item key can be derived offline; then sets `item_key` (when not null) to that key:
+/// "twitter:ID"; "mastodon:https://HOST/users/USER/statuses/ID" for https://HOST/@USER/ID (local
+/// accounts only); "bluesky:at://DID/app.bsky.feed.post/RKEY" when the profile is a DID (a
+/// handle needs a network lookup: false). `item_key` is left untouched when false.
 bool StatusUrlToItemKey(std::string_view url, std::string* item_key);
 
 }  // namespace relais::corpora

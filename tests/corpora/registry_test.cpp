@@ -1,0 +1,337 @@
+// The actor registry: CSV loading and its errors, resolution rules, and the shipped registry.
+#include "relais/corpora/registry.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+
+#include "relais/base/error.hpp"
+#include "test_util.hpp"
+
+namespace relais::corpora {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string ClassOf(const Registry& r, std::string_view key) {
+  const auto info = r.Resolve(key);
+  return info ? info->actor_class : "(none)";
+}
+
+std::string RegionOf(const Registry& r, std::string_view key) {
+  const auto info = r.Resolve(key);
+  return info ? info->region : "(none)";
+}
+
+std::string NameOf(const Registry& r, std::string_view key) {
+  const auto info = r.Resolve(key);
+  return info ? info->name : "(none)";
+}
+
+/// Runs `fn`, expecting a relais::Error of kind kData; returns its what().
+template <typename Fn>
+std::string DataErrorOf(Fn fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kData) << e.what();
+    return e.what();
+  }
+  ADD_FAILURE() << "no relais::Error thrown";
+  return {};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading
+
+TEST(RegistryCsv, ParsesQuotedFieldsCommentsHeaderAndCrlf) {
+  Registry r;
+  r.LoadCsvText(
+      "\xEF\xBB\xBFkey,kind,actor_class,region,name\r\n"
+      "# comment line\r\n"
+      "\r\n"
+      "journal.example,domain,press-regional,Bretagne,\"Le Journal, \"\"édition\"\" du soir\"\r\n"
+      " @Someone , handle , journalist , , Some One \r\n"
+      "twitter:42,platform_id,politician,,Quarante-Deux\n",
+      "mem.csv");
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(NameOf(r, "https://www.journal.example/a"), "Le Journal, \"édition\" du soir");
+  EXPECT_EQ(ClassOf(r, "@someone"), "journalist");
+  EXPECT_EQ(NameOf(r, "someone"), "Some One");
+  EXPECT_EQ(r.Resolve("SOMEONE")->key, "@Someone");
+  EXPECT_EQ(ClassOf(r, "twitter:42"), "politician");
+  EXPECT_EQ(ClassOf(r, "42"), "politician");  // a bare number is a Twitter user id
+}
+
+TEST(RegistryCsv, HeaderIsOptional) {
+  Registry r;
+  r.LoadCsvText("lemonde.fr,domain,press-national,,Le Monde\n", "noheader.csv");
+  EXPECT_EQ(ClassOf(r, "lemonde.fr"), "press-national");
+}
+
+TEST(RegistryCsv, BadRowsNameFileAndLine) {
+  Registry r;
+  std::string msg = DataErrorOf([&] {
+    r.LoadCsvText("key,kind,actor_class,region,name\n@a,handle,public,,A\n@b,handle,influencer,,B\n", "x.csv");
+  });
+  EXPECT_NE(msg.find("x.csv:3"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("influencer"), std::string::npos) << msg;
+  EXPECT_EQ(r.size(), 0u) << "a bad file must not be half-loaded";
+
+  msg = DataErrorOf(
+      [&] { r.LoadCsvText("key,kind,actor_class,region,name\n\nlemonde.fr,domain,press-national\n", "y.csv"); });
+  EXPECT_NE(msg.find("y.csv:3"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("5 columns"), std::string::npos) << msg;
+
+  msg = DataErrorOf([&] { r.LoadCsvText("lemonde.fr,website,press-national,,Le Monde\n", "z.csv"); });
+  EXPECT_NE(msg.find("z.csv:1"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("website"), std::string::npos) << msg;
+
+  msg = DataErrorOf([&] { r.LoadCsvText(",handle,public,,Nobody\n", "e.csv"); });
+  EXPECT_NE(msg.find("e.csv:1"), std::string::npos) << msg;
+
+  msg = DataErrorOf([&] { r.LoadCsvText("@,handle,public,,Nobody\n", "e2.csv"); });
+  EXPECT_NE(msg.find("e2.csv:1"), std::string::npos) << msg;
+
+  msg = DataErrorOf([&] { r.LoadCsvText("a,domain,public,,\"unterminated\n", "q.csv"); });
+  EXPECT_NE(msg.find("q.csv:1"), std::string::npos) << msg;
+
+  msg = DataErrorOf([&] { r.LoadCsvText("@a,handle,public,,\xC3\x28\n", "u.csv"); });
+  EXPECT_NE(msg.find("UTF-8"), std::string::npos) << msg;
+  EXPECT_EQ(r.size(), 0u);
+}
+
+TEST(RegistryCsv, LineNumbersCountQuotedNewlines) {
+  Registry r;
+  const std::string msg =
+      DataErrorOf([&] { r.LoadCsvText("a.example,domain,public,,\"two\nlines\"\n@b,handle,nope,,B\n", "multi.csv"); });
+  EXPECT_NE(msg.find("multi.csv:3"), std::string::npos) << msg;
+}
+
+TEST(RegistryCsv, FilesFromFixtures) {
+  Registry r = Registry::Builtin();
+  const auto dir = testing::FixturesDir() / "registry";
+  r.LoadCsv((dir / "extra.csv").string());
+  EXPECT_EQ(ClassOf(r, "@jeanne_reporter"), "journalist");
+  EXPECT_EQ(NameOf(r, "http://journal-local.example/x"), "Le Journal local, édition du soir");
+  EXPECT_EQ(NameOf(r, "@varmatin"), "Var-Matin (overridden)");  // later entries override
+  EXPECT_EQ(NameOf(r, "varmatin.com"), "Var-Matin");            // other keys untouched
+
+  std::string msg = DataErrorOf([&] { r.LoadCsv((dir / "bad_class.csv").string()); });
+  EXPECT_NE(msg.find("bad_class.csv:3"), std::string::npos) << msg;
+  msg = DataErrorOf([&] { r.LoadCsv((dir / "bad_columns.csv").string()); });
+  EXPECT_NE(msg.find("bad_columns.csv:3"), std::string::npos) << msg;
+  msg = DataErrorOf([&] { r.LoadCsv((dir / "bad_kind.csv").string()); });
+  EXPECT_NE(msg.find("bad_kind.csv:2"), std::string::npos) << msg;
+  msg = DataErrorOf([&] { r.LoadCsv((dir / "no-such-file.csv").string()); });
+  EXPECT_NE(msg.find("no-such-file.csv"), std::string::npos) << msg;
+}
+
+TEST(RegistryCsv, OverrideKeepsPositionAndSize) {
+  Registry r;
+  r.LoadCsvText("@a,handle,public,,A\n@b,handle,public,,B\n", "1.csv");
+  r.LoadCsvText("@A,handle,journalist,,A2\n", "2.csv");
+  ASSERT_EQ(r.size(), 2u);
+  const auto entries = r.Entries();
+  EXPECT_EQ(entries[0].first, "handle");
+  EXPECT_EQ(entries[0].second.name, "A2");
+  EXPECT_EQ(entries[1].second.name, "B");
+  EXPECT_THROW(r.Add("website", "x.fr", ActorInfo{"", "public", "", "X"}), Error);
+  EXPECT_THROW(r.Add("domain", "x.fr", ActorInfo{"", "blogger", "", "X"}), Error);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resolution rules
+
+Registry SmallRegistry() {
+  Registry r;
+  r.LoadCsvText(
+      "ouest-france.fr,domain,press-regional,Bretagne,Ouest-France\n"
+      "ouest-france.fr/normandie,domain,press-regional,Normandie,Ouest-France\n"
+      "lefigaro.fr,domain,press-national,,Le Figaro\n"
+      "madame.lefigaro.fr,domain,press-national,,Madame Figaro\n"
+      "gouv.fr,domain,institution,,État\n"
+      "interieur.gouv.fr,domain,institution,,Intérieur\n"
+      "@varmatin,handle,press-regional,Provence-Alpes-Côte d'Azur,Var-Matin\n"
+      "mastodon:@alice@piaille.fr,handle,journalist,,Alice\n"
+      "bluesky:@lemonde.fr,handle,press-national,,Le Monde\n"
+      "twitter:1976143068,platform_id,politician,,Emmanuel Macron\n",
+      "small.csv");
+  return r;
+}
+
+TEST(RegistryResolve, Handles) {
+  const Registry r = SmallRegistry();
+  for (const char* k : {"@varmatin", "varmatin", "@VarMatin", "VARMATIN", " @varmatin ", "twitter:@varmatin",
+                        "https://twitter.com/VarMatin", "https://x.com/varmatin/status/1"}) {
+    EXPECT_EQ(ClassOf(r, k), "press-regional") << k;
+  }
+  EXPECT_EQ(r.Resolve("@varmatin")->key, "@varmatin");
+  EXPECT_EQ(ClassOf(r, "mastodon:@Alice@piaille.fr"), "journalist");
+  EXPECT_EQ(ClassOf(r, "mastodon:alice@piaille.fr"), "journalist");
+  EXPECT_EQ(ClassOf(r, "@alice@piaille.fr"), "(none)");  // without a platform it is not Mastodon's
+  EXPECT_EQ(ClassOf(r, "bluesky:@lemonde.fr"), "press-national");
+  EXPECT_EQ(ClassOf(r, "@nicematin"), "(none)");
+  EXPECT_EQ(ClassOf(r, "https://twitter.com/i/web/status/1"), "(none)");
+  EXPECT_EQ(ClassOf(r, "@"), "(none)");
+}
+
+TEST(RegistryResolve, DomainsSubdomainsAndPaths) {
+  const Registry r = SmallRegistry();
+  EXPECT_EQ(NameOf(r, "lefigaro.fr"), "Le Figaro");
+  EXPECT_EQ(NameOf(r, "www.lefigaro.fr"), "Le Figaro");
+  EXPECT_EQ(NameOf(r, "https://amp.lefigaro.fr/politique/x"), "Le Figaro");
+  EXPECT_EQ(NameOf(r, "https://m.madame.lefigaro.fr/x"), "Madame Figaro");
+  EXPECT_EQ(NameOf(r, "https://sport24.lefigaro.fr/x"), "Le Figaro");
+  EXPECT_EQ(NameOf(r, "https://www.interieur.gouv.fr/actualites"), "Intérieur");
+  EXPECT_EQ(NameOf(r, "https://www.herault.gouv.fr"), "État");
+  EXPECT_EQ(RegionOf(r, "https://www.ouest-france.fr/normandie/caen-14000/un-titre-123"), "Normandie");
+  EXPECT_EQ(RegionOf(r, "https://www.ouest-france.fr/NORMANDIE"), "Normandie");
+  EXPECT_EQ(RegionOf(r, "ouest-france.fr/normandie/caen"), "Normandie");
+  EXPECT_EQ(RegionOf(r, "https://www.ouest-france.fr/normandie-pas-vraiment/x"), "Bretagne");
+  EXPECT_EQ(RegionOf(r, "https://www.ouest-france.fr/politique/x?a=normandie"), "Bretagne");
+  EXPECT_EQ(RegionOf(r, "https://www.ouest-france.fr/x#normandie"), "Bretagne");
+  // Labels, not characters: these are not the registered outlets.
+  EXPECT_EQ(ClassOf(r, "notlefigaro.fr"), "(none)");
+  EXPECT_EQ(ClassOf(r, "lefigaro.fr.example.com"), "(none)");
+  EXPECT_EQ(ClassOf(r, "https://example.com/lefigaro.fr"), "(none)");
+  EXPECT_EQ(ClassOf(r, "fr"), "(none)");
+  EXPECT_EQ(ClassOf(r, ""), "(none)");
+  EXPECT_EQ(ClassOf(r, "ftp://lefigaro.fr"), "(none)");
+}
+
+TEST(RegistryResolve, PlatformIds) {
+  const Registry r = SmallRegistry();
+  EXPECT_EQ(NameOf(r, "twitter:1976143068"), "Emmanuel Macron");
+  EXPECT_EQ(NameOf(r, "1976143068"), "Emmanuel Macron");
+  EXPECT_EQ(r.ResolvePlatformId("TWITTER:1976143068")->name, "Emmanuel Macron");
+  EXPECT_FALSE(r.ResolvePlatformId("twitter:1"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The shipped registry
+
+TEST(BuiltinRegistry, ContractCases) {
+  const Registry r = Registry::Builtin();
+  EXPECT_EQ(ClassOf(r, "lemonde.fr"), "press-national");
+  EXPECT_EQ(ClassOf(r, "https://www.varmatin.com/politique/un-article-123"), "press-regional");
+  EXPECT_EQ(RegionOf(r, "https://www.varmatin.com/politique/un-article-123"), "Provence-Alpes-Côte d'Azur");
+  EXPECT_EQ(ClassOf(r, "@varmatin"), "press-regional");
+  EXPECT_EQ(ClassOf(r, "@Nice_Matin"), "press-regional");
+  EXPECT_EQ(NameOf(r, "https://www.nicematin.com/x"), "Nice-Matin");
+  EXPECT_EQ(ClassOf(r, "@AFP"), "press-agency");
+  EXPECT_EQ(ClassOf(r, "@afpfr"), "press-agency");
+  EXPECT_EQ(ClassOf(r, "https://www.businesswire.com/news/home/x/fr/"), "pr");
+  EXPECT_EQ(ClassOf(r, "@EmmanuelMacron"), "politician");
+  EXPECT_EQ(ClassOf(r, "@realDonaldTrump"), "politician");
+  EXPECT_EQ(ClassOf(r, "@POTUS"), "politician");
+  EXPECT_EQ(ClassOf(r, "@Elysee"), "institution");
+  EXPECT_EQ(ClassOf(r, "https://www.elysee.fr/emmanuel-macron"), "institution");
+  EXPECT_EQ(RegionOf(r, "https://www.ouest-france.fr/normandie/caen-14000/x"), "Normandie");
+  EXPECT_EQ(ClassOf(r, "https://www.leparisien.fr/politique/x"), "press-national");
+  EXPECT_EQ(RegionOf(r, "https://www.leparisien.fr/seine-saint-denis-93/x"), "Île-de-France");
+  EXPECT_EQ(RegionOf(r, "https://france3-regions.francetvinfo.fr/bretagne/ille-et-vilaine/x"), "Bretagne");
+  EXPECT_EQ(ClassOf(r, "https://www.francetvinfo.fr/politique/x"), "press-national");
+  EXPECT_EQ(RegionOf(r, "https://actu.fr/normandie/rouen_76540/x"), "Normandie");
+  EXPECT_EQ(ClassOf(r, "https://www.example.com/"), "(none)");
+}
+
+const std::set<std::string>& KnownRegions() {
+  static const std::set<std::string> regions = {
+      // the 13 metropolitan regions
+      "Auvergne-Rhône-Alpes", "Bourgogne-Franche-Comté", "Bretagne", "Centre-Val de Loire", "Corse", "Grand Est",
+      "Hauts-de-France", "Île-de-France", "Normandie", "Nouvelle-Aquitaine", "Occitanie", "Pays de la Loire",
+      "Provence-Alpes-Côte d'Azur",
+      // overseas departments and collectivities
+      "Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte", "Polynésie française", "Nouvelle-Calédonie",
+      "Saint-Pierre-et-Miquelon", "Wallis-et-Futuna", "Saint-Barthélemy", "Saint-Martin",
+      // Monaco-Matin's principality
+      "Monaco"};
+  return regions;
+}
+
+TEST(BuiltinRegistry, SizeClassesAndRegions) {
+  const Registry r = Registry::Builtin();
+  std::set<std::string> names, regional_names;
+  std::map<std::string, int> by_class;
+  std::set<std::string> regions_used;
+  for (const auto& [kind, info] : r.Entries()) {
+    EXPECT_TRUE(IsActorClass(info.actor_class)) << info.key;
+    EXPECT_FALSE(info.name.empty()) << info.key;
+    if (!info.region.empty()) {
+      EXPECT_TRUE(KnownRegions().count(info.region)) << info.key << ": region '" << info.region << "'";
+      regions_used.insert(info.region);
+    }
+    if (names.insert(info.name).second) ++by_class[info.actor_class];
+    if (info.actor_class == "press-regional") regional_names.insert(info.name);
+  }
+  std::cout << "builtin registry: " << r.size() << " entries, " << names.size() << " distinct actors";
+  for (const auto& [cls, n] : by_class) std::cout << ", " << cls << " " << n;
+  std::cout << ", " << regions_used.size() << " regions\n";
+  EXPECT_GE(names.size(), 250u);
+  EXPECT_GE(regional_names.size(), 80u);
+  for (const char* cls :
+       {"press-national", "press-regional", "press-agency", "pr", "brand", "politician", "institution"}) {
+    EXPECT_GT(by_class[cls], 0) << cls;
+  }
+  // Every metropolitan region has at least one regional outlet.
+  for (const char* region : {"Auvergne-Rhône-Alpes", "Bourgogne-Franche-Comté", "Bretagne", "Centre-Val de Loire",
+                             "Corse", "Grand Est", "Hauts-de-France", "Île-de-France", "Normandie",
+                             "Nouvelle-Aquitaine", "Occitanie", "Pays de la Loire", "Provence-Alpes-Côte d'Azur"}) {
+    EXPECT_TRUE(regions_used.count(region)) << region;
+  }
+}
+
+/// Non-comment, non-blank data rows of a registry CSV (the shipped files hold no quoted newlines).
+std::size_t CountRows(const fs::path& file) {
+  std::ifstream in(file);
+  std::string line;
+  std::size_t rows = 0;
+  bool first = true;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    if (first && line.rfind("key,kind,", 0) == 0) {
+      first = false;
+      continue;
+    }
+    first = false;
+    ++rows;
+  }
+  return rows;
+}
+
+TEST(BuiltinRegistry, EmbeddedCopyMatchesSourceFilesWithoutDuplicateKeys) {
+  const fs::path dir = fs::path(RELAIS_SOURCE_DIR) / "corpora" / "data" / "registry";
+  if (!fs::is_directory(dir)) GTEST_SKIP() << dir << " not found";
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() == ".csv") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  ASSERT_FALSE(files.empty());
+  Registry from_files;
+  std::size_t rows = 0;
+  for (const auto& f : files) {
+    from_files.LoadCsv(f.string());
+    rows += CountRows(f);
+  }
+  const Registry builtin = Registry::Builtin();
+  // Every row has its own key: no row of the shipped registry silently overrides another.
+  EXPECT_EQ(builtin.size(), rows);
+  const auto a = builtin.Entries(), b = from_files.Entries();
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t idx = 0; idx < a.size(); ++idx) {
+    EXPECT_EQ(a[idx].first, b[idx].first);
+    EXPECT_EQ(a[idx].second.key, b[idx].second.key);
+    EXPECT_EQ(a[idx].second.name, b[idx].second.name);
+    EXPECT_EQ(a[idx].second.region, b[idx].second.region);
+  }
+}
+
+}  // namespace
+}  // namespace relais::corpora
