@@ -1,0 +1,239 @@
+// Private pieces of the synthetic world generator: RNG streams, actors, items, text, the world.
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "relais/base/hash.hpp"
+#include "relais/corpora/synth.hpp"
+
+namespace relais::corpora::detail {
+
+// ---------------------------------------------------------------------------------------------------
+// Counter-based random streams: Rng(Key(seed, purpose, entity…)) gives the same draws whatever the thread.
+
+inline std::uint64_t Key(std::uint64_t a, std::uint64_t b, std::uint64_t c = 0, std::uint64_t d = 0) {
+  std::uint64_t h = SplitMix64(a ^ 0x5851f42d4c957f2dULL);
+  h = SplitMix64(h ^ b);
+  h = SplitMix64(h ^ (c * 0x9e3779b97f4a7c15ULL));
+  return SplitMix64(h ^ (d + 0x632be59bd9b4e019ULL));
+}
+
+class Rng {
+ public:
+  explicit Rng(std::uint64_t key) : state_(key) {}
+  std::uint64_t Next() {
+    state_ += 0x9e3779b97f4a7c15ULL;
+    std::uint64_t z = state_;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  /// Uniform in [0, 1).
+  double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
+  /// Uniform in [0, n).
+  std::uint64_t Below(std::uint64_t n) { return n == 0 ? 0 : static_cast<std::uint64_t>(Uniform() * n) % n; }
+  bool Bernoulli(double p) { return Uniform() < p; }
+  double Exponential(double rate) { return -std::log1p(-Uniform()) / rate; }
+  double Normal() {
+    double u1 = Uniform(), u2 = Uniform();
+    return std::sqrt(-2.0 * std::log1p(-u1)) * std::cos(6.283185307179586 * u2);
+  }
+  /// exp(N(log(median), sigma)).
+  double LogNormal(double median, double sigma) { return median * std::exp(sigma * Normal()); }
+  std::uint64_t Poisson(double mean);
+  /// Number of failures before the first success of Bernoulli(p) trials.
+  std::uint64_t Geometric(double p) {
+    if (p >= 1.0) return 0;
+    return static_cast<std::uint64_t>(std::floor(std::log1p(-Uniform()) / std::log1p(-p)));
+  }
+
+ private:
+  std::uint64_t state_;
+};
+
+/// Walker's alias table for O(1) weighted draws.
+class AliasTable {
+ public:
+  AliasTable() = default;
+  explicit AliasTable(const std::vector<double>& weights);
+  std::size_t Draw(Rng& rng) const;
+  bool empty() const { return prob_.empty(); }
+  std::size_t size() const { return prob_.size(); }
+
+ private:
+  std::vector<double> prob_;
+  std::vector<std::uint32_t> alias_;
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Actors and classes.
+
+enum Group : std::uint8_t {
+  kPressNational,
+  kPressRegional,
+  kPressAgency,
+  kPr,
+  kBrand,
+  kPolitician,
+  kInstitution,
+  kJournalist,
+  kPublic,
+  kNumGroups
+};
+std::string_view GroupName(int g);
+inline bool IsPressGroup(int g) { return g == kPressNational || g == kPressRegional || g == kPressAgency; }
+inline bool IsSocialGroup(int g) { return g >= kBrand; }
+
+enum Platform : std::uint8_t { kTwitter, kMastodon };
+
+struct Actor {
+  std::string name;    // display / outlet name
+  std::string handle;  // without '@'; for Mastodon the user part
+  std::string host;    // Mastodon instance
+  std::string domain;  // outlets and PR: the web domain (without www.)
+  std::string region;  // regional press, and a home region for accounts
+  std::uint64_t user_id = 0;
+  double activity = 1.0;  // relative weight when picking an author inside its class
+  double audience = 1.0;  // relative weight when picked as someone to follow
+  int synd_group = -1;    // syndication group index (regional press)
+  int region_idx = -1;
+  std::uint8_t group = kPublic;
+  std::uint8_t platform = kTwitter;
+  bool supporter = false;
+  bool head_of_state = false;
+  bool rss = false;  // articles published as an RSS feed
+  bool csv = false;  // articles exported as a Windows-1252 CSV (dirty worlds)
+};
+
+struct SyndicationGroup {
+  std::string name;
+  std::vector<std::int32_t> members;
+};
+
+/// The shipped-like name lists (regions, outlets, agencies, PR wires) and the builder of the actor table.
+std::vector<std::string> Regions();
+void BuildActors(std::uint64_t seed, SynthScale scale, std::vector<Actor>& actors,
+                 std::vector<SyndicationGroup>& synd_groups,
+                 std::array<std::vector<std::int32_t>, kNumGroups>& by_group);
+
+// ---------------------------------------------------------------------------------------------------
+// Items.
+
+enum Kind : std::uint8_t { kOriginal, kRetweet, kQuote, kReply, kArticle, kRelease };
+enum Origin : std::uint8_t { kHawkes, kOwnShare, kSyndication, kCascade, kReplyOrigin, kQuoteOrigin };
+enum Edit : std::uint8_t { kNoEdit, kVerbatim, kLight, kHeavy };
+enum UrlVariant : std::uint8_t { kPlain, kTracking, kAmp, kMobile };
+
+struct Item {
+  TimeMs t = 0;
+  std::uint64_t uid = 0;    // stable identity (before sorting), seeds the item's text
+  std::uint64_t topic = 0;  // story the item belongs to (shared by parent and reusing children)
+  std::int32_t actor = -1;
+  std::int32_t ref = -1;      // retweet / quote / reply target
+  std::int32_t link = -1;     // article / release whose URL the item shares
+  std::int32_t embed = -1;    // social item embedded in an article
+  std::int32_t reuse = -1;    // item whose text this one reuses
+  std::int32_t mention = -1;  // actor mentioned in the text (besides a reply's addressee)
+  std::int32_t parent = -1;   // Hawkes parent (-1 for immigrants and non-Hawkes items)
+  std::uint8_t kind = kOriginal;
+  std::uint8_t group = kPublic;
+  std::uint8_t origin = kHawkes;
+  std::uint8_t edit = kNoEdit;
+  std::uint8_t variant = kPlain;
+  std::uint8_t depth = 0;  // cascade depth for retweets
+  bool after = false;      // at or after the event
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Text: French from a vocabulary with accents and elisions; English for the head of state.
+
+struct TextPiece {
+  std::string text;
+  std::vector<std::string> hashtags;
+};
+/// Article / release body: paragraphs separated by "\n\n". cp1252-encodable (no emoji).
+std::string ArticleBody(std::uint64_t seed, std::uint64_t topic, int min_words, int max_words);
+std::string Headline(std::uint64_t seed, std::uint64_t topic);
+/// A short post (no URL, no mention); may carry hashtags and emoji.
+TextPiece PostText(std::uint64_t seed, std::uint64_t topic, bool english, int max_words);
+/// Edits a copied text: kVerbatim changes apostrophes only, kLight/kHeavy substitute, insert and cut.
+std::string EditText(const std::string& source, std::uint64_t seed, Edit level, std::uint64_t topic);
+std::string AuthorName(std::uint64_t seed);
+std::string Slugify(std::string_view title, std::size_t max_len);
+/// UTF-8 to Windows-1252; false when a character has no cp1252 byte.
+bool Utf8ToCp1252(std::string_view in, std::string* out);
+/// Number of Unicode code points.
+std::size_t CodePoints(std::string_view s);
+void AppendJsonString(std::string& out, std::string_view s);
+void AppendXmlEscaped(std::string& out, std::string_view s);
+
+// ---------------------------------------------------------------------------------------------------
+// The world: parameters, actors, follower graph, items.
+
+struct Params {
+  double days = 120;
+  double scale_items = 1;                     // multiplies every baseline
+  std::array<double, kNumGroups> mu{};        // immigrants per day, before the event
+  std::array<double, kNumGroups> mu_after{};  // after the event
+  std::array<std::array<double, kNumGroups>, kNumGroups> alpha{}, alpha_after{};
+  double beta_per_hour = 0.5;
+  double hos_share = 0.3;                      // share of politician immigrants posted by the head of state (before)
+  std::array<double, kNumGroups> p_retweet{};  // independent-cascade probability by the spreader's class
+  double p_retweet_hos = 0.0;
+  double supporter_boost = 4.0;       // multiplies p for supporters retweeting the head of state
+  double supporter_drop = 0.5;        // relative drop of supporters' activity after the event
+  double cascade_factor_after = 0.7;  // multiplies p for cascades rooted in politicians after the event
+  std::array<double, kNumGroups> reply_rate{}, quote_rate{};
+  double reply_rate_hos = 6, quote_rate_hos = 1.5;
+  // press/PR
+  double reuse_pr_national = 0.25, reuse_pr_regional = 0.55, reuse_pr_agency = 0.4;
+  double reuse_agency_national = 0.35, reuse_agency_regional = 0.7, reuse_press_press = 0.1;
+  std::vector<double> region_factor;            // multiplies the regional rates, by region index
+  double light_share = 0.5, heavy_share = 0.3;  // else verbatim
+  double link_prob_social = 0.6;                // Hawkes child of a press/PR parent in a social class shares its URL
+  double embed_prob = 0.35;                     // press child of a social parent embeds the post
+  double mention_prob = 0.35;                   // social child of a social parent mentions its author
+  double random_mention_prob = 0.08;
+  double own_share_press = 0.75, own_share_pr = 0.5;
+  double own_share_median_min = 12, own_share_sigma = 1.0;
+  double syndication_rate = 0.25, syndication_median_h = 1.5;
+  double retweet_median_min = 25, retweet_sigma = 1.4;
+  double reply_median_min = 40, reply_sigma = 1.2;
+  double v1_share = 0.15;
+  std::size_t cascade_cap = 20000;
+};
+
+struct World {
+  SynthOptions opt;
+  Params par;
+  TimeMs start = 0, end = 0, event = 0, removal_end = 0;  // removal window [event, removal_end)
+  std::vector<Actor> actors;
+  std::array<std::vector<std::int32_t>, kNumGroups> by_group;
+  std::vector<SyndicationGroup> synd_groups;
+  std::int32_t hos = -1;
+  std::vector<std::int64_t> follower_offsets;  // CSR: followers of actor a
+  std::vector<std::int32_t> followers;
+  std::uint64_t follow_edges = 0;
+  std::vector<Item> items;         // sorted by (t, uid) after Simulate
+  std::vector<std::uint64_t> ids;  // platform ids per item (tweet / status ids; 0 for press)
+  std::vector<std::string> urls;   // articles / releases: their URL
+  std::vector<std::string> keys;   // item keys as the store names them
+  std::uint64_t hawkes_events = 0;
+  std::uint64_t dropped_after_removal = 0;
+  std::uint64_t cascades_capped = 0;
+
+  bool Removed(TimeMs t) const { return t >= event && t < removal_end; }
+};
+
+void SetParams(World& w);
+void BuildFollowerGraph(World& w);
+void Simulate(World& w);
+/// Writes data/, actors.csv and truth.json; returns (files, bytes, malformed, duplicates).
+SynthResult WriteWorld(World& w);
+
+}  // namespace relais::corpora::detail
