@@ -1,5 +1,6 @@
 // Twitter v1.1 reader: real statuses (JSONL, `var tweets = [...]`, Gnip activities, tweepy bodies)
 // with counts checked independently (python3) and one test per quarantine reason.
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -261,6 +262,30 @@ TEST(TwitterV1Bad, EveryRecordAccountedWithItsReason) {
     EXPECT_NE(t.diagnostics[3].message.find("id_str"), std::string::npos);
     EXPECT_NE(t.diagnostics[4].message.find("delete"), std::string::npos);
     EXPECT_EQ(t.diagnostics[1].excerpt, kGood.substr(0, 60));
+  }
+}
+
+// Every prefix and many byte flips of a real status: never an exception, always one outcome.
+TEST(TwitterV1Bad, CutsAndFlipsOfARealStatusAreAccounted) {
+  RELAIS_REQUIRE_SHARED_DATA(dir);
+  std::string status = Slurp(dir / "twitterdev-tweet-payloads" / "original_format_examples.json");
+  status = status.substr(0, status.find('\n'));
+  auto reader = MakeReader(Format::kTwitterV1, {});
+  std::size_t step = std::max<std::size_t>(1, status.size() / 300);
+  for (std::size_t cut = 1; cut < status.size(); cut += step) {
+    std::vector<RecordOutcome> out;
+    ASSERT_NO_THROW(reader->ParseLine(std::string_view(status).substr(0, cut), {"cut", 1, 0}, out)) << cut;
+    ASSERT_EQ(out.size(), 1u) << cut;
+    EXPECT_TRUE(std::holds_alternative<Diagnostic>(out[0])) << cut;
+  }
+  for (std::size_t pos = 0; pos < status.size(); pos += step) {
+    for (char c : {'\0', '"', '}', '\xFF', 'x'}) {
+      std::string flipped = status;
+      flipped[pos] = c;
+      std::vector<RecordOutcome> out;
+      ASSERT_NO_THROW(reader->ParseLine(flipped, {"flip", 1, 0}, out)) << pos;
+      EXPECT_EQ(out.size(), 1u) << pos;
+    }
   }
 }
 

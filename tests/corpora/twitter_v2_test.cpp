@@ -1,5 +1,6 @@
 // Twitter v2 reader: twarc2 pages, flattened lines and tweepy bodies, with counts checked
 // independently (python3 over the same files) and bad input for every reason code.
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <set>
@@ -311,6 +312,30 @@ TEST(TwitterV2Bad, EveryReason) {
     EXPECT_NE(t.diagnostics[0].message.find("byte " + std::to_string(bad_utf8.find('\xFF'))), std::string::npos);
     EXPECT_NE(t.diagnostics[2].message.find("\"yesterday\""), std::string::npos);
     EXPECT_NE(t.diagnostics[3].message.find("created_at"), std::string::npos);
+  }
+}
+
+// Every prefix and many byte flips of a real page: never an exception, never a record lost.
+TEST(TwitterV2Bad, CutsAndFlipsOfARealPageAreAccounted) {
+  RELAIS_REQUIRE_SHARED_DATA(dir);
+  std::string page = Slurp(dir / "twarc2-jsonl" / "two_tweets.jsonl");
+  page = page.substr(0, page.find('\n'));
+  auto reader = MakeReader(Format::kTwitterV2, {});
+  std::size_t step = std::max<std::size_t>(1, page.size() / 300);
+  for (std::size_t cut = 1; cut < page.size(); cut += step) {
+    std::vector<RecordOutcome> out;
+    ASSERT_NO_THROW(reader->ParseLine(std::string_view(page).substr(0, cut), {"cut", 1, 0}, out)) << cut;
+    ASSERT_EQ(out.size(), 1u) << cut;  // a cut page is one bad record
+    EXPECT_TRUE(std::holds_alternative<Diagnostic>(out[0])) << cut;
+  }
+  for (std::size_t pos = 0; pos < page.size(); pos += step) {
+    for (char c : {'\0', '"', '}', '\xFF', 'x'}) {
+      std::string flipped = page;
+      flipped[pos] = c;
+      std::vector<RecordOutcome> out;
+      ASSERT_NO_THROW(reader->ParseLine(flipped, {"flip", 1, 0}, out)) << pos;
+      EXPECT_GE(out.size(), 1u) << pos;
+    }
   }
 }
 
