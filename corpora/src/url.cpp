@@ -363,25 +363,26 @@ bool IsIndexPage(std::string_view seg) {
 
 std::string CanonicalPath(std::string_view raw_path) {
   const std::string normalized = NormalizeComponent(raw_path, "/:@");
+  const auto raw_segs = SplitSegments(normalized);
   std::vector<std::string> segs;
-  for (std::string_view seg : SplitSegments(normalized)) {
+  for (std::size_t idx = 0; idx < raw_segs.size(); ++idx) {
+    std::string seg(raw_segs[idx]);
+    if (idx + 1 == raw_segs.size()) {  // AMP markers on the last segment, before dot segments
+      if (EndsWith(seg, ".amp") && seg.size() > 4) {
+        seg.resize(seg.size() - 4);
+      } else if (const auto p = seg.find(".amp."); p != std::string::npos && p > 0) {
+        seg.erase(p, 4);  // article.amp.html -> article.html
+      }
+    }
     if (seg == ".") continue;
     if (seg == "..") {
       if (!segs.empty()) segs.pop_back();
       continue;
     }
     if (seg == "amp") continue;  // /amp/ segments and the /amp suffix
-    segs.emplace_back(seg);
+    segs.push_back(std::move(seg));
   }
-  if (!segs.empty()) {
-    std::string& last = segs.back();
-    if (EndsWith(last, ".amp") && last.size() > 4) {
-      last.resize(last.size() - 4);
-    } else if (const auto p = last.find(".amp."); p != std::string::npos && p > 0) {
-      last.erase(p, 4);  // article.amp.html -> article.html
-    }
-    if (IsIndexPage(last)) segs.pop_back();
-  }
+  if (!segs.empty() && IsIndexPage(segs.back())) segs.pop_back();
   std::string out;
   for (const auto& seg : segs) {
     out.push_back('/');
@@ -452,9 +453,12 @@ bool UnwrapAmpCache(const UrlParts& parts, int depth, std::string* out) {
   if (depth > 2 || !(parts.host == "cdn.ampproject.org" || EndsWith(parts.host, ".cdn.ampproject.org"))) {
     return false;
   }
-  std::string_view path = parts.path;
+  const std::string canonical_path = CanonicalPath(parts.path);  // so "/c/s//x.fr" unwraps like "/c/s/x.fr"
+  const std::string_view path = canonical_path;
   for (std::string_view prefix : {"/c/s/", "/v/s/", "/c/", "/v/"}) {
     if (!StartsWith(path, prefix)) continue;
+    const std::string_view inner_host = path.substr(prefix.size()).substr(0, path.substr(prefix.size()).find('/'));
+    if (inner_host.find('.') == std::string_view::npos) continue;  // "/c/s" alone names no page
     std::string inner = "https://" + std::string(path.substr(prefix.size()));
     if (!parts.query.empty()) inner += "?" + parts.query;
     UrlParts inner_parts;

@@ -145,6 +145,43 @@ TEST(RegistryCsv, OverrideKeepsPositionAndSize) {
   EXPECT_THROW(r.Add("domain", "x.fr", ActorInfo{"", "blogger", "", "X"}), Error);
 }
 
+TEST(RegistryCsv, RandomMutationsLoadOrFailCleanly) {
+  const std::string base =
+      "key,kind,actor_class,region,name\n@a,handle,public,,A\n\"b.fr/x\",domain,press-regional,Corse,\"B, b\"\n"
+      "twitter:1,platform_id,politician,,C\n";
+  const std::string alphabet = ",\"\n\r#@:/. ax\xC3\xA9";
+  std::uint64_t state = 7;
+  auto next = [&state] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return state >> 33;
+  };
+  std::size_t loaded = 0, rejected = 0;
+  for (int round = 0; round < 5000; ++round) {
+    std::string csv = base;
+    for (int e = 0; e < 3; ++e) {
+      const std::size_t pos = next() % csv.size();
+      if (next() % 2) {
+        csv.insert(csv.begin() + static_cast<std::ptrdiff_t>(pos), alphabet[next() % alphabet.size()]);
+      } else {
+        csv.erase(pos, 1);
+      }
+    }
+    Registry r;
+    try {
+      r.LoadCsvText(csv, "fuzz.csv");
+      ++loaded;
+      for (const auto& [kind, info] : r.Entries()) EXPECT_TRUE(IsActorClass(info.actor_class));
+    } catch (const Error& e) {
+      ASSERT_EQ(e.kind(), ErrorKind::kData) << e.what();
+      ASSERT_EQ(std::string(e.what()).rfind("fuzz.csv", 0), 0u) << e.what();
+      ASSERT_EQ(r.size(), 0u);
+      ++rejected;
+    }
+  }
+  EXPECT_GT(loaded, 0u);
+  EXPECT_GT(rejected, 0u);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Resolution rules
 

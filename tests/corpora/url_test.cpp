@@ -259,3 +259,55 @@ TEST(UralVectors, IsShortened) {
 
 }  // namespace
 }  // namespace relais::corpora
+
+namespace relais::corpora {
+namespace {
+
+/// Random mutations of real-looking URLs: never a crash, and every non-empty result is a fixed point.
+TEST(CanonicalizeUrl, RandomInputsAreSafeAndIdempotent) {
+  const std::string alphabet = "abcXYZ019-._~:/?#[]@!$&'()*+,;=% \t\"<>\\^`{|}\xC3\xA9\xE2\x9E\xBD";
+  const char* seeds[] = {"https://www.lemonde.fr/a/b.html?utm_source=x&b=2#frag",
+                         "http://m.varmatin.com:80/amp/x.amp",
+                         "https://t.co/abc?amp=1",
+                         "https://xn--tlrama-bvab.fr/%7e/%c3%a9?q=%26",
+                         "https://www-x-fr.cdn.ampproject.org/c/s/www.x.fr/a",
+                         "https://twitter.com/#!/a/status/1"};
+  std::uint64_t state = 42;
+  auto next = [&state] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return state >> 33;
+  };
+  std::size_t non_empty = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string url = seeds[next() % std::size(seeds)];
+    const int edits = 1 + static_cast<int>(next() % 4);
+    for (int e = 0; e < edits; ++e) {
+      const std::size_t pos = next() % (url.size() + 1);
+      const char c = alphabet[next() % alphabet.size()];
+      switch (next() % 3) {
+        case 0:
+          url.insert(url.begin() + static_cast<std::ptrdiff_t>(pos), c);
+          break;
+        case 1:
+          if (pos < url.size()) url.erase(pos, 1);
+          break;
+        default:
+          if (pos < url.size()) url[pos] = c;
+          break;
+      }
+    }
+    const std::string once = CanonicalizeUrl(url);
+    if (once.empty()) continue;
+    ++non_empty;
+    ASSERT_EQ(CanonicalizeUrl(once), once) << "input: " << url;
+    ASSERT_EQ(once.rfind("https://", 0), 0u) << once;
+    (void)UrlHost(url);
+    (void)IsShortenedUrl(url);
+    std::string key;
+    (void)StatusUrlToItemKey(url, &key);
+  }
+  EXPECT_GT(non_empty, 5000u);  // most mutations stay valid URLs (9333 of 20000 measured)
+}
+
+}  // namespace
+}  // namespace relais::corpora
