@@ -854,7 +854,7 @@ SynthResult WriteWorld(World& w) {
       if (!a.domain.empty())
         csv += field(a.domain) + ",domain," + cls + "," + field(a.group == kPressRegional ? a.region : "") + "," +
                field(a.name) + "\n";
-      std::string handle = a.platform == kMastodon ? "@" + a.handle + "@" + a.host : "@" + a.handle;
+      std::string handle = a.platform == kMastodon ? "mastodon:@" + a.handle + "@" + a.host : "@" + a.handle;
       csv += field(handle) + ",handle," + cls + "," + field(a.group == kPressRegional ? a.region : "") + "," +
              field(a.name) + "\n";
     }
@@ -910,7 +910,8 @@ SynthResult WriteWorld(World& w) {
   };
 
   // Realised counts.
-  std::array<std::uint64_t, kNumGroups> by_group{}, hawkes_by_group{}, hawkes_before{}, hawkes_after{};
+  std::array<std::uint64_t, kNumGroups> by_group{}, by_group_mastodon{}, hawkes_by_group{}, hawkes_before{},
+      hawkes_after{};
   std::map<std::string, std::uint64_t> by_channel{{"social", 0}, {"press", 0}, {"pr", 0}}, by_kind, by_platform,
       by_origin;
   static const char* const kKindNames[] = {"original", "retweet", "quote", "reply", "article", "release"};
@@ -935,6 +936,7 @@ SynthResult WriteWorld(World& w) {
     const Item& it = w.items[r];
     const Actor& a = w.actors[it.actor];
     ++by_group[it.group];
+    if (a.platform == kMastodon && it.kind != kArticle && it.kind != kRelease) ++by_group_mastodon[it.group];
     std::string channel = it.kind == kArticle ? "press" : it.kind == kRelease ? "pr" : "social";
     ++by_channel[channel];
     ++by_kind[kKindNames[it.kind]];
@@ -1095,6 +1097,7 @@ SynthResult WriteWorld(World& w) {
                  {"records", total.records},
                  {"by_channel", by_channel},
                  {"by_class", groups_json(by_group)},
+                 {"by_class_mastodon", groups_json(by_group_mastodon)},
                  {"by_kind", by_kind},
                  {"by_origin", by_origin},
                  {"by_platform", by_platform},
