@@ -21,30 +21,47 @@ CREATE TABLE IF NOT EXISTS items (
   actor_id INTEGER REFERENCES actors(id), time INTEGER NOT NULL, text TEXT, title TEXT, lang TEXT, url TEXT,
   expansion INTEGER NOT NULL DEFAULT 0, file TEXT, line INTEGER);
 CREATE TABLE IF NOT EXISTS refs (item_id INTEGER NOT NULL, layer TEXT NOT NULL, target_key TEXT NOT NULL,
-  target_handle TEXT);
-CREATE TABLE IF NOT EXISTS urls (item_id INTEGER NOT NULL, url TEXT NOT NULL, raw_url TEXT);
-CREATE TABLE IF NOT EXISTS hashtags (item_id INTEGER NOT NULL, tag TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS mentions (item_id INTEGER NOT NULL, handle TEXT NOT NULL);
+  target_handle TEXT, PRIMARY KEY (item_id, layer, target_key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS urls (item_id INTEGER NOT NULL, url TEXT NOT NULL, raw_url TEXT, host TEXT,
+  host_actor INTEGER, PRIMARY KEY (item_id, url)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS hashtags (item_id INTEGER NOT NULL, tag TEXT NOT NULL,
+  PRIMARY KEY (item_id, tag)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS mentions (item_id INTEGER NOT NULL, handle TEXT NOT NULL,
+  PRIMARY KEY (item_id, handle)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS flows (
   id INTEGER PRIMARY KEY, layer TEXT NOT NULL, src_item INTEGER, dst_item INTEGER NOT NULL,
   src_actor INTEGER, dst_actor INTEGER, latency INTEGER, score REAL,
   src_begin INTEGER, src_end INTEGER, dst_begin INTEGER, dst_end INTEGER);
+CREATE TABLE IF NOT EXISTS quarantine (id INTEGER PRIMARY KEY, file TEXT, sha256 TEXT NOT NULL,
+  line INTEGER NOT NULL, ordinal INTEGER NOT NULL, reason TEXT NOT NULL, message TEXT, excerpt TEXT,
+  UNIQUE (sha256, line, ordinal));
 CREATE TABLE IF NOT EXISTS inputs (sha256 TEXT PRIMARY KEY, path TEXT, size INTEGER, format TEXT,
-  read INTEGER, accepted INTEGER, duplicates INTEGER, quarantined INTEGER, complete INTEGER NOT NULL DEFAULT 0);
+  read INTEGER, accepted INTEGER, duplicates INTEGER, quarantined INTEGER, complete INTEGER NOT NULL DEFAULT 0,
+  error TEXT);
 CREATE TABLE IF NOT EXISTS ingest_runs (id INTEGER PRIMARY KEY, started INTEGER, finished INTEGER, args TEXT,
   read INTEGER, accepted INTEGER, duplicates INTEGER, quarantined INTEGER);
+)sql";
+
+// Secondary indexes: dropped while bulk-loading a new store and rebuilt after (EnsureIndexes).
+constexpr const char* kIndexes = R"sql(
 CREATE INDEX IF NOT EXISTS items_time ON items(time);
-CREATE INDEX IF NOT EXISTS items_actor ON items(actor_id);
+CREATE INDEX IF NOT EXISTS items_actor ON items(actor_id, time);
 CREATE INDEX IF NOT EXISTS items_url ON items(url);
-CREATE INDEX IF NOT EXISTS refs_item ON refs(item_id);
+CREATE INDEX IF NOT EXISTS actors_handle ON actors(handle COLLATE NOCASE);
 CREATE INDEX IF NOT EXISTS refs_target ON refs(target_key);
-CREATE INDEX IF NOT EXISTS urls_item ON urls(item_id);
 CREATE INDEX IF NOT EXISTS urls_url ON urls(url);
-CREATE INDEX IF NOT EXISTS hashtags_item ON hashtags(item_id);
-CREATE INDEX IF NOT EXISTS mentions_item ON mentions(item_id);
+CREATE INDEX IF NOT EXISTS hashtags_tag ON hashtags(tag);
+CREATE INDEX IF NOT EXISTS mentions_handle ON mentions(handle COLLATE NOCASE);
 CREATE INDEX IF NOT EXISTS flows_layer ON flows(layer);
 CREATE INDEX IF NOT EXISTS flows_src ON flows(src_item);
 CREATE INDEX IF NOT EXISTS flows_dst ON flows(dst_item);
+)sql";
+
+constexpr const char* kDropIndexes = R"sql(
+DROP INDEX IF EXISTS items_time; DROP INDEX IF EXISTS items_actor; DROP INDEX IF EXISTS items_url;
+DROP INDEX IF EXISTS actors_handle; DROP INDEX IF EXISTS refs_target; DROP INDEX IF EXISTS urls_url;
+DROP INDEX IF EXISTS hashtags_tag; DROP INDEX IF EXISTS mentions_handle; DROP INDEX IF EXISTS flows_layer;
+DROP INDEX IF EXISTS flows_src; DROP INDEX IF EXISTS flows_dst;
 )sql";
 
 [[noreturn]] void ThrowSql(sqlite3* db, std::string_view what) {
@@ -129,6 +146,7 @@ Store Store::Open(const std::filesystem::path& dir, OpenMode mode) {
   s.Exec("PRAGMA temp_store=MEMORY");
   if (mode == OpenMode::kCreate) {
     s.Exec(kSchema);
+    s.Exec(kIndexes);
     if (s.GetMeta("pseudonym_key").empty()) {
       s.SetMeta("schema_version", std::to_string(kSchemaVersion));
       s.SetMeta("relais_version", RELAIS_VERSION);
@@ -165,6 +183,10 @@ void Store::Exec(std::string_view sql) {
     throw Error(ErrorKind::kInternal, "sql \"" + s.substr(0, 60) + "\": " + msg);
   }
 }
+
+void Store::EnsureIndexes() { Exec(kIndexes); }
+
+void Store::DropSecondaryIndexes() { Exec(kDropIndexes); }
 
 void Store::Rollback() {
   sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);

@@ -1,13 +1,164 @@
-// relais ingest: not built yet (placeholder so the CLI links; replaced by its issue's work).
+// relais ingest: reads files into a store (see DESIGN.md's CLI contract).
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
 #include "commands.hpp"
 #include "relais/base/error.hpp"
+#include "relais/corpora/ingest.hpp"
 
 namespace relais::cli {
+namespace {
+
+struct IngestArgs {
+  std::string store;
+  std::string format = "auto";
+  std::vector<std::string> actors;
+  std::string delimiter;
+  bool no_header = false;
+  std::string columns;
+  std::string date_format;
+  std::string encoding = "auto";
+  int threads = 0;
+  bool json = false;
+  std::vector<std::string> paths;
+};
+
+constexpr std::string_view kCsvFields[] = {"url", "published", "title", "text", "outlet", "author", "id"};
+
+std::map<std::string, std::string> ParseColumns(const std::string& spec, bool no_header) {
+  std::map<std::string, std::string> out;
+  std::stringstream ss(spec);
+  std::string pair;
+  while (std::getline(ss, pair, ',')) {
+    if (pair.empty()) continue;
+    auto eq = pair.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size())
+      ThrowInvalidArgument("--columns: \"" + pair + "\" is not field=COLUMN");
+    std::string field = pair.substr(0, eq), column = pair.substr(eq + 1);
+    bool known = false;
+    for (auto f : kCsvFields) known = known || f == field;
+    if (!known)
+      ThrowInvalidArgument("--columns: unknown field \"" + field +
+                           "\" (expected url, published, title, text, outlet, author or id)");
+    if (no_header && column.find_first_not_of("0123456789") != std::string::npos)
+      ThrowInvalidArgument("--columns: with --no-header, \"" + field + "\" needs a 1-based column number, got \"" +
+                           column + "\"");
+    if (no_header && std::stoul(column) == 0) ThrowInvalidArgument("--columns: column numbers start at 1");
+    out[field] = column;
+  }
+  return out;
+}
+
+char ParseDelimiter(const std::string& d) {
+  if (d.empty()) return ',';
+  if (d == "\\t" || d == "tab" || d == "\t") return '\t';
+  if (d.size() != 1) ThrowInvalidArgument("--delimiter: expected one character, got \"" + d + "\"");
+  return d[0];
+}
+
+std::string CountsTable(const corpora::IngestResult& r) {
+  std::ostringstream out;
+  auto row = [&](const std::string& name, const corpora::IngestCounts& c) {
+    out << std::left << std::setw(18) << name << std::right << std::setw(12) << c.read << std::setw(12) << c.accepted
+        << std::setw(12) << c.duplicates << std::setw(12) << c.quarantined << "\n";
+  };
+  out << std::left << std::setw(18) << "format" << std::right << std::setw(12) << "read" << std::setw(12) << "accepted"
+      << std::setw(12) << "duplicates" << std::setw(12) << "quarantined"
+      << "\n";
+  for (const auto& [name, c] : r.by_format) row(name, c);
+  row("total", r.total);
+  if (!r.by_reason.empty()) {
+    out << "quarantined by reason\n";
+    for (const auto& [reason, n] : r.by_reason) out << "  " << std::left << std::setw(28) << reason << n << "\n";
+  }
+  out << std::fixed << std::setprecision(2) << r.seconds << " s";
+  if (r.seconds > 0)
+    out << ", " << static_cast<std::uint64_t>(static_cast<double>(r.total.read) / r.seconds) << " records/s";
+  out << ", " << r.expansions_added << " expansions stored\n";
+  return out.str();
+}
+
+std::string CountsJson(const corpora::IngestResult& r) {
+  auto counts = [](const corpora::IngestCounts& c) {
+    return nlohmann::ordered_json{
+        {"read", c.read}, {"accepted", c.accepted}, {"duplicates", c.duplicates}, {"quarantined", c.quarantined}};
+  };
+  nlohmann::ordered_json j;
+  j["read"] = r.total.read;
+  j["accepted"] = r.total.accepted;
+  j["duplicates"] = r.total.duplicates;
+  j["quarantined"] = r.total.quarantined;
+  j["by_reason"] = nlohmann::ordered_json::object();
+  for (const auto& [reason, n] : r.by_reason) j["by_reason"][reason] = n;
+  j["by_format"] = nlohmann::ordered_json::object();
+  for (const auto& [name, c] : r.by_format) j["by_format"][name] = counts(c);
+  j["seconds"] = r.seconds;
+  return j.dump();
+}
+
+}  // namespace
 
 void RegisterIngest(CLI::App& app, CliContext& ctx) {
-  auto* sub = app.add_subcommand("ingest", "(not built yet)");
-  sub->allow_extras();
-  sub->callback([] { throw Error(ErrorKind::kInternal, "relais ingest is not built yet"); });
+  auto args = std::make_shared<IngestArgs>();
+  auto* sub = app.add_subcommand("ingest", "read files (any supported format, .gz/.zst, folders) into a store");
+  sub->add_option("--store", args->store, "store folder (created if needed)")->required();
+  sub->add_option("--format", args->format, "auto (sniffed per file) or a format name");
+  sub->add_option("--actors", args->actors, "registry CSV key,kind,actor_class,region,name (repeatable)");
+  sub->add_option("--delimiter", args->delimiter, "CSV delimiter (one character, or \\t)");
+  sub->add_flag("--no-header", args->no_header, "CSV files have no header row");
+  sub->add_option("--columns", args->columns, "CSV mapping field=COL,… (url,published,title,text,outlet,author,id)");
+  sub->add_option("--date-format", args->date_format, "strftime format of CSV dates");
+  sub->add_option("--encoding", args->encoding, "auto | utf-8 | windows-1252 | latin-1");
+  sub->add_option("--threads", args->threads, "worker threads (default: every core)");
+  sub->add_flag("--json", args->json, "print the counts as JSON");
+  sub->add_option("paths", args->paths, "files or folders")->required();
+  sub->callback([args, &ctx, &app] {
+    corpora::IngestOptions opt;
+    if (args->format != "auto") {
+      opt.format = corpora::ParseFormat(args->format);
+      if (!opt.format) ThrowInvalidArgument("--format: unknown format \"" + args->format + "\"");
+    }
+    if (args->encoding != "auto" && args->encoding != "utf-8" && args->encoding != "windows-1252" &&
+        args->encoding != "latin-1")
+      ThrowInvalidArgument("--encoding: expected auto, utf-8, windows-1252 or latin-1, got \"" + args->encoding + "\"");
+    if (args->threads < 0) ThrowInvalidArgument("--threads: expected a positive number");
+    opt.read.delimiter = ParseDelimiter(args->delimiter);
+    opt.read.no_header = args->no_header;
+    opt.read.columns = ParseColumns(args->columns, args->no_header);
+    opt.read.date_format = args->date_format;
+    opt.read.encoding = args->encoding;
+    opt.paths = args->paths;
+    opt.actor_files = args->actors;
+    opt.threads = args->threads;
+    opt.args = "ingest";
+    for (const auto& p : args->paths) opt.args += " " + p;
+    opt.on_progress = [](const corpora::IngestProgress& p) {
+      std::cerr << "ingest: file " << (p.file_index + 1) << "/" << p.num_files << " " << p.path << ": " << p.records
+                << " records, "
+                << static_cast<std::uint64_t>(p.seconds > 0 ? static_cast<double>(p.records) / p.seconds : 0)
+                << " records/s\n";
+    };
+    auto store = corpora::Store::Open(args->store, corpora::OpenMode::kCreate);
+    corpora::IngestResult r = corpora::Ingest(store, opt);
+    if (args->json) {
+      std::cout << CountsJson(r) << "\n";
+    } else {
+      std::cout << CountsTable(r);
+      if (r.total.quarantined > 0)
+        std::cout << r.total.quarantined << " quarantined records: see " << (store.dir() / "quarantine.jsonl").string()
+                  << "\n";
+    }
+    for (const auto& f : r.failed_files) std::cerr << "relais: error: " << f.message << "\n";
+    if (!r.failed_files.empty()) {
+      std::cerr << "relais: " << r.failed_files.size() << " input(s) could not be ingested; the others were\n";
+      ctx.exit_code = 3;
+    }
+    (void)app;
+  });
 }
 
 }  // namespace relais::cli

@@ -12,7 +12,7 @@ struct sqlite3_stmt;
 
 namespace relais::corpora {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 /// RAII prepared statement. Bind indexes are 1-based as in SQLite.
 class Statement {
@@ -65,6 +65,11 @@ class Store {
   void Begin() { Exec("BEGIN IMMEDIATE"); }
   void Commit() { Exec("COMMIT"); }
   void Rollback();
+
+  /// Creates the secondary indexes (docs/schema.md) that are missing. Idempotent.
+  void EnsureIndexes();
+  /// Drops the secondary indexes (bulk load into a new store; EnsureIndexes rebuilds them).
+  void DropSecondaryIndexes();
 
   /// meta table access.
   std::string GetMeta(std::string_view key, std::string_view fallback = "") const;

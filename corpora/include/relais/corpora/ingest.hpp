@@ -1,0 +1,142 @@
+// Ingestion: files → readers → finalised records → the store (one writer), with accounting,
+// quarantine, manifest and the flows derived from platform references, mentions, links and embeds.
+//
+// Usage:
+//   Store store = Store::Open(dir, OpenMode::kCreate);
+//   IngestOptions opt;  opt.paths = {"tweets.jsonl.gz"};  opt.threads = 2;
+//   IngestResult r = Ingest(store, opt);   // r.total.read == accepted + duplicates + quarantined
+//   if (!r.failed_files.empty()) …         // unreadable / unrecognised inputs (exit 3 in the CLI)
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "relais/corpora/reader.hpp"
+#include "relais/corpora/record.hpp"
+#include "relais/corpora/registry.hpp"
+#include "relais/corpora/store.hpp"
+
+namespace relais::corpora {
+
+/// Records counted by outcome; always read == accepted + duplicates + quarantined.
+struct IngestCounts {
+  std::uint64_t read = 0;
+  std::uint64_t accepted = 0;
+  std::uint64_t duplicates = 0;
+  std::uint64_t quarantined = 0;
+
+  IngestCounts& operator+=(const IngestCounts& o) {
+    read += o.read;
+    accepted += o.accepted;
+    duplicates += o.duplicates;
+    quarantined += o.quarantined;
+    return *this;
+  }
+};
+
+/// Progress of a run, reported now and then from the writer thread.
+struct IngestProgress {
+  std::size_t file_index = 0;  // 0-based
+  std::size_t num_files = 0;
+  std::string path;
+  std::uint64_t records = 0;  // records read so far in this run
+  double seconds = 0;         // since the run started
+};
+
+struct IngestOptions {
+  std::vector<std::string> paths;                          // files or folders
+  std::optional<Format> format;                            // nullopt = sniff each file
+  ReadOptions read;                                        // CSV, dates, encoding
+  std::vector<std::string> actor_files;                    // user registry CSVs, applied over Registry::Builtin()
+  int threads = 0;                                         // 0 = every core
+  std::string args;                                        // the command line, kept in ingest_runs
+  std::size_t commit_every = 20000;                        // records per transaction
+  std::function<void(const IngestProgress&)> on_progress;  // optional, called about once a second
+  /// Registry to use instead of Builtin()+actor_files (tests).
+  const Registry* registry = nullptr;
+};
+
+/// An input that could not be ingested (unreadable, unrecognised format, read error midway).
+struct FailedInput {
+  std::string path;
+  std::string message;
+};
+
+struct IngestResult {
+  IngestCounts total;
+  std::map<std::string, std::uint64_t> by_reason;  // quarantine reason → records
+  std::map<std::string, IngestCounts> by_format;   // format name → counts
+  std::uint64_t expansions_added = 0;              // items only seen inside other records
+  std::uint64_t files = 0;                         // inputs processed (failed ones included)
+  std::vector<FailedInput> failed_files;
+  double seconds = 0;
+};
+
+/// Reads every input into the store, recomputes flows, rewrites quarantine.jsonl and manifest.json.
+/// Per-record problems are quarantined; a file that cannot be read or recognised is listed in
+/// failed_files while the others are still ingested. Throws relais::Error for fatal problems
+/// (bad --actors file, store I/O).
+IngestResult Ingest(Store& store, const IngestOptions& options);
+
+/// A record made ready for the store: press/PR keys final, URLs canonical.
+struct PreparedRecord {
+  ParsedRecord record;
+  /// Per item, the raw form of each of items[i].links (same order).
+  std::vector<std::vector<std::string>> raw_links;
+  /// Per item, the item keys of status URLs embedded in an article/release (text or links).
+  std::vector<std::vector<std::string>> embeds;
+};
+
+/// The press/PR key: the canonical URL, or "press:sha256-" + Sha256Hex(outlet + "\n" + ISO time
+/// + "\n" + title) when there is no http(s) URL. `outlet` is the author's key.
+std::string PressItemKey(const ItemRecord& item);
+
+/// Finalises a parsed record: keys for press/PR, canonical url and links (raw kept, duplicates
+/// within an item dropped), mentions without '@', status URLs embedded in articles.
+PreparedRecord PrepareRecord(ParsedRecord record);
+
+/// The single writer: actor upserts, items with ON CONFLICT(key), refs, urls, hashtags, mentions,
+/// quarantine rows. The caller brackets calls with Begin()/Commit().
+class StoreWriter {
+ public:
+  enum class Outcome { kAccepted, kDuplicate };
+
+  StoreWriter(Store& store, const Registry& registry);
+  ~StoreWriter();
+  StoreWriter(const StoreWriter&) = delete;
+  StoreWriter& operator=(const StoreWriter&) = delete;
+
+  /// Writes items[0] (the record) and its expansions. An existing full item with the same key
+  /// makes the record a duplicate; an existing expansion-only item is upgraded (accepted).
+  Outcome Write(const PreparedRecord& record);
+  /// Number of expansion items newly stored so far.
+  std::uint64_t expansions_added() const;
+
+  /// Stores a quarantined record; `ordinal` tells apart several diagnostics of one line.
+  void Quarantine(const Diagnostic& d, std::string_view sha256, std::uint32_t ordinal);
+
+  /// The actor id for a record's author (upserted; class/region/public from the registry).
+  std::int64_t UpsertActor(const ActorRecord& actor);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Recomputes every flow except `reuse` from items, refs, mentions and urls, in one transaction.
+/// Returns the number of flows written.
+std::uint64_t RecomputeFlows(Store& store);
+
+/// Rewrites DIR/quarantine.jsonl from the quarantine table (atomically: tmp + rename).
+void WriteQuarantineJsonl(Store& store);
+
+/// Rewrites DIR/manifest.json from the inputs table (atomically: tmp + rename).
+void WriteManifest(Store& store);
+
+}  // namespace relais::corpora

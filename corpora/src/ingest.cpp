@@ -1,0 +1,295 @@
+// Ingest(): every input file through its reader into the store, with accounting per format and
+// reason, the inputs table, ingest_runs, then flows, quarantine.jsonl and manifest.json.
+// Crash safety: SQLite WAL + one transaction per batch of records; a file's counts and its
+// `complete` flag are committed with its last batch. Rerunning after a kill re-reads everything:
+// committed items come back as duplicates and the rest is stored exactly as a clean run would.
+#include "relais/corpora/ingest.hpp"
+
+#include <sqlite3.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+
+#include "detail/ingest_pipeline.hpp"
+#include "relais/base/error.hpp"
+#include "relais/base/hash.hpp"
+#include "relais/corpora/input.hpp"
+
+namespace relais::corpora {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kSniffBytes = 64 * 1024;
+
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+/// SHA-256 of the file's bytes as stored (compressed when compressed).
+std::string FileSha256(const std::filesystem::path& path, std::uint64_t* size) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorKind::kIo, "cannot open " + path.string());
+  Sha256 sha;
+  std::vector<char> buf(1 << 20);
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    std::streamsize n = in.gcount();
+    if (n > 0) sha.Update(std::string_view(buf.data(), static_cast<std::size_t>(n)));
+    *size += static_cast<std::uint64_t>(std::max<std::streamsize>(n, 0));
+  }
+  if (in.bad()) throw Error(ErrorKind::kIo, "cannot read " + path.string());
+  return sha.FinishHex();
+}
+
+std::string SniffHead(const std::filesystem::path& path) {
+  auto in = OpenInput(path);
+  std::string head(kSniffBytes, '\0');
+  std::size_t got = 0;
+  while (got < head.size()) {
+    std::size_t n = in->Read(head.data() + got, head.size() - got);
+    if (n == 0) break;
+    got += n;
+  }
+  head.resize(got);
+  return head;
+}
+
+bool NeedsDecoding(Format f) { return f == Format::kPressCsv || f == Format::kPrCsv || f == Format::kRss; }
+
+/// State of the ingest of one file, fed by the pipeline's serial sink.
+class FileIngest {
+ public:
+  FileIngest(Store& store, StoreWriter& writer, const IngestOptions& options, std::string sha256, IngestResult& result,
+             const std::string& format_name, std::function<void()> progress)
+      : store_(store),
+        writer_(writer),
+        options_(options),
+        sha256_(std::move(sha256)),
+        result_(result),
+        format_name_(format_name),
+        progress_(std::move(progress)) {}
+
+  void Consume(std::vector<detail::PreparedOutcome>& batch) {
+    for (auto& o : batch) {
+      ++counts_.read;
+      if (auto* rec = std::get_if<PreparedRecord>(&o.value)) {
+        if (writer_.Write(*rec) == StoreWriter::Outcome::kAccepted) {
+          ++counts_.accepted;
+        } else {
+          ++counts_.duplicates;
+        }
+      } else {
+        const auto& d = std::get<Diagnostic>(o.value);
+        writer_.Quarantine(d, sha256_, o.ordinal);
+        ++counts_.quarantined;
+        ++by_reason_[d.reason.empty() ? "unknown" : d.reason];
+      }
+      if (++in_transaction_ >= options_.commit_every) {
+        store_.Commit();
+        store_.Begin();
+        in_transaction_ = 0;
+      }
+    }
+    if (progress_) progress_();
+  }
+
+  /// Adds this file's counts to the run's result.
+  void Publish() {
+    result_.total += counts_;
+    result_.by_format[format_name_] += counts_;
+    for (const auto& [reason, n] : by_reason_) result_.by_reason[reason] += n;
+  }
+
+  const IngestCounts& counts() const { return counts_; }
+
+ private:
+  Store& store_;
+  StoreWriter& writer_;
+  const IngestOptions& options_;
+  std::string sha256_;
+  IngestResult& result_;
+  std::string format_name_;
+  std::function<void()> progress_;
+  IngestCounts counts_;
+  std::map<std::string, std::uint64_t> by_reason_;
+  std::size_t in_transaction_ = 0;
+};
+
+void RecordInput(Store& store, const std::string& sha256, const std::string& path, std::uint64_t size,
+                 std::string_view format, const IngestCounts& c, bool complete, std::string_view error) {
+  Statement st(store.db(),
+               "INSERT INTO inputs(sha256, path, size, format, read, accepted, duplicates, quarantined, complete, "
+               "error) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sha256) DO UPDATE SET path = excluded.path, "
+               "size = excluded.size, format = excluded.format, read = excluded.read, accepted = excluded.accepted, "
+               "duplicates = excluded.duplicates, quarantined = excluded.quarantined, complete = excluded.complete, "
+               "error = excluded.error");
+  st.Bind(1, sha256).Bind(2, path).Bind(3, static_cast<std::int64_t>(size)).Bind(4, format);
+  st.Bind(5, static_cast<std::int64_t>(c.read)).Bind(6, static_cast<std::int64_t>(c.accepted));
+  st.Bind(7, static_cast<std::int64_t>(c.duplicates)).Bind(8, static_cast<std::int64_t>(c.quarantined));
+  st.Bind(9, static_cast<std::int64_t>(complete ? 1 : 0));
+  if (error.empty()) {
+    st.BindNull(10);
+  } else {
+    st.Bind(10, error);
+  }
+  st.Run();
+}
+
+Registry LoadRegistry(const IngestOptions& options) {
+  Registry registry = Registry::Builtin();
+  for (const auto& f : options.actor_files) registry.LoadCsv(f);
+  return registry;
+}
+
+}  // namespace
+
+IngestResult Ingest(Store& store, const IngestOptions& options) {
+  const auto t0 = Clock::now();
+  IngestResult result;
+
+  std::optional<Registry> own_registry;
+  if (!options.registry) own_registry.emplace(LoadRegistry(options));
+  const Registry& registry = options.registry ? *options.registry : *own_registry;
+
+  std::vector<std::filesystem::path> files;
+  for (const auto& p : options.paths) {
+    try {
+      auto listed = ListInputFiles({p});
+      files.insert(files.end(), listed.begin(), listed.end());
+    } catch (const Error& e) {
+      result.failed_files.push_back(FailedInput{p, e.what()});
+    }
+  }
+
+  const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+  tbb::task_arena arena(threads);
+  store.Exec("PRAGMA threads=" + std::to_string(threads));
+
+  // A new store loads faster without secondary indexes; they are rebuilt below (and by
+  // EnsureIndexes on any later run if this one is killed).
+  bool fresh = false;
+  {
+    Statement st(store.db(), "SELECT NOT EXISTS (SELECT 1 FROM items)");
+    fresh = st.Step() && st.Int(0) == 1;
+  }
+  if (fresh) store.DropSecondaryIndexes();
+
+  std::int64_t run_id = 0;
+  {
+    Statement st(store.db(), "INSERT INTO ingest_runs(started, args) VALUES(?, ?)");
+    st.Bind(1, NowMs()).Bind(2, options.args).Run();
+    run_id = sqlite3_last_insert_rowid(store.db());
+  }
+
+  StoreWriter writer(store, registry);
+  auto last_progress = Clock::now();
+  std::uint64_t records_before_file = 0;
+
+  for (std::size_t file_idx = 0; file_idx < files.size(); ++file_idx) {
+    const auto& path = files[file_idx];
+    const std::string path_str = path.string();
+    ++result.files;
+    std::string sha256;
+    std::uint64_t size = 0;
+    try {
+      sha256 = FileSha256(path, &size);
+    } catch (const std::exception& e) {
+      result.failed_files.push_back(FailedInput{path_str, e.what()});
+      continue;
+    }
+
+    std::string head;
+    try {
+      head = SniffHead(path);
+    } catch (const std::exception& e) {
+      result.failed_files.push_back(FailedInput{path_str, e.what()});
+      RecordInput(store, sha256, path_str, size, "unknown", {}, false, e.what());
+      continue;
+    }
+    std::optional<Format> format = options.format;
+    if (!format) format = SniffFormat(path, head);
+    if (!format) {
+      std::string msg = path_str + ": unrecognised format (use --format)";
+      result.failed_files.push_back(FailedInput{path_str, msg});
+      RecordInput(store, sha256, path_str, size, "unknown", {}, false, msg);
+      continue;
+    }
+    const std::string format_name(ToString(*format));
+    auto reader = MakeReader(*format, options.read);
+    const bool by_line = reader->line_oriented_for(head);
+    head = std::string();
+
+    const IngestCounts* live_counts = nullptr;
+    auto ingest_counts = [&]() -> const IngestCounts& { return *live_counts; };
+    auto progress = [&] {
+      if (!options.on_progress) return;
+      auto now = Clock::now();
+      if (now - last_progress < std::chrono::seconds(1)) return;
+      last_progress = now;
+      IngestProgress p;
+      p.file_index = file_idx;
+      p.num_files = files.size();
+      p.path = path_str;
+      p.records = records_before_file + ingest_counts().read;
+      p.seconds = std::chrono::duration<double>(now - t0).count();
+      options.on_progress(p);
+    };
+    FileIngest ingest(store, writer, options, sha256, result, format_name, progress);
+    live_counts = &ingest.counts();
+    std::string error;
+    store.Begin();
+    try {
+      RecordInput(store, sha256, path_str, size, format_name, {}, false, "");
+      auto sink = [&](std::vector<detail::PreparedOutcome>& batch) { ingest.Consume(batch); };
+      arena.execute([&] {
+        if (by_line) {
+          auto in = OpenInput(path);
+          detail::RunLinePipeline(*in, path_str, *reader, static_cast<std::size_t>(threads) * 2 + 2, sink);
+        } else {
+          std::string content = ReadAll(path);
+          if (NeedsDecoding(*format)) content = DecodeToUtf8(content, options.read.encoding);
+          detail::RunDocument(content, path_str, *reader, sink);
+        }
+      });
+    } catch (const Error& e) {
+      if (e.kind() == ErrorKind::kInternal) {
+        store.Rollback();
+        throw;
+      }
+      error = e.what();
+    }
+    // Records written before a read error stay: they are complete and consistent.
+    RecordInput(store, sha256, path_str, size, format_name, ingest.counts(), error.empty(), error);
+    store.Commit();
+    ingest.Publish();
+    records_before_file += ingest.counts().read;
+    if (!error.empty()) result.failed_files.push_back(FailedInput{path_str, error});
+  }
+
+  store.EnsureIndexes();
+  RecomputeFlows(store);
+  result.expansions_added = writer.expansions_added();
+  result.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  {
+    Statement st(store.db(),
+                 "UPDATE ingest_runs SET finished = ?, read = ?, accepted = ?, duplicates = ?, quarantined = ? "
+                 "WHERE id = ?");
+    st.Bind(1, NowMs())
+        .Bind(2, static_cast<std::int64_t>(result.total.read))
+        .Bind(3, static_cast<std::int64_t>(result.total.accepted))
+        .Bind(4, static_cast<std::int64_t>(result.total.duplicates))
+        .Bind(5, static_cast<std::int64_t>(result.total.quarantined))
+        .Bind(6, run_id)
+        .Run();
+  }
+  WriteQuarantineJsonl(store);
+  WriteManifest(store);
+  result.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  return result;
+}
+
+}  // namespace relais::corpora

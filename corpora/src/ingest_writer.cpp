@@ -1,0 +1,313 @@
+// The single store writer: prepared statements bound without copies, an actor cache, items
+// inserted with ON CONFLICT(key) so re-ingesting is idempotent and expansions get upgraded.
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cctype>
+#include <unordered_map>
+
+#include "relais/base/error.hpp"
+#include "relais/corpora/ingest.hpp"
+#include "relais/corpora/url.hpp"
+
+namespace relais::corpora {
+namespace {
+
+[[noreturn]] void ThrowSql(sqlite3* db, std::string_view what) {
+  throw Error(ErrorKind::kInternal, std::string(what) + ": " + sqlite3_errmsg(db));
+}
+
+/// A prepared statement with static (non-copying) binds: values must outlive the step.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK)
+      ThrowSql(db, std::string("prepare \"") + std::string(sql).substr(0, 60) + "\"");
+  }
+  ~Stmt() { sqlite3_finalize(stmt_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  Stmt& Int(int idx, std::int64_t v) {
+    sqlite3_bind_int64(stmt_, idx, v);
+    return *this;
+  }
+  /// Empty text binds NULL unless keep_empty.
+  Stmt& Text(int idx, std::string_view v, bool keep_empty = false) {
+    if (v.empty() && !keep_empty) {
+      sqlite3_bind_null(stmt_, idx);
+    } else {
+      sqlite3_bind_text(stmt_, idx, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    }
+    return *this;
+  }
+  Stmt& IntOrNull(int idx, std::int64_t v) {
+    if (v > 0) return Int(idx, v);
+    sqlite3_bind_null(stmt_, idx);
+    return *this;
+  }
+  /// Steps once; true when a row is available.
+  bool Step() {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    ThrowSql(db_, "step");
+  }
+  /// Runs to completion and resets; returns the number of rows changed.
+  int Run() {
+    while (Step()) {
+    }
+    sqlite3_reset(stmt_);
+    return sqlite3_changes(db_);
+  }
+  void Reset() { sqlite3_reset(stmt_); }
+  std::int64_t ColInt(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string_view PlatformForClass(std::string_view actor_class) {
+  if (actor_class.rfind("press", 0) == 0) return "press";
+  if (actor_class == "pr") return "pr";
+  return "web";
+}
+
+}  // namespace
+
+struct StoreWriter::Impl {
+  Impl(Store& store, const Registry& reg)
+      : db(store.db()),
+        registry(reg),
+        ins_item(db,
+                 "INSERT INTO items(key, platform, channel, kind, actor_id, time, text, title, lang, url, expansion, "
+                 "file, line) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+                 "ON CONFLICT(key) DO NOTHING"),
+        sel_item(db, "SELECT id, expansion FROM items WHERE key = ?1"),
+        upd_item(db,
+                 "UPDATE items SET platform = ?2, channel = ?3, kind = ?4, actor_id = ?5, time = ?6, text = ?7, "
+                 "title = ?8, lang = ?9, url = ?10, expansion = 0, file = ?12, line = ?13 WHERE id = ?1"),
+        del_refs(db, "DELETE FROM refs WHERE item_id = ?1"),
+        del_urls(db, "DELETE FROM urls WHERE item_id = ?1"),
+        del_tags(db, "DELETE FROM hashtags WHERE item_id = ?1"),
+        del_mentions(db, "DELETE FROM mentions WHERE item_id = ?1"),
+        ins_ref(db, "INSERT OR IGNORE INTO refs(item_id, layer, target_key, target_handle) VALUES(?1, ?2, ?3, ?4)"),
+        ins_url(db, "INSERT OR IGNORE INTO urls(item_id, url, raw_url, host, host_actor) VALUES(?1, ?2, ?3, ?4, ?5)"),
+        ins_tag(db, "INSERT OR IGNORE INTO hashtags(item_id, tag) VALUES(?1, ?2)"),
+        ins_mention(db, "INSERT OR IGNORE INTO mentions(item_id, handle) VALUES(?1, ?2)"),
+        sel_actor(db, "SELECT id FROM actors WHERE key = ?1"),
+        ins_actor(db,
+                  "INSERT INTO actors(key, platform, handle, name, platform_id, actor_class, region, public) "
+                  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
+        upd_actor(db, "UPDATE actors SET actor_class = ?2, region = ?3, public = 1 WHERE id = ?1"),
+        ins_quarantine(db,
+                       "INSERT OR IGNORE INTO quarantine(file, sha256, line, ordinal, reason, message, excerpt) "
+                       "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)") {}
+
+  std::optional<ActorInfo> ResolveActor(const ActorRecord& a) {
+    std::optional<ActorInfo> info;
+    const bool outlet = a.platform == "press" || a.platform == "pr";
+    if (!a.handle.empty() && (a.platform == "twitter" || a.platform.empty())) info = registry.ResolveHandle(a.handle);
+    if (!info && !a.platform_id.empty() && a.platform == "twitter") info = registry.ResolvePlatformId(a.platform_id);
+    if (!info && outlet && a.key.find('.') != std::string::npos) info = registry.ResolveDomain(a.key);
+    if (!info && outlet) {
+      if (!names_built) {
+        for (const auto& [kind, e] : registry.Entries()) {
+          if (!e.name.empty()) names[Lower(e.name)] = e;
+        }
+        names_built = true;
+      }
+      for (std::string_view candidate : {std::string_view(a.name), std::string_view(a.key)}) {
+        if (candidate.empty()) continue;
+        auto it = names.find(Lower(candidate));
+        if (it != names.end()) {
+          info = it->second;
+          break;
+        }
+      }
+    }
+    return info;
+  }
+
+  std::int64_t UpsertActor(const ActorRecord& a) {
+    if (a.key.empty()) return 0;
+    auto it = actor_ids.find(a.key);
+    if (it != actor_ids.end()) return it->second;
+    std::optional<ActorInfo> info = ResolveActor(a);
+    std::int64_t id = 0;
+    sel_actor.Text(1, a.key, true);
+    if (sel_actor.Step()) id = sel_actor.ColInt(0);
+    sel_actor.Reset();
+    if (id != 0) {
+      // Registry entries (user files included) win over what an earlier run stored.
+      if (info) upd_actor.Int(1, id).Text(2, info->actor_class, true).Text(3, info->region).Run();
+    } else {
+      ins_actor.Text(1, a.key, true)
+          .Text(2, a.platform)
+          .Text(3, a.handle)
+          .Text(4, a.name)
+          .Text(5, a.platform_id)
+          .Text(6, info ? std::string_view(info->actor_class) : std::string_view("public"), true)
+          .Text(7, info ? std::string_view(info->region) : std::string_view())
+          .Int(8, info ? 1 : 0)
+          .Run();
+      id = sqlite3_last_insert_rowid(db);
+    }
+    actor_ids.emplace(a.key, id);
+    return id;
+  }
+
+  /// The registry outlet a link's host belongs to (0 when none).
+  std::int64_t HostActor(const std::string& host) {
+    if (host.empty()) return 0;
+    auto it = host_actors.find(host);
+    if (it != host_actors.end()) return it->second;
+    std::int64_t id = 0;
+    if (auto info = registry.ResolveDomain(host)) {
+      ActorRecord outlet;
+      outlet.key = info->key.empty() ? host : info->key;
+      outlet.platform = std::string(PlatformForClass(info->actor_class));
+      outlet.name = info->name;
+      // The registry decides the class; UpsertActor resolves the same entry again by domain.
+      auto known = actor_ids.find(outlet.key);
+      if (known != actor_ids.end()) {
+        id = known->second;
+      } else {
+        sel_actor.Text(1, outlet.key, true);
+        if (sel_actor.Step()) id = sel_actor.ColInt(0);
+        sel_actor.Reset();
+        if (id == 0) {
+          ins_actor.Text(1, outlet.key, true)
+              .Text(2, outlet.platform)
+              .Text(3, "")
+              .Text(4, outlet.name)
+              .Text(5, "")
+              .Text(6, info->actor_class, true)
+              .Text(7, info->region)
+              .Int(8, 1)
+              .Run();
+          id = sqlite3_last_insert_rowid(db);
+        }
+        actor_ids.emplace(outlet.key, id);
+      }
+    }
+    host_actors.emplace(host, id);
+    return id;
+  }
+
+  void WriteChildren(std::int64_t item_id, const ItemRecord& item, const std::vector<std::string>& raw_links) {
+    for (const auto& r : item.refs) {
+      ins_ref.Int(1, item_id)
+          .Text(2, ToString(r.layer), true)
+          .Text(3, r.target_key, true)
+          .Text(4, r.target_author_handle);
+      ins_ref.Run();
+    }
+    for (std::size_t i = 0; i < item.links.size(); ++i) {
+      const std::string& url = item.links[i];
+      std::string host = UrlHost(url);
+      std::int64_t host_actor = HostActor(host);
+      ins_url.Int(1, item_id)
+          .Text(2, url, true)
+          .Text(3, i < raw_links.size() ? std::string_view(raw_links[i]) : std::string_view(url))
+          .Text(4, host)
+          .IntOrNull(5, host_actor);
+      ins_url.Run();
+    }
+    for (const auto& t : item.hashtags) ins_tag.Int(1, item_id).Text(2, t, true).Run();
+    for (const auto& m : item.mentions) ins_mention.Int(1, item_id).Text(2, m, true).Run();
+  }
+
+  void BindItem(Stmt& st, const ItemRecord& item, std::int64_t actor_id, const InputPos& pos) {
+    st.Text(1, item.key, true)
+        .Text(2, item.platform)
+        .Text(3, ToString(item.channel), true)
+        .Text(4, ToString(item.kind), true)
+        .IntOrNull(5, actor_id)
+        .Int(6, item.time)
+        .Text(7, item.text)
+        .Text(8, item.title)
+        .Text(9, item.lang)
+        .Text(10, item.url)
+        .Text(12, pos.file)
+        .Int(13, static_cast<std::int64_t>(pos.line));
+  }
+
+  /// Returns true when the item is new or upgraded from an expansion.
+  bool WriteItem(const ItemRecord& item, bool expansion, const InputPos& pos, const std::vector<std::string>& raw) {
+    if (item.key.empty()) return false;
+    std::int64_t actor_id = UpsertActor(item.author);
+    BindItem(ins_item, item, actor_id, pos);
+    ins_item.Int(11, expansion ? 1 : 0);
+    if (ins_item.Run() == 1) {
+      WriteChildren(sqlite3_last_insert_rowid(db), item, raw);
+      return true;
+    }
+    if (expansion) return false;
+    std::int64_t id = 0;
+    bool was_expansion = false;
+    sel_item.Text(1, item.key, true);
+    if (sel_item.Step()) {
+      id = sel_item.ColInt(0);
+      was_expansion = sel_item.ColInt(1) != 0;
+    }
+    sel_item.Reset();
+    if (id == 0 || !was_expansion) return false;
+    BindItem(upd_item, item, actor_id, pos);
+    upd_item.Int(1, id).Run();
+    for (Stmt* del : {&del_refs, &del_urls, &del_tags, &del_mentions}) del->Int(1, id).Run();
+    WriteChildren(id, item, raw);
+    return true;
+  }
+
+  sqlite3* db;
+  const Registry& registry;
+  Stmt ins_item, sel_item, upd_item, del_refs, del_urls, del_tags, del_mentions, ins_ref, ins_url, ins_tag, ins_mention,
+      sel_actor, ins_actor, upd_actor, ins_quarantine;
+  std::unordered_map<std::string, std::int64_t> actor_ids;
+  std::unordered_map<std::string, std::int64_t> host_actors;
+  std::unordered_map<std::string, ActorInfo> names;
+  bool names_built = false;
+  std::uint64_t expansions_added = 0;
+};
+
+StoreWriter::StoreWriter(Store& store, const Registry& registry) : impl_(std::make_unique<Impl>(store, registry)) {}
+StoreWriter::~StoreWriter() = default;
+
+StoreWriter::Outcome StoreWriter::Write(const PreparedRecord& prepared) {
+  const auto& items = prepared.record.items;
+  static const std::vector<std::string> kNoLinks;
+  Outcome outcome = Outcome::kDuplicate;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const auto& raw = i < prepared.raw_links.size() ? prepared.raw_links[i] : kNoLinks;
+    const bool expansion = i > 0;
+    bool added = impl_->WriteItem(items[i], expansion, prepared.record.pos, raw);
+    if (i == 0 && added) outcome = Outcome::kAccepted;
+    if (i > 0 && added) ++impl_->expansions_added;
+  }
+  return outcome;
+}
+
+std::uint64_t StoreWriter::expansions_added() const { return impl_->expansions_added; }
+
+void StoreWriter::Quarantine(const Diagnostic& d, std::string_view sha256, std::uint32_t ordinal) {
+  impl_->ins_quarantine.Text(1, d.pos.file)
+      .Text(2, sha256, true)
+      .Int(3, static_cast<std::int64_t>(d.pos.line))
+      .Int(4, ordinal)
+      .Text(5, d.reason.empty() ? std::string_view("unknown") : std::string_view(d.reason), true)
+      .Text(6, d.message)
+      .Text(7, d.excerpt);
+  impl_->ins_quarantine.Run();
+}
+
+std::int64_t StoreWriter::UpsertActor(const ActorRecord& actor) { return impl_->UpsertActor(actor); }
+
+}  // namespace relais::corpora

@@ -1,0 +1,76 @@
+// manifest.json: every input with path, size, sha256, format and counts, plus the relais version;
+// rewritten atomically from the inputs table at the end of each ingest run.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+
+#include "detail/ingest_pipeline.hpp"
+#include "relais/base/error.hpp"
+#include "relais/corpora/ingest.hpp"
+
+namespace relais::corpora {
+namespace detail {
+
+AtomicFileWriter::AtomicFileWriter(std::filesystem::path path) : path_(std::move(path)), tmp_(path_) {
+  tmp_ += ".tmp";
+  fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw Error(ErrorKind::kIo, "cannot write " + tmp_.string());
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+    ::unlink(tmp_.c_str());
+  }
+}
+
+void AtomicFileWriter::Append(std::string_view data) {
+  std::size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd_, data.data() + done, data.size() - done);
+    if (n <= 0) throw Error(ErrorKind::kIo, "cannot write " + tmp_.string());
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+void AtomicFileWriter::Commit() {
+  if (::fsync(fd_) != 0 || ::close(fd_) != 0) {
+    fd_ = -1;
+    throw Error(ErrorKind::kIo, "cannot write " + tmp_.string());
+  }
+  fd_ = -1;
+  if (std::rename(tmp_.c_str(), path_.c_str()) != 0) throw Error(ErrorKind::kIo, "cannot rename " + tmp_.string());
+}
+
+}  // namespace detail
+
+void WriteManifest(Store& store) {
+  nlohmann::ordered_json j;
+  j["relais_version"] = RELAIS_VERSION;
+  j["schema_version"] = kSchemaVersion;
+  auto inputs = nlohmann::ordered_json::array();
+  Statement st(store.db(),
+               "SELECT path, size, sha256, format, read, accepted, duplicates, quarantined, complete, error "
+               "FROM inputs ORDER BY path, sha256");
+  while (st.Step()) {
+    nlohmann::ordered_json in;
+    in["path"] = st.Text(0);
+    in["size"] = st.Int(1);
+    in["sha256"] = st.Text(2);
+    in["format"] = st.Text(3);
+    in["read"] = st.Int(4);
+    in["accepted"] = st.Int(5);
+    in["duplicates"] = st.Int(6);
+    in["quarantined"] = st.Int(7);
+    in["complete"] = st.Int(8) != 0;
+    if (!st.IsNull(9)) in["error"] = st.Text(9);
+    inputs.push_back(std::move(in));
+  }
+  j["inputs"] = std::move(inputs);
+  detail::WriteFileAtomically(store.dir() / "manifest.json", j.dump(2) + "\n");
+}
+
+}  // namespace relais::corpora
