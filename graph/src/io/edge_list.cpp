@@ -18,7 +18,7 @@
 namespace relais::graph {
 namespace {
 
-constexpr std::size_t kBlockBytes = std::size_t{32} << 20;
+constexpr std::size_t kBlockBytes = std::size_t{8} << 20;  // parse records of a block: ~7x its size
 constexpr std::size_t kChunkBytes = std::size_t{1} << 20;
 constexpr std::uint64_t kDirectLimit = std::uint64_t{1} << 24;  // integer labels below: direct table
 
@@ -227,13 +227,15 @@ void ParseBlock(const char* data, std::size_t size, std::uint64_t first_line, co
 }
 
 // Reads a stream in blocks; the block size is below 4 GiB so token offsets fit in 32 bits.
+// `size_hint` (bytes, 0 = unknown) lets the edge arrays be reserved once after the first block, so
+// they never double while full (which would briefly hold 3x their size).
 template <typename ReadFn>
-EdgeList ReadBlocks(ReadFn read, const std::string& name) {
+EdgeList ReadBlocks(ReadFn read, const std::string& name, std::uint64_t size_hint = 0) {
   EdgeList el;
   EdgeListBuilder builder(el);
   std::vector<char> buf(kBlockBytes);
   std::size_t have = 0;
-  std::uint64_t line = 1;
+  std::uint64_t line = 1, consumed = 0;
   bool eof = false;
   while (!eof) {
     if (have == buf.size()) buf.resize(buf.size() * 2);  // one line longer than a block
@@ -256,6 +258,14 @@ EdgeList ReadBlocks(ReadFn read, const std::string& name) {
     std::uint64_t before = el.lines;
     ParseBlock(buf.data(), whole, line, name, el, builder);
     line += el.lines - before;
+    if (size_hint && consumed == 0 && !el.src.empty()) {
+      const auto expect = static_cast<std::size_t>(static_cast<double>(el.src.size()) * 1.02 *
+                                                   static_cast<double>(size_hint) / static_cast<double>(whole));
+      el.src.reserve(expect);
+      el.dst.reserve(expect);
+      if (!el.weights.empty()) el.weights.reserve(expect);
+    }
+    consumed += whole;
     std::memmove(buf.data(), buf.data() + whole, have - whole);
     have -= whole;
   }
@@ -307,13 +317,15 @@ EdgeList ReadEdgeList(const std::filesystem::path& path) {
         name);
   }
   std::rewind(f.get());
+  std::error_code ec;
+  const std::uint64_t size = std::filesystem::file_size(path, ec);
   return ReadBlocks(
       [&](char* out, std::size_t cap) -> std::size_t {
         std::size_t got = std::fread(out, 1, cap, f.get());
         if (got == 0 && std::ferror(f.get())) throw Error(ErrorKind::kIo, "cannot read " + name);
         return got;
       },
-      name);
+      name, ec ? 0 : size);
 }
 
 }  // namespace relais::graph
