@@ -2,7 +2,8 @@
 """Baseline for `relais rank --metric pagerank` on a large edge list: python3-igraph's C core.
 
     /usr/bin/python3 experiments/baselines/igraph_pagerank.py generate OUT.tsv [--scale 20 --edges 10000000]
-        writes a heavy-tailed directed RMAT edge list (Graph500 a=0.57 b=0.19 c=0.19), ids 0..2^scale-1
+        writes a heavy-tailed directed RMAT edge list (Graph500 a=0.57 b=0.19 c=0.19), ids 0..2^scale-1,
+        without a comment line (igraph's Read_Edgelist accepts integers only)
     /usr/bin/python3 experiments/baselines/igraph_pagerank.py rank EDGES.tsv [--top 5]
         Graph.Read_Edgelist + pagerank (PRPACK), prints the top nodes and the timings to stderr
 
@@ -28,7 +29,6 @@ def generate(path, scale, edges, seed):
     perm = rng.permutation(1 << scale)
     u, v = perm[u], perm[v]
     with open(path, "w") as f:
-        f.write("# RMAT scale %d, %d edges, a=0.57 b=0.19 c=0.19, seed %d\n" % (scale, edges, seed))
         step = 1 << 20
         for i in range(0, edges, step):
             f.write("".join("%d\t%d\n" % (a, b) for a, b in zip(u[i:i + step].tolist(), v[i:i + step].tolist())))
