@@ -157,8 +157,8 @@ void SplitJsonRecords(std::string_view content, const std::string& path, std::ve
     }
     return;
   }
-  // One value spanning the file, or JSONL: JSONL when the first line holds a whole value and more
-  // follows, or when the first line is broken but the next one holds a whole object on its own.
+  // One value spanning the file, or JSONL. A cut or malformed single document is still handed
+  // over whole: the readers salvage the complete elements of its containers.
   auto line_holds_value = [&](std::size_t from) {
     std::size_t nl = content.find('\n', from);
     auto e = JsonValueEnd(content, from);
@@ -166,28 +166,28 @@ void SplitJsonRecords(std::string_view content, const std::string& path, std::ve
   };
   std::size_t first_nl = content.find('\n', start);
   std::size_t second = first_nl == std::string_view::npos ? content.size() : SkipJsonWs(content, first_nl);
+  auto end = JsonValueEnd(content, start);
   bool jsonl = false;
-  if (second < content.size()) {
-    if (line_holds_value(start)) {
-      jsonl = true;
-    } else if (content[second] == '{' && line_holds_value(second)) {
-      // A multi-line value would not have a complete object on its second line: pretty-printed
-      // JSON puts members there, so this is JSONL with a broken first line.
-      jsonl = true;
+  if (end) {
+    std::size_t rest = SkipJsonWs(content, *end);
+    if (rest < content.size()) {
+      if (first_nl != std::string_view::npos && *end <= first_nl) {
+        jsonl = true;
+      } else {
+        chunks.push_back(JsonChunk{content.substr(start, *end - start), lines.At(start, path)});
+        AddStructureError(content, lines.At(rest, path), "unexpected data after the JSON value", diagnostics, rest);
+        return;
+      }
     }
+  } else if (second < content.size()) {
+    std::string_view first_line = Trim(content.substr(start, first_nl - start));
+    char last = first_line.empty() ? '\0' : first_line.back();
+    bool opens_document = last == '[' || last == '{' || last == ',' || last == ':';
+    jsonl = line_holds_value(start) || (!opens_document && content[second] == '{' && line_holds_value(second));
   }
   if (!jsonl) {
-    std::size_t error_at = 0;
-    auto end = JsonValueEnd(content, start, &error_at);
-    if (!end) {
-      AddStructureError(content, lines.At(error_at, path), "JSON value is cut or its brackets do not match",
-                        diagnostics, start);
-      return;
-    }
-    chunks.push_back(JsonChunk{content.substr(start, *end - start), lines.At(start, path)});
-    std::size_t rest = SkipJsonWs(content, *end);
-    if (rest < content.size())
-      AddStructureError(content, lines.At(rest, path), "unexpected data after the JSON value", diagnostics, rest);
+    std::size_t stop = end ? *end : content.size();
+    chunks.push_back(JsonChunk{content.substr(start, stop - start), lines.At(start, path)});
     return;
   }
   // JSONL: each non-blank line is a record.
@@ -208,22 +208,53 @@ void SplitJsonRecords(std::string_view content, const std::string& path, std::ve
 bool FindMemberArray(const JsonChunk& chunk, std::string_view key, std::vector<JsonChunk>& out,
                      std::vector<RecordOutcome>& diagnostics) {
   std::string_view s = chunk.text;
-  std::size_t start = SkipJsonWs(s, 0);
-  if (start >= s.size() || s[start] != '{') return false;
-  std::vector<JsonMember> members;
-  std::size_t error_at = 0;
-  if (!SplitJsonObject(s, start, members, &error_at)) return false;
-  const JsonMember* chosen = nullptr;
-  for (const auto& m : members) {
-    if (m.key != key || s[m.value.begin] != '[') continue;
-    bool empty = SkipJsonWs(s, m.value.begin + 1) < s.size() && s[SkipJsonWs(s, m.value.begin + 1)] == ']';
-    if (!chosen || !empty) chosen = &m;
+  std::size_t i = SkipJsonWs(s, 0);
+  if (i >= s.size() || s[i] != '{') return false;
+  // Walk the members up to the end or to where the object is cut; keep the last non-empty array
+  // named `key` (outboxes repeat "orderedItems").
+  std::optional<std::size_t> chosen;
+  i = SkipJsonWs(s, i + 1);
+  while (i < s.size() && s[i] == '"') {
+    auto key_end = JsonValueEnd(s, i);
+    if (!key_end) break;
+    std::string_view k = s.substr(i + 1, *key_end - i - 2);
+    i = SkipJsonWs(s, *key_end);
+    if (i >= s.size() || s[i] != ':') break;
+    i = SkipJsonWs(s, i + 1);
+    if (i >= s.size()) break;
+    if (k == key && s[i] == '[') {
+      std::size_t first = SkipJsonWs(s, i + 1);
+      bool empty = first < s.size() && s[first] == ']';
+      if (!chosen || !empty) chosen = i;
+    }
+    auto end = JsonValueEnd(s, i);
+    if (!end) break;
+    i = SkipJsonWs(s, *end);
+    if (i >= s.size() || s[i] != ',') break;
+    i = SkipJsonWs(s, i + 1);
   }
   if (!chosen) return false;
   std::vector<JsonSpan> spans;
-  bool ok = SplitJsonArray(s, chosen->value.begin, spans, &error_at);
-  for (const auto& sp : spans)
-    out.push_back(JsonChunk{s.substr(sp.begin, sp.end - sp.begin), PosInChunk(chunk, sp.begin)});
+  std::size_t error_at = 0;
+  bool ok = SplitJsonArray(s, *chosen, spans, &error_at);
+  // Positions advance incrementally: outboxes are one multi-megabyte line.
+  InputPos pos = chunk.pos;
+  std::size_t scanned = 0, line_start = 0;
+  bool moved = false;
+  auto pos_at = [&](std::size_t offset) {
+    for (; scanned < offset; ++scanned) {
+      if (s[scanned] == '\n') {
+        ++pos.line;
+        line_start = scanned + 1;
+        moved = true;
+      }
+    }
+    InputPos p = pos;
+    p.column = moved ? static_cast<std::uint32_t>(offset - line_start + 1)
+                     : static_cast<std::uint32_t>(chunk.pos.column + offset);
+    return p;
+  };
+  for (const auto& sp : spans) out.push_back(JsonChunk{s.substr(sp.begin, sp.end - sp.begin), pos_at(sp.begin)});
   if (!ok) AddStructureError(s, PosInChunk(chunk, error_at), "array is malformed here", diagnostics, error_at);
   return true;
 }

@@ -168,10 +168,10 @@ std::optional<Failure> ConvertView(dom::element view, std::vector<ItemRecord>& i
   std::string_view uri = Str(view, "uri");
   if (uri.empty()) return Failure{"missing-field", "post view has no \"uri\""};
   auto record = Member(view, "record");
-  if (!record || !IsObject(*record) || !HasKey(*record, "text")) record = Member(view, "value");
+  if (!record) record = Member(view, "value");  // embedded viewRecord
   if (!record || !IsObject(*record)) return Failure{"missing-field", "post view has no \"record\""};
   std::string_view rtype = Str(*record, "$type");
-  if (!rtype.empty() && rtype != "app.bsky.feed.post")
+  if (!rtype.empty() && rtype.rfind("app.bsky.feed.post", 0) != 0)
     return Failure{"not-a-post", "record of type \"" + std::string(rtype) + "\" is not a post"};
   auto author = Member(view, "author");
   if (!author || !IsObject(*author)) return Failure{"missing-field", "post view has no \"author\""};
@@ -331,7 +331,7 @@ class BlueskyReader final : public Reader {
       f = ConvertView(*doc, items, false);
     } else if (HasKey(*doc, "uri") && HasKey(*doc, "value")) {
       f = ConvertRaw(*doc, items);
-    } else if (Str(*doc, "$type") == "app.bsky.feed.post") {
+    } else if (Str(*doc, "$type").rfind("app.bsky.feed.post", 0) == 0) {
       f = Failure{"missing-field", "bare post record without \"uri\""};
     } else if (HasKey(*doc, "uri") && HasKey(*doc, "commit")) {
       f = Failure{"not-a-post", "createRecord receipt (uri, cid, commit), not a post"};

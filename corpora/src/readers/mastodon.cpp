@@ -96,7 +96,12 @@ class StatusConverter {
       for (dom::element m : *arr) {
         std::string macct(Str(m, "acct"));
         if (macct.empty()) continue;
-        if (macct.find('@') == std::string::npos && !host.empty()) macct += "@" + host;
+        if (macct.find('@') == std::string::npos) {
+          // A local acct: the mentioned account's own URL names its instance.
+          std::string mhost = HostOf(Str(m, "url"), false);
+          if (mhost.empty()) mhost = host;
+          if (!mhost.empty()) macct += "@" + mhost;
+        }
         acct_by_account_id[IdStr(m, "id")] = macct;
         mentions.push_back(macct);
         not_links.emplace_back(Str(m, "url"));
@@ -196,6 +201,9 @@ bool LooksLikeStatus(dom::element e) {
          (HasKey(e, "content") || HasKey(e, "uri") || HasKey(e, "text"));
 }
 
+// Status edits (GET /statuses/:id/history) look like statuses without id, uri or url.
+bool IsStatusEdit(dom::element e) { return !HasKey(e, "id") && !HasKey(e, "uri") && !HasKey(e, "url"); }
+
 std::string KeysOf(dom::element e) {
   std::string keys;
   dom::object obj;
@@ -239,22 +247,20 @@ class MastodonReader final : public Reader {
 
  private:
   void HandleChunk(const JsonChunk& chunk, DocState& state, std::vector<RecordOutcome>& out, int depth) const {
-    auto& parser = ThreadParser();
-    auto doc = ParseJsonChunk(parser, chunk, out);
-    if (!doc) return;
-    // Containers: their statuses are the records.
-    if (IsObject(*doc) && depth == 0 && !LooksLikeStatus(*doc)) {
-      bool search = HasKey(*doc, "statuses") && HasKey(*doc, "accounts");
-      bool context = HasKey(*doc, "ancestors") || HasKey(*doc, "descendants");
-      if (search || context) {
-        std::vector<JsonChunk> subs;
-        for (std::string_view key : search ? std::vector<std::string_view>{"statuses"}
-                                           : std::vector<std::string_view>{"ancestors", "descendants"})
-          FindMemberArray(chunk, key, subs, out);
+    // Containers (search results, contexts): their statuses are the records. Found by scanning,
+    // so the complete statuses of a cut container are still read.
+    if (depth == 0) {
+      std::vector<JsonChunk> subs;
+      bool container = FindMemberArray(chunk, "statuses", subs, out);
+      container |= FindMemberArray(chunk, "ancestors", subs, out);
+      container |= FindMemberArray(chunk, "descendants", subs, out);
+      if (container) {
         for (const auto& sub : subs) HandleChunk(sub, state, out, depth + 1);
         return;
       }
     }
+    auto doc = ParseJsonChunk(ThreadParser(), chunk, out);
+    if (!doc) return;
     dom::element st = *doc;
     std::string where;
     if (IsObject(st) && !LooksLikeStatus(st) && HasKey(st, "type") && HasKey(st, "account") && HasKey(st, "status")) {
@@ -271,6 +277,11 @@ class MastodonReader final : public Reader {
     if (!LooksLikeStatus(st)) {
       out.push_back(MakeDiagnostic(ErrorKind::kSchema, chunk.pos, "not-a-post",
                                    "object is not a Mastodon status (" + KeysOf(st) + ")", chunk.text));
+      return;
+    }
+    if (IsStatusEdit(st)) {
+      out.push_back(MakeDiagnostic(ErrorKind::kSchema, chunk.pos, "not-a-post",
+                                   "a status edit (no id, uri nor url), not a status", chunk.text));
       return;
     }
     std::vector<ItemRecord> items;
