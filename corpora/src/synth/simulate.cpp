@@ -8,6 +8,7 @@
 // fixed-size chunks whose outputs are concatenated in chunk order, so the thread count never matters.
 #include <algorithm>
 #include <numeric>
+#include <unordered_set>
 
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_sort.h>
@@ -341,6 +342,17 @@ void BuildFollowerGraph(World& w) {
   for (std::size_t i = 0; i < n; ++i)
     for (auto t : follows[i]) w.followers[pos[t]++] = static_cast<std::int32_t>(i);
   w.follow_edges = w.followers.size();
+  // Keep second-hand spreading subcritical: a retweeter is a follower drawn along a follow edge, so the mean
+  // offspring of a non-root spreader is R = sum_u outdeg(u) indeg(u) p(u) / sum_u outdeg(u) (times the factor).
+  double num = 0, den = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    double outdeg = static_cast<double>(follows[i].size());
+    double indeg = static_cast<double>(w.follower_offsets[i + 1] - w.follower_offsets[i]);
+    num += outdeg * indeg * w.par.p_retweet[w.actors[i].group];
+    den += outdeg;
+  }
+  double r = den > 0 ? num / den : 0.0;
+  if (r > 0) w.par.second_hand = std::min(0.6, 0.5 / r);
 }
 
 void Simulate(World& w) {
@@ -512,7 +524,7 @@ void Simulate(World& w) {
     auto is_root = [&](const Item& it) { return it.kind == kOriginal; };
     std::vector<std::uint64_t> capped(1, 0);
     auto reactions = ChunkedGenerate(n0, 1024, [&](std::size_t b, std::size_t e, std::vector<Item>& out) {
-      std::vector<std::int32_t> visited;
+      std::unordered_set<std::int32_t> visited;
       struct Hop {
         std::int32_t actor;
         TimeMs t;
@@ -564,7 +576,8 @@ void Simulate(World& w) {
         }
         // Independent cascade: every follower of a spreader retweets with probability p(spreader class),
         // drawn by geometric skipping over the follower list so the cost follows the retweets, not the audience.
-        visited.assign(1, root.actor);
+        visited.clear();
+        visited.insert(root.actor);
         frontier.assign(1, Hop{root.actor, root.t, 0});
         std::size_t made = 0;
         bool cap_hit = false;
@@ -572,7 +585,7 @@ void Simulate(World& w) {
           const auto [spreader, ts, depth] = frontier[fi];
           const Actor& sa = w.actors[spreader];
           double pr = sa.head_of_state ? p.p_retweet_hos : p.p_retweet[sa.group];
-          if (fi > 0) pr *= 0.6;  // second-hand exposure spreads less
+          if (fi > 0) pr *= p.second_hand;  // second-hand exposure spreads less
           if (w.actors[root.actor].group == kPolitician && EffectActive(w, ts)) pr *= p.cascade_factor_after;
           double pmax = std::min(1.0, hos_root ? pr * p.supporter_boost : pr);
           auto [fb, fe] = followers_of(spreader);
@@ -585,11 +598,10 @@ void Simulate(World& w) {
             if (fa.supporter && EffectActive(w, FloorSecond(tt))) accept *= 1.0 - p.supporter_drop;
             if (!rng.Bernoulli(accept)) continue;
             if (fa.platform != author.platform || fa.head_of_state) continue;
-            if (std::find(visited.begin(), visited.end(), f) != visited.end()) continue;
+            if (!visited.insert(f).second) continue;
             if (tt >= static_cast<double>(w.end)) continue;
             TimeMs t = FloorSecond(tt);
             if (hos_root && w.Removed(t)) continue;  // the removed account's tweets cannot be retweeted
-            visited.push_back(f);
             Item it;
             it.uid = Key(root.uid, 45, made);
             it.t = t;

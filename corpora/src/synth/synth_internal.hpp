@@ -185,6 +185,7 @@ struct Params {
   double hos_share = 0.3;                      // share of politician immigrants posted by the head of state (before)
   std::array<double, kNumGroups> p_retweet{};  // independent-cascade probability by the spreader's class
   double p_retweet_hos = 0.0;
+  double second_hand = 0.6;           // multiplies p beyond the first hop (lowered to keep cascades subcritical)
   double supporter_boost = 4.0;       // multiplies p for supporters retweeting the head of state
   double supporter_drop = 0.5;        // relative drop of supporters' activity after the event
   double cascade_factor_after = 0.7;  // multiplies p for cascades rooted in politicians after the event

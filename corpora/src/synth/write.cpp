@@ -1058,7 +1058,7 @@ SynthResult WriteWorld(World& w) {
   t["cascades"] = {{"model", "independent cascade over the follower graph"},
                    {"p_retweet_by_spreader_class", groups_json(p.p_retweet)},
                    {"p_retweet_head_of_state", p.p_retweet_hos},
-                   {"second_hand_factor", 0.6},
+                   {"second_hand_factor", p.second_hand},
                    {"supporter_boost_on_head_of_state", p.supporter_boost},
                    {"retweet_delay_median_min", p.retweet_median_min},
                    {"retweet_delay_sigma", p.retweet_sigma},
