@@ -1,0 +1,68 @@
+// UTF-8 helpers and the Latin fast-path character table (built once from ICU's properties).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace relais::text::detail {
+
+inline constexpr char32_t kReplacement = 0xFFFD;
+
+/// Decodes one code point at s[i], advancing i. Invalid sequences give U+FFFD and set *invalid
+/// (the maximal ill-formed subpart is consumed, as ICU's U8_NEXT does).
+char32_t DecodeUtf8(std::string_view s, std::size_t& i, bool* invalid);
+
+inline void AppendUtf8(std::string& out, char32_t c) {
+  if (c < 0x80) {
+    out.push_back(static_cast<char>(c));
+  } else if (c < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else if (c < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  }
+}
+
+/// Word-break classes the fast scanner understands (a subset of UAX #29 as ICU applies it).
+enum class WbClass : std::uint8_t { kOther, kLetter, kNumeric, kMidNumLet, kMidNum, kSingleQuote, kExtendNumLet };
+
+/// What the light normalisation does with a character.
+enum class CharAction : std::uint8_t { kKeep, kSpace, kDrop, kApostrophe, kQuote };
+
+inline constexpr char32_t kFastLimit = 0x250;  // Basic Latin .. Latin Extended-B
+
+struct CharInfo {
+  bool fast_ok = false;    // the fast path reproduces ICU exactly for this character
+  bool word_char = false;  // letter, digit, mark or underscore (hashtag/mention bodies)
+  bool letter = false;     // alphabetic
+  WbClass wb = WbClass::kOther;
+  std::string fold;         // full case folding (UTF-8)
+  std::string accent_fold;  // NFD minus nonspacing marks, recomposed (UTF-8, case kept)
+};
+
+/// Light-normalisation action for any code point (apostrophes, quotes, spaces, zero-width).
+CharAction ActionFor(char32_t c);
+
+/// The table for code points below kFastLimit.
+const std::array<CharInfo, kFastLimit>& LatinTable();
+
+/// Letter, digit, combining mark or underscore, by ICU properties (table below kFastLimit).
+bool IsWordChar(char32_t c);
+bool IsExtendedPictographic(char32_t c);
+bool IsRegionalIndicator(char32_t c);
+
+/// Full case folding of a UTF-8 string (table below kFastLimit, ICU otherwise).
+void AppendFolded(std::string& out, std::string_view utf8);
+/// Accent folding: strip nonspacing marks after NFD, recompose.
+std::string FoldAccents(std::string_view utf8);
+
+}  // namespace relais::text::detail

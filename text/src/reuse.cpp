@@ -1,0 +1,456 @@
+// The reuse engine: tokens → shingles → MinHash/LSH and a shingle index → verification by containment
+// and seeded Smith–Waterman–Gotoh → direction, attribution. See reuse.hpp for the design.
+#include "relais/text/reuse.hpp"
+
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_sort.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+#include <optional>
+#include <thread>
+
+#include "relais/base/error.hpp"
+#include "relais/text/lsh.hpp"
+#include "relais/text/minhash.hpp"
+#include "relais/text/tokenize.hpp"
+
+namespace relais::text {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+constexpr std::uint64_t kSampleModulus = 4;
+constexpr std::size_t kMinSampledShared = 2;  // shared sampled shingles for a long target
+constexpr std::size_t kBucketAllPairs = 16;   // LSH buckets up to this size pair everyone
+constexpr std::size_t kBucketWindow = 8;      // larger buckets: each member with its 8 predecessors + the first
+constexpr std::size_t kMaxSeeds = 4096;
+constexpr std::int64_t kMaxBandCells = 8'000'000;
+
+struct PreparedDoc {
+  std::vector<std::uint64_t> tokens;
+};
+
+struct IndexEntry {
+  std::uint64_t hash;
+  std::uint32_t rank;
+  std::uint32_t role;  // bit 0: source entry, bit 1: target entry
+  bool operator<(const IndexEntry& o) const { return hash != o.hash ? hash < o.hash : rank < o.rank; }
+};
+
+std::uint64_t PackPair(std::uint32_t earlier, std::uint32_t later) {
+  return (static_cast<std::uint64_t>(earlier) << 32) | later;
+}
+
+int ThreadCount(int threads) {
+  if (threads > 0) return threads;
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+// Seeds: (position in a, position in b) of shingles shared by both, first occurrence in a.
+std::vector<std::pair<std::uint32_t, std::uint32_t>> SharedSeeds(const std::vector<std::uint64_t>& sh_a,
+                                                                 const std::vector<std::uint64_t>& sh_b) {
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> index(sh_a.size());
+  for (std::uint32_t i = 0; i < sh_a.size(); ++i) index[i] = {sh_a[i], i};
+  std::sort(index.begin(), index.end());
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> seeds;
+  for (std::uint32_t j = 0; j < sh_b.size(); ++j) {
+    auto it = std::lower_bound(index.begin(), index.end(), std::pair<std::uint64_t, std::uint32_t>{sh_b[j], 0});
+    if (it != index.end() && it->first == sh_b[j]) seeds.emplace_back(it->second, j);
+  }
+  return seeds;
+}
+
+// Keeps the seeds of the densest diagonal window when the band would be too large.
+void FocusSeeds(std::vector<std::pair<std::uint32_t, std::uint32_t>>& seeds, std::int64_t rows_hint) {
+  if (seeds.size() > kMaxSeeds) {
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> kept;
+    const std::size_t step = (seeds.size() + kMaxSeeds - 1) / kMaxSeeds;
+    for (std::size_t k = 0; k < seeds.size(); k += step) kept.push_back(seeds[k]);
+    seeds.swap(kept);
+  }
+  std::int64_t d_lo = INT64_MAX, d_hi = INT64_MIN;
+  for (const auto& [i, j] : seeds) {
+    const std::int64_t d = static_cast<std::int64_t>(j) - i;
+    d_lo = std::min(d_lo, d);
+    d_hi = std::max(d_hi, d);
+  }
+  if ((d_hi - d_lo + 64) * std::max<std::int64_t>(rows_hint, 1) <= kMaxBandCells) return;
+  const std::int64_t width = std::max<std::int64_t>(64, kMaxBandCells / std::max<std::int64_t>(rows_hint, 1) - 64);
+  std::vector<std::int64_t> diags;
+  for (const auto& [i, j] : seeds) diags.push_back(static_cast<std::int64_t>(j) - i);
+  std::sort(diags.begin(), diags.end());
+  std::size_t best_lo = 0, best_count = 0;
+  for (std::size_t lo = 0, hi = 0; lo < diags.size(); ++lo) {
+    while (hi < diags.size() && diags[hi] - diags[lo] <= width) ++hi;
+    if (hi - lo > best_count) {
+      best_count = hi - lo;
+      best_lo = lo;
+    }
+  }
+  const std::int64_t keep_lo = diags[best_lo], keep_hi = keep_lo + width;
+  std::erase_if(seeds, [&](const auto& s) {
+    const std::int64_t d = static_cast<std::int64_t>(s.second) - s.first;
+    return d < keep_lo || d > keep_hi;
+  });
+}
+
+struct Verified {
+  ReuseFlow flow;
+  std::uint32_t source_rank, target_rank;
+};
+
+std::optional<ReuseFlow> VerifyPair(const std::vector<std::uint64_t>& src, const std::vector<std::uint64_t>& dst,
+                                    const ReuseOptions& opt) {
+  const std::vector<std::uint64_t> sh_src = ShingleHashes(src, opt.shingle_size);
+  const std::vector<std::uint64_t> sh_dst = ShingleHashes(dst, opt.shingle_size);
+  std::vector<std::uint64_t> set_src = sh_src, set_dst = sh_dst;
+  std::sort(set_src.begin(), set_src.end());
+  set_src.erase(std::unique(set_src.begin(), set_src.end()), set_src.end());
+  std::sort(set_dst.begin(), set_dst.end());
+  set_dst.erase(std::unique(set_dst.begin(), set_dst.end()), set_dst.end());
+  const double containment = Containment(set_src, set_dst);
+  if (containment < opt.min_containment) return std::nullopt;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> seeds;
+  if (src.size() >= static_cast<std::size_t>(opt.shingle_size) &&
+      dst.size() >= static_cast<std::size_t>(opt.shingle_size))
+    seeds = SharedSeeds(sh_src, sh_dst);
+  Alignment al;
+  if (seeds.empty()) {
+    if (src.size() * dst.size() > static_cast<std::size_t>(kMaxBandCells)) return std::nullopt;
+    al = AlignLocal(src, dst, opt.align);
+  } else {
+    std::uint32_t min_i = UINT32_MAX, max_i = 0;
+    for (const auto& s : seeds) {
+      min_i = std::min(min_i, s.first);
+      max_i = std::max(max_i, s.first);
+    }
+    FocusSeeds(seeds, static_cast<std::int64_t>(max_i - min_i) + opt.shingle_size + 64);
+    al = AlignSeeded(src, dst, seeds, opt.shingle_size, opt.align);
+  }
+  if (al.empty() || al.matches < opt.min_aligned) return std::nullopt;
+  const double longest = std::max(al.a_end - al.a_begin, al.b_end - al.b_begin);
+  const double score = std::clamp(al.score / (opt.align.match * longest), 0.0, 1.0);
+  if (score < opt.min_score) return std::nullopt;
+  ReuseFlow f;
+  f.score = score;
+  f.alignment_score = al.score;
+  f.containment = containment;
+  f.matches = al.matches;
+  f.source_span = {al.a_begin, al.a_end};
+  f.target_span = {al.b_begin, al.b_end};
+  return f;
+}
+
+double SpanOverlap(TokenSpan a, TokenSpan b) {
+  const std::uint32_t lo = std::max(a.begin, b.begin), hi = std::min(a.end, b.end);
+  if (hi <= lo) return 0.0;
+  const std::uint32_t shorter = std::min(a.end - a.begin, b.end - b.begin);
+  return shorter == 0 ? 0.0 : static_cast<double>(hi - lo) / shorter;
+}
+
+// Per target: the source explaining most of each distinct passage (highest alignment score), the earliest
+// among those within 2% of it.
+void Attribute(std::vector<Verified>& group, std::vector<Verified>& out) {
+  std::sort(group.begin(), group.end(), [](const Verified& x, const Verified& y) {
+    if (x.flow.alignment_score != y.flow.alignment_score) return x.flow.alignment_score > y.flow.alignment_score;
+    return x.source_rank < y.source_rank;
+  });
+  std::vector<bool> used(group.size(), false);
+  std::vector<TokenSpan> covered;
+  for (std::size_t k = 0; k < group.size(); ++k) {
+    if (used[k]) continue;
+    const Verified& best = group[k];
+    bool distinct = true;
+    for (const TokenSpan& c : covered)
+      if (SpanOverlap(c, best.flow.target_span) >= 0.5) distinct = false;
+    used[k] = true;
+    if (!distinct) continue;
+    std::size_t chosen = k;
+    for (std::size_t q = k + 1; q < group.size(); ++q) {
+      if (group[q].flow.alignment_score < best.flow.alignment_score * 0.98) break;
+      if (SpanOverlap(group[q].flow.target_span, best.flow.target_span) < 0.5) continue;
+      used[q] = true;
+      if (group[q].source_rank < group[chosen].source_rank) chosen = q;
+    }
+    covered.push_back(best.flow.target_span);
+    out.push_back(group[chosen]);
+  }
+}
+
+}  // namespace
+
+ReuseResult FindReuse(std::span<const ReuseDoc> docs, const ReuseOptions& opt,
+                      const std::function<void(std::string_view, std::size_t, std::size_t)>& progress) {
+  if (docs.size() >= UINT32_MAX) throw Error(ErrorKind::kInvalidArgument, "too many documents for the reuse engine");
+  if (opt.shingle_size < 1) throw Error(ErrorKind::kInvalidArgument, "shingle size must be at least 1");
+  ReuseResult result;
+  ReuseStats& stats = result.stats;
+  stats.docs = docs.size();
+  const LshParams lsh = ChooseLshParams(opt.lsh_threshold, opt.num_perm);
+  stats.bands = lsh.bands;
+  stats.rows = lsh.rows;
+  auto report = [&](std::string_view stage, std::size_t done, std::size_t total) {
+    if (progress) progress(stage, done, total);
+  };
+
+  // Ranks: documents in (time, key) order; rank order is "earlier".
+  std::vector<std::uint32_t> by_rank(docs.size());
+  std::iota(by_rank.begin(), by_rank.end(), 0u);
+  std::sort(by_rank.begin(), by_rank.end(), [&](std::uint32_t x, std::uint32_t y) {
+    if (docs[x].time != docs[y].time) return docs[x].time < docs[y].time;
+    if (docs[x].key != docs[y].key) return docs[x].key < docs[y].key;
+    return x < y;
+  });
+  const std::size_t n = docs.size();
+  std::vector<PreparedDoc> prepared(n);
+  std::vector<std::uint64_t> band_keys(n * static_cast<std::size_t>(lsh.bands));
+  std::atomic<std::size_t> invalid_docs{0}, total_tokens{0};
+
+  tbb::task_arena arena(ThreadCount(opt.threads));
+  const MinHasher hasher(opt.num_perm, opt.seed);
+  std::vector<Verified> verified;
+  arena.execute([&] {
+    // 1–2. Tokens, signatures, band keys.
+    auto t0 = Clock::now();
+    report("tokenise and sign", 0, n);
+    tbb::enumerable_thread_specific<std::vector<std::uint32_t>> sig_buf(
+        [&] { return std::vector<std::uint32_t>(static_cast<std::size_t>(opt.num_perm)); });
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 256), [&](const auto& r) {
+      auto& sig = sig_buf.local();
+      std::size_t local_tokens = 0;
+      for (std::size_t rank = r.begin(); rank != r.end(); ++rank) {
+        const ReuseDoc& doc = docs[by_rank[rank]];
+        auto& toks = prepared[rank].tokens;
+        if (ReuseTokenHashes(doc.text, toks) > 0) invalid_docs.fetch_add(1, std::memory_order_relaxed);
+        local_tokens += toks.size();
+        const std::vector<std::uint64_t> shingles = ShingleHashes(toks, opt.shingle_size);
+        hasher.Sign(shingles, sig);
+        for (int band = 0; band < lsh.bands; ++band)
+          band_keys[rank * static_cast<std::size_t>(lsh.bands) + static_cast<std::size_t>(band)] =
+              shingles.empty() ? 0 : BandKey(sig, band, lsh.rows);
+      }
+      total_tokens.fetch_add(local_tokens, std::memory_order_relaxed);
+    });
+    stats.seconds_prepare = Since(t0);
+    stats.tokens = total_tokens.load();
+    stats.invalid_utf8_docs = invalid_docs.load();
+    report("tokenise and sign", n, n);
+
+    // 2. LSH buckets.
+    t0 = Clock::now();
+    std::vector<std::uint64_t> pairs;
+    {
+      std::vector<std::pair<std::uint64_t, std::uint32_t>> entries;
+      entries.reserve(n * static_cast<std::size_t>(lsh.bands));
+      for (std::size_t rank = 0; rank < n; ++rank) {
+        if (prepared[rank].tokens.empty()) continue;
+        for (int band = 0; band < lsh.bands; ++band)
+          entries.emplace_back(band_keys[rank * static_cast<std::size_t>(lsh.bands) + static_cast<std::size_t>(band)],
+                               static_cast<std::uint32_t>(rank));
+      }
+      std::vector<std::uint64_t>().swap(band_keys);
+      tbb::parallel_sort(entries.begin(), entries.end());
+      for (std::size_t lo = 0; lo < entries.size();) {
+        std::size_t hi = lo + 1;
+        while (hi < entries.size() && entries[hi].first == entries[lo].first) ++hi;
+        const std::size_t size = hi - lo;
+        for (std::size_t later = lo + 1; later < hi; ++later) {
+          const std::uint32_t t = entries[later].second;
+          if (!docs[by_rank[t]].is_target) continue;
+          auto consider = [&](std::size_t k) {
+            const std::uint32_t s = entries[k].second;
+            if (s != t && docs[by_rank[s]].is_source) pairs.push_back(PackPair(s, t));
+          };
+          if (size <= kBucketAllPairs) {
+            for (std::size_t k = lo; k < later; ++k) consider(k);
+          } else {
+            consider(lo);
+            for (std::size_t k = later > lo + kBucketWindow ? later - kBucketWindow : lo + 1; k < later; ++k)
+              consider(k);
+          }
+        }
+        lo = hi;
+      }
+    }
+    tbb::parallel_sort(pairs.begin(), pairs.end());
+    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+    stats.lsh_candidates = pairs.size();
+    report("LSH candidates", pairs.size(), pairs.size());
+
+    // 3. Shingle index for containment: sources index every shingle, targets query all (short) or a sample.
+    {
+      std::vector<std::uint8_t> sampled(n, 0);
+      tbb::enumerable_thread_specific<std::vector<IndexEntry>> local_entries;
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 256), [&](const auto& r) {
+        auto& out = local_entries.local();
+        for (std::size_t rank = r.begin(); rank != r.end(); ++rank) {
+          const ReuseDoc& doc = docs[by_rank[rank]];
+          if (!doc.is_source && !doc.is_target) continue;
+          std::vector<std::uint64_t> set = ShingleSet(prepared[rank].tokens, opt.shingle_size);
+          const bool sample = set.size() > opt.long_doc;
+          sampled[rank] = sample;
+          for (std::uint64_t h : set) {
+            std::uint32_t role = doc.is_source ? 1u : 0u;
+            if (doc.is_target && (!sample || h % kSampleModulus == 0)) role |= 2u;
+            if (role) out.push_back({h, static_cast<std::uint32_t>(rank), role});
+          }
+        }
+      });
+      std::vector<IndexEntry> entries;
+      for (auto& v : local_entries) {
+        entries.insert(entries.end(), v.begin(), v.end());
+        std::vector<IndexEntry>().swap(v);
+      }
+      tbb::parallel_sort(entries.begin(), entries.end());
+      std::vector<std::uint64_t> index_pairs;
+      for (std::size_t lo = 0; lo < entries.size();) {
+        std::size_t hi = lo + 1;
+        while (hi < entries.size() && entries[hi].hash == entries[lo].hash) ++hi;
+        std::size_t num_sources = 0;
+        for (std::size_t k = lo; k < hi; ++k) num_sources += entries[k].role & 1u;
+        if (hi - lo >= 2 && num_sources >= 1 && num_sources <= opt.max_df) {
+          for (std::size_t t = lo; t < hi; ++t) {
+            if (!(entries[t].role & 2u)) continue;
+            for (std::size_t s = lo; s < t; ++s)
+              if (entries[s].role & 1u) index_pairs.push_back(PackPair(entries[s].rank, entries[t].rank));
+          }
+        }
+        lo = hi;
+      }
+      std::vector<IndexEntry>().swap(entries);
+      tbb::parallel_sort(index_pairs.begin(), index_pairs.end());
+      std::size_t kept = 0;
+      for (std::size_t lo = 0; lo < index_pairs.size();) {
+        std::size_t hi = lo + 1;
+        while (hi < index_pairs.size() && index_pairs[hi] == index_pairs[lo]) ++hi;
+        const auto target = static_cast<std::uint32_t>(index_pairs[lo] & 0xFFFFFFFFu);
+        if (hi - lo >= (sampled[target] ? std::min(opt.min_shared, kMinSampledShared) : opt.min_shared)) {
+          pairs.push_back(index_pairs[lo]);
+          ++kept;
+        }
+        lo = hi;
+      }
+      stats.index_candidates = kept;
+    }
+    tbb::parallel_sort(pairs.begin(), pairs.end(), [](std::uint64_t x, std::uint64_t y) {
+      // by target rank, then source rank
+      const std::uint64_t xt = x & 0xFFFFFFFFu, yt = y & 0xFFFFFFFFu;
+      return xt != yt ? xt < yt : x < y;
+    });
+    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+    stats.candidates = pairs.size();
+    stats.seconds_candidates = Since(t0);
+    report("candidates", pairs.size(), pairs.size());
+
+    // 4. Verification.
+    t0 = Clock::now();
+    std::vector<std::optional<ReuseFlow>> checked(pairs.size());
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, pairs.size(), 64), [&](const auto& r) {
+      for (std::size_t k = r.begin(); k != r.end(); ++k) {
+        const auto s = static_cast<std::uint32_t>(pairs[k] >> 32);
+        const auto t = static_cast<std::uint32_t>(pairs[k] & 0xFFFFFFFFu);
+        checked[k] = VerifyPair(prepared[s].tokens, prepared[t].tokens, opt);
+      }
+    });
+    for (std::size_t k = 0; k < pairs.size(); ++k) {
+      if (!checked[k]) continue;
+      Verified v{*checked[k], static_cast<std::uint32_t>(pairs[k] >> 32),
+                 static_cast<std::uint32_t>(pairs[k] & 0xFFFFFFFFu)};
+      v.flow.source = by_rank[v.source_rank];
+      v.flow.target = by_rank[v.target_rank];
+      verified.push_back(v);
+    }
+    stats.aligned = pairs.size();
+    stats.verified = verified.size();
+    stats.seconds_verify = Since(t0);
+    report("verified", verified.size(), pairs.size());
+  });
+
+  // 5. Attribution, per target (verified is ordered by target rank).
+  std::vector<Verified> kept;
+  if (opt.all_pairs) {
+    kept = std::move(verified);
+  } else {
+    for (std::size_t lo = 0; lo < verified.size();) {
+      std::size_t hi = lo + 1;
+      while (hi < verified.size() && verified[hi].target_rank == verified[lo].target_rank) ++hi;
+      std::vector<Verified> group(verified.begin() + static_cast<std::ptrdiff_t>(lo),
+                                  verified.begin() + static_cast<std::ptrdiff_t>(hi));
+      Attribute(group, kept);
+      lo = hi;
+    }
+  }
+  std::sort(kept.begin(), kept.end(), [](const Verified& x, const Verified& y) {
+    if (x.target_rank != y.target_rank) return x.target_rank < y.target_rank;
+    if (x.source_rank != y.source_rank) return x.source_rank < y.source_rank;
+    return x.flow.target_span.begin < y.flow.target_span.begin;
+  });
+  for (const Verified& v : kept) result.flows.push_back(v.flow);
+  stats.flows = result.flows.size();
+  return result;
+}
+
+std::vector<SyndicationGroup> FindSyndicationGroups(std::span<const ReuseDoc> docs, std::span<const ReuseFlow> flows,
+                                                    std::size_t min_members, int threads) {
+  std::vector<ReuseFlow> press(flows.begin(), flows.end());
+  std::erase_if(press, [&](const ReuseFlow& f) { return !docs[f.target].is_press; });
+  auto earlier = [&](std::uint32_t x, std::uint32_t y) {
+    if (docs[x].time != docs[y].time) return docs[x].time < docs[y].time;
+    return docs[x].key < docs[y].key;
+  };
+  std::sort(press.begin(), press.end(), [&](const ReuseFlow& x, const ReuseFlow& y) {
+    if (x.source != y.source) return earlier(x.source, y.source);
+    return earlier(x.target, y.target);
+  });
+  std::vector<SyndicationGroup> groups;
+  for (std::size_t lo = 0; lo < press.size();) {
+    std::size_t hi = lo + 1;
+    while (hi < press.size() && press[hi].source == press[lo].source) ++hi;
+    if (hi - lo >= min_members) {
+      SyndicationGroup g;
+      g.source = press[lo].source;
+      for (std::size_t k = lo; k < hi; ++k) {
+        if (!g.members.empty() && g.members.back().doc == press[k].target) continue;
+        g.members.push_back({press[k].target, 0, press[k].score});
+      }
+      if (g.members.size() >= min_members) groups.push_back(std::move(g));
+    }
+    lo = hi;
+  }
+  tbb::task_arena arena(ThreadCount(threads));
+  arena.execute([&] {
+    tbb::parallel_for(std::size_t{0}, groups.size(), [&](std::size_t gi) {
+      std::vector<std::uint64_t> src;
+      ReuseTokenHashes(docs[groups[gi].source].text, src);
+      for (SyndicationMember& m : groups[gi].members) {
+        std::vector<std::uint64_t> dst;
+        ReuseTokenHashes(docs[m.doc].text, dst);
+        m.edit_distance = TokenEditDistance(src, dst);
+      }
+    });
+  });
+  return groups;
+}
+
+ExplainedPair ExplainReuse(std::string_view source_text, std::string_view target_text, const ReuseOptions& opt) {
+  ExplainedPair out;
+  ReuseTokens(source_text, out.source_tokens);
+  ReuseTokens(target_text, out.target_tokens);
+  std::vector<std::uint64_t> a, b;
+  for (const auto& t : out.source_tokens) a.push_back(TokenHash(t));
+  for (const auto& t : out.target_tokens) b.push_back(TokenHash(t));
+  const auto sa = ShingleSet(a, opt.shingle_size), sb = ShingleSet(b, opt.shingle_size);
+  out.containment = Containment(sa, sb);
+  out.alignment = AlignLocal(a, b, opt.align);
+  return out;
+}
+
+}  // namespace relais::text
