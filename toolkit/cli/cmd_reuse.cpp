@@ -1,13 +1,180 @@
-// relais reuse: not built yet (placeholder so the CLI links; replaced by its issue's work).
+// relais reuse: text-reuse flows between stored items (see relais/toolkit/reuse.hpp).
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
 #include "commands.hpp"
 #include "relais/base/error.hpp"
+#include "relais/base/time.hpp"
+#include "relais/corpora/store.hpp"
+#include "relais/toolkit/reuse.hpp"
 
 namespace relais::cli {
+namespace {
+
+struct ReuseArgs {
+  std::string store;
+  std::string from = "pr,press", to = "press,social";
+  double min_score = 0.5;
+  int threads = 0;
+  bool json = false, groups = false;
+  std::vector<std::string> explain;
+};
+
+std::vector<std::string> SplitList(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  std::string part;
+  while (std::getline(in, part, ','))
+    if (!part.empty()) out.push_back(part);
+  return out;
+}
+
+nlohmann::json Span(text::TokenSpan s) { return nlohmann::json::array({s.begin, s.end}); }
+
+std::string Fixed(double v, int digits) {
+  std::ostringstream o;
+  o << std::fixed << std::setprecision(digits) << v;
+  return o.str();
+}
+
+void PrintExplanation(const toolkit::ReuseExplanation& e, bool json) {
+  const auto& f = e.flow;
+  if (json) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& r : e.rows) {
+      static const char* kOps[] = {"equal", "changed", "source_only", "target_only"};
+      rows.push_back({{"op", kOps[static_cast<int>(r.op)]}, {"source", r.source_text}, {"target", r.target_text}});
+    }
+    std::cout << nlohmann::json{{"source", f.source_key},
+                                {"target", f.target_key},
+                                {"score", f.score},
+                                {"alignment_score", f.alignment_score},
+                                {"containment", f.containment},
+                                {"source_span", Span(f.source_span)},
+                                {"target_span", Span(f.target_span)},
+                                {"rows", rows}}
+                     .dump()
+              << '\n';
+    return;
+  }
+  std::cout << "source  " << f.source_key << "  (" << FormatIso8601(f.source_time) << ")  tokens ["
+            << f.source_span.begin << ", " << f.source_span.end << ")\n"
+            << "target  " << f.target_key << "  (" << FormatIso8601(f.target_time) << ")  tokens ["
+            << f.target_span.begin << ", " << f.target_span.end << ")\n"
+            << "score " << Fixed(f.score, 3) << "  alignment " << Fixed(f.alignment_score, 1) << "  containment "
+            << Fixed(f.containment, 3) << "\n\n";
+  if (e.rows.empty()) {
+    std::cout << "(no aligned passage)\n";
+    return;
+  }
+  constexpr std::size_t kWidth = 48;
+  for (const auto& r : e.rows) {
+    const char mark = r.op == toolkit::AlignedRow::Op::kEqual        ? ' '
+                      : r.op == toolkit::AlignedRow::Op::kChanged    ? '~'
+                      : r.op == toolkit::AlignedRow::Op::kSourceOnly ? '-'
+                                                                     : '+';
+    // Wrap both sides to the column width, word by word.
+    auto wrap = [&](const std::string& s) {
+      std::vector<std::string> lines(1);
+      std::istringstream in(s);
+      std::string w;
+      while (in >> w) {
+        if (!lines.back().empty() && lines.back().size() + 1 + w.size() > kWidth) lines.emplace_back();
+        if (!lines.back().empty()) lines.back() += ' ';
+        lines.back() += w;
+      }
+      return lines;
+    };
+    const auto left = wrap(r.source_text), right = wrap(r.target_text);
+    for (std::size_t k = 0; k < std::max(left.size(), right.size()); ++k) {
+      std::string l = k < left.size() ? left[k] : "", rt = k < right.size() ? right[k] : "";
+      std::cout << mark << ' ' << l;
+      // Pad by code points so accented text lines up.
+      std::size_t width = 0;
+      for (unsigned char c : l) width += (c & 0xC0) != 0x80;
+      std::cout << std::string(width < kWidth ? kWidth - width : 1, ' ') << "| " << rt << '\n';
+    }
+  }
+}
+
+}  // namespace
 
 void RegisterReuse(CLI::App& app, CliContext& ctx) {
-  auto* sub = app.add_subcommand("reuse", "(not built yet)");
-  sub->allow_extras();
-  sub->callback([] { throw Error(ErrorKind::kInternal, "relais reuse is not built yet"); });
+  auto args = std::make_shared<ReuseArgs>();
+  auto* sub = app.add_subcommand("reuse", "find text-reuse flows (shingles, MinHash/LSH, alignment) and store them");
+  sub->add_option("--store", args->store, "store folder")->required();
+  sub->add_option("--from", args->from, "source channels (comma-separated: pr, press, social)");
+  sub->add_option("--to", args->to, "target channels");
+  sub->add_option("--min-score", args->min_score, "minimum alignment quality in [0,1] (1 = verbatim)");
+  sub->add_option("--threads", args->threads, "worker threads (0 = all cores)");
+  sub->add_flag("--json", args->json, "one JSON line per flow");
+  sub->add_flag("--groups", args->groups, "print syndication groups instead of flows");
+  sub->add_option("--explain", args->explain, "show the aligned passages of two items (keys A B)")->expected(2);
+  sub->callback([args, &ctx] {
+    if (!(args->min_score >= 0.0 && args->min_score <= 1.0))
+      throw Error(ErrorKind::kInvalidArgument, "--min-score must be in [0, 1], got " + std::to_string(args->min_score));
+    if (args->threads < 0) throw Error(ErrorKind::kInvalidArgument, "--threads must be positive");
+    toolkit::ReuseRunOptions options;
+    options.from = SplitList(args->from);
+    options.to = SplitList(args->to);
+    options.engine.min_score = args->min_score;
+    options.engine.threads = args->threads;
+    options.groups = args->groups;
+    if (!args->explain.empty()) {
+      auto store = corpora::Store::Open(args->store, corpora::OpenMode::kReadOnly);
+      PrintExplanation(toolkit::ExplainReuse(store, args->explain[0], args->explain[1], options.engine), args->json);
+      return;
+    }
+    auto store = corpora::Store::Open(args->store, corpora::OpenMode::kReadWrite);
+    const auto result = toolkit::RunReuse(store, options, [](std::string_view stage, std::size_t done, std::size_t) {
+      std::cerr << "reuse: " << stage << " " << done << "\n";
+    });
+    const auto& st = result.stats;
+    std::cerr << "reuse: " << result.items << " items, " << st.tokens << " tokens, LSH " << st.bands << "x" << st.rows
+              << ", candidates " << st.candidates << " (LSH " << st.lsh_candidates << ", index " << st.index_candidates
+              << "), verified " << st.verified << ", flows " << result.flows.size() << " stored; "
+              << Fixed(st.seconds_prepare + st.seconds_candidates + st.seconds_verify, 2) << " s\n";
+    if (st.invalid_utf8_docs > 0)
+      std::cerr << "reuse: " << st.invalid_utf8_docs << " item(s) had invalid UTF-8, replaced by U+FFFD\n";
+    if (args->groups) {
+      for (const auto& g : result.groups) {
+        if (args->json) {
+          nlohmann::json members = nlohmann::json::array();
+          for (const auto& m : g.members)
+            members.push_back({{"item", m.key}, {"edit_distance", m.edit_distance}, {"score", m.score}});
+          std::cout << nlohmann::json{{"source", g.source_key}, {"members", members}}.dump() << '\n';
+        } else {
+          std::cout << g.source_key << "  (" << g.members.size() << " titles)\n";
+          for (const auto& m : g.members)
+            std::cout << "    " << m.key << "  edit distance " << m.edit_distance << "  score " << Fixed(m.score, 3)
+                      << '\n';
+        }
+      }
+      return;
+    }
+    if (!args->json) std::cout << "score  latency      source -> target  [source span] [target span]\n";
+    for (const auto& f : result.flows) {
+      if (args->json) {
+        std::cout << nlohmann::json{{"source", f.source_key},
+                                    {"target", f.target_key},
+                                    {"score", f.score},
+                                    {"source_span", Span(f.source_span)},
+                                    {"target_span", Span(f.target_span)},
+                                    {"latency_ms", f.target_time - f.source_time}}
+                         .dump()
+                  << '\n';
+      } else {
+        const double hours = static_cast<double>(f.target_time - f.source_time) / 3.6e6;
+        std::cout << Fixed(f.score, 3) << "  " << std::setw(8) << Fixed(hours, 1) << "h  " << f.source_key << " -> "
+                  << f.target_key << "  [" << f.source_span.begin << "," << f.source_span.end << ") ["
+                  << f.target_span.begin << "," << f.target_span.end << ")\n";
+      }
+    }
+    (void)ctx;
+  });
 }
 
 }  // namespace relais::cli

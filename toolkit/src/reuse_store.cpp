@@ -1,0 +1,232 @@
+// relais reuse, store side: items from SQL → the text reuse engine → `reuse` flows written back.
+#include "relais/toolkit/reuse.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "relais/base/error.hpp"
+#include "relais/corpora/store.hpp"
+#include "relais/text/tokenize.hpp"
+
+namespace relais::toolkit {
+namespace {
+
+const std::set<std::string> kChannels = {"social", "press", "pr"};
+
+struct ItemRow {
+  std::int64_t id = 0;
+  std::string key, channel;
+  std::int64_t time = 0;
+  std::int64_t actor = -1;  // -1: NULL
+  std::string text;
+};
+
+void CheckChannels(const std::vector<std::string>& channels, const char* option) {
+  for (const auto& c : channels)
+    if (!kChannels.count(c))
+      throw Error(ErrorKind::kInvalidArgument,
+                  std::string(option) + " has unknown channel \"" + c + "\", expected social, press or pr");
+}
+
+std::string ReuseText(const corpora::Statement& st, int text_col, int title_col) {
+  std::string text = st.IsNull(text_col) ? std::string() : st.Text(text_col);
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos && !st.IsNull(title_col)) text = st.Text(title_col);
+  return text;
+}
+
+std::vector<ItemRow> ReadItems(corpora::Store& store, const std::set<std::string>& channels) {
+  std::vector<ItemRow> rows;
+  corpora::Statement st(store.db(),
+                        "SELECT id, key, channel, time, actor_id, text, title FROM items "
+                        "WHERE kind <> 'retweet' ORDER BY id");
+  while (st.Step()) {
+    std::string channel = st.Text(2);
+    if (!channels.count(channel)) continue;
+    ItemRow r;
+    r.id = st.Int(0);
+    r.key = st.Text(1);
+    r.channel = std::move(channel);
+    r.time = st.Int(3);
+    r.actor = st.IsNull(4) ? -1 : st.Int(4);
+    r.text = ReuseText(st, 5, 6);
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+void WriteFlows(corpora::Store& store, const std::vector<ItemRow>& rows, const std::vector<text::ReuseFlow>& flows) {
+  store.Begin();
+  try {
+    store.Exec("DELETE FROM flows WHERE layer = 'reuse'");
+    corpora::Statement ins(store.db(),
+                           "INSERT INTO flows(layer, src_item, dst_item, src_actor, dst_actor, latency, score, "
+                           "src_begin, src_end, dst_begin, dst_end) VALUES('reuse', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const auto& f : flows) {
+      const ItemRow& s = rows[f.source];
+      const ItemRow& t = rows[f.target];
+      ins.Bind(1, s.id).Bind(2, t.id);
+      if (s.actor >= 0) {
+        ins.Bind(3, s.actor);
+      } else {
+        ins.BindNull(3);
+      }
+      if (t.actor >= 0) {
+        ins.Bind(4, t.actor);
+      } else {
+        ins.BindNull(4);
+      }
+      ins.Bind(5, t.time - s.time).Bind(6, f.score);
+      ins.Bind(7, static_cast<std::int64_t>(f.source_span.begin)).Bind(8, static_cast<std::int64_t>(f.source_span.end));
+      ins.Bind(9, static_cast<std::int64_t>(f.target_span.begin))
+          .Bind(10, static_cast<std::int64_t>(f.target_span.end));
+      ins.Run();
+      ins.Reset();
+    }
+    store.Commit();
+  } catch (...) {
+    store.Rollback();
+    throw;
+  }
+}
+
+struct LoadedItem {
+  std::string key;
+  std::int64_t id = 0, time = 0;
+  std::string text;
+};
+
+LoadedItem LoadItem(corpora::Store& store, std::string_view key) {
+  corpora::Statement st(store.db(), "SELECT id, key, time, text, title FROM items WHERE key = ?");
+  st.Bind(1, key);
+  if (!st.Step()) throw Error(ErrorKind::kInvalidArgument, "--explain: no item with key \"" + std::string(key) + "\"");
+  LoadedItem it;
+  it.id = st.Int(0);
+  it.key = st.Text(1);
+  it.time = st.Int(2);
+  it.text = ReuseText(st, 3, 4);
+  return it;
+}
+
+// Edit script (Levenshtein traceback) between two token ranges, grouped into rows.
+std::vector<AlignedRow> SideBySide(const std::vector<std::string>& a, std::size_t ab, std::size_t ae,
+                                   const std::vector<std::string>& b, std::size_t bb, std::size_t be) {
+  const std::size_t n = ae - ab, m = be - bb;
+  std::vector<std::uint32_t> d((n + 1) * (m + 1));
+  auto at = [&](std::size_t i, std::size_t j) -> std::uint32_t& { return d[i * (m + 1) + j]; };
+  for (std::size_t i = 0; i <= n; ++i) at(i, 0) = static_cast<std::uint32_t>(i);
+  for (std::size_t j = 0; j <= m; ++j) at(0, j) = static_cast<std::uint32_t>(j);
+  for (std::size_t i = 1; i <= n; ++i)
+    for (std::size_t j = 1; j <= m; ++j)
+      at(i, j) =
+          std::min({at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + (a[ab + i - 1] == b[bb + j - 1] ? 0u : 1u)});
+  std::vector<std::pair<AlignedRow::Op, std::pair<std::string, std::string>>> steps;
+  std::size_t i = n, j = m;
+  while (i > 0 || j > 0) {
+    if (i > 0 && j > 0 && a[ab + i - 1] == b[bb + j - 1] && at(i, j) == at(i - 1, j - 1)) {
+      steps.push_back({AlignedRow::Op::kEqual, {a[ab + i - 1], b[bb + j - 1]}});
+      --i, --j;
+    } else if (i > 0 && j > 0 && at(i, j) == at(i - 1, j - 1) + 1) {
+      steps.push_back({AlignedRow::Op::kChanged, {a[ab + i - 1], b[bb + j - 1]}});
+      --i, --j;
+    } else if (i > 0 && at(i, j) == at(i - 1, j) + 1) {
+      steps.push_back({AlignedRow::Op::kSourceOnly, {a[ab + i - 1], ""}});
+      --i;
+    } else {
+      steps.push_back({AlignedRow::Op::kTargetOnly, {"", b[bb + j - 1]}});
+      --j;
+    }
+  }
+  std::reverse(steps.begin(), steps.end());
+  std::vector<AlignedRow> rows;
+  for (const auto& [op, texts] : steps) {
+    if (rows.empty() || rows.back().op != op || (op == AlignedRow::Op::kEqual && rows.back().source_text.size() > 60)) {
+      rows.push_back({op, "", ""});
+    }
+    auto append = [](std::string& s, const std::string& t) {
+      if (t.empty()) return;
+      if (!s.empty()) s.push_back(' ');
+      s += t;
+    };
+    append(rows.back().source_text, texts.first);
+    append(rows.back().target_text, texts.second);
+  }
+  return rows;
+}
+
+}  // namespace
+
+ReuseRunResult RunReuse(corpora::Store& store, const ReuseRunOptions& options,
+                        const std::function<void(std::string_view, std::size_t, std::size_t)>& progress) {
+  CheckChannels(options.from, "--from");
+  CheckChannels(options.to, "--to");
+  const std::set<std::string> from(options.from.begin(), options.from.end()), to(options.to.begin(), options.to.end());
+  std::set<std::string> channels = from;
+  channels.insert(to.begin(), to.end());
+  if (progress) progress("read items", 0, 0);
+  const std::vector<ItemRow> rows = ReadItems(store, channels);
+  if (progress) progress("read items", rows.size(), rows.size());
+  std::vector<text::ReuseDoc> docs(rows.size());
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    docs[k].key = rows[k].key;
+    docs[k].time = rows[k].time;
+    docs[k].text = rows[k].text;
+    docs[k].is_source = from.count(rows[k].channel) > 0;
+    docs[k].is_target = to.count(rows[k].channel) > 0;
+    docs[k].is_press = rows[k].channel == "press";
+  }
+  text::ReuseResult engine = text::FindReuse(docs, options.engine, progress);
+  if (options.write) WriteFlows(store, rows, engine.flows);
+  ReuseRunResult out;
+  out.items = rows.size();
+  out.stats = engine.stats;
+  for (const auto& f : engine.flows) {
+    StoredReuseFlow s;
+    s.source_key = rows[f.source].key;
+    s.target_key = rows[f.target].key;
+    s.source_id = rows[f.source].id;
+    s.target_id = rows[f.target].id;
+    s.source_time = rows[f.source].time;
+    s.target_time = rows[f.target].time;
+    s.score = f.score;
+    s.alignment_score = f.alignment_score;
+    s.containment = f.containment;
+    s.source_span = f.source_span;
+    s.target_span = f.target_span;
+    out.flows.push_back(std::move(s));
+  }
+  if (options.groups) {
+    for (const auto& g : text::FindSyndicationGroups(docs, engine.flows, 2, options.engine.threads)) {
+      StoredSyndicationGroup sg;
+      sg.source_key = rows[g.source].key;
+      for (const auto& m : g.members) sg.members.push_back({rows[m.doc].key, m.edit_distance, m.score});
+      out.groups.push_back(std::move(sg));
+    }
+  }
+  return out;
+}
+
+ReuseExplanation ExplainReuse(corpora::Store& store, std::string_view key_a, std::string_view key_b,
+                              const text::ReuseOptions& options) {
+  LoadedItem a = LoadItem(store, key_a), b = LoadItem(store, key_b);
+  if (b.time < a.time || (b.time == a.time && b.key < a.key)) std::swap(a, b);
+  const text::ExplainedPair e = text::ExplainReuse(a.text, b.text, options);
+  ReuseExplanation out;
+  out.flow.source_key = a.key;
+  out.flow.target_key = b.key;
+  out.flow.source_id = a.id;
+  out.flow.target_id = b.id;
+  out.flow.source_time = a.time;
+  out.flow.target_time = b.time;
+  out.flow.alignment_score = e.alignment.score;
+  out.flow.containment = e.containment;
+  const double longest = std::max(e.alignment.a_end - e.alignment.a_begin, e.alignment.b_end - e.alignment.b_begin);
+  out.flow.score = longest > 0 ? std::clamp(e.alignment.score / (options.align.match * longest), 0.0, 1.0) : 0.0;
+  out.flow.source_span = {e.alignment.a_begin, e.alignment.a_end};
+  out.flow.target_span = {e.alignment.b_begin, e.alignment.b_end};
+  if (!e.alignment.empty())
+    out.rows = SideBySide(e.source_tokens, e.alignment.a_begin, e.alignment.a_end, e.target_tokens, e.alignment.b_begin,
+                          e.alignment.b_end);
+  return out;
+}
+
+}  // namespace relais::toolkit
