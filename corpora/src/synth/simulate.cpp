@@ -150,6 +150,12 @@ void SetParams(World& w) {
     p.quote_rate[g] = qr[g];
   }
   p.p_retweet_hos = 0.02;
+  // Audiences grow with the number of actors: keep retweets per post comparable across scales.
+  const double audience_scale = w.opt.scale == SynthScale::kSmall    ? 1.0
+                                : w.opt.scale == SynthScale::kMedium ? 25.0
+                                                                     : 250.0;
+  for (auto& x : p.p_retweet) x /= audience_scale;
+  p.p_retweet_hos /= audience_scale;
   const auto regions = Regions();
   p.region_factor.resize(regions.size());
   for (std::size_t r = 0; r < regions.size(); ++r) {

@@ -1,0 +1,380 @@
+// The synthetic world: byte-identical output at any thread count, truth.json consistent with the files
+// (counted here with independent code), dirty faults counted exactly, planted Hawkes counts plausible.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "relais/base/error.hpp"
+#include "relais/base/hash.hpp"
+#include "relais/corpora/synth.hpp"
+#include "relais/corpora/url.hpp"
+#include "test_util.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using relais::corpora::GenerateSynthWorld;
+using relais::corpora::SynthOptions;
+
+namespace {
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+std::map<std::string, std::string> HashTree(const fs::path& root) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(root))
+    if (e.is_regular_file()) out[fs::relative(e.path(), root).string()] = relais::Sha256Hex(Slurp(e.path()));
+  return out;
+}
+
+std::vector<std::string> Lines(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos < s.size()) {
+    std::size_t nl = s.find('\n', pos);
+    if (nl == std::string::npos) nl = s.size();
+    if (nl > pos) out.push_back(s.substr(pos, nl - pos));
+    pos = nl + 1;
+  }
+  return out;
+}
+
+std::optional<json> Parse(const std::string& line) {
+  try {
+    return json::parse(line);
+  } catch (const json::exception&) {
+    return std::nullopt;
+  }
+}
+
+/// What an independent reader sees in a world's data/ folder.
+struct Census {
+  std::uint64_t records = 0, malformed = 0, duplicates = 0;
+  std::map<std::string, std::uint64_t> by_kind, by_channel, by_format;
+  std::uint64_t links = 0, embeds = 0;
+  std::set<std::string> press_keys;  // canonical URLs of articles and releases
+};
+
+void CountPost(Census& c, const std::string& kind, bool has_link) {
+  ++c.records;
+  ++c.by_kind[kind];
+  ++c.by_channel["social"];
+  if (has_link) ++c.links;
+}
+
+void CountArticle(Census& c, const std::string& url, const std::string& text, bool release) {
+  ++c.records;
+  ++c.by_kind[release ? "release" : "article"];
+  ++c.by_channel[release ? "pr" : "press"];
+  c.press_keys.insert(relais::corpora::CanonicalizeUrl(url));
+  if (text.find("https://twitter.com/") != std::string::npos || text.find("/@") != std::string::npos) ++c.embeds;
+}
+
+Census TakeCensus(const fs::path& data) {
+  Census c;
+  std::set<std::string> seen;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::recursive_directory_iterator(data))
+    if (e.is_regular_file()) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& path : files) {
+    std::string rel = fs::relative(path, data).string();
+    std::string content = Slurp(path);
+    auto first_time = [&](const std::string& key) { return seen.insert(key).second; };
+    if (rel.rfind("twitter/v2/", 0) == 0) {
+      for (const auto& line : Lines(content)) {
+        auto page = Parse(line);
+        if (!page) {
+          ++c.malformed;
+          continue;
+        }
+        for (const auto& t : (*page)["data"]) {
+          ++c.by_format["twitter-v2"];
+          if (!first_time("twitter:" + t["id"].get<std::string>())) {
+            ++c.duplicates;
+            continue;
+          }
+          std::string kind = "original";
+          if (t.contains("referenced_tweets")) {
+            std::string type = t["referenced_tweets"][0]["type"];
+            kind = type == "retweeted" ? "retweet" : type == "quoted" ? "quote" : "reply";
+          }
+          bool link = t.contains("entities") && t["entities"].contains("urls");
+          CountPost(c, kind, link);
+        }
+      }
+    } else if (rel.rfind("twitter/v1/", 0) == 0) {
+      for (const auto& line : Lines(content)) {
+        auto t = Parse(line);
+        if (!t || !t->contains("id_str")) {
+          ++c.malformed;
+          continue;
+        }
+        ++c.by_format["twitter-v1"];
+        if (!first_time("twitter:" + (*t)["id_str"].get<std::string>())) {
+          ++c.duplicates;
+          continue;
+        }
+        std::string kind = t->contains("retweeted_status")                ? "retweet"
+                           : (*t)["is_quote_status"].get<bool>()          ? "quote"
+                           : !(*t)["in_reply_to_status_id_str"].is_null() ? "reply"
+                                                                          : "original";
+        CountPost(c, kind, !(*t)["entities"]["urls"].empty());
+      }
+    } else if (rel.rfind("mastodon/", 0) == 0) {
+      for (const auto& line : Lines(content)) {
+        auto s = Parse(line);
+        if (!s || !s->contains("uri")) {
+          ++c.malformed;
+          continue;
+        }
+        ++c.by_format["mastodon"];
+        if (!first_time("mastodon:" + (*s)["uri"].get<std::string>())) {
+          ++c.duplicates;
+          continue;
+        }
+        std::string kind = !(*s)["reblog"].is_null()           ? "retweet"
+                           : !(*s)["in_reply_to_id"].is_null() ? "reply"
+                                                               : "original";
+        CountPost(c, kind, (*s)["content"].get<std::string>().find("target=\"_blank\"") != std::string::npos);
+      }
+    } else if (rel.rfind("press/", 0) == 0 && path.extension() == ".csv") {
+      // Windows-1252: no byte sequence of it is valid multi-byte UTF-8 here, accents are single bytes.
+      EXPECT_FALSE(content.find("\xC3\xA9") != std::string::npos) << rel << " looks like UTF-8";
+      auto lines = Lines(content);
+      for (std::size_t k = 1; k < lines.size(); ++k) {
+        std::string url = lines[k].substr(1, lines[k].find('"', 1) - 1);
+        ++c.by_format["press-csv"];
+        EXPECT_TRUE(first_time(url));
+        CountArticle(c, url, lines[k], false);
+      }
+    } else if (rel.rfind("press/", 0) == 0 || rel.rfind("pr/", 0) == 0) {
+      bool pr = rel.rfind("pr/", 0) == 0;
+      EXPECT_NE(pr, rel.find("releases") == std::string::npos) << rel;
+      for (const auto& line : Lines(content)) {
+        auto a = Parse(line);
+        if (!a || !a->contains("url") || !a->contains("published")) {
+          ++c.malformed;
+          continue;
+        }
+        ++c.by_format[pr ? "pr-jsonl" : "press-jsonl"];
+        std::string url = (*a)["url"];
+        if (!first_time(url)) {
+          ++c.duplicates;
+          continue;
+        }
+        EXPECT_EQ(pr, a->contains("channel") && (*a)["channel"] == "pr");
+        CountArticle(c, url, (*a)["text"], pr);
+      }
+    } else if (rel.rfind("rss/", 0) == 0) {
+      std::size_t pos = 0;
+      while ((pos = content.find("<item>", pos)) != std::string::npos) {
+        std::size_t lb = content.find("<link>", pos) + 6, le = content.find("</link>", lb);
+        std::size_t db = content.find("<description>", pos) + 13, de = content.find("</description>", db);
+        ++c.by_format["rss"];
+        EXPECT_TRUE(first_time(content.substr(lb, le - lb)));
+        CountArticle(c, content.substr(lb, le - lb), content.substr(db, de - db), false);
+        pos = le;
+      }
+    } else {
+      ADD_FAILURE() << "unexpected file " << rel;
+    }
+  }
+  return c;
+}
+
+SynthOptions Small(const fs::path& out, int threads, double dirty = 0.0) {
+  SynthOptions o;
+  o.out = out;
+  o.seed = 20210108;
+  o.threads = threads;
+  o.dirty = dirty;
+  return o;
+}
+
+// One clean and one dirty small world shared by the tests of this file (generation takes seconds).
+struct Worlds {
+  relais::testing::TempDir dir;
+  fs::path clean, dirty;
+  Worlds() {
+    clean = dir.path() / "clean";
+    dirty = dir.path() / "dirty";
+    GenerateSynthWorld(Small(clean, 2));
+    GenerateSynthWorld(Small(dirty, 2, 0.02));
+  }
+};
+Worlds& Shared() {
+  static Worlds w;
+  return w;
+}
+
+json Truth(const fs::path& world) { return json::parse(Slurp(world / "truth.json")); }
+
+}  // namespace
+
+TEST(Synth, ScaleNames) {
+  EXPECT_EQ(relais::corpora::ParseSynthScale("medium"), relais::corpora::SynthScale::kMedium);
+  EXPECT_FALSE(relais::corpora::ParseSynthScale("huge").has_value());
+}
+
+TEST(Synth, RejectsBadOptions) {
+  relais::testing::TempDir tmp;
+  SynthOptions o = Small(tmp.path() / "w", 1, 0.9);
+  EXPECT_THROW(GenerateSynthWorld(o), relais::Error);
+  o.dirty = 0;
+  o.out.clear();
+  EXPECT_THROW(GenerateSynthWorld(o), relais::Error);
+}
+
+TEST(Synth, SameSeedSameBytesAtAnyThreadCount) {
+  relais::testing::TempDir tmp;
+  GenerateSynthWorld(Small(tmp.path() / "one", 1, 0.02));
+  auto a = HashTree(tmp.path() / "one");
+  auto b = HashTree(Shared().dirty);  // generated with 2 threads
+  ASSERT_GT(a.size(), 10u);
+  EXPECT_EQ(a, b);
+  // A different seed gives a different world.
+  SynthOptions o = Small(tmp.path() / "other", 2);
+  o.seed = 7;
+  GenerateSynthWorld(o);
+  EXPECT_NE(HashTree(tmp.path() / "other").at("truth.json"), HashTree(Shared().clean).at("truth.json"));
+}
+
+TEST(Synth, SmallWorldHasTheAdvertisedSize) {
+  json t = Truth(Shared().clean);
+  EXPECT_EQ(t["scale"], "small");
+  EXPECT_GE(t["counts"]["items"].get<std::uint64_t>(), 100000u);
+  EXPECT_LE(t["counts"]["items"].get<std::uint64_t>(), 400000u);
+  EXPECT_EQ(t["counts"]["actors"].get<std::uint64_t>(), 2000u);
+  EXPECT_EQ(t["period"]["days"], 120);
+  EXPECT_EQ(t["event"]["time"], "2021-01-08T23:21:00Z");
+  // Every class, every channel and every layer is present.
+  for (const auto& [cls, n] : t["counts"]["by_class"].items()) EXPECT_GT(n.get<std::uint64_t>(), 100u) << cls;
+  for (const auto& [layer, n] : t["flows"].items()) EXPECT_GT(n.get<std::uint64_t>(), 50u) << layer;
+  EXPECT_GT(t["supporters"].size(), 50u);
+  EXPECT_GT(t["syndication_groups"].size(), 3u);
+}
+
+TEST(Synth, TruthMatchesTheFiles) {
+  const fs::path world = Shared().clean;
+  json t = Truth(world);
+  Census c = TakeCensus(world / "data");
+  EXPECT_EQ(c.malformed, 0u);
+  EXPECT_EQ(c.duplicates, 0u);
+  EXPECT_EQ(c.records, t["counts"]["items"].get<std::uint64_t>());
+  EXPECT_EQ(c.records, t["counts"]["records"].get<std::uint64_t>());
+  for (const auto& [ch, n] : t["counts"]["by_channel"].items())
+    EXPECT_EQ(c.by_channel[ch], n.get<std::uint64_t>()) << ch;
+  for (const auto& [k, n] : t["counts"]["by_kind"].items()) EXPECT_EQ(c.by_kind[k], n.get<std::uint64_t>()) << k;
+  for (const auto& [f, n] : t["counts"]["by_format"].items()) EXPECT_EQ(c.by_format[f], n.get<std::uint64_t>()) << f;
+  EXPECT_EQ(c.by_kind["retweet"], t["flows"]["retweet"].get<std::uint64_t>());
+  EXPECT_EQ(c.by_kind["quote"], t["flows"]["quote"].get<std::uint64_t>());
+  EXPECT_EQ(c.by_kind["reply"], t["flows"]["reply"].get<std::uint64_t>());
+  EXPECT_EQ(c.links, t["flows"]["link"].get<std::uint64_t>());
+  EXPECT_EQ(c.links, t["link_shares"].size());
+  EXPECT_EQ(c.embeds, t["flows"]["embed"].get<std::uint64_t>());
+  EXPECT_EQ(t["reuse_pairs"].size(), t["flows"]["reuse"].get<std::uint64_t>());
+  // Planted pairs name items that exist, with keys as the store computes them.
+  for (const auto& p : t["reuse_pairs"]) {
+    ASSERT_TRUE(c.press_keys.count(p["source"].get<std::string>())) << p.dump();
+    ASSERT_TRUE(c.press_keys.count(p["target"].get<std::string>())) << p.dump();
+  }
+  bool canonicaliser_strips_tracking = relais::corpora::CanonicalizeUrl("https://www.x.fr/a?utm_source=t") ==
+                                       relais::corpora::CanonicalizeUrl("https://x.fr/a");
+  for (const auto& s : t["link_shares"]) {
+    ASSERT_TRUE(c.press_keys.count(s["article"].get<std::string>())) << s.dump();
+    EXPECT_GE(s["delay_s"].get<std::int64_t>(), 0);
+    if (s["variant"] == "plain" || canonicaliser_strips_tracking) {
+      EXPECT_EQ(relais::corpora::CanonicalizeUrl(s["url"].get<std::string>()), s["article"]) << s.dump();
+    }
+  }
+  // The head of state is silent after the removal, and nobody retweets him any more.
+  const auto& hos = t["event_effects"]["realised"]["head_of_state_posts_per_day"];
+  const auto& hos_rt = t["event_effects"]["realised"]["head_of_state_retweets_per_day"];
+  std::uint64_t before = 0, after = 0, rt_after = 0;
+  for (int d = 0; d < 120; ++d) {
+    (d < 60 ? before : after) += hos[d].get<std::uint64_t>();
+    if (d > 60) rt_after += hos_rt[d].get<std::uint64_t>();
+  }
+  EXPECT_GT(before, 100u);
+  EXPECT_EQ(after, 0u) << "posts on the event day after 23:21 would count in day 60";
+  EXPECT_EQ(rt_after, 0u);
+  // Supporters' planted drop shows in their activity.
+  const auto& sup = t["event_effects"]["realised"]["supporter_items_per_day"];
+  double sb = 0, sa = 0;
+  for (int d = 30; d < 60; ++d) sb += sup[d].get<double>();
+  for (int d = 61; d < 91; ++d) sa += sup[d].get<double>();
+  EXPECT_LT(sa, 0.8 * sb);
+}
+
+TEST(Synth, HawkesCountsMatchTheStationaryExpectation) {
+  // E[N] = (I - A^T)^{-1} mu T for the process without edge effects; check within 10% per class
+  // (the event changes mu for politicians and a few alpha entries: use the before/after average).
+  json t = Truth(Shared().clean);
+  const auto& groups = t["groups"];
+  const int k = static_cast<int>(groups.size());
+  std::vector<double> mu(k), x(k, 0.0);
+  std::vector<std::vector<double>> a(k, std::vector<double>(k));
+  for (int i = 0; i < k; ++i) {
+    std::string gi = groups[i];
+    mu[i] = 60 * (t["hawkes"]["mu_per_day"][gi].get<double>() + t["hawkes"]["mu_per_day_after"][gi].get<double>());
+    for (int j = 0; j < k; ++j) {
+      std::string gj = groups[j];
+      a[i][j] = 0.5 * (t["hawkes"]["alpha"][gi][gj].get<double>() + t["hawkes"]["alpha_after"][gi][gj].get<double>());
+    }
+  }
+  // Fixed point x = mu + A^T x.
+  for (int it = 0; it < 200; ++it) {
+    std::vector<double> y = mu;
+    for (int j = 0; j < k; ++j)
+      for (int i = 0; i < k; ++i) y[j] += a[i][j] * x[i];
+    x = y;
+  }
+  for (int i = 0; i < k; ++i) {
+    double got = t["hawkes"]["events_per_group"][groups[i].get<std::string>()].get<double>();
+    EXPECT_NEAR(got / x[i], 1.0, 0.10) << groups[i] << ": " << got << " vs " << x[i];
+  }
+}
+
+TEST(Synth, DirtyFaultsAreCountedExactly) {
+  const fs::path world = Shared().dirty;
+  json t = Truth(world);
+  Census c = TakeCensus(world / "data");
+  EXPECT_GT(c.malformed, 100u);
+  EXPECT_GT(c.duplicates, 100u);
+  EXPECT_EQ(c.malformed, t["dirty"]["malformed"].get<std::uint64_t>());
+  EXPECT_EQ(c.duplicates, t["dirty"]["duplicates"].get<std::uint64_t>());
+  const auto& k = t["dirty"]["by_kind"];
+  EXPECT_EQ(c.malformed, k["truncated"].get<std::uint64_t>() + k["invalid_utf8"].get<std::uint64_t>() +
+                             k["missing_field"].get<std::uint64_t>());
+  EXPECT_EQ(t["dirty"]["windows1252_files"].size(), 1u);
+  // Damage is added next to intact records: the world's content is the clean world's.
+  EXPECT_EQ(c.records, t["counts"]["items"].get<std::uint64_t>());
+  json clean = Truth(Shared().clean);
+  EXPECT_EQ(clean["counts"]["by_channel"], t["counts"]["by_channel"]);
+  EXPECT_EQ(clean["flows"], t["flows"]);
+}
+
+TEST(Synth, DeactivationIsElevenMinutes) {
+  relais::testing::TempDir tmp;
+  SynthOptions o = Small(tmp.path() / "w", 2);
+  o.deactivation = true;
+  GenerateSynthWorld(o);
+  json t = Truth(tmp.path() / "w");
+  EXPECT_EQ(t["event"]["mode"], "deactivation");
+  EXPECT_EQ(t["event"]["window"]["end"], "2021-01-08T23:32:00Z");
+  std::uint64_t after = 0;
+  const auto& hos = t["event_effects"]["realised"]["head_of_state_posts_per_day"];
+  for (int d = 61; d < 120; ++d) after += hos[d].get<std::uint64_t>();
+  EXPECT_GT(after, 100u) << "the account comes back after the window";
+}
