@@ -1,4 +1,6 @@
 // Press / PR JSONL reader: fields, HTML text, channels, outlets without URL, each quarantine reason.
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "corpora/reader_test_util.hpp"
@@ -77,6 +79,45 @@ TEST(ArticleJsonlReader, PrReaderAndDateFormat) {
   ASSERT_EQ(r.diagnostics.size(), 1u);
   EXPECT_EQ(r.diagnostics[0].reason, "bad-timestamp");
   EXPECT_NE(r.diagnostics[0].message.find("%d/%m/%Y"), std::string::npos);
+}
+
+TEST(ArticleJsonlReader, ParseLineIsThreadSafeAndDeterministic) {
+  std::vector<std::string> lines;
+  for (int k = 0; k < 4000; ++k) {
+    lines.push_back(R"({"url":"https://www.ouest-france.fr/a/)" + std::to_string(k) +
+                    R"(","published":"2021-01-08T09:00:00Z","title":"Titre &eacute; )" + std::to_string(k) +
+                    R"(","text":"<p>corps</p>","outlet":"Ouest-France"})");
+    if (k % 97 == 0) lines.back() = "{broken";
+  }
+  auto reader = MakeReader(Format::kPressJsonl, {});
+  auto parse_range = [&](std::size_t b, std::size_t e, std::vector<RecordOutcome>& out) {
+    for (std::size_t k = b; k < e; ++k) reader->ParseLine(lines[k], InputPos{"p.jsonl", k + 1, 0}, out);
+  };
+  std::vector<RecordOutcome> serial;
+  parse_range(0, lines.size(), serial);
+  std::vector<std::vector<RecordOutcome>> parts(4);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < 4; ++t) threads.emplace_back([&, t] { parse_range(t * 1000, (t + 1) * 1000, parts[t]); });
+  for (auto& th : threads) th.join();
+  std::vector<RecordOutcome> parallel;
+  for (auto& p : parts)
+    for (auto& o : p) parallel.push_back(std::move(o));
+  ASSERT_EQ(parallel.size(), serial.size());
+  std::size_t bad = 0;
+  for (std::size_t k = 0; k < serial.size(); ++k) {
+    ASSERT_EQ(serial[k].index(), parallel[k].index()) << k;
+    if (auto* a = std::get_if<ParsedRecord>(&serial[k])) {
+      const auto& b = std::get<ParsedRecord>(parallel[k]);
+      EXPECT_EQ(a->items[0].title, b.items[0].title);
+      EXPECT_EQ(a->items[0].url, b.items[0].url);
+      EXPECT_EQ(a->pos.line, b.pos.line);
+    } else {
+      ++bad;
+      EXPECT_EQ(std::get<Diagnostic>(serial[k]).pos.line, std::get<Diagnostic>(parallel[k]).pos.line);
+    }
+  }
+  EXPECT_EQ(bad, 42u);  // lines 0, 97, …, 3977
+  EXPECT_EQ(std::get<ParsedRecord>(serial[1]).items[0].title, "Titre é 1");
 }
 
 }  // namespace
