@@ -136,6 +136,8 @@ std::optional<ReuseFlow> VerifyPair(const std::vector<std::uint64_t>& src, const
     al = AlignSeeded(src, dst, seeds, opt.shingle_size, opt.align);
   }
   if (al.empty() || al.matches < opt.min_aligned) return std::nullopt;
+  const double shorter = static_cast<double>(std::min(src.size(), dst.size()));
+  if (al.matches < opt.long_match && static_cast<double>(al.matches) < opt.min_coverage * shorter) return std::nullopt;
   const double longest = std::max(al.a_end - al.a_begin, al.b_end - al.b_begin);
   const double score = std::clamp(al.score / (opt.align.match * longest), 0.0, 1.0);
   if (score < opt.min_score) return std::nullopt;

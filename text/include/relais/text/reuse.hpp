@@ -54,9 +54,14 @@ struct ReuseOptions {
   std::size_t long_doc = 64;     ///< targets with more shingles than this query a 1/4 sample
   double min_containment = 0.1;  ///< shingle-set containment to attempt the alignment
   std::size_t min_aligned = 8;   ///< matched tokens in the alignment
-  double min_score = 0.5;        ///< alignment score / (2 · aligned length): 1 for a verbatim copy
-  bool all_pairs = false;        ///< keep every verified pair instead of attributing sources
-  int threads = 0;               ///< 0: all cores
+  /// A passage is reuse when it is long (≥ long_match matched tokens) or covers ≥ min_coverage of the
+  /// shorter text: one stock sentence ("L'opposition dénonce un projet trop coûteux.") shared by two long
+  /// articles is boilerplate, the same sentence quoted in a tweet is reuse.
+  std::size_t long_match = 40;
+  double min_coverage = 0.3;
+  double min_score = 0.5;  ///< alignment score / (2 · aligned length): 1 for a verbatim copy
+  bool all_pairs = false;  ///< keep every verified pair instead of attributing sources
+  int threads = 0;         ///< 0: all cores
   std::uint64_t seed = 1;
   AlignParams align;
 };
