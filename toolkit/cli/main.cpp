@@ -24,7 +24,6 @@ int main(int argc, char** argv) {
   RegisterCounterfactual(app, ctx);
   RegisterWho(app, ctx);
   RegisterExport(app, ctx);
-  RegisterServe(app, ctx);
   RegisterSynth(app, ctx);
   RegisterDemo(app, ctx);
   try {
