@@ -33,19 +33,19 @@ json ReadJson(const fs::path& p) {
 
 TEST(SynthCli, UsageErrors) {
   TempDir tmp;
-  auto r = Run(RelaisBin() + " synth --out " + (tmp.path() / "w").string() + " --scale huge");
+  auto r = relais::testing::Run(RelaisBin() + " synth --out " + (tmp.path() / "w").string() + " --scale huge");
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("small, medium or large"), std::string::npos) << r.err;
-  r = Run(RelaisBin() + " synth --out " + (tmp.path() / "w").string() + " --dirty 2");
+  r = relais::testing::Run(RelaisBin() + " synth --out " + (tmp.path() / "w").string() + " --dirty 2");
   EXPECT_EQ(r.exit_code, 2) << r.err;
-  r = Run(RelaisBin() + " synth --scale small");
+  r = relais::testing::Run(RelaisBin() + " synth --scale small");
   EXPECT_EQ(r.exit_code, 2) << r.err;
 }
 
 TEST(SynthCli, WritesTheWorldAndASummary) {
   TempDir tmp;
   fs::path w = tmp.path() / "w";
-  auto r = Run(RelaisBin() + " synth --out " + w.string() + " --seed 3 --scale small --threads 2 --json");
+  auto r = relais::testing::Run(RelaisBin() + " synth --out " + w.string() + " --seed 3 --scale small --threads 2 --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json summary = json::parse(r.out);
   json truth = ReadJson(w / "truth.json");
@@ -59,10 +59,10 @@ TEST(SynthCli, WritesTheWorldAndASummary) {
 TEST(SynthCli, CleanWorldIngestsAndReconciles) {
   TempDir tmp;
   fs::path w = tmp.path() / "w", store = tmp.path() / "store";
-  auto r = Run(RelaisBin() + " synth --out " + w.string() + " --seed 11 --scale small");
+  auto r = relais::testing::Run(RelaisBin() + " synth --out " + w.string() + " --seed 11 --scale small");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json truth = ReadJson(w / "truth.json");
-  r = Run(RelaisBin() + " ingest --store " + store.string() + " --actors " + (w / "actors.csv").string() + " --json " +
+  r = relais::testing::Run(RelaisBin() + " ingest --store " + store.string() + " --actors " + (w / "actors.csv").string() + " --json " +
           (w / "data").string());
   SKIP_IF_NOT_BUILT(r, "relais ingest");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -70,7 +70,7 @@ TEST(SynthCli, CleanWorldIngestsAndReconciles) {
   EXPECT_EQ(ing["quarantined"], 0) << r.out;
   EXPECT_EQ(ing["duplicates"], 0) << r.out;
   EXPECT_EQ(ing["read"], truth["counts"]["records"]) << r.out;
-  r = Run(RelaisBin() + " stats --store " + store.string() + " --json");
+  r = relais::testing::Run(RelaisBin() + " stats --store " + store.string() + " --json");
   SKIP_IF_NOT_BUILT(r, "relais stats");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json st = json::parse(r.out);
@@ -100,11 +100,11 @@ TEST(SynthCli, CleanWorldIngestsAndReconciles) {
 TEST(SynthCli, DirtyWorldFaultsAreAllCaught) {
   TempDir tmp;
   fs::path w = tmp.path() / "w", store = tmp.path() / "store";
-  auto r = Run(RelaisBin() + " synth --out " + w.string() + " --seed 12 --scale small --dirty 0.01");
+  auto r = relais::testing::Run(RelaisBin() + " synth --out " + w.string() + " --seed 12 --scale small --dirty 0.01");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json truth = ReadJson(w / "truth.json");
   ASSERT_GT(truth["dirty"]["malformed"].get<int>(), 0);
-  r = Run(RelaisBin() + " ingest --store " + store.string() + " --actors " + (w / "actors.csv").string() + " --json " +
+  r = relais::testing::Run(RelaisBin() + " ingest --store " + store.string() + " --actors " + (w / "actors.csv").string() + " --json " +
           (w / "data").string());
   SKIP_IF_NOT_BUILT(r, "relais ingest");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -112,7 +112,7 @@ TEST(SynthCli, DirtyWorldFaultsAreAllCaught) {
   EXPECT_EQ(ing["quarantined"], truth["dirty"]["malformed"]) << r.out;
   EXPECT_EQ(ing["duplicates"], truth["dirty"]["duplicates"]) << r.out;
   EXPECT_EQ(ing["accepted"], truth["counts"]["records"]) << r.out;
-  r = Run(RelaisBin() + " stats --store " + store.string() + " --json");
+  r = relais::testing::Run(RelaisBin() + " stats --store " + store.string() + " --json");
   SKIP_IF_NOT_BUILT(r, "relais stats");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(json::parse(r.out)["items"], truth["counts"]["items"]);
