@@ -1,12 +1,12 @@
 // Helpers shared by the test suites: where the shared fixtures and the relais binary are.
 #pragma once
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <string>
 
 namespace relais::testing {
@@ -25,10 +25,11 @@ inline std::filesystem::path SharedDataDir() {
 }
 
 /// Skips the test with a visible message when the shared fixtures are absent.
-#define RELAIS_REQUIRE_SHARED_DATA(dir_var)                                                   \
-  const std::filesystem::path dir_var = ::relais::testing::SharedDataDir();                   \
-  if (dir_var.empty()) GTEST_SKIP() << "../shared/data not found (set RELAIS_SHARED_DATA); " \
-                                       "real-data fixture test skipped"
+#define RELAIS_REQUIRE_SHARED_DATA(dir_var)                                 \
+  const std::filesystem::path dir_var = ::relais::testing::SharedDataDir(); \
+  if (dir_var.empty())                                                      \
+  GTEST_SKIP() << "../shared/data not found (set RELAIS_SHARED_DATA); "     \
+                  "real-data fixture test skipped"
 
 /// tests/fixtures
 inline std::filesystem::path FixturesDir() { return std::filesystem::path(RELAIS_TEST_DIR) / "fixtures"; }

@@ -40,9 +40,7 @@ Error::Error(ErrorKind kind, InputPos pos, const std::string& message, SourceLoc
 Error::Error(ErrorKind kind, const std::string& message, SourceLocation where)
     : std::runtime_error(message), kind_(kind), where_(where) {}
 
-void ThrowInvalidArgument(const std::string& message) {
-  throw Error(ErrorKind::kInvalidArgument, message);
-}
+void ThrowInvalidArgument(const std::string& message) { throw Error(ErrorKind::kInvalidArgument, message); }
 void ThrowDataError(const std::string& message) { throw Error(ErrorKind::kData, message); }
 
 }  // namespace relais

@@ -105,9 +105,12 @@ bool ParseOffset(Cursor& c, int& offset_minutes) {
     return true;
   }
   int sign = 0;
-  if (c.eat('+')) sign = 1;
-  else if (c.eat('-')) sign = -1;
-  else return false;
+  if (c.eat('+'))
+    sign = 1;
+  else if (c.eat('-'))
+    sign = -1;
+  else
+    return false;
   unsigned hh = 0, mm = 0;
   if (!c.digits(2, 2, hh)) return false;
   c.eat(':');
@@ -136,8 +139,8 @@ bool ParseFraction(Cursor& c, unsigned& millis) {
 int MonthFromName(std::string_view w) {
   static constexpr std::array<const char*, 12> kEn = {"jan", "feb", "mar", "apr", "may", "jun",
                                                       "jul", "aug", "sep", "oct", "nov", "dec"};
-  static constexpr std::array<const char*, 12> kFr = {"janv", "févr", "mars", "avr",  "mai",  "juin",
-                                                      "juil", "août", "sept", "oct",  "nov",  "déc"};
+  static constexpr std::array<const char*, 12> kFr = {"janv", "févr", "mars", "avr", "mai", "juin",
+                                                      "juil", "août", "sept", "oct", "nov", "déc"};
   std::string lower;
   for (char ch : w) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   if (lower.size() < 3) return 0;
@@ -161,18 +164,32 @@ bool ParseZoneName(std::string_view z, int& offset) {
     const char* name;
     int minutes;
   };
-  static constexpr std::array<Zone, 12> kZones = {{{"GMT", 0}, {"UT", 0}, {"UTC", 0}, {"Z", 0},
-                                                    {"EST", -300}, {"EDT", -240}, {"CST", -360},
-                                                    {"CDT", -300}, {"MST", -420}, {"MDT", -360},
-                                                    {"PST", -480}, {"PDT", -420}}};
+  static constexpr std::array<Zone, 12> kZones = {{{"GMT", 0},
+                                                   {"UT", 0},
+                                                   {"UTC", 0},
+                                                   {"Z", 0},
+                                                   {"EST", -300},
+                                                   {"EDT", -240},
+                                                   {"CST", -360},
+                                                   {"CDT", -300},
+                                                   {"MST", -420},
+                                                   {"MDT", -360},
+                                                   {"PST", -480},
+                                                   {"PDT", -420}}};
   for (const auto& zone : kZones) {
     if (z == zone.name) {
       offset = zone.minutes;
       return true;
     }
   }
-  if (z == "CET") { offset = 60; return true; }
-  if (z == "CEST") { offset = 120; return true; }
+  if (z == "CET") {
+    offset = 60;
+    return true;
+  }
+  if (z == "CEST") {
+    offset = 120;
+    return true;
+  }
   return false;
 }
 
@@ -216,8 +233,7 @@ std::optional<TimeMs> ParseTwitterDate(std::string_view s) {
   c.skip_spaces();
   if (!c.digits(1, 2, f.day)) return std::nullopt;
   c.skip_spaces();
-  if (!c.digits(2, 2, f.hour) || !c.eat(':') || !c.digits(2, 2, f.minute) || !c.eat(':') ||
-      !c.digits(2, 2, f.second))
+  if (!c.digits(2, 2, f.hour) || !c.eat(':') || !c.digits(2, 2, f.minute) || !c.eat(':') || !c.digits(2, 2, f.second))
     return std::nullopt;
   c.skip_spaces();
   if (!ParseOffset(c, f.offset_minutes)) return std::nullopt;
@@ -344,8 +360,7 @@ std::optional<TimeMs> ParseWithFormat(std::string_view s, std::string_view forma
       }
       case 'F': {
         unsigned y = 0;
-        if (!c.digits(4, 4, y) || !c.eat('-') || !c.digits(1, 2, f.month) || !c.eat('-') ||
-            !c.digits(1, 2, f.day))
+        if (!c.digits(4, 4, y) || !c.eat('-') || !c.digits(1, 2, f.month) || !c.eat('-') || !c.digits(1, 2, f.day))
           return std::nullopt;
         f.year = static_cast<int>(y);
         break;
@@ -435,13 +450,20 @@ std::optional<DurationMs> ParseDuration(std::string_view s) {
   if (!any) return std::nullopt;
   std::string_view unit = s.substr(i);
   double mult;
-  if (unit == "ms") mult = 1;
-  else if (unit == "s" || unit.empty()) mult = 1000;
-  else if (unit == "m" || unit == "min") mult = 60e3;
-  else if (unit == "h") mult = 3600e3;
-  else if (unit == "d") mult = 86400e3;
-  else if (unit == "w") mult = 7 * 86400e3;
-  else return std::nullopt;
+  if (unit == "ms")
+    mult = 1;
+  else if (unit == "s" || unit.empty())
+    mult = 1000;
+  else if (unit == "m" || unit == "min")
+    mult = 60e3;
+  else if (unit == "h")
+    mult = 3600e3;
+  else if (unit == "d")
+    mult = 86400e3;
+  else if (unit == "w")
+    mult = 7 * 86400e3;
+  else
+    return std::nullopt;
   return static_cast<DurationMs>(v * mult + 0.5);
 }
 

@@ -8,8 +8,8 @@
 namespace relais::corpora {
 namespace {
 constexpr std::array<std::string_view, 11> kFormatNames = {
-    "twitter-v1", "twitter-v2", "twitter-archive", "mastodon", "activitypub", "bluesky",
-    "press-jsonl", "press-csv", "pr-jsonl", "pr-csv", "rss"};
+    "twitter-v1",  "twitter-v2", "twitter-archive", "mastodon", "activitypub", "bluesky",
+    "press-jsonl", "press-csv",  "pr-jsonl",        "pr-csv",   "rss"};
 }  // namespace
 
 std::string_view ToString(Format f) { return kFormatNames[static_cast<std::size_t>(f)]; }
@@ -50,17 +50,28 @@ void Reader::ParseDocument(std::string_view content, const std::string& path, st
 
 std::unique_ptr<Reader> MakeReader(Format format, const ReadOptions& options) {
   switch (format) {
-    case Format::kTwitterV1: return detail::MakeTwitterV1Reader(options);
-    case Format::kTwitterV2: return detail::MakeTwitterV2Reader(options);
-    case Format::kTwitterArchive: return detail::MakeTwitterArchiveReader(options);
-    case Format::kMastodon: return detail::MakeMastodonReader(options);
-    case Format::kActivityPub: return detail::MakeActivityPubReader(options);
-    case Format::kBluesky: return detail::MakeBlueskyReader(options);
-    case Format::kPressJsonl: return detail::MakeArticleJsonlReader(options, Channel::kPress);
-    case Format::kPrJsonl: return detail::MakeArticleJsonlReader(options, Channel::kPr);
-    case Format::kPressCsv: return detail::MakeArticleCsvReader(options, Channel::kPress);
-    case Format::kPrCsv: return detail::MakeArticleCsvReader(options, Channel::kPr);
-    case Format::kRss: return detail::MakeRssReader(options);
+    case Format::kTwitterV1:
+      return detail::MakeTwitterV1Reader(options);
+    case Format::kTwitterV2:
+      return detail::MakeTwitterV2Reader(options);
+    case Format::kTwitterArchive:
+      return detail::MakeTwitterArchiveReader(options);
+    case Format::kMastodon:
+      return detail::MakeMastodonReader(options);
+    case Format::kActivityPub:
+      return detail::MakeActivityPubReader(options);
+    case Format::kBluesky:
+      return detail::MakeBlueskyReader(options);
+    case Format::kPressJsonl:
+      return detail::MakeArticleJsonlReader(options, Channel::kPress);
+    case Format::kPrJsonl:
+      return detail::MakeArticleJsonlReader(options, Channel::kPr);
+    case Format::kPressCsv:
+      return detail::MakeArticleCsvReader(options, Channel::kPress);
+    case Format::kPrCsv:
+      return detail::MakeArticleCsvReader(options, Channel::kPr);
+    case Format::kRss:
+      return detail::MakeRssReader(options);
   }
   throw Error(ErrorKind::kInternal, "unknown format");
 }

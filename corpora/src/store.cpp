@@ -188,9 +188,7 @@ void Store::EnsureIndexes() { Exec(kIndexes); }
 
 void Store::DropSecondaryIndexes() { Exec(kDropIndexes); }
 
-void Store::Rollback() {
-  sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-}
+void Store::Rollback() { sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr); }
 
 std::string Store::GetMeta(std::string_view key, std::string_view fallback) const {
   Statement st(db_, "SELECT value FROM meta WHERE key = ?");

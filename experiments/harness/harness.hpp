@@ -57,15 +57,19 @@ class Experiment {
     params()["store"] = args_.store;
     result_["git_revision"] = RELAIS_GIT_REVISION;
     result_["question"] = question_;
-    std::cout << nlohmann::json{{"experiment", name_}, {"params", params()}, {"git_revision", RELAIS_GIT_REVISION}}.dump()
-              << std::endl;
+    std::cout
+        << nlohmann::json{{"experiment", name_}, {"params", params()}, {"git_revision", RELAIS_GIT_REVISION}}.dump()
+        << std::endl;
     start_ = std::chrono::steady_clock::now();
   }
 
   /// A planted-truth check; covered = lo <= truth <= hi.
   void Check(const std::string& name, double truth, double estimate, double lo, double hi) {
-    result_["checks"].push_back(
-        {{"name", name}, {"truth", truth}, {"estimate", estimate}, {"ci", {lo, hi}}, {"covered", lo <= truth && truth <= hi}});
+    result_["checks"].push_back({{"name", name},
+                                 {"truth", truth},
+                                 {"estimate", estimate},
+                                 {"ci", {lo, hi}},
+                                 {"covered", lo <= truth && truth <= hi}});
   }
   /// A threshold check (e.g. precision ≥ 0.95): "covered" when estimate ≥ threshold.
   void CheckAtLeast(const std::string& name, double threshold, double estimate) {

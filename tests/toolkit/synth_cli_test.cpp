@@ -45,7 +45,8 @@ TEST(SynthCli, UsageErrors) {
 TEST(SynthCli, WritesTheWorldAndASummary) {
   TempDir tmp;
   fs::path w = tmp.path() / "w";
-  auto r = relais::testing::Run(RelaisBin() + " synth --out " + w.string() + " --seed 3 --scale small --threads 2 --json");
+  auto r =
+      relais::testing::Run(RelaisBin() + " synth --out " + w.string() + " --seed 3 --scale small --threads 2 --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json summary = json::parse(r.out);
   json truth = ReadJson(w / "truth.json");
@@ -62,8 +63,8 @@ TEST(SynthCli, CleanWorldIngestsAndReconciles) {
   auto r = relais::testing::Run(RelaisBin() + " synth --out " + w.string() + " --seed 11 --scale small");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json truth = ReadJson(w / "truth.json");
-  r = relais::testing::Run(RelaisBin() + " ingest --store " + store.string() + " --actors " + (w / "actors.csv").string() + " --json " +
-          (w / "data").string());
+  r = relais::testing::Run(RelaisBin() + " ingest --store " + store.string() + " --actors " +
+                           (w / "actors.csv").string() + " --json " + (w / "data").string());
   SKIP_IF_NOT_BUILT(r, "relais ingest");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json ing = json::parse(r.out);
@@ -104,8 +105,8 @@ TEST(SynthCli, DirtyWorldFaultsAreAllCaught) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json truth = ReadJson(w / "truth.json");
   ASSERT_GT(truth["dirty"]["malformed"].get<int>(), 0);
-  r = relais::testing::Run(RelaisBin() + " ingest --store " + store.string() + " --actors " + (w / "actors.csv").string() + " --json " +
-          (w / "data").string());
+  r = relais::testing::Run(RelaisBin() + " ingest --store " + store.string() + " --actors " +
+                           (w / "actors.csv").string() + " --json " + (w / "data").string());
   SKIP_IF_NOT_BUILT(r, "relais ingest");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json ing = json::parse(r.out);

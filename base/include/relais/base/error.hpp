@@ -45,10 +45,8 @@ int ExitCodeFor(ErrorKind kind) noexcept;
 /// The one exception type relais throws. what() is "file:line:col: message".
 class Error : public std::runtime_error {
  public:
-  Error(ErrorKind kind, InputPos pos, const std::string& message,
-        SourceLocation where = SourceLocation::current());
-  Error(ErrorKind kind, const std::string& message,
-        SourceLocation where = SourceLocation::current());
+  Error(ErrorKind kind, InputPos pos, const std::string& message, SourceLocation where = SourceLocation::current());
+  Error(ErrorKind kind, const std::string& message, SourceLocation where = SourceLocation::current());
 
   ErrorKind kind() const noexcept { return kind_; }
   const InputPos& pos() const noexcept { return pos_; }
@@ -72,10 +70,9 @@ struct Diagnostic {
 [[noreturn]] void ThrowInvalidArgument(const std::string& message);
 [[noreturn]] void ThrowDataError(const std::string& message);
 
-#define RELAIS_ASSERT(cond, msg)                                                       \
-  do {                                                                                 \
-    if (!(cond)) throw ::relais::Error(::relais::ErrorKind::kInternal,                 \
-                                       std::string("assertion failed: ") + (msg));     \
+#define RELAIS_ASSERT(cond, msg)                                                                                   \
+  do {                                                                                                             \
+    if (!(cond)) throw ::relais::Error(::relais::ErrorKind::kInternal, std::string("assertion failed: ") + (msg)); \
   } while (0)
 
 }  // namespace relais

@@ -8,7 +8,7 @@
 
 namespace relais {
 
-using TimeMs = std::int64_t;     // ms since 1970-01-01T00:00Z
+using TimeMs = std::int64_t;  // ms since 1970-01-01T00:00Z
 using DurationMs = std::int64_t;
 
 /// Parses ISO 8601 / RFC 3339: "2021-01-08", "2021-01-08T23:21Z", "2021-01-08T23:21:05.123+01:00",

@@ -14,8 +14,17 @@
 namespace relais::corpora {
 
 enum class Format : std::uint8_t {
-  kTwitterV1, kTwitterV2, kTwitterArchive, kMastodon, kActivityPub, kBluesky,
-  kPressJsonl, kPressCsv, kPrJsonl, kPrCsv, kRss,
+  kTwitterV1,
+  kTwitterV2,
+  kTwitterArchive,
+  kMastodon,
+  kActivityPub,
+  kBluesky,
+  kPressJsonl,
+  kPressCsv,
+  kPrJsonl,
+  kPrCsv,
+  kRss,
 };
 /// DESIGN.md names: "twitter-v1", "twitter-v2", "twitter-archive", "mastodon", "activitypub",
 /// "bluesky", "press-jsonl", "press-csv", "pr-jsonl", "pr-csv", "rss".
@@ -52,8 +61,7 @@ class Reader {
   virtual void ParseLine(std::string_view line, const InputPos& pos, std::vector<RecordOutcome>& out) const;
 
   /// Parses a whole document (valid UTF-8 after decoding); appends outcomes in file order.
-  virtual void ParseDocument(std::string_view content, const std::string& path,
-                             std::vector<RecordOutcome>& out) const;
+  virtual void ParseDocument(std::string_view content, const std::string& path, std::vector<RecordOutcome>& out) const;
 };
 
 /// The reader for a format, configured with the command line's options.

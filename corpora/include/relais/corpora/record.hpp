@@ -37,8 +37,8 @@ struct ActorRecord {
 
 /// A platform reference from this item to an earlier one it derives from.
 struct ItemRef {
-  Layer layer;              // kRetweet, kQuote or kReply
-  std::string target_key;   // item key of the earlier item, e.g. "twitter:1346…"
+  Layer layer;                       // kRetweet, kQuote or kReply
+  std::string target_key;            // item key of the earlier item, e.g. "twitter:1346…"
   std::string target_author_handle;  // when known (lets reply/mention flows fall back to the actor)
 };
 
@@ -52,10 +52,10 @@ struct ItemRecord {
   ItemKind kind = ItemKind::kOriginal;
   ActorRecord author;
   TimeMs time = 0;
-  std::string text;   // plain text (HTML stripped), valid UTF-8, NFC not required
-  std::string title;  // articles/releases
-  std::string lang;   // BCP-47 as given by the platform, or empty
-  std::string url;    // the item's own URL (always for articles/releases when known)
+  std::string text;                   // plain text (HTML stripped), valid UTF-8, NFC not required
+  std::string title;                  // articles/releases
+  std::string lang;                   // BCP-47 as given by the platform, or empty
+  std::string url;                    // the item's own URL (always for articles/releases when known)
   std::vector<std::string> links;     // URLs the item shares, expanded when the record carries it
   std::vector<std::string> hashtags;  // without '#', as written
   std::vector<std::string> mentions;  // handles without '@'
