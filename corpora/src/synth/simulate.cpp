@@ -93,10 +93,10 @@ void SetParams(World& w) {
       p.scale_items = 1;
       break;
     case SynthScale::kMedium:
-      p.scale_items = 20;
+      p.scale_items = 32;
       break;
     case SynthScale::kLarge:
-      p.scale_items = 200;
+      p.scale_items = 320;
       break;
   }
   //                    pn   reg  agency pr   brand pol  inst journ public
