@@ -13,6 +13,10 @@
 namespace relais::corpora {
 namespace {
 
+// Registry-listed actors are public (named in exports) unless the registry itself classes them as
+// ordinary accounts ("public" class): a person listed in a user's file is still personal data.
+int IsPublicActor(const ActorInfo& info) { return info.actor_class == "public" ? 0 : 1; }
+
 [[noreturn]] void ThrowSql(sqlite3* db, std::string_view what) {
   throw Error(ErrorKind::kInternal, std::string(what) + ": " + sqlite3_errmsg(db));
 }
@@ -106,7 +110,7 @@ struct StoreWriter::Impl {
         ins_actor(db,
                   "INSERT INTO actors(key, platform, handle, name, platform_id, actor_class, region, public) "
                   "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
-        upd_actor(db, "UPDATE actors SET actor_class = ?2, region = ?3, public = 1 WHERE id = ?1"),
+        upd_actor(db, "UPDATE actors SET actor_class = ?2, region = ?3, public = ?4 WHERE id = ?1"),
         ins_quarantine(db,
                        "INSERT OR IGNORE INTO quarantine(file, sha256, line, ordinal, reason, message, excerpt) "
                        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)") {}
@@ -147,7 +151,8 @@ struct StoreWriter::Impl {
     sel_actor.Reset();
     if (id != 0) {
       // Registry entries (user files included) win over what an earlier run stored.
-      if (info) upd_actor.Int(1, id).Text(2, info->actor_class, true).Text(3, info->region).Run();
+      if (info)
+        upd_actor.Int(1, id).Text(2, info->actor_class, true).Text(3, info->region).Int(4, IsPublicActor(*info)).Run();
     } else {
       ins_actor.Text(1, a.key, true)
           .Text(2, a.platform)
@@ -156,7 +161,7 @@ struct StoreWriter::Impl {
           .Text(5, a.platform_id)
           .Text(6, info ? std::string_view(info->actor_class) : std::string_view("public"), true)
           .Text(7, info ? std::string_view(info->region) : std::string_view())
-          .Int(8, info ? 1 : 0)
+          .Int(8, info ? IsPublicActor(*info) : 0)
           .Run();
       id = sqlite3_last_insert_rowid(db);
     }
