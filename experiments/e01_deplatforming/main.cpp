@@ -23,16 +23,17 @@ std::vector<std::string> EstimateRow(const std::string& name, const toolkit::Eve
 
 // Daily series of an outcome over the event window (for the figures).
 void SeriesTable(Experiment& exp, const corpora::Store& store, TimeMs at, const std::string& table) {
-  corpora::Statement st(store.db(),
-                        "SELECT (i.time - ?1) / ?2 AS d, "
-                        "sum(f.layer = 'link' AND sa.actor_class = 'press-regional'), sum(f.layer = 'link'), "
-                        "sum(f.layer = 'retweet') FROM flows f JOIN items i ON i.id = f.dst_item "
-                        "LEFT JOIN actors sa ON sa.id = f.src_actor "
-                        "WHERE i.time >= ?1 - 45 * ?2 AND i.time < ?1 + 45 * ?2 GROUP BY d ORDER BY d");
+  corpora::Statement st(
+      store.db(),
+      "SELECT (i.time - ?1 + 1000 * ?2) / ?2 - 1000 AS d, "  // floor division (times before the event)
+      "sum(f.layer = 'link' AND sa.actor_class = 'press-regional'), sum(f.layer = 'link'), "
+      "sum(f.layer = 'retweet') FROM flows f JOIN items i ON i.id = f.dst_item "
+      "LEFT JOIN actors sa ON sa.id = f.src_actor "
+      "WHERE i.time >= ?1 - 45 * ?2 AND i.time < ?1 + 45 * ?2 GROUP BY d ORDER BY d");
   st.Bind(1, static_cast<std::int64_t>(at)).Bind(2, static_cast<std::int64_t>(kDay));
   std::vector<std::vector<std::string>> rows;
   while (st.Step()) {
-    double d = std::floor(static_cast<double>(st.Int(0)));
+    double d = static_cast<double>(st.Int(0));
     double reg = static_cast<double>(st.Int(1)), link = static_cast<double>(st.Int(2));
     rows.push_back({Num(d), Num(reg), Num(link), Num(link > 0 ? reg / link : 0), Num(static_cast<double>(st.Int(3)))});
   }
