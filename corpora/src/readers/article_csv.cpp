@@ -56,7 +56,10 @@ class ArticleCsvReader final : public Reader {
         if (m.first == field) return;
       mapping.emplace_back(field, col);
     };
-    for (const auto& [field, col] : options_.columns) {
+    for (const auto& column : options_.columns) {
+      // Named, not structured, bindings: clang 14 cannot capture those in the lambdas below.
+      const std::string& field = column.first;
+      const std::string& col = column.second;
       ArticleFields probe;
       if (!probe.Set(field, {}))
         throw Error(ErrorKind::kInvalidArgument, "--columns: unknown field \"" + field +
