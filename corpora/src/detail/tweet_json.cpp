@@ -134,9 +134,11 @@ std::size_t ScanJsonValue(std::string_view s, std::size_t start) {
   if (i >= s.size()) return std::string_view::npos;
   char c = s[i];
   if (c != '{' && c != '[' && c != '"') {
-    // A scalar: up to the next delimiter.
+    // A scalar: up to the next delimiter. A stray delimiter (a lone '}' or ']') is a value of one
+    // byte, so callers always advance (found by the fuzzer: an endless loop on "}").
+    const std::size_t begin = i;
     while (i < s.size() && !IsSpace(s[i]) && s[i] != ',' && s[i] != ']' && s[i] != '}') ++i;
-    return i;
+    return i == begin ? begin + 1 : i;
   }
   int depth = 0;
   while (i < s.size()) {
