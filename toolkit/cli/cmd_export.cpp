@@ -2,7 +2,9 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "relais/toolkit/analysis/series.hpp"
 #include "relais/toolkit/export.hpp"
+#include "relais/toolkit/graph_view.hpp"
 
 namespace relais::cli {
 
@@ -23,9 +25,9 @@ void RegisterExport(CLI::App& app, CliContext& ctx) {
   sub->callback([o] {
     toolkit::ExportOptions opt;
     opt.format = o->format;
-    opt.query.layers = toolkit::ParseLayerList(o->layers);
-    if (!o->from.empty()) opt.query.from = toolkit::ParseTimeArg(o->from, "--from");
-    if (!o->to.empty()) opt.query.to = toolkit::ParseTimeArg(o->to, "--to");
+    opt.query.layers = toolkit::ParseLayers(o->layers);
+    if (!o->from.empty()) opt.query.from = toolkit::ParseTimeOption(o->from, "--from");
+    if (!o->to.empty()) opt.query.to = toolkit::ParseTimeOption(o->to, "--to");
     opt.pseudonymise = !o->no_pseudonymise;
     auto store = corpora::Store::Open(o->store, corpora::OpenMode::kReadOnly);
     auto s = toolkit::ExportGraph(store, o->out, opt);

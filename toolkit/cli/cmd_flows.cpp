@@ -2,7 +2,9 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "relais/toolkit/analysis/series.hpp"
 #include "relais/toolkit/flow_matrix.hpp"
+#include "relais/toolkit/graph_view.hpp"
 
 namespace relais::cli {
 
@@ -26,13 +28,13 @@ void RegisterFlows(CLI::App& app, CliContext& ctx) {
   sub->callback([o] {
     toolkit::FlowMatrixOptions opt;
     opt.by = o->by;
-    opt.query.layers = toolkit::ParseLayerList(o->layers);
-    if (!o->from.empty()) opt.query.from = toolkit::ParseTimeArg(o->from, "--from");
-    if (!o->to.empty()) opt.query.to = toolkit::ParseTimeArg(o->to, "--to");
+    opt.query.layers = toolkit::ParseLayers(o->layers);
+    if (!o->from.empty()) opt.query.from = toolkit::ParseTimeOption(o->from, "--from");
+    if (!o->to.empty()) opt.query.to = toolkit::ParseTimeOption(o->to, "--to");
     if (!o->at.empty()) {
-      opt.at = toolkit::ParseTimeArg(o->at, "--at");
-      opt.before = toolkit::ParseDurationArg(o->before.empty() ? "30d" : o->before, "--before");
-      opt.after = toolkit::ParseDurationArg(o->after.empty() ? "30d" : o->after, "--after");
+      opt.at = toolkit::ParseTimeOption(o->at, "--at");
+      opt.before = toolkit::ParseDurationOption(o->before.empty() ? "30d" : o->before, "--before");
+      opt.after = toolkit::ParseDurationOption(o->after.empty() ? "30d" : o->after, "--after");
     }
     opt.pseudonymise = !o->no_pseudonymise;
     auto store = corpora::Store::Open(o->store, corpora::OpenMode::kReadOnly);

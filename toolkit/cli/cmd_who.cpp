@@ -3,6 +3,8 @@
 
 #include "commands.hpp"
 #include "relais/base/error.hpp"
+#include "relais/toolkit/analysis/series.hpp"
+#include "relais/toolkit/graph_view.hpp"
 #include "relais/toolkit/who.hpp"
 
 namespace relais::cli {
@@ -28,7 +30,7 @@ void RegisterWho(CLI::App& app, CliContext& ctx) {
   sub->add_flag("--no-pseudonymise", o->no_pseudonymise, "show non-public accounts by their keys");
   sub->callback([o] {
     toolkit::WhoOptions opt;
-    opt.layers = toolkit::ParseLayerList(o->layers);
+    opt.layers = toolkit::ParseLayers(o->layers);
     opt.top = o->top;
     opt.pseudonymise = !o->no_pseudonymise;
     auto store = corpora::Store::Open(o->store, corpora::OpenMode::kReadOnly);

@@ -44,20 +44,29 @@ std::vector<FlowRow> LoadFlows(const corpora::Store& store, const FlowQuery& que
   return out;
 }
 
+namespace {
+constexpr const char* kActorColumns =
+    "SELECT id, key, coalesce(name,''), coalesce(actor_class,'public'), coalesce(region,''), "
+    "coalesce(platform,''), public FROM actors";
+
+ActorRow ReadActor(const corpora::Statement& st) {
+  ActorRow a;
+  a.id = st.Int(0);
+  a.key = st.Text(1);
+  a.name = st.Text(2);
+  a.actor_class = st.Text(3);
+  a.region = st.Text(4);
+  a.platform = st.Text(5);
+  a.is_public = st.Int(6) != 0;
+  return a;
+}
+}  // namespace
+
 std::unordered_map<std::int64_t, ActorRow> LoadActors(const corpora::Store& store) {
-  corpora::Statement st(store.db(),
-                        "SELECT id, key, coalesce(name,''), coalesce(actor_class,'public'), coalesce(region,''), "
-                        "coalesce(platform,''), public FROM actors");
+  corpora::Statement st(store.db(), kActorColumns);
   std::unordered_map<std::int64_t, ActorRow> out;
   while (st.Step()) {
-    ActorRow a;
-    a.id = st.Int(0);
-    a.key = st.Text(1);
-    a.name = st.Text(2);
-    a.actor_class = st.Text(3);
-    a.region = st.Text(4);
-    a.platform = st.Text(5);
-    a.is_public = st.Int(6) != 0;
+    ActorRow a = ReadActor(st);
     out.emplace(a.id, std::move(a));
   }
   return out;
@@ -70,21 +79,10 @@ std::string DisplayKey(const corpora::Store& store, const ActorRow& actor, bool 
 
 namespace {
 std::optional<ActorRow> ActorWhere(const corpora::Store& store, const std::string& where, const std::string& value) {
-  corpora::Statement st(store.db(),
-                        "SELECT id, key, coalesce(name,''), coalesce(actor_class,'public'), coalesce(region,''), "
-                        "coalesce(platform,''), public FROM actors WHERE " +
-                            where + " ORDER BY id LIMIT 1");
+  corpora::Statement st(store.db(), std::string(kActorColumns) + " WHERE " + where + " ORDER BY id LIMIT 1");
   st.Bind(1, value);
   if (!st.Step()) return std::nullopt;
-  ActorRow a;
-  a.id = st.Int(0);
-  a.key = st.Text(1);
-  a.name = st.Text(2);
-  a.actor_class = st.Text(3);
-  a.region = st.Text(4);
-  a.platform = st.Text(5);
-  a.is_public = st.Int(6) != 0;
-  return a;
+  return ReadActor(st);
 }
 }  // namespace
 
@@ -120,34 +118,6 @@ std::string ItemKey(const corpora::Store& store, std::int64_t item_id) {
   corpora::Statement st(store.db(), "SELECT key FROM items WHERE id = ?");
   st.Bind(1, item_id);
   return st.Step() ? st.Text(0) : "";
-}
-
-std::vector<std::string> ParseLayerList(const std::string& csv) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= csv.size()) {
-    std::size_t end = csv.find(',', start);
-    if (end == std::string::npos) end = csv.size();
-    std::string layer = csv.substr(start, end - start);
-    if (!layer.empty()) {
-      if (!corpora::ParseLayer(layer))
-        ThrowInvalidArgument("--layers: unknown layer \"" + layer +
-                             "\" (expected retweet, quote, reply, mention, link, embed, reuse)");
-      out.push_back(layer);
-    }
-    start = end + 1;
-  }
-  return out;
-}
-
-TimeMs ParseTimeArg(const std::string& value, const std::string& option) {
-  if (auto t = ParseIso8601(value)) return *t;
-  ThrowInvalidArgument(option + ": \"" + value + "\" is not an ISO 8601 time (e.g. 2021-01-08T23:21Z)");
-}
-
-DurationMs ParseDurationArg(const std::string& value, const std::string& option) {
-  if (auto d = ParseDuration(value)) return *d;
-  ThrowInvalidArgument(option + ": \"" + value + "\" is not a duration (e.g. 15m, 12h, 30d)");
 }
 
 }  // namespace relais::toolkit

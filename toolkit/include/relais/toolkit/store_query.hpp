@@ -53,11 +53,4 @@ ActorRow FindActor(const corpora::Store& store, const std::string& key);
 /// The item key of an item id ("" when 0).
 std::string ItemKey(const corpora::Store& store, std::int64_t item_id);
 
-/// Parses "--layers retweet,quote"; throws kInvalidArgument on an unknown layer.
-std::vector<std::string> ParseLayerList(const std::string& csv);
-
-/// Parses a time argument (ISO 8601 or date) or throws kInvalidArgument naming the option.
-TimeMs ParseTimeArg(const std::string& value, const std::string& option);
-DurationMs ParseDurationArg(const std::string& value, const std::string& option);
-
 }  // namespace relais::toolkit
