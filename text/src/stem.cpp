@@ -1,5 +1,6 @@
-// Snowball French stemming: libstemmer (one sb_stemmer per FrenchStemmer) behind a word cache, plus the
-// elision step of Snowball 3 (the reference vocabulary's version) that Debian's libstemmer 2.2 lacks.
+// Snowball French stemming: our implementation of the current Snowball algorithm (detail/snowball_french)
+// behind a word cache. libstemmer 2.2 (Debian's) stays as the oracle of the 2.x algorithm: the tests
+// check that our code with the Snowball 3 rules off equals it word for word.
 #include "relais/text/stem.hpp"
 
 #include <libstemmer.h>
@@ -7,44 +8,83 @@
 #include <string>
 #include <unordered_map>
 
+#include "detail/snowball_french.hpp"
 #include "relais/base/error.hpp"
 
 namespace relais::text {
-
-struct FrenchStemmer::Impl {
-  sb_stemmer* stemmer = nullptr;
-  std::size_t capacity = 0;
-  std::unordered_map<std::string, std::string> cache;
-  std::string last;
-  std::string key;
-};
-
-FrenchStemmer::FrenchStemmer(std::size_t cache_capacity) : impl_(std::make_unique<Impl>()) {
-  impl_->stemmer = sb_stemmer_new("french", "UTF_8");
-  if (!impl_->stemmer) throw Error(ErrorKind::kInternal, "libstemmer has no French UTF-8 stemmer");
-  impl_->capacity = cache_capacity;
-  impl_->cache.reserve(cache_capacity);
-}
-
-FrenchStemmer::~FrenchStemmer() { sb_stemmer_delete(impl_->stemmer); }
-
 namespace {
 
-// Snowball 3 removes an elided article or pronoun first (l'avion → avion); libstemmer 2.2 does not.
-std::string_view StripElision(std::string_view word) {
-  for (std::string_view prefix : {"qu'", "c'", "d'", "j'", "l'", "m'", "n'", "s'", "t'"})
-    if (word.size() > prefix.size() && word.substr(0, prefix.size()) == prefix) return word.substr(prefix.size());
-  return word;
+// Decodes UTF-8 into out; false on invalid input.
+bool DecodeUtf8(std::string_view in, std::u32string& out) {
+  out.clear();
+  for (std::size_t i = 0; i < in.size();) {
+    const auto b = static_cast<unsigned char>(in[i]);
+    if (b < 0x80) {
+      out.push_back(b);
+      ++i;
+      continue;
+    }
+    const int len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 ? 2 : 0;
+    if (len == 0 || b >= 0xF5 || i + static_cast<std::size_t>(len) > in.size()) return false;
+    char32_t c = b & (0x7F >> len);
+    for (int k = 1; k < len; ++k) {
+      const auto t = static_cast<unsigned char>(in[i + static_cast<std::size_t>(k)]);
+      if ((t & 0xC0) != 0x80) return false;
+      c = (c << 6) | (t & 0x3F);
+    }
+    if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10FFFF)) || (c >= 0xD800 && c <= 0xDFFF))
+      return false;
+    out.push_back(c);
+    i += static_cast<std::size_t>(len);
+  }
+  return true;
+}
+
+void EncodeUtf8(std::u32string_view in, std::string& out) {
+  out.clear();
+  for (char32_t c : in) {
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+    } else if (c < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else if (c < 0x10000) {
+      out.push_back(static_cast<char>(0xE0 | (c >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else {
+      out.push_back(static_cast<char>(0xF0 | (c >> 18)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
+  }
 }
 
 }  // namespace
 
+struct FrenchStemmer::Impl {
+  std::size_t capacity = 0;
+  bool current = true;
+  std::unordered_map<std::string, std::string> cache;
+  std::u32string code_points;
+  std::string out;
+  std::string key;
+};
+
+FrenchStemmer::FrenchStemmer(std::size_t cache_capacity, SnowballVersion version) : impl_(std::make_unique<Impl>()) {
+  impl_->capacity = cache_capacity;
+  impl_->current = version == SnowballVersion::kCurrent;
+  impl_->cache.reserve(cache_capacity);
+}
+
+FrenchStemmer::~FrenchStemmer() = default;
+
 std::string_view FrenchStemmer::StemUncached(std::string_view word) {
-  word = StripElision(word);
-  const sb_symbol* out =
-      sb_stemmer_stem(impl_->stemmer, reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
-  if (!out) throw Error(ErrorKind::kInternal, "libstemmer: out of memory");
-  return {reinterpret_cast<const char*>(out), static_cast<std::size_t>(sb_stemmer_length(impl_->stemmer))};
+  if (!DecodeUtf8(word, impl_->code_points)) return word;  // not text: left as it is
+  detail::SnowballFrench(impl_->code_points, detail::SnowballRules{impl_->current});
+  EncodeUtf8(impl_->code_points, impl_->out);
+  return impl_->out;
 }
 
 std::string_view FrenchStemmer::Stem(std::string_view word) {
@@ -62,6 +102,24 @@ std::string_view FrenchStemmer::Stem(std::string_view word) {
 std::string StemFrench(std::string_view word) {
   thread_local FrenchStemmer stemmer;
   return std::string(stemmer.Stem(word));
+}
+
+struct Libstemmer::Impl {
+  sb_stemmer* stemmer = nullptr;
+};
+
+Libstemmer::Libstemmer() : impl_(std::make_unique<Impl>()) {
+  impl_->stemmer = sb_stemmer_new("french", "UTF_8");
+  if (!impl_->stemmer) throw Error(ErrorKind::kInternal, "libstemmer has no French UTF-8 stemmer");
+}
+
+Libstemmer::~Libstemmer() { sb_stemmer_delete(impl_->stemmer); }
+
+std::string_view Libstemmer::Stem(std::string_view word) {
+  const sb_symbol* out =
+      sb_stemmer_stem(impl_->stemmer, reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
+  if (!out) throw Error(ErrorKind::kInternal, "libstemmer: out of memory");
+  return {reinterpret_cast<const char*>(out), static_cast<std::size_t>(sb_stemmer_length(impl_->stemmer))};
 }
 
 }  // namespace relais::text
