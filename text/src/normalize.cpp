@@ -33,10 +33,11 @@ void Nfc(std::string& text) {
   n.toUTF8String(text);
 }
 
+bool IsPlainAscii(unsigned char b) { return b > 0x20 && b < 0x7F && b != '`'; }
+
 }  // namespace
 
 std::size_t LightNormalize(std::string_view text, std::string& out, bool* all_fast, bool force_icu) {
-  const auto& table = LatinTable();
   out.clear();
   out.reserve(text.size());
   std::size_t num_invalid = 0;
@@ -46,12 +47,19 @@ std::size_t LightNormalize(std::string_view text, std::string& out, bool* all_fa
   std::size_t i = 0;
   while (i < text.size()) {
     const auto b = static_cast<unsigned char>(text[i]);
-    // ASCII letters, digits and common punctuation: copy straight through.
-    if (b > 0x20 && b < 0x7F && b != '`') {
+    // ASCII letters, digits and common punctuation: copy the whole run straight through.
+    if (IsPlainAscii(b)) {
       if (pending_space && !out.empty()) out.push_back(' ');
       pending_space = false;
-      out.push_back(static_cast<char>(b));
-      last = b;
+      std::size_t j = i + 1;
+      while (j < text.size() && IsPlainAscii(static_cast<unsigned char>(text[j]))) ++j;
+      out.append(text.data() + i, j - i);
+      last = static_cast<unsigned char>(text[j - 1]);
+      i = j;
+      continue;
+    }
+    if (b == ' ') {
+      pending_space = true;
       ++i;
       continue;
     }
@@ -87,7 +95,7 @@ std::size_t LightNormalize(std::string_view text, std::string& out, bool* all_fa
     }
     if (pending_space && !out.empty()) out.push_back(' ');
     pending_space = false;
-    if (c >= kFastLimit || !table[c].fast_ok) fast = false;
+    if (!detail::IsFastOk(c)) fast = false;
     AppendUtf8(out, c);
     last = c;
   }

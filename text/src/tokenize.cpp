@@ -179,6 +179,16 @@ std::size_t MatchMention(std::string_view s, std::size_t i) {
   return end;
 }
 
+// One scan that rules out most word starts before MatchUrl and MatchEmail: a bare domain needs a dot in the
+// run of local-part characters (a superset of domain characters), an email needs '@' right after that run.
+bool MayStartUrlOrEmail(std::string_view s, std::size_t i) {
+  if (StartsWithCi(s, i, "http") || StartsWithCi(s, i, "www.")) return true;
+  bool has_dot = false;
+  std::size_t k = i;
+  while (k < s.size() && IsLocalPartChar(s[k])) has_dot |= s[k++] == '.';
+  return has_dot || (k < s.size() && s[k] == '@');
+}
+
 bool BlocksSpecialStart(char32_t prev) {
   if (prev == 0) return false;
   if (detail::IsWordChar(prev)) return true;
@@ -205,7 +215,7 @@ WbClass FastClass(std::string_view s, std::size_t i, std::size_t end, std::size_
   *next = i;
   if (i >= end) return WbClass::kOther;
   const char32_t c = DecodeUtf8(s, *next, nullptr);
-  return detail::LatinTable()[c].wb;
+  return detail::FastWbClass(c);
 }
 
 bool IsWordClass(WbClass c) { return c == WbClass::kLetter || c == WbClass::kNumeric || c == WbClass::kExtendNumLet; }
@@ -450,7 +460,7 @@ void Segment_(std::string_view norm, bool fast, std::vector<Segment>& segs) {
       } else if (b == '@') {
         end = MatchMention(norm, i);
         type = SegType::kMention;
-      } else {
+      } else if (MayStartUrlOrEmail(norm, i)) {
         end = MatchUrl(norm, i);
         type = SegType::kUrl;
         if (end == std::string_view::npos) {
@@ -466,6 +476,11 @@ void Segment_(std::string_view norm, bool fast, std::vector<Segment>& segs) {
         i = end;
         continue;
       }
+    }
+    if (static_cast<unsigned char>(b) < 0x80) {
+      prev = static_cast<unsigned char>(b);
+      ++i;
+      continue;
     }
     std::size_t next = i;
     prev = DecodeUtf8(norm, next, nullptr);

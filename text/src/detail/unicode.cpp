@@ -10,12 +10,7 @@
 
 namespace relais::text::detail {
 
-char32_t DecodeUtf8(std::string_view s, std::size_t& i, bool* invalid) {
-  const auto b0 = static_cast<unsigned char>(s[i]);
-  if (b0 < 0x80) {
-    ++i;
-    return b0;
-  }
+char32_t DecodeUtf8NonAscii(std::string_view s, std::size_t& i, bool* invalid) {
   const auto* p = reinterpret_cast<const std::uint8_t*>(s.data());
   auto idx = static_cast<std::int32_t>(i);
   const auto len = static_cast<std::int32_t>(s.size());
@@ -132,35 +127,55 @@ std::string AccentFoldIcu(const icu::UnicodeString& u) {
   return ToUtf8(composed);
 }
 
+CharInfo BuildInfo(UChar32 c) {
+  CharInfo ci;
+  bool understood = false;
+  ci.wb = WordBreakClassOf(c, &understood);
+  ci.letter = u_isUAlphabetic(c);
+  ci.word_char = ci.letter || u_isdigit(c) || c == '_' || (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0;
+  const bool nfc_yes = u_getIntPropertyValue(c, UCHAR_NFC_QUICK_CHECK) == UNORM_YES;
+  const bool starter = u_getCombiningClass(c) == 0;
+  const CharAction action = ActionFor(static_cast<char32_t>(c));
+  // Mapped characters never reach the scanner; kept ones must be NFC-inert starters it understands.
+  ci.fast_ok = action != CharAction::kKeep || (understood && nfc_yes && starter);
+  icu::UnicodeString u(c);
+  ci.fold = ToUtf8(icu::UnicodeString(u).foldCase(U_FOLD_CASE_DEFAULT));
+  ci.accent_fold = AccentFoldIcu(u);
+  return ci;
+}
+
 std::array<CharInfo, kFastLimit> BuildLatinTable() {
   std::array<CharInfo, kFastLimit> t{};
-  for (UChar32 c = 0; c < static_cast<UChar32>(kFastLimit); ++c) {
-    CharInfo& ci = t[static_cast<std::size_t>(c)];
-    bool understood = false;
-    ci.wb = WordBreakClassOf(c, &understood);
-    ci.letter = u_isUAlphabetic(c);
-    ci.word_char = ci.letter || u_isdigit(c) || c == '_' || (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0;
-    const bool nfc_yes = u_getIntPropertyValue(c, UCHAR_NFC_QUICK_CHECK) == UNORM_YES;
-    const bool starter = u_getCombiningClass(c) == 0;
-    const CharAction action = ActionFor(static_cast<char32_t>(c));
-    // Mapped characters never reach the scanner; kept ones must be NFC-inert starters it understands.
-    ci.fast_ok = action != CharAction::kKeep || (understood && nfc_yes && starter);
-    icu::UnicodeString u(c);
-    ci.fold = ToUtf8(icu::UnicodeString(u).foldCase(U_FOLD_CASE_DEFAULT));
-    ci.accent_fold = AccentFoldIcu(u);
-  }
+  for (UChar32 c = 0; c < static_cast<UChar32>(kFastLimit); ++c) t[static_cast<std::size_t>(c)] = BuildInfo(c);
   return t;
 }
 
 }  // namespace
 
-const std::array<CharInfo, kFastLimit>& LatinTable() {
+const std::array<CharInfo, kFastLimit>& LatinTableSlow() {
   static const std::array<CharInfo, kFastLimit> table = BuildLatinTable();
   return table;
 }
 
-bool IsWordChar(char32_t c) {
-  if (c < kFastLimit) return LatinTable()[c].word_char;
+const LatinClasses& LatinClassesSlow() {
+  static const LatinClasses classes = [] {
+    LatinClasses c{};
+    const auto& t = LatinTableSlow();
+    for (std::size_t k = 0; k < kFastLimit; ++k) {
+      c.wb[k] = t[k].wb;
+      c.word_char[k] = t[k].word_char;
+    }
+    for (std::size_t k = 0; k < kFastPunctuation.size(); ++k) {
+      const CharInfo info = BuildInfo(static_cast<UChar32>(kFastPunctuation[k]));
+      c.punct_fast_ok[k] = info.fast_ok && !info.word_char;
+      c.punct_wb[k] = info.wb;
+    }
+    return c;
+  }();
+  return classes;
+}
+
+bool IsWordCharNonLatin(char32_t c) {
   const auto u = static_cast<UChar32>(c);
   return u_isUAlphabetic(u) || u_isdigit(u) || (U_GET_GC_MASK(u) & U_GC_M_MASK) != 0;
 }
