@@ -70,19 +70,25 @@ void RegisterText(CLI::App& app, CliContext& ctx) {
   auto* stem = text->add_subcommand("stem", "print the Snowball French stem of each line's word");
   stem->callback([] {
     text::FrenchStemmer stemmer;
+    std::size_t invalid_lines = 0;
     ForEachLine([&](const std::string& line) {
-      const std::string word = text::Normalize(line, {.lower = true}).text;
-      std::cout << stemmer.Stem(word) << '\n';
+      const text::NormalizeResult word = text::Normalize(line, {.lower = true});
+      invalid_lines += word.num_invalid > 0;
+      std::cout << stemmer.Stem(word.text) << '\n';
     });
+    ReportInvalid(invalid_lines);
   });
 
   auto* lang = text->add_subcommand("lang", "print {\"lang\",\"confidence\"} for each line");
   lang->callback([] {
+    std::size_t invalid_lines = 0;
     ForEachLine([&](const std::string& line) {
+      invalid_lines += text::Normalize(line, {}).num_invalid > 0;
       const text::LanguageGuess g = text::DetectLanguage(line);
       std::cout << nlohmann::json{{"lang", g.lang}, {"confidence", g.confidence}, {"reliable", g.reliable}}.dump()
                 << '\n';
     });
+    ReportInvalid(invalid_lines);
   });
   (void)ctx;
 }
