@@ -68,8 +68,10 @@ class Stemmer {
   Sv Among(std::initializer_list<Sv> list, std::size_t limit = 0) const {
     Sv best;
     bool found = false;
+    if (w_.empty()) return best;
+    const char32_t last = w_.back();
     for (Sv s : list) {
-      if (s.empty()) continue;
+      if (s.empty() || s.back() != last) continue;
       if ((!found || s.size() > best.size()) && Ends(s) && StartOf(s) >= limit) {
         best = s;
         found = true;
@@ -402,24 +404,24 @@ class Stemmer {
   }
 
   void Postlude() {
-    std::u32string out;
-    out.reserve(w_.size());
+    std::size_t out = 0;
     for (std::size_t i = 0; i < w_.size(); ++i) {
       const char32_t c = w_[i];
-      if (c == U'I')
-        out.push_back(U'i');
-      else if (c == U'U')
-        out.push_back(U'u');
-      else if (c == U'Y')
-        out.push_back(U'y');
-      else if (c == U'H' && i + 1 < w_.size() && w_[i + 1] == U'e')
-        out.push_back(U'ë'), ++i;
-      else if (c == U'H' && i + 1 < w_.size() && w_[i + 1] == U'i')
-        out.push_back(U'ï'), ++i;
-      else if (c != U'H')
-        out.push_back(c);
+      const char32_t next = i + 1 < w_.size() ? w_[i + 1] : 0;
+      if (c == U'I') {
+        w_[out++] = U'i';
+      } else if (c == U'U') {
+        w_[out++] = U'u';
+      } else if (c == U'Y') {
+        w_[out++] = U'y';
+      } else if (c == U'H' && (next == U'e' || next == U'i')) {
+        w_[out++] = next == U'e' ? U'ë' : U'ï';
+        ++i;
+      } else if (c != U'H') {
+        w_[out++] = c;
+      }
     }
-    w_.swap(out);
+    w_.resize(out);
   }
 
   std::u32string& w_;
