@@ -15,6 +15,7 @@
 #include "relais/graph/io/edge_list.hpp"
 #include "relais/graph/rank.hpp"
 #include "relais/toolkit/graph_view.hpp"
+#include "relais/toolkit/store_rank.hpp"
 
 namespace relais::cli {
 namespace {
@@ -73,22 +74,24 @@ void RunRank(const RankArgs& a) {
       return;
     }
     auto store = corpora::Store::Open(a.store, corpora::OpenMode::kReadOnly);
-    toolkit::GraphQuery q;
-    q.layers = toolkit::ParseLayers(a.layers);
-    q.by = toolkit::ParseAggregation(a.by);
-    if (!a.from.empty()) q.from = ParseTimeArg("--from", a.from);
-    if (!a.to.empty()) q.to = ParseTimeArg("--to", a.to);
-    toolkit::GraphView view = toolkit::BuildGraphView(store, q);
-    if (view.skipped_flows)
-      std::cerr << "relais: " << view.skipped_flows << " matching flows have no source "
-                << toolkit::AggregationName(q.by) << " and are not in the graph\n";
-    graph::CsrGraph g = toolkit::CreditGraph(view, directed);
-    scores = graph::ComputeScores(g, opt);
-    std::vector<std::string> shown(view.labels.size());
-    for (graph::NodeId v = 0; v < shown.size(); ++v)
-      shown[v] = toolkit::DisplayLabel(store, view, v, q.by, !a.no_pseudonymise);
-    order = graph::TopK(scores, a.top, [&](graph::NodeId x, graph::NodeId y) { return shown[x] < shown[y]; });
-    for (graph::NodeId v : order) names.push_back(shown[v]);
+    toolkit::StoreRankOptions ro;
+    ro.rank = opt;
+    ro.directed = directed;
+    ro.top = a.top;
+    ro.pseudonymise = !a.no_pseudonymise;
+    ro.query.layers = toolkit::ParseLayers(a.layers);
+    ro.query.by = toolkit::ParseAggregation(a.by);
+    if (!a.from.empty()) ro.query.from = ParseTimeArg("--from", a.from);
+    if (!a.to.empty()) ro.query.to = ParseTimeArg("--to", a.to);
+    toolkit::StoreRanking ranking = toolkit::RankStore(store, ro);
+    if (ranking.skipped_flows)
+      std::cerr << "relais: " << ranking.skipped_flows << " matching flows have no source "
+                << toolkit::AggregationName(ro.query.by) << " and are not in the graph\n";
+    for (const auto& [node, score] : ranking.results) {
+      order.push_back(static_cast<graph::NodeId>(scores.size()));
+      names.push_back(node);
+      scores.push_back(score);
+    }
   });
 
   if (a.json) {

@@ -25,6 +25,7 @@ void RegisterCounterfactual(CLI::App& app, CliContext& ctx);
 void RegisterWho(CLI::App& app, CliContext& ctx);
 void RegisterExport(CLI::App& app, CliContext& ctx);
 void RegisterSynth(CLI::App& app, CliContext& ctx);
+void RegisterServe(CLI::App& app, CliContext& ctx);
 void RegisterDemo(CLI::App& app, CliContext& ctx);
 
 }  // namespace relais::cli

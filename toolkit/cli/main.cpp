@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   RegisterWho(app, ctx);
   RegisterExport(app, ctx);
   RegisterSynth(app, ctx);
+  RegisterServe(app, ctx);
   RegisterDemo(app, ctx);
   try {
     app.parse(argc, argv);
