@@ -483,6 +483,11 @@ class Resolver {
     return pools_.users.Find(t.author_id);
   }
 
+  // True when `t` may carry expansions: it references tweets and some are at hand.
+  bool MayExpand(const V2Tweet& t) const {
+    return t.refs.count > 0 && (!t.inline_refs.empty() || !pools_.included.items.empty());
+  }
+
   // A referenced tweet: inline in `t` or in includes.tweets.
   const V2Tweet* Referenced(const V2Tweet& t, SV id) const {
     for (const auto& r : t.inline_refs) {
@@ -599,7 +604,8 @@ class Resolver {
 void EmitTweet(const Resolver& resolver, const V2Tweet& t, const PageText& pt, const std::string& file,
                std::vector<RecordOutcome>& out) {
   ParsedRecord record;
-  record.items.reserve(1 + t.refs.count);
+  const bool may_expand = resolver.MayExpand(t);
+  record.items.reserve(1 + (may_expand ? t.refs.count : 0));
   record.items.emplace_back();
   RecordProblem problem;
   if (!resolver.Build(t, record.items[0], &problem)) {
@@ -609,7 +615,7 @@ void EmitTweet(const Resolver& resolver, const V2Tweet& t, const PageText& pt, c
     return;
   }
   record.pos = InputPos{file, t.line, 0};
-  if (t.refs.count > 0) {
+  if (may_expand) {
     SeenIds seen(t.id);
     resolver.AddExpansions(t, record, seen, 0);
   }
