@@ -284,6 +284,40 @@ std::vector<DocumentRecord> SplitDocument(std::string_view content) {
   return out;
 }
 
+namespace {
+
+// Two digits at p, or -1.
+inline int Two(const char* p) {
+  unsigned a = static_cast<unsigned char>(p[0]) - '0', b = static_cast<unsigned char>(p[1]) - '0';
+  return a <= 9 && b <= 9 ? static_cast<int>(a * 10 + b) : -1;
+}
+
+}  // namespace
+
+std::optional<TimeMs> ParseApiTime(std::string_view s) {
+  static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const char* p = s.data();
+  bool millis = s.size() == 24 && p[19] == '.' && p[23] == 'Z';
+  if ((millis || (s.size() == 20 && p[19] == 'Z')) && p[4] == '-' && p[7] == '-' && p[10] == 'T' && p[13] == ':' &&
+      p[16] == ':') {
+    int c = Two(p), y = Two(p + 2), mo = Two(p + 5), d = Two(p + 8), h = Two(p + 11), mi = Two(p + 14),
+        se = Two(p + 17);
+    int ms = millis ? Two(p + 20) : 0, ms3 = millis ? static_cast<unsigned char>(p[22]) - '0' : 0;
+    if (c >= 0 && y >= 0 && mo >= 1 && mo <= 12 && d >= 1 && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && se >= 0 &&
+        se <= 59 && ms >= 0 && ms3 >= 0 && ms3 <= 9) {
+      int year = c * 100 + y;
+      bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+      int days_in_month = mo == 2 && leap ? 29 : kDays[static_cast<std::size_t>(mo - 1)];
+      if (d <= days_in_month) {
+        std::int64_t days = DaysFromCivil(year, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+        std::int64_t secs = days * 86400 + h * 3600 + mi * 60 + se;
+        return secs * 1000 + ms * 10 + ms3;
+      }
+    }
+  }
+  return ParseIso8601(s);
+}
+
 void DecodeTwitterEntities(std::string& text) {
   std::size_t amp = text.find('&');
   if (amp == std::string::npos) return;

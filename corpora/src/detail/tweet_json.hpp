@@ -73,20 +73,29 @@ bool LooksLikeJsonl(std::string_view head);
 /// Line number of byte `offset` given the line of byte 0.
 std::uint64_t LineAt(std::string_view text, std::size_t offset, std::uint64_t first_line);
 
+/// ISO 8601 time as the v2 API writes it: "YYYY-MM-DDTHH:MM:SS.mmmZ" (or without the millis) read
+/// with a fixed-format path; anything else (offsets, other separators, leap seconds…) goes to
+/// ParseIso8601, so the result is always ParseIso8601's.
+std::optional<TimeMs> ParseApiTime(std::string_view s);
+
 /// Decodes the HTML entities Twitter writes in tweet text (&amp; &lt; &gt;) in place.
 void DecodeTwitterEntities(std::string& text);
 
-/// The raw key of an object field (no unescaping: keys we look for never contain escapes).
+/// The raw key of an object field (no unescaping: keys we look for never contain escapes). Finds the
+/// closing quote eight bytes at a time (the parser's buffers are padded, so reading past the key is
+/// safe). An escaped quote ends the view early on a backslash, so an escaped key never equals one
+/// of the plain names we look for.
 template <typename Field>
-std::string_view RawKey(Field& field) {
+inline __attribute__((always_inline)) std::string_view RawKey(Field& field) {
   od::raw_json_string key = field.key();
   const char* p = key.raw();
-  const char* q = p;
-  while (*q != '"') {
-    if (*q == '\\') ++q;  // an escaped key never matches the plain names we look for
-    ++q;
+  for (std::size_t off = 0;; off += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p + off, 8);
+    std::uint64_t x = w ^ 0x2222222222222222ull;  // '"' bytes become zero
+    std::uint64_t zero = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
+    if (zero) return {p, off + (static_cast<std::size_t>(__builtin_ctzll(zero)) >> 3)};
   }
-  return {p, static_cast<std::size_t>(q - p)};
 }
 
 /// `key == literal` with the literal's length known at compile time (inlined compare).

@@ -122,20 +122,42 @@ struct V2Page {
   Pools* pools = nullptr;
 };
 
-SV Str(od::value v) { return v.get_string(); }
+#define RELAIS_HOT inline __attribute__((always_inline))
+
+// Throws for a failure other than a type mismatch (a bad escape, a cut document), as the
+// exception-mode getters would.
+RELAIS_HOT void ThrowUnlessType(simdjson::error_code e) {
+  if (e != simdjson::INCORRECT_TYPE) throw simdjson::simdjson_error(e);
+}
+
+RELAIS_HOT SV Str(od::value v) { return v.get_string(); }
+
+// A string, or {} for null; another type throws (the page is invalid-json, as before).
+RELAIS_HOT SV StrOrNull(od::value v, bool* is_null = nullptr) {
+  SV s;
+  simdjson::error_code e = v.get_string().get(s);
+  if (e == simdjson::SUCCESS) return s;
+  ThrowUnlessType(e);
+  bool null = v.is_null();
+  if (!null) throw simdjson::simdjson_error(simdjson::INCORRECT_TYPE);
+  if (is_null) *is_null = true;
+  return {};
+}
 
 // String value, or the digits of a number (ids are strings in v2, but be lenient).
-SV IdView(od::value v) {
-  od::json_type type = v.type();
-  if (type == od::json_type::string) return v.get_string();
-  if (type != od::json_type::number) return {};
+RELAIS_HOT SV IdView(od::value v) {
+  SV s;
+  simdjson::error_code e = v.get_string().get(s);
+  if (e == simdjson::SUCCESS) return s;
+  ThrowUnlessType(e);
+  if (v.type() != od::json_type::number) return {};
   SV token = v.raw_json_token();
   std::size_t n = 0;
   while (n < token.size() && token[n] >= '0' && token[n] <= '9') ++n;
   return token.substr(0, n);
 }
 
-V2User ParseUser(od::object obj) {
+RELAIS_HOT V2User ParseUser(od::object obj) {
   V2User u;
   for (auto field : obj) {
     SV key = RawKey(field);
@@ -152,7 +174,7 @@ V2User ParseUser(od::object obj) {
 
 // Appends the strings of one entity array (the `name` field of each element) to the pool.
 template <std::size_t N>
-Range ParseEntityList(od::array arr, const char (&name)[N], std::vector<SV>& pool) {
+RELAIS_HOT Range ParseEntityList(od::array arr, const char (&name)[N], std::vector<SV>& pool) {
   Range r{static_cast<std::uint32_t>(pool.size()), 0};
   for (auto elem : arr) {
     for (auto f : elem.get_object()) {
@@ -165,26 +187,30 @@ Range ParseEntityList(od::array arr, const char (&name)[N], std::vector<SV>& poo
   return r;
 }
 
-void ParseEntities(od::object obj, Range& links, Range& hashtags, Range& mentions, std::vector<SV>& pool) {
+RELAIS_HOT void ParseUrls(od::array arr, Range& links, std::vector<SV>& pool) {
+  links.begin = static_cast<std::uint32_t>(pool.size());
+  for (auto u : arr) {
+    SV url, expanded, unwound;
+    for (auto f : u.get_object()) {
+      SV k = RawKey(f);
+      if (Is(k, "url"))
+        url = Str(f.value());
+      else if (Is(k, "expanded_url"))
+        expanded = Str(f.value());
+      else if (Is(k, "unwound_url"))
+        unwound = Str(f.value());
+    }
+    SV best = !unwound.empty() ? unwound : !expanded.empty() ? expanded : url;
+    if (!best.empty()) pool.push_back(best);
+  }
+  links.count = static_cast<std::uint32_t>(pool.size() - links.begin);
+}
+
+RELAIS_HOT void ParseEntities(od::object obj, Range& links, Range& hashtags, Range& mentions, std::vector<SV>& pool) {
   for (auto field : obj) {
     SV key = RawKey(field);
     if (Is(key, "urls")) {
-      links.begin = static_cast<std::uint32_t>(pool.size());
-      for (auto u : field.value().get_array()) {
-        SV url, expanded, unwound;
-        for (auto f : u.get_object()) {
-          SV k = RawKey(f);
-          if (Is(k, "url"))
-            url = Str(f.value());
-          else if (Is(k, "expanded_url"))
-            expanded = Str(f.value());
-          else if (Is(k, "unwound_url"))
-            unwound = Str(f.value());
-        }
-        SV best = !unwound.empty() ? unwound : !expanded.empty() ? expanded : url;
-        if (!best.empty()) pool.push_back(best);
-      }
-      links.count = static_cast<std::uint32_t>(pool.size() - links.begin);
+      ParseUrls(field.value().get_array(), links, pool);
     } else if (Is(key, "hashtags")) {
       hashtags = ParseEntityList(field.value().get_array(), "tag", pool);
     } else if (Is(key, "mentions")) {
@@ -195,75 +221,157 @@ void ParseEntities(od::object obj, Range& links, Range& hashtags, Range& mention
 
 bool IsNullValue(od::value& v) { return v.type() == od::json_type::null; }
 
-bool ParseTweetField(SV key, od::value value, V2Tweet& t, Pools& pools);
+void ParseTweet(od::object obj, V2Tweet& t, Pools& pools);
 
-void ParseTweet(od::object obj, V2Tweet& t, Pools& pools) {
-  for (auto field : obj) ParseTweetField(RawKey(field), field.value(), t, pools);
+// The elements of referenced_tweets: {type, id} in pages, whole tweets in flattened lines.
+__attribute__((noinline)) void ParseReferences(od::array arr, V2Tweet& t, Pools& pools) {
+  // Nested (flattened) referenced tweets append their own refs to the pool: collect this tweet's
+  // refs aside and append them as one run afterwards.
+  V2Ref local[4];
+  std::vector<V2Ref> more;
+  std::size_t n = 0;
+  for (auto elem : arr) {
+    V2Tweet ref;
+    ParseTweet(elem.get_object(), ref, pools);
+    V2Ref r{ref.ref_type, ref.id};
+    if (n < 4)
+      local[n] = r;
+    else
+      more.push_back(r);
+    ++n;
+    if (ref.has_text) t.inline_refs.push_back(std::move(ref));
+  }
+  t.refs.begin = static_cast<std::uint32_t>(pools.refs.size());
+  for (std::size_t i = 0; i < n; ++i) pools.refs.push_back(i < 4 ? local[i] : more[i - 4]);
+  t.refs.count = static_cast<std::uint32_t>(n);
 }
 
-// Handles one field of a tweet object; returns false when the key is not a tweet field.
-bool ParseTweetField(SV key, od::value value, V2Tweet& t, Pools& pools) {
-  if (Is(key, "id")) {
-    t.id = IdView(value);
-  } else if (Is(key, "text")) {
-    if (IsNullValue(value)) return true;
-    t.text = Str(value);
-    t.has_text = true;
-  } else if (Is(key, "author_id")) {
-    t.author_id = IdView(value);
-  } else if (Is(key, "created_at")) {
-    if (!IsNullValue(value)) t.created_at = Str(value);
-  } else if (Is(key, "lang")) {
-    if (!IsNullValue(value)) t.lang = Str(value);
-  } else if (Is(key, "in_reply_to_user_id")) {
-    t.in_reply_to_user_id = IdView(value);
-  } else if (Is(key, "entities")) {
-    if (!IsNullValue(value)) ParseEntities(value.get_object(), t.links, t.hashtags, t.mentions, pools.strings);
-  } else if (Is(key, "note_tweet")) {
-    for (auto f : value.get_object()) {
-      SV k = RawKey(f);
-      if (Is(k, "text")) {
-        t.note_text = Str(f.value());
-      } else if (Is(k, "entities")) {
-        ParseEntities(f.value().get_object(), t.note_links, t.note_hashtags, t.note_mentions, pools.strings);
-        t.has_note_entities = true;
-      }
+__attribute__((noinline)) void ParseNoteTweet(od::object obj, V2Tweet& t, Pools& pools) {
+  for (auto f : obj) {
+    SV k = RawKey(f);
+    if (Is(k, "text")) {
+      t.note_text = Str(f.value());
+    } else if (Is(k, "entities")) {
+      ParseEntities(f.value().get_object(), t.note_links, t.note_hashtags, t.note_mentions, pools.strings);
+      t.has_note_entities = true;
     }
-  } else if (Is(key, "referenced_tweets")) {
-    // Nested (flattened) referenced tweets append their own refs to the pool: collect this tweet's
-    // refs aside and append them as one run afterwards.
-    V2Ref local[4];
-    std::vector<V2Ref> more;
-    std::size_t n = 0;
-    for (auto elem : value.get_array()) {
-      V2Tweet ref;
-      ParseTweet(elem.get_object(), ref, pools);
-      V2Ref r{ref.ref_type, ref.id};
-      if (n < 4)
-        local[n] = r;
-      else
-        more.push_back(r);
-      ++n;
-      if (ref.has_text) t.inline_refs.push_back(std::move(ref));
-    }
-    t.refs.begin = static_cast<std::uint32_t>(pools.refs.size());
-    for (std::size_t i = 0; i < n; ++i) pools.refs.push_back(i < 4 ? local[i] : more[i - 4]);
-    t.refs.count = static_cast<std::uint32_t>(n);
-  } else if (Is(key, "type")) {
-    t.ref_type = Str(value);
-  } else if (Is(key, "author")) {
-    if (value.type() == od::json_type::object) {
-      t.author = ParseUser(value.get_object());
-      t.has_author = !t.author.username.empty();
-    }
-  } else if (Is(key, "in_reply_to_user")) {
-    if (value.type() == od::json_type::object) t.in_reply_to_handle = ParseUser(value.get_object()).username;
-  } else if (Is(key, "event_type") || Is(key, "dm_conversation_id") || Is(key, "action")) {
-    t.is_event = true;
-  } else {
-    return false;
   }
-  return true;
+}
+
+// The tweet fields the reader uses.
+enum class TweetField : std::uint8_t {
+  kNone,
+  kId,
+  kText,
+  kLang,
+  kType,
+  kAuthor,
+  kEvent,  // action, event_type, dm_conversation_id: not a tweet
+  kEntities,
+  kAuthorId,
+  kCreatedAt,
+  kNoteTweet,
+  kInReplyToUser,
+  kReferencedTweets,
+  kInReplyToUserId,
+};
+
+// Dispatches on the key's length first: most fields of a tweet (public_metrics,
+// context_annotations…) fail there with one compare.
+RELAIS_HOT TweetField TweetFieldOf(SV key) {
+  switch (key.size()) {
+    case 2:
+      return Is(key, "id") ? TweetField::kId : TweetField::kNone;
+    case 4:
+      if (Is(key, "text")) return TweetField::kText;
+      if (Is(key, "lang")) return TweetField::kLang;
+      if (Is(key, "type")) return TweetField::kType;
+      return TweetField::kNone;
+    case 6:
+      if (Is(key, "author")) return TweetField::kAuthor;
+      if (Is(key, "action")) return TweetField::kEvent;
+      return TweetField::kNone;
+    case 8:
+      return Is(key, "entities") ? TweetField::kEntities : TweetField::kNone;
+    case 9:
+      return Is(key, "author_id") ? TweetField::kAuthorId : TweetField::kNone;
+    case 10:
+      if (Is(key, "created_at")) return TweetField::kCreatedAt;
+      if (Is(key, "note_tweet")) return TweetField::kNoteTweet;
+      if (Is(key, "event_type")) return TweetField::kEvent;
+      return TweetField::kNone;
+    case 16:
+      return Is(key, "in_reply_to_user") ? TweetField::kInReplyToUser : TweetField::kNone;
+    case 17:
+      return Is(key, "referenced_tweets") ? TweetField::kReferencedTweets : TweetField::kNone;
+    case 18:
+      return Is(key, "dm_conversation_id") ? TweetField::kEvent : TweetField::kNone;
+    case 19:
+      return Is(key, "in_reply_to_user_id") ? TweetField::kInReplyToUserId : TweetField::kNone;
+    default:
+      return TweetField::kNone;
+  }
+}
+
+// Reads one field of a tweet object. Out of line: keeping the field loop small lets the compiler
+// hold the iterator in registers (inlined, the loop spilled it to the stack on every field).
+__attribute__((noinline)) void ReadTweetField(TweetField which, od::value value, V2Tweet& t, Pools& pools) {
+  switch (which) {
+    case TweetField::kNone:
+      break;
+    case TweetField::kId:
+      t.id = IdView(value);
+      break;
+    case TweetField::kText: {
+      bool null = false;
+      t.text = StrOrNull(value, &null);
+      t.has_text = !null;
+      break;
+    }
+    case TweetField::kLang:
+      t.lang = StrOrNull(value);
+      break;
+    case TweetField::kType:
+      t.ref_type = Str(value);
+      break;
+    case TweetField::kAuthor:
+      if (value.type() == od::json_type::object) {
+        t.author = ParseUser(value.get_object());
+        t.has_author = !t.author.username.empty();
+      }
+      break;
+    case TweetField::kEvent:
+      t.is_event = true;
+      break;
+    case TweetField::kEntities:
+      if (!IsNullValue(value)) ParseEntities(value.get_object(), t.links, t.hashtags, t.mentions, pools.strings);
+      break;
+    case TweetField::kAuthorId:
+      t.author_id = IdView(value);
+      break;
+    case TweetField::kCreatedAt:
+      t.created_at = StrOrNull(value);
+      break;
+    case TweetField::kNoteTweet:
+      ParseNoteTweet(value.get_object(), t, pools);
+      break;
+    case TweetField::kInReplyToUser:
+      if (value.type() == od::json_type::object) t.in_reply_to_handle = ParseUser(value.get_object()).username;
+      break;
+    case TweetField::kReferencedTweets:
+      ParseReferences(value.get_array(), t, pools);
+      break;
+    case TweetField::kInReplyToUserId:
+      t.in_reply_to_user_id = IdView(value);
+      break;
+  }
+}
+
+void ParseTweet(od::object obj, V2Tweet& t, Pools& pools) {
+  for (auto field : obj) {
+    TweetField which = TweetFieldOf(RawKey(field));
+    if (which != TweetField::kNone) ReadTweetField(which, field.value(), t, pools);
+  }
 }
 
 void ParseDataElement(od::value elem, V2Page& page, const PageText& pt) {
@@ -313,7 +421,8 @@ void ParsePage(od::document& doc, V2Page& page, const PageText& pt) {
       page.action = Str(field.value());
       page.top.is_event = true;
     } else {
-      ParseTweetField(key, field.value(), page.top, *page.pools);
+      TweetField which = TweetFieldOf(key);
+      if (which != TweetField::kNone) ReadTweetField(which, field.value(), page.top, *page.pools);
     }
   }
 }
@@ -335,6 +444,32 @@ std::string Concat(SV a, SV b) {
   return s;
 }
 
+// The ids already expanded for one record: a few (a retweet of a quote of a reply at most a handful),
+// so a linear scan of an inline array; more spill to a vector.
+class SeenIds {
+ public:
+  explicit SeenIds(SV first) { Insert(first); }
+  // False when `id` was already there.
+  bool Insert(SV id) {
+    for (std::size_t i = 0; i < n_ && i < kInline; ++i) {
+      if (inline_[i] == id) return false;
+    }
+    if (std::find(more_.begin(), more_.end(), id) != more_.end()) return false;
+    if (n_ < kInline)
+      inline_[n_] = id;
+    else
+      more_.push_back(id);
+    ++n_;
+    return true;
+  }
+
+ private:
+  static constexpr std::size_t kInline = 8;
+  SV inline_[kInline];
+  std::size_t n_ = 0;
+  std::vector<SV> more_;
+};
+
 class Resolver {
  public:
   explicit Resolver(Pools& pools) : pools_(pools) {
@@ -346,6 +481,11 @@ class Resolver {
   const V2User* AuthorOf(const V2Tweet& t) const {
     if (t.has_author) return &t.author;
     return pools_.users.Find(t.author_id);
+  }
+
+  // True when `t` may carry expansions: it references tweets and some are at hand.
+  bool MayExpand(const V2Tweet& t) const {
+    return t.refs.count > 0 && (!t.inline_refs.empty() || !pools_.included.items.empty());
   }
 
   // A referenced tweet: inline in `t` or in includes.tweets.
@@ -366,7 +506,7 @@ class Resolver {
     if (t.created_at.empty()) {
       return Fail(problem, "missing-field", "tweet " + id + ": field \"created_at\" is missing");
     }
-    auto time = ParseIso8601(t.created_at);
+    auto time = ParseApiTime(t.created_at);
     if (!time) {
       return Fail(
           problem, "bad-timestamp",
@@ -425,12 +565,11 @@ class Resolver {
   }
 
   // Appends the expansions `t` references (transitively, each once per record).
-  void AddExpansions(const V2Tweet& t, ParsedRecord& record, std::vector<SV>& seen, int depth) const {
+  void AddExpansions(const V2Tweet& t, ParsedRecord& record, SeenIds& seen, int depth) const {
     if (depth > 4) return;
     for (std::uint32_t i = 0; i < t.refs.count; ++i) {
       SV id = pools_.refs[t.refs.begin + i].id;
-      if (id.empty() || std::find(seen.begin(), seen.end(), id) != seen.end()) continue;
-      seen.push_back(id);
+      if (id.empty() || !seen.Insert(id)) continue;
       const V2Tweet* target = Referenced(t, id);
       if (!target) continue;
       ItemRecord item;
@@ -465,6 +604,8 @@ class Resolver {
 void EmitTweet(const Resolver& resolver, const V2Tweet& t, const PageText& pt, const std::string& file,
                std::vector<RecordOutcome>& out) {
   ParsedRecord record;
+  const bool may_expand = resolver.MayExpand(t);
+  record.items.reserve(1 + (may_expand ? t.refs.count : 0));
   record.items.emplace_back();
   RecordProblem problem;
   if (!resolver.Build(t, record.items[0], &problem)) {
@@ -474,15 +615,17 @@ void EmitTweet(const Resolver& resolver, const V2Tweet& t, const PageText& pt, c
     return;
   }
   record.pos = InputPos{file, t.line, 0};
-  if (t.refs.count > 0) {
-    std::vector<SV> seen{t.id};
+  if (may_expand) {
+    SeenIds seen(t.id);
     resolver.AddExpansions(t, record, seen, 0);
   }
   out.push_back(std::move(record));
 }
 
-// Parses one page, flattened tweet or body; `line` is the line of its first byte.
-void ParseV2Value(SV text, const std::string& file, std::uint64_t line, std::vector<RecordOutcome>& out) {
+// Parses one page, flattened tweet or body; `line` is the line of its first byte; `multiline` says
+// whether `text` holds line breaks (pretty-printed bodies), which the lines of JSONL never do.
+void ParseV2Value(SV text, const std::string& file, std::uint64_t line, bool multiline,
+                  std::vector<RecordOutcome>& out) {
   thread_local Pools pools;
   pools.clear();
   InputPos pos{file, line, 0};
@@ -496,7 +639,7 @@ void ParseV2Value(SV text, const std::string& file, std::uint64_t line, std::vec
     V2Page page;
     page.pools = &pools;
     page.top.line = line;
-    PageText pt{text, padded.base, line, text.find('\n') != SV::npos};
+    PageText pt{text, padded.base, line, multiline};
     ParsePage(*padded.doc, page, pt);
     if (padded.doc->current_location().error() == simdjson::SUCCESS) {
       out.push_back(MakeDiagnostic(pos, "invalid-json", "trailing content after the JSON value", text));
@@ -538,8 +681,9 @@ class TwitterV2Reader final : public Reader {
   bool line_oriented() const override { return true; }
   bool line_oriented_for(std::string_view head) const override { return LooksLikeJsonl(head); }
 
+  // A line holds no line break (the pipeline splits on them), so every tweet of a page is on its line.
   void ParseLine(SV line, const InputPos& pos, std::vector<RecordOutcome>& out) const override {
-    ParseV2Value(line, pos.file, pos.line, out);
+    ParseV2Value(line, pos.file, pos.line, false, out);
   }
 
   // Whole files: JSONL line by line, or pretty-printed bodies value by value.
@@ -550,10 +694,12 @@ class TwitterV2Reader final : public Reader {
             JsonErrorDiagnostic(simdjson::TAPE_ERROR, InputPos{path, rec.line, 0}, rec.text, "twitter-v2 record"));
         continue;
       }
-      ParseV2Value(rec.text, path, rec.line, out);
+      ParseV2Value(rec.text, path, rec.line, rec.text.find('\n') != SV::npos, out);
     }
   }
 };
+
+#undef RELAIS_HOT
 
 }  // namespace
 
