@@ -80,8 +80,11 @@ def main():
             for c in r.get("checks", []):
                 ci = c.get("ci") or [None, None]
                 ok = "yes" if c.get("covered") else "\\textbf{no}"
+                # Threshold checks carry a point "interval" (lo = hi): show a dash, not [x, x] (which made
+                # E3's table 18 pt too wide).
+                interval = "--" if ci[0] == ci[1] else f"[{fmt(ci[0])}, {fmt(ci[1])}]"
                 t.write(f"{tex(c['name'])} & {fmt(c.get('truth'))} & {fmt(c.get('estimate'))} & "
-                        f"[{fmt(ci[0])}, {fmt(ci[1])}] & {ok} \\\\\n")
+                        f"{interval} & {ok} \\\\\n")
             t.write("\\bottomrule\\end{tabular}\n")
 
 

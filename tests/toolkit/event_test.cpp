@@ -2,6 +2,7 @@
 #include "relais/toolkit/analysis/event.hpp"
 
 #include <cmath>
+#include <fstream>
 
 #include "analysis_fixture.hpp"
 #include "analysis_store.hpp"
@@ -194,8 +195,9 @@ TEST(StoreEvent, ItsAndDidRecoverPlantedDrop) {
   EXPECT_LT(r.rate_ratio_lo, after / before);
   EXPECT_GT(r.rate_ratio_hi, after / before);
   EXPECT_LT(r.rate_ratio_hi, 1.0);
-  // DiD: treated = retweeted the president at least twice, matched controls.
+  // DiD: treated = retweeted the president at least twice, matched controls; outcome all their items.
   o.design = "did";
+  o.outcome = "items";
   o.treated = "retweeted:@president:2";
   r = RunStoreEvent(store, o);
   EXPECT_EQ(r.design, "did");
@@ -203,6 +205,29 @@ TEST(StoreEvent, ItsAndDidRecoverPlantedDrop) {
   const double planted = w.fan_rate * w.fan_factor - (w.fan_rate + 0.34);
   EXPECT_NEAR(r.level.estimate, planted, 0.12);
   EXPECT_LT(r.level.hi, 0);
+  // DiD on a listed treated set (an unknown key is counted), originals and retweets without the retweets of the
+  // removed account: the planted change is the fans' originals alone, relative drop 1 − fan_factor.
+  const auto list = tmp.path() / "fans.txt";
+  {
+    std::ofstream f(list);
+    f << "# fans\n\n";
+    for (int i = 0; i < w.fans; ++i) f << "@fan" << i << "\n";
+    f << "@nobody\n";
+  }
+  o.treated = "actors:" + list.string();
+  o.outcome = "items:original+retweet:except:@president";
+  r = RunStoreEvent(store, o);
+  EXPECT_EQ(r.extra["treated_eligible"].get<int>(), w.fans);
+  EXPECT_EQ(r.extra["treated_listed_unknown"].get<int>(), 1);
+  EXPECT_NEAR(r.level.estimate, w.fan_rate * (w.fan_factor - 1), 0.1);
+  EXPECT_NEAR(1 - r.rate_ratio, 1 - w.fan_factor, 0.15);
+  EXPECT_LT(r.level.hi, 0);
+  o.outcome = "flows:retweet";  // not a DiD outcome
+  EXPECT_THROW((void)RunStoreEvent(store, o), Error);
+  o.treated = "actors:" + (tmp.path() / "missing.txt").string();
+  o.outcome = "items";
+  EXPECT_THROW((void)RunStoreEvent(store, o), Error);
+  o.outcome = "class:public";
   // RD at the event on the public class, 12-hour bandwidth.
   o.design = "rd";
   o.rd.bandwidth = 12;
@@ -214,6 +239,17 @@ TEST(StoreEvent, ItsAndDidRecoverPlantedDrop) {
   o.its.model = EventModel::kOls;
   r = RunStoreEvent(store, o);
   EXPECT_NEAR(r.coef[0], 1.0, 1e-9);
+  const auto n_share = r.n;
+  // With a target class: the links into public accounts (all of them here), none from national press.
+  o.outcome = "share:link:press-regional:public";
+  r = RunStoreEvent(store, o);
+  EXPECT_NEAR(r.coef[0], 1.0, 1e-9);
+  EXPECT_EQ(r.n, n_share);
+  o.outcome = "share:link:press-national:public";
+  r = RunStoreEvent(store, o);
+  EXPECT_NEAR(r.coef[0], 0.0, 1e-12);
+  o.outcome = "share:link:press-regional:";
+  EXPECT_THROW((void)RunStoreEvent(store, o), Error);
   o.outcome = "bogus";
   EXPECT_THROW((void)RunStoreEvent(store, o), Error);
 }

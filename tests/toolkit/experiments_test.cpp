@@ -50,6 +50,8 @@ class ExperimentsTest : public ::testing::Test {
       EXPECT_TRUE(c["estimate"].is_number()) << c.dump();
       EXPECT_TRUE(c["ci"].is_array() && c["ci"].size() == 2u) << c.dump();
       EXPECT_TRUE(c["covered"].is_boolean());
+      // Every planted-truth check is covered at small scale (seed 1).
+      EXPECT_TRUE(c.value("covered", false)) << name << ": " << c.dump();
     }
     EXPECT_TRUE(j["tables"].is_array());
     if (!j["tables"].is_array()) return j;
@@ -82,6 +84,12 @@ std::unique_ptr<relais::testing::TempDir> ExperimentsTest::cache_;
 TEST_F(ExperimentsTest, AllFiveAtSmallScale) {
   auto e01 = RunExperiment("e01_deplatforming", {"flows_before_after.csv", "daily.csv", "estimates.csv"});
   if (!e01.is_null()) {
+    // The ITS, both DiDs and the RD are all there (and covered, above).
+    for (const char* name :
+         {"ITS: regional press's share of public link shares rises", "ITS: level change of that share",
+          "DiD: planted supporters' activity drops", "DiD: planted supporters' relative drop",
+          "DiD: activity of accounts that retweeted", "RD: retweet flows drop"})
+      EXPECT_TRUE(Covered(e01, name)) << name;
     EXPECT_TRUE(e01["params"]["world"].is_object());
     EXPECT_FALSE(e01["params"]["world"]["cached"].get<bool>());  // the first run builds the world
   }
@@ -91,9 +99,11 @@ TEST_F(ExperimentsTest, AllFiveAtSmallScale) {
     EXPECT_TRUE(e02["params"]["world"]["cached"].get<bool>());  // later runs reuse the world
   }
   RunExperiment("e03_agenda", {"crosscorr.csv", "granger.csv", "delay_quantiles.csv", "hourly.csv"});
-  auto e04 = RunExperiment("e04_influence", {"error_vs_n.csv", "alpha_coverage.csv"});
+  auto e04 = RunExperiment("e04_influence", {"error_vs_n.csv", "error_replicates.csv", "alpha_coverage.csv"});
   if (!e04.is_null()) {
-    // The error falls with the number of events: the largest horizon beats the smallest.
+    EXPECT_TRUE(Covered(e04, "alpha error falls with events"));
+    EXPECT_TRUE(Covered(e04, "mean alpha error at the largest horizon"));
+    // The mean error over replicates falls with the number of events: the largest horizon beats the smallest.
     std::ifstream f(cache_->path() / "e04_influence" / "error_vs_n.csv");
     std::string line;
     std::vector<double> err;

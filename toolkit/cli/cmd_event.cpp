@@ -169,8 +169,10 @@ void RegisterEvent(CLI::App& app, CliContext& ctx) {
   sub->add_option("--after", args->after, "store mode: window after the event");
   sub->add_option("--bin", args->bin, "store mode: bin width (1m and up)");
   sub->add_option("--outcome", args->outcome,
-                  "store mode: items|items:<channel>|flows:<layer>|class:<class>|actor:<key>|share:<layer>:<class>");
-  sub->add_option("--treated", args->treated, "DiD: retweeted:<actor>[:k] or flows:<layer>:<actor>[:k]");
+                  "store mode: items|items:<channel>|flows:<layer>|class:<class>|actor:<key>|"
+                  "share:<layer>:<class>[:<target class>]; DiD: items[:<kind>[+<kind>...]][:except:<actor>]");
+  sub->add_option("--treated", args->treated,
+                  "DiD: retweeted:<actor>[:k], flows:<layer>:<actor>[:k] or actors:<file of keys>");
   sub->add_option("--es-bins", args->es_bins, "DiD: event-study bins per side");
   sub->add_flag("--json", args->json, "machine output");
   sub->callback([args] { RunEvent(*args); });

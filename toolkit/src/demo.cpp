@@ -201,18 +201,23 @@ nlohmann::json RunDemo(const DemoOptions& o) {
     nlohmann::json rows = nlohmann::json::array();
     StoreEventOptions eo;
     eo.at = event;
-    eo.before = eo.after = 45LL * 86400000;
+    // The world spans 60 days either side of the event: use all of it but a day at each end.
+    eo.before = eo.after = 59LL * 86400000;
     eo.bin = 86400000;
-    eo.outcome = "share:link:press-regional";
+    // The planted shift: alpha press-regional→public ×1.6 and press-national→public ×0.8, so the public's link
+    // shares move towards regional press (outlets' own shares, planted unchanged, are left out).
+    eo.outcome = "share:link:press-regional:public";
     eo.design = "its";
     eo.its.model = EventModel::kOls;
     auto share = RunStoreEvent(store, eo);
-    rows.push_back({{"name", "share of link flows from regional press: level change (ITS, OLS + Newey–West)"},
+    rows.push_back({{"name",
+                     "regional press's share of public accounts' link shares: level change (ITS, OLS + "
+                     "Newey–West)"},
                     {"estimate", share.level.estimate},
                     {"ci", {share.level.lo, share.level.hi}},
                     {"p", share.level.p},
-                    {"truth", "increase (alpha press-regional→public ×1.6)"}});
-    checks.push_back({{"name", "regional press's share of link flows rises after the event"},
+                    {"truth", "increase (alpha press-regional→public ×1.6, press-national→public ×0.8)"}});
+    checks.push_back({{"name", "regional press's share of public link shares rises after the event"},
                       {"truth", "> 0"},
                       {"estimate", share.level.estimate},
                       {"ci", {share.level.lo, share.level.hi}},
@@ -224,20 +229,21 @@ nlohmann::json RunDemo(const DemoOptions& o) {
     did.treated = "retweeted:" + hos + ":2";
     try {
       auto d = RunStoreEvent(store, did);
-      rows.push_back({{"name", "supporters' items per day (DiD, two-way FE, clustered SE; treated = retweeted " + hos +
+      rows.push_back({{"name", "items per account-day (DiD, two-way FE, clustered SE; treated = retweeted " + hos +
                                    " ≥ 2 times before)"},
                       {"estimate", d.level.estimate},
                       {"ci", {d.level.lo, d.level.hi}},
                       {"p", d.level.p},
-                      {"truth", fmt::format("relative drop {}",
+                      {"truth", fmt::format("drop: his retweets stop, and supporters (a minority of the treated) "
+                                            "are planted to drop by {}",
                                             truth["event_effects"].value("supporter_activity_relative_drop", 0.0))}});
-      checks.push_back({{"name", "supporters' activity drops (DiD)"},
+      checks.push_back({{"name", "activity of accounts that retweeted him ≥ 2 times drops (DiD)"},
                         {"truth", "< 0"},
                         {"estimate", d.level.estimate},
                         {"ci", {d.level.lo, d.level.hi}},
                         {"covered", d.level.hi < 0}});
     } catch (const Error& e) {
-      rows.push_back({{"name", std::string("DiD on supporters: ") + e.what()}, {"estimate", nullptr}});
+      rows.push_back({{"name", std::string("DiD on accounts that retweeted him: ") + e.what()}, {"estimate", nullptr}});
     }
     StoreEventOptions its = eo;
     its.outcome = "items";
@@ -250,7 +256,7 @@ nlohmann::json RunDemo(const DemoOptions& o) {
                     {"ci", {all.rate_ratio_lo, all.rate_ratio_hi}},
                     {"p", all.level.p},
                     {"truth", "–"}});
-    results["event"] = {{"description", "Event at " + FormatIso8601(event) + ", daily bins, 45 days either side."},
+    results["event"] = {{"description", "Event at " + FormatIso8601(event) + ", daily bins, 59 days either side."},
                         {"rows", rows}};
   }
 

@@ -228,38 +228,53 @@ BinnedSeries BinStoreOutcome(const corpora::Store& store, std::string_view outco
           "f.layer = ?4 GROUP BY 1";
     params = {arg};
   } else if (kind == "share") {
+    // share:<layer>:<source class>[:<target class>]: flows of the layer whose source actor has the class,
+    // over all flows of the layer; with a target class both count only flows into that class's actors.
     const auto c2 = arg.find(':');
     if (c2 == std::string::npos || c2 == 0 || c2 + 1 >= arg.size())
-      ThrowInvalidArgument("--outcome share needs share:<layer>:<class>, got \"" + spec + "\"");
-    params = {arg.substr(0, c2), arg.substr(c2 + 1)};
+      ThrowInvalidArgument("--outcome share needs share:<layer>:<class>[:<target class>], got \"" + spec + "\"");
+    std::string source = arg.substr(c2 + 1), target;
+    if (const auto c3 = source.find(':'); c3 != std::string::npos) {
+      target = source.substr(c3 + 1);
+      source = source.substr(0, c3);
+      if (source.empty() || target.empty())
+        ThrowInvalidArgument("--outcome share needs share:<layer>:<class>[:<target class>], got \"" + spec + "\"");
+    }
+    params = {arg.substr(0, c2), source};
+    const std::string target_join = target.empty() ? "" : " JOIN actors ta ON ta.id = f.dst_actor";
+    const std::string target_where = target.empty() ? "" : " AND ta.actor_class = ?6";
+    if (!target.empty()) params.push_back(target);
     sql = "SELECT " + bin_expr +
-          ", COUNT(*) FROM flows f JOIN items i ON i.id = f.dst_item JOIN actors a ON a.id = f.src_actor WHERE "
-          "i.time >= ?1 AND i.time < ?2 AND f.layer = ?4 AND a.actor_class = ?5 GROUP BY 1";
-    sql_den = "SELECT " + bin_expr +
-              ", COUNT(*) FROM flows f JOIN items i ON i.id = f.dst_item WHERE i.time >= ?1 AND i.time < ?2 AND "
-              "f.layer = ?4 GROUP BY 1";
+          ", COUNT(*) FROM flows f JOIN items i ON i.id = f.dst_item JOIN actors a ON a.id = f.src_actor" +
+          target_join + " WHERE i.time >= ?1 AND i.time < ?2 AND f.layer = ?4 AND a.actor_class = ?5" + target_where +
+          " GROUP BY 1";
+    sql_den = "SELECT " + bin_expr + ", COUNT(*) FROM flows f JOIN items i ON i.id = f.dst_item" + target_join +
+              " WHERE i.time >= ?1 AND i.time < ?2 AND f.layer = ?4" +
+              (target.empty() ? std::string() : " AND ta.actor_class = ?5") + " GROUP BY 1";
     s.is_share = true;
   } else {
     ThrowInvalidArgument("--outcome \"" + spec +
                          "\" is not one of items, items:<channel>, flows:<layer>, class:<class>, actor:<key>, "
-                         "share:<layer>:<class>");
+                         "share:<layer>:<class>[:<target class>]");
   }
-  auto run = [&](const std::string& q, std::vector<double>& out, std::size_t num_params) {
+  auto run = [&](const std::string& q, std::vector<double>& out, const std::vector<std::string>& binds) {
     corpora::Statement st(store.db(), q);
     st.Bind(1, static_cast<std::int64_t>(from))
         .Bind(2, static_cast<std::int64_t>(to))
         .Bind(3, static_cast<std::int64_t>(bin));
-    for (std::size_t k = 0; k < num_params; ++k) st.Bind(static_cast<int>(4 + k), std::string_view(params[k]));
+    for (std::size_t k = 0; k < binds.size(); ++k) st.Bind(static_cast<int>(4 + k), std::string_view(binds[k]));
     while (st.Step()) {
       const auto idx = st.Int(0);
       if (idx >= 0 && static_cast<std::size_t>(idx) < out.size())
         out[static_cast<std::size_t>(idx)] += static_cast<double>(st.Int(1));
     }
   };
-  run(sql, s.values, params.size());
+  run(sql, s.values, params);
   if (s.is_share) {
     s.denominators.assign(num_bins, 0.0);
-    run(sql_den, s.denominators, 1);
+    std::vector<std::string> den_params = {params[0]};
+    if (params.size() > 2) den_params.push_back(params[2]);
+    run(sql_den, s.denominators, den_params);
   }
   return s;
 }

@@ -1,6 +1,7 @@
 // Store mode of `relais event`: bins an outcome around the event, or builds a treated/control panel.
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -17,13 +18,19 @@ struct TreatedRule {
   std::string layer;
   std::string actor;
   std::int64_t min_count = 1;
+  std::string actors_file;  // actors:<file>: the treated actors' keys, one per line
 };
 
-// retweeted:<actor>[:k] or flows:<layer>:<actor>[:k]. Actor keys may hold ':' (mastodon:@u@host), so
-// a trailing all-digit field is taken as k.
+// retweeted:<actor>[:k], flows:<layer>:<actor>[:k] or actors:<file>. Actor keys may hold ':'
+// (mastodon:@u@host), so a trailing all-digit field is taken as k.
 TreatedRule ParseTreatedRule(const std::string& rule) {
   TreatedRule r;
   std::string rest;
+  if (rule.rfind("actors:", 0) == 0) {
+    r.actors_file = rule.substr(7);
+    if (r.actors_file.empty()) ThrowInvalidArgument("--treated actors:<file> names no file");
+    return r;
+  }
   if (rule.rfind("retweeted:", 0) == 0) {
     r.layer = "retweet";
     rest = rule.substr(10);
@@ -33,7 +40,8 @@ TreatedRule ParseTreatedRule(const std::string& rule) {
     r.layer = rule.substr(6, c - 6);
     rest = rule.substr(c + 1);
   } else {
-    ThrowInvalidArgument("--treated \"" + rule + "\" is not retweeted:<actor>[:k] or flows:<layer>:<actor>[:k]");
+    ThrowInvalidArgument("--treated \"" + rule +
+                         "\" is not retweeted:<actor>[:k], flows:<layer>:<actor>[:k] or actors:<file>");
   }
   const auto c = rest.rfind(':');
   if (c != std::string::npos && c + 1 < rest.size() &&
@@ -55,13 +63,69 @@ std::int64_t ActorId(const corpora::Store& store, const std::string& key) {
   return st.Int(0);
 }
 
+// The treated actors listed in a file (one key per line; blank lines and lines starting with '#' skipped).
+std::set<std::int64_t> ActorsFromFile(const corpora::Store& store, const std::string& path, std::size_t& unknown) {
+  std::ifstream in(path);
+  if (!in) throw Error(ErrorKind::kIo, InputPos{path, 0, 0}, "cannot open the --treated actors file");
+  std::set<std::int64_t> out;
+  corpora::Statement st(store.db(), "SELECT id FROM actors WHERE key = ?1");
+  std::string line;
+  unknown = 0;
+  while (std::getline(in, line)) {
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
+    const auto b = line.find_first_not_of(" \t");
+    if (b == std::string::npos || line[b] == '#') continue;
+    st.Reset();
+    st.Bind(1, std::string_view(line).substr(b));
+    if (st.Step())
+      out.insert(st.Int(0));
+    else
+      ++unknown;
+  }
+  return out;
+}
+
+// DiD outcome: items[:<kind>[+<kind>…]][:except:<actor>] — the unit's items, optionally only some kinds,
+// optionally without its retweets, quotes and replies of <actor>'s items.
+struct DidOutcome {
+  std::vector<std::string> kinds;
+  std::string except_actor;
+};
+
+DidOutcome ParseDidOutcome(const std::string& spec) {
+  DidOutcome d;
+  std::string rest = spec;
+  if (const auto e = rest.find(":except:"); e != std::string::npos) {
+    d.except_actor = rest.substr(e + 8);
+    rest = rest.substr(0, e);
+    if (d.except_actor.empty()) ThrowInvalidArgument("--outcome " + spec + ": :except: names no actor");
+  }
+  if (rest == "items") return d;
+  if (rest.rfind("items:", 0) != 0 || rest.size() == 6)
+    ThrowInvalidArgument("--design did needs --outcome items[:<kind>[+<kind>…]][:except:<actor>], got \"" + spec +
+                         "\"");
+  std::string kinds = rest.substr(6);
+  for (std::size_t b = 0; b <= kinds.size();) {
+    const auto e = std::min(kinds.find('+', b), kinds.size());
+    if (e == b) ThrowInvalidArgument("--outcome " + spec + ": empty item kind");
+    d.kinds.push_back(kinds.substr(b, e - b));
+    b = e + 1;
+  }
+  return d;
+}
+
 EventResult RunDid(const corpora::Store& store, const StoreEventOptions& o, TimeMs from, TimeMs to, std::size_t n_pre) {
   if (o.treated.empty()) ThrowInvalidArgument("--design did needs --treated (e.g. retweeted:@actor:3)");
   const TreatedRule rule = ParseTreatedRule(o.treated);
-  const std::int64_t removed = ActorId(store, rule.actor);
-  // Treated: actors with >= k flows of the layer from the removed actor before the event.
+  const DidOutcome outcome = ParseDidOutcome(o.outcome);
+  const std::int64_t removed = rule.actors_file.empty() ? ActorId(store, rule.actor) : -1;
+  const std::int64_t except = outcome.except_actor.empty() ? -1 : ActorId(store, outcome.except_actor);
+  // Treated: actors with >= k flows of the layer from the removed actor before the event, or those listed.
   std::set<std::int64_t> treated;
-  {
+  std::size_t unknown_listed = 0;
+  if (!rule.actors_file.empty()) {
+    treated = ActorsFromFile(store, rule.actors_file, unknown_listed);
+  } else {
     corpora::Statement st(store.db(),
                           "SELECT f.dst_actor, COUNT(*) FROM flows f JOIN items i ON i.id = f.dst_item WHERE f.layer = "
                           "?1 AND f.src_actor = ?2 AND i.time >= ?3 AND i.time < ?4 AND f.dst_actor IS NOT NULL "
@@ -119,12 +183,26 @@ EventResult RunDid(const corpora::Store& store, const StoreEventOptions& o, Time
   std::map<std::int64_t, std::size_t> unit_index;
   for (std::size_t u = 0; u < units.size(); ++u) unit_index[units[u]] = u;
   {
-    corpora::Statement st(store.db(),
-                          "SELECT actor_id, (time - ?1) / ?3, COUNT(*) FROM items WHERE time >= ?1 AND time < ?2 "
-                          "AND actor_id IS NOT NULL GROUP BY 1, 2");
+    std::string sql =
+        "SELECT i.actor_id, (i.time - ?1) / ?3, COUNT(*) FROM items i WHERE i.time >= ?1 AND i.time < ?2 "
+        "AND i.actor_id IS NOT NULL";
+    if (!outcome.kinds.empty()) {
+      sql += " AND i.kind IN (";
+      for (std::size_t k = 0; k < outcome.kinds.size(); ++k) sql += (k ? ", ?" : "?") + std::to_string(5 + k);
+      sql += ")";
+    }
+    if (except >= 0)
+      sql +=
+          " AND NOT EXISTS (SELECT 1 FROM flows f WHERE f.dst_item = i.id AND f.layer IN ('retweet', 'quote', "
+          "'reply') AND f.src_actor = ?4)";
+    sql += " GROUP BY 1, 2";
+    corpora::Statement st(store.db(), sql);
     st.Bind(1, static_cast<std::int64_t>(from))
         .Bind(2, static_cast<std::int64_t>(to))
-        .Bind(3, static_cast<std::int64_t>(o.bin));
+        .Bind(3, static_cast<std::int64_t>(o.bin))
+        .Bind(4, except);
+    for (std::size_t k = 0; k < outcome.kinds.size(); ++k)
+      st.Bind(static_cast<int>(5 + k), std::string_view(outcome.kinds[k]));
     while (st.Step()) {
       const auto it = unit_index.find(st.Int(0));
       const auto t = st.Int(1);
@@ -138,7 +216,8 @@ EventResult RunDid(const corpora::Store& store, const StoreEventOptions& o, Time
   r.extra["matched_pairs"] = matched;
   r.extra["pre_mean_treated"] = treated_pre / static_cast<double>(matched);
   r.extra["pre_mean_control"] = control_pre / static_cast<double>(matched);
-  r.extra["outcome"] = "items per actor per bin";
+  if (!rule.actors_file.empty()) r.extra["treated_listed_unknown"] = unknown_listed;
+  r.extra["outcome"] = o.outcome + " per actor per bin";
   return r;
 }
 
