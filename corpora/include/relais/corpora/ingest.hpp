@@ -117,6 +117,9 @@ class StoreWriter {
   Outcome Write(const PreparedRecord& record);
   /// Number of expansion items newly stored so far.
   std::uint64_t expansions_added() const;
+  /// Forgets what the writer remembers of the store (actor ids, stored keys): call it after a
+  /// rollback of writes made through it.
+  void ForgetCaches();
 
   /// Stores a quarantined record; `ordinal` tells apart several diagnostics of one line.
   void Quarantine(const Diagnostic& d, std::string_view sha256, std::uint32_t ordinal);
