@@ -369,8 +369,14 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
     if (!error.empty()) result.failed_files.push_back(FailedInput{path_str, error});
   }
 
+  auto since = [](Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); };
+  result.files_seconds = since(t0);
+  const auto t_index = Clock::now();
   store.EnsureIndexes();
+  result.index_seconds = since(t_index);
+  const auto t_flows = Clock::now();
   RecomputeFlows(store);
+  result.flow_seconds = since(t_flows);
   result.expansions_added = writer.expansions_added();
   result.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   {
