@@ -29,15 +29,18 @@ ORDER BY r.item_id, r.layer, r.target_key
 // mention: the mentioned actor's latest item strictly before the post → the post; the actor alone
 // when it has no earlier item. Mentions that only repeat a platform reference's author (the
 // "RT @x:" of a retweet, the addressee of a reply) are carried by that reference's flow already.
+// `m` is materialised so the actor subquery runs once per mention (not once per use of m.actor).
 constexpr const char* kMentionFlows = R"sql(
 INSERT INTO flows(layer, src_item, dst_item, src_actor, dst_actor, latency)
+WITH m AS MATERIALIZED (
+  SELECT mn.item_id, mn.handle, p.time, p.actor_id AS dst_actor,
+         (SELECT a.id FROM actors a WHERE a.handle = mn.handle COLLATE NOCASE AND a.platform = p.platform
+            ORDER BY a.id LIMIT 1) AS actor
+  FROM mentions mn JOIN items p ON p.id = mn.item_id
+  WHERE NOT EXISTS (SELECT 1 FROM refs r WHERE r.item_id = mn.item_id
+                      AND r.target_handle = mn.handle COLLATE NOCASE))
 SELECT 'mention', s.id, m.item_id, m.actor, m.dst_actor, m.time - s.time
-FROM (SELECT mn.item_id, mn.handle, p.time, p.actor_id AS dst_actor,
-             (SELECT a.id FROM actors a WHERE a.handle = mn.handle COLLATE NOCASE AND a.platform = p.platform
-                ORDER BY a.id LIMIT 1) AS actor
-      FROM mentions mn JOIN items p ON p.id = mn.item_id
-      WHERE NOT EXISTS (SELECT 1 FROM refs r WHERE r.item_id = mn.item_id
-                          AND r.target_handle = mn.handle COLLATE NOCASE)) m
+FROM m
 LEFT JOIN items s ON s.id = (SELECT i.id FROM items i WHERE i.actor_id = m.actor AND i.time < m.time
                                ORDER BY i.time DESC, i.id DESC LIMIT 1)
 WHERE m.actor IS NOT NULL AND m.actor IS NOT m.dst_actor

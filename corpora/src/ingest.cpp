@@ -3,6 +3,8 @@
 // Crash safety: SQLite WAL + one transaction per batch of records; a file's counts and its
 // `complete` flag are committed with its last batch. Rerunning after a kill re-reads everything:
 // committed items come back as duplicates and the rest is stored exactly as a clean run would.
+// A file's SHA-256 is computed on its own thread while the file is parsed and written; nothing
+// of the file is committed before it is known (its inputs row goes into the first commit).
 #include "relais/corpora/ingest.hpp"
 
 #include <sqlite3.h>
@@ -11,6 +13,8 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <future>
+#include <utility>
 
 #include "detail/ingest_pipeline.hpp"
 #include "relais/base/error.hpp"
@@ -58,17 +62,98 @@ std::string SniffHead(const std::filesystem::path& path) {
   return head;
 }
 
+/// The SHA-256 and size of a file, computed on a thread of its own from construction on.
+class PendingSha {
+ public:
+  explicit PendingSha(std::filesystem::path path)
+      : future_(std::async(std::launch::async, [p = std::move(path)] {
+          std::uint64_t size = 0;
+          std::string hex = FileSha256(p, &size);
+          return std::make_pair(std::move(hex), size);
+        })) {}
+
+  bool ready() const {
+    return value_ || error_ || future_.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+  }
+  /// Waits for the hash; rethrows what hashing threw.
+  const std::string& hex() {
+    Resolve();
+    return value_->first;
+  }
+  std::uint64_t size() {
+    Resolve();
+    return value_->second;
+  }
+
+ private:
+  void Resolve() {
+    if (value_) return;
+    if (!error_) {
+      try {
+        value_ = future_.get();
+        return;
+      } catch (...) {
+        error_ = std::current_exception();
+      }
+    }
+    std::rethrow_exception(error_);
+  }
+  std::future<std::pair<std::string, std::uint64_t>> future_;
+  std::optional<std::pair<std::string, std::uint64_t>> value_;
+  std::exception_ptr error_;
+};
+
 bool NeedsDecoding(Format f) { return f == Format::kPressCsv || f == Format::kPrCsv || f == Format::kRss; }
+
+/// Where and how one input file was ingested by one run.
+struct InputRow {
+  std::int64_t run_id = 0;
+  std::string sha256;
+  std::string path;
+  std::uint64_t size = 0;
+  std::string_view format;
+};
+
+/// Records the file in `inputs` (its latest ingest) and in `input_runs` (this run's counts).
+void RecordInput(Store& store, const InputRow& in, const IngestCounts& c, bool complete, std::string_view error) {
+  Statement st(store.db(),
+               "INSERT INTO inputs(sha256, path, size, format, read, accepted, duplicates, quarantined, complete, "
+               "error) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(sha256) DO UPDATE SET "
+               "path = excluded.path, size = excluded.size, format = excluded.format, read = excluded.read, "
+               "accepted = excluded.accepted, duplicates = excluded.duplicates, quarantined = excluded.quarantined, "
+               "complete = excluded.complete, error = excluded.error");
+  Statement run(store.db(),
+                "INSERT INTO input_runs(run_id, sha256, path, read, accepted, duplicates, quarantined, complete, "
+                "error) VALUES(?11, ?1, ?2, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(run_id, sha256) DO UPDATE SET "
+                "path = excluded.path, read = excluded.read, accepted = excluded.accepted, "
+                "duplicates = excluded.duplicates, quarantined = excluded.quarantined, complete = excluded.complete, "
+                "error = excluded.error");
+  for (Statement* s : {&st, &run}) {
+    s->Bind(1, in.sha256).Bind(2, in.path).Bind(3, static_cast<std::int64_t>(in.size)).Bind(4, in.format);
+    s->Bind(5, static_cast<std::int64_t>(c.read)).Bind(6, static_cast<std::int64_t>(c.accepted));
+    s->Bind(7, static_cast<std::int64_t>(c.duplicates)).Bind(8, static_cast<std::int64_t>(c.quarantined));
+    s->Bind(9, static_cast<std::int64_t>(complete ? 1 : 0));
+    if (error.empty()) {
+      s->BindNull(10);
+    } else {
+      s->Bind(10, error);
+    }
+  }
+  st.Run();
+  run.Bind(11, in.run_id);
+  run.Run();
+}
 
 /// State of the ingest of one file, fed by the pipeline's serial sink.
 class FileIngest {
  public:
-  FileIngest(Store& store, StoreWriter& writer, const IngestOptions& options, std::string sha256, IngestResult& result,
-             const std::string& format_name, std::function<void()> progress)
+  FileIngest(Store& store, StoreWriter& writer, const IngestOptions& options, PendingSha& sha, InputRow row,
+             IngestResult& result, const std::string& format_name, std::function<void()> progress)
       : store_(store),
         writer_(writer),
         options_(options),
-        sha256_(std::move(sha256)),
+        sha_(sha),
+        row_(std::move(row)),
         result_(result),
         format_name_(format_name),
         progress_(std::move(progress)) {}
@@ -84,11 +169,16 @@ class FileIngest {
         }
       } else {
         const auto& d = std::get<Diagnostic>(o.value);
-        writer_.Quarantine(d, sha256_, o.ordinal);
+        writer_.Quarantine(d, Sha(), o.ordinal);
         ++counts_.quarantined;
         ++by_reason_[d.reason.empty() ? "unknown" : d.reason];
       }
-      if (++in_transaction_ >= options_.commit_every) {
+      ++in_transaction_;
+      // Nothing is committed before the file's hash is known, unless the transaction grows
+      // past 16 batches: then the writer waits for the hash.
+      if (in_transaction_ >= options_.commit_every &&
+          (sha_.ready() || in_transaction_ >= 16 * std::max<std::size_t>(options_.commit_every, 1))) {
+        Sha();
         store_.Commit();
         store_.Begin();
         in_transaction_ = 0;
@@ -96,6 +186,20 @@ class FileIngest {
     }
     if (progress_) progress_();
   }
+
+  /// The file's hash (waits for it); the first call also records the file as an incomplete input.
+  const std::string& Sha() {
+    if (!input_recorded_) {
+      row_.sha256 = sha_.hex();
+      row_.size = sha_.size();
+      RecordInput(store_, row_, {}, false, "");
+      input_recorded_ = true;
+    }
+    return row_.sha256;
+  }
+
+  /// Records the file's final counts (after Sha() succeeded).
+  void Finish(const std::string& error) { RecordInput(store_, row_, counts_, error.empty(), error); }
 
   /// Adds this file's counts to the run's result.
   void Publish() {
@@ -110,34 +214,16 @@ class FileIngest {
   Store& store_;
   StoreWriter& writer_;
   const IngestOptions& options_;
-  std::string sha256_;
+  PendingSha& sha_;
+  InputRow row_;
   IngestResult& result_;
   std::string format_name_;
   std::function<void()> progress_;
   IngestCounts counts_;
   std::map<std::string, std::uint64_t> by_reason_;
   std::size_t in_transaction_ = 0;
+  bool input_recorded_ = false;
 };
-
-void RecordInput(Store& store, const std::string& sha256, const std::string& path, std::uint64_t size,
-                 std::string_view format, const IngestCounts& c, bool complete, std::string_view error) {
-  Statement st(store.db(),
-               "INSERT INTO inputs(sha256, path, size, format, read, accepted, duplicates, quarantined, complete, "
-               "error) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(sha256) DO UPDATE SET path = excluded.path, "
-               "size = excluded.size, format = excluded.format, read = excluded.read, accepted = excluded.accepted, "
-               "duplicates = excluded.duplicates, quarantined = excluded.quarantined, complete = excluded.complete, "
-               "error = excluded.error");
-  st.Bind(1, sha256).Bind(2, path).Bind(3, static_cast<std::int64_t>(size)).Bind(4, format);
-  st.Bind(5, static_cast<std::int64_t>(c.read)).Bind(6, static_cast<std::int64_t>(c.accepted));
-  st.Bind(7, static_cast<std::int64_t>(c.duplicates)).Bind(8, static_cast<std::int64_t>(c.quarantined));
-  st.Bind(9, static_cast<std::int64_t>(complete ? 1 : 0));
-  if (error.empty()) {
-    st.BindNull(10);
-  } else {
-    st.Bind(10, error);
-  }
-  st.Run();
-}
 
 Registry LoadRegistry(const IngestOptions& options) {
   Registry registry = Registry::Builtin();
@@ -193,29 +279,29 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
     const auto& path = files[file_idx];
     const std::string path_str = path.string();
     ++result.files;
-    std::string sha256;
-    std::uint64_t size = 0;
-    try {
-      sha256 = FileSha256(path, &size);
-    } catch (const std::exception& e) {
-      result.failed_files.push_back(FailedInput{path_str, e.what()});
-      continue;
-    }
+    PendingSha sha(path);
+    // A file that cannot be hashed is not ingested; otherwise it is recorded as an unknown input.
+    auto fail_unknown = [&](const std::string& msg) {
+      try {
+        RecordInput(store, InputRow{run_id, sha.hex(), path_str, sha.size(), "unknown"}, {}, false, msg);
+        result.failed_files.push_back(FailedInput{path_str, msg});
+      } catch (const Error& e) {
+        if (e.kind() == ErrorKind::kInternal) throw;
+        result.failed_files.push_back(FailedInput{path_str, e.what()});
+      }
+    };
 
     std::string head;
     try {
       head = SniffHead(path);
     } catch (const std::exception& e) {
-      result.failed_files.push_back(FailedInput{path_str, e.what()});
-      RecordInput(store, sha256, path_str, size, "unknown", {}, false, e.what());
+      fail_unknown(e.what());
       continue;
     }
     std::optional<Format> format = options.format;
     if (!format) format = SniffFormat(path, head);
     if (!format) {
-      std::string msg = path_str + ": unrecognised format (use --format)";
-      result.failed_files.push_back(FailedInput{path_str, msg});
-      RecordInput(store, sha256, path_str, size, "unknown", {}, false, msg);
+      fail_unknown(path_str + ": unrecognised format (use --format)");
       continue;
     }
     const std::string format_name(ToString(*format));
@@ -238,12 +324,12 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
       p.seconds = std::chrono::duration<double>(now - t0).count();
       options.on_progress(p);
     };
-    FileIngest ingest(store, writer, options, sha256, result, format_name, progress);
+    FileIngest ingest(store, writer, options, sha, InputRow{run_id, "", path_str, 0, format_name}, result, format_name,
+                      progress);
     live_counts = &ingest.counts();
     std::string error;
     store.Begin();
     try {
-      RecordInput(store, sha256, path_str, size, format_name, {}, false, "");
       auto sink = [&](std::vector<detail::PreparedOutcome>& batch) { ingest.Consume(batch); };
       arena.execute([&] {
         if (by_line) {
@@ -262,16 +348,35 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
       }
       error = e.what();
     }
+    try {
+      ingest.Sha();
+    } catch (const Error& e) {
+      if (e.kind() == ErrorKind::kInternal) {
+        store.Rollback();
+        throw;
+      }
+      // Unhashable: nothing of the file was committed (commits wait for the hash); drop it all.
+      store.Rollback();
+      writer.ForgetCaches();
+      result.failed_files.push_back(FailedInput{path_str, e.what()});
+      continue;
+    }
     // Records written before a read error stay: they are complete and consistent.
-    RecordInput(store, sha256, path_str, size, format_name, ingest.counts(), error.empty(), error);
+    ingest.Finish(error);
     store.Commit();
     ingest.Publish();
     records_before_file += ingest.counts().read;
     if (!error.empty()) result.failed_files.push_back(FailedInput{path_str, error});
   }
 
+  auto since = [](Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); };
+  result.files_seconds = since(t0);
+  const auto t_index = Clock::now();
   store.EnsureIndexes();
+  result.index_seconds = since(t_index);
+  const auto t_flows = Clock::now();
   RecomputeFlows(store);
+  result.flow_seconds = since(t_flows);
   result.expansions_added = writer.expansions_added();
   result.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "relais/base/error.hpp"
 #include "relais/corpora/ingest.hpp"
@@ -71,6 +72,10 @@ class Stmt {
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
 };
+
+// Item keys this writer knows to be stored, so repeated expansions (the same retweeted post in
+// many records) skip the insert. Bounded: cleared when full (only a shortcut, never a decision).
+constexpr std::size_t kKnownKeysCap = 1 << 18;
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -249,9 +254,14 @@ struct StoreWriter::Impl {
   bool WriteItem(const ItemRecord& item, bool expansion, const InputPos& pos, const std::vector<std::string>& raw) {
     if (item.key.empty()) return false;
     std::int64_t actor_id = UpsertActor(item.author);
+    // An expansion whose key is stored changes nothing more.
+    if (expansion && known_keys.count(item.key) != 0) return false;
     BindItem(ins_item, item, actor_id, pos);
     ins_item.Int(11, expansion ? 1 : 0);
-    if (ins_item.Run() == 1) {
+    const bool inserted = ins_item.Run() == 1;
+    if (known_keys.size() >= kKnownKeysCap) known_keys.clear();
+    known_keys.insert(item.key);
+    if (inserted) {
       WriteChildren(sqlite3_last_insert_rowid(db), item, raw);
       return true;
     }
@@ -279,6 +289,7 @@ struct StoreWriter::Impl {
   std::unordered_map<std::string, std::int64_t> actor_ids;
   std::unordered_map<std::string, std::int64_t> host_actors;
   std::unordered_map<std::string, ActorInfo> names;
+  std::unordered_set<std::string> known_keys;
   bool names_built = false;
   std::uint64_t expansions_added = 0;
 };
@@ -301,6 +312,12 @@ StoreWriter::Outcome StoreWriter::Write(const PreparedRecord& prepared) {
 }
 
 std::uint64_t StoreWriter::expansions_added() const { return impl_->expansions_added; }
+
+void StoreWriter::ForgetCaches() {
+  impl_->actor_ids.clear();
+  impl_->host_actors.clear();
+  impl_->known_keys.clear();
+}
 
 void StoreWriter::Quarantine(const Diagnostic& d, std::string_view sha256, std::uint32_t ordinal) {
   impl_->ins_quarantine.Text(1, d.pos.file)

@@ -1,5 +1,6 @@
-// manifest.json: every input with path, size, sha256, format and counts, plus the relais version;
-// rewritten atomically from the inputs table at the end of each ingest run.
+// manifest.json: every input with path, size, sha256, format and counts (of its latest ingest,
+// and per run under "runs": a re-ingest shows as a second run of duplicates, not as a file that
+// brought nothing), plus the relais version; rewritten atomically at the end of each ingest run.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -52,6 +53,9 @@ void WriteManifest(Store& store) {
   j["relais_version"] = RELAIS_VERSION;
   j["schema_version"] = kSchemaVersion;
   auto inputs = nlohmann::ordered_json::array();
+  Statement runs(store.db(),
+                 "SELECT run_id, path, read, accepted, duplicates, quarantined, complete, error FROM input_runs "
+                 "WHERE sha256 = ?1 ORDER BY run_id");
   Statement st(store.db(),
                "SELECT path, size, sha256, format, read, accepted, duplicates, quarantined, complete, error "
                "FROM inputs ORDER BY path, sha256");
@@ -67,6 +71,22 @@ void WriteManifest(Store& store) {
     in["quarantined"] = st.Int(7);
     in["complete"] = st.Int(8) != 0;
     if (!st.IsNull(9)) in["error"] = st.Text(9);
+    auto per_run = nlohmann::ordered_json::array();
+    runs.Bind(1, st.TextView(2));
+    while (runs.Step()) {
+      nlohmann::ordered_json r;
+      r["run"] = runs.Int(0);
+      r["path"] = runs.Text(1);
+      r["read"] = runs.Int(2);
+      r["accepted"] = runs.Int(3);
+      r["duplicates"] = runs.Int(4);
+      r["quarantined"] = runs.Int(5);
+      r["complete"] = runs.Int(6) != 0;
+      if (!runs.IsNull(7)) r["error"] = runs.Text(7);
+      per_run.push_back(std::move(r));
+    }
+    runs.Reset();
+    in["runs"] = std::move(per_run);
     inputs.push_back(std::move(in));
   }
   j["inputs"] = std::move(inputs);

@@ -159,8 +159,15 @@ void RunLinePipeline(InputStream& in, const std::string& path, const Reader& rea
                 }
                 return out;
               }) &
-          tbb::make_filter<std::shared_ptr<OutBatch>, void>(tbb::filter_mode::serial_in_order,
-                                                            [&](std::shared_ptr<OutBatch> out) { sink(*out); }));
+          tbb::make_filter<std::shared_ptr<OutBatch>, std::shared_ptr<OutBatch>>(tbb::filter_mode::serial_in_order,
+                                                                                 [&](std::shared_ptr<OutBatch> out) {
+                                                                                   sink(*out);
+                                                                                   return out;
+                                                                                 }) &
+          // Freeing a written batch (thousands of strings) is left to a parallel stage so the
+          // serial writer only writes.
+          tbb::make_filter<std::shared_ptr<OutBatch>, void>(tbb::filter_mode::parallel,
+                                                            [](std::shared_ptr<OutBatch> out) { out.reset(); }));
 }
 
 void RunDocument(std::string_view content, const std::string& path, const Reader& reader, const BatchSink& sink) {

@@ -38,6 +38,9 @@ CREATE TABLE IF NOT EXISTS quarantine (id INTEGER PRIMARY KEY, file TEXT, sha256
 CREATE TABLE IF NOT EXISTS inputs (sha256 TEXT PRIMARY KEY, path TEXT, size INTEGER, format TEXT,
   read INTEGER, accepted INTEGER, duplicates INTEGER, quarantined INTEGER, complete INTEGER NOT NULL DEFAULT 0,
   error TEXT);
+CREATE TABLE IF NOT EXISTS input_runs (run_id INTEGER NOT NULL, sha256 TEXT NOT NULL, path TEXT, read INTEGER,
+  accepted INTEGER, duplicates INTEGER, quarantined INTEGER, complete INTEGER NOT NULL DEFAULT 0, error TEXT,
+  PRIMARY KEY (run_id, sha256)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS ingest_runs (id INTEGER PRIMARY KEY, started INTEGER, finished INTEGER, args TEXT,
   read INTEGER, accepted INTEGER, duplicates INTEGER, quarantined INTEGER);
 )sql";
@@ -46,7 +49,7 @@ CREATE TABLE IF NOT EXISTS ingest_runs (id INTEGER PRIMARY KEY, started INTEGER,
 constexpr const char* kIndexes = R"sql(
 CREATE INDEX IF NOT EXISTS items_time ON items(time);
 CREATE INDEX IF NOT EXISTS items_actor ON items(actor_id, time);
-CREATE INDEX IF NOT EXISTS items_url ON items(url);
+CREATE INDEX IF NOT EXISTS items_url ON items(url) WHERE url IS NOT NULL;
 CREATE INDEX IF NOT EXISTS actors_handle ON actors(handle COLLATE NOCASE);
 CREATE INDEX IF NOT EXISTS refs_target ON refs(target_key);
 CREATE INDEX IF NOT EXISTS urls_url ON urls(url);
@@ -151,6 +154,9 @@ Store Store::Open(const std::filesystem::path& dir, OpenMode mode) {
       s.SetMeta("schema_version", std::to_string(kSchemaVersion));
       s.SetMeta("relais_version", RELAIS_VERSION);
       s.SetMeta("pseudonym_key", RandomHex(32));
+    } else if (std::stoi(s.GetMeta("schema_version", "0")) < kSchemaVersion) {
+      // Version 2 → 3 only added input_runs (created above).
+      s.SetMeta("schema_version", std::to_string(kSchemaVersion));
     }
   } else {
     Statement st(s.db_, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='items'");

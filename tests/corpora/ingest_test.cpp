@@ -246,6 +246,16 @@ TEST_F(IngestFiles, CountsReconcileAndRerunIsIdempotent) {
   EXPECT_EQ(m["inputs"][0]["format"], "twitter-v1");
   EXPECT_EQ(m["inputs"][0]["read"], 51);
   EXPECT_EQ(m["relais_version"], RELAIS_VERSION);
+  // Per-run counts: the first run brought the 50 items, the rerun found them as duplicates.
+  const auto& runs = m["inputs"][0]["runs"];
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[0]["accepted"], 50);
+  EXPECT_EQ(runs[0]["duplicates"], 0);
+  EXPECT_EQ(runs[1]["accepted"], 0);
+  EXPECT_EQ(runs[1]["duplicates"], 50);
+  EXPECT_EQ(runs[1]["quarantined"], 1);
+  EXPECT_LT(runs[0]["run"].get<int>(), runs[1]["run"].get<int>());
+  EXPECT_TRUE(runs[1]["complete"].get<bool>());
 }
 
 TEST_F(IngestFiles, OneThreadAndManyThreadsGiveTheSameStore) {

@@ -76,6 +76,11 @@ struct IngestResult {
   std::uint64_t files = 0;                         // inputs processed (failed ones included)
   std::vector<FailedInput> failed_files;
   double seconds = 0;
+  /// Wall-clock seconds of the run's phases (benchmarks): reading, parsing and writing the files,
+  /// building the secondary indexes, recomputing the flows.
+  double files_seconds = 0;
+  double index_seconds = 0;
+  double flow_seconds = 0;
 };
 
 /// Reads every input into the store, recomputes flows, rewrites quarantine.jsonl and manifest.json.
@@ -117,6 +122,9 @@ class StoreWriter {
   Outcome Write(const PreparedRecord& record);
   /// Number of expansion items newly stored so far.
   std::uint64_t expansions_added() const;
+  /// Forgets what the writer remembers of the store (actor ids, stored keys): call it after a
+  /// rollback of writes made through it.
+  void ForgetCaches();
 
   /// Stores a quarantined record; `ordinal` tells apart several diagnostics of one line.
   void Quarantine(const Diagnostic& d, std::string_view sha256, std::uint32_t ordinal);

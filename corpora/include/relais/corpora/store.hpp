@@ -12,7 +12,7 @@ struct sqlite3_stmt;
 
 namespace relais::corpora {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 /// RAII prepared statement. Bind indexes are 1-based as in SQLite.
 class Statement {
