@@ -170,7 +170,8 @@ PageRankResult ComputePageRank(const CsrGraph& g, const PageRankOptions& options
                       if (float_phase) contrib_f[u] = static_cast<float>(contrib[u]);
                       s.dangling += out > 0 ? 0.0 : x[u];
                     }).dangling;
-  // One step x → next from the contributions c (float or double); also writes the next contributions.
+  // One step x → next from the contributions c (float or double); writes the next contributions of
+  // the same precision.
   auto step = [&](const auto* c, bool write_float) {
     const double base = d * dangling / n;
     return ForEachBlock(bounds, [&](NodeId v, BlockSums& s) {
@@ -178,8 +179,11 @@ PageRankResult ComputePageRank(const CsrGraph& g, const PageRankOptions& options
       const Weight* w = weighted ? g.in_weights(v).data() : nullptr;
       const double nv = base + (1 - d) * teleport[v] + d * Gather(c, in.data(), w, in.size());
       next[v] = nv;
-      next_contrib[v] = nv * inv_out[v];
-      if (write_float) next_contrib_f[v] = static_cast<float>(next_contrib[v]);
+      if (write_float) {  // the double contributions are recomputed when the float phase ends
+        next_contrib_f[v] = static_cast<float>(nv * inv_out[v]);
+      } else {
+        next_contrib[v] = nv * inv_out[v];
+      }
       s.change += std::fabs(nv - x[v]);
       s.dangling += inv_out[v] == 0 ? nv : 0.0;
       s.mass += nv;
