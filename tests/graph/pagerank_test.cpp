@@ -71,19 +71,42 @@ TEST(PageRank, RandomGraphsMatchIgraph) {
 }
 
 TEST(PageRank, ParallelMatchesSerialReferenceAndIsThreadCountIndependent) {
-  for (bool weighted : {false, true}) {
-    auto g = RandomGraph(3000, 30000, 11, true, weighted);
-    PageRankOptions o;
-    o.weighted = weighted;
-    auto a = WithThreads(1, [&] { return ComputePageRank(g, o); });
-    auto b = WithThreads(2, [&] { return ComputePageRank(g, o); });
-    EXPECT_EQ(a.scores, b.scores);  // bit-identical
-    EXPECT_EQ(a.iterations, b.iterations);
-    auto ref = ComputePageRankReference(g, o);
-    ExpectNear(a.scores, ref.scores, 1e-11);
-    EXPECT_LT(PageRankResidual(g, a.scores, o), 1e-9);
-    EXPECT_NEAR(std::accumulate(a.scores.begin(), a.scores.end(), 0.0), 1.0, 1e-12);
+  // Large enough for the kernel to cut the nodes into several work blocks (~16k arcs + nodes each).
+  for (bool directed : {true, false}) {
+    for (bool weighted : {false, true}) {
+      auto g = RandomGraph(20000, 200000, 11, directed, weighted);
+      PageRankOptions o;
+      o.weighted = weighted;
+      auto a = WithThreads(1, [&] { return ComputePageRank(g, o); });
+      auto b = WithThreads(2, [&] { return ComputePageRank(g, o); });
+      EXPECT_EQ(a.scores, b.scores);  // bit-identical
+      EXPECT_EQ(a.iterations, b.iterations);
+      EXPECT_EQ(a.residual, b.residual);
+      EXPECT_TRUE(a.converged);
+      auto ref = ComputePageRankReference(g, o);
+      ExpectNear(a.scores, ref.scores, 1e-11);
+      EXPECT_LT(PageRankResidual(g, a.scores, o), 1e-9);
+      EXPECT_NEAR(std::accumulate(a.scores.begin(), a.scores.end(), 0.0), 1.0, 1e-12);
+    }
   }
+}
+
+TEST(PageRank, MixedPrecisionConvergesToTheDoubleFixpoint) {
+  auto g = RandomGraph(20000, 200000, 3, true);
+  PageRankOptions o;
+  o.mixed_precision = false;
+  auto exact = ComputePageRank(g, o);
+  o.mixed_precision = true;
+  auto mixed = ComputePageRank(g, o);
+  ASSERT_TRUE(exact.converged && mixed.converged);
+  EXPECT_LT(mixed.residual, o.tolerance);
+  ExpectNear(mixed.scores, exact.scores, 1e-12);
+  EXPECT_LT(PageRankResidual(g, mixed.scores, o), 1e-9);
+  // A loose tolerance still ends on a double step, not inside the float phase.
+  o.tolerance = 1e-3;
+  auto loose = ComputePageRank(g, o);
+  EXPECT_TRUE(loose.converged);
+  EXPECT_LT(loose.residual, 1e-5);
 }
 
 TEST(PageRank, VerifierDetectsWrongScores) {

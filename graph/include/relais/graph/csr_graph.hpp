@@ -65,6 +65,8 @@ class CsrGraph {
     if (!directed_) return out_degree(v);
     return in_offsets_[v + 1] - in_offsets_[v];
   }
+  /// Index of v's first in-arc in the transposed rows (in_begin(num_nodes()) = num_arcs()).
+  EdgeOffset in_begin(NodeId v) const { return directed_ ? in_offsets_[v] : offsets_[v]; }
   std::span<const NodeId> in_neighbors(NodeId v) const {
     if (!directed_) return out_neighbors(v);
     return {in_sources_.data() + in_offsets_[v], static_cast<std::size_t>(in_offsets_[v + 1] - in_offsets_[v])};

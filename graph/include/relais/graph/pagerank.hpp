@@ -3,7 +3,8 @@
 // x' = d·(Σ_{u→v} x_u·w_uv / s_u) + d·(dangling mass)/n + (1-d)·p_v, where s_u is u's out-strength
 // (arc count when unweighted), the mass of nodes with s_u = 0 is spread uniformly over all nodes
 // (also when personalised) and p is the personalisation vector (uniform by default). Iterates until
-// the L1 change is below `tolerance` or `max_iterations`. Sums use fixed-order reductions, so the
+// the L1 change is below `tolerance` or `max_iterations`; convergence is declared only on a step
+// with double-precision contributions (see `mixed_precision`). Sums use fixed-order reductions, so the
 // scores are bit-identical with any number of threads. Scores sum to 1.
 #pragma once
 
@@ -20,6 +21,9 @@ struct PageRankOptions {
   int max_iterations = 1000;
   bool weighted = false;                    // use arc weights (ignored on an unweighted graph)
   std::span<const double> personalization;  // empty = uniform; else n non-negative values, not all 0
+  // Gather float contributions while the L1 change is above 1e-6, then double ones (the result
+  // is converged in double either way); false = double throughout. See pagerank.cpp.
+  bool mixed_precision = true;
 };
 
 struct PageRankResult {
