@@ -117,10 +117,10 @@ TEST_F(ServerTest, BadRequestsGetClearErrors) {
             std::string::npos);
   EXPECT_NE(GetJson(svc, "/api/rank", {{"metric", "fame"}}, 400)["error"].get<std::string>().find("fame"),
             std::string::npos);
-  GetJson(svc, "/api/amplifiers", {}, 400);                       // missing "of"
-  GetJson(svc, "/api/amplifiers", {{"of", "@nobody"}}, 400);      // unknown actor
-  GetJson(svc, "/api/flows", {{"at", "yesterday"}}, 400);         // bad time
-  GetJson(svc, "/api/flows", {{"layers", "telepathy"}}, 400);     // bad layer
+  GetJson(svc, "/api/amplifiers", {}, 400);                    // missing "of"
+  GetJson(svc, "/api/amplifiers", {{"of", "@nobody"}}, 400);   // unknown actor
+  GetJson(svc, "/api/flows", {{"at", "yesterday"}}, 400);      // bad time
+  GetJson(svc, "/api/flows", {{"layers", "telepathy"}}, 400);  // bad layer
   GetJson(svc, "/api/nothing-here", {}, 404);
 }
 
@@ -129,7 +129,8 @@ TEST_F(ServerTest, WebPageIsSelfContainedAndUsesTheApi) {
   HttpResponse r = svc.Get("/", {});
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.content_type.rfind("text/html", 0), 0u);
-  for (const char* api : {"/api/amplifiers", "/api/first-sharers", "/api/path", "/api/flows", "/api/rank", "/api/stats"})
+  for (const char* api :
+       {"/api/amplifiers", "/api/first-sharers", "/api/path", "/api/flows", "/api/rank", "/api/stats"})
     EXPECT_NE(r.body.find(api), std::string::npos) << api;
   EXPECT_EQ(r.body.find("src=\"http"), std::string::npos);  // no external scripts or images
   EXPECT_EQ(r.body.find("innerHTML"), std::string::npos);   // data goes in as text only
@@ -161,16 +162,16 @@ TEST_F(ServerTest, ServesHttpGetOnlyAndStops) {
   std::thread t([&] { server.Run(); });
   for (int i = 0; i < 500 && !server.running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   ASSERT_TRUE(server.running());
-  std::string ok = HttpExchange(server.port(),
-                                "GET /api/rank?metric=degree&weighted=1&top=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  std::string ok = HttpExchange(
+      server.port(), "GET /api/rank?metric=degree&weighted=1&top=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(ok.rfind("HTTP/1.1 200", 0), 0u) << ok;
   EXPECT_NE(ok.find("\"node\":\"lemonde.fr\""), std::string::npos) << ok;
   EXPECT_NE(ok.find("Cache-Control: no-store"), std::string::npos);
-  std::string post = HttpExchange(server.port(),
-                                  "POST /api/stats HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  std::string post = HttpExchange(
+      server.port(), "POST /api/stats HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(post.rfind("HTTP/1.1 405", 0), 0u) << post;
-  std::string forbidden =
-      HttpExchange(server.port(), "GET /api/path?from=%40alice&to=lemonde.fr HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  std::string forbidden = HttpExchange(
+      server.port(), "GET /api/path?from=%40alice&to=lemonde.fr HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(forbidden.rfind("HTTP/1.1 403", 0), 0u) << forbidden;
   server.Stop();
   t.join();

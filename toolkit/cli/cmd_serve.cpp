@@ -39,8 +39,8 @@ void RunServe(const ServeArgs& a) {
     server.Stop();
   });
   std::cerr << "relais: serving " << a.store << " on http://" << a.host << ":" << server.port() << "/ (read-only"
-            << (a.no_pseudonymise ? ", NOT pseudonymised" : ", non-public accounts pseudonymised")
-            << "); Ctrl-C stops" << std::endl;
+            << (a.no_pseudonymise ? ", NOT pseudonymised" : ", non-public accounts pseudonymised") << "); Ctrl-C stops"
+            << std::endl;
   server.Run();
   done = true;
   pthread_kill(watcher.native_handle(), SIGTERM);  // wakes the watcher if Run() ended on its own

@@ -169,12 +169,14 @@ HttpResponse QueryService::Get(std::string_view path, const QueryParams& params)
 
 HttpResponse QueryService::Route(std::string_view path, const QueryParams& p) const {
   const bool pseudo = options_.pseudonymise;
-  if (path == "/" || path == "/index.html") return HttpResponse{200, "text/html; charset=utf-8", std::string(WebPage())};
+  if (path == "/" || path == "/index.html")
+    return HttpResponse{200, "text/html; charset=utf-8", std::string(WebPage())};
   if (path == "/api/stats")
     return HttpResponse{200, "application/json", corpora::StatsToJson(corpora::ComputeStats(store_)) + "\n"};
   if (path == "/api/actors") return JsonResponse(200, Actors(store_, p, pseudo));
   if (path == "/api/amplifiers")
-    return JsonResponse(200, AmplifiersOf(store_, CheckedActor(store_, RequiredParam(p, "of"), pseudo), WhoOpts(p, pseudo)));
+    return JsonResponse(200,
+                        AmplifiersOf(store_, CheckedActor(store_, RequiredParam(p, "of"), pseudo), WhoOpts(p, pseudo)));
   if (path == "/api/first-sharers")
     return JsonResponse(200, FirstSharers(store_, RequiredParam(p, "url"), WhoOpts(p, pseudo)));
   if (path == "/api/path") {

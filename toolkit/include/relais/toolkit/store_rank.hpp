@@ -23,7 +23,7 @@ struct StoreRankOptions {
 struct StoreRanking {
   std::string metric;
   std::vector<std::pair<std::string, double>> results;  // best first; ties by label
-  std::size_t skipped_flows = 0;                          // flows without a source at this aggregation
+  std::size_t skipped_flows = 0;                        // flows without a source at this aggregation
 };
 
 /// Ranks the nodes of the credit graph (derived → source: the source of a flow is credited).
