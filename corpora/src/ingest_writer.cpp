@@ -123,7 +123,12 @@ struct StoreWriter::Impl {
   std::optional<ActorInfo> ResolveActor(const ActorRecord& a) {
     std::optional<ActorInfo> info;
     const bool outlet = a.platform == "press" || a.platform == "pr";
-    if (!a.handle.empty() && (a.platform == "twitter" || a.platform.empty())) info = registry.ResolveHandle(a.handle);
+    if (!a.handle.empty() && (a.platform == "twitter" || a.platform.empty())) {
+      info = registry.ResolveHandle(a.handle);
+    } else if (!a.handle.empty() && !outlet) {
+      // Other platforms' accounts match only registry handles prefixed with their platform.
+      info = registry.ResolveHandle(a.platform + ":" + a.handle);
+    }
     if (!info && !a.platform_id.empty() && a.platform == "twitter") info = registry.ResolvePlatformId(a.platform_id);
     if (!info && outlet && a.key.find('.') != std::string::npos) info = registry.ResolveDomain(a.key);
     if (!info && outlet) {
@@ -174,15 +179,19 @@ struct StoreWriter::Impl {
     return id;
   }
 
-  /// The registry outlet a link's host belongs to (0 when none).
-  std::int64_t HostActor(const std::string& host) {
+  /// The registry outlet a link belongs to (0 when none), resolved on the URL so that path-prefix
+  /// editions (radiofrance.fr/franceinter) are told apart from their host.
+  std::int64_t HostActor(const std::string& url, const std::string& host) {
     if (host.empty()) return 0;
-    auto it = host_actors.find(host);
+    auto info = registry.ResolveDomain(url);
+    if (!info) return 0;
+    const std::string key = info->key.empty() ? host : info->key;
+    auto it = host_actors.find(key);
     if (it != host_actors.end()) return it->second;
     std::int64_t id = 0;
-    if (auto info = registry.ResolveDomain(host)) {
+    {
       ActorRecord outlet;
-      outlet.key = info->key.empty() ? host : info->key;
+      outlet.key = key;
       outlet.platform = std::string(PlatformForClass(info->actor_class));
       outlet.name = info->name;
       // The registry decides the class; UpsertActor resolves the same entry again by domain.
@@ -208,7 +217,7 @@ struct StoreWriter::Impl {
         actor_ids.emplace(outlet.key, id);
       }
     }
-    host_actors.emplace(host, id);
+    host_actors.emplace(key, id);
     return id;
   }
 
@@ -223,7 +232,7 @@ struct StoreWriter::Impl {
     for (std::size_t i = 0; i < item.links.size(); ++i) {
       const std::string& url = item.links[i];
       std::string host = UrlHost(url);
-      std::int64_t host_actor = HostActor(host);
+      std::int64_t host_actor = HostActor(url, host);
       ins_url.Int(1, item_id)
           .Text(2, url, true)
           .Text(3, i < raw_links.size() ? std::string_view(raw_links[i]) : std::string_view(url))

@@ -250,6 +250,7 @@ void Registry::Add(std::string_view kind, std::string_view key, ActorInfo info) 
     map = &domains_;
     norm = NormalizeDomain(key);
     info.key = norm;
+    max_path_depth_ = std::max<std::size_t>(max_path_depth_, std::count(norm.begin(), norm.end(), '/'));
   } else if (kind == "platform_id") {
     map = &ids_;
     norm = Lower(Trim(key));
@@ -290,7 +291,7 @@ std::optional<ActorInfo> Registry::ResolveDomain(std::string_view host) const {
   // Longest label suffix first; on each, the longest registered path prefix, then the bare host.
   for (std::size_t start = 0; start != std::string::npos;) {
     const std::string suffix = h.substr(start);
-    for (std::size_t depth = segs.size(); depth > 0; --depth) {
+    for (std::size_t depth = std::min(segs.size(), max_path_depth_); depth > 0; --depth) {
       std::string key = suffix;
       for (std::size_t k = 0; k < depth; ++k) key += "/" + segs[k];
       if (auto hit = Lookup(domains_, key)) return hit;

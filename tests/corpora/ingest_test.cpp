@@ -154,14 +154,69 @@ TEST_F(WriterTest, RegistryGivesClassRegionAndPublic) {
   w.Write(Rec({Post("2", "someone", 1)}));
   store_->Commit();
   Statement st(store_->db(), "SELECT actor_class, coalesce(region, ''), public FROM actors ORDER BY id");
-  ASSERT_TRUE(registry_.size() == 0 || st.Step());
-  if (registry_.size() == 0) GTEST_SKIP() << "registry placeholder: Add() does nothing yet";
+  ASSERT_TRUE(st.Step());
   EXPECT_EQ(st.Text(0), "press-regional");
   EXPECT_EQ(st.Text(1), "PACA");
   EXPECT_EQ(st.Int(2), 1);
   ASSERT_TRUE(st.Step());
   EXPECT_EQ(st.Text(0), "public");
   EXPECT_EQ(st.Int(2), 0);
+}
+
+// Registry handles are Twitter handles unless prefixed by their platform: a Mastodon or Bluesky
+// author is an outlet only when the registry names that account ("mastodon:@franceinfo@…").
+TEST_F(WriterTest, NonTwitterAuthorsResolveOnlyByPlatformPrefixedHandles) {
+  registry_.Add("handle", "mastodon:@franceinfo@mastodon.social", ActorInfo{"", "press-national", "", "franceinfo"});
+  registry_.Add("handle", "@varmatin", ActorInfo{"@varmatin", "press-regional", "PACA", "Var-Matin"});
+  StoreWriter w(*store_, registry_);
+  store_->Begin();
+  auto masto = [](const std::string& id, const std::string& acct) {
+    ItemRecord it = Post(id, acct, 1);
+    it.key = "mastodon:" + id;
+    it.platform = "mastodon";
+    it.author = ActorRecord{"mastodon:@" + acct, "mastodon", acct, acct, ""};
+    return it;
+  };
+  w.Write(Rec({masto("1", "franceinfo@mastodon.social")}));
+  w.Write(Rec({masto("2", "varmatin")}));  // same name as the Twitter account, not the same account
+  store_->Commit();
+  Statement st(store_->db(), "SELECT handle, actor_class, public FROM actors ORDER BY id");
+  ASSERT_TRUE(st.Step());
+  EXPECT_EQ(st.Text(0), "franceinfo@mastodon.social");
+  EXPECT_EQ(st.Text(1), "press-national");
+  EXPECT_EQ(st.Int(2), 1);
+  ASSERT_TRUE(st.Step());
+  EXPECT_EQ(st.Text(0), "varmatin");
+  EXPECT_EQ(st.Text(1), "public");
+  EXPECT_EQ(st.Int(2), 0);
+}
+
+// A link's outlet is resolved on the whole URL: path-prefix editions are told apart from their host.
+TEST_F(WriterTest, LinksResolveToPathPrefixEditions) {
+  registry_.Add("domain", "radiofrance.fr", ActorInfo{"", "press-national", "", "Radio France"});
+  registry_.Add("domain", "radiofrance.fr/franceinter", ActorInfo{"", "press-national", "", "France Inter"});
+  StoreWriter w(*store_, registry_);
+  store_->Begin();
+  auto a = Post("1", "alice", 1);
+  a.links = {"https://www.radiofrance.fr/franceinter/podcasts/le-7-9"};
+  auto b = Post("2", "alice", 2);
+  b.links = {"https://www.radiofrance.fr/culture/x", "https://example.org/y"};
+  auto c = Post("3", "bob", 3);
+  c.links = {"https://radiofrance.fr/franceinter/z"};
+  w.Write(Rec({a}));
+  w.Write(Rec({b}));
+  w.Write(Rec({c}));
+  store_->Commit();
+  Statement st(store_->db(),
+               "SELECT i.key, coalesce(a.name, '') FROM urls u JOIN items i ON i.id = u.item_id "
+               "LEFT JOIN actors a ON a.id = u.host_actor ORDER BY i.id, u.url");
+  std::vector<std::pair<std::string, std::string>> got;
+  while (st.Step()) got.emplace_back(st.Text(0), st.Text(1));
+  EXPECT_EQ(got, (std::vector<std::pair<std::string, std::string>>{{"twitter:1", "France Inter"},
+                                                                   {"twitter:2", ""},
+                                                                   {"twitter:2", "Radio France"},
+                                                                   {"twitter:3", "France Inter"}}));
+  EXPECT_EQ(Count(*store_, "SELECT count(*) FROM actors WHERE name = 'France Inter'"), 1);
 }
 
 TEST_F(WriterTest, QuarantineRowsAreNotDuplicatedOnRerun) {

@@ -60,6 +60,7 @@ class Registry {
   // normalised key -> index into entries_
   std::unordered_map<std::string, std::size_t> handles_, domains_, ids_;
   std::vector<std::pair<std::string, ActorInfo>> entries_;
+  std::size_t max_path_depth_ = 0;  // deepest path prefix among domain keys (lefigaro.fr/vox: 1)
 };
 
 }  // namespace relais::corpora
