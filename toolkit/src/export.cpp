@@ -10,37 +10,10 @@
 #include <fmt/format.h>
 
 #include "relais/base/error.hpp"
+#include "relais/base/markup.hpp"
 
 namespace relais::toolkit {
 namespace {
-
-std::string XmlEscape(std::string_view s) {
-  std::string o;
-  o.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        o += "&amp;";
-        break;
-      case '<':
-        o += "&lt;";
-        break;
-      case '>':
-        o += "&gt;";
-        break;
-      case '"':
-        o += "&quot;";
-        break;
-      case '\'':
-        o += "&apos;";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') continue;
-        o += c;
-    }
-  }
-  return o;
-}
 
 std::string CsvField(std::string_view s) {
   if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
@@ -155,10 +128,10 @@ void WriteGexf(const Graph& g, const ExportOptions& o, std::ostream& out) {
          "    </attributes>\n"
          "    <nodes>\n";
   for (const auto& n : g.nodes) {
-    out << "      <node id=\"" << n.id << "\" label=\"" << XmlEscape(n.label) << "\" start=\"" << FormatIso8601(n.first)
-        << "\">\n        <attvalues>\n"
-        << "          <attvalue for=\"class\" value=\"" << XmlEscape(n.actor_class) << "\"/>\n"
-        << "          <attvalue for=\"region\" value=\"" << XmlEscape(n.region) << "\"/>\n"
+    out << "      <node id=\"" << n.id << "\" label=\"" << EscapeMarkup(n.label) << "\" start=\""
+        << FormatIso8601(n.first) << "\">\n        <attvalues>\n"
+        << "          <attvalue for=\"class\" value=\"" << EscapeMarkup(n.actor_class) << "\"/>\n"
+        << "          <attvalue for=\"region\" value=\"" << EscapeMarkup(n.region) << "\"/>\n"
         << fmt::format("          <attvalue for=\"pagerank\" value=\"{:.10g}\"/>\n", n.pagerank)
         << fmt::format("          <attvalue for=\"in_strength\" value=\"{}\"/>\n", n.in_strength)
         << fmt::format("          <attvalue for=\"out_strength\" value=\"{}\"/>\n", n.out_strength)
@@ -203,8 +176,9 @@ void WriteGraphml(const Graph& g, std::ostream& out) {
          "  <key id=\"layers\" for=\"edge\" attr.name=\"layers\" attr.type=\"string\"/>\n"
          "  <graph id=\"relais\" edgedefault=\"directed\">\n";
   for (const auto& n : g.nodes) {
-    out << "    <node id=\"" << n.id << "\"><data key=\"label\">" << XmlEscape(n.label) << "</data><data key=\"class\">"
-        << XmlEscape(n.actor_class) << "</data><data key=\"region\">" << XmlEscape(n.region) << "</data>"
+    out << "    <node id=\"" << n.id << "\"><data key=\"label\">" << EscapeMarkup(n.label)
+        << "</data><data key=\"class\">" << EscapeMarkup(n.actor_class) << "</data><data key=\"region\">"
+        << EscapeMarkup(n.region) << "</data>"
         << fmt::format("<data key=\"pagerank\">{:.10g}</data></node>\n", n.pagerank);
   }
   std::size_t eid = 0;

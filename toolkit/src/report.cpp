@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "relais/base/markup.hpp"
 #include "relais/base/time.hpp"
 
 namespace relais::toolkit {
@@ -30,11 +31,11 @@ std::string J(const nlohmann::json& j) {
   if (j.is_null()) return "–";
   if (j.is_number_float()) return Num(j.get<double>());
   if (j.is_number()) return std::to_string(j.get<std::int64_t>());
-  if (j.is_string()) return HtmlEscape(j.get<std::string>());
+  if (j.is_string()) return EscapeMarkup(j.get<std::string>());
   if (j.is_boolean()) return j.get<bool>() ? "yes" : "no";
   if (j.is_array() && j.size() == 2 && j[0].is_number() && j[1].is_number())
     return "[" + Num(j[0].get<double>()) + ", " + Num(j[1].get<double>()) + "]";
-  return HtmlEscape(j.dump());
+  return EscapeMarkup(j.dump());
 }
 
 double NiceStep(double range, int ticks) {
@@ -48,7 +49,7 @@ double NiceStep(double range, int ticks) {
 std::string Table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
   std::ostringstream os;
   os << "<table><thead><tr>";
-  for (const auto& h : header) os << "<th>" << HtmlEscape(h) << "</th>";
+  for (const auto& h : header) os << "<th>" << EscapeMarkup(h) << "</th>";
   os << "</tr></thead><tbody>\n";
   for (const auto& r : rows) {
     os << "<tr>";
@@ -60,30 +61,6 @@ std::string Table(const std::vector<std::string>& header, const std::vector<std:
 }
 
 }  // namespace
-
-std::string HtmlEscape(std::string_view s) {
-  std::string o;
-  o.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        o += "&amp;";
-        break;
-      case '<':
-        o += "&lt;";
-        break;
-      case '>':
-        o += "&gt;";
-        break;
-      case '"':
-        o += "&quot;";
-        break;
-      default:
-        o += c;
-    }
-  }
-  return o;
-}
 
 std::string SvgLineChart(const std::string& title, double x0_ms, double step_ms, const std::vector<Series>& series,
                          std::optional<double> marker_ms, const std::string& y_label) {
@@ -103,15 +80,16 @@ std::string SvgLineChart(const std::string& title, double x0_ms, double step_ms,
   os << fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" "
       "role=\"img\" aria-label=\"{}\">\n",
-      W, H, W, H, HtmlEscape(title));
-  os << fmt::format("<text x=\"{}\" y=\"18\" font-size=\"14\" font-weight=\"bold\">{}</text>\n", L, HtmlEscape(title));
+      W, H, W, H, EscapeMarkup(title));
+  os << fmt::format("<text x=\"{}\" y=\"18\" font-size=\"14\" font-weight=\"bold\">{}</text>\n", L,
+                    EscapeMarkup(title));
   for (double v = 0; v <= ymax + 1e-9; v += ystep) {
     os << fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#ddd\"/>", L, W - R, Y(v), Y(v));
     os << fmt::format("<text x=\"{}\" y=\"{:.1f}\" font-size=\"10\" text-anchor=\"end\">{}</text>\n", L - 4, Y(v) + 3,
                       Num(v));
   }
   os << fmt::format("<text x=\"12\" y=\"{}\" font-size=\"10\" transform=\"rotate(-90 12 {})\">{}</text>\n", H / 2,
-                    H / 2, HtmlEscape(y_label));
+                    H / 2, EscapeMarkup(y_label));
   // x ticks: about 6 dates
   if (n > 1) {
     std::size_t every = std::max<std::size_t>(1, n / 6);
@@ -137,7 +115,7 @@ std::string SvgLineChart(const std::string& title, double x0_ms, double step_ms,
     os << fmt::format(
         "<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{}\" y=\"{}\" "
         "font-size=\"11\">{}</text>\n",
-        W - R + 10, T + 16 * s, color, W - R + 24, T + 16 * s + 9, HtmlEscape(series[s].name));
+        W - R + 10, T + 16 * s, color, W - R + 24, T + 16 * s + 9, EscapeMarkup(series[s].name));
   }
   os << "</svg>\n";
   return os.str();
@@ -156,17 +134,17 @@ std::string SvgHeatmap(const std::string& title, const std::vector<std::string>&
   os << fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" "
       "role=\"img\" aria-label=\"{}\">\n",
-      W, H, W, H, HtmlEscape(title));
-  os << fmt::format("<text x=\"4\" y=\"18\" font-size=\"14\" font-weight=\"bold\">{}</text>\n", HtmlEscape(title));
+      W, H, W, H, EscapeMarkup(title));
+  os << fmt::format("<text x=\"4\" y=\"18\" font-size=\"14\" font-weight=\"bold\">{}</text>\n", EscapeMarkup(title));
   os << fmt::format("<text x=\"4\" y=\"34\" font-size=\"10\">rows: source, columns: target</text>\n");
   for (std::size_t i = 0; i < labels.size(); ++i) {
     os << fmt::format("<text x=\"{}\" y=\"{:.1f}\" font-size=\"10\" text-anchor=\"end\">{}</text>\n", L - 4,
-                      T + cell * static_cast<double>(i) + cell / 2 + 3, HtmlEscape(labels[i]));
+                      T + cell * static_cast<double>(i) + cell / 2 + 3, EscapeMarkup(labels[i]));
     double x = L + cell * static_cast<double>(i) + cell / 2, y = T + cell * n + 6;
     os << fmt::format(
         "<text x=\"{0:.1f}\" y=\"{1:.1f}\" font-size=\"10\" transform=\"rotate(60 {0:.1f} {1:.1f})\">{2}"
         "</text>\n",
-        x, y, HtmlEscape(labels[i]));
+        x, y, EscapeMarkup(labels[i]));
     for (std::size_t j = 0; j < labels.size(); ++j) {
       double v = i < values.size() && j < values[i].size() ? values[i][j] : 0;
       double a = std::abs(v) / vmax;
@@ -196,13 +174,13 @@ std::string SvgBars(const std::string& title, const std::vector<std::string>& la
   os << fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" "
       "role=\"img\" aria-label=\"{}\">\n",
-      W, H, W, H, HtmlEscape(title));
-  os << fmt::format("<text x=\"4\" y=\"18\" font-size=\"14\" font-weight=\"bold\">{}</text>\n", HtmlEscape(title));
+      W, H, W, H, EscapeMarkup(title));
+  os << fmt::format("<text x=\"4\" y=\"18\" font-size=\"14\" font-weight=\"bold\">{}</text>\n", EscapeMarkup(title));
   for (std::size_t i = 0; i < labels.size(); ++i) {
     double y = T + bar * static_cast<double>(i);
     double w = (W - L - 80) * values[i] / vmax;
     os << fmt::format("<text x=\"{}\" y=\"{:.1f}\" font-size=\"11\" text-anchor=\"end\">{}</text>", L - 6, y + 13,
-                      HtmlEscape(labels[i].substr(0, 36)));
+                      EscapeMarkup(labels[i].substr(0, 36)));
     os << fmt::format("<rect x=\"{}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{}\" fill=\"{}\"/>", L, y + 2, w, bar - 4,
                       kPalette[0]);
     os << fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"10\">{}</text>\n", L + w + 4, y + 13,
@@ -215,7 +193,7 @@ std::string SvgBars(const std::string& title, const std::vector<std::string>& la
 std::string RenderReport(const nlohmann::json& d) {
   std::ostringstream os;
   os << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>"
-     << HtmlEscape(d.value("title", "relais report")) << "</title>\n<style>\n"
+     << EscapeMarkup(d.value("title", "relais report")) << "</title>\n<style>\n"
      << "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;"
         "color:#222;line-height:1.45}\n"
         "h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}\n"
@@ -224,8 +202,8 @@ std::string RenderReport(const nlohmann::json& d) {
         ".note{color:#555;font-size:.9em}.ok{color:#217a3c;font-weight:bold}.bad{color:#b3261e;font-weight:bold}\n"
         "figure{margin:1em 0}svg{max-width:100%;height:auto;font-family:inherit}\n"
      << "</style></head><body>\n";
-  os << "<h1>" << HtmlEscape(d.value("title", "relais report")) << "</h1>\n";
-  if (d.contains("intro")) os << "<p>" << HtmlEscape(d["intro"].get<std::string>()) << "</p>\n";
+  os << "<h1>" << EscapeMarkup(d.value("title", "relais report")) << "</h1>\n";
+  if (d.contains("intro")) os << "<p>" << EscapeMarkup(d["intro"].get<std::string>()) << "</p>\n";
 
   if (d.contains("summary")) {
     const auto& s = d["summary"];
@@ -234,10 +212,10 @@ std::string RenderReport(const nlohmann::json& d) {
     for (const auto& [k, v] : s.items()) {
       if (v.is_object()) {
         std::string parts;
-        for (const auto& [k2, v2] : v.items()) parts += (parts.empty() ? "" : ", ") + HtmlEscape(k2) + " " + J(v2);
-        rows.push_back({HtmlEscape(k), parts});
+        for (const auto& [k2, v2] : v.items()) parts += (parts.empty() ? "" : ", ") + EscapeMarkup(k2) + " " + J(v2);
+        rows.push_back({EscapeMarkup(k), parts});
       } else {
-        rows.push_back({HtmlEscape(k), J(v)});
+        rows.push_back({EscapeMarkup(k), J(v)});
       }
     }
     os << Table({"", "value"}, rows);
@@ -295,7 +273,7 @@ std::string RenderReport(const nlohmann::json& d) {
   if (d.contains("event")) {
     const auto& e = d["event"];
     os << "<h2>Event study</h2>\n";
-    if (e.contains("description")) os << "<p>" << HtmlEscape(e["description"].get<std::string>()) << "</p>\n";
+    if (e.contains("description")) os << "<p>" << EscapeMarkup(e["description"].get<std::string>()) << "</p>\n";
     std::vector<std::vector<std::string>> rows;
     for (const auto& r : e["rows"])
       rows.push_back({J(r["name"]), J(r["estimate"]), J(r["ci"]), J(r["p"]), J(r["truth"])});
@@ -320,8 +298,8 @@ std::string RenderReport(const nlohmann::json& d) {
       labels.push_back(r["node"].get<std::string>());
       values.push_back(r["score"].get<double>());
     }
-    os << "<h2>Most influential actors</h2>\n<p class=\"note\">" << HtmlEscape(t.value("note", "")) << "</p>\n<figure>"
-       << SvgBars(t.value("title", "PageRank"), labels, values) << "</figure>\n";
+    os << "<h2>Most influential actors</h2>\n<p class=\"note\">" << EscapeMarkup(t.value("note", ""))
+       << "</p>\n<figure>" << SvgBars(t.value("title", "PageRank"), labels, values) << "</figure>\n";
   }
 
   if (d.contains("reuse")) {
@@ -329,7 +307,7 @@ std::string RenderReport(const nlohmann::json& d) {
     os << "<h2>Text reuse (churnalism)</h2>\n";
     std::vector<std::vector<std::string>> rows;
     for (const auto& [k, v] : r.items())
-      if (!v.is_array() && !v.is_object()) rows.push_back({HtmlEscape(k), J(v)});
+      if (!v.is_array() && !v.is_object()) rows.push_back({EscapeMarkup(k), J(v)});
     os << Table({"", "value"}, rows);
     if (r.contains("examples")) {
       std::vector<std::vector<std::string>> ex;
@@ -340,7 +318,7 @@ std::string RenderReport(const nlohmann::json& d) {
 
   if (d.contains("leadlag")) {
     const auto& l = d["leadlag"];
-    os << "<h2>Who leads whom</h2>\n<pre>" << HtmlEscape(l.dump(2).substr(0, 4000)) << "</pre>\n";
+    os << "<h2>Who leads whom</h2>\n<pre>" << EscapeMarkup(l.dump(2).substr(0, 4000)) << "</pre>\n";
   }
 
   if (d.contains("checks")) {
@@ -355,7 +333,7 @@ std::string RenderReport(const nlohmann::json& d) {
     os << Table({"check", "planted", "estimate", "interval", "covered"}, rows);
   }
 
-  if (d.contains("footer")) os << "<p class=\"note\">" << HtmlEscape(d["footer"].get<std::string>()) << "</p>\n";
+  if (d.contains("footer")) os << "<p class=\"note\">" << EscapeMarkup(d["footer"].get<std::string>()) << "</p>\n";
   os << "</body></html>\n";
   return os.str();
 }

@@ -31,7 +31,4 @@ std::string SvgBars(const std::string& title, const std::vector<std::string>& la
 /// "checks", "leadlag".
 std::string RenderReport(const nlohmann::json& data);
 
-/// Escapes text for HTML.
-std::string HtmlEscape(std::string_view s);
-
 }  // namespace relais::toolkit
