@@ -3,7 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CF=$(command -v clang-format-14 || command -v clang-format)
-mapfile -t files < <(git ls-files '*.cpp' '*.hpp' '*.h' | grep -v '^tests/fixtures/')
+# Tracked and new (untracked, not ignored) files, so a file not yet added is formatted too.
+mapfile -t files < <(git ls-files --cached --others --exclude-standard '*.cpp' '*.hpp' '*.h' | grep -v '^tests/fixtures/')
 if [ "${1:-}" = "--check" ]; then
   "$CF" --dry-run --Werror "${files[@]}"
   echo "format: ${#files[@]} files clean" >&2

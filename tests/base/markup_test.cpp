@@ -12,7 +12,10 @@ TEST(EscapeMarkup, EntitiesForTheFiveSpecialCharacters) {
 }
 
 TEST(EscapeMarkup, DropsControlCharactersXmlForbidsKeepsWhitespaceAndUtf8) {
-  EXPECT_EQ(EscapeMarkup(std::string("a\x01" "b\tc\nd\re\x1f", 10)), "ab\tc\nd\re");
+  EXPECT_EQ(EscapeMarkup(std::string("a\x01"
+                                     "b\tc\nd\re\x1f",
+                                     10)),
+            "ab\tc\nd\re");
   EXPECT_EQ(EscapeMarkup("Provence-Alpes-Côte d’Azur 🇫🇷"), "Provence-Alpes-Côte d’Azur 🇫🇷");
   EXPECT_EQ(EscapeMarkup(""), "");
 }
