@@ -48,6 +48,18 @@ void AtomicFileWriter::Commit() {
 
 }  // namespace detail
 
+namespace {
+// The accounting columns (read, accepted, duplicates, quarantined, complete, error) from column `first`.
+void AddCounts(nlohmann::ordered_json& j, const Statement& st, int first) {
+  j["read"] = st.Int(first);
+  j["accepted"] = st.Int(first + 1);
+  j["duplicates"] = st.Int(first + 2);
+  j["quarantined"] = st.Int(first + 3);
+  j["complete"] = st.Int(first + 4) != 0;
+  if (!st.IsNull(first + 5)) j["error"] = st.Text(first + 5);
+}
+}  // namespace
+
 void WriteManifest(Store& store) {
   nlohmann::ordered_json j;
   j["relais_version"] = RELAIS_VERSION;
@@ -65,24 +77,14 @@ void WriteManifest(Store& store) {
     in["size"] = st.Int(1);
     in["sha256"] = st.Text(2);
     in["format"] = st.Text(3);
-    in["read"] = st.Int(4);
-    in["accepted"] = st.Int(5);
-    in["duplicates"] = st.Int(6);
-    in["quarantined"] = st.Int(7);
-    in["complete"] = st.Int(8) != 0;
-    if (!st.IsNull(9)) in["error"] = st.Text(9);
+    AddCounts(in, st, 4);
     auto per_run = nlohmann::ordered_json::array();
     runs.Bind(1, st.TextView(2));
     while (runs.Step()) {
       nlohmann::ordered_json r;
       r["run"] = runs.Int(0);
       r["path"] = runs.Text(1);
-      r["read"] = runs.Int(2);
-      r["accepted"] = runs.Int(3);
-      r["duplicates"] = runs.Int(4);
-      r["quarantined"] = runs.Int(5);
-      r["complete"] = runs.Int(6) != 0;
-      if (!runs.IsNull(7)) r["error"] = runs.Text(7);
+      AddCounts(r, runs, 2);
       per_run.push_back(std::move(r));
     }
     runs.Reset();

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "detail/snowball_french.hpp"
+#include "detail/unicode.hpp"
 #include "relais/base/error.hpp"
 
 namespace relais::text {
@@ -17,48 +18,14 @@ namespace {
 // Decodes UTF-8 into out; false on invalid input.
 bool DecodeUtf8(std::string_view in, std::u32string& out) {
   out.clear();
-  for (std::size_t i = 0; i < in.size();) {
-    const auto b = static_cast<unsigned char>(in[i]);
-    if (b < 0x80) {
-      out.push_back(b);
-      ++i;
-      continue;
-    }
-    const int len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC2 ? 2 : 0;
-    if (len == 0 || b >= 0xF5 || i + static_cast<std::size_t>(len) > in.size()) return false;
-    char32_t c = b & (0x7F >> len);
-    for (int k = 1; k < len; ++k) {
-      const auto t = static_cast<unsigned char>(in[i + static_cast<std::size_t>(k)]);
-      if ((t & 0xC0) != 0x80) return false;
-      c = (c << 6) | (t & 0x3F);
-    }
-    if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10FFFF)) || (c >= 0xD800 && c <= 0xDFFF))
-      return false;
-    out.push_back(c);
-    i += static_cast<std::size_t>(len);
-  }
-  return true;
+  bool invalid = false;
+  for (std::size_t i = 0; i < in.size() && !invalid;) out.push_back(detail::DecodeUtf8(in, i, &invalid));
+  return !invalid;
 }
 
 void EncodeUtf8(std::u32string_view in, std::string& out) {
   out.clear();
-  for (char32_t c : in) {
-    if (c < 0x80) {
-      out.push_back(static_cast<char>(c));
-    } else if (c < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else if (c < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-    }
-  }
+  for (char32_t c : in) detail::AppendUtf8(out, c);
 }
 
 }  // namespace
