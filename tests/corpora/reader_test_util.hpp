@@ -27,26 +27,6 @@ inline void DumpDiagnostics(const ReadResult& r) {
                  d.excerpt.substr(0, 80).c_str());
 }
 
-inline ReadResult ReadWith(corpora::Format format, const std::filesystem::path& path,
-                           const corpora::ReadOptions& options = {}) {
-  auto reader = corpora::MakeReader(format, options);
-  std::string content = corpora::ReadAll(path);
-  std::vector<corpora::RecordOutcome> outcomes;
-  reader->ParseDocument(content, path.string(), outcomes);
-  ReadResult r;
-  for (auto& o : outcomes) {
-    if (auto* rec = std::get_if<corpora::ParsedRecord>(&o)) {
-      r.records.push_back(std::move(*rec));
-    } else {
-      auto& d = std::get<Diagnostic>(o);
-      ++r.by_reason[d.reason];
-      r.diagnostics.push_back(std::move(d));
-    }
-  }
-  DumpDiagnostics(r);
-  return r;
-}
-
 inline ReadResult ReadText(corpora::Format format, const std::string& content, const std::string& path = "mem.json",
                            const corpora::ReadOptions& options = {}) {
   auto reader = corpora::MakeReader(format, options);
@@ -64,6 +44,11 @@ inline ReadResult ReadText(corpora::Format format, const std::string& content, c
   }
   DumpDiagnostics(r);
   return r;
+}
+
+inline ReadResult ReadWith(corpora::Format format, const std::filesystem::path& path,
+                           const corpora::ReadOptions& options = {}) {
+  return ReadText(format, corpora::ReadAll(path), path.string(), options);
 }
 
 inline int CountKind(const ReadResult& r, corpora::ItemKind kind) {
