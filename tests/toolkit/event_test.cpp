@@ -252,6 +252,17 @@ TEST(StoreEvent, ItsAndDidRecoverPlantedDrop) {
   EXPECT_THROW((void)RunStoreEvent(store, o), Error);
   o.outcome = "bogus";
   EXPECT_THROW((void)RunStoreEvent(store, o), Error);
+  // Misspelt names would give an all-zero series: refused, naming the bad part.
+  for (const char* bad : {"share:link:press-regionale", "share:lnk:press-regional", "share:link:pr:publik",
+                          "class:presse", "flows:retweets", "items:tv"}) {
+    o.outcome = bad;
+    try {
+      (void)RunStoreEvent(store, o);
+      ADD_FAILURE() << bad << " was accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("unknown"), std::string::npos) << e.what();
+    }
+  }
 }
 
 TEST(EventCli, SeriesJsonHasTheContractKeys) {

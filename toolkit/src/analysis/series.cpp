@@ -1,13 +1,16 @@
 // CSV series and store binning for the analyses (see series.hpp).
 #include "relais/toolkit/analysis/series.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
 #include <sstream>
 
 #include "relais/base/error.hpp"
+#include "relais/corpora/registry.hpp"
 #include "relais/corpora/store.hpp"
+#include "relais/toolkit/graph_view.hpp"
 
 namespace relais::toolkit {
 
@@ -187,6 +190,20 @@ std::pair<TimeMs, TimeMs> StoreTimeSpan(const corpora::Store& store) {
   return {st.Int(0), st.Int(1)};
 }
 
+namespace {
+// A misspelt class, layer or channel in an --outcome would silently give an all-zero series: refused.
+void RequireName(bool known, std::string_view what, const std::string& name, const std::string& spec) {
+  if (!known) ThrowInvalidArgument("--outcome \"" + spec + "\": unknown " + std::string(what) + " \"" + name + "\"");
+}
+void RequireClass(const std::string& name, const std::string& spec) {
+  RequireName(corpora::IsActorClass(name), "actor class", name, spec);
+}
+void RequireLayer(const std::string& name, const std::string& spec) {
+  const auto& layers = AllLayers();
+  RequireName(std::find(layers.begin(), layers.end(), name) != layers.end(), "layer", name, spec);
+}
+}  // namespace
+
 BinnedSeries BinStoreOutcome(const corpora::Store& store, std::string_view outcome, TimeMs from, TimeMs to,
                              DurationMs bin) {
   if (bin <= 0) ThrowInvalidArgument("bin width must be positive");
@@ -211,11 +228,13 @@ BinnedSeries BinStoreOutcome(const corpora::Store& store, std::string_view outco
   } else if (kind == "items") {
     sql = "SELECT " + bin_expr +
           ", COUNT(*) FROM items i WHERE i.time >= ?1 AND i.time < ?2 AND i.channel = ?4 GROUP BY 1";
+    RequireName(arg == "social" || arg == "press" || arg == "pr", "channel", arg, spec);
     params = {arg};
   } else if (kind == "class" && !arg.empty()) {
     sql = "SELECT " + bin_expr +
           ", COUNT(*) FROM items i JOIN actors a ON a.id = i.actor_id WHERE i.time >= ?1 AND i.time < ?2 AND "
           "a.actor_class = ?4 GROUP BY 1";
+    RequireClass(arg, spec);
     params = {arg};
   } else if (kind == "actor" && !arg.empty()) {
     sql = "SELECT " + bin_expr +
@@ -226,6 +245,7 @@ BinnedSeries BinStoreOutcome(const corpora::Store& store, std::string_view outco
     sql = "SELECT " + bin_expr +
           ", COUNT(*) FROM flows f JOIN items i ON i.id = f.dst_item WHERE i.time >= ?1 AND i.time < ?2 AND "
           "f.layer = ?4 GROUP BY 1";
+    RequireLayer(arg, spec);
     params = {arg};
   } else if (kind == "share") {
     // share:<layer>:<source class>[:<target class>]: flows of the layer whose source actor has the class,
@@ -240,6 +260,9 @@ BinnedSeries BinStoreOutcome(const corpora::Store& store, std::string_view outco
       if (source.empty() || target.empty())
         ThrowInvalidArgument("--outcome share needs share:<layer>:<class>[:<target class>], got \"" + spec + "\"");
     }
+    RequireLayer(arg.substr(0, c2), spec);
+    RequireClass(source, spec);
+    if (!target.empty()) RequireClass(target, spec);
     params = {arg.substr(0, c2), source};
     const std::string target_join = target.empty() ? "" : " JOIN actors ta ON ta.id = f.dst_actor";
     const std::string target_where = target.empty() ? "" : " AND ta.actor_class = ?6";
