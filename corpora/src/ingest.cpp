@@ -262,7 +262,10 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
     Statement st(store.db(), "SELECT NOT EXISTS (SELECT 1 FROM items)");
     fresh = st.Step() && st.Int(0) == 1;
   }
-  if (fresh) store.DropSecondaryIndexes();
+  if (fresh) {
+    store.DropSecondaryIndexes();
+    store.BeginBulkLoad();
+  }
 
   std::int64_t run_id = 0;
   {
@@ -391,6 +394,7 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
         .Bind(6, run_id)
         .Run();
   }
+  if (fresh) store.EndBulkLoad();
   WriteQuarantineJsonl(store);
   WriteManifest(store);
   result.seconds = std::chrono::duration<double>(Clock::now() - t0).count();

@@ -1,8 +1,12 @@
 // The SQLite store: opening, schema, statements, meta.
 #include "relais/corpora/store.hpp"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 
 #include "relais/base/error.hpp"
@@ -67,6 +71,31 @@ DROP INDEX IF EXISTS hashtags_tag; DROP INDEX IF EXISTS mentions_handle; DROP IN
 DROP INDEX IF EXISTS flows_src; DROP INDEX IF EXISTS flows_dst;
 )sql";
 
+std::filesystem::path LoadingMarker(const std::filesystem::path& dir) { return dir / "relais.db.loading"; }
+
+// fsync of a file or folder; a failure is an I/O error naming it.
+void SyncPath(const std::filesystem::path& path, bool directory) {
+  const int fd = ::open(path.c_str(), directory ? (O_RDONLY | O_DIRECTORY) : O_RDWR);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    const std::string why = std::strerror(errno);
+    if (fd >= 0) ::close(fd);
+    throw Error(ErrorKind::kIo, "cannot sync " + path.string() + ": " + why);
+  }
+  ::close(fd);
+}
+
+// A first load killed before its end left a database without a usable journal: remove it whole.
+void DiscardInterruptedLoad(const std::filesystem::path& dir) {
+  std::error_code ec;
+  for (const char* name :
+       {"relais.db", "relais.db-wal", "relais.db-shm", "relais.db-journal", "manifest.json", "quarantine.jsonl"}) {
+    std::filesystem::remove(dir / name, ec);
+    if (ec) throw Error(ErrorKind::kIo, "cannot remove " + (dir / name).string() + ": " + ec.message());
+  }
+  std::filesystem::remove(LoadingMarker(dir), ec);
+  if (ec) throw Error(ErrorKind::kIo, "cannot remove " + LoadingMarker(dir).string() + ": " + ec.message());
+}
+
 [[noreturn]] void ThrowSql(sqlite3* db, std::string_view what) {
   throw Error(ErrorKind::kInternal, std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "sqlite"));
 }
@@ -126,6 +155,12 @@ Store Store::Open(const std::filesystem::path& dir, OpenMode mode) {
   fs::path db_path = dir / "relais.db";
   if (mode != OpenMode::kCreate && !fs::exists(db_path))
     throw Error(ErrorKind::kData, "no store at " + dir.string() + " (no relais.db; create one with relais ingest)");
+  const bool interrupted = fs::exists(LoadingMarker(dir));
+  if (interrupted && mode != OpenMode::kCreate)
+    throw Error(ErrorKind::kData, "store " + dir.string() +
+                                      " is incomplete: its first ingest was interrupted or is still running "
+                                      "(rerun relais ingest to rebuild it)");
+  if (interrupted) DiscardInterruptedLoad(dir);
   if (mode == OpenMode::kCreate) {
     std::error_code ec;
     fs::create_directories(dir / "cache", ec);
@@ -133,6 +168,7 @@ Store Store::Open(const std::filesystem::path& dir, OpenMode mode) {
   }
   Store s;
   s.dir_ = dir;
+  s.discarded_ = interrupted;
   int flags = mode == OpenMode::kReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
   if (mode == OpenMode::kCreate) flags |= SQLITE_OPEN_CREATE;
   if (sqlite3_open_v2(db_path.c_str(), &s.db_, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
@@ -188,6 +224,32 @@ void Store::Exec(std::string_view sql) {
     sqlite3_free(err);
     throw Error(ErrorKind::kInternal, "sql \"" + s.substr(0, 60) + "\": " + msg);
   }
+}
+
+void Store::BeginBulkLoad() {
+  if (bulk_) return;
+  {
+    std::ofstream marker(LoadingMarker(dir_), std::ios::binary);
+    marker << "first ingest in progress: relais.db is complete only once this file is gone\n";
+    if (!marker) throw Error(ErrorKind::kIo, "cannot write " + LoadingMarker(dir_).string());
+  }
+  SyncPath(LoadingMarker(dir_), false);
+  SyncPath(dir_, true);
+  Exec("PRAGMA journal_mode=MEMORY");
+  Exec("PRAGMA synchronous=OFF");
+  bulk_ = true;
+}
+
+void Store::EndBulkLoad() {
+  if (!bulk_) return;
+  Exec("PRAGMA journal_mode=WAL");
+  Exec("PRAGMA synchronous=NORMAL");
+  SyncPath(dir_ / "relais.db", false);
+  std::error_code ec;
+  std::filesystem::remove(LoadingMarker(dir_), ec);
+  if (ec) throw Error(ErrorKind::kIo, "cannot remove " + LoadingMarker(dir_).string() + ": " + ec.message());
+  SyncPath(dir_, true);
+  bulk_ = false;
 }
 
 void Store::EnsureIndexes() { Exec(kIndexes); }

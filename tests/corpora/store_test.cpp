@@ -48,6 +48,57 @@ TEST(Store, MissingStoreIsADataError) {
   }
 }
 
+std::string JournalMode(Store& s) {
+  Statement st(s.db(), "PRAGMA journal_mode");
+  st.Step();
+  return st.Text(0);
+}
+
+// A first load runs without an on-disk journal behind a marker file; a store killed with the marker
+// still there is refused by readers and rebuilt from nothing by the next ingest.
+TEST(Store, BulkLoadMarkerGuardsAnInterruptedFirstLoad) {
+  testing::TempDir tmp;
+  const auto dir = tmp.path() / "st";
+  const auto marker = dir / "relais.db.loading";
+  {
+    auto s = Store::Open(dir, OpenMode::kCreate);
+    EXPECT_FALSE(s.discarded_interrupted_load());
+    s.BeginBulkLoad();
+    EXPECT_TRUE(std::filesystem::exists(marker));
+    EXPECT_EQ(JournalMode(s), "memory");
+    s.Exec("INSERT INTO items(key, channel, kind, time) VALUES('twitter:1', 'social', 'original', 0)");
+    // No EndBulkLoad: as if the process were killed here.
+  }
+  try {
+    Store::Open(dir, OpenMode::kReadOnly);
+    ADD_FAILURE() << "an interrupted first load must not be readable";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kData);
+    EXPECT_NE(std::string(e.what()).find("interrupted"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(Store::Open(dir, OpenMode::kReadWrite), Error);
+  {
+    auto s = Store::Open(dir, OpenMode::kCreate);
+    EXPECT_TRUE(s.discarded_interrupted_load());
+    EXPECT_FALSE(std::filesystem::exists(marker));
+    {
+      Statement st(s.db(), "SELECT count(*) FROM items");
+      st.Step();
+      EXPECT_EQ(st.Int(0), 0);
+    }
+    s.BeginBulkLoad();
+    s.Exec("INSERT INTO items(key, channel, kind, time) VALUES('twitter:2', 'social', 'original', 0)");
+    s.EndBulkLoad();
+    EXPECT_FALSE(std::filesystem::exists(marker));
+    EXPECT_EQ(JournalMode(s), "wal");
+  }
+  auto s = Store::Open(dir, OpenMode::kReadOnly);
+  EXPECT_FALSE(s.discarded_interrupted_load());
+  Statement st(s.db(), "SELECT key FROM items");
+  ASSERT_TRUE(st.Step());
+  EXPECT_EQ(st.Text(0), "twitter:2");
+}
+
 TEST(Store, ChildTablesRejectDuplicateRowsPerItem) {
   testing::TempDir tmp;
   auto s = Store::Open(tmp.path(), OpenMode::kCreate);

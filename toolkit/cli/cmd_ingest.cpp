@@ -143,6 +143,9 @@ void RegisterIngest(CLI::App& app, CliContext& ctx) {
                 << " records/s\n";
     };
     auto store = corpora::Store::Open(args->store, corpora::OpenMode::kCreate);
+    if (store.discarded_interrupted_load())
+      std::cerr << "relais: note: " << args->store
+                << " held an interrupted first ingest (nothing of it was committed); starting it afresh\n";
     corpora::IngestResult r = corpora::Ingest(store, opt);
     if (args->json) {
       std::cout << CountsJson(r) << "\n";

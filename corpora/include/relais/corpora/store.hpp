@@ -71,6 +71,15 @@ class Store {
   /// Drops the secondary indexes (bulk load into a new store; EnsureIndexes rebuilds them).
   void DropSecondaryIndexes();
 
+  /// Bulk load of a new store (the first ingest): no rollback journal on disk and no fsync until
+  /// EndBulkLoad, which turns WAL and synchronous writes back on, syncs the file and removes the
+  /// marker DIR/relais.db.loading written first. A store whose marker is still there was killed
+  /// during its first load and holds nothing committed: Open(kCreate) discards it and starts
+  /// afresh (discarded_interrupted_load()), the other modes refuse it (kData).
+  void BeginBulkLoad();
+  void EndBulkLoad();
+  bool discarded_interrupted_load() const { return discarded_; }
+
   /// meta table access.
   std::string GetMeta(std::string_view key, std::string_view fallback = "") const;
   void SetMeta(std::string_view key, std::string_view value);
@@ -87,6 +96,8 @@ class Store {
   Store() = default;
   std::filesystem::path dir_;
   sqlite3* db_ = nullptr;
+  bool discarded_ = false;
+  bool bulk_ = false;
 };
 
 }  // namespace relais::corpora
