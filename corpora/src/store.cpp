@@ -3,11 +3,13 @@
 
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <utility>
 
 #include "relais/base/error.hpp"
 #include "relais/base/hash.hpp"
@@ -85,7 +87,15 @@ void SyncPath(const std::filesystem::path& path, bool directory) {
 }
 
 // A first load killed before its end left a database without a usable journal: remove it whole.
+// The loader holds an exclusive flock on the marker while it runs (released by the kernel when it
+// dies), so a load still running is never taken for an interrupted one.
 void DiscardInterruptedLoad(const std::filesystem::path& dir) {
+  const int fd = ::open(LoadingMarker(dir).c_str(), O_RDWR);
+  if (fd >= 0 && ::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    throw Error(ErrorKind::kData, "another relais ingest is loading " + dir.string() + " (wait for it to finish)");
+  }
+  if (fd >= 0) ::close(fd);
   std::error_code ec;
   for (const char* name :
        {"relais.db", "relais.db-wal", "relais.db-shm", "relais.db-journal", "manifest.json", "quarantine.jsonl"}) {
@@ -204,14 +214,23 @@ Store Store::Open(const std::filesystem::path& dir, OpenMode mode) {
 
 Store::~Store() {
   if (db_) sqlite3_close_v2(db_);
+  if (marker_fd_ >= 0) ::close(marker_fd_);  // a load left unfinished keeps its marker
 }
-Store::Store(Store&& other) noexcept : dir_(std::move(other.dir_)), db_(other.db_) { other.db_ = nullptr; }
+Store::Store(Store&& other) noexcept
+    : dir_(std::move(other.dir_)),
+      db_(std::exchange(other.db_, nullptr)),
+      discarded_(other.discarded_),
+      bulk_(std::exchange(other.bulk_, false)),
+      marker_fd_(std::exchange(other.marker_fd_, -1)) {}
 Store& Store::operator=(Store&& other) noexcept {
   if (this != &other) {
     if (db_) sqlite3_close_v2(db_);
+    if (marker_fd_ >= 0) ::close(marker_fd_);
     dir_ = std::move(other.dir_);
-    db_ = other.db_;
-    other.db_ = nullptr;
+    db_ = std::exchange(other.db_, nullptr);
+    discarded_ = other.discarded_;
+    bulk_ = std::exchange(other.bulk_, false);
+    marker_fd_ = std::exchange(other.marker_fd_, -1);
   }
   return *this;
 }
@@ -228,12 +247,13 @@ void Store::Exec(std::string_view sql) {
 
 void Store::BeginBulkLoad() {
   if (bulk_) return;
-  {
-    std::ofstream marker(LoadingMarker(dir_), std::ios::binary);
-    marker << "first ingest in progress: relais.db is complete only once this file is gone\n";
-    if (!marker) throw Error(ErrorKind::kIo, "cannot write " + LoadingMarker(dir_).string());
-  }
-  SyncPath(LoadingMarker(dir_), false);
+  const auto marker = LoadingMarker(dir_);
+  marker_fd_ = ::open(marker.c_str(), O_CREAT | O_RDWR | O_TRUNC | O_CLOEXEC, 0644);
+  if (marker_fd_ < 0 || ::flock(marker_fd_, LOCK_EX | LOCK_NB) != 0)
+    throw Error(ErrorKind::kIo, "cannot create and lock " + marker.string() + ": " + std::strerror(errno));
+  constexpr std::string_view kNote = "first ingest in progress: relais.db is complete only once this file is gone\n";
+  if (::write(marker_fd_, kNote.data(), kNote.size()) != static_cast<ssize_t>(kNote.size()) || ::fsync(marker_fd_) != 0)
+    throw Error(ErrorKind::kIo, "cannot write " + marker.string() + ": " + std::strerror(errno));
   SyncPath(dir_, true);
   Exec("PRAGMA journal_mode=MEMORY");
   Exec("PRAGMA synchronous=OFF");
@@ -249,6 +269,8 @@ void Store::EndBulkLoad() {
   std::filesystem::remove(LoadingMarker(dir_), ec);
   if (ec) throw Error(ErrorKind::kIo, "cannot remove " + LoadingMarker(dir_).string() + ": " + ec.message());
   SyncPath(dir_, true);
+  ::close(marker_fd_);  // releases the lock
+  marker_fd_ = -1;
   bulk_ = false;
 }
 

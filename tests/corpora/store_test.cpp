@@ -67,6 +67,14 @@ TEST(Store, BulkLoadMarkerGuardsAnInterruptedFirstLoad) {
     EXPECT_TRUE(std::filesystem::exists(marker));
     EXPECT_EQ(JournalMode(s), "memory");
     s.Exec("INSERT INTO items(key, channel, kind, time) VALUES('twitter:1', 'social', 'original', 0)");
+    // A second ingest while this load runs must not take it for an interrupted one.
+    try {
+      Store::Open(dir, OpenMode::kCreate);
+      ADD_FAILURE() << "a running first load was discarded";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("another relais ingest"), std::string::npos) << e.what();
+    }
+    EXPECT_TRUE(std::filesystem::exists(dir / "relais.db"));
     // No EndBulkLoad: as if the process were killed here.
   }
   try {

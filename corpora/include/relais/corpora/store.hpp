@@ -98,6 +98,7 @@ class Store {
   sqlite3* db_ = nullptr;
   bool discarded_ = false;
   bool bulk_ = false;
+  int marker_fd_ = -1;  // the bulk load's marker, flock-ed while the load runs
 };
 
 }  // namespace relais::corpora
