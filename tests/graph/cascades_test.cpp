@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <limits>
+#include <random>
+
 #include "graph_test_util.hpp"
 #include "relais/base/error.hpp"
 
@@ -105,6 +109,62 @@ TEST(Reconstruct, SimultaneousSharesAreNotEachOthersParents) {
   auto p = ReconstructCascade(0, 0, shares, &follows);
   EXPECT_EQ(p[1], 0);
   EXPECT_EQ(p[2], 0);
+}
+
+// The rule written out in O(k²): a share's parent is the latest strictly earlier share (the root counts, at
+// root_time) by an account it follows; equal times go to the smaller tree node; else the root.
+std::vector<std::int64_t> ReconstructReference(NodeId root_account, std::int64_t root_time,
+                                               const std::vector<Share>& shares, const CsrGraph& follows) {
+  auto follows_arc = [&](NodeId a, NodeId b) {
+    if (a == kNoNode || b == kNoNode || a >= follows.num_nodes()) return false;
+    auto nb = follows.out_neighbors(a);
+    return std::find(nb.begin(), nb.end(), b) != nb.end();
+  };
+  std::vector<std::int64_t> parent(shares.size() + 1, 0);
+  parent[0] = kNoParent;
+  for (std::size_t i = 0; i < shares.size(); ++i) {
+    if (shares[i].time <= root_time) continue;
+    std::int64_t best = 0, best_time = follows_arc(shares[i].account, root_account)
+                                           ? root_time
+                                           : std::numeric_limits<std::int64_t>::min();
+    for (std::size_t j = 0; j < shares.size(); ++j) {
+      if (shares[j].time >= shares[i].time || !follows_arc(shares[i].account, shares[j].account)) continue;
+      const auto node = static_cast<std::int64_t>(j + 1);
+      if (shares[j].time > best_time || (shares[j].time == best_time && node < best)) {
+        best_time = shares[j].time;
+        best = node;
+      }
+    }
+    parent[i + 1] = best;
+  }
+  return parent;
+}
+
+TEST(Reconstruct, MatchesTheRuleWrittenOutOnRandomCascades) {
+  // Random follower graphs; each account shares at most once (the store's retweets: one per account), some
+  // shares have no known account, times collide and some precede the root.
+  std::mt19937_64 rng(17);
+  for (int trial = 0; trial < 200; ++trial) {
+    const NodeId n = 5 + static_cast<NodeId>(rng() % 40);
+    std::vector<NodeId> src, dst;
+    for (NodeId a = 0; a < n; ++a)
+      for (NodeId b = 0; b < n; ++b)
+        if (a != b && rng() % 4 == 0) {
+          src.push_back(a);
+          dst.push_back(b);
+        }
+    auto follows = CsrGraph::FromEdges(n, src, dst, {}, true);
+    std::vector<NodeId> accounts(n - 1);
+    for (NodeId a = 1; a < n; ++a) accounts[a - 1] = a;
+    std::shuffle(accounts.begin(), accounts.end(), rng);
+    accounts.resize(rng() % accounts.size());
+    std::vector<Share> shares;
+    for (NodeId a : accounts)
+      shares.push_back({rng() % 8 == 0 ? kNoNode : a, static_cast<std::int64_t>(rng() % 30) - 3});
+    auto got = ReconstructCascade(0, 0, shares, &follows);
+    ASSERT_EQ(got, ReconstructReference(0, 0, shares, follows)) << "trial " << trial;
+    EXPECT_NO_THROW(ComputeCascadeMetrics(got));  // a tree
+  }
 }
 
 TEST(TwitterTrees, SampleTreesParseIntoValidTrees) {

@@ -1,9 +1,15 @@
 // relais cascades: retweet/quote/reply trees of the store with size, depth, max breadth and
-// structural virality; --root ITEM shows one tree node by node.
+// structural virality; --root ITEM shows one tree node by node; --followers FILE re-attaches retweets
+// to the earlier retweeter their author follows.
+#include <tbb/task_arena.h>
+
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <thread>
 
 #include "commands.hpp"
+#include "relais/base/error.hpp"
 #include "relais/base/time.hpp"
 #include "relais/corpora/store.hpp"
 #include "relais/toolkit/cascades.hpp"
@@ -13,25 +19,55 @@ namespace relais::cli {
 namespace {
 
 struct CascadesArgs {
-  std::string store, root, layers = "retweet,quote,reply";
+  std::string store, root, layers = "retweet,quote,reply", followers;
   std::size_t top = 20;
+  int threads = 0;
   bool json = false, no_pseudonymise = false;
 };
 
+nlohmann::json FollowerGraphJson(const toolkit::FollowerGraph* fg, const toolkit::CascadeReport& r) {
+  if (!fg) return nullptr;
+  return {{"lines", fg->lines}, {"matched", fg->matched}, {"unmatched", fg->unmatched},
+          {"edges", fg->edges}, {"retweets", r.retweets}, {"reattached", r.reattached}};
+}
+
+std::string FollowerGraphLine(const toolkit::FollowerGraph* fg, const toolkit::CascadeReport& r) {
+  if (!fg) return "(no follower graph: retweets stay on the item they retweet; see --followers)";
+  return "(follower graph: " + std::to_string(fg->edges) + " follow edges from " + std::to_string(fg->matched) +
+         " matched lines; " + std::to_string(r.reattached) + " of " + std::to_string(r.retweets) +
+         " retweets re-attached to an earlier retweeter they follow)";
+}
+
 void RunCascades(const CascadesArgs& a) {
+  if (a.threads < 0) throw Error(ErrorKind::kInvalidArgument, "--threads must be >= 0");
   auto store = corpora::Store::Open(a.store, corpora::OpenMode::kReadOnly);
   toolkit::CascadeQuery q;
   q.layers = toolkit::ParseLayers(a.layers);
   if (!a.root.empty()) q.root = a.root;
   q.top = a.top;
   q.pseudonymise = !a.no_pseudonymise;
-  toolkit::CascadeReport r = toolkit::ComputeCascades(store, q);
+  const int threads = a.threads > 0 ? a.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  tbb::task_arena arena(threads);
+  std::optional<toolkit::FollowerGraph> fg;
+  toolkit::CascadeReport r;
+  arena.execute([&] {
+    if (!a.followers.empty()) {
+      fg = toolkit::ReadFollowerGraph(store, a.followers);
+      if (fg->unmatched)
+        std::cerr << "relais: " << fg->unmatched << " of " << fg->lines << " lines of " << a.followers << " name "
+                  << fg->unknown_accounts << " accounts that match no Twitter actor of the store (skipped)\n";
+      q.followers = &*fg;
+    }
+    r = toolkit::ComputeCascades(store, q);
+  });
+  const toolkit::FollowerGraph* used = fg ? &*fg : nullptr;
   if (r.extra_parents || r.in_cycles)
     std::cerr << "relais: " << r.extra_parents << " flows into items that already had a parent and " << r.in_cycles
               << " items on parent cycles are not in the trees\n";
   if (a.json) {
     nlohmann::json out;
     out["total"] = r.total;
+    out["follower_graph"] = FollowerGraphJson(used, r);
     auto& list = out["cascades"] = nlohmann::json::array();
     for (const auto& c : r.cascades) {
       nlohmann::json j = {{"root", c.root},
@@ -64,6 +100,7 @@ void RunCascades(const CascadesArgs& a) {
                 << " " << FormatIso8601(n.time) << "\n";
   }
   if (r.total > r.cascades.size()) std::cout << "(" << r.total - r.cascades.size() << " smaller cascades not shown)\n";
+  std::cout << FollowerGraphLine(used, r) << "\n";
 }
 
 }  // namespace
@@ -75,10 +112,15 @@ void RegisterCascades(CLI::App& app, CliContext& ctx) {
   sub->add_option("--root", args->root, "only the tree containing this item (key), node by node");
   sub->add_option("--top", args->top, "number of trees, largest first, 0 = all (default 20)");
   sub->add_option("--layers", args->layers, "flow layers forming the trees (default retweet,quote,reply)");
+  sub->add_option("--followers", args->followers,
+                  "follow list (CSV follower,followed of handles, or SNAP-style two columns): re-attach each "
+                  "retweet to the latest earlier retweeter its author follows");
+  sub->add_option("--threads", args->threads, "worker threads (default: all cores)");
   sub->add_flag("--no-pseudonymise", args->no_pseudonymise, "show non-public actors' keys");
   sub->add_flag("--json", args->json,
-                "print {total, cascades:[{root, actor, time, size, depth, max_breadth, "
-                "structural_virality}]}");
+                "print {total, follower_graph, cascades:[{root, actor, time, size, depth, max_breadth, "
+                "structural_virality}]}; follower_graph is null or {lines, matched, unmatched, edges, "
+                "retweets, reattached}");
   sub->callback([args, &ctx] {
     RunCascades(*args);
     ctx.exit_code = 0;

@@ -19,7 +19,8 @@ void RegisterSynth(CLI::App& app, CliContext& ctx) {
     bool deactivation = false, json = false;
   };
   auto args = std::make_shared<Args>();
-  auto* sub = app.add_subcommand("synth", "Generate the synthetic world (data/, actors.csv, truth.json)");
+  auto* sub = app.add_subcommand(
+      "synth", "Generate the synthetic world (data/, actors.csv, truth.json, followers.csv, cascades_truth.csv)");
   sub->add_option("--out", args->out, "Output folder")->required();
   sub->add_option("--seed", args->seed, "Random seed");
   sub->add_option("--scale", args->scale, "small | medium | large");

@@ -1,6 +1,9 @@
-// Cascade trees from the flows table: parent = source item of the first flow into each item.
+// Cascade trees from the flows table: parent = source item of the first flow into each item; with a follower
+// graph, the retweets of each item re-attached by time-respecting attachment.
 #include <algorithm>
 #include <unordered_map>
+
+#include <tbb/parallel_for.h>
 
 #include "relais/base/error.hpp"
 #include "relais/corpora/store.hpp"
@@ -14,18 +17,68 @@ struct Forest {
   std::vector<std::int64_t> item_id;  // dense → items.id
   std::vector<std::int64_t> parent;   // dense parent or kNoParent
   std::vector<std::string> layer;     // layer of the flow from the parent
+  std::vector<std::int64_t> actor;    // items.actor_id (0 when unknown)
+  std::vector<TimeMs> time;
   std::unordered_map<std::int64_t, std::int64_t> dense;
   std::uint64_t extra_parents = 0;
 };
 
-std::int64_t Dense(Forest& f, std::int64_t id) {
+std::int64_t Dense(Forest& f, std::int64_t id, std::int64_t actor, TimeMs time) {
   auto [it, inserted] = f.dense.try_emplace(id, static_cast<std::int64_t>(f.item_id.size()));
   if (inserted) {
     f.item_id.push_back(id);
     f.parent.push_back(graph::kNoParent);
     f.layer.emplace_back();
+    f.actor.push_back(actor);
+    f.time.push_back(time);
   }
   return it->second;
+}
+
+struct Reattachment {
+  std::uint64_t retweets = 0, reattached = 0;
+};
+
+// Each item's retweet children, re-attached among themselves by graph::ReconstructCascade (parallel over the
+// retweeted items; each writes only its own children's parents, so the result is the same at any thread count).
+Reattachment ReattachRetweets(Forest& f, const FollowerGraph& fg) {
+  const std::size_t n = f.item_id.size();
+  std::vector<std::uint64_t> off(n + 1, 0);
+  for (std::size_t v = 0; v < n; ++v)
+    if (f.parent[v] != graph::kNoParent && f.layer[v] == "retweet") ++off[static_cast<std::size_t>(f.parent[v]) + 1];
+  for (std::size_t v = 0; v < n; ++v) off[v + 1] += off[v];
+  std::vector<std::int64_t> kids(off[n]);
+  std::vector<std::uint64_t> pos(off.begin(), off.end() - 1);
+  for (std::size_t v = 0; v < n; ++v)  // dense order = flow order (by time): deterministic
+    if (f.parent[v] != graph::kNoParent && f.layer[v] == "retweet")
+      kids[pos[static_cast<std::size_t>(f.parent[v])]++] = static_cast<std::int64_t>(v);
+  std::vector<std::size_t> retweeted;
+  for (std::size_t v = 0; v < n; ++v)
+    if (off[v + 1] > off[v]) retweeted.push_back(v);
+  auto account = [&](std::size_t v) {
+    auto it = fg.node_of.find(f.actor[v]);
+    return it == fg.node_of.end() ? graph::kNoNode : it->second;
+  };
+  std::vector<std::uint64_t> moved(retweeted.size(), 0);
+  tbb::parallel_for(std::size_t{0}, retweeted.size(), [&](std::size_t r) {
+    const std::size_t x = retweeted[r];
+    std::vector<graph::Share> shares;
+    for (std::uint64_t k = off[x]; k < off[x + 1]; ++k) {
+      const auto c = static_cast<std::size_t>(kids[k]);
+      shares.push_back({account(c), f.time[c]});
+    }
+    std::vector<std::int64_t> parent = graph::ReconstructCascade(account(x), f.time[x], shares, &fg.follows);
+    for (std::size_t i = 0; i < shares.size(); ++i) {
+      if (parent[i + 1] == 0) continue;
+      f.parent[static_cast<std::size_t>(kids[off[x] + i])] =
+          kids[off[x] + static_cast<std::uint64_t>(parent[i + 1]) - 1];
+      ++moved[r];
+    }
+  });
+  Reattachment out;
+  out.retweets = off[n];
+  for (auto m : moved) out.reattached += m;
+  return out;
 }
 
 }  // namespace
@@ -40,11 +93,13 @@ CascadeReport ComputeCascades(const corpora::Store& store, const CascadeQuery& q
   Forest f;
   {
     corpora::Statement st(store.db(),
-                          "SELECT f.src_item, f.dst_item, f.layer FROM flows f JOIN items d ON d.id = f.dst_item "
+                          "SELECT f.src_item, f.dst_item, f.layer, s.actor_id, s.time, d.actor_id, d.time FROM flows f "
+                          "JOIN items d ON d.id = f.dst_item LEFT JOIN items s ON s.id = f.src_item "
                           "WHERE f.src_item IS NOT NULL AND f.src_item != f.dst_item AND f.layer IN (" +
                               in + ") ORDER BY d.time, f.id");
     while (st.Step()) {
-      std::int64_t s = Dense(f, st.Int(0)), d = Dense(f, st.Int(1));
+      std::int64_t s = Dense(f, st.Int(0), st.IsNull(3) ? 0 : st.Int(3), st.IsNull(4) ? 0 : st.Int(4));
+      std::int64_t d = Dense(f, st.Int(1), st.IsNull(5) ? 0 : st.Int(5), st.Int(6));
       if (f.parent[static_cast<std::size_t>(d)] != graph::kNoParent) {
         ++f.extra_parents;
         continue;
@@ -53,6 +108,9 @@ CascadeReport ComputeCascades(const corpora::Store& store, const CascadeQuery& q
       f.layer[static_cast<std::size_t>(d)] = st.Text(2);
     }
   }
+  Reattachment moved;
+  if (q.followers && std::find(layers.begin(), layers.end(), "retweet") != layers.end())
+    moved = ReattachRetweets(f, *q.followers);
   const std::size_t n = f.item_id.size();
   std::vector<std::vector<std::int64_t>> kids(n);
   for (std::size_t v = 0; v < n; ++v)
@@ -74,6 +132,8 @@ CascadeReport ComputeCascades(const corpora::Store& store, const CascadeQuery& q
   }
   CascadeReport report;
   report.extra_parents = f.extra_parents;
+  report.retweets = moved.retweets;
+  report.reattached = moved.reattached;
   for (std::size_t v = 0; v < n; ++v) report.in_cycles += tree_of[v] < 0;
 
   std::optional<std::int64_t> only_tree;
@@ -105,7 +165,7 @@ CascadeReport ComputeCascades(const corpora::Store& store, const CascadeQuery& q
     }
     Cascade c;
     c.metrics = graph::ComputeCascadeMetrics(parent);
-    if (only_tree) {
+    if (only_tree || q.all_nodes) {
       std::vector<std::uint32_t> depth(order.size(), 0);
       for (std::size_t k = 1; k < order.size(); ++k) depth[k] = depth[static_cast<std::size_t>(parent[k])] + 1;
       for (std::size_t k = 0; k < order.size(); ++k) {

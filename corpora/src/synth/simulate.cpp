@@ -535,6 +535,7 @@ void Simulate(World& w) {
         std::int32_t actor;
         TimeMs t;
         std::uint8_t depth;
+        std::int64_t pos;  // the spreader's retweet in `out`, -1 for the root
       };
       std::vector<Hop> frontier;
       for (std::size_t i = b; i < e; ++i) {
@@ -584,11 +585,11 @@ void Simulate(World& w) {
         // drawn by geometric skipping over the follower list so the cost follows the retweets, not the audience.
         visited.clear();
         visited.insert(root.actor);
-        frontier.assign(1, Hop{root.actor, root.t, 0});
+        frontier.assign(1, Hop{root.actor, root.t, 0, -1});
         std::size_t made = 0;
         bool cap_hit = false;
         for (std::size_t fi = 0; fi < frontier.size() && !cap_hit; ++fi) {
-          const auto [spreader, ts, depth] = frontier[fi];
+          const auto [spreader, ts, depth, spreader_pos] = frontier[fi];
           const Actor& sa = w.actors[spreader];
           double pr = sa.head_of_state ? p.p_retweet_hos : p.p_retweet[sa.group];
           if (fi > 0) pr *= p.second_hand;  // second-hand exposure spreads less
@@ -619,8 +620,11 @@ void Simulate(World& w) {
             it.ref = static_cast<std::int32_t>(i);
             it.depth = static_cast<std::uint8_t>(std::min(254, depth + 1));
             it.after = EffectActive(w, t);
+            // Distance back to the spreader's retweet within this chunk's output (made global below).
+            if (spreader_pos >= 0)
+              it.via = static_cast<std::int32_t>(static_cast<std::int64_t>(out.size()) - spreader_pos);
+            frontier.push_back(Hop{f, t, it.depth, static_cast<std::int64_t>(out.size())});
             out.push_back(it);
-            frontier.push_back(Hop{f, t, it.depth});
             if (++made >= p.cascade_cap) {
               cap_hit = true;
               break;
@@ -629,6 +633,12 @@ void Simulate(World& w) {
         }
       }
     });
+    // Chunk outputs are concatenated in order, so a distance within a chunk is a distance in `reactions`.
+    for (std::size_t k = 0; k < reactions.size(); ++k) {
+      Item& it = reactions[k];
+      if (it.kind != kRetweet) continue;
+      it.via = it.via > 0 ? static_cast<std::int32_t>(n0 + k - static_cast<std::size_t>(it.via)) : it.ref;
+    }
     items.insert(items.end(), reactions.begin(), reactions.end());
   }
 
@@ -644,7 +654,7 @@ void Simulate(World& w) {
   std::vector<Item> sorted(n);
   tbb::parallel_for(std::size_t{0}, n, [&](std::size_t r) {
     Item it = items[order[r]];
-    for (std::int32_t* f : {&it.ref, &it.link, &it.embed, &it.reuse, &it.parent})
+    for (std::int32_t* f : {&it.ref, &it.link, &it.embed, &it.reuse, &it.parent, &it.via})
       if (*f >= 0) *f = rank[*f];
     sorted[r] = it;
   });

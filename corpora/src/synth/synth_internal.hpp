@@ -140,6 +140,7 @@ struct Item {
   std::int32_t reuse = -1;    // item whose text this one reuses
   std::int32_t mention = -1;  // actor mentioned in the text (besides a reply's addressee)
   std::int32_t parent = -1;   // Hawkes parent (-1 for immigrants and non-Hawkes items)
+  std::int32_t via = -1;      // retweets: the item whose author passed it on (the root or an earlier retweet)
   std::uint8_t kind = kOriginal;
   std::uint8_t group = kPublic;
   std::uint8_t origin = kHawkes;
@@ -234,7 +235,8 @@ struct World {
 void SetParams(World& w);
 void BuildFollowerGraph(World& w);
 void Simulate(World& w);
-/// Writes data/, actors.csv and truth.json; returns (files, bytes, malformed, duplicates).
+/// Writes data/, actors.csv, truth.json, followers.csv and cascades_truth.csv; returns (files, bytes, malformed,
+/// duplicates).
 SynthResult WriteWorld(World& w);
 
 }  // namespace relais::corpora::detail

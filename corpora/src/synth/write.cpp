@@ -673,6 +673,78 @@ std::string CsvField(std::string_view s) {
 
 }  // namespace
 
+namespace {
+
+// Streams lines to a file through a 1 MB buffer rather than building the whole file (a line per follow edge).
+class LineFile {
+ public:
+  explicit LineFile(fs::path path) : path_(std::move(path)), f_(path_, std::ios::binary) {
+    if (!f_) throw Error(ErrorKind::kIo, "cannot write " + path_.string());
+  }
+  std::string& buf() { return buf_; }
+  void MaybeFlush() {
+    if (buf_.size() >= (1u << 20)) Flush();
+  }
+  void Close() {
+    Flush();
+    f_.close();
+    if (!f_) throw Error(ErrorKind::kIo, "cannot write " + path_.string());
+  }
+
+ private:
+  void Flush() {
+    f_.write(buf_.data(), static_cast<std::streamsize>(buf_.size()));
+    if (!f_) throw Error(ErrorKind::kIo, "cannot write " + path_.string());
+    buf_.clear();
+  }
+  fs::path path_;
+  std::ofstream f_;
+  std::string buf_;
+};
+
+// followers.csv: `follower,followed`, one Twitter follow edge a line (handles as in the tweets, with '@'),
+// grouped by followed account in actor order, followers in actor order. Mastodon accounts are left out.
+void WriteFollowerList(const World& w, const fs::path& path) {
+  LineFile out(path);
+  std::string& b = out.buf();
+  b += "follower,followed\n";
+  for (std::size_t t = 0; t < w.actors.size(); ++t) {
+    if (w.actors[t].platform != kTwitter) continue;
+    for (std::int64_t k = w.follower_offsets[t]; k < w.follower_offsets[t + 1]; ++k) {
+      const Actor& f = w.actors[static_cast<std::size_t>(w.followers[static_cast<std::size_t>(k)])];
+      if (f.platform != kTwitter) continue;
+      b += '@';
+      b += f.handle;
+      b += ",@";
+      b += w.actors[t].handle;
+      b += '\n';
+    }
+    out.MaybeFlush();
+  }
+  out.Close();
+}
+
+// cascades_truth.csv: `item_key,parent_item_key` for every Twitter retweet of a planted cascade: the item
+// its author saw it from (the root, or the retweet of the follower who passed it on), in item order.
+void WriteCascadeTruth(const World& w, const fs::path& path) {
+  LineFile out(path);
+  std::string& b = out.buf();
+  b += "item_key,parent_item_key\n";
+  for (std::size_t r = 0; r < w.items.size(); ++r) {
+    const Item& it = w.items[r];
+    if (it.kind != kRetweet || it.origin != kCascade || it.via < 0) continue;
+    if (w.actors[static_cast<std::size_t>(it.actor)].platform != kTwitter) continue;
+    b += w.keys[r];
+    b += ',';
+    b += w.keys[static_cast<std::size_t>(it.via)];
+    b += '\n';
+    out.MaybeFlush();
+  }
+  out.Close();
+}
+
+}  // namespace
+
 SynthResult WriteWorld(World& w) {
   const fs::path out = w.opt.out;
   const std::uint64_t seed = w.opt.seed;
@@ -862,6 +934,9 @@ SynthResult WriteWorld(World& w) {
     f << csv;
     if (!f) throw Error(ErrorKind::kIo, "cannot write " + (out / "actors.csv").string());
   }
+
+  WriteFollowerList(w, out / "followers.csv");
+  WriteCascadeTruth(w, out / "cascades_truth.csv");
 
   // truth.json
   SynthResult res;
@@ -1130,7 +1205,7 @@ SynthResult WriteWorld(World& w) {
   }
   res.actors = w.actors.size();
   res.items = n;
-  res.files = buckets.size() + 2;
+  res.files = buckets.size() + 4;  // data files, actors.csv, truth.json, followers.csv, cascades_truth.csv
   res.bytes = total.bytes;
   res.malformed = total.malformed;
   res.duplicates = total.duplicates;
