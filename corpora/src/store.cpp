@@ -192,7 +192,10 @@ Store Store::Open(const std::filesystem::path& dir, OpenMode mode) {
   }
   s.Exec("PRAGMA foreign_keys=OFF");
   s.Exec("PRAGMA cache_size=-65536");
-  s.Exec("PRAGMA temp_store=MEMORY");
+  // Sorts (index builds, GROUP BY, ORDER BY) spill to temporary files past the page cache: with
+  // temp_store=MEMORY they grew without bound (a 17.6 M-item ingest peaked at 1.26 GB, `stats` on it at
+  // 1.0 GB; with FILE: 147 MB for that `stats`, and 28.8 s instead of 38 s).
+  s.Exec("PRAGMA temp_store=FILE");
   if (mode == OpenMode::kCreate) {
     s.Exec(kSchema);
     s.Exec(kIndexes);
