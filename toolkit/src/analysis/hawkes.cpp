@@ -1,6 +1,9 @@
 // Multivariate exponential Hawkes: EM, profile likelihood, bootstrap, Ogata simulation (see hawkes.hpp).
 #include "relais/toolkit/analysis/hawkes.hpp"
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -100,11 +103,93 @@ double HawkesLogLikelihood(const EventSequence& events, const HawkesParams& para
   return LogLikelihood(events, ComputeExcitation(events, params.beta), params);
 }
 
+namespace {
+
+// One pass over the events at parameters p: Σ log λ_k, and the EM sufficient statistics
+// bg[j] = Σ_{k∈j} μ_j/λ_k and trig[i·G+j] = Σ_{k∈j} α_ij R(k,i)/λ_k (also the expected parent
+// shares). Events are cut into fixed blocks summed in double, in parallel; block totals are added
+// in block order, so the result does not depend on the number of threads.
+struct EStep {
+  long double sum_log = 0;
+  std::vector<long double> bg, trig;
+  bool positive = true;  // every λ_k > 0
+};
+
+constexpr std::size_t kEventBlock = 8192;
+
+EStep RunEStep(const EventSequence& ev, const Excitation& x, const HawkesParams& p) {
+  const std::size_t n = ev.times.size(), g = ev.num_groups();
+  const std::size_t blocks = (n + kEventBlock - 1) / kEventBlock;
+  // Per block: [sum_log, bg (g), trig (g·g)] in double, then one positive flag.
+  const std::size_t width = 1 + g + g * g;
+  std::vector<double> partial(blocks * width, 0.0);
+  std::vector<char> ok(blocks, 1);
+  std::vector<double> alpha_t(g * g);  // alpha_t[j·G+i] = α_ij: the column of j contiguous
+  for (std::size_t i = 0; i < g; ++i)
+    for (std::size_t j = 0; j < g; ++j) alpha_t[j * g + i] = p.alpha(i, j);
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks, 1), [&](const auto& range) {
+    std::vector<double> term(g);
+    for (std::size_t b = range.begin(); b != range.end(); ++b) {
+      double* out = &partial[b * width];
+      double* bg = out + 1;
+      double* trig = out + 1 + g;
+      const std::size_t k_end = std::min(n, (b + 1) * kEventBlock);
+      for (std::size_t k = b * kEventBlock; k < k_end; ++k) {
+        const auto j = static_cast<std::size_t>(ev.groups[k]);
+        const double* rk = &x.r[k * g];
+        const double* aj = &alpha_t[j * g];
+        double lambda = p.mu[j];
+        for (std::size_t i = 0; i < g; ++i) {
+          term[i] = aj[i] * rk[i];
+          lambda += term[i];
+        }
+        if (!(lambda > 0)) {
+          ok[b] = 0;
+          continue;
+        }
+        out[0] += std::log(lambda);
+        const double inv = 1.0 / lambda;
+        bg[j] += p.mu[j] * inv;
+        for (std::size_t i = 0; i < g; ++i) trig[i * g + j] += term[i] * inv;
+      }
+    }
+  });
+  EStep e;
+  e.bg.assign(g, 0.0L);
+  e.trig.assign(g * g, 0.0L);
+  for (std::size_t b = 0; b < blocks; ++b) {
+    const double* out = &partial[b * width];
+    e.positive = e.positive && ok[b];
+    e.sum_log += out[0];
+    for (std::size_t j = 0; j < g; ++j) e.bg[j] += out[1 + j];
+    for (std::size_t q = 0; q < g * g; ++q) e.trig[q] += out[1 + g + q];
+  }
+  return e;
+}
+
+// The log-likelihood at p from its E-step: Σ log λ_k − Σ_j μ_j T − Σ_ij α_ij K_i.
+double LogLikelihoodFrom(const EStep& e, const EventSequence& ev, const Excitation& x, const HawkesParams& p) {
+  if (!e.positive) return -std::numeric_limits<double>::infinity();
+  const std::size_t g = ev.num_groups();
+  long double ll = e.sum_log;
+  const double span = ev.end - ev.start;
+  for (std::size_t j = 0; j < g; ++j) {
+    ll -= static_cast<long double>(p.mu[j]) * span;
+    for (std::size_t i = 0; i < g; ++i) ll -= static_cast<long double>(p.alpha(i, j)) * x.compensator[i];
+  }
+  return static_cast<double>(ll);
+}
+
+}  // namespace
+
+// EM (Veen & Schoenberg 2008's branching-structure EM for the exponential kernel): each iteration
+// is one pass over the events, which gives both the E-step at the current parameters and their
+// log-likelihood (used for the stopping rule of the previous M-step).
 HawkesFit FitHawkesFixedBeta(const EventSequence& ev, double beta, const HawkesFitOptions& o,
                              const HawkesParams* init) {
   CheckEvents(ev);
   if (!(beta > 0) || !std::isfinite(beta)) ThrowInvalidArgument("--beta must be positive");
-  const std::size_t n = ev.times.size(), g = ev.num_groups();
+  const std::size_t g = ev.num_groups();
   const auto counts = Counts(ev);
   for (std::size_t j = 0; j < g; ++j)
     if (counts[j] == 0)
@@ -126,25 +211,16 @@ HawkesFit FitHawkesFixedBeta(const EventSequence& ev, double beta, const HawkesF
     p.alpha = Matrix(g, g, 0.5 / static_cast<double>(g));
   }
   HawkesFit fit;
-  double ll = LogLikelihood(ev, x, p);
-  std::vector<long double> bg(g), trig(g * g);
+  EStep e = RunEStep(ev, x, p);
+  double ll = LogLikelihoodFrom(e, ev, x, p);
   int it = 0;
   for (; it < o.max_iterations; ++it) {
-    std::fill(bg.begin(), bg.end(), 0.0L);
-    std::fill(trig.begin(), trig.end(), 0.0L);
-    for (std::size_t k = 0; k < n; ++k) {
-      const auto j = static_cast<std::size_t>(ev.groups[k]);
-      const double* rk = &x.r[k * g];
-      long double lambda = p.mu[j];
-      for (std::size_t i = 0; i < g; ++i) lambda += static_cast<long double>(p.alpha(i, j)) * rk[i];
-      bg[j] += p.mu[j] / lambda;
-      for (std::size_t i = 0; i < g; ++i) trig[i * g + j] += p.alpha(i, j) * rk[i] / lambda;
-    }
-    for (std::size_t j = 0; j < g; ++j) p.mu[j] = static_cast<double>(bg[j] / span);
+    for (std::size_t j = 0; j < g; ++j) p.mu[j] = static_cast<double>(e.bg[j] / span);
     for (std::size_t i = 0; i < g; ++i)
       for (std::size_t j = 0; j < g; ++j)
-        p.alpha(i, j) = x.compensator[i] > 0 ? static_cast<double>(trig[i * g + j] / x.compensator[i]) : 0.0;
-    const double new_ll = LogLikelihood(ev, x, p);
+        p.alpha(i, j) = x.compensator[i] > 0 ? static_cast<double>(e.trig[i * g + j] / x.compensator[i]) : 0.0;
+    e = RunEStep(ev, x, p);
+    const double new_ll = LogLikelihoodFrom(e, ev, x, p);
     const bool done = std::abs(new_ll - ll) <= o.tolerance * (1 + std::abs(new_ll));
     ll = new_ll;
     if (done) {
@@ -158,22 +234,13 @@ HawkesFit FitHawkesFixedBeta(const EventSequence& ev, double beta, const HawkesF
   fit.iterations = it;
   fit.counts = counts;
   fit.branching_ratio = SpectralRadiusNonnegative(p.alpha);
-  // Expected parent shares under the final parameters.
+  // Expected parent shares under the final parameters: the last E-step's statistics.
   fit.caused_share = Matrix(g, g);
   fit.background_share.assign(g, 0.0);
-  std::vector<long double> share(g * g, 0.0L), bshare(g, 0.0L);
-  for (std::size_t k = 0; k < n; ++k) {
-    const auto j = static_cast<std::size_t>(ev.groups[k]);
-    const double* rk = &x.r[k * g];
-    long double lambda = p.mu[j];
-    for (std::size_t i = 0; i < g; ++i) lambda += static_cast<long double>(p.alpha(i, j)) * rk[i];
-    bshare[j] += p.mu[j] / lambda;
-    for (std::size_t i = 0; i < g; ++i) share[j * g + i] += p.alpha(i, j) * rk[i] / lambda;
-  }
   for (std::size_t j = 0; j < g; ++j) {
-    fit.background_share[j] = static_cast<double>(bshare[j] / static_cast<long double>(counts[j]));
+    fit.background_share[j] = static_cast<double>(e.bg[j] / static_cast<long double>(counts[j]));
     for (std::size_t i = 0; i < g; ++i)
-      fit.caused_share(j, i) = static_cast<double>(share[j * g + i] / static_cast<long double>(counts[j]));
+      fit.caused_share(j, i) = static_cast<double>(e.trig[i * g + j] / static_cast<long double>(counts[j]));
   }
   return fit;
 }
