@@ -50,6 +50,22 @@ TEST_F(ServerTest, StatsAreTheStoresStats) {
   EXPECT_EQ(j, json::parse(corpora::StatsToJson(corpora::ComputeStats(store))));
 }
 
+// Answers are cached, and a write to the store by another connection invalidates them.
+TEST_F(ServerTest, CachedAnswersFollowWritesToTheStore) {
+  QueryService svc(dir_, {});
+  const json first = GetJson(svc, "/api/stats", {});
+  EXPECT_EQ(GetJson(svc, "/api/stats", {}), first);
+  {
+    auto w = Store::Open(dir_, OpenMode::kReadWrite);
+    w.Exec("INSERT INTO items(key, channel, kind, time) VALUES('twitter:999999', 'social', 'original', 0)");
+  }
+  const json after = GetJson(svc, "/api/stats", {});
+  EXPECT_EQ(after["items"], first["items"].get<int>() + 1);
+  // Errors are not cached: a bad request stays a bad request, a good one is answered.
+  GetJson(svc, "/api/rank", {{"metric", "nope"}}, 400);
+  EXPECT_EQ(GetJson(svc, "/api/rank", {{"metric", "pagerank"}})["metric"], "pagerank");
+}
+
 TEST_F(ServerTest, AmplifiersArePseudonymisedAndPrivateKeysAreRefused) {
   QueryService svc(dir_, {});
   json j = GetJson(svc, "/api/amplifiers", {{"of", "lemonde.fr"}});

@@ -153,10 +153,34 @@ nlohmann::json Rank(const corpora::Store& store, const QueryParams& p, const Que
 QueryService::QueryService(const std::filesystem::path& store_dir, QueryServiceOptions options)
     : store_(corpora::Store::Open(store_dir, corpora::OpenMode::kReadOnly)), options_(options) {}
 
+std::int64_t QueryService::DataVersion() const {
+  corpora::Statement st(store_.db(), "PRAGMA data_version");
+  return st.Step() ? st.Int(0) : -1;
+}
+
 HttpResponse QueryService::Get(std::string_view path, const QueryParams& params) const {
+  constexpr std::size_t kCacheBytes = 64 << 20;
   std::lock_guard lock(mu_);
   try {
-    return Route(path, params);
+    const std::int64_t version = DataVersion();
+    if (version != cache_version_) {
+      cache_.clear();
+      cache_bytes_ = 0;
+      cache_version_ = version;
+    }
+    std::string key(path);
+    for (const auto& [k, v] : params) key += "\n" + k + "=" + v;
+    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+    HttpResponse r = Route(path, params);
+    if (r.status == 200 && r.body.size() < kCacheBytes / 4) {
+      if (cache_bytes_ + r.body.size() > kCacheBytes) {
+        cache_.clear();
+        cache_bytes_ = 0;
+      }
+      cache_bytes_ += r.body.size();
+      cache_.emplace(std::move(key), r);
+    }
+    return r;
   } catch (const Forbidden& f) {
     return ErrorResponse(403, f.message);
   } catch (const Error& e) {
