@@ -114,6 +114,29 @@ DidOutcome ParseDidOutcome(const std::string& spec) {
   return d;
 }
 
+// "FROM items i WHERE …" of a DiD outcome's items in [?1, ?2): the listed kinds (?5…), without those
+// deriving from the excepted actor (?4) by retweet, quote or reply.
+std::string OutcomeFromWhere(const DidOutcome& outcome, std::int64_t except) {
+  std::string sql = " FROM items i WHERE i.time >= ?1 AND i.time < ?2 AND i.actor_id IS NOT NULL";
+  if (!outcome.kinds.empty()) {
+    sql += " AND i.kind IN (";
+    for (std::size_t k = 0; k < outcome.kinds.size(); ++k) sql += (k ? ", ?" : "?") + std::to_string(5 + k);
+    sql += ")";
+  }
+  if (except >= 0)
+    sql +=
+        " AND NOT EXISTS (SELECT 1 FROM flows f WHERE f.dst_item = i.id AND f.layer IN ('retweet', 'quote', "
+        "'reply') AND f.src_actor = ?4)";
+  return sql;
+}
+
+void BindOutcome(corpora::Statement& st, const DidOutcome& outcome, TimeMs from, TimeMs to, std::int64_t except) {
+  st.Bind(1, static_cast<std::int64_t>(from)).Bind(2, static_cast<std::int64_t>(to));
+  if (except >= 0) st.Bind(4, except);
+  for (std::size_t k = 0; k < outcome.kinds.size(); ++k)
+    st.Bind(static_cast<int>(5 + k), std::string_view(outcome.kinds[k]));
+}
+
 EventResult RunDid(const corpora::Store& store, const StoreEventOptions& o, TimeMs from, TimeMs to, std::size_t n_pre) {
   if (o.treated.empty()) ThrowInvalidArgument("--design did needs --treated (e.g. retweeted:@actor:3)");
   const TreatedRule rule = ParseTreatedRule(o.treated);
@@ -138,16 +161,17 @@ EventResult RunDid(const corpora::Store& store, const StoreEventOptions& o, Time
       if (st.Int(1) >= rule.min_count) treated.insert(st.Int(0));
   }
   if (treated.empty()) ThrowDataError("no actor matches --treated " + o.treated + " before the event");
-  // Pre-event activity of every actor active in the window.
+  // Pre-event level of the outcome itself for every actor with some: matching on all activity instead
+  // paired the treated with accounts whose outcome level differed (e1's supporters' activity is mostly
+  // retweets of the removed account, which the outcome leaves out), biasing the additive DiD.
   std::map<std::int64_t, std::int64_t> pre_activity;
   {
     corpora::Statement st(store.db(),
-                          "SELECT actor_id, COUNT(*) FROM items WHERE time >= ?1 AND time < ?2 AND actor_id "
-                          "IS NOT NULL GROUP BY actor_id");
-    st.Bind(1, static_cast<std::int64_t>(from)).Bind(2, static_cast<std::int64_t>(o.at));
+                          "SELECT i.actor_id, COUNT(*)" + OutcomeFromWhere(outcome, except) + " GROUP BY 1");
+    BindOutcome(st, outcome, from, o.at, except);
     while (st.Step()) pre_activity[st.Int(0)] = st.Int(1);
   }
-  // Nearest-neighbour matching on pre-event activity, without replacement, most active treated first.
+  // Nearest-neighbour matching on the outcome's pre-event level, without replacement, most active first.
   std::multimap<std::int64_t, std::int64_t> pool;  // activity -> actor
   for (const auto& [actor, count] : pre_activity)
     if (!treated.count(actor) && actor != removed) pool.emplace(count, actor);
@@ -183,26 +207,10 @@ EventResult RunDid(const corpora::Store& store, const StoreEventOptions& o, Time
   std::map<std::int64_t, std::size_t> unit_index;
   for (std::size_t u = 0; u < units.size(); ++u) unit_index[units[u]] = u;
   {
-    std::string sql =
-        "SELECT i.actor_id, (i.time - ?1) / ?3, COUNT(*) FROM items i WHERE i.time >= ?1 AND i.time < ?2 "
-        "AND i.actor_id IS NOT NULL";
-    if (!outcome.kinds.empty()) {
-      sql += " AND i.kind IN (";
-      for (std::size_t k = 0; k < outcome.kinds.size(); ++k) sql += (k ? ", ?" : "?") + std::to_string(5 + k);
-      sql += ")";
-    }
-    if (except >= 0)
-      sql +=
-          " AND NOT EXISTS (SELECT 1 FROM flows f WHERE f.dst_item = i.id AND f.layer IN ('retweet', 'quote', "
-          "'reply') AND f.src_actor = ?4)";
-    sql += " GROUP BY 1, 2";
-    corpora::Statement st(store.db(), sql);
-    st.Bind(1, static_cast<std::int64_t>(from))
-        .Bind(2, static_cast<std::int64_t>(to))
-        .Bind(3, static_cast<std::int64_t>(o.bin))
-        .Bind(4, except);
-    for (std::size_t k = 0; k < outcome.kinds.size(); ++k)
-      st.Bind(static_cast<int>(5 + k), std::string_view(outcome.kinds[k]));
+    corpora::Statement st(store.db(), "SELECT i.actor_id, (i.time - ?1) / ?3, COUNT(*)" +
+                                          OutcomeFromWhere(outcome, except) + " GROUP BY 1, 2");
+    BindOutcome(st, outcome, from, to, except);
+    st.Bind(3, static_cast<std::int64_t>(o.bin));
     while (st.Step()) {
       const auto it = unit_index.find(st.Int(0));
       const auto t = st.Int(1);
