@@ -3,11 +3,11 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <cctype>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "relais/base/error.hpp"
+#include "relais/base/strings.hpp"
 #include "relais/corpora/ingest.hpp"
 #include "relais/corpora/url.hpp"
 
@@ -77,12 +77,6 @@ class Stmt {
 // many records) skip the insert. Bounded: cleared when full (only a shortcut, never a decision).
 constexpr std::size_t kKnownKeysCap = 1 << 18;
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::string_view PlatformForClass(std::string_view actor_class) {
   if (actor_class.rfind("press", 0) == 0) return "press";
   if (actor_class == "pr") return "pr";
@@ -134,13 +128,13 @@ struct StoreWriter::Impl {
     if (!info && outlet) {
       if (!names_built) {
         for (const auto& [kind, e] : registry.Entries()) {
-          if (!e.name.empty()) names[Lower(e.name)] = e;
+          if (!e.name.empty()) names[ToLowerAscii(e.name)] = e;
         }
         names_built = true;
       }
       for (std::string_view candidate : {std::string_view(a.name), std::string_view(a.key)}) {
         if (candidate.empty()) continue;
-        auto it = names.find(Lower(candidate));
+        auto it = names.find(ToLowerAscii(candidate));
         if (it != names.end()) {
           info = it->second;
           break;

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "relais/base/error.hpp"
+#include "relais/base/strings.hpp"
 #include "relais/corpora/url.hpp"
 
 namespace relais::corpora::detail {
@@ -26,20 +27,6 @@ namespace {
 constexpr std::string_view kKinds[] = {"handle", "domain", "platform_id"};
 constexpr std::string_view kHeader[] = {"key", "kind", "actor_class", "region", "name"};
 constexpr std::size_t kMaxPathSegments = 4;
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
-std::string Lower(std::string_view s) {
-  std::string r(s);
-  for (char& c : r) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return r;
-}
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
@@ -72,7 +59,7 @@ void SplitHostPath(std::string_view in, std::string* host, std::vector<std::stri
   std::size_t start = 0;
   while (start < rest.size() && segs->size() < kMaxPathSegments) {
     const auto end = std::min(rest.find('/', start), rest.size());
-    if (end > start) segs->push_back(Lower(rest.substr(start, end - start)));
+    if (end > start) segs->push_back(ToLowerAscii(rest.substr(start, end - start)));
     start = end + 1;
   }
 }
@@ -144,7 +131,7 @@ std::vector<CsvRow> ParseCsv(std::string_view text, const std::string& origin) {
 bool IsHeader(const CsvRow& row) {
   if (row.fields.size() != std::size(kHeader)) return false;
   for (std::size_t idx = 0; idx < row.fields.size(); ++idx) {
-    if (Lower(row.fields[idx]) != kHeader[idx]) return false;
+    if (ToLowerAscii(row.fields[idx]) != kHeader[idx]) return false;
   }
   return true;
 }
@@ -160,7 +147,7 @@ bool IsActorClass(std::string_view s) {
 }
 
 std::string Registry::NormalizeHandle(std::string_view handle) {
-  std::string h = Lower(Trim(handle));
+  std::string h = ToLowerAscii(Trim(handle));
   if (StartsWith(h, "twitter:")) h.erase(0, 8);
   const auto colon = h.find(':');
   const auto at = h.find('@');
@@ -253,7 +240,7 @@ void Registry::Add(std::string_view kind, std::string_view key, ActorInfo info) 
     max_path_depth_ = std::max<std::size_t>(max_path_depth_, std::count(norm.begin(), norm.end(), '/'));
   } else if (kind == "platform_id") {
     map = &ids_;
-    norm = Lower(Trim(key));
+    norm = ToLowerAscii(Trim(key));
     info.key = std::string(Trim(key));
   } else {
     throw Error(ErrorKind::kData, "unknown registry kind '" + std::string(kind) + "'");
@@ -304,7 +291,7 @@ std::optional<ActorInfo> Registry::ResolveDomain(std::string_view host) const {
 }
 
 std::optional<ActorInfo> Registry::ResolvePlatformId(std::string_view id) const {
-  const std::string norm = Lower(Trim(id));
+  const std::string norm = ToLowerAscii(Trim(id));
   if (norm.empty()) return std::nullopt;
   if (auto hit = Lookup(ids_, norm)) return hit;
   if (AllDigits(norm)) return Lookup(ids_, "twitter:" + norm);  // bare numbers are Twitter user ids

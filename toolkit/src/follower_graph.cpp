@@ -1,42 +1,28 @@
 // A follow list (CSV follower,followed or SNAP-style two columns) mapped onto the store's Twitter actors.
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 #include <string_view>
 #include <unordered_set>
 
 #include "relais/base/error.hpp"
+#include "relais/base/strings.hpp"
+#include "relais/corpora/input.hpp"
 #include "relais/corpora/store.hpp"
 #include "relais/toolkit/cascades.hpp"
 
 namespace relais::toolkit {
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
-std::string ReadWhole(const std::filesystem::path& file) {
+// The file's text (.gz/.zst transparent); an unreadable file is a kIo error naming it.
+std::string ReadList(const std::filesystem::path& file) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec))
     throw Error(ErrorKind::kIo, "cannot read follower list " + file.string() + ": " +
                                     (std::filesystem::exists(file, ec) ? "not a regular file" : "no such file"));
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  if (!in) throw Error(ErrorKind::kIo, "cannot read follower list " + file.string() + ": " + std::strerror(errno));
-  return ss.str();
+  try {
+    return corpora::ReadAll(file);
+  } catch (const Error& e) {
+    throw Error(ErrorKind::kIo, std::string("cannot read follower list: ") + e.what());
+  }
 }
 
 // Twitter actors by lower-case handle (from `handle`, else an '@' key) and by platform id; lowest id wins.
@@ -58,7 +44,7 @@ ActorIndex IndexActors(const corpora::Store& store) {
       handle = key.substr(1);
     if (!handle.empty() && handle[0] == '@') handle.erase(0, 1);
     bool indexed = false;
-    if (!handle.empty()) indexed |= ix.by_handle.try_emplace(Lower(handle), id).second;
+    if (!handle.empty()) indexed |= ix.by_handle.try_emplace(ToLowerAscii(handle), id).second;
     if (!st.IsNull(3) && !st.Text(3).empty()) indexed |= ix.by_platform_id.try_emplace(st.Text(3), id).second;
     if (indexed) ix.ids.push_back(id);
   }
@@ -67,7 +53,7 @@ ActorIndex IndexActors(const corpora::Store& store) {
 
 const std::int64_t* Resolve(const ActorIndex& ix, std::string_view account) {
   if (!account.empty() && account[0] == '@') account.remove_prefix(1);
-  if (auto it = ix.by_handle.find(Lower(account)); it != ix.by_handle.end()) return &it->second;
+  if (auto it = ix.by_handle.find(ToLowerAscii(account)); it != ix.by_handle.end()) return &it->second;
   if (auto it = ix.by_platform_id.find(std::string(account)); it != ix.by_platform_id.end()) return &it->second;
   return nullptr;
 }
@@ -89,7 +75,7 @@ bool SplitLine(std::string_view line, std::string_view& a, std::string_view& b) 
 }  // namespace
 
 FollowerGraph ReadFollowerGraph(const corpora::Store& store, const std::filesystem::path& file) {
-  std::string text = ReadWhole(file);
+  std::string text = ReadList(file);
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // a UTF-8 byte order mark
   const ActorIndex ix = IndexActors(store);
   std::unordered_map<std::int64_t, graph::NodeId> node_of;
@@ -114,13 +100,13 @@ FollowerGraph ReadFollowerGraph(const corpora::Store& store, const std::filesyst
                       std::string(line.substr(0, 80)) + "\"");
     if (first) {
       first = false;
-      if (Lower(a) == "follower" && Lower(b) == "followed") continue;  // the header
+      if (ToLowerAscii(a) == "follower" && ToLowerAscii(b) == "followed") continue;  // the header
     }
     ++fg.lines;
     const std::int64_t* fa = Resolve(ix, a);
     const std::int64_t* fb = Resolve(ix, b);
-    if (!fa) unknown.insert(Lower(a[0] == '@' ? a.substr(1) : a));
-    if (!fb) unknown.insert(Lower(b[0] == '@' ? b.substr(1) : b));
+    if (!fa) unknown.insert(ToLowerAscii(a[0] == '@' ? a.substr(1) : a));
+    if (!fb) unknown.insert(ToLowerAscii(b[0] == '@' ? b.substr(1) : b));
     if (!fa || !fb) {
       ++fg.unmatched;
       continue;

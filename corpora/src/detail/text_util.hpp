@@ -1,6 +1,8 @@
 // Small helpers shared by the non-Twitter readers: excerpts, line/column tracking, hosts, PR words.
 #pragma once
 
+#include "relais/base/strings.hpp"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -42,10 +44,7 @@ bool MatchesPrWords(std::string_view path_or_name);
 /// Appends the UTF-8 encoding of `cp` (invalid code points become U+FFFD).
 void AppendUtf8(std::string& out, char32_t cp);
 
-/// `s` without leading and trailing ASCII whitespace.
-std::string_view Trim(std::string_view s);
-
-/// ASCII lower-case copy.
-std::string ToLowerAscii(std::string_view s);
+using ::relais::ToLowerAscii;  // relais/base/strings.hpp
+using ::relais::Trim;
 
 }  // namespace relais::corpora::detail

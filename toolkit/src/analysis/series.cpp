@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "relais/base/error.hpp"
+#include "relais/base/strings.hpp"
 #include "relais/corpora/registry.hpp"
 #include "relais/corpora/store.hpp"
 #include "relais/toolkit/graph_view.hpp"
@@ -51,13 +52,6 @@ std::vector<std::string> SplitCsvLine(const std::string& line, char delim, bool&
   fields.push_back(std::move(cur));
   carry.clear();
   return std::move(fields);
-}
-
-std::string Trim(std::string s) {
-  const auto b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return "";
-  const auto e = s.find_last_not_of(" \t");
-  return s.substr(b, e - b + 1);
 }
 
 bool ParseDouble(std::string_view s, double& out) {
@@ -109,7 +103,7 @@ CsvTable ReadCsv(const std::filesystem::path& path) {
     fields.clear();
     if (rec.size() == 1 && Trim(rec[0]).empty()) continue;  // blank line
     if (!have_header) {
-      for (auto& h : rec) t.header.push_back(Trim(h));
+      for (auto& h : rec) t.header.emplace_back(Trim(h));
       have_header = true;
       continue;
     }
