@@ -64,24 +64,6 @@ Excitation ComputeExcitation(const EventSequence& ev, double beta) {
   return x;
 }
 
-double LogLikelihood(const EventSequence& ev, const Excitation& x, const HawkesParams& p) {
-  const std::size_t n = ev.times.size(), g = ev.num_groups();
-  long double ll = 0;
-  for (std::size_t k = 0; k < n; ++k) {
-    const auto j = static_cast<std::size_t>(ev.groups[k]);
-    long double lambda = p.mu[j];
-    for (std::size_t i = 0; i < g; ++i) lambda += static_cast<long double>(p.alpha(i, j)) * x.r[k * g + i];
-    if (!(lambda > 0)) return -std::numeric_limits<double>::infinity();
-    ll += std::log(lambda);
-  }
-  const double span = ev.end - ev.start;
-  for (std::size_t j = 0; j < g; ++j) {
-    ll -= static_cast<long double>(p.mu[j]) * span;
-    for (std::size_t i = 0; i < g; ++i) ll -= static_cast<long double>(p.alpha(i, j)) * x.compensator[i];
-  }
-  return static_cast<double>(ll);
-}
-
 std::vector<std::size_t> Counts(const EventSequence& ev) {
   std::vector<std::size_t> c(ev.num_groups(), 0);
   for (int gr : ev.groups) ++c[static_cast<std::size_t>(gr)];
@@ -97,11 +79,6 @@ double Percentile(std::vector<double> v, double q) {
 }
 
 }  // namespace
-
-double HawkesLogLikelihood(const EventSequence& events, const HawkesParams& params) {
-  CheckEvents(events);
-  return LogLikelihood(events, ComputeExcitation(events, params.beta), params);
-}
 
 namespace {
 
@@ -181,6 +158,12 @@ double LogLikelihoodFrom(const EStep& e, const EventSequence& ev, const Excitati
 }
 
 }  // namespace
+
+double HawkesLogLikelihood(const EventSequence& events, const HawkesParams& params) {
+  CheckEvents(events);
+  const Excitation x = ComputeExcitation(events, params.beta);
+  return LogLikelihoodFrom(RunEStep(events, x, params), events, x, params);
+}
 
 // EM (Veen & Schoenberg 2008's branching-structure EM for the exponential kernel): each iteration
 // is one pass over the events, which gives both the E-step at the current parameters and their
