@@ -9,10 +9,15 @@
 namespace relais::corpora {
 namespace {
 
-std::int64_t NumIndexes(Store& s) {
-  Statement st(s.db(), "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL");
+// The first column of the first row of `sql`, as text.
+std::string Scalar(Store& s, const char* sql) {
+  Statement st(s.db(), sql);
   st.Step();
-  return st.Int(0);
+  return st.Text(0);
+}
+
+std::int64_t NumIndexes(Store& s) {
+  return std::stoll(Scalar(s, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"));
 }
 
 TEST(Store, CreateSetsVersionSecretAndIndexes) {
@@ -48,12 +53,6 @@ TEST(Store, MissingStoreIsADataError) {
   }
 }
 
-std::string JournalMode(Store& s) {
-  Statement st(s.db(), "PRAGMA journal_mode");
-  st.Step();
-  return st.Text(0);
-}
-
 // A first load runs without an on-disk journal behind a marker file; a store killed with the marker
 // still there is refused by readers and rebuilt from nothing by the next ingest.
 TEST(Store, BulkLoadMarkerGuardsAnInterruptedFirstLoad) {
@@ -65,7 +64,7 @@ TEST(Store, BulkLoadMarkerGuardsAnInterruptedFirstLoad) {
     EXPECT_FALSE(s.discarded_interrupted_load());
     s.BeginBulkLoad();
     EXPECT_TRUE(std::filesystem::exists(marker));
-    EXPECT_EQ(JournalMode(s), "memory");
+    EXPECT_EQ(Scalar(s, "PRAGMA journal_mode"), "memory");
     s.Exec("INSERT INTO items(key, channel, kind, time) VALUES('twitter:1', 'social', 'original', 0)");
     // A second ingest while this load runs must not take it for an interrupted one.
     try {
@@ -98,7 +97,7 @@ TEST(Store, BulkLoadMarkerGuardsAnInterruptedFirstLoad) {
     s.Exec("INSERT INTO items(key, channel, kind, time) VALUES('twitter:2', 'social', 'original', 0)");
     s.EndBulkLoad();
     EXPECT_FALSE(std::filesystem::exists(marker));
-    EXPECT_EQ(JournalMode(s), "wal");
+    EXPECT_EQ(Scalar(s, "PRAGMA journal_mode"), "wal");
   }
   auto s = Store::Open(dir, OpenMode::kReadOnly);
   EXPECT_FALSE(s.discarded_interrupted_load());

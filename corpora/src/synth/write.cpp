@@ -671,10 +671,6 @@ std::string CsvField(std::string_view s) {
   return o + "\"";
 }
 
-}  // namespace
-
-namespace {
-
 // Streams lines to a file through a 1 MB buffer rather than building the whole file (a line per follow edge).
 class LineFile {
  public:
