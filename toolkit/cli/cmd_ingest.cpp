@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "options.hpp"
 #include "relais/base/error.hpp"
 #include "relais/corpora/ingest.hpp"
 
@@ -107,7 +108,8 @@ void RegisterIngest(CLI::App& app, CliContext& ctx) {
   auto* sub = app.add_subcommand("ingest", "read files (any supported format, .gz/.zst, folders) into a store");
   sub->add_option("--store", args->store, "store folder (created if needed)")->required();
   sub->add_option("--format", args->format, "auto (sniffed per file) or a format name");
-  sub->add_option("--actors", args->actors, "registry CSV key,kind,actor_class,region,name (repeatable)");
+  sub->add_option("--actors", args->actors,
+                  "registry CSV key,kind,actor_class,region,name (one path per flag; repeat the flag for more)");
   sub->add_option("--delimiter", args->delimiter, "CSV delimiter (one character, or \\t)");
   sub->add_flag("--no-header", args->no_header, "CSV files have no header row");
   sub->add_option("--columns", args->columns, "CSV mapping field=COL,… (url,published,title,text,outlet,author,id)");
@@ -126,6 +128,7 @@ void RegisterIngest(CLI::App& app, CliContext& ctx) {
         args->encoding != "latin-1")
       ThrowInvalidArgument("--encoding: expected auto, utf-8, windows-1252 or latin-1, got \"" + args->encoding + "\"");
     if (args->threads < 0) ThrowInvalidArgument("--threads: expected a positive number");
+    CheckActorFiles(args->actors);
     opt.read.delimiter = ParseDelimiter(args->delimiter);
     opt.read.no_header = args->no_header;
     opt.read.columns = ParseColumns(args->columns, args->no_header);

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "options.hpp"
 #include "relais/base/error.hpp"
 
 int main(int argc, char** argv) {
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
   RegisterSynth(app, ctx);
   RegisterServe(app, ctx);
   RegisterDemo(app, ctx);
+  RequireOneValuePerFlag(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
