@@ -518,7 +518,18 @@ std::string_view StrOf(const SniffObject& o, std::string_view k) {
   return it != o.end() && it->second.type == '"' ? std::string_view(it->second.str) : std::string_view();
 }
 
+// Telegram Desktop's chat types (result.json's root "type").
+bool IsTelegramChatType(std::string_view t) {
+  for (std::string_view k : {"personal_chat", "bot_chat", "saved_messages", "replies", "private_group",
+                             "private_supergroup", "public_supergroup", "private_channel", "public_channel"})
+    if (t == k) return true;
+  return false;
+}
+
 std::optional<Format> SniffJsonObject(const SniffObject& o, std::string_view head, const std::string& path_str) {
+  // Telegram Desktop exports: one chat, or a whole account (its "about" names Telegram).
+  if (HasType(o, "messages", '[') && IsTelegramChatType(StrOf(o, "type"))) return Format::kTelegram;
+  if (Has(o, "about") && (HasType(o, "chats", '{') || Has(o, "personal_information"))) return Format::kTelegram;
   // ActivityPub: collections and activities.
   std::string_view type = StrOf(o, "type");
   if (Has(o, "@context") || Has(o, "orderedItems") || type == "OrderedCollection" || type == "OrderedCollectionPage" ||

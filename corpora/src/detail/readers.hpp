@@ -17,5 +17,6 @@ std::unique_ptr<Reader> MakeBlueskyReader(const ReadOptions& options);
 std::unique_ptr<Reader> MakeArticleJsonlReader(const ReadOptions& options, Channel channel);
 std::unique_ptr<Reader> MakeArticleCsvReader(const ReadOptions& options, Channel channel);
 std::unique_ptr<Reader> MakeRssReader(const ReadOptions& options);
+std::unique_ptr<Reader> MakeTelegramReader(const ReadOptions& options);
 
 }  // namespace relais::corpora::detail
