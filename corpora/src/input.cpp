@@ -527,6 +527,8 @@ bool IsTelegramChatType(std::string_view t) {
 }
 
 std::optional<Format> SniffJsonObject(const SniffObject& o, std::string_view head, const std::string& path_str) {
+  // Bluesky Jetstream events.
+  if (Has(o, "did") && Has(o, "time_us") && Has(o, "kind")) return Format::kBlueskyJetstream;
   // Telegram Desktop exports: one chat, or a whole account (its "about" names Telegram).
   if (HasType(o, "messages", '[') && IsTelegramChatType(StrOf(o, "type"))) return Format::kTelegram;
   if (Has(o, "about") && (HasType(o, "chats", '{') || Has(o, "personal_information"))) return Format::kTelegram;

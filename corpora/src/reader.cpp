@@ -7,9 +7,9 @@
 
 namespace relais::corpora {
 namespace {
-constexpr std::array<std::string_view, 12> kFormatNames = {
-    "twitter-v1",  "twitter-v2", "twitter-archive", "mastodon", "activitypub", "bluesky",
-    "press-jsonl", "press-csv",  "pr-jsonl",        "pr-csv",   "rss",         "telegram"};
+constexpr std::array<std::string_view, 13> kFormatNames = {
+    "twitter-v1", "twitter-v2", "twitter-archive", "mastodon", "activitypub", "bluesky",          "press-jsonl",
+    "press-csv",  "pr-jsonl",   "pr-csv",          "rss",      "telegram",    "bluesky-jetstream"};
 }  // namespace
 
 std::string_view ToString(Format f) { return kFormatNames[static_cast<std::size_t>(f)]; }
@@ -75,6 +75,7 @@ std::unique_ptr<Reader> MakeReader(Format format, const ReadOptions& options) {
     case Format::kTelegram:
       return detail::MakeTelegramReader(options);
     case Format::kBlueskyJetstream:
+      return detail::MakeBlueskyJetstreamReader(options);
     case Format::kEuropresse:
     case Format::kTwitterGraphql:
     case Format::kZeeschuimer:
