@@ -568,6 +568,8 @@ std::optional<Format> SniffJsonObject(const SniffObject& o, std::string_view hea
   return std::nullopt;
 }
 
+constexpr std::size_t kSniffHtmlBytes = 64 * 1024;
+
 bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && detail::ToLowerAscii(s.substr(0, prefix.size())) == prefix;
 }
@@ -612,6 +614,14 @@ std::optional<Format> SniffFormat(const fs::path& path, std::string_view head) {
     }
     if (!published || !body_field) return std::nullopt;
     return detail::MatchesPrWords(path_str) ? Format::kPrCsv : Format::kPressCsv;
+  }
+  if (body.rfind("<", 0) == 0) {
+    // Europresse HTML exports: an HTML page naming Europresse's classes or hosts.
+    std::string lower = detail::ToLowerAscii(body.substr(0, kSniffHtmlBytes));
+    bool html = lower.find("<html") != std::string::npos || lower.find("<!doctype html") != std::string::npos;
+    if (html && (lower.find("docpublicationname") != std::string::npos ||
+                 lower.find("europresse") != std::string::npos || lower.find("eureka.cc") != std::string::npos))
+      return Format::kEuropresse;
   }
   if (StartsWithNoCase(body, "<?xml") || StartsWithNoCase(body, "<rss") || StartsWithNoCase(body, "<feed") ||
       StartsWithNoCase(body, "<rdf:rdf") || StartsWithNoCase(body, "<!--")) {
