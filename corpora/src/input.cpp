@@ -529,6 +529,12 @@ bool IsTelegramChatType(std::string_view t) {
 std::optional<Format> SniffJsonObject(const SniffObject& o, std::string_view head, const std::string& path_str) {
   // Bluesky Jetstream events.
   if (Has(o, "did") && Has(o, "time_us") && Has(o, "kind")) return Format::kBlueskyJetstream;
+  // X web GraphQL responses (before v2, whose pages also have "data"), and bare tweet results.
+  if ((Has(o, "data") || Has(o, "__typename")) && head.find("\"__typename\"") != std::string_view::npos &&
+      (head.find("\"tweet_results\"") != std::string_view::npos ||
+       head.find("\"tweetResult\"") != std::string_view::npos || StrOf(o, "__typename") == "Tweet" ||
+       StrOf(o, "__typename") == "TweetWithVisibilityResults"))
+    return Format::kTwitterGraphql;
   // Telegram Desktop exports: one chat, or a whole account (its "about" names Telegram).
   if (HasType(o, "messages", '[') && IsTelegramChatType(StrOf(o, "type"))) return Format::kTelegram;
   if (Has(o, "about") && (HasType(o, "chats", '{') || Has(o, "personal_information"))) return Format::kTelegram;
