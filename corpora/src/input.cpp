@@ -529,6 +529,8 @@ bool IsTelegramChatType(std::string_view t) {
 std::optional<Format> SniffJsonObject(const SniffObject& o, std::string_view head, const std::string& path_str) {
   // Bluesky Jetstream events.
   if (Has(o, "did") && Has(o, "time_us") && Has(o, "kind")) return Format::kBlueskyJetstream;
+  // Zeeschuimer / 4CAT NDJSON items.
+  if (Has(o, "source_platform") && (Has(o, "timestamp_collected") || Has(o, "data"))) return Format::kZeeschuimer;
   // X web GraphQL responses (before v2, whose pages also have "data"), and bare tweet results.
   if ((Has(o, "data") || Has(o, "__typename")) && head.find("\"__typename\"") != std::string_view::npos &&
       (head.find("\"tweet_results\"") != std::string_view::npos ||

@@ -18,6 +18,7 @@ std::unique_ptr<Reader> MakeArticleJsonlReader(const ReadOptions& options, Chann
 std::unique_ptr<Reader> MakeArticleCsvReader(const ReadOptions& options, Channel channel);
 std::unique_ptr<Reader> MakeRssReader(const ReadOptions& options);
 std::unique_ptr<Reader> MakeTelegramReader(const ReadOptions& options);
+std::unique_ptr<Reader> MakeZeeschuimerReader(const ReadOptions& options);
 std::unique_ptr<Reader> MakeTwitterGraphqlReader(const ReadOptions& options);
 std::unique_ptr<Reader> MakeEuropresseReader(const ReadOptions& options);
 std::unique_ptr<Reader> MakeBlueskyJetstreamReader(const ReadOptions& options);
