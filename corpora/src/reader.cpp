@@ -75,14 +75,14 @@ std::unique_ptr<Reader> MakeReader(Format format, const ReadOptions& options) {
       return detail::MakeRssReader(options);
     case Format::kTelegram:
       return detail::MakeTelegramReader(options);
-    case Format::kZeeschuimer:
-      return detail::MakeZeeschuimerReader(options);
-    case Format::kTwitterGraphql:
-      return detail::MakeTwitterGraphqlReader(options);
-    case Format::kEuropresse:
-      return detail::MakeEuropresseReader(options);
     case Format::kBlueskyJetstream:
       return detail::MakeBlueskyJetstreamReader(options);
+    case Format::kEuropresse:
+      return detail::MakeEuropresseReader(options);
+    case Format::kTwitterGraphql:
+      return detail::MakeTwitterGraphqlReader(options);
+    case Format::kZeeschuimer:
+      return detail::MakeZeeschuimerReader(options);
     case Format::kBlueskyCar:
       break;  // declared, reader not written yet: not in AllFormats(), not parsed by ParseFormat()
   }
