@@ -97,9 +97,13 @@ TEST(Distributions, TailsMatchScipyDownTo1e300) {
   // that checked by the round trip through the upper tail, itself compared with scipy above.
   for (const auto& c : d["t_ppf"]) {
     const double p = c[0], df = c[1], q = StudentTQuantile(p, df);
-    if (p >= 1e-16) EXPECT_TRUE(CloseRel(q, c[2], 1e-8, kFloor)) << "t ppf at " << p << " df " << df;
+    if (p >= 1e-16) {
+      EXPECT_TRUE(CloseRel(q, c[2], 1e-8, kFloor)) << "t ppf at " << p << " df " << df;
+    }
     EXPECT_TRUE(CloseRel(StudentTTwoSidedP(q, df) / 2, p, kRel, kFloor)) << "t round trip at " << p << " df " << df;
-    if (df == 2) EXPECT_TRUE(CloseRel(q, (2 * p - 1) / std::sqrt(2 * p * (1 - p)), kRel)) << p;
+    if (df == 2) {
+      EXPECT_TRUE(CloseRel(q, (2 * p - 1) / std::sqrt(2 * p * (1 - p)), kRel)) << p;
+    }
     ++checked;
   }
   EXPECT_GT(checked, 150u);

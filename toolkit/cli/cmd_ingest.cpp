@@ -98,8 +98,6 @@ std::string CountsJson(const corpora::IngestResult& r) {
   j["quarantined"] = r.total.quarantined;
   j["by_reason"] = nlohmann::ordered_json::object();
   for (const auto& [reason, n] : r.by_reason) j["by_reason"][reason] = n;
-  j["time_notes"] = nlohmann::ordered_json::object();
-  for (const auto& [note, n] : r.time_notes) j["time_notes"][note] = n;
   j["by_format"] = nlohmann::ordered_json::object();
   for (const auto& [name, c] : r.by_format) j["by_format"][name] = counts(c);
   j["seconds"] = r.seconds;
