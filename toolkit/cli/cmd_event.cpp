@@ -133,6 +133,9 @@ void RunEvent(const EventArgs& a) {
     const auto store = corpora::Store::Open(a.store, corpora::OpenMode::kReadOnly);
     result = toolkit::RunStoreEvent(store, so);
   }
+  if (result.extra.contains("warnings"))
+    for (const auto& w : result.extra["warnings"])
+      std::cerr << "relais event: warning: " << w.get<std::string>() << "\n";
   if (a.json) {
     std::cout << toolkit::ToJson(result).dump() << "\n";
   } else {

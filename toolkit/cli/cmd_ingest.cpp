@@ -76,6 +76,10 @@ std::string CountsTable(const corpora::IngestResult& r) {
     out << "quarantined by reason\n";
     for (const auto& [reason, n] : r.by_reason) out << "  " << std::left << std::setw(28) << reason << n << "\n";
   }
+  if (!r.time_notes.empty()) {
+    out << "implausible times (docs/time.md)\n";
+    for (const auto& [note, n] : r.time_notes) out << "  " << std::left << std::setw(36) << note << n << "\n";
+  }
   out << std::fixed << std::setprecision(2) << r.seconds << " s";
   if (r.seconds > 0)
     out << ", " << static_cast<std::uint64_t>(static_cast<double>(r.total.read) / r.seconds) << " records/s";

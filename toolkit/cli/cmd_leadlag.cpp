@@ -47,6 +47,10 @@ void RunLeadlag(const LeadlagArgs& args) {
     auto [first, last] = toolkit::StoreTimeSpan(store);
     const TimeMs from = args.from.empty() ? first : toolkit::ParseTimeOption(args.from, "--from");
     const TimeMs to = args.to.empty() ? last + 1 : toolkit::ParseTimeOption(args.to, "--to");
+    if (to > from)
+      toolkit::CheckBinBudget(
+          store, from, to, bin, toolkit::kLeadLagBudget / static_cast<std::size_t>(o.max_lag),
+          " (" + std::to_string(toolkit::kLeadLagBudget) + " / max lag " + std::to_string(o.max_lag) + " bins)");
     // A bare name is an actor class; anything with ':' is an outcome spec (flows:<layer>, actor:<key>…).
     auto spec = [](const std::string& s) { return s.find(':') == std::string::npos ? "class:" + s : s; };
     a = toolkit::BinStoreOutcome(store, spec(args.a), from, to, bin).values;

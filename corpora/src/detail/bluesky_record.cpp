@@ -131,6 +131,8 @@ std::optional<Failure> CheckTime(dom::element record, std::string_view fallback,
   auto t = ParseIso8601(created);
   if (!t) return Failure{"bad-timestamp", "\"createdAt\" has \"" + std::string(created) + "\", expected ISO 8601"};
   item.time = *t;
+  // indexedAt (the AppView's time) stands in when createdAt is implausible (docs/time.md).
+  if (created != fallback && !fallback.empty()) item.platform_time = ParseIso8601(fallback);
   return std::nullopt;
 }
 
