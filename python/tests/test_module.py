@@ -350,3 +350,13 @@ def test_items_chunks_bound_memory(store_dir):
     print(f"items: {n_whole} rows; peak RSS growth whole {whole:.0f} MB, chunks of 2000 {chunked:.0f} MB")
     assert n_whole == n_chunks
     assert chunked < whole / 2, (chunked, whole)
+
+
+def test_ticker_detects_a_call_holding_the_gil():
+    """Control for the GIL tests: a long C call that keeps the GIL (sorting ints) stops the ticker."""
+    import random
+    data = [random.random() for _ in range(2_000_000)]
+    with Ticker() as tick:
+        sorted(data)
+    seconds = tick.end - tick.begin
+    assert len(tick.during()) < 0.25 * seconds / 0.005, (len(tick.during()), seconds)
