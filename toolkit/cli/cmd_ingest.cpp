@@ -10,6 +10,7 @@
 #include "options.hpp"
 #include "relais/base/error.hpp"
 #include "relais/corpora/ingest.hpp"
+#include "relais/toolkit/run_summary.hpp"
 
 namespace relais::cli {
 namespace {
@@ -87,24 +88,6 @@ std::string CountsTable(const corpora::IngestResult& r) {
   return out.str();
 }
 
-std::string CountsJson(const corpora::IngestResult& r) {
-  auto counts = [](const corpora::IngestCounts& c) {
-    return nlohmann::ordered_json{
-        {"read", c.read}, {"accepted", c.accepted}, {"duplicates", c.duplicates}, {"quarantined", c.quarantined}};
-  };
-  nlohmann::ordered_json j;
-  j["read"] = r.total.read;
-  j["accepted"] = r.total.accepted;
-  j["duplicates"] = r.total.duplicates;
-  j["quarantined"] = r.total.quarantined;
-  j["by_reason"] = nlohmann::ordered_json::object();
-  for (const auto& [reason, n] : r.by_reason) j["by_reason"][reason] = n;
-  j["by_format"] = nlohmann::ordered_json::object();
-  for (const auto& [name, c] : r.by_format) j["by_format"][name] = counts(c);
-  j["seconds"] = r.seconds;
-  return j.dump();
-}
-
 }  // namespace
 
 void RegisterIngest(CLI::App& app, CliContext& ctx) {
@@ -155,7 +138,7 @@ void RegisterIngest(CLI::App& app, CliContext& ctx) {
                 << " held an interrupted first ingest (nothing of it was committed); starting it afresh\n";
     corpora::IngestResult r = corpora::Ingest(store, opt);
     if (args->json) {
-      std::cout << CountsJson(r) << "\n";
+      std::cout << toolkit::IngestSummaryJson(r).dump() << "\n";
     } else {
       std::cout << CountsTable(r);
       if (r.total.quarantined > 0)
