@@ -9,6 +9,7 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev clang-format-14
   python3-networkx python3-igraph python3-statsmodels python3-numpy python3-scipy
+  wrk
 )
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
