@@ -10,6 +10,7 @@ PKGS=(
   clang-14 libclang-rt-14-dev clang-format-14
   python3-networkx python3-igraph python3-statsmodels python3-numpy python3-scipy
   pybind11-dev python3-dev python3-pandas python3-pytest python3-nbconvert python3-ipykernel python3-matplotlib
+  wrk
 )
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
