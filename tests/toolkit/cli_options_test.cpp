@@ -101,6 +101,11 @@ TEST(CliOptions, FixedCountOptionsStillTakeTheirValues) {
   // who --path A B and reuse --explain A B take exactly two values; a third is not swallowed.
   auto who = relais::testing::Run(RelaisBin() + " who --store " + Q(tmp.path() / "none") + " --path @a @b @c");
   EXPECT_EQ(who.exit_code, 2) << who.err;
+  // serve --allow-host takes one name per flag: a second name is not taken for another value.
+  auto serve = relais::testing::Run(RelaisBin() + " serve --store " + Q(tmp.path() / "none") +
+                                    " --allow-host a.example b.example");
+  EXPECT_EQ(serve.exit_code, 2) << serve.err;
+  EXPECT_NE(serve.err.find("b.example"), std::string::npos) << serve.err;
   auto reuse = relais::testing::Run(RelaisBin() + " reuse --store " + Q(tmp.path() / "none") + " --explain a b c");
   EXPECT_EQ(reuse.exit_code, 2) << reuse.err;
 }
@@ -109,7 +114,7 @@ TEST(CliOptions, FixedCountOptionsStillTakeTheirValues) {
 /// values ("...") must be one of those covered above, so a new one cannot slip in untested.
 TEST(CliOptions, EveryMultiValueOptionIsCovered) {
   const std::set<std::string> covered = {"ingest --actors", "actors resolve --actors", "actors list --actors",
-                                         "who --path", "reuse --explain"};
+                                         "who --path",      "reuse --explain",         "serve --allow-host"};
   const std::vector<std::string> subs = {
       "ingest",         "stats", "actors resolve", "actors list", "text normalize", "reuse",
       "rank",           "flows", "cascades",       "event",       "leadlag",        "influence",
