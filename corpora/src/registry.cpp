@@ -4,6 +4,7 @@
 #include "relais/corpora/registry.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -136,6 +137,13 @@ bool IsHeader(const CsvRow& row) {
   return true;
 }
 
+/// XML, HTML and JSON start with a character no registry key can start with.
+bool LooksLikeMarkupOrJson(std::string_view text) {
+  if (StartsWith(text, "\xEF\xBB\xBF")) text.remove_prefix(3);
+  const auto first = text.find_first_not_of(" \t\r\n");
+  return first != std::string_view::npos && (text[first] == '<' || text[first] == '{' || text[first] == '[');
+}
+
 bool AllDigits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -181,6 +189,11 @@ Registry Registry::Builtin() {
 }
 
 void Registry::LoadCsv(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw Error(ErrorKind::kInvalidArgument, InputPos{path, 0, 0},
+                "is a folder; give the registry CSV file (key,kind,actor_class,region,name)");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorKind::kData, InputPos{path, 0, 0}, "cannot read actor registry file");
   std::ostringstream buf;
@@ -190,8 +203,23 @@ void Registry::LoadCsv(const std::string& path) {
 }
 
 void Registry::LoadCsvText(std::string_view csv, const std::string& origin) {
+  if (LooksLikeMarkupOrJson(csv)) {
+    throw Error(ErrorKind::kInvalidArgument, InputPos{origin, 0, 0},
+                "not an actor registry CSV (expected the header key,kind,actor_class,region,name)");
+  }
   if (!IsValidUtf8(csv)) throw Error(ErrorKind::kData, InputPos{origin, 0, 0}, "actor registry is not valid UTF-8");
   const auto rows = ParseCsv(csv, origin);
+  // A file whose first row is neither the header nor a five-column row is another kind of file
+  // (JSONL, RSS, a tweet CSV): the user gave the wrong path, which is a usage error.
+  if (!rows.empty() && !IsHeader(rows.front()) && rows.front().fields.size() != std::size(kHeader)) {
+    throw Error(ErrorKind::kInvalidArgument, InputPos{origin, 0, 0},
+                "not an actor registry CSV (expected the header key,kind,actor_class,region,name)");
+  }
+  const std::size_t actor_rows = rows.size() - (!rows.empty() && IsHeader(rows.front()) ? 1 : 0);
+  if (actor_rows == 0) {
+    throw Error(ErrorKind::kInvalidArgument, InputPos{origin, 0, 0},
+                "holds no actors (expected key,kind,actor_class,region,name rows)");
+  }
   // Validate every row before adding any, so a bad file leaves the registry unchanged.
   for (std::size_t idx = 0; idx < rows.size(); ++idx) {
     const auto& row = rows[idx];

@@ -33,17 +33,22 @@ std::string NameOf(const Registry& r, std::string_view key) {
   return info ? info->name : "(none)";
 }
 
-/// Runs `fn`, expecting a relais::Error of kind kData; returns its what().
+/// Runs `fn`, expecting a relais::Error of `kind`; returns its what().
 template <typename Fn>
-std::string DataErrorOf(Fn fn) {
+std::string ErrorOf(ErrorKind kind, Fn fn) {
   try {
     fn();
   } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::kData) << e.what();
+    EXPECT_EQ(e.kind(), kind) << e.what();
     return e.what();
   }
   ADD_FAILURE() << "no relais::Error thrown";
   return {};
+}
+
+template <typename Fn>
+std::string DataErrorOf(Fn fn) {
+  return ErrorOf(ErrorKind::kData, fn);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -103,6 +108,26 @@ TEST(RegistryCsv, BadRowsNameFileAndLine) {
 
   msg = DataErrorOf([&] { r.LoadCsvText("@a,handle,public,,\xC3\x28\n", "u.csv"); });
   EXPECT_NE(msg.find("UTF-8"), std::string::npos) << msg;
+  EXPECT_EQ(r.size(), 0u);
+}
+
+TEST(RegistryCsv, AnotherKindOfFileIsAUsageError) {
+  Registry r;
+  std::string msg =
+      ErrorOf(ErrorKind::kInvalidArgument, [&] { r.LoadCsvText("{\"id\": 1, \"text\": \"x\"}\n", "a.jsonl"); });
+  EXPECT_NE(msg.find("a.jsonl: not an actor registry CSV"), std::string::npos) << msg;
+  msg = ErrorOf(ErrorKind::kInvalidArgument,
+                [&] { r.LoadCsvText("<?xml version=\"1.0\"?>\n<rss><channel/></rss>\n", "feed.rss"); });
+  EXPECT_NE(msg.find("not an actor registry CSV"), std::string::npos) << msg;
+  msg = ErrorOf(ErrorKind::kInvalidArgument, [&] { r.LoadCsvText("key,kind,actor_class,region,name\n", "h.csv"); });
+  EXPECT_NE(msg.find("holds no actors"), std::string::npos) << msg;
+  msg = ErrorOf(ErrorKind::kInvalidArgument, [&] { r.LoadCsvText("", "empty.csv"); });
+  EXPECT_NE(msg.find("holds no actors"), std::string::npos) << msg;
+  msg = ErrorOf(ErrorKind::kInvalidArgument, [&] { r.LoadCsv((testing::FixturesDir() / "registry").string()); });
+  EXPECT_NE(msg.find("is a folder"), std::string::npos) << msg;
+  // A quoted comma does not make a column: this first row has five fields, so a bad row is a data error.
+  msg = DataErrorOf([&] { r.LoadCsvText("\"a,b\",handle,nope,,Name\n", "q.csv"); });
+  EXPECT_NE(msg.find("q.csv:1"), std::string::npos) << msg;
   EXPECT_EQ(r.size(), 0u);
 }
 
@@ -172,7 +197,8 @@ TEST(RegistryCsv, RandomMutationsLoadOrFailCleanly) {
       ++loaded;
       for (const auto& [kind, info] : r.Entries()) EXPECT_TRUE(IsActorClass(info.actor_class));
     } catch (const Error& e) {
-      ASSERT_EQ(e.kind(), ErrorKind::kData) << e.what();
+      // A mutated header can turn the file into "not a registry" (a usage error); anything else is a data error.
+      ASSERT_TRUE(e.kind() == ErrorKind::kData || e.kind() == ErrorKind::kInvalidArgument) << e.what();
       ASSERT_EQ(std::string(e.what()).rfind("fuzz.csv", 0), 0u) << e.what();
       ASSERT_EQ(r.size(), 0u);
       ++rejected;

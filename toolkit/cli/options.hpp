@@ -12,8 +12,8 @@ namespace relais::cli {
 /// take a fixed number of values (`--path A B`) keep it. Walks subcommands recursively.
 void RequireOneValuePerFlag(CLI::App& app);
 
-/// Checks each `--actors` path names a readable actor-registry CSV holding at least one entry;
-/// a folder, a missing file or another kind of file is a usage error naming the path.
+/// Checks each `--actors` path by loading it: a folder, another kind of file or a registry
+/// without rows is a usage error naming the flag and path; a missing file is left to the loader.
 void CheckActorFiles(const std::vector<std::string>& paths);
 
 }  // namespace relais::cli
