@@ -5,6 +5,7 @@
 // a syntax error) is quarantined alone while its neighbours are read.
 #pragma once
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,6 +59,34 @@ void SplitJsonRecords(std::string_view content, const std::string& path, std::ve
 /// is repeated, as in Mastodon outboxes), with positions. False when there is no such array member.
 bool FindMemberArray(const JsonChunk& chunk, std::string_view key, std::vector<JsonChunk>& out,
                      std::vector<RecordOutcome>& diagnostics);
+
+/// The skeleton of a document reader: splits `content` into its top-level records, hands them all
+/// to `handle_records` (which may append outcomes and fix them up afterwards), then appends the
+/// document's structural diagnostics, so they follow the records read before the damage.
+template <typename HandleRecords>
+void ParseJsonDocument(std::string_view content, const std::string& path, std::vector<RecordOutcome>& out,
+                       HandleRecords&& handle_records) {
+  std::vector<JsonChunk> records;
+  std::vector<RecordOutcome> structure_errors;
+  SplitJsonRecords(content, path, records, structure_errors);
+  handle_records(static_cast<const std::vector<JsonChunk>&>(records));
+  for (auto& d : structure_errors) out.push_back(std::move(d));
+}
+
+/// Calls `handle` on each element of the first member of `chunk` named in `container_keys` that is
+/// an array (a page or export wrapping its records), or on `chunk` itself when it has none.
+template <typename Handle>
+void ForEachContainedRecord(const JsonChunk& chunk, std::initializer_list<std::string_view> container_keys,
+                            std::vector<RecordOutcome>& out, Handle&& handle) {
+  std::vector<JsonChunk> contained;
+  for (std::string_view key : container_keys) {
+    if (FindMemberArray(chunk, key, contained, out)) {
+      for (const auto& element : contained) handle(element);
+      return;
+    }
+  }
+  handle(chunk);
+}
 
 /// Parses a chunk with `parser`: checks UTF-8 first ("invalid-utf8" with the bad byte's position),
 /// then JSON ("invalid-json"). On failure appends the Diagnostic and returns nullopt.

@@ -198,18 +198,12 @@ class ActivityPubReader final : public Reader {
   void ParseDocument(std::string_view content, const std::string& path,
                      std::vector<RecordOutcome>& out) const override {
     ActorInfo info = ReadActorBeside(path);
-    std::vector<JsonChunk> chunks;
-    std::vector<RecordOutcome> structure_errors;
-    SplitJsonRecords(content, path, chunks, structure_errors);
-    for (const auto& chunk : chunks) {
-      std::vector<JsonChunk> items;
-      if (FindMemberArray(chunk, "orderedItems", items, out) || FindMemberArray(chunk, "items", items, out)) {
-        for (const auto& it : items) HandleActivity(it, info, out);
-      } else {
-        HandleActivity(chunk, info, out);
+    ParseJsonDocument(content, path, out, [&](const std::vector<JsonChunk>& records) {
+      for (const auto& record : records) {
+        ForEachContainedRecord(record, {"orderedItems", "items"}, out,
+                               [&](const JsonChunk& activity) { HandleActivity(activity, info, out); });
       }
-    }
-    for (auto& d : structure_errors) out.push_back(std::move(d));
+    });
   }
 
  private:

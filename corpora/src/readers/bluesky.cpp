@@ -155,25 +155,12 @@ class BlueskyReader final : public Reader {
 
   void ParseDocument(std::string_view content, const std::string& path,
                      std::vector<RecordOutcome>& out) const override {
-    std::vector<JsonChunk> chunks;
-    std::vector<RecordOutcome> structure_errors;
-    SplitJsonRecords(content, path, chunks, structure_errors);
-    for (const auto& chunk : chunks) {
-      std::vector<JsonChunk> subs;
-      bool container = false;
-      for (std::string_view key : {"records", "posts", "feed", "notifications"}) {
-        if (FindMemberArray(chunk, key, subs, out)) {
-          container = true;
-          break;
-        }
+    ParseJsonDocument(content, path, out, [&](const std::vector<JsonChunk>& records) {
+      for (const auto& record : records) {
+        ForEachContainedRecord(record, {"records", "posts", "feed", "notifications"}, out,
+                               [&](const JsonChunk& item) { HandleItem(item, out); });
       }
-      if (container) {
-        for (const auto& sub : subs) HandleItem(sub, out);
-      } else {
-        HandleItem(chunk, out);
-      }
-    }
-    for (auto& d : structure_errors) out.push_back(std::move(d));
+    });
   }
 
  private:

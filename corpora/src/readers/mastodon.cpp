@@ -227,22 +227,20 @@ class MastodonReader final : public Reader {
 
   void ParseDocument(std::string_view content, const std::string& path,
                      std::vector<RecordOutcome>& out) const override {
-    std::vector<JsonChunk> chunks;
-    std::vector<RecordOutcome> structure_errors;
-    SplitJsonRecords(content, path, chunks, structure_errors);
-    DocState state;
-    const std::size_t first_outcome = out.size();
-    for (const auto& chunk : chunks) HandleChunk(chunk, state, out, 0);
-    // Resolve replies and quotes known by local id.
-    for (const auto& fx : state.fixups) {
-      auto* rec = std::get_if<ParsedRecord>(&out[fx.outcome]);
-      if (!rec || fx.outcome < first_outcome) continue;
-      auto it = state.uri_by_id.find(fx.id);
-      const std::string& host = state.serving_host.empty() ? fx.host : state.serving_host;
-      rec->items[fx.item].refs[fx.ref].target_key =
-          it != state.uri_by_id.end() ? "mastodon:" + it->second : "mastodon:id:" + host + "/" + fx.id;
-    }
-    for (auto& d : structure_errors) out.push_back(std::move(d));
+    ParseJsonDocument(content, path, out, [&](const std::vector<JsonChunk>& records) {
+      DocState state;
+      const std::size_t first_outcome = out.size();
+      for (const auto& record : records) HandleChunk(record, state, out, 0);
+      // Resolve replies and quotes known by local id.
+      for (const auto& fx : state.fixups) {
+        auto* rec = std::get_if<ParsedRecord>(&out[fx.outcome]);
+        if (!rec || fx.outcome < first_outcome) continue;
+        auto it = state.uri_by_id.find(fx.id);
+        const std::string& host = state.serving_host.empty() ? fx.host : state.serving_host;
+        rec->items[fx.item].refs[fx.ref].target_key =
+            it != state.uri_by_id.end() ? "mastodon:" + it->second : "mastodon:id:" + host + "/" + fx.id;
+      }
+    });
   }
 
  private:

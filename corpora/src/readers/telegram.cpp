@@ -106,19 +106,17 @@ class TelegramReader final : public Reader {
 
   void ParseDocument(std::string_view content, const std::string& path,
                      std::vector<RecordOutcome>& out) const override {
-    std::vector<JsonChunk> roots;
-    std::vector<RecordOutcome> structure_errors;
-    SplitJsonRecords(content, path, roots, structure_errors);
-    DocState state;
-    const std::size_t first_outcome = out.size();
-    for (const auto& root : roots) HandleRoot(root, state, out);
-    for (const auto& fx : state.fixups) {
-      auto* rec = std::get_if<ParsedRecord>(&out[fx.outcome]);
-      if (!rec || fx.outcome < first_outcome) continue;
-      auto it = state.id_by_name.find(fx.name);
-      if (it != state.id_by_name.end()) rec->items[0].refs[fx.ref].target_author_handle = it->second;
-    }
-    for (auto& d : structure_errors) out.push_back(std::move(d));
+    ParseJsonDocument(content, path, out, [&](const std::vector<JsonChunk>& roots) {
+      DocState state;
+      const std::size_t first_outcome = out.size();
+      for (const auto& root : roots) HandleRoot(root, state, out);
+      for (const auto& fx : state.fixups) {
+        auto* rec = std::get_if<ParsedRecord>(&out[fx.outcome]);
+        if (!rec || fx.outcome < first_outcome) continue;
+        auto it = state.id_by_name.find(fx.name);
+        if (it != state.id_by_name.end()) rec->items[0].refs[fx.ref].target_author_handle = it->second;
+      }
+    });
   }
 
  private:

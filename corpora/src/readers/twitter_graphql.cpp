@@ -68,11 +68,9 @@ class TwitterGraphqlReader final : public Reader {
 
   void ParseDocument(std::string_view content, const std::string& path,
                      std::vector<RecordOutcome>& out) const override {
-    std::vector<JsonChunk> chunks;
-    std::vector<RecordOutcome> structure_errors;
-    SplitJsonRecords(content, path, chunks, structure_errors);
-    for (const auto& chunk : chunks) HandleResponse(chunk, out);
-    for (auto& d : structure_errors) out.push_back(std::move(d));
+    ParseJsonDocument(content, path, out, [&](const std::vector<JsonChunk>& responses) {
+      for (const auto& response : responses) HandleResponse(response, out);
+    });
   }
 
  private:
