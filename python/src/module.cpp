@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "relais/base/error.hpp"
+#include "relais/base/threads.hpp"
 #include "relais/base/time.hpp"
 #include "relais/corpora/ingest.hpp"
 #include "relais/corpora/stats.hpp"
@@ -67,7 +68,7 @@ py::list ToList(const std::vector<std::string>& v, bool empty_is_none) {
 
 int Threads(int threads) {
   if (threads < 0) relais::ThrowInvalidArgument("--threads must be >= 0");
-  return threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return relais::ThreadCountOrDefault(threads);
 }
 
 std::optional<TimeMs> OptTime(const std::optional<std::string>& s, const char* option) {

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "relais/base/error.hpp"
+#include "relais/base/threads.hpp"
 #include "relais/text/lsh.hpp"
 #include "relais/text/minhash.hpp"
 #include "relais/text/tokenize.hpp"
@@ -47,11 +48,6 @@ struct IndexEntry {
 
 std::uint64_t PackPair(std::uint32_t earlier, std::uint32_t later) {
   return (static_cast<std::uint64_t>(earlier) << 32) | later;
-}
-
-int ThreadCount(int threads) {
-  if (threads > 0) return threads;
-  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 // Seeds: (position in a, position in b) of shingles shared by both, first occurrence in a.
@@ -216,7 +212,7 @@ ReuseResult FindReuse(std::span<const ReuseDoc> docs, const ReuseOptions& opt,
   std::vector<std::uint64_t> band_keys(n * static_cast<std::size_t>(lsh.bands));
   std::atomic<std::size_t> invalid_docs{0}, total_tokens{0};
 
-  tbb::task_arena arena(ThreadCount(opt.threads));
+  tbb::task_arena arena(ThreadCountOrDefault(opt.threads));
   const MinHasher hasher(opt.num_perm, opt.seed);
   std::vector<Verified> verified;
   arena.execute([&] {
@@ -427,7 +423,7 @@ std::vector<SyndicationGroup> FindSyndicationGroups(std::span<const ReuseDoc> do
     }
     lo = hi;
   }
-  tbb::task_arena arena(ThreadCount(threads));
+  tbb::task_arena arena(ThreadCountOrDefault(threads));
   arena.execute([&] {
     tbb::parallel_for(std::size_t{0}, groups.size(), [&](std::size_t gi) {
       std::vector<std::uint64_t> src;

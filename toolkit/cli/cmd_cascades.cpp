@@ -10,6 +10,7 @@
 
 #include "commands.hpp"
 #include "relais/base/error.hpp"
+#include "relais/base/threads.hpp"
 #include "relais/base/time.hpp"
 #include "relais/corpora/store.hpp"
 #include "relais/toolkit/cascades.hpp"
@@ -40,7 +41,7 @@ void RunCascades(const CascadesArgs& a) {
   if (!a.root.empty()) q.root = a.root;
   q.top = a.top;
   q.pseudonymise = !a.no_pseudonymise;
-  const int threads = a.threads > 0 ? a.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads = ThreadCountOrDefault(a.threads);
   tbb::task_arena arena(threads);
   std::optional<toolkit::FollowerGraph> fg;
   toolkit::CascadeReport r;

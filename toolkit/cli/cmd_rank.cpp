@@ -10,6 +10,7 @@
 
 #include "commands.hpp"
 #include "relais/base/error.hpp"
+#include "relais/base/threads.hpp"
 #include "relais/base/time.hpp"
 #include "relais/corpora/store.hpp"
 #include "relais/graph/io/edge_list.hpp"
@@ -50,7 +51,7 @@ void RunRank(const RankArgs& a) {
   opt.delta = a.delta;
   opt.seed = a.seed;
   const bool directed = !a.undirected;
-  const int threads = a.threads > 0 ? a.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads = ThreadCountOrDefault(a.threads);
   tbb::task_arena arena(threads);
 
   std::vector<std::string> names;

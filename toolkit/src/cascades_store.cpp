@@ -9,6 +9,7 @@
 #include "relais/corpora/store.hpp"
 #include "relais/toolkit/cascades.hpp"
 #include "relais/toolkit/graph_view.hpp"
+#include "relais/toolkit/store_query.hpp"
 
 namespace relais::toolkit {
 namespace {
@@ -88,15 +89,14 @@ CascadeReport ComputeCascades(const corpora::Store& store, const CascadeQuery& q
   for (const auto& l : q.layers) csv += l + ",";
   std::vector<std::string> layers = ParseLayers(csv);
   if (layers.empty()) throw Error(ErrorKind::kInvalidArgument, "cascades need at least one layer");
-  std::string in;
-  for (std::size_t i = 0; i < layers.size(); ++i) in += std::string(i ? "," : "") + "'" + layers[i] + "'";
   Forest f;
   {
     corpora::Statement st(store.db(),
                           "SELECT f.src_item, f.dst_item, f.layer, s.actor_id, s.time, d.actor_id, d.time FROM flows f "
                           "JOIN items d ON d.id = f.dst_item LEFT JOIN items s ON s.id = f.src_item "
-                          "WHERE f.src_item IS NOT NULL AND f.src_item != f.dst_item AND f.layer IN (" +
-                              in + ") ORDER BY d.time, f.id");
+                          "WHERE f.src_item IS NOT NULL AND f.src_item != f.dst_item" +
+                              LayerInClause(layers) + " ORDER BY d.time, f.id");
+    BindLayers(st, 1, layers);
     while (st.Step()) {
       std::int64_t s = Dense(f, st.Int(0), st.IsNull(3) ? 0 : st.Int(3), st.IsNull(4) ? 0 : st.Int(4));
       std::int64_t d = Dense(f, st.Int(1), st.IsNull(5) ? 0 : st.Int(5), st.Int(6));

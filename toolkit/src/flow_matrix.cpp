@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "relais/base/error.hpp"
+#include "relais/base/quantile.hpp"
 
 namespace relais::toolkit {
 namespace {
@@ -22,13 +23,6 @@ std::string GroupOf(const corpora::Store& store, const std::unordered_map<std::i
   if (by == "class") return a.actor_class.empty() ? "public" : a.actor_class;
   if (by == "region") return a.region.empty() ? "(none)" : a.region;
   return DisplayKey(store, a, pseudonymise);
-}
-
-double Median(std::vector<std::int64_t>& v) {
-  std::sort(v.begin(), v.end());
-  std::size_t n = v.size();
-  return n % 2 ? static_cast<double>(v[n / 2])
-               : (static_cast<double>(v[n / 2 - 1]) + static_cast<double>(v[n / 2])) / 2;
 }
 
 FlowMatrix Build(const std::vector<FlowRow>& flows, const corpora::Store& store,
@@ -66,7 +60,7 @@ FlowMatrix Build(const std::vector<FlowRow>& flows, const corpora::Store& store,
     c.count = a.count;
     c.share = m.total ? static_cast<double>(a.count) / static_cast<double>(m.total) : 0;
     c.row_share = static_cast<double>(a.count) / static_cast<double>(row_totals[key.first]);
-    if (!a.latencies.empty()) c.median_latency_s = Median(a.latencies) / 1000.0;
+    if (!a.latencies.empty()) c.median_latency_s = Median(std::move(a.latencies)) / 1000.0;
     m.cells.push_back(std::move(c));
   }
   return m;

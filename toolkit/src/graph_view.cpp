@@ -198,23 +198,10 @@ void SaveCache(const std::filesystem::path& path, const std::string& full_key, c
   if (ec) std::filesystem::remove(tmp, ec);
 }
 
-std::string SqlQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    out += c;
-    if (c == '\'') out += '\'';
-  }
-  return out + "'";
-}
-
 // WHERE clause over flows f (and the derived item d when a window is set).
 std::string FlowFilter(const GraphQuery& q, bool& needs_item) {
   std::string where = " WHERE 1";
-  if (!q.layers.empty()) {
-    where += " AND f.layer IN (";
-    for (std::size_t i = 0; i < q.layers.size(); ++i) where += (i ? "," : "") + SqlQuote(q.layers[i]);
-    where += ")";
-  }
+  where += LayerInClause(q.layers);  // bound by BindLayers(st, 1, q.layers)
   needs_item = q.from || q.to;
   if (q.from) where += " AND d.time >= " + std::to_string(*q.from);
   if (q.to) where += " AND d.time < " + std::to_string(*q.to);
@@ -254,12 +241,14 @@ GraphView Build(const corpora::Store& store, const GraphQuery& q) {
     if (needs_item) sql += " JOIN items d ON d.id = f.dst_item";
     sql += where + " AND (" + missing + ")";
     Statement st(store.db(), sql);
+    BindLayers(st, 1, q.layers);
     if (st.Step()) v.skipped_flows = static_cast<std::uint64_t>(st.Int(0));
   }
   const bool text_keys = q.by == Aggregation::kClass || q.by == Aggregation::kRegion;
   std::string sql = "SELECT " + src + ", " + dst + ", count(*)" + from + where + " AND NOT (" + missing +
                     ") GROUP BY 1, 2 ORDER BY 1, 2";
   Statement st(store.db(), sql);
+  BindLayers(st, 1, q.layers);
   std::unordered_map<std::int64_t, NodeId> by_id;
   std::unordered_map<std::string, NodeId> by_text;
   std::vector<NodeId> s, d;

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "relais/base/error.hpp"
+#include "relais/base/threads.hpp"
 #include "relais/corpora/stats.hpp"
 #include "relais/corpora/url.hpp"
 #include "relais/toolkit/analysis/series.hpp"
@@ -504,8 +505,7 @@ Job QueryService::Impl::Prepare(std::string_view path, const QueryParams& p, std
       const bool sampled = o.rank.metric == graph::Metric::kBetweenness &&
                            view->graph.num_nodes() > kExactBetweennessMaxNodes && o.rank.epsilon == 0;
       if (sampled) o.rank.epsilon = kSampledBetweennessEpsilon;
-      const int threads =
-          options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+      const int threads = ThreadCountOrDefault(options.threads);
       tbb::task_arena arena(threads);
       StoreRanking r = arena.execute([&] { return RankView(w.store, *view, o); });
       json out = ToJson(r);

@@ -12,21 +12,28 @@
 
 namespace relais::toolkit {
 
+std::string LayerInClause(const std::vector<std::string>& layers) {
+  if (layers.empty()) return "";
+  std::string sql = " AND f.layer IN (";
+  for (std::size_t i = 0; i < layers.size(); ++i) sql += i ? ",?" : "?";
+  return sql + ")";
+}
+
+int BindLayers(corpora::Statement& st, int first, const std::vector<std::string>& layers) {
+  for (const auto& layer : layers) st.Bind(first++, std::string_view(layer));
+  return first;
+}
+
 std::vector<FlowRow> LoadFlows(const corpora::Store& store, const FlowQuery& query) {
   std::string sql =
       "SELECT f.id, f.layer, coalesce(f.src_item,0), f.dst_item, coalesce(f.src_actor,0), coalesce(f.dst_actor,0), "
-      "d.time, f.latency FROM flows f JOIN items d ON d.id = f.dst_item WHERE 1=1";
-  if (!query.layers.empty()) {
-    sql += " AND f.layer IN (";
-    for (std::size_t i = 0; i < query.layers.size(); ++i) sql += i ? ",?" : "?";
-    sql += ")";
-  }
+      "d.time, f.latency FROM flows f JOIN items d ON d.id = f.dst_item WHERE 1=1" +
+      LayerInClause(query.layers);
   if (query.from) sql += " AND d.time >= ?";
   if (query.to) sql += " AND d.time < ?";
   sql += " ORDER BY f.id";
   corpora::Statement st(store.db(), sql);
-  int idx = 1;
-  for (const auto& l : query.layers) st.Bind(idx++, l);
+  int idx = BindLayers(st, 1, query.layers);
   if (query.from) st.Bind(idx++, static_cast<std::int64_t>(*query.from));
   if (query.to) st.Bind(idx++, static_cast<std::int64_t>(*query.to));
   std::vector<FlowRow> out;

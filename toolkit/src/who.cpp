@@ -11,7 +11,9 @@
 #include <fmt/format.h>
 
 #include "relais/base/error.hpp"
+#include "relais/base/quantile.hpp"
 #include "relais/corpora/url.hpp"
+#include "relais/toolkit/store_query.hpp"
 
 namespace relais::toolkit {
 namespace {
@@ -54,21 +56,6 @@ nlohmann::json EvidenceJson(const corpora::Store& store, const std::unordered_ma
           {"text", masker.Mask(Excerpt(st.TextView(c + 6)))}};
 }
 
-std::string LayerFilter(const std::vector<std::string>& layers) {
-  if (layers.empty()) return "";
-  std::string s = " AND f.layer IN (";
-  for (std::size_t i = 0; i < layers.size(); ++i) s += (i ? ",'" : "'") + layers[i] + "'";
-  return s + ")";
-}
-
-double Median(std::vector<std::int64_t> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  std::size_t n = v.size();
-  return n % 2 ? static_cast<double>(v[n / 2])
-               : (static_cast<double>(v[n / 2 - 1]) + static_cast<double>(v[n / 2])) / 2;
-}
-
 }  // namespace
 
 nlohmann::json AmplifiersOf(const corpora::Store& store, const std::string& actor_key, const WhoOptions& o) {
@@ -79,7 +66,8 @@ nlohmann::json AmplifiersOf(const corpora::Store& store, const std::string& acto
                         std::string("SELECT f.dst_actor, f.latency, ") + kEvidenceColumns +
                             " FROM flows f JOIN items d ON d.id = f.dst_item LEFT JOIN items s ON s.id = f.src_item "
                             "WHERE f.src_actor = ? AND f.dst_actor IS NOT NULL AND f.dst_actor <> f.src_actor" +
-                            LayerFilter(o.layers) + " ORDER BY d.time, f.id");
+                            LayerInClause(o.layers) + " ORDER BY d.time, f.id");
+  BindLayers(st, 2, o.layers);
   st.Bind(1, x.id);
   struct Acc {
     std::int64_t count = 0;
@@ -227,8 +215,9 @@ nlohmann::json StrongestPath(const corpora::Store& store, const std::string& fro
                           std::string("SELECT ") + kEvidenceColumns +
                               " FROM flows f JOIN items d ON d.id = f.dst_item LEFT JOIN items s ON s.id = f.src_item "
                               "WHERE f.src_actor = ? AND f.dst_actor = ?" +
-                              LayerFilter(o.layers) + " ORDER BY d.time, f.id LIMIT ?");
-    st.Bind(1, u).Bind(2, v).Bind(3, static_cast<std::int64_t>(o.examples));
+                              LayerInClause(o.layers) + " ORDER BY d.time, f.id LIMIT ?");
+    st.Bind(1, u).Bind(2, v);
+    st.Bind(BindLayers(st, 3, o.layers), static_cast<std::int64_t>(o.examples));
     hop["evidence"] = nlohmann::json::array();
     while (st.Step()) hop["evidence"].push_back(EvidenceJson(store, actors, st, 0, o.pseudonymise, masker));
     out["hops"].push_back(std::move(hop));

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "relais/base/error.hpp"
+#include "relais/base/utf8.hpp"
 
 namespace relais::corpora::detail {
 
@@ -41,9 +42,7 @@ std::string HostOf(std::string_view url, bool strip_www = true);
 /// (^|[/_.-])(pr|releases?|communiques?|communiqués?|press-releases?)([/_.-]|$), case-insensitive.
 bool MatchesPrWords(std::string_view path_or_name);
 
-/// Appends the UTF-8 encoding of `cp` (invalid code points become U+FFFD).
-void AppendUtf8(std::string& out, char32_t cp);
-
+using ::relais::AppendUtf8;    // relais/base/utf8.hpp
 using ::relais::ToLowerAscii;  // relais/base/strings.hpp
 using ::relais::Trim;
 

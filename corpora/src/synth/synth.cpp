@@ -6,6 +6,7 @@
 #include <tbb/task_arena.h>
 
 #include "relais/base/error.hpp"
+#include "relais/base/threads.hpp"
 #include "relais/corpora/synth.hpp"
 #include "synth_internal.hpp"
 
@@ -53,8 +54,7 @@ SynthResult GenerateSynthWorld(const SynthOptions& options) {
   w.end = w.event + 60 * kDay;
   w.removal_end = options.deactivation ? w.event + 11 * 60 * 1000 : w.end;
 
-  int threads =
-      options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int threads = ThreadCountOrDefault(options.threads);
   tbb::task_arena arena(threads);
   SynthResult res;
   arena.execute([&] {

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "relais/base/utf8.hpp"
+
 namespace relais::text::detail {
 
 inline constexpr char32_t kReplacement = 0xFFFD;
@@ -23,23 +25,7 @@ inline char32_t DecodeUtf8(std::string_view s, std::size_t& i, bool* invalid) {
   return DecodeUtf8NonAscii(s, i, invalid);
 }
 
-inline void AppendUtf8(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out.push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
-}
+using ::relais::AppendUtf8;  // relais/base/utf8.hpp
 
 /// Word-break classes the fast scanner understands (a subset of UAX #29 as ICU applies it).
 enum class WbClass : std::uint8_t { kOther, kLetter, kNumeric, kMidNumLet, kMidNum, kSingleQuote, kExtendNumLet };

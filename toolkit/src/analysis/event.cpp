@@ -7,6 +7,7 @@
 #include <set>
 
 #include "relais/base/error.hpp"
+#include "relais/base/quantile.hpp"
 #include "relais/toolkit/analysis/random.hpp"
 
 namespace relais::toolkit {
@@ -24,15 +25,6 @@ const char* EventModelName(EventModel m) {
 }
 
 namespace {
-
-double Quantile(std::vector<double> v, double q) {
-  if (v.empty()) return std::nan("");
-  std::sort(v.begin(), v.end());
-  const double pos = q * static_cast<double>(v.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(pos));
-  const auto hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
-}
 
 nlohmann::json JsonNumber(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 

@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "relais/base/error.hpp"
+#include "relais/base/quantile.hpp"
 #include "relais/corpora/store.hpp"
 #include "relais/toolkit/analysis/glm.hpp"
 #include "relais/toolkit/analysis/random.hpp"
@@ -105,14 +106,6 @@ double TransferEntropyBits(const std::vector<int>& x, const std::vector<int>& y,
         te += c / m * std::log2((c / pyz[y0 * q + x0]) / (pyy[y1 * q + y0] / py[y0]));
       }
   return static_cast<double>(te);
-}
-
-double Quartile(std::vector<double> v, double q) {
-  std::sort(v.begin(), v.end());
-  const double pos = q * static_cast<double>(v.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(pos));
-  const auto hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
 }
 
 }  // namespace
@@ -267,9 +260,9 @@ nlohmann::json StoreLatencies(const corpora::Store& store) {
     }
     const double mean = std::accumulate(hours.begin(), hours.end(), 0.0) / static_cast<double>(hours.size());
     j[k.name] = {{"n", hours.size()},
-                 {"median", Quartile(hours, 0.5)},
-                 {"q1", Quartile(hours, 0.25)},
-                 {"q3", Quartile(hours, 0.75)},
+                 {"median", Quantile(hours, 0.5)},
+                 {"q1", Quantile(hours, 0.25)},
+                 {"q3", Quantile(hours, 0.75)},
                  {"mean", mean},
                  {"unit", "hour"}};
   }

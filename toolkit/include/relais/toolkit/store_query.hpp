@@ -36,6 +36,13 @@ struct FlowQuery {
   std::optional<TimeMs> from, to;
 };
 
+/// " AND f.layer IN (?,…)" with one parameter per layer, or "" when `layers` is empty: the one way
+/// layers enter SQL. Bind them with BindLayers at the index of the clause's first parameter.
+std::string LayerInClause(const std::vector<std::string>& layers);
+
+/// Binds `layers` to parameters first, first + 1, …; returns the index after the last one.
+int BindLayers(corpora::Statement& st, int first, const std::vector<std::string>& layers);
+
 /// Flows ordered by id (deterministic).
 std::vector<FlowRow> LoadFlows(const corpora::Store& store, const FlowQuery& query);
 
