@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -188,6 +189,8 @@ TEST(ReuseEngine, RecoversPlantedCopiesWithHighPrecisionAndRecall) {
     for (const auto& f : r.flows) tp += p.truth.count({f.source, f.target});
     const double precision = r.flows.empty() ? 0 : static_cast<double>(tp) / r.flows.size();
     const double recall = static_cast<double>(tp) / p.truth.size();
+    std::cout << "planted copies, noise " << noise << ": precision " << precision << " (" << tp << "/" << r.flows.size()
+              << "), recall " << recall << " (" << tp << "/" << p.truth.size() << ")\n";
     EXPECT_GE(precision, 0.95) << "noise " << noise;
     EXPECT_GE(recall, noise > 0.1 ? 0.85 : 0.95) << "noise " << noise;
   }

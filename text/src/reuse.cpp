@@ -103,8 +103,36 @@ struct Verified {
   std::uint32_t source_rank, target_rank;
 };
 
+bool IsCommon(std::span<const std::uint64_t> common, std::uint64_t h) {
+  return std::binary_search(common.begin(), common.end(), h);
+}
+
+// Rare shared shingles a specific passage needs: those of a short_match-token passage with one edit (an
+// edit removes up to shingle_size shingles): 15 + 1 − 2·5 = 6 at the defaults, and at least min_shared.
+std::size_t MinSpecificShingles(const ReuseOptions& opt) {
+  const auto n = static_cast<std::int64_t>(opt.shingle_size);
+  return static_cast<std::size_t>(std::max<std::int64_t>(static_cast<std::int64_t>(opt.min_shared),
+                                                         static_cast<std::int64_t>(opt.short_match) + 1 - 2 * n));
+}
+
+// A short passage is specific when most of its shared shingles (those inside the target span, also in the
+// source) are rare in the corpus: not in `common` (the sorted shingles of more than specific_df documents).
+bool IsSpecificPassage(const Alignment& al, const std::vector<std::uint64_t>& sh_dst,
+                       const std::vector<std::uint64_t>& set_src, std::span<const std::uint64_t> common,
+                       const ReuseOptions& opt) {
+  const std::size_t n = static_cast<std::size_t>(opt.shingle_size);
+  std::size_t shared = 0, rare = 0;
+  for (std::size_t j = al.b_begin; j + n <= al.b_end && j < sh_dst.size(); ++j) {
+    if (!std::binary_search(set_src.begin(), set_src.end(), sh_dst[j])) continue;
+    ++shared;
+    rare += !IsCommon(common, sh_dst[j]);
+  }
+  return rare >= MinSpecificShingles(opt) &&
+         static_cast<double>(rare) >= opt.min_specific * static_cast<double>(shared);
+}
+
 std::optional<ReuseFlow> VerifyPair(const std::vector<std::uint64_t>& src, const std::vector<std::uint64_t>& dst,
-                                    const ReuseOptions& opt) {
+                                    const ReuseOptions& opt, std::span<const std::uint64_t> common) {
   const std::vector<std::uint64_t> sh_src = ShingleHashes(src, opt.shingle_size);
   const std::vector<std::uint64_t> sh_dst = ShingleHashes(dst, opt.shingle_size);
   std::vector<std::uint64_t> set_src = sh_src, set_dst = sh_dst;
@@ -113,7 +141,22 @@ std::optional<ReuseFlow> VerifyPair(const std::vector<std::uint64_t>& src, const
   std::sort(set_dst.begin(), set_dst.end());
   set_dst.erase(std::unique(set_dst.begin(), set_dst.end()), set_dst.end());
   const double containment = Containment(set_src, set_dst);
-  if (containment < opt.min_containment) return std::nullopt;
+  if (containment < opt.min_containment) {
+    // A short passage of two long texts: as many shared rare shingles as a specific passage needs.
+    std::size_t rare_shared = 0;
+    for (auto a = set_src.begin(), b = set_dst.begin(); a != set_src.end() && b != set_dst.end();) {
+      if (*a < *b) {
+        ++a;
+      } else if (*b < *a) {
+        ++b;
+      } else {
+        rare_shared += !IsCommon(common, *a);
+        ++a;
+        ++b;
+      }
+    }
+    if (rare_shared < MinSpecificShingles(opt)) return std::nullopt;
+  }
   std::vector<std::pair<std::uint32_t, std::uint32_t>> seeds;
   if (src.size() >= static_cast<std::size_t>(opt.shingle_size) &&
       dst.size() >= static_cast<std::size_t>(opt.shingle_size))
@@ -133,7 +176,9 @@ std::optional<ReuseFlow> VerifyPair(const std::vector<std::uint64_t>& src, const
   }
   if (al.empty() || al.matches < opt.min_aligned) return std::nullopt;
   const double shorter = static_cast<double>(std::min(src.size(), dst.size()));
-  if (al.matches < opt.long_match && static_cast<double>(al.matches) < opt.min_coverage * shorter) return std::nullopt;
+  if (al.matches < opt.long_match && static_cast<double>(al.matches) < opt.min_coverage * shorter &&
+      (al.matches < opt.short_match || !IsSpecificPassage(al, sh_dst, set_src, common, opt)))
+    return std::nullopt;
   const double longest = std::max(al.a_end - al.a_begin, al.b_end - al.b_begin);
   const double score = std::clamp(al.score / (opt.align.match * longest), 0.0, 1.0);
   if (score < opt.min_score) return std::nullopt;
@@ -215,6 +260,7 @@ ReuseResult FindReuse(std::span<const ReuseDoc> docs, const ReuseOptions& opt,
   tbb::task_arena arena(ThreadCountOrDefault(opt.threads));
   const MinHasher hasher(opt.num_perm, opt.seed);
   std::vector<Verified> verified;
+  std::vector<std::uint64_t> common;  // shingles of more than specific_df documents, sorted
   arena.execute([&] {
     // 1–2. Tokens, signatures, band keys.
     auto t0 = Clock::now();
@@ -284,6 +330,7 @@ ReuseResult FindReuse(std::span<const ReuseDoc> docs, const ReuseOptions& opt,
     report("LSH candidates", pairs.size(), pairs.size());
 
     // 3. Shingle index for containment: sources index every shingle, targets query all (short) or a sample.
+    //    Shingles of more than specific_df documents are `common` (sorted) for the short-passage rule.
     {
       std::vector<std::uint8_t> sampled(n, 0);
       tbb::enumerable_thread_specific<std::vector<IndexEntry>> local_entries;
@@ -295,10 +342,10 @@ ReuseResult FindReuse(std::span<const ReuseDoc> docs, const ReuseOptions& opt,
           std::vector<std::uint64_t> set = ShingleSet(prepared[rank].tokens, opt.shingle_size);
           const bool sample = set.size() > opt.long_doc;
           sampled[rank] = sample;
-          for (std::uint64_t h : set) {
+          for (std::uint64_t h : set) {  // role 0 entries count towards the document frequency only
             std::uint32_t role = doc.is_source ? 1u : 0u;
             if (doc.is_target && (!sample || h % kSampleModulus == 0)) role |= 2u;
-            if (role) out.push_back({h, static_cast<std::uint32_t>(rank), role});
+            out.push_back({h, static_cast<std::uint32_t>(rank), role});
           }
         }
       });
@@ -314,6 +361,7 @@ ReuseResult FindReuse(std::span<const ReuseDoc> docs, const ReuseOptions& opt,
         while (hi < entries.size() && entries[hi].hash == entries[lo].hash) ++hi;
         std::size_t num_sources = 0;
         for (std::size_t k = lo; k < hi; ++k) num_sources += entries[k].role & 1u;
+        if (hi - lo > opt.specific_df) common.push_back(entries[lo].hash);
         if (hi - lo >= 2 && num_sources >= 1 && num_sources <= opt.max_df) {
           for (std::size_t t = lo; t < hi; ++t) {
             if (!(entries[t].role & 2u)) continue;
@@ -355,7 +403,7 @@ ReuseResult FindReuse(std::span<const ReuseDoc> docs, const ReuseOptions& opt,
       for (std::size_t k = r.begin(); k != r.end(); ++k) {
         const auto s = static_cast<std::uint32_t>(pairs[k] >> 32);
         const auto t = static_cast<std::uint32_t>(pairs[k] & 0xFFFFFFFFu);
-        checked[k] = VerifyPair(prepared[s].tokens, prepared[t].tokens, opt);
+        checked[k] = VerifyPair(prepared[s].tokens, prepared[t].tokens, opt, common);
       }
     });
     for (std::size_t k = 0; k < pairs.size(); ++k) {

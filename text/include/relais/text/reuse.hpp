@@ -17,8 +17,10 @@
 //     ones for a long target) are candidates
 //     (passim's approach; Smith et al. 2015). Whole-document signatures cannot see a 15-token quote in an
 //     800-token article (Jaccard ≈ 0.02), the index can;
-//  4. verification: containment |A∩B| / min(|A|,|B|) of the shingle sets ≥ min_containment, then the
-//     local alignment (Smith–Waterman–Gotoh, passim's scores), seeded by the shared shingles and banded;
+//  4. verification: containment |A∩B| / min(|A|,|B|) of the shingle sets ≥ min_containment (or enough
+//     shared rare shingles), then the local alignment (Smith–Waterman–Gotoh, passim's scores), seeded by
+//     the shared shingles and banded; the passage must be long, cover much of the shorter text, or be a
+//     specific (rare-shingled) passage of sentence length (ReuseOptions::short_match);
 //  5. direction by time (earlier → later; equal times: smaller key first), channel filters, and source
 //     attribution: per target, the source with the highest alignment score for each distinct passage (the
 //     one explaining most of it), preferring the earliest among sources within 2% of that score (the origin
@@ -52,13 +54,22 @@ struct ReuseOptions {
   std::size_t max_df = 100;      ///< containment index: skip shingles in more source docs than this
   std::size_t min_shared = 3;    ///< containment index: shared (sampled) shingles to become a candidate
   std::size_t long_doc = 64;     ///< targets with more shingles than this query a 1/4 sample
-  double min_containment = 0.1;  ///< shingle-set containment to attempt the alignment
+  double min_containment = 0.1;  ///< shingle-set containment to attempt the alignment (or enough shared
+                                 ///< rare shingles for a specific passage: a short passage of two long texts)
   std::size_t min_aligned = 8;   ///< matched tokens in the alignment
-  /// A passage is reuse when it is long (≥ long_match matched tokens) or covers ≥ min_coverage of the
-  /// shorter text: one stock sentence ("L'opposition dénonce un projet trop coûteux.") shared by two long
-  /// articles is boilerplate, the same sentence quoted in a tweet is reuse.
+  /// A passage is reuse when it is long (≥ long_match matched tokens), covers ≥ min_coverage of the
+  /// shorter text, or is a specific sentence-length passage: ≥ short_match matched tokens of which at least
+  /// min_specific of the shared shingles (and ≥ short_match + 1 − 2·shingle_size of them, the shingles of such
+  /// a passage with one edit) are rare, found in ≤ specific_df of the
+  /// documents read. One stock sentence ("L'opposition dénonce un projet trop coûteux.") or a formula of
+  /// news French ("a-t-il déclaré lors d'une conférence de presse à", ≤ 11 tokens on real press text)
+  /// shared by two long articles is boilerplate; two pasted sentences of a press release, or one sentence
+  /// quoted in a tweet, are reuse. See docs/text.md ("Short passages").
   std::size_t long_match = 40;
   double min_coverage = 0.3;
+  std::size_t short_match = 15;
+  std::size_t specific_df = 4;
+  double min_specific = 0.5;
   double min_score = 0.5;  ///< alignment score / (2 · aligned length): 1 for a verbatim copy
   bool all_pairs = false;  ///< keep every verified pair instead of attributing sources
   int threads = 0;         ///< 0: all cores
