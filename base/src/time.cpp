@@ -1,48 +1,47 @@
-// Time parsing and formatting; civil-date arithmetic after H. Hinnant's "chrono-compatible
-// low-level date algorithms".
+// Time parsing and formatting; civil dates from C++20 <chrono> (the one calendar in relais: the
+// synthetic world's writers use ToCivil too).
 #include "relais/base/time.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
+#include <charconv>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <limits>
+#include <vector>
+
+#include "relais/base/civil.hpp"
 
 namespace relais {
 
 std::int64_t DaysFromCivil(int y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+  using namespace std::chrono;
+  return sys_days{year_month_day{year{y}, month{m}, day{d}}}.time_since_epoch().count();
+}
+
+CivilTime ToCivil(TimeMs t) {
+  using namespace std::chrono;
+  const sys_time<milliseconds> tp{milliseconds{t}};
+  const sys_days day_point = floor<days>(tp);
+  const year_month_day ymd{day_point};
+  const hh_mm_ss<milliseconds> hms{tp - day_point};
+  return {static_cast<int>(ymd.year()),
+          static_cast<unsigned>(ymd.month()),
+          static_cast<unsigned>(ymd.day()),
+          static_cast<unsigned>(hms.hours().count()),
+          static_cast<unsigned>(hms.minutes().count()),
+          static_cast<unsigned>(hms.seconds().count()),
+          static_cast<unsigned>(hms.subseconds().count()),
+          weekday{day_point}.c_encoding()};
 }
 
 namespace {
 
-struct Civil {
-  int year;
-  unsigned month, day;
-};
-
-Civil CivilFromDays(std::int64_t z) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return {static_cast<int>(y + (m <= 2)), m, d};
-}
-
-bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
 unsigned DaysInMonth(int y, unsigned m) {
-  static constexpr std::array<unsigned, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && IsLeap(y) ? 29 : kDays[m - 1];
+  using namespace std::chrono;
+  return static_cast<unsigned>(year_month_day_last{year{y}, month_day_last{month{m}}}.day());
 }
 
 struct Fields {
@@ -136,27 +135,47 @@ bool ParseFraction(Cursor& c, unsigned& millis) {
   return true;
 }
 
+// Lower-cases ASCII and the Latin-1 capitals of UTF-8 (U+00C0–U+00DE but ×): "FÉVR" → "févr".
+std::string FoldCase(std::string_view w) {
+  std::string out(w);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const auto c = static_cast<unsigned char>(out[i]);
+    if (c >= 'A' && c <= 'Z') {
+      out[i] = static_cast<char>(c + 32);
+    } else if (c == 0xC3 && i + 1 < out.size()) {
+      const auto n = static_cast<unsigned char>(out[i + 1]);
+      if (n >= 0x80 && n <= 0x9E && n != 0x97) out[i + 1] = static_cast<char>(n + 0x20);
+      ++i;
+    }
+  }
+  return out;
+}
+
+// A month from its English or French name or an abbreviation of it (a prefix of at least three
+// letters that names one month only, "Sept", "févr", "FÉVR", "juil", "aout"…); 0 when none.
 int MonthFromName(std::string_view w) {
-  static constexpr std::array<const char*, 12> kEn = {"jan", "feb", "mar", "apr", "may", "jun",
-                                                      "jul", "aug", "sep", "oct", "nov", "dec"};
-  static constexpr std::array<const char*, 12> kFr = {"janv", "févr", "mars", "avr", "mai", "juin",
-                                                      "juil", "août", "sept", "oct", "nov", "déc"};
-  std::string lower;
-  for (char ch : w) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  if (lower.size() < 3) return 0;
-  for (int m = 0; m < 12; ++m) {
-    if (lower.compare(0, 3, kEn[m]) == 0) return m + 1;
+  struct Name {
+    const char* text;
+    int month;
+  };
+  static constexpr std::array<Name, 30> kNames = {{
+      {"january", 1},   {"february", 2},  {"march", 3},     {"april", 4},    {"may", 5},       {"june", 6},
+      {"july", 7},      {"august", 8},    {"september", 9}, {"october", 10}, {"november", 11}, {"december", 12},
+      {"janvier", 1},   {"février", 2},   {"fevrier", 2},   {"mars", 3},     {"avril", 4},     {"mai", 5},
+      {"juin", 6},      {"juillet", 7},   {"août", 8},      {"aout", 8},     {"septembre", 9}, {"octobre", 10},
+      {"novembre", 11}, {"décembre", 12}, {"decembre", 12}, {"sept", 9},     {"févr", 2},      {"déc", 12},
+  }};
+  const std::string lower = FoldCase(w);
+  const auto letters = std::count_if(lower.begin(), lower.end(), [](char c) { return (c & 0xC0) != 0x80; });
+  if (letters < 3) return 0;
+  int found = 0;
+  for (const auto& name : kNames) {
+    const std::string_view full = name.text;
+    if (full.substr(0, std::min(full.size(), lower.size())) != lower || lower.size() > full.size()) continue;
+    if (found && found != name.month) return 0;  // "jui": juin or juillet
+    found = name.month;
   }
-  for (int m = 0; m < 12; ++m) {
-    std::string_view fr = kFr[m];
-    if (lower.compare(0, std::min(fr.size(), lower.size()), fr.substr(0, std::min(fr.size(), lower.size()))) == 0 &&
-        lower.size() >= 3)
-      return m + 1;
-  }
-  if (lower.rfind("fevr", 0) == 0) return 2;
-  if (lower.rfind("aout", 0) == 0) return 8;
-  if (lower.rfind("dec", 0) == 0) return 12;
-  return 0;
+  return found;
 }
 
 bool ParseZoneName(std::string_view z, int& offset) {
@@ -211,12 +230,9 @@ std::optional<TimeMs> ParseIso8601(std::string_view s) {
     if (!c.digits(2, 2, f.second) || !ParseFraction(c, f.millis)) return std::nullopt;
   }
   c.skip_spaces();
-  if (!c.done() && !ParseOffset(c, f.offset_minutes)) {
-    Cursor z(c.rest());
-    if (!ParseZoneName(z.word(), f.offset_minutes)) return std::nullopt;
-    return Compose(f);
-  }
-  if (!c.done()) return std::nullopt;
+  if (!c.done() && !ParseOffset(c, f.offset_minutes) && !ParseZoneName(c.word(), f.offset_minutes)) return std::nullopt;
+  c.skip_spaces();
+  if (!c.done()) return std::nullopt;  // nothing may follow the offset or zone
   return Compose(f);
 }
 
@@ -275,9 +291,14 @@ std::optional<TimeMs> ParseRfc822(std::string_view s) {
   if (!c.digits(1, 2, f.hour) || !c.eat(':') || !c.digits(2, 2, f.minute)) return std::nullopt;
   if (c.eat(':') && !c.digits(2, 2, f.second)) return std::nullopt;
   c.skip_spaces();
-  if (!c.done() && !ParseOffset(c, f.offset_minutes)) {
-    if (!ParseZoneName(c.word(), f.offset_minutes)) return std::nullopt;
+  if (!c.done() && !ParseOffset(c, f.offset_minutes) && !ParseZoneName(c.word(), f.offset_minutes)) return std::nullopt;
+  c.skip_spaces();
+  if (c.eat('(')) {  // an RFC 2822 comment such as "+0200 (CEST)"
+    while (!c.done() && c.peek() != ')') c.eat(c.peek());
+    if (!c.eat(')')) return std::nullopt;
+    c.skip_spaces();
   }
+  if (!c.done()) return std::nullopt;
   return Compose(f);
 }
 
@@ -285,6 +306,7 @@ std::optional<TimeMs> ParseWithFormat(std::string_view s, std::string_view forma
   Cursor c(s);
   Fields f;
   bool pm = false, has_ampm = false;
+  std::optional<TimeMs> epoch_ms;  // %s: seconds since the epoch, the whole time
   for (std::size_t i = 0; i < format.size(); ++i) {
     char fc = format[i];
     if (fc != '%') {
@@ -351,8 +373,6 @@ std::optional<TimeMs> ParseWithFormat(std::string_view s, std::string_view forma
         if (!ParseZoneName(c.word(), f.offset_minutes)) return std::nullopt;
         break;
       case 'T': {
-        auto t = ParseWithFormat(c.rest(), "%H:%M:%S");
-        (void)t;
         if (!c.digits(1, 2, f.hour) || !c.eat(':') || !c.digits(2, 2, f.minute) || !c.eat(':') ||
             !c.digits(2, 2, f.second))
           return std::nullopt;
@@ -366,13 +386,14 @@ std::optional<TimeMs> ParseWithFormat(std::string_view s, std::string_view forma
         break;
       }
       case 's': {
-        std::string digits;
-        while (std::isdigit(static_cast<unsigned char>(c.peek()))) {
-          digits += c.peek();
-          c.eat(c.peek());
-        }
-        if (digits.empty()) return std::nullopt;
-        return static_cast<TimeMs>(std::stoll(digits)) * 1000;
+        const std::string_view rest = c.rest();
+        std::int64_t secs = 0;
+        const auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), secs);
+        if (ec != std::errc() || end == rest.data() || rest.front() == '-') return std::nullopt;  // also overflow
+        if (secs > std::numeric_limits<TimeMs>::max() / 1000) return std::nullopt;
+        for (auto p = rest.data(); p != end; ++p) c.eat(*p);
+        epoch_ms = secs * 1000;
+        break;
       }
       case '%':
         if (!c.eat('%')) return std::nullopt;
@@ -383,6 +404,7 @@ std::optional<TimeMs> ParseWithFormat(std::string_view s, std::string_view forma
   }
   c.skip_spaces();
   if (!c.done()) return std::nullopt;
+  if (epoch_ms) return epoch_ms;
   if (has_ampm) {
     if (f.hour == 12) f.hour = 0;
     if (pm) f.hour += 12;
@@ -397,8 +419,9 @@ std::optional<TimeMs> ParseAnyTime(std::string_view s) {
   bool all_digits = true;
   for (char ch : s) all_digits = all_digits && std::isdigit(static_cast<unsigned char>(ch));
   if (all_digits && s.size() <= 13) {
-    std::int64_t v = std::stoll(std::string(s));
-    return s.size() >= 12 ? v : v * 1000;  // 12-13 digits: milliseconds
+    std::int64_t v = 0;
+    std::from_chars(s.data(), s.data() + s.size(), v);  // at most 13 digits: cannot overflow
+    return s.size() >= 12 ? v : v * 1000;               // 12-13 digits: milliseconds
   }
   if (auto t = ParseIso8601(s)) return t;
   if (auto t = ParseTwitterDate(s)) return t;
@@ -410,18 +433,17 @@ std::optional<TimeMs> ParseAnyTime(std::string_view s) {
 }
 
 std::string FormatIso8601(TimeMs t) {
-  std::int64_t secs = t >= 0 ? t / 1000 : -((-t + 999) / 1000);
-  int millis = static_cast<int>(t - secs * 1000);
-  std::int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
-  std::int64_t rem = secs - days * 86400;
-  Civil c = CivilFromDays(days);
+  // <chrono>'s years span -32767..32767: a time beyond them (only from corrupt input) is shown raw.
+  constexpr TimeMs kLimit = 30'000LL * 36'525 / 100 * 86'400'000;  // ~30,000 years either side of 1970
+  if (t < -kLimit || t > kLimit) return std::to_string(t) + " ms since 1970";
+  const CivilTime c = ToCivil(t);
   char buf[48];
-  if (millis) {
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", c.year, c.month, c.day,
-                  static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60), millis);
+  if (c.millisecond) {
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02u:%02u:%02u.%03uZ", c.year, c.month, c.day, c.hour, c.minute,
+                  c.second, c.millisecond);
   } else {
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", c.year, c.month, c.day,
-                  static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60));
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02u:%02u:%02uZ", c.year, c.month, c.day, c.hour, c.minute,
+                  c.second);
   }
   return buf;
 }
@@ -464,7 +486,10 @@ std::optional<DurationMs> ParseDuration(std::string_view s) {
     mult = 7 * 86400e3;
   else
     return std::nullopt;
-  return static_cast<DurationMs>(v * mult + 0.5);
+  const double ms = v * mult + 0.5;
+  // Beyond int64 (about 292 million years) the conversion would be undefined: refused.
+  if (!(ms < 9.2e18)) return std::nullopt;
+  return static_cast<DurationMs>(ms);
 }
 
 }  // namespace relais

@@ -266,7 +266,8 @@ class FileIngest {
   void Account(detail::PreparedOutcome& o, const std::vector<StoreWriter::Outcome>& outcomes, std::size_t& next) {
     {
       ++counts_.read;
-      if (std::get_if<PreparedRecord>(&o.value)) {
+      if (auto* rec = std::get_if<PreparedRecord>(&o.value)) {
+        for (const auto& note : rec->time_notes) ++time_notes_[note];
         if (outcomes[next++] == StoreWriter::Outcome::kAccepted) {
           ++counts_.accepted;
         } else {
@@ -310,6 +311,7 @@ class FileIngest {
     result_.total += counts_;
     result_.by_format[format_name_] += counts_;
     for (const auto& [reason, n] : by_reason_) result_.by_reason[reason] += n;
+    for (const auto& [note, n] : time_notes_) result_.time_notes[note] += n;
   }
 
   const IngestCounts& counts() const { return counts_; }
@@ -325,7 +327,7 @@ class FileIngest {
   std::string format_name_;
   std::function<void()> progress_;
   IngestCounts counts_;
-  std::map<std::string, std::uint64_t> by_reason_;
+  std::map<std::string, std::uint64_t> by_reason_, time_notes_;
   std::size_t in_transaction_ = 0;
   bool input_recorded_ = false;
   std::vector<const PreparedRecord*> records_;

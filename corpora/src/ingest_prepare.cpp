@@ -71,7 +71,8 @@ void PrepareItem(ItemRecord& item, std::vector<std::string>& raw_links, std::vec
     if (!canonical.empty()) item.url = std::move(canonical);
   }
   const bool article = item.channel != Channel::kSocial;
-  if (article) item.key = PressItemKey(item);
+  // Europresse articles without their own link keep their document number as key.
+  if (article && item.key.rfind("europresse:", 0) != 0) item.key = PressItemKey(item);
 
   std::vector<std::string> links;
   links.reserve(item.links.size());

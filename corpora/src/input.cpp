@@ -518,7 +518,28 @@ std::string_view StrOf(const SniffObject& o, std::string_view k) {
   return it != o.end() && it->second.type == '"' ? std::string_view(it->second.str) : std::string_view();
 }
 
+// Telegram Desktop's chat types (result.json's root "type").
+bool IsTelegramChatType(std::string_view t) {
+  for (std::string_view k : {"personal_chat", "bot_chat", "saved_messages", "replies", "private_group",
+                             "private_supergroup", "public_supergroup", "private_channel", "public_channel"})
+    if (t == k) return true;
+  return false;
+}
+
 std::optional<Format> SniffJsonObject(const SniffObject& o, std::string_view head, const std::string& path_str) {
+  // Bluesky Jetstream events.
+  if (Has(o, "did") && Has(o, "time_us") && Has(o, "kind")) return Format::kBlueskyJetstream;
+  // Zeeschuimer / 4CAT NDJSON items.
+  if (Has(o, "source_platform") && (Has(o, "timestamp_collected") || Has(o, "data"))) return Format::kZeeschuimer;
+  // X web GraphQL responses (before v2, whose pages also have "data"), and bare tweet results.
+  if ((Has(o, "data") || Has(o, "__typename")) && head.find("\"__typename\"") != std::string_view::npos &&
+      (head.find("\"tweet_results\"") != std::string_view::npos ||
+       head.find("\"tweetResult\"") != std::string_view::npos || StrOf(o, "__typename") == "Tweet" ||
+       StrOf(o, "__typename") == "TweetWithVisibilityResults"))
+    return Format::kTwitterGraphql;
+  // Telegram Desktop exports: one chat, or a whole account (its "about" names Telegram).
+  if (HasType(o, "messages", '[') && IsTelegramChatType(StrOf(o, "type"))) return Format::kTelegram;
+  if (Has(o, "about") && (HasType(o, "chats", '{') || Has(o, "personal_information"))) return Format::kTelegram;
   // ActivityPub: collections and activities.
   std::string_view type = StrOf(o, "type");
   if (Has(o, "@context") || Has(o, "orderedItems") || type == "OrderedCollection" || type == "OrderedCollectionPage" ||
@@ -554,6 +575,8 @@ std::optional<Format> SniffJsonObject(const SniffObject& o, std::string_view hea
   }
   return std::nullopt;
 }
+
+constexpr std::size_t kSniffHtmlBytes = 64 * 1024;
 
 bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && detail::ToLowerAscii(s.substr(0, prefix.size())) == prefix;
@@ -599,6 +622,14 @@ std::optional<Format> SniffFormat(const fs::path& path, std::string_view head) {
     }
     if (!published || !body_field) return std::nullopt;
     return detail::MatchesPrWords(path_str) ? Format::kPrCsv : Format::kPressCsv;
+  }
+  if (body.rfind("<", 0) == 0) {
+    // Europresse HTML exports: an HTML page naming Europresse's classes or hosts.
+    std::string lower = detail::ToLowerAscii(body.substr(0, kSniffHtmlBytes));
+    bool html = lower.find("<html") != std::string::npos || lower.find("<!doctype html") != std::string::npos;
+    if (html && (lower.find("docpublicationname") != std::string::npos ||
+                 lower.find("europresse") != std::string::npos || lower.find("eureka.cc") != std::string::npos))
+      return Format::kEuropresse;
   }
   if (StartsWithNoCase(body, "<?xml") || StartsWithNoCase(body, "<rss") || StartsWithNoCase(body, "<feed") ||
       StartsWithNoCase(body, "<rdf:rdf") || StartsWithNoCase(body, "<!--")) {

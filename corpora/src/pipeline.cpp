@@ -108,7 +108,16 @@ void Finalise(std::vector<RecordOutcome>& parsed, OutBatch& out) {
         out.push_back(PreparedOutcome{std::move(d), ordinal++});
         continue;
       }
-      out.push_back(PreparedOutcome{PrepareRecord(std::move(*rec)), 0});
+      std::vector<std::string> notes;
+      if (auto d = ApplyTimeRule(*rec, notes)) {
+        if (rec->pos.line != last_line) ordinal = 0;
+        last_line = rec->pos.line;
+        out.push_back(PreparedOutcome{std::move(*d), ordinal++});
+        continue;
+      }
+      PreparedRecord prepared = PrepareRecord(std::move(*rec));
+      prepared.time_notes = std::move(notes);
+      out.push_back(PreparedOutcome{std::move(prepared), 0});
       continue;
     }
     auto& d = std::get<Diagnostic>(o);

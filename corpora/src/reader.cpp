@@ -7,9 +7,10 @@
 
 namespace relais::corpora {
 namespace {
-constexpr std::array<std::string_view, 11> kFormatNames = {
-    "twitter-v1",  "twitter-v2", "twitter-archive", "mastodon", "activitypub", "bluesky",
-    "press-jsonl", "press-csv",  "pr-jsonl",        "pr-csv",   "rss"};
+constexpr std::array<std::string_view, 16> kFormatNames = {
+    "twitter-v1",        "twitter-v2", "twitter-archive", "mastodon",   "activitypub", "bluesky",
+    "press-jsonl",       "press-csv",  "pr-jsonl",        "pr-csv",     "rss",         "telegram",
+    "bluesky-jetstream", "europresse", "twitter-graphql", "zeeschuimer"};
 }  // namespace
 
 std::string_view ToString(Format f) { return kFormatNames[static_cast<std::size_t>(f)]; }
@@ -72,6 +73,18 @@ std::unique_ptr<Reader> MakeReader(Format format, const ReadOptions& options) {
       return detail::MakeArticleCsvReader(options, Channel::kPr);
     case Format::kRss:
       return detail::MakeRssReader(options);
+    case Format::kTelegram:
+      return detail::MakeTelegramReader(options);
+    case Format::kBlueskyJetstream:
+      return detail::MakeBlueskyJetstreamReader(options);
+    case Format::kEuropresse:
+      return detail::MakeEuropresseReader(options);
+    case Format::kTwitterGraphql:
+      return detail::MakeTwitterGraphqlReader(options);
+    case Format::kZeeschuimer:
+      return detail::MakeZeeschuimerReader(options);
+    case Format::kBlueskyCar:
+      break;  // declared, reader not written yet: not in AllFormats(), not parsed by ParseFormat()
   }
   throw Error(ErrorKind::kInternal, "unknown format");
 }

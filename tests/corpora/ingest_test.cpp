@@ -258,7 +258,7 @@ class IngestFiles : public ::testing::Test {
 };
 
 TEST_F(IngestFiles, CountsReconcileAndRerunIsIdempotent) {
-  if (!V1ReaderWorks()) GTEST_SKIP() << "twitter-v1 reader not available yet";
+  ASSERT_TRUE(V1ReaderWorks()) << "the twitter-v1 reader parses no tweet";
   std::string lines = V1Lines(50);
   const std::size_t at = lines.find('\n', lines.size() / 2) + 1;
   const auto bad_line =
@@ -314,7 +314,7 @@ TEST_F(IngestFiles, CountsReconcileAndRerunIsIdempotent) {
 }
 
 TEST_F(IngestFiles, OneThreadAndManyThreadsGiveTheSameStore) {
-  if (!V1ReaderWorks()) GTEST_SKIP() << "twitter-v1 reader not available yet";
+  ASSERT_TRUE(V1ReaderWorks()) << "the twitter-v1 reader parses no tweet";
   auto path = Write("t.jsonl", V1Lines(3000, 7));
   auto dump = [&](int threads) {
     std::filesystem::remove_all(tmp_.path() / "store");
@@ -335,7 +335,7 @@ TEST_F(IngestFiles, OneThreadAndManyThreadsGiveTheSameStore) {
 }
 
 TEST_F(IngestFiles, UnrecognisedAndMissingFilesAreReportedWhileOthersAreIngested) {
-  if (!V1ReaderWorks()) GTEST_SKIP() << "twitter-v1 reader not available yet";
+  ASSERT_TRUE(V1ReaderWorks()) << "the twitter-v1 reader parses no tweet";
   auto good = Write("t.jsonl", V1Lines(10));
   auto junk = Write("junk.bin", std::string("\x01\x02 not a known format \x03", 24));
   auto r = Run({junk, (tmp_.path() / "missing.jsonl").string(), good}, std::nullopt);
@@ -343,7 +343,7 @@ TEST_F(IngestFiles, UnrecognisedAndMissingFilesAreReportedWhileOthersAreIngested
   EXPECT_NE(r.failed_files[0].message.find("missing.jsonl"), std::string::npos);
   EXPECT_NE(r.failed_files[1].message.find("junk.bin"), std::string::npos);
   std::optional<Format> sniffed = SniffFormat(good, V1Lines(10));
-  if (!sniffed) GTEST_SKIP() << "format sniffing not available yet";
+  ASSERT_TRUE(sniffed) << "v1 tweets not sniffed";
   EXPECT_EQ(r.total.accepted, 10u);
 }
 

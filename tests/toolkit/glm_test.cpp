@@ -117,6 +117,71 @@ TEST(Glm, WeightedHc1MatchesStatsmodelsWls) {
   ExpectMatches(FitOls(x, yy, o), AnalysisReference()["rd_h40"], 1e-7);
 }
 
+// The ITS design plus a column that is a linear combination of earlier ones (tau + 2 post).
+Matrix WithAliasedColumn(const Matrix& x) {
+  Matrix out(x.rows(), x.cols() + 1);
+  for (std::size_t i = 0; i < x.rows(); ++i) {
+    for (std::size_t c = 0; c < x.cols(); ++c) out(i, c) = x(i, c);
+    out(i, x.cols()) = x(i, 1) + 2 * x(i, 2);
+  }
+  return out;
+}
+
+TEST(Glm, OlsDropsAliasedColumnsAndMatchesTheFullRankFit) {
+  const auto d = LoadIts();
+  RegressionOptions o;
+  o.cov = CovType::kHac;
+  o.hac_lags = 3;
+  const auto fit = FitOls(WithAliasedColumn(d.x), d.y, o);
+  ASSERT_EQ(fit.coef.size(), 7u);
+  EXPECT_EQ(fit.aliased, std::vector<std::size_t>{6});
+  ASSERT_EQ(fit.warnings.size(), 1u);
+  EXPECT_NE(fit.warnings[0].find("columns 6"), std::string::npos) << fit.warnings[0];
+  EXPECT_TRUE(std::isnan(fit.coef[6]) && std::isnan(fit.se[6]));
+  // The other coefficients are statsmodels' fit of the design without the aliased column.
+  const auto& ref = AnalysisReference()["its_ols_hac3"];
+  for (std::size_t k = 0; k < 6; ++k) {
+    EXPECT_TRUE(CloseRel(fit.coef[k], ref["params"][k], 1e-7)) << "coef " << k;
+    EXPECT_TRUE(CloseRel(fit.se[k], ref["bse"][k], 1e-7)) << "se " << k;
+  }
+  EXPECT_EQ(fit.df_resid, static_cast<double>(d.y.size() - 6));
+}
+
+TEST(Glm, PoissonDropsAliasedColumns) {
+  const auto d = LoadIts();
+  const auto fit = FitPoisson(WithAliasedColumn(d.x), d.y, d.log_pop, PoissonFamily::kPoisson);
+  EXPECT_TRUE(fit.converged);
+  EXPECT_EQ(fit.aliased, std::vector<std::size_t>{6});
+  const auto& ref = AnalysisReference()["its_poisson"];
+  for (std::size_t k = 0; k < 6; ++k) EXPECT_TRUE(CloseRel(fit.coef[k], ref["params"][k], 1e-6)) << "coef " << k;
+}
+
+TEST(Glm, PoissonNotConvergedIsReportedNotHidden) {
+  const auto d = LoadIts();
+  const auto fit = FitPoisson(d.x, d.y, d.log_pop, PoissonFamily::kPoisson, /*max_iterations=*/2);
+  EXPECT_FALSE(fit.converged);
+  EXPECT_EQ(fit.iterations, 2);
+  ASSERT_EQ(fit.warnings.size(), 1u);
+  EXPECT_NE(fit.warnings[0].find("did not converge"), std::string::npos);
+  for (double c : fit.coef) EXPECT_TRUE(std::isfinite(c));
+}
+
+// Counts growing by e^0.5 per step over 60 steps: from the flat start the first full IRLS steps
+// overshoot; step-halving keeps the deviance from rising and the fit reaches the true slope.
+TEST(Glm, PoissonStepHalvingReachesTheMaximum) {
+  const std::size_t n = 60;
+  Matrix x(n, 2);
+  std::vector<double> y(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    x(i, 0) = 1;
+    x(i, 1) = static_cast<double>(i);
+    y[i] = std::round(std::exp(0.5 * static_cast<double>(i)) / 1e6);
+  }
+  const auto fit = FitPoisson(x, y, {}, PoissonFamily::kPoisson, 200);
+  EXPECT_TRUE(fit.converged);
+  EXPECT_NEAR(fit.coef[1], 0.5, 1e-3);
+}
+
 TEST(Glm, RejectsBadInput) {
   Matrix x(3, 3, 1.0);
   std::vector<double> y = {1, 2, 3};

@@ -70,7 +70,7 @@ bool V1Works(const TempDir& tmp) {
 
 TEST(IngestCli, JsonHasExactlyTheContractKeys) {
   TempDir tmp;
-  if (!V1Works(tmp)) GTEST_SKIP() << "twitter-v1 reader not available yet";
+  ASSERT_TRUE(V1Works(tmp)) << "the twitter-v1 reader accepts no tweet";
   WriteTweets(tmp.path() / "t.jsonl", 40);
   auto r = relais::testing::Run(RelaisBin() + " ingest --json --format twitter-v1 --store " +
                                 (tmp.path() / "s").string() + " " + (tmp.path() / "t.jsonl").string());
@@ -111,7 +111,8 @@ TEST(IngestCli, UsageAndDataErrorsHaveTheirExitCodes) {
 
 TEST(IngestCli, KillNineThenRerunEqualsACleanRun) {
   TempDir tmp;
-  if (!V1Works(tmp)) GTEST_SKIP() << "twitter-v1 reader not available yet";
+  if (!HaveSqlite3Cli()) GTEST_SKIP() << "sqlite3 command-line tool not installed";
+  ASSERT_TRUE(V1Works(tmp)) << "the twitter-v1 reader accepts no tweet";
   auto input = tmp.path() / "big.jsonl";
   WriteTweets(input, 200000);
   std::string args = " ingest --format twitter-v1 --threads 2 ";

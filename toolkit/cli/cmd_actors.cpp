@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "options.hpp"
 #include "relais/base/error.hpp"
 #include "relais/corpora/registry.hpp"
 
@@ -21,6 +22,7 @@ struct ActorsOptions {
 };
 
 corpora::Registry LoadRegistry(const ActorsOptions& opts) {
+  CheckActorFiles(opts.actor_files);
   corpora::Registry registry = corpora::Registry::Builtin();
   for (const auto& path : opts.actor_files) registry.LoadCsv(path);
   return registry;

@@ -25,12 +25,6 @@ struct CascadesArgs {
   bool json = false, no_pseudonymise = false;
 };
 
-nlohmann::json FollowerGraphJson(const toolkit::FollowerGraph* fg, const toolkit::CascadeReport& r) {
-  if (!fg) return nullptr;
-  return {{"lines", fg->lines}, {"matched", fg->matched}, {"unmatched", fg->unmatched},
-          {"edges", fg->edges}, {"retweets", r.retweets}, {"reattached", r.reattached}};
-}
-
 std::string FollowerGraphLine(const toolkit::FollowerGraph* fg, const toolkit::CascadeReport& r) {
   if (!fg) return "(no follower graph: retweets stay on the item they retweet; see --followers)";
   return "(follower graph: " + std::to_string(fg->edges) + " follow edges from " + std::to_string(fg->matched) +
@@ -65,30 +59,7 @@ void RunCascades(const CascadesArgs& a) {
     std::cerr << "relais: " << r.extra_parents << " flows into items that already had a parent and " << r.in_cycles
               << " items on parent cycles are not in the trees\n";
   if (a.json) {
-    nlohmann::json out;
-    out["total"] = r.total;
-    out["follower_graph"] = FollowerGraphJson(used, r);
-    auto& list = out["cascades"] = nlohmann::json::array();
-    for (const auto& c : r.cascades) {
-      nlohmann::json j = {{"root", c.root},
-                          {"actor", c.root_actor},
-                          {"time", FormatIso8601(c.root_time)},
-                          {"size", c.metrics.size},
-                          {"depth", c.metrics.depth},
-                          {"max_breadth", c.metrics.max_breadth},
-                          {"structural_virality", c.metrics.structural_virality}};
-      if (q.root) {
-        auto& nodes = j["nodes"] = nlohmann::json::array();
-        for (const auto& n : c.nodes)
-          nodes.push_back({{"item", n.item},
-                           {"parent", n.parent < 0 ? nlohmann::json(nullptr) : nlohmann::json(c.nodes[n.parent].item)},
-                           {"depth", n.depth},
-                           {"time", FormatIso8601(n.time)},
-                           {"layer", n.layer}});
-      }
-      list.push_back(std::move(j));
-    }
-    std::cout << out.dump() << "\n";
+    std::cout << toolkit::CascadesJson(r, used, q.root.has_value()).dump() << "\n";
     return;
   }
   std::cout << "root\tactor\ttime\tsize\tdepth\tmax_breadth\tstructural_virality\n";

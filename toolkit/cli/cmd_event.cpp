@@ -1,6 +1,5 @@
 // relais event: interrupted time series, RD in time and DiD on a CSV series or a store.
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -26,23 +25,6 @@ struct EventArgs {
   std::string before, after, bin = "1h", outcome = "items", treated;
 };
 
-toolkit::EventModel ParseModel(const std::string& m) {
-  if (m == "ols") return toolkit::EventModel::kOls;
-  if (m == "poisson") return toolkit::EventModel::kPoisson;
-  if (m == "quasipoisson") return toolkit::EventModel::kQuasiPoisson;
-  ThrowInvalidArgument("--model must be ols, poisson or quasipoisson, got \"" + m + "\"");
-}
-
-// A length on the model's time axis: a plain number (model units) or a duration (ms / unit_ms).
-double ParseSpan(const std::string& text, double unit_ms, const char* option) {
-  if (text.empty()) return 0;
-  double v;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec == std::errc() && ptr == text.data() + text.size()) return v;
-  if (unit_ms <= 0) ThrowInvalidArgument(std::string(option) + " must be a number on the time column's scale");
-  return static_cast<double>(toolkit::ParseDurationOption(text, option)) / unit_ms;
-}
-
 void PrintHuman(const toolkit::EventResult& r) {
   std::printf("design %s, model %s, n %zu\n", r.design.c_str(), r.model.c_str(), r.n);
   std::printf("level change   %.6g (se %.3g, 95%% CI [%.6g, %.6g], p %.3g)\n", r.level.estimate, r.level.se, r.level.lo,
@@ -63,7 +45,7 @@ void PrintHuman(const toolkit::EventResult& r) {
 void RunEvent(const EventArgs& a) {
   if (a.store.empty() == a.series.empty()) ThrowInvalidArgument("give exactly one of --store and --series");
   toolkit::ItsOptions its;
-  its.model = ParseModel(a.model);
+  its.model = toolkit::ParseEventModel(a.model);
   its.slope_change = a.slope_change;
   its.harmonics = a.harmonics;
   its.period = a.period;
@@ -104,8 +86,8 @@ void RunEvent(const EventArgs& a) {
     if (a.design == "its") {
       result = toolkit::FitInterruptedTimeSeries(in, its);
     } else if (a.design == "rd") {
-      rd.bandwidth = ParseSpan(a.bandwidth, unit_ms, "--bandwidth");
-      rd.donut = ParseSpan(a.donut, unit_ms, "--donut");
+      rd.bandwidth = toolkit::ParseEventSpan(a.bandwidth, unit_ms, "--bandwidth");
+      rd.donut = toolkit::ParseEventSpan(a.donut, unit_ms, "--donut");
       result = toolkit::FitRegressionDiscontinuity(in, rd);
     } else {
       ThrowInvalidArgument("--series supports --design its or rd (did needs --store), got \"" + a.design + "\"");
@@ -126,13 +108,16 @@ void RunEvent(const EventArgs& a) {
     so.design = a.design;
     so.treated = a.treated;
     so.its = its;
-    rd.bandwidth = ParseSpan(a.bandwidth, static_cast<double>(so.bin), "--bandwidth");
-    rd.donut = ParseSpan(a.donut, static_cast<double>(so.bin), "--donut");
+    rd.bandwidth = toolkit::ParseEventSpan(a.bandwidth, static_cast<double>(so.bin), "--bandwidth");
+    rd.donut = toolkit::ParseEventSpan(a.donut, static_cast<double>(so.bin), "--donut");
     so.rd = rd;
     so.did.event_study_bins = a.es_bins;
     const auto store = corpora::Store::Open(a.store, corpora::OpenMode::kReadOnly);
     result = toolkit::RunStoreEvent(store, so);
   }
+  if (result.extra.contains("warnings"))
+    for (const auto& w : result.extra["warnings"])
+      std::cerr << "relais event: warning: " << w.get<std::string>() << "\n";
   if (a.json) {
     std::cout << toolkit::ToJson(result).dump() << "\n";
   } else {

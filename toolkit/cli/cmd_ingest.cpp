@@ -7,8 +7,10 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "options.hpp"
 #include "relais/base/error.hpp"
 #include "relais/corpora/ingest.hpp"
+#include "relais/toolkit/run_summary.hpp"
 
 namespace relais::cli {
 namespace {
@@ -76,29 +78,15 @@ std::string CountsTable(const corpora::IngestResult& r) {
     out << "quarantined by reason\n";
     for (const auto& [reason, n] : r.by_reason) out << "  " << std::left << std::setw(28) << reason << n << "\n";
   }
+  if (!r.time_notes.empty()) {
+    out << "implausible times (docs/time.md)\n";
+    for (const auto& [note, n] : r.time_notes) out << "  " << std::left << std::setw(36) << note << n << "\n";
+  }
   out << std::fixed << std::setprecision(2) << r.seconds << " s";
   if (r.seconds > 0)
     out << ", " << static_cast<std::uint64_t>(static_cast<double>(r.total.read) / r.seconds) << " records/s";
   out << ", " << r.expansions_added << " expansions stored\n";
   return out.str();
-}
-
-std::string CountsJson(const corpora::IngestResult& r) {
-  auto counts = [](const corpora::IngestCounts& c) {
-    return nlohmann::ordered_json{
-        {"read", c.read}, {"accepted", c.accepted}, {"duplicates", c.duplicates}, {"quarantined", c.quarantined}};
-  };
-  nlohmann::ordered_json j;
-  j["read"] = r.total.read;
-  j["accepted"] = r.total.accepted;
-  j["duplicates"] = r.total.duplicates;
-  j["quarantined"] = r.total.quarantined;
-  j["by_reason"] = nlohmann::ordered_json::object();
-  for (const auto& [reason, n] : r.by_reason) j["by_reason"][reason] = n;
-  j["by_format"] = nlohmann::ordered_json::object();
-  for (const auto& [name, c] : r.by_format) j["by_format"][name] = counts(c);
-  j["seconds"] = r.seconds;
-  return j.dump();
 }
 
 }  // namespace
@@ -108,7 +96,8 @@ void RegisterIngest(CLI::App& app, CliContext& ctx) {
   auto* sub = app.add_subcommand("ingest", "read files (any supported format, .gz/.zst, folders) into a store");
   sub->add_option("--store", args->store, "store folder (created if needed)")->required();
   sub->add_option("--format", args->format, "auto (sniffed per file) or a format name");
-  sub->add_option("--actors", args->actors, "registry CSV key,kind,actor_class,region,name (repeatable)");
+  sub->add_option("--actors", args->actors,
+                  "registry CSV key,kind,actor_class,region,name (one path per flag; repeat the flag for more)");
   sub->add_option("--delimiter", args->delimiter, "CSV delimiter (one character, or \\t)");
   sub->add_flag("--no-header", args->no_header, "CSV files have no header row");
   sub->add_option("--columns", args->columns, "CSV mapping field=COL,… (url,published,title,text,outlet,author,id)");
@@ -131,6 +120,7 @@ void RegisterIngest(CLI::App& app, CliContext& ctx) {
     if (args->threads < 0) ThrowInvalidArgument("--threads: expected a positive number");
     if (args->partitions < 0 || args->partitions > corpora::kMaxPartitions)
       ThrowInvalidArgument("--partitions: expected a number from 1 to " + std::to_string(corpora::kMaxPartitions));
+    CheckActorFiles(args->actors);
     opt.read.delimiter = ParseDelimiter(args->delimiter);
     opt.read.no_header = args->no_header;
     opt.read.columns = ParseColumns(args->columns, args->no_header);
@@ -154,7 +144,7 @@ void RegisterIngest(CLI::App& app, CliContext& ctx) {
                 << " held an interrupted first ingest (nothing of it was committed); starting it afresh\n";
     corpora::IngestResult r = corpora::Ingest(store, opt);
     if (args->json) {
-      std::cout << CountsJson(r) << "\n";
+      std::cout << toolkit::IngestSummaryJson(r).dump() << "\n";
     } else {
       std::cout << CountsTable(r);
       if (r.total.quarantined > 0)

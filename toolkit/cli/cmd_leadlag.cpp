@@ -27,12 +27,13 @@ void RunLeadlag(const LeadlagArgs& args) {
   o.te_bins = args.te_bins;
   o.permutations = args.permutations;
   o.seed = args.seed;
-  std::vector<double> a, b;
   nlohmann::json j;
+  std::size_t n = 0;
   if (!args.series.empty()) {
     const auto t = toolkit::ReadCsv(args.series);
-    a = toolkit::NumericColumn(t, t.Column(args.a));
-    b = toolkit::NumericColumn(t, t.Column(args.b));
+    const auto a = toolkit::NumericColumn(t, t.Column(args.a));
+    const auto b = toolkit::NumericColumn(t, t.Column(args.b));
+    n = a.size();
     try {
       o.max_lag = std::stoi(args.max_lag);
     } catch (const std::exception&) {
@@ -41,28 +42,24 @@ void RunLeadlag(const LeadlagArgs& args) {
     j = toolkit::AnalyzeLeadLag(a, b, o);
   } else {
     const auto store = corpora::Store::Open(args.store, corpora::OpenMode::kReadOnly);
-    const DurationMs bin = toolkit::ParseDurationOption(args.bin, "--bin");
-    const DurationMs max_lag = toolkit::ParseDurationOption(args.max_lag, "--max-lag");
-    o.max_lag = static_cast<int>(std::max<DurationMs>(1, max_lag / bin));
-    auto [first, last] = toolkit::StoreTimeSpan(store);
-    const TimeMs from = args.from.empty() ? first : toolkit::ParseTimeOption(args.from, "--from");
-    const TimeMs to = args.to.empty() ? last + 1 : toolkit::ParseTimeOption(args.to, "--to");
-    // A bare name is an actor class; anything with ':' is an outcome spec (flows:<layer>, actor:<key>…).
-    auto spec = [](const std::string& s) { return s.find(':') == std::string::npos ? "class:" + s : s; };
-    a = toolkit::BinStoreOutcome(store, spec(args.a), from, to, bin).values;
-    b = toolkit::BinStoreOutcome(store, spec(args.b), from, to, bin).values;
-    j = toolkit::AnalyzeLeadLag(a, b, o);
-    j["bin_ms"] = bin;
-    j["window"] = {FormatIso8601(from), FormatIso8601(to)};
-    j["latency"] = toolkit::StoreLatencies(store);
+    toolkit::StoreLeadLagQuery q;
+    q.a = args.a;
+    q.b = args.b;
+    q.bin = toolkit::ParseDurationOption(args.bin, "--bin");
+    q.max_lag = toolkit::ParseDurationOption(args.max_lag, "--max-lag");
+    if (!args.from.empty()) q.from = toolkit::ParseTimeOption(args.from, "--from");
+    if (!args.to.empty()) q.to = toolkit::ParseTimeOption(args.to, "--to");
+    j = toolkit::StoreLeadLag(store, q, o);
+    o.max_lag = j["max_lag"].get<int>();
+    n = j["n"].get<std::size_t>();
   }
-  j["a"] = args.a;
+  j["a"] = args.a;  // StoreLeadLag sets them too
   j["b"] = args.b;
   if (args.json) {
     std::cout << j.dump() << "\n";
     return;
   }
-  std::printf("lead-lag %s vs %s over %zu bins (max lag %d)\n", args.a.c_str(), args.b.c_str(), a.size(), o.max_lag);
+  std::printf("lead-lag %s vs %s over %zu bins (max lag %d)\n", args.a.c_str(), args.b.c_str(), n, o.max_lag);
   std::printf("VAR order: AIC %d, BIC %d (Granger at lag %d)\n", j["var_order"]["aic"].get<int>(),
               j["var_order"]["bic"].get<int>(), j["var_order"]["selected"].get<int>());
   for (const char* dir : {"a_to_b", "b_to_a"}) {

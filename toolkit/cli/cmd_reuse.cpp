@@ -142,10 +142,7 @@ void RegisterReuse(CLI::App& app, CliContext& ctx) {
     if (args->groups) {
       for (const auto& g : result.groups) {
         if (args->json) {
-          nlohmann::json members = nlohmann::json::array();
-          for (const auto& m : g.members)
-            members.push_back({{"item", m.key}, {"edit_distance", m.edit_distance}, {"score", m.score}});
-          std::cout << nlohmann::json{{"source", g.source_key}, {"members", members}}.dump() << '\n';
+          std::cout << toolkit::SyndicationGroupJson(g).dump() << '\n';
         } else {
           std::cout << g.source_key << "  (" << g.members.size() << " titles)\n";
           for (const auto& m : g.members)
@@ -158,14 +155,7 @@ void RegisterReuse(CLI::App& app, CliContext& ctx) {
     if (!args->json) std::cout << "score  latency      source -> target  [source span] [target span]\n";
     for (const auto& f : result.flows) {
       if (args->json) {
-        std::cout << nlohmann::json{{"source", f.source_key},
-                                    {"target", f.target_key},
-                                    {"score", f.score},
-                                    {"source_span", Span(f.source_span)},
-                                    {"target_span", Span(f.target_span)},
-                                    {"latency_ms", f.target_time - f.source_time}}
-                         .dump()
-                  << '\n';
+        std::cout << toolkit::ReuseFlowJson(f).dump() << '\n';
       } else {
         const double hours = static_cast<double>(f.target_time - f.source_time) / 3.6e6;
         std::cout << Fixed(f.score, 3) << "  " << std::setw(8) << Fixed(hours, 1) << "h  " << f.source_key << " -> "

@@ -7,6 +7,7 @@
 #include "relais/base/error.hpp"
 #include "relais/base/time.hpp"
 #include "relais/corpora/synth.hpp"
+#include "relais/toolkit/run_summary.hpp"
 
 namespace relais::cli {
 
@@ -47,10 +48,7 @@ void RegisterSynth(CLI::App& app, CliContext& ctx) {
     }
     corpora::SynthResult r = corpora::GenerateSynthWorld(opt);
     if (args->json) {
-      nlohmann::ordered_json j = {{"out", args->out},           {"actors", r.actors},  {"items", r.items},
-                                  {"files", r.files},           {"bytes", r.bytes},    {"malformed", r.malformed},
-                                  {"duplicates", r.duplicates}, {"seconds", r.seconds}};
-      std::cout << j.dump() << "\n";
+      std::cout << toolkit::SynthSummaryJson(args->out, r).dump() << "\n";
     } else {
       std::cout << "synthetic world in " << args->out << ": " << r.actors << " actors, " << r.items << " items, "
                 << r.files << " files (" << r.bytes / 1000000.0 << " MB) in " << r.seconds << " s";

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "options.hpp"
 #include "relais/base/error.hpp"
 
 int main(int argc, char** argv) {
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
   RegisterServe(app, ctx);
   RegisterSql(app, ctx);
   RegisterDemo(app, ctx);
+  RequireOneValuePerFlag(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

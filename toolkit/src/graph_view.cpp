@@ -13,6 +13,7 @@
 #include "relais/base/error.hpp"
 #include "relais/base/hash.hpp"
 #include "relais/corpora/store.hpp"
+#include "relais/toolkit/store_query.hpp"
 
 namespace relais::toolkit {
 namespace {
@@ -96,6 +97,27 @@ struct Reader {
     return v;
   }
 };
+
+/// SHA-256 over every actor's id, class, region and public flag (a few hundred ms per million actors).
+std::string ActorAttributesDigest(const corpora::Store& store) {
+  Statement st(store.db(),
+               "SELECT id, coalesce(actor_class,''), coalesce(region,''), public, key FROM actors ORDER BY id");
+  Sha256 h;
+  std::string row;
+  while (st.Step()) {
+    row = std::to_string(st.Int(0));
+    for (int c : {1, 2, 4}) {
+      row += '\x1f';
+      row += st.TextView(c);
+    }
+    row += st.Int(3) ? "\x1f"
+                       "1\x1e"
+                     : "\x1f"
+                       "0\x1e";
+    h.Update(row);
+  }
+  return h.FinishHex();
+}
 
 std::filesystem::path CachePath(const corpora::Store& store, const std::string& full_key) {
   return store.cache_dir() / ("graph-" + Sha256Hex(full_key).substr(0, 32) + ".bin");
@@ -365,7 +387,10 @@ GraphView BuildGraphView(const corpora::Store& store, const GraphQuery& query, b
   if (q.from && q.to && *q.from >= *q.to)
     throw Error(ErrorKind::kInvalidArgument,
                 "--from " + FormatIso8601(*q.from) + " is not before --to " + FormatIso8601(*q.to));
-  const std::string full_key = "relais-graph-view-1|" + GraphQueryKey(q) + "|" + store.ContentVersion();
+  // The view carries actor attributes (class, region, public): an ingest that only changes them
+  // leaves ContentVersion() alone, so their digest is part of the key.
+  const std::string full_key =
+      "relais-graph-view-1|" + GraphQueryKey(q) + "|" + store.ContentVersion() + "|" + ActorAttributesDigest(store);
   const auto path = CachePath(store, full_key);
   GraphView v;
   if (use_cache && LoadCache(path, full_key, v)) return v;
@@ -395,7 +420,9 @@ graph::CsrGraph CreditGraph(const GraphView& view, bool directed) {
 
 std::string DisplayLabel(const corpora::Store& store, const GraphView& view, NodeId v, Aggregation by,
                          bool pseudonymise) {
-  if (!pseudonymise || by != Aggregation::kActor || view.is_public[v]) return view.labels[v];
+  if (!pseudonymise || view.is_public[v]) return view.labels[v];
+  if (by == Aggregation::kItem) return DisplayItemKey(store, view.labels[v], false, true);
+  if (by != Aggregation::kActor) return view.labels[v];
   return store.Pseudonym(view.labels[v]);
 }
 

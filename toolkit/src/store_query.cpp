@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "relais/base/error.hpp"
+#include "relais/base/strings.hpp"
 #include "relais/corpora/record.hpp"
 #include "relais/corpora/registry.hpp"
 #include "relais/corpora/url.hpp"
@@ -75,6 +76,72 @@ std::unordered_map<std::int64_t, ActorRow> LoadActors(const corpora::Store& stor
 std::string DisplayKey(const corpora::Store& store, const ActorRow& actor, bool pseudonymise) {
   if (!pseudonymise || actor.is_public) return actor.key;
   return store.Pseudonym(actor.key);
+}
+
+std::string DisplayItemKey(const corpora::Store& store, const std::string& item_key, bool author_is_public,
+                           bool pseudonymise) {
+  if (!pseudonymise || author_is_public || item_key.empty()) return item_key;
+  return "item-" + store.Pseudonym("item\x1f" + item_key).substr(5);  // "anon-" dropped
+}
+
+namespace {
+
+bool IsHandleChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+         c == '-' || c == '@';
+}
+
+bool IsSocialLink(std::string_view url) {
+  const std::string host = ToLowerAscii(corpora::UrlHost(std::string(url)));
+  for (const char* h : {"twitter.com", "x.com", "t.co", "bsky.app", "threads.net", "facebook.com", "instagram.com"}) {
+    const std::string_view hv(h);
+    if (host == hv || (host.size() > hv.size() && host.compare(host.size() - hv.size(), hv.size(), hv) == 0 &&
+                       host[host.size() - hv.size() - 1] == '.'))
+      return true;
+  }
+  return url.find("/@") != std::string_view::npos || url.find("/users/") != std::string_view::npos;
+}
+
+}  // namespace
+
+std::string TextMasker::Mention(const std::string& handle) {
+  auto [it, inserted] = mentions_.try_emplace(ToLowerAscii(handle));
+  if (!inserted) return it->second;
+  corpora::Statement st(store_.db(),
+                        "SELECT key, public FROM actors WHERE handle = ?1 COLLATE NOCASE OR key = '@' || ?1 OR "
+                        "key = 'mastodon:@' || ?1 OR key = 'bluesky:@' || ?1 ORDER BY public DESC, id LIMIT 1");
+  st.Bind(1, handle);
+  if (!st.Step()) return it->second = "@…";
+  return it->second = st.Int(1) != 0 ? "@" + handle : store_.Pseudonym(st.Text(0));
+}
+
+std::string TextMasker::Mask(std::string_view text) {
+  if (!pseudonymise_) return std::string(text);
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const bool word_start = i == 0 || !IsHandleChar(text[i - 1]);
+    if (text[i] == '@' && word_start && i + 1 < text.size() && IsHandleChar(text[i + 1])) {
+      std::size_t end = i + 1;
+      while (end < text.size() && IsHandleChar(text[end])) ++end;
+      std::size_t stop = end;
+      while (stop > i + 1 && (text[stop - 1] == '.' || text[stop - 1] == '-' || text[stop - 1] == '@')) --stop;
+      out += Mention(std::string(text.substr(i + 1, stop - i - 1)));
+      i = stop;
+      continue;
+    }
+    if (word_start && (text.substr(i, 7) == "http://" || text.substr(i, 8) == "https://")) {
+      std::size_t end = i;
+      while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end]))) ++end;
+      const std::string_view url = text.substr(i, end - i);
+      out += IsSocialLink(url) ? std::string("[lien masqué]") : std::string(url);
+      i = end;
+      continue;
+    }
+    out += text[i++];
+  }
+  return out;
 }
 
 namespace {

@@ -4,7 +4,10 @@
 namespace relais::toolkit {
 
 StoreRanking RankStore(const corpora::Store& store, const StoreRankOptions& options) {
-  GraphView view = BuildGraphView(store, options.query);
+  return RankView(store, BuildGraphView(store, options.query), options);
+}
+
+StoreRanking RankView(const corpora::Store& store, const GraphView& view, const StoreRankOptions& options) {
   graph::CsrGraph g = CreditGraph(view, options.directed);
   std::vector<double> scores = graph::ComputeScores(g, options.rank);
   std::vector<std::string> shown(view.labels.size());

@@ -24,6 +24,36 @@ nlohmann::json ActorJson(const corpora::Store& store, const ActorRow& a, bool ps
           {"name", hidden ? "" : a.name}};
 }
 
+/// Is the actor behind an item public? Unknown authors (id 0 or not loaded) are not.
+bool AuthorIsPublic(const std::unordered_map<std::int64_t, ActorRow>& actors, std::int64_t actor_id) {
+  auto it = actors.find(actor_id);
+  return it != actors.end() && it->second.is_public;
+}
+
+/// The first `max_bytes` bytes of a text, cut on a UTF-8 character boundary, "…" when cut.
+std::string Excerpt(std::string_view text, std::size_t max_bytes = 280) {
+  if (text.size() <= max_bytes) return std::string(text);
+  std::size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return std::string(text.substr(0, end)) + "…";
+}
+
+// Evidence rows read "layer, source key, source author, derived key, derived author, time, text".
+constexpr const char* kEvidenceColumns =
+    "f.layer, coalesce(s.key,''), coalesce(s.actor_id,0), d.key, coalesce(d.actor_id,0), d.time, "
+    "coalesce(d.text,'')";
+
+/// One flow as evidence: item keys of non-public authors are replaced by item pseudonyms.
+nlohmann::json EvidenceJson(const corpora::Store& store, const std::unordered_map<std::int64_t, ActorRow>& actors,
+                            const corpora::Statement& st, int first_col, bool pseudonymise, TextMasker& masker) {
+  const int c = first_col;
+  return {{"layer", st.Text(c)},
+          {"source_item", DisplayItemKey(store, st.Text(c + 1), AuthorIsPublic(actors, st.Int(c + 2)), pseudonymise)},
+          {"item", DisplayItemKey(store, st.Text(c + 3), AuthorIsPublic(actors, st.Int(c + 4)), pseudonymise)},
+          {"time", FormatIso8601(st.Int(c + 5))},
+          {"text", masker.Mask(Excerpt(st.TextView(c + 6)))}};
+}
+
 std::string LayerFilter(const std::vector<std::string>& layers) {
   if (layers.empty()) return "";
   std::string s = " AND f.layer IN (";
@@ -44,10 +74,11 @@ double Median(std::vector<std::int64_t> v) {
 nlohmann::json AmplifiersOf(const corpora::Store& store, const std::string& actor_key, const WhoOptions& o) {
   ActorRow x = FindActor(store, actor_key);
   auto actors = LoadActors(store);
+  TextMasker masker(store, o.pseudonymise);
   corpora::Statement st(store.db(),
-                        "SELECT f.dst_actor, f.layer, coalesce(s.key,''), d.key, d.time, f.latency FROM flows f "
-                        "JOIN items d ON d.id = f.dst_item LEFT JOIN items s ON s.id = f.src_item "
-                        "WHERE f.src_actor = ? AND f.dst_actor IS NOT NULL AND f.dst_actor <> f.src_actor" +
+                        std::string("SELECT f.dst_actor, f.latency, ") + kEvidenceColumns +
+                            " FROM flows f JOIN items d ON d.id = f.dst_item LEFT JOIN items s ON s.id = f.src_item "
+                            "WHERE f.src_actor = ? AND f.dst_actor IS NOT NULL AND f.dst_actor <> f.src_actor" +
                             LayerFilter(o.layers) + " ORDER BY d.time, f.id");
   st.Bind(1, x.id);
   struct Acc {
@@ -60,16 +91,12 @@ nlohmann::json AmplifiersOf(const corpora::Store& store, const std::string& acto
   std::map<std::int64_t, Acc> acc;
   while (st.Step()) {
     auto& a = acc[st.Int(0)];
-    if (a.count == 0) a.first = st.Int(4);
+    if (a.count == 0) a.first = st.Int(7);
     ++a.count;
-    ++a.layers[st.Text(1)];
-    if (!st.IsNull(5)) a.latencies.push_back(st.Int(5));
-    if (static_cast<int>(a.examples.size()) < o.examples) {
-      a.examples.push_back({{"layer", st.Text(1)},
-                            {"source_item", st.Text(2)},
-                            {"item", st.Text(3)},
-                            {"time", FormatIso8601(st.Int(4))}});
-    }
+    ++a.layers[st.Text(2)];
+    if (!st.IsNull(1)) a.latencies.push_back(st.Int(1));
+    if (static_cast<int>(a.examples.size()) < o.examples)
+      a.examples.push_back(EvidenceJson(store, actors, st, 2, o.pseudonymise, masker));
   }
   std::vector<std::pair<std::int64_t, const Acc*>> ranked;
   for (const auto& [id, a] : acc) ranked.emplace_back(id, &a);
@@ -79,7 +106,7 @@ nlohmann::json AmplifiersOf(const corpora::Store& store, const std::string& acto
     return actors[l.first].key < actors[r.first].key;
   });
   nlohmann::json out = {
-      {"query", "amplifiers-of"}, {"actor", ActorJson(store, x, false)}, {"total_amplifiers", ranked.size()}};
+      {"query", "amplifiers-of"}, {"actor", ActorJson(store, x, o.pseudonymise)}, {"total_amplifiers", ranked.size()}};
   out["results"] = nlohmann::json::array();
   for (std::size_t i = 0; i < ranked.size() && (o.top <= 0 || static_cast<int>(i) < o.top); ++i) {
     const Acc& a = *ranked[i].second;
@@ -98,6 +125,7 @@ nlohmann::json FirstSharers(const corpora::Store& store, const std::string& url,
   std::string canon = corpora::CanonicalizeUrl(url);
   if (canon.empty()) ThrowInvalidArgument("--first-sharers: \"" + url + "\" is not an http(s) URL");
   auto actors = LoadActors(store);
+  TextMasker masker(store, o.pseudonymise);
   nlohmann::json out = {{"query", "first-sharers"}, {"url", canon}};
   std::optional<TimeMs> published;
   {
@@ -105,15 +133,17 @@ nlohmann::json FirstSharers(const corpora::Store& store, const std::string& url,
     st.Bind(1, canon);
     if (st.Step()) {
       published = st.Int(1);
-      out["article"] = {{"item", st.Text(0)}, {"time", FormatIso8601(st.Int(1))}};
+      out["article"] = {{"item", DisplayItemKey(store, st.Text(0), AuthorIsPublic(actors, st.Int(2)), o.pseudonymise)},
+                        {"time", FormatIso8601(st.Int(1))}};
       auto it = actors.find(st.Int(2));
-      if (it != actors.end()) out["article"]["outlet"] = ActorJson(store, it->second, false);
+      if (it != actors.end()) out["article"]["outlet"] = ActorJson(store, it->second, o.pseudonymise);
     } else {
       out["article"] = nullptr;
     }
   }
   corpora::Statement st(store.db(),
-                        "SELECT DISTINCT i.id, i.key, i.time, i.actor_id, i.kind FROM urls u JOIN items i ON i.id = "
+                        "SELECT DISTINCT i.id, i.key, i.time, coalesce(i.actor_id,0), i.kind, coalesce(i.text,'') FROM "
+                        "urls u JOIN items i ON i.id = "
                         "u.item_id WHERE u.url = ? AND i.channel = 'social' ORDER BY i.time, i.id");
   st.Bind(1, canon);
   out["results"] = nlohmann::json::array();
@@ -124,8 +154,9 @@ nlohmann::json FirstSharers(const corpora::Store& store, const std::string& url,
     nlohmann::json r;
     auto it = actors.find(st.Int(3));
     r["actor"] = it != actors.end() ? ActorJson(store, it->second, o.pseudonymise) : nlohmann::json(nullptr);
-    r["item"] = st.Text(1);
+    r["item"] = DisplayItemKey(store, st.Text(1), AuthorIsPublic(actors, st.Int(3)), o.pseudonymise);
     r["kind"] = st.Text(4);
+    r["text"] = masker.Mask(Excerpt(st.TextView(5)));
     r["time"] = FormatIso8601(st.Int(2));
     r["delay_s"] =
         published ? nlohmann::json(static_cast<double>(st.Int(2) - *published) / 1000) : nlohmann::json(nullptr);
@@ -139,6 +170,7 @@ nlohmann::json StrongestPath(const corpora::Store& store, const std::string& fro
                              const WhoOptions& o) {
   ActorRow a = FindActor(store, from), b = FindActor(store, to);
   auto actors = LoadActors(store);
+  TextMasker masker(store, o.pseudonymise);
   FlowQuery q;
   q.layers = o.layers;
   auto flows = LoadFlows(store, q);
@@ -191,19 +223,14 @@ nlohmann::json StrongestPath(const corpora::Store& store, const std::string& fro
                           {"target", ActorJson(store, actors[v], o.pseudonymise)},
                           {"count", w[u][v]},
                           {"share_of_source", static_cast<double>(w[u][v]) / static_cast<double>(out_strength[u])}};
-    corpora::Statement st(
-        store.db(),
-        "SELECT f.layer, coalesce(s.key,''), d.key, d.time FROM flows f JOIN items d ON d.id = "
-        "f.dst_item LEFT JOIN items s ON s.id = f.src_item WHERE f.src_actor = ? AND f.dst_actor = ?" +
-            LayerFilter(o.layers) + " ORDER BY d.time, f.id LIMIT ?");
+    corpora::Statement st(store.db(),
+                          std::string("SELECT ") + kEvidenceColumns +
+                              " FROM flows f JOIN items d ON d.id = f.dst_item LEFT JOIN items s ON s.id = f.src_item "
+                              "WHERE f.src_actor = ? AND f.dst_actor = ?" +
+                              LayerFilter(o.layers) + " ORDER BY d.time, f.id LIMIT ?");
     st.Bind(1, u).Bind(2, v).Bind(3, static_cast<std::int64_t>(o.examples));
     hop["evidence"] = nlohmann::json::array();
-    while (st.Step()) {
-      hop["evidence"].push_back({{"layer", st.Text(0)},
-                                 {"source_item", st.Text(1)},
-                                 {"item", st.Text(2)},
-                                 {"time", FormatIso8601(st.Int(3))}});
-    }
+    while (st.Step()) hop["evidence"].push_back(EvidenceJson(store, actors, st, 0, o.pseudonymise, masker));
     out["hops"].push_back(std::move(hop));
   }
   return out;

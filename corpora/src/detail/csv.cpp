@@ -33,6 +33,8 @@ bool CsvReader::Next(CsvRow& row) {
   while (true) {
     field.clear();
     if (i < text_.size() && text_[i] == '"') {
+      const std::size_t open = i;
+      const std::uint64_t lines_before = lines_in_row;
       ++i;
       bool closed = false;
       while (i < text_.size()) {
@@ -52,11 +54,17 @@ bool CsvReader::Next(CsvRow& row) {
         ++i;
       }
       if (!closed) {
-        // Resume after the row's first line.
-        std::size_t nl = text_.find('\n', start);
+        // Resume on the line after the opening quote's. Not earlier: every quote run after an
+        // unterminated opening quote has even length (else it would have closed the field), so a
+        // field opened past it closes within its own run and no later row scans to the end again:
+        // the reader stays linear on hostile input (resuming after the row's first line re-read
+        // the same tail once per line the row spanned).
+        const std::size_t nl = text_.find('\n', open);
+        const std::size_t end = nl == std::string_view::npos ? text_.size() : nl;
         pos_ = nl == std::string_view::npos ? text_.size() : nl + 1;
-        ++line_;
-        row.raw = text_.substr(start, (nl == std::string_view::npos ? text_.size() : nl) - start);
+        line_ += lines_before + 1;
+        row.raw = text_.substr(start, end - start);
+        if (const auto cut = field.find('\n'); cut != std::string::npos) field.resize(cut);  // its first line
         row.unterminated = true;
         row.fields.push_back(std::move(field));
         return true;

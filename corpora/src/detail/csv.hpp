@@ -17,8 +17,9 @@ struct CsvRow {
   bool unterminated = false;  // a quoted field runs to the end of the input
 };
 
-/// Reads rows one by one. A row with an unterminated quote is returned with unterminated=true and
-/// reading resumes on the line after that row's first line (so later rows are not swallowed).
+/// Reads rows one by one, in time linear in the input whatever it holds. A row with an unterminated
+/// quote is returned with unterminated=true (its raw bytes and that field end with the opening quote's
+/// line) and reading resumes on the line after the opening quote's (so later rows are not swallowed).
 class CsvReader {
  public:
   CsvReader(std::string_view text, char delimiter);

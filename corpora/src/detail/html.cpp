@@ -51,8 +51,10 @@ constexpr NamedEntity kEntities[] = {
 
 bool IsNameChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == ':'; }
 
-// Decodes the reference starting at s[i] == '&'; returns the bytes consumed (0 when not one).
-std::size_t DecodeEntityAt(std::string_view s, std::size_t i, std::string& out) {
+// Decodes the reference starting at s[i] == '&'; returns the bytes consumed (0 when not one). In an
+// attribute value (HTML5 §13.2.5.73), a named reference without ';' followed by '=' or an
+// alphanumeric stays as written: "?x=1&sect=2" is a URL's query, not "?x=1§=2".
+std::size_t DecodeEntityAt(std::string_view s, std::size_t i, std::string& out, bool in_attribute) {
   std::size_t j = i + 1;
   if (j < s.size() && s[j] == '#') {
     ++j;
@@ -94,7 +96,11 @@ std::size_t DecodeEntityAt(std::string_view s, std::size_t i, std::string& out) 
   if (name.empty()) return 0;
   for (const auto& e : kEntities) {
     if (e.name != name) continue;
-    if (j < s.size() && s[j] == ';') ++j;
+    if (j < s.size() && s[j] == ';') {
+      ++j;
+    } else if (in_attribute && j < s.size() && (s[j] == '=' || std::isalnum(static_cast<unsigned char>(s[j])))) {
+      return 0;
+    }
     AppendUtf8(out, e.cp);
     return j - i;
   }
@@ -200,14 +206,12 @@ class TextSink {
   bool pending_space_ = false;
 };
 
-}  // namespace
-
-std::string DecodeEntities(std::string_view s) {
+std::string Decode(std::string_view s, bool in_attribute) {
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
     if (s[i] == '&') {
-      std::size_t n = DecodeEntityAt(s, i, out);
+      std::size_t n = DecodeEntityAt(s, i, out, in_attribute);
       if (n > 0) {
         i += n;
         continue;
@@ -217,6 +221,11 @@ std::string DecodeEntities(std::string_view s) {
   }
   return out;
 }
+
+}  // namespace
+
+std::string DecodeEntities(std::string_view s) { return Decode(s, false); }
+std::string DecodeAttributeEntities(std::string_view s) { return Decode(s, true); }
 
 bool LooksLikeHtml(std::string_view s) {
   for (std::size_t i = 0; i + 1 < s.size(); ++i) {
@@ -320,8 +329,9 @@ std::string HtmlToText(std::string_view html, std::vector<HtmlLink>* links,
       } else if (name == "a" && !closing && links) {
         std::string_view href = AttrValue(tag, "href");
         if (!href.empty()) {
-          links->push_back(HtmlLink{DecodeEntities(Trim(href)), DecodeEntities(AttrValue(tag, "class")),
-                                    DecodeEntities(AttrValue(tag, "rel"))});
+          links->push_back(HtmlLink{DecodeAttributeEntities(Trim(href)),
+                                    DecodeAttributeEntities(AttrValue(tag, "class")),
+                                    DecodeAttributeEntities(AttrValue(tag, "rel"))});
         }
       }
       continue;
@@ -332,7 +342,7 @@ std::string HtmlToText(std::string_view html, std::vector<HtmlLink>* links,
     }
     if (c == '&') {
       decoded.clear();
-      std::size_t n = DecodeEntityAt(html, i, decoded);
+      std::size_t n = DecodeEntityAt(html, i, decoded, false);
       if (n > 0) {
         sink.Decoded(decoded);
         i += n;

@@ -22,8 +22,12 @@ struct HtmlLink {
 std::string HtmlToText(std::string_view html, std::vector<HtmlLink>* links = nullptr,
                        const std::vector<std::string_view>& skip_classes = {});
 
-/// Decodes character references (&amp; &eacute; &#233; &#xE9; …); unknown ones are kept as written.
+/// Decodes character references (&amp; &eacute; &#233; &#xE9; …) in text; unknown ones are kept as written.
 std::string DecodeEntities(std::string_view s);
+
+/// The same in an attribute value, by HTML5's rule: a named reference without ';' followed by '=' or
+/// a letter or digit is kept as written ("?x=1&sect=2" stays; "&amp;" and "&sect;" are decoded).
+std::string DecodeAttributeEntities(std::string_view s);
 
 /// True when `s` looks like it holds markup or character references worth stripping.
 bool LooksLikeHtml(std::string_view s);

@@ -17,5 +17,10 @@ std::unique_ptr<Reader> MakeBlueskyReader(const ReadOptions& options);
 std::unique_ptr<Reader> MakeArticleJsonlReader(const ReadOptions& options, Channel channel);
 std::unique_ptr<Reader> MakeArticleCsvReader(const ReadOptions& options, Channel channel);
 std::unique_ptr<Reader> MakeRssReader(const ReadOptions& options);
+std::unique_ptr<Reader> MakeTelegramReader(const ReadOptions& options);
+std::unique_ptr<Reader> MakeZeeschuimerReader(const ReadOptions& options);
+std::unique_ptr<Reader> MakeTwitterGraphqlReader(const ReadOptions& options);
+std::unique_ptr<Reader> MakeEuropresseReader(const ReadOptions& options);
+std::unique_ptr<Reader> MakeBlueskyJetstreamReader(const ReadOptions& options);
 
 }  // namespace relais::corpora::detail

@@ -124,7 +124,7 @@ bool XmlTokenizer::Next(XmlEvent& ev) {
         std::size_t ve = xml_.find(q, i);
         if (ve == std::string_view::npos)
           throw XmlError{line_, "attribute \"" + attr + "\" of <" + name + "> is not closed"};
-        value = DecodeEntities(xml_.substr(i, ve - i));
+        value = DecodeAttributeEntities(xml_.substr(i, ve - i));
         i = ve + 1;
       }
       attrs.emplace_back(std::move(attr), std::move(value));

@@ -13,6 +13,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_sort.h>
 
+#include "relais/base/civil.hpp"
 #include "relais/corpora/url.hpp"
 #include "synth_internal.hpp"
 
@@ -669,16 +670,9 @@ void Simulate(World& w) {
     if (it.kind == kArticle || it.kind == kRelease) {
       std::string title = Headline(Key(seed, 50, it.uid), it.topic);
       std::string slug = Slugify(title, 60);
-      std::int64_t days = it.t / kDay;
-      // civil date from days (Howard Hinnant's algorithm)
-      std::int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-      std::int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-      std::int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-      std::int64_t dd = doy - (153 * mp + 2) / 5 + 1, mm = mp < 10 ? mp + 3 : mp - 9;
-      y += mm <= 2;
+      const CivilTime civil = ToCivil(it.t / kDay * kDay);
       char date[48];
-      std::snprintf(date, sizeof date, "%04d/%02d/%02d", static_cast<int>(y), static_cast<int>(mm),
-                    static_cast<int>(dd));
+      std::snprintf(date, sizeof date, "%04d/%02u/%02u", civil.year, civil.month, civil.day);
       std::string host = a.domain.rfind("presse.", 0) == 0 ? a.domain : "www." + a.domain;
       std::string num = std::to_string(it.uid % 100000000ULL);
       std::string url;

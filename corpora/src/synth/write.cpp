@@ -11,6 +11,7 @@
 #include <tbb/parallel_for.h>
 #include <nlohmann/json.hpp>
 
+#include "relais/base/civil.hpp"
 #include "relais/base/error.hpp"
 #include "relais/base/time.hpp"
 #include "relais/corpora/url.hpp"
@@ -32,24 +33,14 @@ struct Civil {
   int wday;  // 0 = Sunday
 };
 Civil ToCivil(TimeMs t) {
-  std::int64_t secs = t / 1000, days = secs / 86400, rem = secs % 86400;
-  if (rem < 0) {
-    rem += 86400;
-    --days;
-  }
-  std::int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-  std::int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  std::int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-  std::int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2;
-  int wday = static_cast<int>(((days % 7) + 11) % 7);  // 1970-01-01 was a Thursday
-  return {static_cast<int>(y),
-          static_cast<int>(m),
-          static_cast<int>(d),
-          static_cast<int>(rem / 3600),
-          static_cast<int>(rem / 60 % 60),
-          static_cast<int>(rem % 60),
-          wday};
+  const CivilTime c = relais::ToCivil(t);
+  return {c.year,
+          static_cast<int>(c.month),
+          static_cast<int>(c.day),
+          static_cast<int>(c.hour),
+          static_cast<int>(c.minute),
+          static_cast<int>(c.second),
+          static_cast<int>(c.weekday)};
 }
 const char* const kWd[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 const char* const kMon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};

@@ -315,6 +315,7 @@ EventResult FitInterruptedTimeSeries(const SeriesInput& input, const ItsOptions&
     r.extra["converged"] = fit.converged;
   }
   r.extra["df_resid"] = fit.df_resid;
+  if (!fit.warnings.empty()) r.extra["warnings"] = fit.warnings;
   auto level_of = [&](const SeriesInput& s) {
     ItsOptions q = o;
     q.hac_lags = fit.hac_lags;
@@ -467,6 +468,7 @@ EventResult FitRegressionDiscontinuity(const SeriesInput& input, const RdOptions
   r.rate_ratio_hi = 1 + r.level.hi / left_limit;
   if (r.rate_ratio_lo > r.rate_ratio_hi) std::swap(r.rate_ratio_lo, r.rate_ratio_hi);
   r.extra["bandwidth"] = h;
+  if (!rd.fit.warnings.empty()) r.extra["warnings"] = rd.fit.warnings;
   r.extra["bandwidth_rule"] = chosen ? "ludwig-miller-cv" : "given";
   r.extra["donut"] = o.donut;
   r.extra["kernel"] = "triangular";
@@ -554,6 +556,7 @@ EventResult FitDifferenceInDifferences(const Panel& p, const DidOptions& o) {
   r.extra["treated_units"] = num_treated;
   r.extra["periods"] = nt;
   r.extra["clusters"] = nu;
+  if (!fit.warnings.empty()) r.extra["warnings"] = fit.warnings;
   r.extra["counterfactual_mean"] = JsonNumber(cf_mean);
   // Event study: leads/lags grouped into bins of consecutive periods; reference = last pre bin.
   const int bins = std::max(1, o.event_study_bins);

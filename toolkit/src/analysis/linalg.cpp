@@ -6,6 +6,14 @@
 #include <limits>
 #include <string>
 
+#include <boost/math/distributions/chi_squared.hpp>
+#include <boost/math/distributions/fisher_f.hpp>
+#include <boost/math/distributions/gamma.hpp>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/students_t.hpp>
+#include <boost/math/special_functions/beta.hpp>
+#include <boost/math/special_functions/gamma.hpp>
+
 #include "relais/base/error.hpp"
 
 namespace relais::toolkit {
@@ -167,148 +175,76 @@ double StableSum(std::span<const double> v) {
   return sum + comp;
 }
 
-double NormalCdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+namespace {
+// Domain errors (NaN input, df <= 0) give NaN instead of throwing; a tail that underflows gives 0.
+using Policy =
+    boost::math::policies::policy<boost::math::policies::domain_error<boost::math::policies::ignore_error>,
+                                  boost::math::policies::pole_error<boost::math::policies::ignore_error>,
+                                  boost::math::policies::overflow_error<boost::math::policies::ignore_error>,
+                                  boost::math::policies::evaluation_error<boost::math::policies::ignore_error>>;
+using Normal = boost::math::normal_distribution<double, Policy>;
+using StudentT = boost::math::students_t_distribution<double, Policy>;
+using FisherF = boost::math::fisher_f_distribution<double, Policy>;
+using ChiSquared = boost::math::chi_squared_distribution<double, Policy>;
+using Gamma = boost::math::gamma_distribution<double, Policy>;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+}  // namespace
+
+double NormalCdf(double x) {
+  if (std::isnan(x)) return x;
+  if (std::isinf(x)) return x > 0 ? 1.0 : 0.0;
+  return boost::math::cdf(Normal(), x);
+}
 
 double NormalQuantile(double p) {
-  if (p <= 0) return -std::numeric_limits<double>::infinity();
-  if (p >= 1) return std::numeric_limits<double>::infinity();
-  // Acklam's rational approximation, then one Halley refinement step.
-  static constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,  -2.759285104469687e+02,
-                                 1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
-  static constexpr double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-                                 6.680131188771972e+01, -1.328068155288572e+01};
-  static constexpr double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
-                                 -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
-  static constexpr double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
-                                 3.754408661907416e+00};
-  double x;
-  if (p < 0.02425) {
-    const double q = std::sqrt(-2 * std::log(p));
-    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-        ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  } else if (p > 1 - 0.02425) {
-    const double q = std::sqrt(-2 * std::log(1 - p));
-    x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-        ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  } else {
-    const double q = p - 0.5, r = q * q;
-    x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
-        (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
-  }
-  for (int i = 0; i < 2; ++i) {
-    const double e = NormalCdf(x) - p;
-    const double u = e * std::sqrt(2 * M_PI) * std::exp(x * x / 2);
-    x = x - u / (1 + x * u / 2);
-  }
-  return x;
+  if (p <= 0) return -kInf;
+  if (p >= 1) return kInf;
+  return boost::math::quantile(Normal(), p);
 }
-
-namespace {
-
-// Continued fraction for the incomplete beta (modified Lentz).
-double BetaContinuedFraction(double a, double b, double x) {
-  constexpr double kTiny = 1e-300;
-  const double qab = a + b, qap = a + 1, qam = a - 1;
-  double c = 1, d = 1 - qab * x / qap;
-  if (std::abs(d) < kTiny) d = kTiny;
-  d = 1 / d;
-  double h = d;
-  for (int m = 1; m <= 10000; ++m) {
-    const double m2 = 2.0 * m;
-    double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-    d = 1 + aa * d;
-    if (std::abs(d) < kTiny) d = kTiny;
-    c = 1 + aa / c;
-    if (std::abs(c) < kTiny) c = kTiny;
-    d = 1 / d;
-    h *= d * c;
-    aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-    d = 1 + aa * d;
-    if (std::abs(d) < kTiny) d = kTiny;
-    c = 1 + aa / c;
-    if (std::abs(c) < kTiny) c = kTiny;
-    d = 1 / d;
-    const double del = d * c;
-    h *= del;
-    if (std::abs(del - 1) < 1e-16) break;
-  }
-  return h;
-}
-
-}  // namespace
 
 double IncompleteBeta(double a, double b, double x) {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
-  const double lbt = std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x);
-  if (x < (a + 1) / (a + b + 2)) return std::exp(lbt) * BetaContinuedFraction(a, b, x) / a;
-  return 1 - std::exp(lbt) * BetaContinuedFraction(b, a, 1 - x) / b;
+  return boost::math::ibeta(a, b, x, Policy());
 }
 
 double IncompleteGammaP(double a, double x) {
   if (x <= 0) return 0;
-  const double gln = std::lgamma(a);
-  if (x < a + 1) {  // series
-    double ap = a, sum = 1 / a, del = sum;
-    for (int n = 0; n < 100000; ++n) {
-      ap += 1;
-      del *= x / ap;
-      sum += del;
-      if (std::abs(del) < std::abs(sum) * 1e-16) break;
-    }
-    return sum * std::exp(-x + a * std::log(x) - gln);
-  }
-  constexpr double kTiny = 1e-300;  // continued fraction for Q
-  double b = x + 1 - a, c = 1 / kTiny, d = 1 / b, h = d;
-  for (int i = 1; i < 100000; ++i) {
-    const double an = -i * (i - a);
-    b += 2;
-    d = an * d + b;
-    if (std::abs(d) < kTiny) d = kTiny;
-    c = b + an / c;
-    if (std::abs(c) < kTiny) c = kTiny;
-    d = 1 / d;
-    const double del = d * c;
-    h *= del;
-    if (std::abs(del - 1) < 1e-16) break;
-  }
-  return 1 - std::exp(-x + a * std::log(x) - gln) * h;
+  return boost::math::gamma_p(a, x, Policy());
+}
+
+double IncompleteGammaQ(double a, double x) {
+  if (x <= 0) return 1;
+  return boost::math::gamma_q(a, x, Policy());
 }
 
 double StudentTTwoSidedP(double t, double df) {
   if (!std::isfinite(t)) return std::isnan(t) ? t : 0.0;
-  return IncompleteBeta(df / 2, 0.5, df / (df + t * t));
+  // 2 P(T > |t|), computed as an upper tail so that it stays accurate far below 1e-16.
+  return 2 * boost::math::cdf(boost::math::complement(StudentT(df), std::abs(t)));
 }
 
 double StudentTQuantile(double p, double df) {
-  if (p <= 0 || p >= 1)
-    return p <= 0 ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
-  if (p == 0.5) return 0;
-  const bool upper = p > 0.5;
-  const double tail = upper ? 1 - p : p;  // one-sided tail probability
-  // Bisection on the two-sided p (monotone in |t|), then a few secant refinements are unnecessary.
-  double lo = 0, hi = 1;
-  while (StudentTTwoSidedP(hi, df) / 2 > tail) hi *= 2;
-  for (int i = 0; i < 200; ++i) {
-    const double mid = 0.5 * (lo + hi);
-    if (StudentTTwoSidedP(mid, df) / 2 > tail)
-      lo = mid;
-    else
-      hi = mid;
-    if (hi - lo < 1e-15 * std::max(1.0, hi)) break;
-  }
-  const double t = 0.5 * (lo + hi);
-  return upper ? t : -t;
+  if (p <= 0 || p >= 1) return p <= 0 ? -kInf : kInf;
+  return boost::math::quantile(StudentT(df), p);
 }
 
 double FSurvival(double f, double d1, double d2) {
   if (!(f > 0)) return 1.0;
-  return IncompleteBeta(d2 / 2, d1 / 2, d2 / (d2 + d1 * f));
+  if (std::isinf(f)) return 0.0;
+  return boost::math::cdf(boost::math::complement(FisherF(d1, d2), f));
 }
 
 double ChiSquareSurvival(double x, double k) {
   if (!(x > 0)) return 1.0;
-  return 1 - IncompleteGammaP(k / 2, x / 2);
+  if (std::isinf(x)) return 0.0;
+  return boost::math::cdf(boost::math::complement(ChiSquared(k), x));
+}
+
+double GammaSurvival(double x, double shape, double scale) {
+  if (!(x > 0)) return 1.0;
+  if (std::isinf(x)) return 0.0;
+  return boost::math::cdf(boost::math::complement(Gamma(shape, scale), x));
 }
 
 }  // namespace relais::toolkit

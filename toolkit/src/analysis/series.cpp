@@ -184,6 +184,45 @@ std::pair<TimeMs, TimeMs> StoreTimeSpan(const corpora::Store& store) {
   return {st.Int(0), st.Int(1)};
 }
 
+std::pair<TimeMs, TimeMs> StoreDenseSpan(const corpora::Store& store, double share) {
+  std::vector<TimeMs> times;
+  corpora::Statement st(store.db(), "SELECT time FROM items WHERE time IS NOT NULL ORDER BY time");
+  while (st.Step()) times.push_back(st.Int(0));
+  if (times.empty()) ThrowDataError("the store has no timed items");
+  const std::size_t n = times.size();
+  const auto k =
+      std::min(n, std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(share * static_cast<double>(n)))));
+  std::size_t best = 0;
+  for (std::size_t i = 1; i + k <= n; ++i)
+    if (times[i + k - 1] - times[i] < times[best + k - 1] - times[best]) best = i;
+  return {times[best], times[best + k - 1]};
+}
+
+namespace {
+std::string DurationText(DurationMs d) {
+  for (const auto& [unit, ms] :
+       {std::pair<const char*, DurationMs>{"d", 86'400'000}, {"h", 3'600'000}, {"m", 60'000}, {"s", 1000}})
+    if (d % ms == 0) return std::to_string(d / ms) + unit;
+  return std::to_string(d) + "ms";
+}
+}  // namespace
+
+void CheckBinBudget(const corpora::Store& store, TimeMs from, TimeMs to, DurationMs bin, std::size_t max_bins,
+                    std::string_view why) {
+  if (bin <= 0) ThrowInvalidArgument("bin width must be positive");
+  if (to <= from) ThrowInvalidArgument("empty time window");
+  // In unsigned arithmetic: a window across millennia overflows nothing.
+  const std::uint64_t span = static_cast<std::uint64_t>(to) - static_cast<std::uint64_t>(from);
+  const std::uint64_t bins = span / static_cast<std::uint64_t>(bin) + (span % static_cast<std::uint64_t>(bin) != 0);
+  if (bins <= max_bins) return;
+  const auto [dense_from, dense_to] = StoreDenseSpan(store);
+  ThrowInvalidArgument("the window " + FormatIso8601(from) + " .. " + FormatIso8601(to) + " is " +
+                       std::to_string(bins) + " bins of " + DurationText(bin) + ", over the limit of " +
+                       std::to_string(max_bins) + std::string(why) + "; 99% of the store's items fall in " +
+                       FormatIso8601(dense_from) + " .. " + FormatIso8601(dense_to) +
+                       ": pass --from/--to or a wider --bin");
+}
+
 namespace {
 // A misspelt class, layer or channel in an --outcome would silently give an all-zero series: refused.
 void RequireName(bool known, std::string_view what, const std::string& name, const std::string& spec) {
@@ -200,11 +239,8 @@ void RequireLayer(const std::string& name, const std::string& spec) {
 
 BinnedSeries BinStoreOutcome(const corpora::Store& store, std::string_view outcome, TimeMs from, TimeMs to,
                              DurationMs bin) {
-  if (bin <= 0) ThrowInvalidArgument("bin width must be positive");
-  if (to <= from) ThrowInvalidArgument("empty time window");
+  CheckBinBudget(store, from, to, bin);
   const auto num_bins = static_cast<std::size_t>((to - from + bin - 1) / bin);
-  if (num_bins > 50'000'000)
-    ThrowInvalidArgument("too many bins (" + std::to_string(num_bins) + "); use a wider --bin");
   BinnedSeries s;
   s.start = from;
   s.bin = bin;

@@ -240,6 +240,7 @@ EventResult RunStoreEvent(const corpora::Store& store, const StoreEventOptions& 
   const auto n_post = static_cast<std::size_t>((o.after + o.bin - 1) / o.bin);
   const TimeMs from = o.at - static_cast<TimeMs>(n_pre) * o.bin;
   const TimeMs to = o.at + static_cast<TimeMs>(n_post) * o.bin;
+  CheckBinBudget(store, from, to, o.bin);
   EventResult r;
   if (o.design == "did") {
     r = RunDid(store, o, from, to, n_pre);

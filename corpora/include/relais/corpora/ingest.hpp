@@ -73,10 +73,11 @@ struct FailedInput {
 
 struct IngestResult {
   IngestCounts total;
-  std::map<std::string, std::uint64_t> by_reason;  // quarantine reason → records
-  std::map<std::string, IngestCounts> by_format;   // format name → counts
-  std::uint64_t expansions_added = 0;              // items only seen inside other records
-  std::uint64_t files = 0;                         // inputs processed (failed ones included)
+  std::map<std::string, std::uint64_t> by_reason;   // quarantine reason → records
+  std::map<std::string, IngestCounts> by_format;    // format name → counts
+  std::map<std::string, std::uint64_t> time_notes;  // plausible-time rule (docs/time.md): note → items
+  std::uint64_t expansions_added = 0;               // items only seen inside other records
+  std::uint64_t files = 0;                          // inputs processed (failed ones included)
   std::vector<FailedInput> failed_files;
   double seconds = 0;
   /// Wall-clock seconds of the run's phases (benchmarks): reading, parsing and writing the files,
@@ -104,6 +105,8 @@ struct PreparedRecord {
   std::vector<std::vector<std::string>> raw_links;
   /// Per item, the item keys of status URLs embedded in an article/release (text or links).
   std::vector<std::vector<std::string>> embeds;
+  /// What the plausible-time rule did to this record's items (ApplyTimeRule's notes).
+  std::vector<std::string> time_notes;
 };
 
 /// The press/PR key: the canonical URL, or "press:sha256-" + Sha256Hex(outlet + "\n" + ISO time

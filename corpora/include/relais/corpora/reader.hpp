@@ -25,9 +25,17 @@ enum class Format : std::uint8_t {
   kPrJsonl,
   kPrCsv,
   kRss,
+  kTelegram,
+  // Declared ahead of their readers (issue 16); AllFormats() lists only the formats with a reader.
+  kBlueskyJetstream,
+  kEuropresse,
+  kTwitterGraphql,
+  kZeeschuimer,
+  kBlueskyCar,
 };
 /// DESIGN.md names: "twitter-v1", "twitter-v2", "twitter-archive", "mastodon", "activitypub",
-/// "bluesky", "press-jsonl", "press-csv", "pr-jsonl", "pr-csv", "rss".
+/// "bluesky", "press-jsonl", "press-csv", "pr-jsonl", "pr-csv", "rss",
+/// "telegram".
 std::string_view ToString(Format f);
 std::optional<Format> ParseFormat(std::string_view s);
 std::vector<Format> AllFormats();

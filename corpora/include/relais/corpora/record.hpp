@@ -52,6 +52,9 @@ struct ItemRecord {
   ItemKind kind = ItemKind::kOriginal;
   ActorRecord author;
   TimeMs time = 0;
+  /// A second time the platform recorded (Bluesky's `indexedAt`): used in place of `time` when
+  /// `time` is implausible and this one is not (docs/time.md).
+  std::optional<TimeMs> platform_time;
   std::string text;                   // plain text (HTML stripped), valid UTF-8, NFC not required
   std::string title;                  // articles/releases
   std::string lang;                   // BCP-47 as given by the platform, or empty
@@ -71,5 +74,18 @@ struct ParsedRecord {
 
 /// What parsing one record gives: the record, or why it was quarantined.
 using RecordOutcome = std::variant<ParsedRecord, Diagnostic>;
+
+/// The plausible-time rule (docs/time.md): social posts from 2006-03-21 (Twitter's first post;
+/// no post on any platform relais reads is older), press and PR from 1900-01-01, all before
+/// 2100-01-01; the Unix epoch itself (0, a common "no date" default) is never plausible.
+/// `platform` is the item's platform ("twitter", "press", …).
+bool IsPlausibleTime(TimeMs t, std::string_view platform);
+
+/// Applies the rule to every item of a parsed record. An item whose `time` is implausible takes its
+/// plausible `platform_time` (a note "time-from-platform" per item); an expansion with no plausible
+/// time is dropped (note "expansion-dropped-implausible-time"). Returns a diagnostic with reason
+/// "implausible-time" when the record's own item (items[0]) has no plausible time: the record is
+/// then quarantined, its file, line and time kept in the quarantine table.
+std::optional<Diagnostic> ApplyTimeRule(ParsedRecord& record, std::vector<std::string>& notes);
 
 }  // namespace relais::corpora

@@ -13,6 +13,8 @@
 //   CascadeReport r = ComputeCascades(store, q);  // run inside a tbb::task_arena for the thread count
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -83,5 +85,10 @@ struct CascadeReport {
 
 /// Throws kInvalidArgument for unknown layers, kData when `root` names no item of the store.
 CascadeReport ComputeCascades(const corpora::Store& store, const CascadeQuery& query);
+
+/// `relais cascades --json`: {total, follower_graph (null or {lines, matched, unmatched, edges,
+/// retweets, reattached}), cascades:[{root, actor, time, size, depth, max_breadth,
+/// structural_virality[, nodes:[{item, parent, depth, time, layer}]]}]}; nodes when `with_nodes`.
+nlohmann::json CascadesJson(const CascadeReport& report, const FollowerGraph* followers, bool with_nodes);
 
 }  // namespace relais::toolkit

@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "relais/text/reuse.hpp"
 
 namespace relais::corpora {
@@ -60,6 +62,11 @@ struct ReuseRunResult {
 /// Throws relais::Error kInvalidArgument for unknown channels.
 ReuseRunResult RunReuse(corpora::Store& store, const ReuseRunOptions& options,
                         const std::function<void(std::string_view, std::size_t, std::size_t)>& progress = {});
+
+/// One line of `relais reuse --json`: {source, target, score, source_span, target_span, latency_ms}.
+nlohmann::json ReuseFlowJson(const StoredReuseFlow& flow);
+/// One line of `relais reuse --groups --json`: {source, members:[{item, edit_distance, score}]}.
+nlohmann::json SyndicationGroupJson(const StoredSyndicationGroup& group);
 
 /// One step of the side-by-side view: equal run, substitution, or a run only in one text.
 struct AlignedRow {

@@ -46,6 +46,29 @@ std::unordered_map<std::int64_t, ActorRow> LoadActors(const corpora::Store& stor
 /// pseudonymise is on (registry-listed outlets, politicians… stay named).
 std::string DisplayKey(const corpora::Store& store, const ActorRow& actor, bool pseudonymise);
 
+/// How an item is referred to: its key, or — when pseudonymise is on and its author is not a public
+/// actor (or unknown) — "item-" + a keyed hash of the key, which names no account and cannot be
+/// reversed without the store's secret (a status id or post URL would identify its author).
+std::string DisplayItemKey(const corpora::Store& store, const std::string& item_key, bool author_is_public,
+                           bool pseudonymise);
+
+/// Texts shown beside pseudonyms must not name the accounts either ("RT @handle: …" would unmask the
+/// retweeted account). With pseudonymise on, Mask() replaces each @mention that is not a public
+/// actor's handle by the account's pseudonym (or "@…" for an account not in the store), and each link
+/// to a social-media post or profile (twitter.com, x.com, t.co, bsky.app, Mastodon /@user or /users/
+/// paths) by "[lien masqué]". Lookups are remembered for the masker's lifetime (one answer).
+class TextMasker {
+ public:
+  TextMasker(const corpora::Store& store, bool pseudonymise) : store_(store), pseudonymise_(pseudonymise) {}
+  std::string Mask(std::string_view text);
+
+ private:
+  std::string Mention(const std::string& handle);
+  const corpora::Store& store_;
+  bool pseudonymise_;
+  std::unordered_map<std::string, std::string> mentions_;
+};
+
 /// Finds an actor by key ("@handle", "handle", domain, URL, "mastodon:@u@h"), case-insensitive on
 /// handles. Throws relais::Error (kInvalidArgument) naming the key when nothing matches.
 ActorRow FindActor(const corpora::Store& store, const std::string& key);

@@ -30,6 +30,10 @@ struct StoreRanking {
 /// Call inside a tbb::task_arena to bound the threads.
 StoreRanking RankStore(const corpora::Store& store, const StoreRankOptions& options);
 
+/// The same on a view already built for options.query (the server keeps its views in memory and
+/// never writes the store's cache/ folder).
+StoreRanking RankView(const corpora::Store& store, const GraphView& view, const StoreRankOptions& options);
+
 /// `{metric, results:[{node, score}]}` (DESIGN.md's `rank --json`).
 nlohmann::json ToJson(const StoreRanking& ranking);
 

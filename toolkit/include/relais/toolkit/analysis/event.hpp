@@ -28,6 +28,11 @@ namespace relais::toolkit {
 
 enum class EventModel { kOls, kPoisson, kQuasiPoisson };
 const char* EventModelName(EventModel m);
+/// "ols", "poisson" or "quasipoisson"; throws kInvalidArgument naming --model otherwise.
+EventModel ParseEventModel(const std::string& name);
+/// A length on the model's time axis: a plain number (model units) or a duration (ms / unit_ms);
+/// 0 for "". Throws kInvalidArgument naming `option`.
+double ParseEventSpan(const std::string& text, double unit_ms, const char* option);
 
 /// A time series in model units (the event at `at`).
 struct SeriesInput {

@@ -45,6 +45,9 @@ struct RegressionFit {
   int hac_lags = 0;
   int iterations = 0;
   bool converged = true;
+  int step_halvings = 0;              // Poisson IRLS steps halved (deviance rose or the mean overflowed)
+  std::vector<std::size_t> aliased;   // design columns dropped as linear combinations of earlier ones
+  std::vector<std::string> warnings;  // non-convergence, aliased columns
 
   /// Two-sided p for coefficient k.
   double PValue(std::size_t k) const;
@@ -57,12 +60,18 @@ struct RegressionFit {
 /// Newey–West (1994) rule of thumb: floor(4 (n/100)^(2/9)).
 int NeweyWestLags(std::size_t n);
 
-/// OLS (or WLS with options.weights). Throws kData when the design is singular or n <= p.
+/// OLS (or WLS with options.weights) by column-pivoted Householder QR (Eigen). Columns that are linear
+/// combinations of earlier ones (rank tolerance 1e-7 on unit-norm columns, as R's lm) are dropped: their
+/// coefficient, standard error and covariance are NaN, `aliased` lists them and `warnings` says so.
+/// Throws kData when n <= p.
 RegressionFit FitOls(const Matrix& x, std::span<const double> y, const RegressionOptions& options = {});
 
 enum class PoissonFamily { kPoisson, kQuasiPoisson };
 
-/// Poisson GLM with log link: log E[y] = offset + X b. `offset` may be empty. Counts must be >= 0.
+/// Poisson GLM with log link: log E[y] = offset + X b, by IRLS (each step a weighted QR solve) with
+/// step-halving when a step raises the deviance or overflows the mean. `offset` may be empty; counts
+/// must be >= 0. Aliased columns as FitOls. Not converged in max_iterations: `converged` false and a
+/// warning (the estimates are returned, not thrown away).
 RegressionFit FitPoisson(const Matrix& x, std::span<const double> y, std::span<const double> offset,
                          PoissonFamily family, int max_iterations = 100, double tolerance = 1e-10);
 

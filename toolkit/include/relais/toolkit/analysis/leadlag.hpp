@@ -5,10 +5,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "relais/base/time.hpp"
 
 namespace relais::corpora {
 class Store;
@@ -70,5 +73,16 @@ nlohmann::json AnalyzeLeadLag(const std::vector<double>& a, const std::vector<do
 /// Item-level latencies (hours) from flows: release → first press article, article → first social
 /// post, post → first press article citing it. JSON {name: {n, median, q1, q3, mean}}.
 nlohmann::json StoreLatencies(const corpora::Store& store);
+
+/// Store mode of `relais leadlag`: series A and B binned from the store (a bare name is an actor
+/// class, anything with ':' an outcome spec as BinStoreOutcome), analysed with `options` (max_lag is
+/// set from `max_lag` / `bin`). Window defaults to the store's items. JSON of AnalyzeLeadLag plus
+/// bin_ms, window, latency, a, b.
+struct StoreLeadLagQuery {
+  std::string a, b;
+  DurationMs bin = 3'600'000, max_lag = 48 * 3'600'000;
+  std::optional<TimeMs> from, to;
+};
+nlohmann::json StoreLeadLag(const corpora::Store& store, const StoreLeadLagQuery& query, LeadLagOptions options);
 
 }  // namespace relais::toolkit

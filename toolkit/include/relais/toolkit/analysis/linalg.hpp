@@ -1,9 +1,10 @@
-// Small dense linear algebra and distribution functions for the analyses (no external stats library).
+// Small dense linear algebra and distribution functions for the analyses.
 //
 // Matrices are row-major doubles; decompositions accumulate in long double. Sizes are small (tens of
-// columns), so clarity beats blocking. Distribution functions follow Numerical Recipes (3rd ed.,
-// ch. 6: continued fractions for the incomplete beta and gamma functions) and Acklam's normal
-// quantile refined by one Halley step.
+// columns), so clarity beats blocking. The distribution functions are Boost.Math's (normal, Student t,
+// F, chi-square, gamma; incomplete beta and gamma functions): upper tails are computed as complements,
+// so they stay accurate down to the smallest doubles (tests/toolkit/linalg_test.cpp compares them with
+// scipy down to 1e-300). Regression (glm.hpp) solves by column-pivoted QR on Eigen.
 #pragma once
 
 #include <cstddef>
@@ -65,6 +66,8 @@ double NormalQuantile(double p);
 double IncompleteBeta(double a, double b, double x);
 /// Regularized lower incomplete gamma P(a, x).
 double IncompleteGammaP(double a, double x);
+/// Regularized upper incomplete gamma Q(a, x) = 1 - P(a, x), accurate when tiny.
+double IncompleteGammaQ(double a, double x);
 /// Two-sided p of a Student t statistic with df degrees of freedom.
 double StudentTTwoSidedP(double t, double df);
 /// Quantile of Student's t.
@@ -73,5 +76,7 @@ double StudentTQuantile(double p, double df);
 double FSurvival(double f, double d1, double d2);
 /// Upper tail P(X > x) of chi-square with k degrees of freedom.
 double ChiSquareSurvival(double x, double k);
+/// Upper tail P(X > x) of the gamma distribution with shape k and scale theta.
+double GammaSurvival(double x, double shape, double scale);
 
 }  // namespace relais::toolkit

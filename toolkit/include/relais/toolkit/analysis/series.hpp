@@ -64,6 +64,26 @@ BinnedSeries BinStoreOutcome(const corpora::Store& store, std::string_view outco
 /// The time span [first, last] of the store's items; throws kData when the store has no items.
 std::pair<TimeMs, TimeMs> StoreTimeSpan(const corpora::Store& store);
 
+/// The shortest window [first, last] holding at least `share` of the store's timed items (the data's
+/// dense period, which leaves out a few stray dates far from the rest); throws kData when empty.
+std::pair<TimeMs, TimeMs> StoreDenseSpan(const corpora::Store& store, double share = 0.99);
+
+/// Most bins a time-binned analysis works on (leadlag, event, …): past it, a usage error.
+inline constexpr std::size_t kMaxBins = 1'000'000;
+
+/// Throws kInvalidArgument when [from, to) cut into bins of `bin` is more than kMaxBins bins; the
+/// message names the window, the number of bins and the store's dense period (StoreDenseSpan) to
+/// pass as --from/--to.
+/// `max_bins` and `why` (said after the limit) let an analysis whose work grows faster than its bins
+/// set a lower limit (leadlag: kLeadLagBudget / its number of lags).
+void CheckBinBudget(const corpora::Store& store, TimeMs from, TimeMs to, DurationMs bin,
+                    std::size_t max_bins = kMaxBins, std::string_view why = "");
+
+/// leadlag's VAR order search fits one regression per lag up to --max-lag on every bin: its work is
+/// about bins × lags², so it is limited to kLeadLagBudget / lags bins (1 h bins, 48 h max lag: 20,833
+/// bins, about 2.4 years; about 20 s on a 2-core machine).
+inline constexpr std::size_t kLeadLagBudget = 1'000'000;
+
 /// Parses a duration option (`15m`, `1h`, `30d`) and throws kInvalidArgument naming the option.
 DurationMs ParseDurationOption(std::string_view text, std::string_view option);
 /// Parses an ISO 8601 instant option and throws kInvalidArgument naming the option.
