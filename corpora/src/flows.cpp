@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
 #include <string>
 
 #include "detail/store_detail.hpp"
@@ -115,31 +116,124 @@ std::uint64_t CountFlows(sqlite3* db, const std::string& prefix) {
 }  // namespace
 
 namespace detail {
+namespace {
 
-void ComputePartitionFlows(sqlite3* db, const std::string& prefix, const std::vector<std::string>& all_prefixes) {
+// Refs whose target item is not stored (yet), per partition: the index of unresolved targets. A
+// new actor whose handle one of them names gives that ref a flow (the target's author).
+constexpr const char* kUnresolved = R"sql(
+INSERT INTO {P}unresolved(item_id, target_key, target_handle)
+SELECT r.item_id, r.target_key, r.target_handle FROM {P}refs r
+WHERE NOT EXISTS (SELECT 1 FROM all_items t WHERE t.key = r.target_key) {AND_REFS}
+)sql";
+
+// The destination items of one partition whose flows an ingest may have changed, given the items
+// written since the last flow pass (id > {W}, and the upgraded expansions listed in flow_pending
+// with their former time and actor) and the actors created since (id > {A}):
+//  - the new and upgraded items themselves;
+//  - refs whose target key is one of those items (index refs_target);
+//  - unresolved refs naming a new actor's handle (index unresolved_handle);
+//  - mentions of an actor with a new item, in posts later than that item (mentions_handle);
+//  - links to the URL of a new press or PR item (urls_url), and, only when a press or PR actor is
+//    new, links to its host (a scan of urls: such actors come from press/PR inputs).
+// Every lookup starts from the new data, so the cost follows the new data, not the store.
+constexpr const char* kDirty = R"sql(
+DROP TABLE IF EXISTS temp.flow_new; DROP TABLE IF EXISTS temp.flow_new_actors;
+DROP TABLE IF EXISTS temp.flow_handles; DROP TABLE IF EXISTS temp.flow_dirty;
+CREATE TEMP TABLE flow_new AS {NEW};
+CREATE TEMP TABLE flow_new_actors AS SELECT id, handle, platform, key FROM actors WHERE id > {A};
+CREATE TEMP TABLE flow_handles (handle TEXT COLLATE NOCASE, t INTEGER);
+INSERT INTO flow_handles SELECT a.handle, min(m.time) FROM ({MOVED}) m JOIN actors a ON a.id = m.actor_id
+  WHERE a.handle IS NOT NULL AND a.handle <> '' GROUP BY a.id;
+INSERT INTO flow_handles SELECT handle, -9223372036854775807 FROM flow_new_actors WHERE handle IS NOT NULL AND handle <> '';
+CREATE TEMP TABLE flow_dirty (id INTEGER PRIMARY KEY);
+INSERT OR IGNORE INTO flow_dirty SELECT id FROM {P}items WHERE id > {W};
+INSERT OR IGNORE INTO flow_dirty SELECT item_id FROM {P}flow_pending;
+INSERT OR IGNORE INTO flow_dirty SELECT r.item_id FROM temp.flow_new n JOIN {P}refs r ON r.target_key = n.key;
+INSERT OR IGNORE INTO flow_dirty SELECT u.item_id FROM temp.flow_new_actors a
+  JOIN {P}unresolved u ON u.target_handle = a.handle;
+INSERT OR IGNORE INTO flow_dirty SELECT mn.item_id FROM temp.flow_handles h
+  JOIN {P}mentions mn ON mn.handle = h.handle COLLATE NOCASE JOIN {P}items p ON p.id = mn.item_id WHERE p.time > h.t;
+INSERT OR IGNORE INTO flow_dirty SELECT u.item_id FROM temp.flow_new n JOIN {P}urls u ON u.url = n.url
+  WHERE n.url IS NOT NULL AND n.channel IN ('press', 'pr');
+INSERT OR IGNORE INTO flow_dirty SELECT u.item_id FROM {P}urls u
+  WHERE EXISTS (SELECT 1 FROM temp.flow_new_actors WHERE platform IN ('press', 'pr'))
+    AND u.host IN (SELECT key FROM temp.flow_new_actors WHERE platform IN ('press', 'pr'));
+)sql";
+
+constexpr const char* kDropTemp = R"sql(
+DROP TABLE IF EXISTS temp.flow_new; DROP TABLE IF EXISTS temp.flow_new_actors;
+DROP TABLE IF EXISTS temp.flow_handles; DROP TABLE IF EXISTS temp.flow_dirty;
+)sql";
+
+std::string FlowSql(std::string sql, const std::string& prefix, const std::vector<std::string>& all_prefixes,
+                    bool dirty_only) {
   const std::string latest =
       BestOverPartitions(all_prefixes, "i.actor_id = m.actor AND i.time < m.time", "i.time DESC, i.id DESC");
   const std::string earliest = BestOverPartitions(
       all_prefixes, "i.url = u.url AND i.channel IN ('press', 'pr') AND i.id <> u.item_id", "i.time, i.id");
+  const std::string in_dirty = " IN (SELECT id FROM temp.flow_dirty)";
+  sql = Replace(std::move(sql), "{LATEST}", latest);
+  sql = Replace(std::move(sql), "{EARLIEST}", earliest);
+  sql = Replace(std::move(sql), "{WHERE_REFS}", dirty_only ? "WHERE r.item_id" + in_dirty : "");
+  sql = Replace(std::move(sql), "{AND_REFS}", dirty_only ? "AND r.item_id" + in_dirty : "");
+  sql = Replace(std::move(sql), "{AND_MENTIONS}", dirty_only ? "AND mn.item_id" + in_dirty : "");
+  sql = Replace(std::move(sql), "{WHERE_URLS}", dirty_only ? "WHERE u.item_id" + in_dirty : "");
+  return Replace(std::move(sql), "{P}", prefix);
+}
+
+}  // namespace
+
+FlowMarks CurrentMarks(sqlite3* db, const std::vector<std::string>& all_prefixes) {
+  FlowMarks m;
+  for (const auto& q : all_prefixes) {
+    Statement st(db, "SELECT coalesce(max(id), 0) FROM " + q + "items");
+    if (st.Step()) m.items = std::max(m.items, st.Int(0));
+  }
+  Statement st(db, "SELECT coalesce(max(id), 0) FROM actors");
+  if (st.Step()) m.actors = st.Int(0);
+  return m;
+}
+
+void ComputePartitionFlows(sqlite3* db, const std::string& prefix, const std::vector<std::string>& all_prefixes) {
   // Indexes on flows are rebuilt after the bulk insert: cheaper than maintaining them row by row.
   ExecOn(db, Replace("DROP INDEX IF EXISTS {P}flows_layer; DROP INDEX IF EXISTS {P}flows_src; "
-                     "DROP INDEX IF EXISTS {P}flows_dst; DELETE FROM {P}flows WHERE layer <> 'reuse';",
+                     "DROP INDEX IF EXISTS {P}flows_dst; DELETE FROM {P}flows WHERE layer <> 'reuse'; "
+                     "DELETE FROM {P}unresolved;",
                      "{P}", prefix));
-  auto expand = [&](std::string sql) {
-    sql = Replace(std::move(sql), "{LATEST}", latest);
-    sql = Replace(std::move(sql), "{EARLIEST}", earliest);
-    sql = Replace(std::move(sql), "{WHERE_REFS}", "");
-    sql = Replace(std::move(sql), "{AND_MENTIONS}", "");
-    sql = Replace(std::move(sql), "{WHERE_URLS}", "");
-    return Replace(std::move(sql), "{P}", prefix);
-  };
-  ExecOn(db, expand(kRefFlows));
-  ExecOn(db, expand(kMentionFlows));
-  ExecOn(db, expand(kLinkFlows));
+  for (const char* sql : {kRefFlows, kMentionFlows, kLinkFlows, kUnresolved})
+    ExecOn(db, FlowSql(sql, prefix, all_prefixes, false));
   ExecOn(db, Replace("CREATE INDEX IF NOT EXISTS {P}flows_layer ON flows(layer); "
                      "CREATE INDEX IF NOT EXISTS {P}flows_src ON flows(src_item); "
                      "CREATE INDEX IF NOT EXISTS {P}flows_dst ON flows(dst_item);",
                      "{P}", prefix));
+}
+
+std::uint64_t UpdatePartitionFlows(sqlite3* db, const std::string& prefix, const std::vector<std::string>& all_prefixes,
+                                   const FlowMarks& done) {
+  std::string fresh_items = "SELECT id, key, actor_id, time, url, channel FROM all_items WHERE id > {W}";
+  std::string moved = "SELECT actor_id, time FROM temp.flow_new WHERE actor_id IS NOT NULL";
+  for (const auto& q : all_prefixes) {
+    fresh_items += " UNION ALL SELECT i.id, i.key, i.actor_id, i.time, i.url, i.channel FROM " + q +
+                   "flow_pending f JOIN " + q + "items i ON i.id = f.item_id";
+    moved += " UNION ALL SELECT old_actor, old_time FROM " + q + "flow_pending WHERE old_actor IS NOT NULL";
+  }
+  std::string dirty = Replace(kDirty, "{NEW}", fresh_items);
+  dirty = Replace(std::move(dirty), "{MOVED}", moved);
+  dirty = Replace(std::move(dirty), "{W}", std::to_string(done.items));
+  dirty = Replace(std::move(dirty), "{A}", std::to_string(done.actors));
+  ExecOn(db, Replace(std::move(dirty), "{P}", prefix));
+  std::uint64_t n = 0;
+  {
+    Statement st(db, "SELECT count(*) FROM temp.flow_dirty");
+    n = st.Step() ? static_cast<std::uint64_t>(st.Int(0)) : 0;
+  }
+  ExecOn(db, Replace("DELETE FROM {P}flows WHERE layer <> 'reuse' AND dst_item IN (SELECT id FROM temp.flow_dirty); "
+                     "DELETE FROM {P}unresolved WHERE item_id IN (SELECT id FROM temp.flow_dirty);",
+                     "{P}", prefix));
+  for (const char* sql : {kRefFlows, kMentionFlows, kLinkFlows, kUnresolved})
+    ExecOn(db, FlowSql(sql, prefix, all_prefixes, true));
+  ExecOn(db, kDropTemp);
+  return n;
 }
 
 }  // namespace detail
@@ -153,7 +247,12 @@ std::uint64_t RecomputeFlows(Store& store) {
     for (const auto& prefix : prefixes) {
       detail::ComputePartitionFlows(store.db(), prefix, prefixes);
       n += CountFlows(store.db(), prefix);
+      ExecOn(store.db(), "DELETE FROM " + prefix + "flow_pending");
     }
+    const detail::FlowMarks marks = detail::CurrentMarks(store.db(), prefixes);
+    store.SetMeta("flows_items_done", std::to_string(marks.items));
+    store.SetMeta("flows_actors_done", std::to_string(marks.actors));
+    store.BumpContentVersion();
     store.Commit();
     return n;
   } catch (...) {

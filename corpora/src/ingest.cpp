@@ -22,6 +22,7 @@
 #include <cstring>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <future>
@@ -189,6 +190,8 @@ class Connections {
   void Commit() {
     store_.Commit();
     for (sqlite3* db : parts_) ExecOn(db, "COMMIT");
+    // After the partitions: a reader that sees the new counter sees their data (Store::ContentVersion).
+    store_.BumpContentVersion();
     if (fault_after_ > 0 && ++commits_ >= fault_after_) std::raise(SIGKILL);
   }
   void Rollback() {
@@ -342,10 +345,19 @@ Registry LoadRegistry(const IngestOptions& options) {
 
 /// Every partition's flows, in parallel: each partition's connection attaches the catalog (for
 /// actors) and the other partitions (for the sources), in WAL mode so that they read each other
-/// while they write. One transaction per partition: a kill leaves a partition's flows old or new,
-/// and the next ingest recomputes them anyway.
-void ComputeFlows(Store& store, Connections& conns, bool fresh) {
+/// while they write. One transaction per partition. A first load computes them all; later ingests
+/// only those the items and actors new since the last pass can change (`since`, catalog meta
+/// flows_items_done / flows_actors_done, and each partition's flow_pending). The marks move and
+/// flow_pending empties only once every partition is done, so a kill at any point leaves the new
+/// data still marked new and the next ingest redoes its flows. Returns the items whose flows were redone.
+std::uint64_t ComputeFlows(Store& store, Connections& conns, bool fresh,
+                           const std::optional<detail::FlowMarks>& since) {
   const int n = store.partitions();
+  std::vector<std::uint64_t> redone(static_cast<std::size_t>(n), 0);
+  // RELAIS_FAULT_AFTER_FLOW_COMMITS=N: SIGKILL right after the N-th partition's flows are committed.
+  const char* fault = std::getenv("RELAIS_FAULT_AFTER_FLOW_COMMITS");
+  const long long fault_after = fault ? std::atoll(fault) : 0;
+  std::atomic<long long> flow_commits{0};
   conns.ForEachPartition([&](std::size_t, sqlite3* db) {
     if (fresh) ExecOn(db, "PRAGMA journal_mode=WAL");
   });
@@ -373,8 +385,13 @@ void ComputeFlows(Store& store, Connections& conns, bool fresh) {
     // Deferred: BEGIN IMMEDIATE would take the write lock of every attached partition too.
     ExecOn(db, "BEGIN");
     try {
-      detail::ComputePartitionFlows(db, "main.", prefixes);
+      if (since) {
+        redone[p] = detail::UpdatePartitionFlows(db, "main.", prefixes, *since);
+      } else {
+        detail::ComputePartitionFlows(db, "main.", prefixes);
+      }
       ExecOn(db, "COMMIT");
+      if (fault_after > 0 && ++flow_commits >= fault_after) std::raise(SIGKILL);
     } catch (...) {
       sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
       throw;
@@ -385,6 +402,29 @@ void ComputeFlows(Store& store, Connections& conns, bool fresh) {
     }
     ExecOn(db, "DETACH DATABASE cat");
   });
+  std::uint64_t total = 0;
+  for (auto r : redone) total += r;
+  return total;
+}
+
+/// The marks a flow pass that starts now leaves behind: the largest item and actor ids.
+detail::FlowMarks MarksNow(Store& store, Connections& conns) {
+  detail::FlowMarks m;
+  for (sqlite3* db : conns.parts()) {
+    Statement st(db, "SELECT coalesce(max(id), 0) FROM items");
+    if (st.Step()) m.items = std::max(m.items, st.Int(0));
+  }
+  Statement st(store.db(), "SELECT coalesce(max(id), 0) FROM actors");
+  if (st.Step()) m.actors = st.Int(0);
+  return m;
+}
+
+/// The marks of the last completed flow pass, when there is one.
+std::optional<detail::FlowMarks> LastMarks(const Store& store) {
+  const std::string items = store.GetMeta("flows_items_done");
+  const std::string actors = store.GetMeta("flows_actors_done");
+  if (items.empty() || actors.empty()) return std::nullopt;
+  return detail::FlowMarks{std::atoll(items.c_str()), std::atoll(actors.c_str())};
 }
 
 }  // namespace
@@ -575,7 +615,18 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
   tx.ForEachPartition([](std::size_t, sqlite3* db) { detail::PartitionIndexes(db, true); });
   result.index_seconds = since(t_index);
   const auto t_flows = Clock::now();
-  ComputeFlows(store, tx, fresh);
+  {
+    const std::optional<detail::FlowMarks> since = fresh ? std::nullopt : LastMarks(store);
+    const detail::FlowMarks marks = MarksNow(store, tx);
+    result.flow_items_redone = ComputeFlows(store, tx, fresh, since);
+    result.flows_incremental = since.has_value();
+    tx.ForEachPartition([](std::size_t, sqlite3* db) { ExecOn(db, "DELETE FROM flow_pending"); });
+    store.Begin();
+    store.SetMeta("flows_items_done", std::to_string(marks.items));
+    store.SetMeta("flows_actors_done", std::to_string(marks.actors));
+    store.BumpContentVersion();
+    store.Commit();
+  }
   conns.reset();
   store.AttachPartitions();
   result.flow_seconds = since(t_flows);

@@ -101,7 +101,9 @@ class PartitionWriter {
                        "INSERT INTO {S}items(id, key, platform, channel, kind, actor_id, time, text, title, lang, url, "
                        "expansion, file, line) VALUES(?14, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
                        "ON CONFLICT(key) DO NOTHING")),
-        sel_item(db, Q(schema, "SELECT id, expansion FROM {S}items WHERE key = ?1")),
+        sel_item(db, Q(schema, "SELECT id, expansion, time, actor_id FROM {S}items WHERE key = ?1")),
+        ins_pending(
+            db, Q(schema, "INSERT OR IGNORE INTO {S}flow_pending(item_id, old_time, old_actor) VALUES(?1, ?2, ?3)")),
         upd_item(db, Q(schema,
                        "UPDATE {S}items SET platform = ?2, channel = ?3, kind = ?4, actor_id = ?5, time = ?6, "
                        "text = ?7, title = ?8, lang = ?9, url = ?10, expansion = 0, file = ?12, line = ?13 "
@@ -136,15 +138,19 @@ class PartitionWriter {
       return true;
     }
     if (expansion) return false;
-    std::int64_t existing = 0;
+    std::int64_t existing = 0, old_time = 0, old_actor = 0;
     bool was_expansion = false;
     sel_item.Text(1, item.key, true);
     if (sel_item.Step()) {
       existing = sel_item.ColInt(0);
       was_expansion = sel_item.ColInt(1) != 0;
+      old_time = sel_item.ColInt(2);
+      old_actor = sel_item.ColInt(3);
     }
     sel_item.Reset();
     if (existing == 0 || !was_expansion) return false;
+    // The flows of an upgraded item, and of those that point at it, are redone by the next flow pass.
+    ins_pending.Int(1, existing).Int(2, old_time).IntOrNull(3, old_actor).Run();
     BindItem(upd_item, item, actor_id, pos);
     upd_item.Int(14, existing).Run();
     for (Stmt* del : {&del_refs, &del_urls, &del_tags, &del_mentions}) del->Int(1, existing).Run();
@@ -205,8 +211,8 @@ class PartitionWriter {
   }
 
   sqlite3* db_;
-  Stmt ins_item, sel_item, upd_item, del_refs, del_urls, del_tags, del_mentions, ins_ref, ins_url, ins_tag, ins_mention,
-      max_id;
+  Stmt ins_item, sel_item, ins_pending, upd_item, del_refs, del_urls, del_tags, del_mentions, ins_ref, ins_url, ins_tag,
+      ins_mention, max_id;
 };
 
 // One item of a batch, routed to its partition with everything decided serially.

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <utility>
@@ -59,6 +60,9 @@ CREATE TABLE IF NOT EXISTS flows (
   id INTEGER PRIMARY KEY, layer TEXT NOT NULL, src_item INTEGER, dst_item INTEGER NOT NULL,
   src_actor INTEGER, dst_actor INTEGER, latency INTEGER, score REAL,
   src_begin INTEGER, src_end INTEGER, dst_begin INTEGER, dst_end INTEGER);
+CREATE TABLE IF NOT EXISTS unresolved (item_id INTEGER NOT NULL, target_key TEXT NOT NULL,
+  target_handle TEXT COLLATE NOCASE, PRIMARY KEY (item_id, target_key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS flow_pending (item_id INTEGER PRIMARY KEY, old_time INTEGER, old_actor INTEGER);
 )sql";
 
 // Secondary indexes: dropped while bulk-loading a new store and rebuilt after (EnsureIndexes).
@@ -74,13 +78,14 @@ CREATE INDEX IF NOT EXISTS {S}mentions_handle ON mentions(handle COLLATE NOCASE)
 CREATE INDEX IF NOT EXISTS {S}flows_layer ON flows(layer);
 CREATE INDEX IF NOT EXISTS {S}flows_src ON flows(src_item);
 CREATE INDEX IF NOT EXISTS {S}flows_dst ON flows(dst_item);
+CREATE INDEX IF NOT EXISTS {S}unresolved_handle ON unresolved(target_handle);
 )sql";
 constexpr const char* kDropCatalogIndexes = "DROP INDEX IF EXISTS {S}actors_handle;";
 constexpr const char* kDropPartitionIndexes = R"sql(
 DROP INDEX IF EXISTS {S}items_time; DROP INDEX IF EXISTS {S}items_actor; DROP INDEX IF EXISTS {S}items_url;
 DROP INDEX IF EXISTS {S}refs_target; DROP INDEX IF EXISTS {S}urls_url;
 DROP INDEX IF EXISTS {S}hashtags_tag; DROP INDEX IF EXISTS {S}mentions_handle; DROP INDEX IF EXISTS {S}flows_layer;
-DROP INDEX IF EXISTS {S}flows_src; DROP INDEX IF EXISTS {S}flows_dst;
+DROP INDEX IF EXISTS {S}flows_src; DROP INDEX IF EXISTS {S}flows_dst; DROP INDEX IF EXISTS {S}unresolved_handle;
 )sql";
 
 // Tables of a partition, seen store-wide through TEMP views of the same name.
@@ -383,11 +388,15 @@ void Store::DetachPartitions() {
   attached_ = false;
 }
 
-sqlite3* Store::OpenPartition(int p) const {
-  sqlite3* db = OpenDb(PartitionPath(p), read_only_ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
+sqlite3* Store::OpenPartition(int p, bool read_only) const {
+  if (p < 0 || p >= partitions_)
+    throw Error(ErrorKind::kInvalidArgument,
+                "no partition " + std::to_string(p) + " (the store has " + std::to_string(partitions_) + ")");
+  read_only = read_only || read_only_;
+  sqlite3* db = OpenDb(PartitionPath(p), read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE);
   try {
     ConfigureConnection(db);
-    if (!read_only_) ExecOn(db, "PRAGMA synchronous=NORMAL");
+    if (!read_only) ExecOn(db, "PRAGMA synchronous=NORMAL");
   } catch (...) {
     sqlite3_close_v2(db);
     throw;
@@ -528,9 +537,32 @@ std::string Store::Pseudonym(std::string_view actor_key) const {
   return "anon-" + HmacSha256Hex(PseudonymKey(), actor_key).substr(0, 16);
 }
 
+std::int64_t Store::ContentCounter() const { return std::atoll(GetMeta("content_version", "0").c_str()); }
+
+void Store::BumpContentVersion() {
+  Exec(
+      "INSERT INTO meta(key, value) VALUES('content_version', '1') ON CONFLICT(key) DO UPDATE SET "
+      "value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)");
+}
+
+std::string Store::ChangeStamp() const {
+  std::string stamp;
+  auto add = [&](const std::string& schema) {
+    Statement st(db_, "PRAGMA " + schema + ".data_version");
+    stamp += std::to_string(st.Step() ? st.Int(0) : -1);
+    stamp += '.';
+  };
+  add("main");
+  if (attached_) {
+    for (int p = 0; p < partitions_; ++p) add(PartitionSchema(p));
+  }
+  return stamp;
+}
+
 std::string Store::ContentVersion() const {
   Statement st(db_,
-               "SELECT (SELECT count(*) FROM items) || '-' || (SELECT coalesce(max(id),0) FROM items) || '-' || "
+               "SELECT (SELECT coalesce(max(CAST(value AS INTEGER)), 0) FROM meta WHERE key = 'content_version') "
+               "|| '-' || (SELECT count(*) FROM items) || '-' || (SELECT coalesce(max(id),0) FROM items) || '-' || "
                "(SELECT count(*) FROM flows) || '-' || (SELECT coalesce(max(id),0) FROM flows) || '-' || "
                "(SELECT count(*) FROM actors)");
   st.Step();

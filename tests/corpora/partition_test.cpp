@@ -157,11 +157,18 @@ TEST_F(SynthFiles, FlowsEqualACleanIngestWhateverTheOrderOfFiles) {
   std::vector<std::string> a, b;
   for (std::size_t i = 0; i < files_.size(); ++i) (i % 2 ? b : a).push_back(files_[i]);
   const auto all = tmp_.path() / "all", ab = tmp_.path() / "ab", ba = tmp_.path() / "ba";
-  IngestInto(all, files_, 3);
+  const IngestResult r_all = IngestInto(all, files_, 3);
+  EXPECT_FALSE(r_all.flows_incremental);
   IngestInto(ab, a, 3);
-  IngestInto(ab, b, 3);
+  const IngestResult r_ab = IngestInto(ab, b, 3);
   IngestInto(ba, b, 3);
-  IngestInto(ba, a, 3);
+  const IngestResult r_ba = IngestInto(ba, a, 3);
+  // The second ingest redid the flows of some items only, not of the whole store.
+  for (const IngestResult* r : {&r_ab, &r_ba}) {
+    EXPECT_TRUE(r->flows_incremental);
+    EXPECT_GT(r->flow_items_redone, 0u);
+    EXPECT_LT(r->flow_items_redone, r_all.total.accepted + r_all.expansions_added);
+  }
   auto s_all = Store::Open(all, OpenMode::kReadOnly);
   auto s_ab = Store::Open(ab, OpenMode::kReadOnly);
   auto s_ba = Store::Open(ba, OpenMode::kReadOnly);
@@ -171,6 +178,10 @@ TEST_F(SynthFiles, FlowsEqualACleanIngestWhateverTheOrderOfFiles) {
   const std::string dump = DumpByKeys(s_all);
   EXPECT_TRUE(DumpByKeys(s_ab) == dump);
   EXPECT_TRUE(DumpByKeys(s_ba) == dump);
+  // A third ingest of what is already there redoes no flow.
+  const IngestResult again = IngestInto(ab, a, 3);
+  EXPECT_TRUE(again.flows_incremental);
+  EXPECT_EQ(again.flow_items_redone, 0u);
 }
 
 TEST_F(SynthFiles, ASecondIngestIntoTheSameStoreRefuses) {
@@ -219,6 +230,54 @@ TEST(Partitioning, PartitioningIsFixedOnceTheStoreHoldsItems) {
   auto r = Store::Open(tmp.path(), OpenMode::kReadOnly);
   EXPECT_EQ(r.partitions(), 3);
   EXPECT_EQ(Rows(r, "SELECT key FROM items"), "twitter:1\n");
+}
+
+// The public partition API: enumerate, route, open one partition read-only, see changes.
+TEST(Partitioning, OnePartitionOpensReadOnlyAndHoldsTheKeysRoutedToIt) {
+  testing::TempDir tmp;
+  {
+    auto s = Store::Open(tmp.path(), OpenMode::kCreate);
+    s.Repartition(3);
+    for (int i = 0; i < 30; ++i) {
+      const std::string key = "twitter:" + std::to_string(i);
+      s.Exec("INSERT INTO " + Store::PartitionSchema(s.PartitionOf(key)) +
+             ".items(id, key, channel, kind, time) VALUES(" + std::to_string(i + 1) + ", '" + key +
+             "', 'social', 'original', 0)");
+    }
+  }
+  auto r = Store::Open(tmp.path(), OpenMode::kReadOnly);
+  const std::string version = r.ContentVersion();
+  const std::string stamp = r.ChangeStamp();
+  ASSERT_EQ(r.partitions(), 3);
+  int total = 0;
+  for (int p = 0; p < r.partitions(); ++p) {
+    EXPECT_TRUE(std::filesystem::exists(r.PartitionPath(p)));
+    sqlite3* db = r.OpenPartition(p, true);
+    {
+      Statement st(db, "SELECT key FROM items");
+      while (st.Step()) {
+        EXPECT_EQ(Store::PartitionOfKey(st.TextView(0), 3), p);
+        ++total;
+      }
+    }
+    EXPECT_NE(sqlite3_exec(db, "DELETE FROM items", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close_v2(db);
+  }
+  EXPECT_EQ(total, 30);
+  EXPECT_THROW(r.OpenPartition(3, true), Error);
+  // A write to one partition by another connection changes the stamp and the content version.
+  EXPECT_EQ(r.ChangeStamp(), stamp);
+  {
+    auto w = Store::Open(tmp.path(), OpenMode::kReadWrite);
+    w.Exec("UPDATE p2.items SET time = 5");
+  }
+  EXPECT_NE(r.ChangeStamp(), stamp);
+  {
+    auto w = Store::Open(tmp.path(), OpenMode::kReadWrite);
+    w.BumpContentVersion();  // as after an ingest that only changed actors' class
+  }
+  EXPECT_NE(r.ContentVersion(), version);
+  EXPECT_EQ(r.ContentCounter(), 1);
 }
 
 }  // namespace

@@ -91,6 +91,7 @@ void WriteFlows(corpora::Store& store, const std::vector<ItemRow>& rows, const s
       st.Run();
       st.Reset();
     }
+    store.BumpContentVersion();
     store.Commit();
   } catch (...) {
     store.Rollback();

@@ -85,6 +85,10 @@ struct IngestResult {
   double files_seconds = 0;
   double index_seconds = 0;
   double flow_seconds = 0;
+  /// Flows: false when every flow was computed (a first load), true when only those of the items
+  /// the new data can change were (flow_items_redone of them).
+  bool flows_incremental = false;
+  std::uint64_t flow_items_redone = 0;
 };
 
 /// Partitions for a new store whose inputs weigh `input_bytes` (as stored, compressed or not):

@@ -55,6 +55,12 @@ class Statement {
 
 enum class OpenMode { kReadOnly, kReadWrite, kCreate };
 
+// The public API over partitions (for tools that work partition by partition, e.g. distributed
+// ingest or statistics): Store::Open(dir, kReadOnly) for the catalog (db(): actors, meta, inputs,
+// runs, the partition list); partitions() and PartitionPath(p) to enumerate them; PartitionOfKey
+// (a pure function of the key and N) to route an item key; OpenPartition(p, true) to read one
+// partition on a connection of its own; ContentVersion() to tell whether the store changed.
+
 class Store {
  public:
   /// Opens DIR/catalog.db and attaches the partitions. kReadOnly/kReadWrite throw relais::Error
@@ -104,9 +110,12 @@ class Store {
   /// them over (the ingest's per-partition writers); AttachPartitions brings them back.
   void DetachPartitions();
   void AttachPartitions();
-  /// Opens partition p on a connection of its own (read-write, same pragmas as db()); the caller
-  /// closes it with sqlite3_close_v2.
-  sqlite3* OpenPartition(int p) const;
+  /// Opens partition p on a connection of its own (same pragmas as db()): read-only when the store
+  /// was opened kReadOnly or `read_only` is true, else read-write. Its tables are the partition's
+  /// (main.items, main.flows, …); actors are in the catalog (attach DIR/catalog.db, or use db()).
+  /// The caller closes it with sqlite3_close_v2. Partitions are independent SQLite files: a process
+  /// may read any of them while an ingest writes (WAL), e.g. one worker per partition.
+  sqlite3* OpenPartition(int p, bool read_only = false) const;
   /// Syncs the catalog and partition files and the folder to disk.
   void SyncFiles() const;
 
@@ -119,8 +128,19 @@ class Store {
   /// "anon-" + first 16 hex of HMAC(secret, actor key).
   std::string Pseudonym(std::string_view actor_key) const;
 
-  /// A value that changes whenever the store's content changes (for cache keys).
+  /// A value that changes whenever the store's content changes (for cache keys kept across
+  /// processes): the catalog's content_version counter (bumped after every commit of an ingest,
+  /// of its flows, of reuse flows, including one that only changes actors' class or public flag)
+  /// with the item, flow and actor counts (which catch writes made by hand in SQL).
   std::string ContentVersion() const;
+  /// The catalog's content_version counter (0 in a store never written).
+  std::int64_t ContentCounter() const;
+  /// Adds one to content_version (its own transaction unless the caller holds one on db()).
+  void BumpContentVersion();
+  /// For a process watching the store while others write it: SQLite's data_version of the catalog
+  /// and of every partition as seen by this connection. It differs between two calls on the same
+  /// Store whenever another connection committed to any of the files in between (server cache).
+  std::string ChangeStamp() const;
 
  private:
   Store() = default;
