@@ -155,9 +155,12 @@ INSERT OR IGNORE INTO flow_dirty SELECT mn.item_id FROM temp.flow_handles h
   JOIN {P}mentions mn ON mn.handle = h.handle COLLATE NOCASE JOIN {P}items p ON p.id = mn.item_id WHERE p.time > h.t;
 INSERT OR IGNORE INTO flow_dirty SELECT u.item_id FROM temp.flow_new n JOIN {P}urls u ON u.url = n.url
   WHERE n.url IS NOT NULL AND n.channel IN ('press', 'pr');
+)sql";
+
+// Only run when a press or PR actor is new: SQLite would scan urls before testing an EXISTS guard.
+constexpr const char* kDirtyHosts = R"sql(
 INSERT OR IGNORE INTO flow_dirty SELECT u.item_id FROM {P}urls u
-  WHERE EXISTS (SELECT 1 FROM temp.flow_new_actors WHERE platform IN ('press', 'pr'))
-    AND u.host IN (SELECT key FROM temp.flow_new_actors WHERE platform IN ('press', 'pr'));
+  WHERE u.host IN (SELECT key FROM temp.flow_new_actors WHERE platform IN ('press', 'pr'));
 )sql";
 
 constexpr const char* kDropTemp = R"sql(
@@ -222,6 +225,10 @@ std::uint64_t UpdatePartitionFlows(sqlite3* db, const std::string& prefix, const
   dirty = Replace(std::move(dirty), "{W}", std::to_string(done.items));
   dirty = Replace(std::move(dirty), "{A}", std::to_string(done.actors));
   ExecOn(db, Replace(std::move(dirty), "{P}", prefix));
+  {
+    Statement st(db, "SELECT EXISTS (SELECT 1 FROM temp.flow_new_actors WHERE platform IN ('press', 'pr'))");
+    if (st.Step() && st.Int(0) != 0) ExecOn(db, Replace(kDirtyHosts, "{P}", prefix));
+  }
   std::uint64_t n = 0;
   {
     Statement st(db, "SELECT count(*) FROM temp.flow_dirty");
