@@ -2,9 +2,11 @@
 // items, refs, mentions and urls in SQL. The flows ending in an item live in that item's
 // partition, and each partition's flows are computed on their own (in parallel at ingest), with
 // the lookups of sources (a ref's target, a mentioned actor's latest item, a linked article)
-// going through `all_items`, a view over every partition. Recomputing everything keeps the result
-// independent of the order files arrive in (a reply stored before the post it answers still gets
-// its flow) and makes a rerun after a crash equal a clean run.
+// going through `all_items`, a view over every partition. A first load computes every flow; later
+// ingests recompute, with the same SQL, only the flows of the items the new data can change
+// (UpdatePartitionFlows), which keeps the result independent of the order files arrive in (a reply
+// stored before the post it answers still gets its flow) and makes a rerun after a crash equal a
+// clean run (docs/schema.md, "Flows at ingest").
 // Direction: the earlier / source item → the derived item; latency = dst.time − src.time.
 // Flow ids sort as the single-file store's did: (layer group, destination item id, then refs by
 // (layer, target key), mentions by handle, links by URL): group << 58 | item id << 18 | ordinal.
