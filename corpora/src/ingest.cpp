@@ -1,22 +1,35 @@
 // Ingest(): every input file through its reader into the store, with accounting per format and
 // reason, the inputs table, ingest_runs, then flows, quarantine.jsonl and manifest.json.
-// Crash safety: SQLite WAL + one transaction per batch of records; a file's counts and its
-// `complete` flag are committed with its last batch. Rerunning after a kill re-reads everything:
+// The records of a batch are routed to their partitions (Store::PartitionOf) and each partition is
+// written on a connection of its own, in parallel; flows are then computed per partition, in parallel.
+// Crash safety: SQLite WAL + one transaction per batch of records on every connection (the catalog
+// commits first, so a partition never holds an item whose actor is not committed); a file's counts
+// and its `complete` flag are committed with its last batch. Rerunning after a kill re-reads everything:
 // committed items come back as duplicates and the rest is stored exactly as a clean run would.
 // A file's SHA-256 is computed on its own thread while the file is parsed and written; nothing
 // of the file is committed before it is known (its inputs row goes into the first commit).
 #include "relais/corpora/ingest.hpp"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
+#include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <future>
 #include <utility>
 
 #include "detail/ingest_pipeline.hpp"
+#include "detail/store_detail.hpp"
 #include "relais/base/error.hpp"
 #include "relais/base/hash.hpp"
 #include "relais/corpora/input.hpp"
@@ -144,12 +157,88 @@ void RecordInput(Store& store, const InputRow& in, const IngestCounts& c, bool c
   run.Run();
 }
 
+void ExecOn(sqlite3* db, const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "sqlite error";
+    sqlite3_free(err);
+    throw Error(ErrorKind::kInternal, std::string("sql \"") + sql + "\": " + msg);
+  }
+}
+
+/// The catalog connection and one connection per partition, with transactions over all of them.
+/// RELAIS_FAULT_AFTER_BATCHES=N kills the process (SIGKILL) right after the N-th commit: the
+/// fault-injection point of the kill-and-rerun tests.
+class Connections {
+ public:
+  explicit Connections(Store& store) : store_(store) {
+    for (int p = 0; p < store.partitions(); ++p) parts_.push_back(store.OpenPartition(p));
+    if (const char* fault = std::getenv("RELAIS_FAULT_AFTER_BATCHES")) fault_after_ = std::atoll(fault);
+  }
+  ~Connections() {
+    for (sqlite3* db : parts_) sqlite3_close_v2(db);
+  }
+  Connections(const Connections&) = delete;
+  Connections& operator=(const Connections&) = delete;
+
+  const std::vector<sqlite3*>& parts() const { return parts_; }
+
+  void Begin() {
+    store_.Begin();
+    for (sqlite3* db : parts_) ExecOn(db, "BEGIN IMMEDIATE");
+  }
+  void Commit() {
+    store_.Commit();
+    for (sqlite3* db : parts_) ExecOn(db, "COMMIT");
+    // After the partitions: a reader that sees the new counter sees their data (Store::ContentVersion).
+    store_.BumpContentVersion();
+    if (fault_after_ > 0 && ++commits_ >= fault_after_) std::raise(SIGKILL);
+  }
+  void Rollback() {
+    store_.Rollback();
+    for (sqlite3* db : parts_) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  /// Runs `f(partition index, connection)` for every partition, in parallel.
+  template <typename F>
+  void ForEachPartition(F&& f) {
+    tbb::parallel_for(std::size_t{0}, parts_.size(), [&](std::size_t p) { f(p, parts_[p]); });
+  }
+
+ private:
+  Store& store_;
+  std::vector<sqlite3*> parts_;
+  long long fault_after_ = 0;
+  long long commits_ = 0;
+};
+
+/// An exclusive lock on DIR/ingest.lock for the run: a second ingest into the store refuses.
+class IngestLock {
+ public:
+  explicit IngestLock(const std::filesystem::path& dir) {
+    const auto path = dir / "ingest.lock";
+    fd_ = ::open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw Error(ErrorKind::kIo, "cannot open " + path.string() + ": " + std::strerror(errno));
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd_);
+      throw Error(ErrorKind::kData,
+                  "another relais ingest is writing " + dir.string() + " (wait for it to finish, then rerun)");
+    }
+  }
+  ~IngestLock() { ::close(fd_); }
+  IngestLock(const IngestLock&) = delete;
+  IngestLock& operator=(const IngestLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 /// State of the ingest of one file, fed by the pipeline's serial sink.
 class FileIngest {
  public:
-  FileIngest(Store& store, StoreWriter& writer, const IngestOptions& options, PendingSha& sha, InputRow row,
-             IngestResult& result, const std::string& format_name, std::function<void()> progress)
+  FileIngest(Store& store, Connections& tx, StoreWriter& writer, const IngestOptions& options, PendingSha& sha,
+             InputRow row, IngestResult& result, const std::string& format_name, std::function<void()> progress)
       : store_(store),
+        tx_(tx),
         writer_(writer),
         options_(options),
         sha_(sha),
@@ -159,11 +248,30 @@ class FileIngest {
         progress_(std::move(progress)) {}
 
   void Consume(std::vector<detail::PreparedOutcome>& batch) {
-    for (auto& o : batch) {
+    // Records go to the writer in runs between commit points, each run written in one WriteBatch.
+    std::size_t begin = 0;
+    while (begin < batch.size()) {
+      const std::size_t every = std::max<std::size_t>(options_.commit_every, 1);
+      const std::size_t room = in_transaction_ < every ? every - in_transaction_ : every;
+      const std::size_t end = std::min(batch.size(), begin + room);
+      records_.clear();
+      for (std::size_t i = begin; i < end; ++i) {
+        if (auto* rec = std::get_if<PreparedRecord>(&batch[i].value)) records_.push_back(rec);
+      }
+      writer_.WriteBatch(records_, outcomes_);
+      std::size_t next_outcome = 0;
+      for (std::size_t i = begin; i < end; ++i) Account(batch[i], outcomes_, next_outcome);
+      begin = end;
+    }
+    if (progress_) progress_();
+  }
+
+  void Account(detail::PreparedOutcome& o, const std::vector<StoreWriter::Outcome>& outcomes, std::size_t& next) {
+    {
       ++counts_.read;
       if (auto* rec = std::get_if<PreparedRecord>(&o.value)) {
         for (const auto& note : rec->time_notes) ++time_notes_[note];
-        if (writer_.Write(*rec) == StoreWriter::Outcome::kAccepted) {
+        if (outcomes[next++] == StoreWriter::Outcome::kAccepted) {
           ++counts_.accepted;
         } else {
           ++counts_.duplicates;
@@ -180,12 +288,11 @@ class FileIngest {
       if (in_transaction_ >= options_.commit_every &&
           (sha_.ready() || in_transaction_ >= 16 * std::max<std::size_t>(options_.commit_every, 1))) {
         Sha();
-        store_.Commit();
-        store_.Begin();
+        tx_.Commit();
+        tx_.Begin();
         in_transaction_ = 0;
       }
     }
-    if (progress_) progress_();
   }
 
   /// The file's hash (waits for it); the first call also records the file as an incomplete input.
@@ -214,6 +321,7 @@ class FileIngest {
 
  private:
   Store& store_;
+  Connections& tx_;
   StoreWriter& writer_;
   const IngestOptions& options_;
   PendingSha& sha_;
@@ -225,6 +333,8 @@ class FileIngest {
   std::map<std::string, std::uint64_t> by_reason_, time_notes_;
   std::size_t in_transaction_ = 0;
   bool input_recorded_ = false;
+  std::vector<const PreparedRecord*> records_;
+  std::vector<StoreWriter::Outcome> outcomes_;
 };
 
 Registry LoadRegistry(const IngestOptions& options) {
@@ -233,7 +343,97 @@ Registry LoadRegistry(const IngestOptions& options) {
   return registry;
 }
 
+/// Every partition's flows, in parallel: each partition's connection attaches the catalog (for
+/// actors) and the other partitions (for the sources), in WAL mode so that they read each other
+/// while they write. One transaction per partition. A first load computes them all; later ingests
+/// only those the items and actors new since the last pass can change (`since`, catalog meta
+/// flows_items_done / flows_actors_done, and each partition's flow_pending). The marks move and
+/// flow_pending empties only once every partition is done, so a kill at any point leaves the new
+/// data still marked new and the next ingest redoes its flows. Returns the items whose flows were redone.
+std::uint64_t ComputeFlows(Store& store, Connections& conns, bool fresh,
+                           const std::optional<detail::FlowMarks>& since) {
+  const int n = store.partitions();
+  std::vector<std::uint64_t> redone(static_cast<std::size_t>(n), 0);
+  // RELAIS_FAULT_AFTER_FLOW_COMMITS=N: SIGKILL right after the N-th partition's flows are committed.
+  const char* fault = std::getenv("RELAIS_FAULT_AFTER_FLOW_COMMITS");
+  const long long fault_after = fault ? std::atoll(fault) : 0;
+  std::atomic<long long> flow_commits{0};
+  conns.ForEachPartition([&](std::size_t, sqlite3* db) {
+    if (fresh) ExecOn(db, "PRAGMA journal_mode=WAL");
+  });
+  conns.ForEachPartition([&](std::size_t p, sqlite3* db) {
+    std::vector<std::string> prefixes;
+    {
+      Statement at(db, "ATTACH DATABASE ? AS cat");
+      at.Bind(1, (store.dir() / "catalog.db").string()).Run();
+    }
+    for (int q = 0; q < n; ++q) {
+      if (static_cast<std::size_t>(q) == p) {
+        prefixes.push_back("main.");
+        continue;
+      }
+      Statement at(db, "ATTACH DATABASE ? AS " + Store::PartitionSchema(q));
+      at.Bind(1, store.PartitionPath(q).string()).Run();
+      prefixes.push_back(Store::PartitionSchema(q) + ".");
+    }
+    std::string view = "CREATE TEMP VIEW all_items AS ";
+    for (std::size_t k = 0; k < prefixes.size(); ++k) {
+      if (k) view += " UNION ALL ";
+      view += "SELECT * FROM " + prefixes[k] + "items";
+    }
+    ExecOn(db, view.c_str());
+    // Deferred: BEGIN IMMEDIATE would take the write lock of every attached partition too.
+    ExecOn(db, "BEGIN");
+    try {
+      if (since) {
+        redone[p] = detail::UpdatePartitionFlows(db, "main.", prefixes, *since);
+      } else {
+        detail::ComputePartitionFlows(db, "main.", prefixes);
+      }
+      ExecOn(db, "COMMIT");
+      if (fault_after > 0 && ++flow_commits >= fault_after) std::raise(SIGKILL);
+    } catch (...) {
+      sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+    ExecOn(db, "DROP VIEW temp.all_items");
+    for (int q = 0; q < n; ++q) {
+      if (static_cast<std::size_t>(q) != p) ExecOn(db, ("DETACH DATABASE " + Store::PartitionSchema(q)).c_str());
+    }
+    ExecOn(db, "DETACH DATABASE cat");
+  });
+  std::uint64_t total = 0;
+  for (auto r : redone) total += r;
+  return total;
+}
+
+/// The marks a flow pass that starts now leaves behind: the largest item and actor ids.
+detail::FlowMarks MarksNow(Store& store, Connections& conns) {
+  detail::FlowMarks m;
+  for (sqlite3* db : conns.parts()) {
+    Statement st(db, "SELECT coalesce(max(id), 0) FROM items");
+    if (st.Step()) m.items = std::max(m.items, st.Int(0));
+  }
+  Statement st(store.db(), "SELECT coalesce(max(id), 0) FROM actors");
+  if (st.Step()) m.actors = st.Int(0);
+  return m;
+}
+
+/// The marks of the last completed flow pass, when there is one.
+std::optional<detail::FlowMarks> LastMarks(const Store& store) {
+  const std::string items = store.GetMeta("flows_items_done");
+  const std::string actors = store.GetMeta("flows_actors_done");
+  if (items.empty() || actors.empty()) return std::nullopt;
+  return detail::FlowMarks{std::atoll(items.c_str()), std::atoll(actors.c_str())};
+}
+
 }  // namespace
+
+int PartitionsFor(std::uint64_t input_bytes) {
+  constexpr std::uint64_t kBytesPerPartition = 64ull << 20;
+  const std::uint64_t n = (input_bytes + kBytesPerPartition - 1) / kBytesPerPartition;
+  return static_cast<int>(std::clamp<std::uint64_t>(n, 1, kMaxPartitions));
+}
 
 IngestResult Ingest(Store& store, const IngestOptions& options) {
   const auto t0 = Clock::now();
@@ -257,16 +457,49 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
   tbb::task_arena arena(threads);
   store.Exec("PRAGMA threads=" + std::to_string(threads));
 
+  IngestLock lock(store.dir());
+
   // A new store loads faster without secondary indexes; they are rebuilt below (and by
-  // EnsureIndexes on any later run if this one is killed).
+  // EnsureIndexes on any later run if this one is killed). Its partitioning is chosen now.
   bool fresh = false;
   {
     Statement st(store.db(), "SELECT NOT EXISTS (SELECT 1 FROM items)");
     fresh = st.Step() && st.Int(0) == 1;
   }
   if (fresh) {
+    int n = options.partitions;
+    if (n <= 0) {
+      std::uint64_t bytes = 0;
+      for (const auto& f : files) {
+        std::error_code ec;
+        const auto size = std::filesystem::file_size(f, ec);
+        if (!ec) bytes += size;
+      }
+      n = PartitionsFor(bytes);
+    }
+    store.Repartition(n);
+  }
+  // The partitions are written on connections of their own; db() keeps the catalog.
+  store.DetachPartitions();
+  struct Reattach {
+    Store& store;
+    ~Reattach() {
+      try {
+        store.AttachPartitions();
+      } catch (...) {
+      }
+    }
+  } reattach{store};
+  std::optional<Connections> conns;
+  conns.emplace(store);
+  if (fresh) {
     store.DropSecondaryIndexes();
     store.BeginBulkLoad();
+    conns->ForEachPartition([](std::size_t, sqlite3* db) {
+      detail::PartitionIndexes(db, false);
+      ExecOn(db, "PRAGMA journal_mode=MEMORY");
+      ExecOn(db, "PRAGMA synchronous=OFF");
+    });
   }
 
   std::int64_t run_id = 0;
@@ -276,7 +509,8 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
     run_id = sqlite3_last_insert_rowid(store.db());
   }
 
-  StoreWriter writer(store, registry);
+  Connections& tx = *conns;
+  StoreWriter writer(store, registry, tx.parts());
   auto last_progress = Clock::now();
   std::uint64_t records_before_file = 0;
 
@@ -329,11 +563,11 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
       p.seconds = std::chrono::duration<double>(now - t0).count();
       options.on_progress(p);
     };
-    FileIngest ingest(store, writer, options, sha, InputRow{run_id, "", path_str, 0, format_name}, result, format_name,
-                      progress);
+    FileIngest ingest(store, tx, writer, options, sha, InputRow{run_id, "", path_str, 0, format_name}, result,
+                      format_name, progress);
     live_counts = &ingest.counts();
     std::string error;
-    store.Begin();
+    tx.Begin();
     try {
       auto sink = [&](std::vector<detail::PreparedOutcome>& batch) { ingest.Consume(batch); };
       arena.execute([&] {
@@ -348,7 +582,7 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
       });
     } catch (const Error& e) {
       if (e.kind() == ErrorKind::kInternal) {
-        store.Rollback();
+        tx.Rollback();
         throw;
       }
       error = e.what();
@@ -357,18 +591,18 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
       ingest.Sha();
     } catch (const Error& e) {
       if (e.kind() == ErrorKind::kInternal) {
-        store.Rollback();
+        tx.Rollback();
         throw;
       }
       // Unhashable: nothing of the file was committed (commits wait for the hash); drop it all.
-      store.Rollback();
+      tx.Rollback();
       writer.ForgetCaches();
       result.failed_files.push_back(FailedInput{path_str, e.what()});
       continue;
     }
     // Records written before a read error stay: they are complete and consistent.
     ingest.Finish(error);
-    store.Commit();
+    tx.Commit();
     ingest.Publish();
     records_before_file += ingest.counts().read;
     if (!error.empty()) result.failed_files.push_back(FailedInput{path_str, error});
@@ -378,9 +612,23 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
   result.files_seconds = since(t0);
   const auto t_index = Clock::now();
   store.EnsureIndexes();
+  tx.ForEachPartition([](std::size_t, sqlite3* db) { detail::PartitionIndexes(db, true); });
   result.index_seconds = since(t_index);
   const auto t_flows = Clock::now();
-  RecomputeFlows(store);
+  {
+    const std::optional<detail::FlowMarks> since = fresh ? std::nullopt : LastMarks(store);
+    const detail::FlowMarks marks = MarksNow(store, tx);
+    result.flow_items_redone = ComputeFlows(store, tx, fresh, since);
+    result.flows_incremental = since.has_value();
+    tx.ForEachPartition([](std::size_t, sqlite3* db) { ExecOn(db, "DELETE FROM flow_pending"); });
+    store.Begin();
+    store.SetMeta("flows_items_done", std::to_string(marks.items));
+    store.SetMeta("flows_actors_done", std::to_string(marks.actors));
+    store.BumpContentVersion();
+    store.Commit();
+  }
+  conns.reset();
+  store.AttachPartitions();
   result.flow_seconds = since(t_flows);
   result.expansions_added = writer.expansions_added();
   result.seconds = std::chrono::duration<double>(Clock::now() - t0).count();

@@ -1,8 +1,13 @@
-// The single store writer: prepared statements bound without copies, an actor cache, items
-// inserted with ON CONFLICT(key) so re-ingesting is idempotent and expansions get upgraded.
+// The store writer: a serial router (actors and host actors in the catalog, item ids in input
+// order, the partition of each item key) and one writer per partition, run in parallel; prepared
+// statements bound without copies; items inserted with ON CONFLICT(key) so re-ingesting is
+// idempotent and expansions get upgraded.
 #include <sqlite3.h>
+#include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <memory>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -25,9 +30,9 @@ int IsPublicActor(const ActorInfo& info) { return info.actor_class == "public" ?
 /// A prepared statement with static (non-copying) binds: values must outlive the step.
 class Stmt {
  public:
-  Stmt(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK)
-      ThrowSql(db, std::string("prepare \"") + std::string(sql).substr(0, 60) + "\"");
+  Stmt(sqlite3* db, const std::string& sql) : db_(db) {
+    if (sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK)
+      ThrowSql(db, "prepare \"" + sql.substr(0, 60) + "\"");
   }
   ~Stmt() { sqlite3_finalize(stmt_); }
   Stmt(const Stmt&) = delete;
@@ -85,26 +90,146 @@ std::string_view PlatformForClass(std::string_view actor_class) {
 
 }  // namespace
 
+// One partition's writer: items (with the id the router gave them), their children, upgrades of
+// expansion-only items. `schema` qualifies its tables ("main." on a connection of its own, "p3."
+// on the store's catalog connection).
+class PartitionWriter {
+ public:
+  PartitionWriter(sqlite3* db, const std::string& schema)
+      : db_(db),
+        ins_item(db, Q(schema,
+                       "INSERT INTO {S}items(id, key, platform, channel, kind, actor_id, time, text, title, lang, url, "
+                       "expansion, file, line) VALUES(?14, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+                       "ON CONFLICT(key) DO NOTHING")),
+        sel_item(db, Q(schema, "SELECT id, expansion, time, actor_id FROM {S}items WHERE key = ?1")),
+        ins_pending(
+            db, Q(schema, "INSERT OR IGNORE INTO {S}flow_pending(item_id, old_time, old_actor) VALUES(?1, ?2, ?3)")),
+        upd_item(db, Q(schema,
+                       "UPDATE {S}items SET platform = ?2, channel = ?3, kind = ?4, actor_id = ?5, time = ?6, "
+                       "text = ?7, title = ?8, lang = ?9, url = ?10, expansion = 0, file = ?12, line = ?13 "
+                       "WHERE id = ?14")),
+        del_refs(db, Q(schema, "DELETE FROM {S}refs WHERE item_id = ?1")),
+        del_urls(db, Q(schema, "DELETE FROM {S}urls WHERE item_id = ?1")),
+        del_tags(db, Q(schema, "DELETE FROM {S}hashtags WHERE item_id = ?1")),
+        del_mentions(db, Q(schema, "DELETE FROM {S}mentions WHERE item_id = ?1")),
+        ins_ref(db,
+                Q(schema,
+                  "INSERT OR IGNORE INTO {S}refs(item_id, layer, target_key, target_handle) VALUES(?1, ?2, ?3, ?4)")),
+        ins_url(db, Q(schema,
+                      "INSERT OR IGNORE INTO {S}urls(item_id, url, raw_url, host, host_actor) "
+                      "VALUES(?1, ?2, ?3, ?4, ?5)")),
+        ins_tag(db, Q(schema, "INSERT OR IGNORE INTO {S}hashtags(item_id, tag) VALUES(?1, ?2)")),
+        ins_mention(db, Q(schema, "INSERT OR IGNORE INTO {S}mentions(item_id, handle) VALUES(?1, ?2)")),
+        max_id(db, Q(schema, "SELECT coalesce(max(id), 0) FROM {S}items")) {}
+
+  std::int64_t MaxId() {
+    std::int64_t id = max_id.Step() ? max_id.ColInt(0) : 0;
+    max_id.Reset();
+    return id;
+  }
+
+  /// Writes one routed item; true when it is new or upgraded from an expansion.
+  bool WriteItem(const ItemRecord& item, bool expansion, const InputPos& pos, const std::vector<std::string>& raw,
+                 std::int64_t actor_id, const std::int64_t* host_actors, std::int64_t id) {
+    BindItem(ins_item, item, actor_id, pos);
+    ins_item.Int(11, expansion ? 1 : 0).Int(14, id);
+    if (ins_item.Run() == 1) {
+      WriteChildren(id, item, raw, host_actors);
+      return true;
+    }
+    if (expansion) return false;
+    std::int64_t existing = 0, old_time = 0, old_actor = 0;
+    bool was_expansion = false;
+    sel_item.Text(1, item.key, true);
+    if (sel_item.Step()) {
+      existing = sel_item.ColInt(0);
+      was_expansion = sel_item.ColInt(1) != 0;
+      old_time = sel_item.ColInt(2);
+      old_actor = sel_item.ColInt(3);
+    }
+    sel_item.Reset();
+    if (existing == 0 || !was_expansion) return false;
+    // The flows of an upgraded item, and of those that point at it, are redone by the next flow pass.
+    ins_pending.Int(1, existing).Int(2, old_time).IntOrNull(3, old_actor).Run();
+    BindItem(upd_item, item, actor_id, pos);
+    upd_item.Int(14, existing).Run();
+    for (Stmt* del : {&del_refs, &del_urls, &del_tags, &del_mentions}) del->Int(1, existing).Run();
+    WriteChildren(existing, item, raw, host_actors);
+    return true;
+  }
+
+ private:
+  static std::string Q(const std::string& schema, std::string_view sql) {
+    std::string out;
+    std::size_t pos = 0;
+    while (true) {
+      std::size_t at = sql.find("{S}", pos);
+      out.append(sql.substr(pos, at == std::string_view::npos ? std::string_view::npos : at - pos));
+      if (at == std::string_view::npos) break;
+      out.append(schema);
+      pos = at + 3;
+    }
+    return out;
+  }
+
+  void WriteChildren(std::int64_t item_id, const ItemRecord& item, const std::vector<std::string>& raw_links,
+                     const std::int64_t* host_actors) {
+    for (const auto& r : item.refs) {
+      ins_ref.Int(1, item_id)
+          .Text(2, ToString(r.layer), true)
+          .Text(3, r.target_key, true)
+          .Text(4, r.target_author_handle);
+      ins_ref.Run();
+    }
+    for (std::size_t i = 0; i < item.links.size(); ++i) {
+      const std::string& url = item.links[i];
+      const std::string host = UrlHost(url);
+      ins_url.Int(1, item_id)
+          .Text(2, url, true)
+          .Text(3, i < raw_links.size() ? std::string_view(raw_links[i]) : std::string_view(url))
+          .Text(4, host)
+          .IntOrNull(5, host_actors[i]);
+      ins_url.Run();
+    }
+    for (const auto& t : item.hashtags) ins_tag.Int(1, item_id).Text(2, t, true).Run();
+    for (const auto& m : item.mentions) ins_mention.Int(1, item_id).Text(2, m, true).Run();
+  }
+
+  void BindItem(Stmt& st, const ItemRecord& item, std::int64_t actor_id, const InputPos& pos) {
+    st.Text(1, item.key, true)
+        .Text(2, item.platform)
+        .Text(3, ToString(item.channel), true)
+        .Text(4, ToString(item.kind), true)
+        .IntOrNull(5, actor_id)
+        .Int(6, item.time)
+        .Text(7, item.text)
+        .Text(8, item.title)
+        .Text(9, item.lang)
+        .Text(10, item.url)
+        .Text(12, pos.file)
+        .Int(13, static_cast<std::int64_t>(pos.line));
+  }
+
+  sqlite3* db_;
+  Stmt ins_item, sel_item, ins_pending, upd_item, del_refs, del_urls, del_tags, del_mentions, ins_ref, ins_url, ins_tag,
+      ins_mention, max_id;
+};
+
+// One item of a batch, routed to its partition with everything decided serially.
+struct RoutedItem {
+  const PreparedRecord* record;
+  std::size_t index;  // in record->record.items
+  std::int64_t actor_id;
+  std::int64_t id;
+  std::size_t hosts;  // offset of its links' host actors in the batch's host list
+  bool added = false;
+};
+
 struct StoreWriter::Impl {
-  Impl(Store& store, const Registry& reg)
+  Impl(Store& store, const Registry& reg, std::vector<sqlite3*> partition_dbs)
       : db(store.db()),
+        store_(store),
         registry(reg),
-        ins_item(db,
-                 "INSERT INTO items(key, platform, channel, kind, actor_id, time, text, title, lang, url, expansion, "
-                 "file, line) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
-                 "ON CONFLICT(key) DO NOTHING"),
-        sel_item(db, "SELECT id, expansion FROM items WHERE key = ?1"),
-        upd_item(db,
-                 "UPDATE items SET platform = ?2, channel = ?3, kind = ?4, actor_id = ?5, time = ?6, text = ?7, "
-                 "title = ?8, lang = ?9, url = ?10, expansion = 0, file = ?12, line = ?13 WHERE id = ?1"),
-        del_refs(db, "DELETE FROM refs WHERE item_id = ?1"),
-        del_urls(db, "DELETE FROM urls WHERE item_id = ?1"),
-        del_tags(db, "DELETE FROM hashtags WHERE item_id = ?1"),
-        del_mentions(db, "DELETE FROM mentions WHERE item_id = ?1"),
-        ins_ref(db, "INSERT OR IGNORE INTO refs(item_id, layer, target_key, target_handle) VALUES(?1, ?2, ?3, ?4)"),
-        ins_url(db, "INSERT OR IGNORE INTO urls(item_id, url, raw_url, host, host_actor) VALUES(?1, ?2, ?3, ?4, ?5)"),
-        ins_tag(db, "INSERT OR IGNORE INTO hashtags(item_id, tag) VALUES(?1, ?2)"),
-        ins_mention(db, "INSERT OR IGNORE INTO mentions(item_id, handle) VALUES(?1, ?2)"),
         sel_actor(db, "SELECT id FROM actors WHERE key = ?1"),
         ins_actor(db,
                   "INSERT INTO actors(key, platform, handle, name, platform_id, actor_class, region, public) "
@@ -112,7 +237,23 @@ struct StoreWriter::Impl {
         upd_actor(db, "UPDATE actors SET actor_class = ?2, region = ?3, public = ?4 WHERE id = ?1"),
         ins_quarantine(db,
                        "INSERT OR IGNORE INTO quarantine(file, sha256, line, ordinal, reason, message, excerpt) "
-                       "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)") {}
+                       "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)") {
+    const int n = store.partitions();
+    for (int p = 0; p < n; ++p) {
+      if (partition_dbs.empty()) {
+        parts.push_back(std::make_unique<PartitionWriter>(db, Store::PartitionSchema(p) + "."));
+      } else {
+        parts.push_back(std::make_unique<PartitionWriter>(partition_dbs.at(static_cast<std::size_t>(p)), "main."));
+      }
+    }
+    routed.resize(parts.size());
+    ResetNextId();
+  }
+
+  void ResetNextId() {
+    next_id = 1;
+    for (auto& p : parts) next_id = std::max(next_id, p->MaxId() + 1);
+  }
 
   std::optional<ActorInfo> ResolveActor(const ActorRecord& a) {
     std::optional<ActorInfo> info;
@@ -175,7 +316,8 @@ struct StoreWriter::Impl {
 
   /// The registry outlet a link belongs to (0 when none), resolved on the URL so that path-prefix
   /// editions (radiofrance.fr/franceinter) are told apart from their host.
-  std::int64_t HostActor(const std::string& url, const std::string& host) {
+  std::int64_t HostActor(const std::string& url) {
+    const std::string host = UrlHost(url);
     if (host.empty()) return 0;
     auto info = registry.ResolveDomain(url);
     if (!info) return 0;
@@ -183,135 +325,125 @@ struct StoreWriter::Impl {
     auto it = host_actors.find(key);
     if (it != host_actors.end()) return it->second;
     std::int64_t id = 0;
-    {
-      ActorRecord outlet;
-      outlet.key = key;
-      outlet.platform = std::string(PlatformForClass(info->actor_class));
-      outlet.name = info->name;
-      // The registry decides the class; UpsertActor resolves the same entry again by domain.
-      auto known = actor_ids.find(outlet.key);
-      if (known != actor_ids.end()) {
-        id = known->second;
-      } else {
-        sel_actor.Text(1, outlet.key, true);
-        if (sel_actor.Step()) id = sel_actor.ColInt(0);
-        sel_actor.Reset();
-        if (id == 0) {
-          ins_actor.Text(1, outlet.key, true)
-              .Text(2, outlet.platform)
-              .Text(3, "")
-              .Text(4, outlet.name)
-              .Text(5, "")
-              .Text(6, info->actor_class, true)
-              .Text(7, info->region)
-              .Int(8, 1)
-              .Run();
-          id = sqlite3_last_insert_rowid(db);
-        }
-        actor_ids.emplace(outlet.key, id);
+    // The registry decides the class; UpsertActor resolves the same entry again by domain.
+    auto known = actor_ids.find(key);
+    if (known != actor_ids.end()) {
+      id = known->second;
+    } else {
+      sel_actor.Text(1, key, true);
+      if (sel_actor.Step()) id = sel_actor.ColInt(0);
+      sel_actor.Reset();
+      if (id == 0) {
+        const std::string platform(PlatformForClass(info->actor_class));
+        ins_actor.Text(1, key, true)
+            .Text(2, platform)
+            .Text(3, "")
+            .Text(4, info->name)
+            .Text(5, "")
+            .Text(6, info->actor_class, true)
+            .Text(7, info->region)
+            .Int(8, 1)
+            .Run();
+        id = sqlite3_last_insert_rowid(db);
       }
+      actor_ids.emplace(key, id);
     }
     host_actors.emplace(key, id);
     return id;
   }
 
-  void WriteChildren(std::int64_t item_id, const ItemRecord& item, const std::vector<std::string>& raw_links) {
-    for (const auto& r : item.refs) {
-      ins_ref.Int(1, item_id)
-          .Text(2, ToString(r.layer), true)
-          .Text(3, r.target_key, true)
-          .Text(4, r.target_author_handle);
-      ins_ref.Run();
+  /// Routes a batch (serially: actors, host actors, ids, partitions), then writes every
+  /// partition's share on its own writer, in parallel when the writers have connections of their own.
+  void WriteBatch(const std::vector<const PreparedRecord*>& records, std::vector<StoreWriter::Outcome>& outcomes,
+                  bool parallel) {
+    for (auto& r : routed) r.clear();
+    hosts.clear();
+    std::vector<std::pair<int, std::size_t>> where;  // per routed item: partition, index
+    for (const PreparedRecord* rec : records) {
+      const auto& items = rec->record.items;
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        const ItemRecord& item = items[i];
+        if (item.key.empty()) {
+          where.emplace_back(-1, 0);
+          continue;
+        }
+        const std::int64_t actor_id = UpsertActor(item.author);
+        // An expansion whose key this writer has seen changes nothing more.
+        if (i > 0 && known_keys.count(item.key) != 0) {
+          where.emplace_back(-1, 0);
+          continue;
+        }
+        if (known_keys.size() >= kKnownKeysCap) known_keys.clear();
+        known_keys.insert(item.key);
+        RoutedItem r{rec, i, actor_id, next_id++, hosts.size()};
+        for (const auto& url : item.links) hosts.push_back(HostActor(url));
+        const int p = store_.PartitionOf(item.key);
+        where.emplace_back(p, routed[static_cast<std::size_t>(p)].size());
+        routed[static_cast<std::size_t>(p)].push_back(r);
+      }
     }
-    for (std::size_t i = 0; i < item.links.size(); ++i) {
-      const std::string& url = item.links[i];
-      std::string host = UrlHost(url);
-      std::int64_t host_actor = HostActor(url, host);
-      ins_url.Int(1, item_id)
-          .Text(2, url, true)
-          .Text(3, i < raw_links.size() ? std::string_view(raw_links[i]) : std::string_view(url))
-          .Text(4, host)
-          .IntOrNull(5, host_actor);
-      ins_url.Run();
+    auto write_partition = [&](std::size_t p) {
+      for (auto& r : routed[p]) {
+        const auto& rec = *r.record;
+        static const std::vector<std::string> kNoLinks;
+        const auto& raw = r.index < rec.raw_links.size() ? rec.raw_links[r.index] : kNoLinks;
+        r.added = parts[p]->WriteItem(rec.record.items[r.index], r.index > 0, rec.record.pos, raw, r.actor_id,
+                                      hosts.data() + r.hosts, r.id);
+      }
+    };
+    if (parallel && parts.size() > 1) {
+      tbb::parallel_for(std::size_t{0}, parts.size(), write_partition);
+    } else {
+      for (std::size_t p = 0; p < parts.size(); ++p) write_partition(p);
     }
-    for (const auto& t : item.hashtags) ins_tag.Int(1, item_id).Text(2, t, true).Run();
-    for (const auto& m : item.mentions) ins_mention.Int(1, item_id).Text(2, m, true).Run();
-  }
-
-  void BindItem(Stmt& st, const ItemRecord& item, std::int64_t actor_id, const InputPos& pos) {
-    st.Text(1, item.key, true)
-        .Text(2, item.platform)
-        .Text(3, ToString(item.channel), true)
-        .Text(4, ToString(item.kind), true)
-        .IntOrNull(5, actor_id)
-        .Int(6, item.time)
-        .Text(7, item.text)
-        .Text(8, item.title)
-        .Text(9, item.lang)
-        .Text(10, item.url)
-        .Text(12, pos.file)
-        .Int(13, static_cast<std::int64_t>(pos.line));
-  }
-
-  /// Returns true when the item is new or upgraded from an expansion.
-  bool WriteItem(const ItemRecord& item, bool expansion, const InputPos& pos, const std::vector<std::string>& raw) {
-    if (item.key.empty()) return false;
-    std::int64_t actor_id = UpsertActor(item.author);
-    // An expansion whose key is stored changes nothing more.
-    if (expansion && known_keys.count(item.key) != 0) return false;
-    BindItem(ins_item, item, actor_id, pos);
-    ins_item.Int(11, expansion ? 1 : 0);
-    const bool inserted = ins_item.Run() == 1;
-    if (known_keys.size() >= kKnownKeysCap) known_keys.clear();
-    known_keys.insert(item.key);
-    if (inserted) {
-      WriteChildren(sqlite3_last_insert_rowid(db), item, raw);
-      return true;
+    outcomes.clear();
+    std::size_t k = 0;
+    for (const PreparedRecord* rec : records) {
+      StoreWriter::Outcome outcome = StoreWriter::Outcome::kDuplicate;
+      for (std::size_t i = 0; i < rec->record.items.size(); ++i, ++k) {
+        const auto [p, idx] = where[k];
+        const bool added = p >= 0 && routed[static_cast<std::size_t>(p)][idx].added;
+        if (i == 0 && added) outcome = StoreWriter::Outcome::kAccepted;
+        if (i > 0 && added) ++expansions_added;
+      }
+      outcomes.push_back(outcome);
     }
-    if (expansion) return false;
-    std::int64_t id = 0;
-    bool was_expansion = false;
-    sel_item.Text(1, item.key, true);
-    if (sel_item.Step()) {
-      id = sel_item.ColInt(0);
-      was_expansion = sel_item.ColInt(1) != 0;
-    }
-    sel_item.Reset();
-    if (id == 0 || !was_expansion) return false;
-    BindItem(upd_item, item, actor_id, pos);
-    upd_item.Int(1, id).Run();
-    for (Stmt* del : {&del_refs, &del_urls, &del_tags, &del_mentions}) del->Int(1, id).Run();
-    WriteChildren(id, item, raw);
-    return true;
   }
 
   sqlite3* db;
+  Store& store_;
   const Registry& registry;
-  Stmt ins_item, sel_item, upd_item, del_refs, del_urls, del_tags, del_mentions, ins_ref, ins_url, ins_tag, ins_mention,
-      sel_actor, ins_actor, upd_actor, ins_quarantine;
+  Stmt sel_actor, ins_actor, upd_actor, ins_quarantine;
+  std::vector<std::unique_ptr<PartitionWriter>> parts;
+  std::vector<std::vector<RoutedItem>> routed;
+  std::vector<std::int64_t> hosts;
+  std::int64_t next_id = 1;
   std::unordered_map<std::string, std::int64_t> actor_ids;
   std::unordered_map<std::string, std::int64_t> host_actors;
   std::unordered_map<std::string, ActorInfo> names;
   std::unordered_set<std::string> known_keys;
   bool names_built = false;
+  bool parallel = false;
   std::uint64_t expansions_added = 0;
 };
 
-StoreWriter::StoreWriter(Store& store, const Registry& registry) : impl_(std::make_unique<Impl>(store, registry)) {}
+StoreWriter::StoreWriter(Store& store, const Registry& registry)
+    : impl_(std::make_unique<Impl>(store, registry, std::vector<sqlite3*>{})) {}
+StoreWriter::StoreWriter(Store& store, const Registry& registry, std::vector<sqlite3*> partition_dbs)
+    : impl_(std::make_unique<Impl>(store, registry, std::move(partition_dbs))) {
+  impl_->parallel = true;
+}
 StoreWriter::~StoreWriter() = default;
 
 StoreWriter::Outcome StoreWriter::Write(const PreparedRecord& prepared) {
-  const auto& items = prepared.record.items;
-  static const std::vector<std::string> kNoLinks;
-  Outcome outcome = Outcome::kDuplicate;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    const auto& raw = i < prepared.raw_links.size() ? prepared.raw_links[i] : kNoLinks;
-    const bool expansion = i > 0;
-    bool added = impl_->WriteItem(items[i], expansion, prepared.record.pos, raw);
-    if (i == 0 && added) outcome = Outcome::kAccepted;
-    if (i > 0 && added) ++impl_->expansions_added;
-  }
-  return outcome;
+  std::vector<const PreparedRecord*> one{&prepared};
+  std::vector<Outcome> outcomes;
+  impl_->WriteBatch(one, outcomes, false);
+  return outcomes.front();
+}
+
+void StoreWriter::WriteBatch(const std::vector<const PreparedRecord*>& records, std::vector<Outcome>& outcomes) {
+  impl_->WriteBatch(records, outcomes, impl_->parallel);
 }
 
 std::uint64_t StoreWriter::expansions_added() const { return impl_->expansions_added; }
@@ -320,6 +452,7 @@ void StoreWriter::ForgetCaches() {
   impl_->actor_ids.clear();
   impl_->host_actors.clear();
   impl_->known_keys.clear();
+  impl_->ResetNextId();
 }
 
 void StoreWriter::Quarantine(const Diagnostic& d, std::string_view sha256, std::uint32_t ordinal) {

@@ -17,7 +17,10 @@ std::string Scalar(Store& s, const char* sql) {
 }
 
 std::int64_t NumIndexes(Store& s) {
-  return std::stoll(Scalar(s, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"));
+  return std::stoll(
+      Scalar(s,
+             "SELECT (SELECT count(*) FROM main.sqlite_master WHERE type = 'index' AND sql IS NOT NULL) + "
+             "(SELECT count(*) FROM p0.sqlite_master WHERE type = 'index' AND sql IS NOT NULL)"));
 }
 
 TEST(Store, CreateSetsVersionSecretAndIndexes) {
@@ -58,7 +61,7 @@ TEST(Store, MissingStoreIsADataError) {
 TEST(Store, BulkLoadMarkerGuardsAnInterruptedFirstLoad) {
   testing::TempDir tmp;
   const auto dir = tmp.path() / "st";
-  const auto marker = dir / "relais.db.loading";
+  const auto marker = dir / "store.loading";
   {
     auto s = Store::Open(dir, OpenMode::kCreate);
     EXPECT_FALSE(s.discarded_interrupted_load());
@@ -73,7 +76,8 @@ TEST(Store, BulkLoadMarkerGuardsAnInterruptedFirstLoad) {
     } catch (const Error& e) {
       EXPECT_NE(std::string(e.what()).find("another relais ingest"), std::string::npos) << e.what();
     }
-    EXPECT_TRUE(std::filesystem::exists(dir / "relais.db"));
+    EXPECT_TRUE(std::filesystem::exists(dir / "catalog.db"));
+    EXPECT_TRUE(std::filesystem::exists(dir / "part-000.db"));
     // No EndBulkLoad: as if the process were killed here.
   }
   try {

@@ -25,6 +25,7 @@ struct IngestArgs {
   std::string date_format;
   std::string encoding = "auto";
   int threads = 0;
+  int partitions = 0;
   bool json = false;
   std::vector<std::string> paths;
 };
@@ -103,6 +104,8 @@ void RegisterIngest(CLI::App& app, CliContext& ctx) {
   sub->add_option("--date-format", args->date_format, "strftime format of CSV dates");
   sub->add_option("--encoding", args->encoding, "auto | utf-8 | windows-1252 | latin-1");
   sub->add_option("--threads", args->threads, "worker threads (default: every core)");
+  sub->add_option("--partitions", args->partitions,
+                  "partitions of a new store, 1 to 8 (default: one per 64 MiB of input); fixed afterwards");
   sub->add_flag("--json", args->json, "print the counts as JSON");
   sub->add_option("paths", args->paths, "files or folders")->required();
   sub->callback([args, &ctx, &app] {
@@ -115,6 +118,8 @@ void RegisterIngest(CLI::App& app, CliContext& ctx) {
         args->encoding != "latin-1")
       ThrowInvalidArgument("--encoding: expected auto, utf-8, windows-1252 or latin-1, got \"" + args->encoding + "\"");
     if (args->threads < 0) ThrowInvalidArgument("--threads: expected a positive number");
+    if (args->partitions < 0 || args->partitions > corpora::kMaxPartitions)
+      ThrowInvalidArgument("--partitions: expected a number from 1 to " + std::to_string(corpora::kMaxPartitions));
     CheckActorFiles(args->actors);
     opt.read.delimiter = ParseDelimiter(args->delimiter);
     opt.read.no_header = args->no_header;
@@ -124,6 +129,7 @@ void RegisterIngest(CLI::App& app, CliContext& ctx) {
     opt.paths = args->paths;
     opt.actor_files = args->actors;
     opt.threads = args->threads;
+    opt.partitions = args->partitions;
     opt.args = "ingest";
     for (const auto& p : args->paths) opt.args += " " + p;
     opt.on_progress = [](const corpora::IngestProgress& p) {

@@ -27,5 +27,6 @@ void RegisterExport(CLI::App& app, CliContext& ctx);
 void RegisterSynth(CLI::App& app, CliContext& ctx);
 void RegisterServe(CLI::App& app, CliContext& ctx);
 void RegisterDemo(CLI::App& app, CliContext& ctx);
+void RegisterSql(CLI::App& app, CliContext& ctx);
 
 }  // namespace relais::cli

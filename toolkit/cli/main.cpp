@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   RegisterExport(app, ctx);
   RegisterSynth(app, ctx);
   RegisterServe(app, ctx);
+  RegisterSql(app, ctx);
   RegisterDemo(app, ctx);
   RequireOneValuePerFlag(app);
   try {

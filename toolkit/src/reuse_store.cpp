@@ -54,34 +54,44 @@ std::vector<ItemRow> ReadItems(corpora::Store& store, const std::set<std::string
   return rows;
 }
 
+// Reuse flows live in their destination item's partition; their ids sort after every ingest flow
+// (3 << 58, see corpora/src/flows.cpp), in the order of `flows`.
 void WriteFlows(corpora::Store& store, const std::vector<ItemRow>& rows, const std::vector<text::ReuseFlow>& flows) {
   store.Begin();
   try {
-    store.Exec("DELETE FROM flows WHERE layer = 'reuse'");
-    corpora::Statement ins(store.db(),
-                           "INSERT INTO flows(layer, src_item, dst_item, src_actor, dst_actor, latency, score, "
-                           "src_begin, src_end, dst_begin, dst_end) VALUES('reuse', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    std::vector<corpora::Statement> ins;
+    for (int p = 0; p < store.partitions(); ++p) {
+      const std::string schema = corpora::Store::PartitionSchema(p);
+      store.Exec("DELETE FROM " + schema + ".flows WHERE layer = 'reuse'");
+      ins.emplace_back(store.db(), "INSERT INTO " + schema +
+                                       ".flows(id, layer, src_item, dst_item, src_actor, dst_actor, latency, score, "
+                                       "src_begin, src_end, dst_begin, dst_end) "
+                                       "VALUES(?, 'reuse', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    }
+    std::int64_t next_id = std::int64_t{3} << 58;
     for (const auto& f : flows) {
       const ItemRow& s = rows[f.source];
       const ItemRow& t = rows[f.target];
-      ins.Bind(1, s.id).Bind(2, t.id);
+      corpora::Statement& st = ins[static_cast<std::size_t>(store.PartitionOf(t.key))];
+      st.Bind(1, ++next_id).Bind(2, s.id).Bind(3, t.id);
       if (s.actor >= 0) {
-        ins.Bind(3, s.actor);
+        st.Bind(4, s.actor);
       } else {
-        ins.BindNull(3);
+        st.BindNull(4);
       }
       if (t.actor >= 0) {
-        ins.Bind(4, t.actor);
+        st.Bind(5, t.actor);
       } else {
-        ins.BindNull(4);
+        st.BindNull(5);
       }
-      ins.Bind(5, t.time - s.time).Bind(6, f.score);
-      ins.Bind(7, static_cast<std::int64_t>(f.source_span.begin)).Bind(8, static_cast<std::int64_t>(f.source_span.end));
-      ins.Bind(9, static_cast<std::int64_t>(f.target_span.begin))
-          .Bind(10, static_cast<std::int64_t>(f.target_span.end));
-      ins.Run();
-      ins.Reset();
+      st.Bind(6, t.time - s.time).Bind(7, f.score);
+      st.Bind(8, static_cast<std::int64_t>(f.source_span.begin)).Bind(9, static_cast<std::int64_t>(f.source_span.end));
+      st.Bind(10, static_cast<std::int64_t>(f.target_span.begin))
+          .Bind(11, static_cast<std::int64_t>(f.target_span.end));
+      st.Run();
+      st.Reset();
     }
+    store.BumpContentVersion();
     store.Commit();
   } catch (...) {
     store.Rollback();

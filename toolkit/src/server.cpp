@@ -176,10 +176,11 @@ struct QueryService::Impl {
   std::filesystem::path dir;
   QueryServiceOptions options;
 
-  // data_version is per connection: one connection does nothing but watch it.
+  // data_version is per connection: one connection does nothing but watch it, over the catalog
+  // and every partition (Store::ChangeStamp).
   std::mutex version_mu;
   std::optional<corpora::Store> version_store;
-  std::int64_t last_data_version = -1;
+  std::string last_change_stamp;
   std::int64_t generation = 0;
 
   std::mutex pool_mu;
@@ -221,10 +222,9 @@ struct QueryService::Impl {
 
 std::int64_t QueryService::Impl::Generation() {
   std::lock_guard lock(version_mu);
-  corpora::Statement st(version_store->db(), "PRAGMA data_version");
-  const std::int64_t v = st.Step() ? st.Int(0) : -1;
-  if (v != last_data_version) {
-    last_data_version = v;
+  std::string v = version_store->ChangeStamp();
+  if (v != last_change_stamp) {
+    last_change_stamp = std::move(v);
     ++generation;
   }
   return generation;

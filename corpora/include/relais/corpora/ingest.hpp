@@ -50,11 +50,14 @@ struct IngestProgress {
 };
 
 struct IngestOptions {
-  std::vector<std::string> paths;                          // files or folders
-  std::optional<Format> format;                            // nullopt = sniff each file
-  ReadOptions read;                                        // CSV, dates, encoding
-  std::vector<std::string> actor_files;                    // user registry CSVs, applied over Registry::Builtin()
-  int threads = 0;                                         // 0 = every core
+  std::vector<std::string> paths;        // files or folders
+  std::optional<Format> format;          // nullopt = sniff each file
+  ReadOptions read;                      // CSV, dates, encoding
+  std::vector<std::string> actor_files;  // user registry CSVs, applied over Registry::Builtin()
+  int threads = 0;                       // 0 = every core
+  /// Partitions of a new store (1..kMaxPartitions); 0 = from the inputs' size (PartitionsFor).
+  /// Ignored once the store holds items: its partitioning is fixed.
+  int partitions = 0;
   std::string args;                                        // the command line, kept in ingest_runs
   std::size_t commit_every = 20000;                        // records per transaction
   std::function<void(const IngestProgress&)> on_progress;  // optional, called about once a second
@@ -82,7 +85,16 @@ struct IngestResult {
   double files_seconds = 0;
   double index_seconds = 0;
   double flow_seconds = 0;
+  /// Flows: false when every flow was computed (a first load), true when only those of the items
+  /// the new data can change were (flow_items_redone of them).
+  bool flows_incremental = false;
+  std::uint64_t flow_items_redone = 0;
 };
+
+/// Partitions for a new store whose inputs weigh `input_bytes` (as stored, compressed or not):
+/// one per 64 MiB, at most kMaxPartitions. Tied to the data, not to the machine, so that a store
+/// reads the same on any machine and a later, larger run still has room to write in parallel.
+int PartitionsFor(std::uint64_t input_bytes);
 
 /// Reads every input into the store, recomputes flows, rewrites quarantine.jsonl and manifest.json.
 /// Per-record problems are quarantined; a file that cannot be read or recognised is listed in
@@ -109,13 +121,17 @@ std::string PressItemKey(const ItemRecord& item);
 /// within an item dropped), mentions without '@', status URLs embedded in articles.
 PreparedRecord PrepareRecord(ParsedRecord record);
 
-/// The single writer: actor upserts, items with ON CONFLICT(key), refs, urls, hashtags, mentions,
-/// quarantine rows. The caller brackets calls with Begin()/Commit().
+/// The writer: actor upserts (catalog), items with ON CONFLICT(key), refs, urls, hashtags, mentions
+/// (each in its item's partition), quarantine rows (catalog). Item ids are given in input order,
+/// store-wide. Built on a Store alone it writes through db() and the caller brackets calls with
+/// Begin()/Commit(); built with one connection per partition (Store::OpenPartition) it writes the
+/// partitions in parallel and the caller runs the transactions of every connection.
 class StoreWriter {
  public:
   enum class Outcome { kAccepted, kDuplicate };
 
   StoreWriter(Store& store, const Registry& registry);
+  StoreWriter(Store& store, const Registry& registry, std::vector<sqlite3*> partition_dbs);
   ~StoreWriter();
   StoreWriter(const StoreWriter&) = delete;
   StoreWriter& operator=(const StoreWriter&) = delete;
@@ -123,6 +139,8 @@ class StoreWriter {
   /// Writes items[0] (the record) and its expansions. An existing full item with the same key
   /// makes the record a duplicate; an existing expansion-only item is upgraded (accepted).
   Outcome Write(const PreparedRecord& record);
+  /// Writes records in order (outcomes[i] for records[i]); partitions in parallel when possible.
+  void WriteBatch(const std::vector<const PreparedRecord*>& records, std::vector<Outcome>& outcomes);
   /// Number of expansion items newly stored so far.
   std::uint64_t expansions_added() const;
   /// Forgets what the writer remembers of the store (actor ids, stored keys): call it after a

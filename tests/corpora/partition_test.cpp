@@ -1,0 +1,284 @@
+// The partitioned store: routing of item keys, parallel partition writers equal to one writer,
+// flows in any file order, the old single-file layout, and two ingests at once.
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <vector>
+
+#include "relais/base/error.hpp"
+#include "relais/corpora/ingest.hpp"
+#include "relais/corpora/stats.hpp"
+#include "relais/corpora/synth.hpp"
+#include "test_util.hpp"
+
+namespace relais::corpora {
+namespace {
+
+// Every row of a query, one line each, columns separated by '|'.
+std::string Rows(Store& s, const std::string& sql) {
+  sqlite3_stmt* st = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(s.db(), sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(s.db());
+  std::string out;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    for (int c = 0; c < sqlite3_column_count(st); ++c) {
+      const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, c));
+      out += (c ? "|" : "") + std::string(p ? p : "NULL");
+    }
+    out += "\n";
+  }
+  sqlite3_finalize(st);
+  return out;
+}
+
+// The store's content by keys (ids may differ between orders of ingest; an actor's name is the first one read).
+std::string DumpByKeys(Store& s) {
+  return Rows(s,
+              "SELECT i.key, i.platform, i.channel, i.kind, a.key, i.time, i.text, i.title, i.lang, i.url, "
+              "i.expansion FROM items i LEFT JOIN actors a ON a.id = i.actor_id ORDER BY i.key") +
+         Rows(s, "SELECT key, platform, handle, actor_class, region, public FROM actors ORDER BY key") +
+         Rows(s,
+              "SELECT i.key, r.layer, r.target_key, r.target_handle FROM refs r JOIN items i ON i.id = r.item_id "
+              "ORDER BY 1, 2, 3") +
+         Rows(s,
+              "SELECT i.key, u.url, u.host, h.key FROM urls u JOIN items i ON i.id = u.item_id LEFT JOIN actors h "
+              "ON h.id = u.host_actor ORDER BY 1, 2") +
+         Rows(s, "SELECT i.key, t.tag FROM hashtags t JOIN items i ON i.id = t.item_id ORDER BY 1, 2") +
+         Rows(s, "SELECT i.key, m.handle FROM mentions m JOIN items i ON i.id = m.item_id ORDER BY 1, 2") +
+         Rows(s,
+              "SELECT f.layer, s.key, d.key, sa.key, da.key, f.latency FROM flows f LEFT JOIN items s ON s.id = "
+              "f.src_item JOIN items d ON d.id = f.dst_item LEFT JOIN actors sa ON sa.id = f.src_actor LEFT JOIN "
+              "actors da ON da.id = f.dst_actor ORDER BY 1, 2, 3, 4, 5");
+}
+
+// Everything, ids included, flows in id order (the order analyses read them in).
+std::string DumpWithIds(Store& s) {
+  return Rows(s, "SELECT id, key, actor_id, time, expansion, file, line FROM items ORDER BY id") +
+         Rows(s, "SELECT id, key FROM actors ORDER BY id") +
+         Rows(s, "SELECT layer, src_item, dst_item, src_actor, dst_actor, latency FROM flows ORDER BY id");
+}
+
+class SynthFiles : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir();
+    SynthOptions o;
+    o.out = dir_->path() / "world";
+    o.threads = 2;
+    o.dirty = 0.01;
+    GenerateSynthWorld(o);
+    std::vector<std::string> all;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(o.out / "data")) {
+      if (e.is_regular_file()) all.push_back(e.path().string());
+    }
+    std::sort(all.begin(), all.end());
+    // Every 8th file (each format, ~15 k records) keeps the suite fast.
+    for (std::size_t i = 0; i < all.size(); i += 8) files_.push_back(all[i]);
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+
+  IngestResult IngestInto(const std::filesystem::path& store_dir, const std::vector<std::string>& paths, int parts,
+                          int threads = 2) {
+    auto store = Store::Open(store_dir, OpenMode::kCreate);
+    IngestOptions opt;
+    opt.paths = paths;
+    opt.threads = threads;
+    opt.partitions = parts;
+    opt.commit_every = 5000;
+    return Ingest(store, opt);
+  }
+
+  static testing::TempDir* dir_;
+  static std::vector<std::string> files_;
+  testing::TempDir tmp_;
+};
+testing::TempDir* SynthFiles::dir_ = nullptr;
+std::vector<std::string> SynthFiles::files_;
+
+TEST(Partitioning, KeysSpreadEvenlyAndStably) {
+  EXPECT_EQ(Store::PartitionOfKey("twitter:1", 1), 0);
+  std::vector<int> counts(8, 0);
+  for (int i = 0; i < 80000; ++i) {
+    const int p = Store::PartitionOfKey("twitter:" + std::to_string(1000000 + i), 8);
+    ASSERT_GE(p, 0);
+    ASSERT_LT(p, 8);
+    EXPECT_EQ(p, Store::PartitionOfKey("twitter:" + std::to_string(1000000 + i), 8));
+    ++counts[static_cast<std::size_t>(p)];
+  }
+  for (int c : counts) EXPECT_NEAR(c, 10000, 600);
+  EXPECT_EQ(PartitionsFor(0), 1);
+  EXPECT_EQ(PartitionsFor(100ull << 20), 2);
+  EXPECT_EQ(PartitionsFor(1ull << 40), kMaxPartitions);
+}
+
+TEST_F(SynthFiles, FourParallelPartitionsHoldExactlyWhatOneWriterWrites) {
+  const auto one = tmp_.path() / "one", four = tmp_.path() / "four";
+  const IngestResult r1 = IngestInto(one, files_, 1, 1);
+  const IngestResult r4 = IngestInto(four, files_, 4, 2);
+  EXPECT_EQ(r1.total.accepted, r4.total.accepted);
+  EXPECT_EQ(r1.total.duplicates, r4.total.duplicates);
+  EXPECT_EQ(r1.total.quarantined, r4.total.quarantined);
+  EXPECT_GT(r4.total.quarantined, 0u);
+  auto s1 = Store::Open(one, OpenMode::kReadOnly);
+  auto s4 = Store::Open(four, OpenMode::kReadOnly);
+  EXPECT_EQ(s1.partitions(), 1);
+  EXPECT_EQ(s4.partitions(), 4);
+  // Each partition holds exactly the items routed to it.
+  std::int64_t total = 0;
+  for (int p = 0; p < 4; ++p) {
+    Statement st(s4.db(), "SELECT key FROM " + Store::PartitionSchema(p) + ".items");
+    std::int64_t n = 0;
+    while (st.Step()) {
+      ++n;
+      EXPECT_EQ(Store::PartitionOfKey(st.TextView(0), 4), p);
+    }
+    EXPECT_GT(n, 0);
+    total += n;
+  }
+  const std::string all = Rows(s1, "SELECT count(*) FROM items");
+  EXPECT_EQ(std::to_string(total) + "\n", all);
+  // Same ids, same flows in the same order, same statistics.
+  EXPECT_TRUE(DumpWithIds(s1) == DumpWithIds(s4));
+  EXPECT_TRUE(DumpByKeys(s1) == DumpByKeys(s4));
+  EXPECT_EQ(StatsToJson(ComputeStats(s1)), StatsToJson(ComputeStats(s4)));
+  EXPECT_NE(Rows(s4, "SELECT count(*) FROM flows"), "0\n");
+}
+
+TEST_F(SynthFiles, FlowsEqualACleanIngestWhateverTheOrderOfFiles) {
+  ASSERT_GE(files_.size(), 2u);
+  std::vector<std::string> a, b;
+  for (std::size_t i = 0; i < files_.size(); ++i) (i % 2 ? b : a).push_back(files_[i]);
+  const auto all = tmp_.path() / "all", ab = tmp_.path() / "ab", ba = tmp_.path() / "ba";
+  const IngestResult r_all = IngestInto(all, files_, 3);
+  EXPECT_FALSE(r_all.flows_incremental);
+  IngestInto(ab, a, 3);
+  const IngestResult r_ab = IngestInto(ab, b, 3);
+  IngestInto(ba, b, 3);
+  const IngestResult r_ba = IngestInto(ba, a, 3);
+  // The second ingest redid the flows of some items only, not of the whole store.
+  for (const IngestResult* r : {&r_ab, &r_ba}) {
+    EXPECT_TRUE(r->flows_incremental);
+    EXPECT_GT(r->flow_items_redone, 0u);
+    EXPECT_LT(r->flow_items_redone, r_all.total.accepted + r_all.expansions_added);
+  }
+  auto s_all = Store::Open(all, OpenMode::kReadOnly);
+  auto s_ab = Store::Open(ab, OpenMode::kReadOnly);
+  auto s_ba = Store::Open(ba, OpenMode::kReadOnly);
+  const std::string stats = StatsToJson(ComputeStats(s_all));
+  EXPECT_EQ(StatsToJson(ComputeStats(s_ab)), stats);
+  EXPECT_EQ(StatsToJson(ComputeStats(s_ba)), stats);
+  const std::string dump = DumpByKeys(s_all);
+  EXPECT_TRUE(DumpByKeys(s_ab) == dump);
+  EXPECT_TRUE(DumpByKeys(s_ba) == dump);
+  // A third ingest of what is already there redoes no flow.
+  const IngestResult again = IngestInto(ab, a, 3);
+  EXPECT_TRUE(again.flows_incremental);
+  EXPECT_EQ(again.flow_items_redone, 0u);
+}
+
+TEST_F(SynthFiles, ASecondIngestIntoTheSameStoreRefuses) {
+  const auto dir = tmp_.path() / "locked";
+  IngestInto(dir, {files_.front()}, 2);
+  const int fd = ::open((dir / "ingest.lock").c_str(), O_RDWR);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);  // as a running ingest holds it
+  try {
+    IngestInto(dir, {files_.back()}, 2);
+    ADD_FAILURE() << "expected a refusal";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kData);
+    EXPECT_NE(std::string(e.what()).find("another relais ingest"), std::string::npos) << e.what();
+  }
+  ::close(fd);
+  EXPECT_NO_THROW(IngestInto(dir, {files_.back()}, 2));
+}
+
+TEST(Partitioning, TheOldSingleFileLayoutIsRefusedWithHowToRebuild) {
+  testing::TempDir tmp;
+  std::ofstream(tmp.path() / "relais.db") << "SQLite format 3";
+  for (auto mode : {OpenMode::kReadOnly, OpenMode::kReadWrite, OpenMode::kCreate}) {
+    try {
+      Store::Open(tmp.path(), mode);
+      ADD_FAILURE() << "expected a refusal";
+    } catch (const Error& e) {
+      EXPECT_EQ(ExitCodeFor(e.kind()), 3);
+      const std::string what = e.what();
+      EXPECT_NE(what.find("single-file layout"), std::string::npos) << what;
+      EXPECT_NE(what.find("relais ingest"), std::string::npos) << what;
+      EXPECT_EQ(what.find('\n'), std::string::npos);
+    }
+  }
+}
+
+TEST(Partitioning, PartitioningIsFixedOnceTheStoreHoldsItems) {
+  testing::TempDir tmp;
+  auto s = Store::Open(tmp.path(), OpenMode::kCreate);
+  s.Repartition(3);
+  EXPECT_EQ(s.partitions(), 3);
+  EXPECT_TRUE(std::filesystem::exists(tmp.path() / "part-002.db"));
+  s.Exec("INSERT INTO p1.items(id, key, channel, kind, time) VALUES(1, 'twitter:1', 'social', 'original', 0)");
+  EXPECT_THROW(s.Repartition(2), Error);
+  EXPECT_THROW(s.Repartition(9), Error);
+  auto r = Store::Open(tmp.path(), OpenMode::kReadOnly);
+  EXPECT_EQ(r.partitions(), 3);
+  EXPECT_EQ(Rows(r, "SELECT key FROM items"), "twitter:1\n");
+}
+
+// The public partition API: enumerate, route, open one partition read-only, see changes.
+TEST(Partitioning, OnePartitionOpensReadOnlyAndHoldsTheKeysRoutedToIt) {
+  testing::TempDir tmp;
+  {
+    auto s = Store::Open(tmp.path(), OpenMode::kCreate);
+    s.Repartition(3);
+    for (int i = 0; i < 30; ++i) {
+      const std::string key = "twitter:" + std::to_string(i);
+      s.Exec("INSERT INTO " + Store::PartitionSchema(s.PartitionOf(key)) +
+             ".items(id, key, channel, kind, time) VALUES(" + std::to_string(i + 1) + ", '" + key +
+             "', 'social', 'original', 0)");
+    }
+  }
+  auto r = Store::Open(tmp.path(), OpenMode::kReadOnly);
+  const std::string version = r.ContentVersion();
+  const std::string stamp = r.ChangeStamp();
+  ASSERT_EQ(r.partitions(), 3);
+  int total = 0;
+  for (int p = 0; p < r.partitions(); ++p) {
+    EXPECT_TRUE(std::filesystem::exists(r.PartitionPath(p)));
+    sqlite3* db = r.OpenPartition(p, true);
+    {
+      Statement st(db, "SELECT key FROM items");
+      while (st.Step()) {
+        EXPECT_EQ(Store::PartitionOfKey(st.TextView(0), 3), p);
+        ++total;
+      }
+    }
+    EXPECT_NE(sqlite3_exec(db, "DELETE FROM items", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close_v2(db);
+  }
+  EXPECT_EQ(total, 30);
+  EXPECT_THROW(r.OpenPartition(3, true), Error);
+  // A write to one partition by another connection changes the stamp and the content version.
+  EXPECT_EQ(r.ChangeStamp(), stamp);
+  {
+    auto w = Store::Open(tmp.path(), OpenMode::kReadWrite);
+    w.Exec("UPDATE p2.items SET time = 5");
+  }
+  EXPECT_NE(r.ChangeStamp(), stamp);
+  {
+    auto w = Store::Open(tmp.path(), OpenMode::kReadWrite);
+    w.BumpContentVersion();  // as after an ingest that only changed actors' class
+  }
+  EXPECT_NE(r.ContentVersion(), version);
+  EXPECT_EQ(r.ContentCounter(), 1);
+}
+
+}  // namespace
+}  // namespace relais::corpora
