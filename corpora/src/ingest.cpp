@@ -6,6 +6,7 @@
 // A file's SHA-256 is computed on its own thread while the file is parsed and written; nothing
 // of the file is committed before it is known (its inputs row goes into the first commit).
 #include "relais/corpora/ingest.hpp"
+#include "relais/corpora/search_index.hpp"
 
 #include <sqlite3.h>
 #include <tbb/task_arena.h>
@@ -382,6 +383,7 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
   const auto t_flows = Clock::now();
   RecomputeFlows(store);
   result.flow_seconds = since(t_flows);
+  UpdateSearchIndex(store);  // full-text index of the new items (read by relais serve's /api/search)
   result.expansions_added = writer.expansions_added();
   result.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   {
