@@ -35,3 +35,4 @@ std::string_view WebStyle() {
 }  // namespace relais::toolkit
 ")
 file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
+file(REMOVE "${OUT}.tmp")

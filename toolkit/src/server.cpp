@@ -169,6 +169,19 @@ std::optional<double> DoubleParam(const QueryParams& p, std::string_view name) {
   return v;
 }
 
+/// at/before/after: the event's date and the windows around it (30 days each by default); before
+/// and after without at are refused (they would silently mean one window).
+void ParseEvent(const QueryParams& p, std::optional<TimeMs>& at, DurationMs& before, DurationMs& after) {
+  const std::string b = Param(p, "before"), a = Param(p, "after");
+  if (auto date = Param(p, "at"); !date.empty()) {
+    at = ParseTimeOption(date, "at");
+    before = ParseDurationOption(b.empty() ? "30d" : b, "before");
+    after = ParseDurationOption(a.empty() ? "30d" : a, "after");
+  } else if (!b.empty() || !a.empty()) {
+    throw Error(ErrorKind::kInvalidArgument, "\"before\" and \"after\" need the event's date \"at\"");
+  }
+}
+
 /// from/to (the window on the derived item's time): from must be before to.
 void ParseWindow(const QueryParams& p, std::optional<TimeMs>& from, std::optional<TimeMs>& to) {
   if (auto f = Param(p, "from"); !f.empty()) from = ParseTimeOption(f, "from");
@@ -423,6 +436,7 @@ Job QueryService::Impl::Prepare(std::string_view path, const QueryParams& p, std
       // Matched on folded forms: case, diacritics, punctuation, hyphens and spaces ignored, so
       // "energie" finds "Alto Énergie" and "ouest france" finds "ouest-france.fr".
       const std::string needle = FoldForMatch(q);
+      if (needle.empty() && !q.empty()) return JsonResponse(200, json{{"query", q}, {"actors", json::array()}});
       corpora::Statement st(w.store.db(),
                             std::string("SELECT key, coalesce(name,''), coalesce(actor_class,''), coalesce(region,''), "
                                         "public FROM actors") +
@@ -473,14 +487,7 @@ Job QueryService::Impl::Prepare(std::string_view path, const QueryParams& p, std
     std::vector<std::string> sorted_layers = o.query.layers;
     std::sort(sorted_layers.begin(), sorted_layers.end());
     ParseWindow(p, o.query.from, o.query.to);
-    const std::string before = Param(p, "before"), after = Param(p, "after");
-    if (auto at = Param(p, "at"); !at.empty()) {
-      o.at = ParseTimeOption(at, "at");
-      o.before = ParseDurationOption(before.empty() ? "30d" : before, "before");
-      o.after = ParseDurationOption(after.empty() ? "30d" : after, "after");
-    } else if (!before.empty() || !after.empty()) {
-      throw Error(ErrorKind::kInvalidArgument, "\"before\" and \"after\" need the event's date \"at\"");
-    }
+    ParseEvent(p, o.at, o.before, o.after);
     o.pseudonymise = pseudo;
     // by=actor matrices can hold millions of cells: they are paged, largest cells first.
     const long long limit = IntParam(p, "limit", 500, 1, kMaxFlowCells);
@@ -547,14 +554,7 @@ Job QueryService::Impl::Prepare(std::string_view path, const QueryParams& p, std
     TimelineQuery t;
     t.url = url;
     t.actor_class = cls;
-    const std::string before = Param(p, "before"), after = Param(p, "after");
-    if (auto at = Param(p, "at"); !at.empty()) {
-      t.at = ParseTimeOption(at, "at");
-      t.before = ParseDurationOption(before.empty() ? "30d" : before, "before");
-      t.after = ParseDurationOption(after.empty() ? "30d" : after, "after");
-    } else if (!before.empty() || !after.empty()) {
-      throw Error(ErrorKind::kInvalidArgument, "\"before\" and \"after\" need the event's date \"at\"");
-    }
+    ParseEvent(p, t.at, t.before, t.after);
     const std::string bin = Param(p, "bin");
     if (!bin.empty()) {
       if (bin != "1h" && bin != "1d") BadParam("bin", "must be 1h or 1d");

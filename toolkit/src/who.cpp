@@ -34,6 +34,7 @@ bool AuthorIsPublic(const std::unordered_map<std::int64_t, ActorRow>& actors, st
 /// The original of an item on the web: its URL, or one built from a post's key (null when none).
 nlohmann::json OriginalLink(const std::string& key, const std::string& url) {
   if (url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0) return url;
+  if (key.rfind("https://", 0) == 0 || key.rfind("http://", 0) == 0) return key;  // articles: the key is the URL
   auto digits = [](std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
   };

@@ -192,8 +192,8 @@ function drawGraph(nodes, edges) {
   classes.forEach((c) => { const s = el("span"); const i = el("i"); i.style.background = CLASS_COLOR[c] || "#a8b3c4"; s.appendChild(i); s.appendChild(document.createTextNode(className(c))); legend.appendChild(s); });
   const layers = new Set(); g.forEachEdge((_, a) => a.layer && layers.add(a.layer));
   layers.forEach((l) => { const s = el("span"); const i = el("i"); i.style.background = LAYER_COLOR[l] || "#c9ced8"; s.appendChild(i); s.appendChild(document.createTextNode("→ " + (LAYER_FR[l] || l))); legend.appendChild(s); });
-  window.__relaisGraph = g;  // for the browser tests (clicking a node by its key)
-  window.__relaisSelect = (key) => selectNode(g, key);
+  window.__relaisGraph = g;  // for the browser tests (they click a node where sigma draws it)
+  window.__relaisRenderer = renderer;
 }
 function selectNode(g, node) {
   const info = $("#node-info"); info.replaceChildren();
