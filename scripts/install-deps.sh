@@ -10,7 +10,7 @@ PKGS=(
   clang-14 libclang-rt-14-dev clang-format-14
   python3-networkx python3-igraph python3-statsmodels python3-numpy python3-scipy
   pybind11-dev python3-dev python3-pandas python3-pytest python3-nbconvert python3-ipykernel python3-matplotlib
-  wrk
+  wrk chromium
 )
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
@@ -25,4 +25,26 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 else
   echo "relais: all Debian packages present" >&2
+fi
+
+# Node.js for the page's bundle (web/: sigma, graphology, ForceAtlas2, esbuild) and its browser tests
+# (playwright-core driving the chromium above; never Playwright's own browser download). Debian's
+# nodejs/npm unless a Node.js with npm is already installed.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "relais: installing nodejs and npm" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends nodejs npm
+fi
+# npm ci from the committed lock, only when the lock changed since the last install (the build itself
+# never touches the network).
+WEB="$(cd "$(dirname "$0")/../web" && pwd)"
+STAMP="$WEB/node_modules/.relais-lock.sha256"
+LOCK_SUM="$(sha256sum "$WEB/package-lock.json" | cut -d' ' -f1)"
+if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$LOCK_SUM" ]; then
+  echo "relais: npm ci in web/" >&2
+  (cd "$WEB" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >&2)
+  echo "$LOCK_SUM" >"$STAMP"
+else
+  echo "relais: web/node_modules up to date" >&2
 fi

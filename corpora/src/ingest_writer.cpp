@@ -234,7 +234,9 @@ struct StoreWriter::Impl {
         ins_actor(db,
                   "INSERT INTO actors(key, platform, handle, name, platform_id, actor_class, region, public) "
                   "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
-        upd_actor(db, "UPDATE actors SET actor_class = ?2, region = ?3, public = ?4 WHERE id = ?1"),
+        upd_actor(db,
+                  "UPDATE actors SET actor_class = ?2, region = ?3, public = ?4, name = coalesce(nullif(?5, ''), name) "
+                  "WHERE id = ?1"),
         ins_quarantine(db,
                        "INSERT OR IGNORE INTO quarantine(file, sha256, line, ordinal, reason, message, excerpt) "
                        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)") {
@@ -297,12 +299,19 @@ struct StoreWriter::Impl {
     if (id != 0) {
       // Registry entries (user files included) win over what an earlier run stored.
       if (info)
-        upd_actor.Int(1, id).Text(2, info->actor_class, true).Text(3, info->region).Int(4, IsPublicActor(*info)).Run();
+        upd_actor.Int(1, id)
+            .Text(2, info->actor_class, true)
+            .Text(3, info->region)
+            .Int(4, IsPublicActor(*info))
+            .Text(5, info->name)
+            .Run();
     } else {
       ins_actor.Text(1, a.key, true)
           .Text(2, a.platform)
           .Text(3, a.handle)
-          .Text(4, a.name)
+          // A registry actor keeps the registry's name, not the display name of the account that
+          // posted under its handle (class, region and public status come from the registry too).
+          .Text(4, info && !info->name.empty() ? std::string_view(info->name) : std::string_view(a.name))
           .Text(5, a.platform_id)
           .Text(6, info ? std::string_view(info->actor_class) : std::string_view("public"), true)
           .Text(7, info ? std::string_view(info->region) : std::string_view())

@@ -390,11 +390,12 @@ def ingest(store, paths, actors=None, threads=None, progress=None):
 
 
 def reuse(store, sources=("pr", "press"), targets=("press", "social"), min_score=0.5, threads=None, groups=False,
-          progress=None, as_json=False):
+          progress=None, as_json=False, pseudonymise=True):
     """Finds text-reuse flows and stores them (replacing the store's `reuse` flows), as `relais
     reuse`; returns a DataFrame of the flows (source, target, score, source_span, target_span,
     latency_ms) or, with groups=True, of syndication groups. `as_json=True` returns the list of the
-    CLI's JSON lines as dicts. Opens the store for writing: close other handles' long reads first."""
+    CLI's JSON lines as dicts. Opens the store for writing: close other handles' long reads first.
+    Posts of non-public accounts appear as item pseudonyms unless pseudonymise=False."""
     if isinstance(sources, str):
         sources = sources.split(",")
     if isinstance(targets, str):
@@ -402,7 +403,7 @@ def reuse(store, sources=("pr", "press"), targets=("press", "social"), min_score
     if progress is True:
         progress = lambda p: print(f"reuse: {p['stage']} {p['done']}", file=_sys.stderr)  # noqa: E731
     lines = _core.reuse(_os.fspath(store), [s for s in sources if s], [t for t in targets if t], float(min_score),
-                        _threads(threads), bool(groups), progress or None)
+                        _threads(threads), bool(groups), progress or None, bool(pseudonymise))
     rows = [_json.loads(line) for line in lines]
     if as_json:
         return rows

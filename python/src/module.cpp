@@ -407,7 +407,7 @@ std::pair<std::string, std::vector<std::string>> Ingest(const std::string& dir, 
 // As cmd_reuse.cpp (finds and stores the reuse flows); returns the JSON lines of flows or groups.
 std::vector<std::string> Reuse(const std::string& dir, const std::vector<std::string>& from,
                                const std::vector<std::string>& to, double min_score, int threads, bool groups,
-                               const std::function<void(py::dict)>& progress) {
+                               const std::function<void(py::dict)>& progress, bool pseudonymise) {
   if (!(min_score >= 0.0 && min_score <= 1.0))
     relais::ThrowInvalidArgument("--min-score must be in [0, 1], got " + std::to_string(min_score));
   if (threads < 0) relais::ThrowInvalidArgument("--threads must be positive");
@@ -417,6 +417,7 @@ std::vector<std::string> Reuse(const std::string& dir, const std::vector<std::st
   options.engine.min_score = min_score;
   options.engine.threads = threads;
   options.groups = groups;
+  options.pseudonymise = pseudonymise;
   std::function<void(std::string_view, std::size_t, std::size_t)> report;
   if (progress) {
     report = [&progress](std::string_view stage, std::size_t done, std::size_t total) {
@@ -523,7 +524,7 @@ PYBIND11_MODULE(_relais, m) {
   m.def("ingest", &Ingest, py::arg("store"), py::arg("paths"), py::arg("actors"), py::arg("threads"),
         py::arg("progress"));
   m.def("reuse", &Reuse, py::arg("store"), py::arg("sources"), py::arg("targets"), py::arg("min_score"),
-        py::arg("threads"), py::arg("groups"), py::arg("progress"));
+        py::arg("threads"), py::arg("groups"), py::arg("progress"), py::arg("pseudonymise"));
   m.def("synth", &Synth, py::arg("out"), py::arg("seed"), py::arg("scale"), py::arg("threads"), py::arg("dirty"),
         py::arg("event"), py::arg("deactivation"));
 }

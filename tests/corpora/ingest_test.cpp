@@ -163,6 +163,38 @@ TEST_F(WriterTest, RegistryGivesClassRegionAndPublic) {
   EXPECT_EQ(st.Int(2), 0);
 }
 
+// The registry's name wins over the display name of the account that posts under its handle (issue
+// 12: "Var-Matin" had become the account's display name), on insert and for actors stored earlier.
+TEST_F(WriterTest, RegistryNameWinsOverTheAccountsDisplayName) {
+  auto post = Post("1", "varmatin", 1);
+  post.author.name = "Var-matin officiel 🔴";
+  {
+    Registry empty;
+    StoreWriter w(*store_, empty);
+    store_->Begin();
+    w.Write(Rec({post}));
+    store_->Commit();
+  }
+  Statement before(store_->db(), "SELECT name FROM actors WHERE key = '@varmatin'");
+  ASSERT_TRUE(before.Step());
+  EXPECT_EQ(before.Text(0), "Var-matin officiel 🔴");  // no registry entry: the account's name
+  registry_.Add("handle", "@varmatin", ActorInfo{"@varmatin", "press-regional", "PACA", "Var-Matin"});
+  registry_.Add("handle", "@nicematin", ActorInfo{"@nicematin", "press-regional", "PACA", "Nice-Matin"});
+  StoreWriter w(*store_, registry_);
+  store_->Begin();
+  auto again = Post("2", "varmatin", 2);
+  again.author.name = "Var-matin officiel 🔴";
+  w.Write(Rec({again}));
+  auto nice = Post("3", "nicematin", 3);
+  nice.author.name = "Nice-Matin 📰 le direct";
+  w.Write(Rec({nice}));
+  store_->Commit();
+  Statement st(store_->db(), "SELECT key, name FROM actors ORDER BY key");
+  std::vector<std::string> names;
+  while (st.Step()) names.push_back(st.Text(0) + "=" + st.Text(1));
+  EXPECT_EQ(names, (std::vector<std::string>{"@nicematin=Nice-Matin", "@varmatin=Var-Matin"}));
+}
+
 // Registry handles are Twitter handles unless prefixed by their platform: a Mastodon or Bluesky
 // author is an outlet only when the registry names that account ("mastodon:@franceinfo@…").
 TEST_F(WriterTest, NonTwitterAuthorsResolveOnlyByPlatformPrefixedHandles) {

@@ -67,6 +67,7 @@ TEST_F(FollowersTinyTest, ReattachesTheLaterRetweetUnderTheEarlierOneItsAuthorFo
   auto s = corpora::Store::Open(store_dir(), corpora::OpenMode::kReadOnly);
   FollowerGraph fg = ReadFollowerGraph(s, csv);
   CascadeQuery q;
+  q.pseudonymise = false;  // item keys compared below
   q.root = "twitter:1";
   auto before = ComputeCascades(s, q);
   q.followers = &fg;
@@ -108,7 +109,7 @@ TEST_F(FollowersTinyTest, CliReportsTheFollowerGraphAndItsUnmatchedLines) {
   r = Sh(Cascades("--json"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(nlohmann::json::parse(r.out)["follower_graph"].is_null()) << r.out;
-  r = Sh(Cascades("--root twitter:3 --followers " + csv.string()));
+  r = Sh(Cascades("--no-pseudonymise --root twitter:3 --followers " + csv.string()));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("    twitter:3 (retweet)"), std::string::npos) << r.out;  // depth 2
   EXPECT_NE(r.out.find("(follower graph: 1 follow edges from 1 matched lines; 1 of 3 retweets"), std::string::npos)
@@ -173,6 +174,7 @@ struct Accuracy {
 
 CascadeReport AllRetweetTrees(const corpora::Store& s, const FollowerGraph* fg, int threads) {
   CascadeQuery q;
+  q.pseudonymise = false;  // nodes matched to the planted truth by item key
   q.layers = {"retweet"};
   q.top = 0;
   q.all_nodes = true;

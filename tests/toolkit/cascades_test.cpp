@@ -36,14 +36,18 @@ TEST_F(CascadesTest, TreesOfRetweetsQuotesAndReplies) {
   EXPECT_EQ(big.metrics.max_breadth, 2u);
   // Distances: 1-2:1 1-3:1 1-6:2 1-7:3 2-3:2 2-6:1 2-7:2 3-6:3 3-7:4 6-7:1 → 20/10.
   EXPECT_NEAR(big.metrics.structural_virality, 2.0, 1e-12);
-  EXPECT_EQ(r.cascades[1].root, "twitter:4");
-  EXPECT_EQ(r.cascades[1].root_actor.rfind("anon-", 0), 0u);  // @alice is not public
+  // @alice is not public: neither her key nor her post's status id is shown.
+  EXPECT_EQ(r.cascades[1].root.rfind("item-", 0), 0u) << r.cascades[1].root;
+  EXPECT_EQ(r.cascades[1].root_actor.rfind("anon-", 0), 0u);
+  q.pseudonymise = false;
+  EXPECT_EQ(ComputeCascades(s, q).cascades[1].root, "twitter:4");
 }
 
 TEST_F(CascadesTest, RootQueryListsTheTreeAndLayersFilter) {
   auto s = corpora::Store::Open(tmp_.path(), corpora::OpenMode::kReadOnly);
   CascadeQuery q;
-  q.root = "twitter:6";  // any item of the tree
+  q.pseudonymise = false;  // item keys compared below
+  q.root = "twitter:6";    // any item of the tree
   auto r = ComputeCascades(s, q);
   ASSERT_EQ(r.cascades.size(), 1u);
   const auto& nodes = r.cascades[0].nodes;
@@ -92,6 +96,11 @@ TEST_F(CascadesTest, CliJsonAndTopK) {
   EXPECT_EQ(j["cascades"][0]["depth"], 3);
   EXPECT_EQ(j["cascades"][0]["max_breadth"], 2);
   r = ::relais::testing::Run(RelaisBin() + " cascades --store " + tmp_.path().string() + " --root twitter:2");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.find("twitter:7"), std::string::npos) << r.out;  // @alice's reply: an item pseudonym
+  EXPECT_NE(r.out.find("twitter:1"), std::string::npos) << r.out;  // lemonde.fr's post: its key
+  r = ::relais::testing::Run(RelaisBin() + " cascades --no-pseudonymise --store " + tmp_.path().string() +
+                             " --root twitter:2");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("twitter:7 (reply)"), std::string::npos) << r.out;
   EXPECT_EQ(::relais::testing::Run(RelaisBin() + " cascades --store " + tmp_.path().string() + " --root twitter:404")

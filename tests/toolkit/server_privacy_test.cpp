@@ -184,10 +184,15 @@ class ServerPrivacyTest : public ::testing::Test {
       corpora::Statement st(store.db(), "SELECT url FROM urls GROUP BY url ORDER BY count(*) DESC, url LIMIT 25");
       while (st.Step()) ask("/api/first-sharers", {{"url", st.Text(0)}, {"top", "1000"}});
     }
+    // Full-text search (every result names its author and item) and timelines.
+    for (const char* q : {"RT", "énergie", "l'État", "journée", "twitter", "https", "mastodon"})
+      ask("/api/search", {{"q", q}, {"limit", "100"}});
+    for (const char* cls : {"public", "journalist", "press-regional"}) ask("/api/timeline", {{"class", cls}});
     // The pseudonyms handed out, asked about in turn.
     std::vector<std::string> anon(pseudonyms.begin(), pseudonyms.end());
     for (std::size_t n = 0; n < anon.size() && n < 30; ++n) {
       ask("/api/amplifiers", {{"of", anon[n]}, {"top", "1000"}});
+      if (n < 5) ask("/api/timeline", {{"of", anon[n]}});
       if (!public_actors.empty() && n < 6) {
         ask("/api/path", {{"from", anon[n]}, {"to", public_actors[n % public_actors.size()]}});
         ask("/api/path", {{"from", public_actors[n % public_actors.size()]}, {"to", anon[n]}});
@@ -295,6 +300,37 @@ TEST_F(ServerPrivacyTest, WhoAndExportDefaultsNameNoPrivateAccount) {
   }
   for (std::size_t n = 0; n < leaks.size() && n < 20; ++n) ADD_FAILURE() << leaks[n];
   EXPECT_TRUE(leaks.empty()) << leaks.size() << " leaks";
+}
+
+// cascades and reuse printed the item keys of private accounts' posts (a status id names its
+// author): by default they show item pseudonyms; --no-pseudonymise shows the keys (the check can fail).
+TEST_F(ServerPrivacyTest, CascadesAndReuseDefaultsNameNoPrivateItem) {
+  const std::string bin = relais::testing::RelaisBin(), s = " --store " + store_dir_.string();
+  PrivateIds ids;
+  {
+    auto store = Store::Open(store_dir_, OpenMode::kReadOnly);
+    ids = CollectPrivateIds(store);
+  }
+  auto leaks_of = [&](const std::string& extra) {
+    std::vector<std::string> leaks;
+    std::set<std::string> pseudonyms;
+    for (const std::string& args : {"cascades" + s + " --top 0 --json", "reuse" + s + " --json"}) {
+      auto r = relais::testing::Run(bin + " " + args + extra);
+      EXPECT_EQ(r.exit_code, 0) << args << "\n" << r.err;
+      std::istringstream lines(r.out);
+      for (std::string line; std::getline(lines, line);)
+        if (!line.empty()) Walk(json::parse(line), ids, args, leaks, pseudonyms);
+    }
+    auto r = relais::testing::Run(bin + " cascades" + s + " --top 500" + extra);
+    std::istringstream words(r.out);
+    for (std::string word; words >> word;)
+      if (auto id = ids.Find(word); !id.empty()) leaks.push_back("cascades table: " + word);
+    return leaks;
+  };
+  const auto leaks = leaks_of("");
+  for (std::size_t n = 0; n < leaks.size() && n < 20; ++n) ADD_FAILURE() << leaks[n];
+  EXPECT_TRUE(leaks.empty()) << leaks.size() << " leaks";
+  EXPECT_GT(leaks_of(" --no-pseudonymise").size(), 100u);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "graph_store_fixture.hpp"
+#include "relais/corpora/search_index.hpp"
 #include "relais/corpora/stats.hpp"
 #include "relais/toolkit/flow_matrix.hpp"
 #include "relais/toolkit/server.hpp"
@@ -120,6 +121,106 @@ TEST_F(ServerTest, ActorSearchListsOnlyPublicActors) {
   EXPECT_EQ(j["actors"][0]["key"], "@alice");
   j = GetJson(open_svc, "/api/actors", {{"q", "%"}});  // LIKE wildcards are literal
   EXPECT_TRUE(j["actors"].empty());
+}
+
+// Actor search folds case, diacritics, punctuation, hyphens and spaces (issue 12's page defects).
+TEST_F(ServerTest, ActorSearchFoldsDiacriticsAndPunctuation) {
+  {
+    auto w = Store::Open(dir_, OpenMode::kReadWrite);
+    w.Exec(
+        "INSERT INTO actors(key, name, actor_class, region, public) VALUES "
+        "('ouest-france.fr', 'Ouest-France', 'press-regional', 'Bretagne', 1), "
+        "('alto.fr', 'Alto Énergie', 'brand', '', 1), ('nicematin.com', 'Nice-Matin', 'press-regional', '', 1), "
+        "('@secret', 'Énergie Secrète', 'public', '', 0)");
+  }
+  QueryService svc(dir_, {});
+  auto keys = [&](const std::string& q) {
+    std::vector<std::string> k;
+    const json j = GetJson(svc, "/api/actors", {{"q", q}});
+    for (const auto& a : j["actors"]) k.push_back(a["key"]);
+    return k;
+  };
+  EXPECT_EQ(keys("energie"), std::vector<std::string>{"alto.fr"});  // not the private account
+  EXPECT_EQ(keys("ÉNERGIE"), std::vector<std::string>{"alto.fr"});
+  EXPECT_EQ(keys("ouest france"), std::vector<std::string>{"ouest-france.fr"});
+  EXPECT_EQ(keys("nice matin"), std::vector<std::string>{"nicematin.com"});
+  EXPECT_EQ(keys("Nice–Matin"), std::vector<std::string>{"nicematin.com"});  // en dash
+  EXPECT_TRUE(keys("--").empty());
+}
+
+// /api/search reads the FTS5 index written at ingest: diacritics folded, elisions split, incremental.
+TEST_F(ServerTest, SearchFindsItemsThroughTheIngestIndex) {
+  {
+    auto w = Store::Open(dir_, OpenMode::kReadWrite);
+    w.Exec("UPDATE items SET text = 'L’État relance l''énergie à Nice' WHERE id = 8");
+    w.Exec("UPDATE items SET text = 'RT @alice : un texte privé' WHERE id = 2");
+  }
+  QueryService svc(dir_, {});
+  json err = GetJson(svc, "/api/search", {{"q", "etat"}}, 400);
+  EXPECT_NE(err["error"].get<std::string>().find("relais ingest"), std::string::npos) << err;
+  {
+    auto w = Store::Open(dir_, OpenMode::kReadWrite);
+    EXPECT_EQ(corpora::UpdateSearchIndex(w), 10);
+    EXPECT_EQ(corpora::UpdateSearchIndex(w), 0);  // only new items
+    w.Exec(
+        "INSERT INTO items(id, key, channel, kind, actor_id, time, text) VALUES "
+        "(11, 'twitter:11', 'social', 'original', 3, 11000, 'énergie privée')");
+    EXPECT_EQ(corpora::UpdateSearchIndex(w), 1);
+  }
+  EXPECT_TRUE(GetJson(svc, "/api/meta", {})["search_index"].get<bool>());
+  for (const char* q : {"etat", "l'État", "ÉTAT relance", "l’etat", "relan"}) {
+    json j = GetJson(svc, "/api/search", {{"q", q}});
+    ASSERT_GE(j["results"].size(), 1u) << q;
+    EXPECT_EQ(j["results"][0]["item"], "https://lemonde.fr/a") << q;
+    EXPECT_EQ(j["results"][0]["actor"]["key"], "lemonde.fr") << q;
+    EXPECT_EQ(j["results"][0]["link"], "https://lemonde.fr/a") << q;
+  }
+  json j = GetJson(svc, "/api/search", {{"q", "énergie"}});
+  EXPECT_EQ(j["total"], 2);
+  for (const auto& r : j["results"])
+    if (r["actor"]["key"].get<std::string>().rfind("anon-", 0) == 0) {
+      EXPECT_EQ(r["item"].get<std::string>().rfind("item-", 0), 0u) << r;  // no status id of @bob
+      EXPECT_TRUE(r["link"].is_null()) << r;
+    }
+  // A private account's @mention in a text is masked.
+  j = GetJson(svc, "/api/search", {{"q", "texte privé"}});
+  ASSERT_EQ(j["results"].size(), 1u);
+  EXPECT_EQ(j["results"][0]["text"].get<std::string>().find("@alice"), std::string::npos) << j;
+  GetJson(svc, "/api/search", {{"q", "' - ?"}}, 400);
+}
+
+TEST_F(ServerTest, TimelineCountsItemsAroundTheEvent) {
+  QueryService svc(dir_, {});
+  json j = GetJson(svc, "/api/timeline", {{"of", "lemonde.fr"}});
+  EXPECT_EQ(j["total"], 2);  // items 1 and 8
+  j = GetJson(svc, "/api/timeline",
+              {{"class", "public"}, {"at", "1970-01-01T00:00:05Z"}, {"before", "1h"}, {"after", "1h"}, {"bin", "1h"}});
+  EXPECT_EQ(j["total"], 7);  // alice's and bob's items
+  EXPECT_EQ(j["before"].get<int>() + j["after"].get<int>(), 7);
+  EXPECT_EQ(j["bin_s"], 3600);
+  GetJson(svc, "/api/timeline", {{"of", "@alice"}}, 400);  // a private account by its handle: unknown
+  GetJson(svc, "/api/timeline", {{"class", "public"}, {"before", "1d"}}, 400);
+  GetJson(svc, "/api/timeline", {{"of", "lemonde.fr"}, {"class", "public"}}, 400);
+  EXPECT_TRUE(GetJson(svc, "/api/meta", {})["pseudonymised"].get<bool>());
+  QueryService open_svc(dir_, {.pseudonymise = false});
+  EXPECT_FALSE(GetJson(open_svc, "/api/meta", {})["pseudonymised"].get<bool>());
+}
+
+// by=class/region ranks are weighted by the number of flows unless asked otherwise.
+TEST_F(ServerTest, RankByClassIsWeightedByDefault) {
+  QueryService svc(dir_, {});
+  json def = GetJson(svc, "/api/rank", {{"by", "class"}});
+  EXPECT_TRUE(def["weighted"].get<bool>());
+  EXPECT_EQ(def, GetJson(svc, "/api/rank", {{"by", "class"}, {"weighted", "1"}}));
+  EXPECT_FALSE(GetJson(svc, "/api/rank", {{"by", "class"}, {"weighted", "0"}})["weighted"].get<bool>());
+  EXPECT_FALSE(GetJson(svc, "/api/rank", {{"by", "actor"}})["weighted"].get<bool>());
+  json a = GetJson(svc, "/api/rank", {{"by", "actor"}});
+  for (const auto& r : a["results"]) {
+    if (r["node"] == "lemonde.fr") {
+      EXPECT_EQ(r["actor_class"], "press-national");
+    }
+  }
+  EXPECT_FALSE(a["edges"].empty());
 }
 
 TEST_F(ServerTest, FlowsMatchTheLibrary) {

@@ -19,7 +19,7 @@ struct ReuseArgs {
   std::string from = "pr,press", to = "press,social";
   double min_score = 0.5;
   int threads = 0;
-  bool json = false, groups = false;
+  bool json = false, groups = false, no_pseudonymise = false;
   std::vector<std::string> explain;
 };
 
@@ -112,6 +112,7 @@ void RegisterReuse(CLI::App& app, CliContext& ctx) {
   sub->add_option("--threads", args->threads, "worker threads (0 = all cores)");
   sub->add_flag("--json", args->json, "one JSON line per flow");
   sub->add_flag("--groups", args->groups, "print syndication groups instead of flows");
+  sub->add_flag("--no-pseudonymise", args->no_pseudonymise, "show the item keys of non-public accounts' posts");
   sub->add_option("--explain", args->explain, "show the aligned passages of two items (keys A B)")->expected(2);
   sub->callback([args, &ctx] {
     if (!(args->min_score >= 0.0 && args->min_score <= 1.0))
@@ -123,6 +124,7 @@ void RegisterReuse(CLI::App& app, CliContext& ctx) {
     options.engine.min_score = args->min_score;
     options.engine.threads = args->threads;
     options.groups = args->groups;
+    options.pseudonymise = !args->no_pseudonymise;
     if (!args->explain.empty()) {
       auto store = corpora::Store::Open(args->store, corpora::OpenMode::kReadOnly);
       PrintExplanation(toolkit::ExplainReuse(store, args->explain[0], args->explain[1], options.engine), args->json);

@@ -173,7 +173,10 @@ CascadeReport ComputeCascades(const corpora::Store& store, const CascadeQuery& q
         item.Bind(1, f.item_id[static_cast<std::size_t>(order[k])]);
         CascadeNode node;
         if (item.Step()) {
-          node.item = item.Text(0);
+          // A post's key names its author (status id, post URL): non-public authors' items are shown
+          // as item pseudonyms, like everywhere else in default mode.
+          const bool author_public = !item.IsNull(3) && item.Int(3) != 0;
+          node.item = DisplayItemKey(store, item.Text(0), author_public, q.pseudonymise);
           node.time = item.Int(1);
         }
         node.parent = parent[k];
@@ -192,10 +195,10 @@ CascadeReport ComputeCascades(const corpora::Store& store, const CascadeQuery& q
     item.Reset();
     item.Bind(1, root_id(c));
     if (!item.Step()) return;
-    c.root = item.Text(0);
-    c.root_time = item.Int(1);
     std::string actor = item.IsNull(2) ? "" : item.Text(2);
     bool is_public = !item.IsNull(3) && item.Int(3) != 0;
+    c.root = DisplayItemKey(store, item.Text(0), is_public, q.pseudonymise);
+    c.root_time = item.Int(1);
     c.root_actor = actor.empty() || is_public || !q.pseudonymise ? actor : store.Pseudonym(actor);
   };
   std::stable_sort(out.begin(), out.end(),

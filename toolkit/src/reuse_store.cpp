@@ -1,5 +1,6 @@
 // relais reuse, store side: items from SQL → the text reuse engine → `reuse` flows written back.
 #include "relais/toolkit/reuse.hpp"
+#include "relais/toolkit/store_query.hpp"
 
 #include <algorithm>
 #include <set>
@@ -188,11 +189,19 @@ ReuseRunResult RunReuse(corpora::Store& store, const ReuseRunOptions& options,
   if (options.write) WriteFlows(store, rows, engine.flows);
   ReuseRunResult out;
   out.items = rows.size();
+  std::set<std::int64_t> public_actors;
+  {
+    corpora::Statement st(store.db(), "SELECT id FROM actors WHERE public = 1");
+    while (st.Step()) public_actors.insert(st.Int(0));
+  }
+  auto shown = [&](std::size_t k) {
+    return DisplayItemKey(store, rows[k].key, public_actors.count(rows[k].actor) > 0, options.pseudonymise);
+  };
   out.stats = engine.stats;
   for (const auto& f : engine.flows) {
     StoredReuseFlow s;
-    s.source_key = rows[f.source].key;
-    s.target_key = rows[f.target].key;
+    s.source_key = shown(f.source);
+    s.target_key = shown(f.target);
     s.source_id = rows[f.source].id;
     s.target_id = rows[f.target].id;
     s.source_time = rows[f.source].time;
@@ -207,8 +216,8 @@ ReuseRunResult RunReuse(corpora::Store& store, const ReuseRunOptions& options,
   if (options.groups) {
     for (const auto& g : text::FindSyndicationGroups(docs, engine.flows, 2, options.engine.threads)) {
       StoredSyndicationGroup sg;
-      sg.source_key = rows[g.source].key;
-      for (const auto& m : g.members) sg.members.push_back({rows[m.doc].key, m.edit_distance, m.score});
+      sg.source_key = shown(g.source);
+      for (const auto& m : g.members) sg.members.push_back({shown(m.doc), m.edit_distance, m.score});
       out.groups.push_back(std::move(sg));
     }
   }

@@ -21,6 +21,7 @@
 
 #include "relais/base/error.hpp"
 #include "relais/base/threads.hpp"
+#include "relais/corpora/search_index.hpp"
 #include "relais/corpora/stats.hpp"
 #include "relais/corpora/url.hpp"
 #include "relais/toolkit/analysis/series.hpp"
@@ -94,6 +95,37 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
+/// Lower case, Latin diacritics removed (é → e, œ → oe), everything but letters and digits dropped:
+/// the form in which actor searches compare keys and names.
+std::string FoldForMatch(std::string_view s) {
+  static const std::pair<const char*, const char*> kLatin[] = {
+      {"àáâãäå", "a"}, {"ç", "c"},      {"èéêë", "e"}, {"ìíîï", "i"}, {"ñ", "n"},    {"òóôõöø", "o"}, {"ùúûü", "u"},
+      {"ýÿ", "y"},     {"ÀÁÂÃÄÅ", "a"}, {"Ç", "c"},    {"ÈÉÊË", "e"}, {"ÌÍÎÏ", "i"}, {"Ñ", "n"},      {"ÒÓÔÕÖØ", "o"},
+      {"ÙÚÛÜ", "u"},   {"Ý", "y"},      {"œŒ", "oe"},  {"æÆ", "ae"},  {"ß", "ss"}};
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')) out += static_cast<char>(c);
+      if (c >= 'A' && c <= 'Z') out += static_cast<char>(c + 32);
+      ++i;
+      continue;
+    }
+    const std::size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    const std::string_view ch = s.substr(i, n);
+    const char* folded = nullptr;
+    for (const auto& [from, to] : kLatin)
+      if (std::string_view(from).find(ch) != std::string_view::npos && ch.size() == 2) folded = to;
+    if (folded) {
+      out += folded;
+    } else if (n > 1 && c != 0xC2 && !(c == 0xE2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80)) {
+      out += ch;  // other letters as they are; Latin-1 symbols (U+0080–U+00BF) and U+2000–U+203F dropped
+    }
+    i += n;
+  }
+  return out;
+}
+
 [[noreturn]] void BadParam(std::string_view name, const std::string& what) {
   throw Error(ErrorKind::kInvalidArgument, "parameter \"" + std::string(name) + "\" " + what);
 }
@@ -138,6 +170,19 @@ std::optional<double> DoubleParam(const QueryParams& p, std::string_view name) {
   return v;
 }
 
+/// at/before/after: the event's date and the windows around it (30 days each by default); before
+/// and after without at are refused (they would silently mean one window).
+void ParseEvent(const QueryParams& p, std::optional<TimeMs>& at, DurationMs& before, DurationMs& after) {
+  const std::string b = Param(p, "before"), a = Param(p, "after");
+  if (auto date = Param(p, "at"); !date.empty()) {
+    at = ParseTimeOption(date, "at");
+    before = ParseDurationOption(b.empty() ? "30d" : b, "before");
+    after = ParseDurationOption(a.empty() ? "30d" : a, "after");
+  } else if (!b.empty() || !a.empty()) {
+    throw Error(ErrorKind::kInvalidArgument, "\"before\" and \"after\" need the event's date \"at\"");
+  }
+}
+
 /// from/to (the window on the derived item's time): from must be before to.
 void ParseWindow(const QueryParams& p, std::optional<TimeMs>& from, std::optional<TimeMs>& to) {
   if (auto f = Param(p, "from"); !f.empty()) from = ParseTimeOption(f, "from");
@@ -156,6 +201,13 @@ struct Worker {
   Clock::time_point deadline = Clock::time_point::max();
   bool interrupted = false;
 };
+
+/// The name of an actor by id ("" when none).
+std::string ActorName(const Worker& w, std::int64_t id) {
+  corpora::Statement st(w.store.db(), "SELECT coalesce(name, '') FROM actors WHERE id = ?");
+  st.Bind(1, id);
+  return st.Step() ? st.Text(0) : std::string();
+}
 
 int ProgressHandler(void* p) {
   auto* w = static_cast<Worker*>(p);
@@ -382,24 +434,29 @@ Job QueryService::Impl::Prepare(std::string_view path, const QueryParams& p, std
     job.key.push_back(q);
     job.key.push_back(limit);
     job.run = [q, limit, pseudo](Worker& w) {
-      std::string like;
-      for (char c : q) {
-        if (c == '%' || c == '_' || c == '\\') like += '\\';
-        like += c;
-      }
+      // Matched on folded forms: case, diacritics, punctuation, hyphens and spaces ignored, so
+      // "energie" finds "Alto Énergie" and "ouest france" finds "ouest-france.fr".
+      const std::string needle = FoldForMatch(q);
+      if (needle.empty() && !q.empty()) return JsonResponse(200, json{{"query", q}, {"actors", json::array()}});
       corpora::Statement st(w.store.db(),
                             std::string("SELECT key, coalesce(name,''), coalesce(actor_class,''), coalesce(region,''), "
-                                        "public FROM actors WHERE (lower(key) LIKE lower(?1) ESCAPE '\\' OR "
-                                        "lower(coalesce(name,'')) LIKE lower(?1) ESCAPE '\\')") +
-                                (pseudo ? " AND public = 1" : "") + " ORDER BY key LIMIT ?2");
-      st.Bind(1, "%" + like + "%").Bind(2, static_cast<std::int64_t>(limit));
+                                        "public FROM actors") +
+                                (pseudo ? " WHERE public = 1" : "") + " ORDER BY key");
+      std::vector<std::pair<int, json>> found;  // (0 = key or name starts with the query, json)
+      while (st.Step()) {
+        const std::string key = FoldForMatch(st.TextView(0)), name = FoldForMatch(st.TextView(1));
+        const auto k = key.find(needle), n = name.find(needle);
+        if (k == std::string::npos && n == std::string::npos) continue;
+        found.emplace_back(k == 0 || n == 0 ? 0 : 1, json{{"key", st.Text(0)},
+                                                          {"name", st.Text(1)},
+                                                          {"actor_class", st.Text(2)},
+                                                          {"region", st.Text(3)},
+                                                          {"public", st.Int(4) != 0}});
+      }
+      std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
       json out = json::array();
-      while (st.Step())
-        out.push_back({{"key", st.Text(0)},
-                       {"name", st.Text(1)},
-                       {"actor_class", st.Text(2)},
-                       {"region", st.Text(3)},
-                       {"public", st.Int(4) != 0}});
+      for (std::size_t i = 0; i < found.size() && static_cast<long long>(i) < limit; ++i)
+        out.push_back(std::move(found[i].second));
       return JsonResponse(200, json{{"query", q}, {"actors", out}});
     };
   } else if (path == "/api/amplifiers") {
@@ -431,14 +488,7 @@ Job QueryService::Impl::Prepare(std::string_view path, const QueryParams& p, std
     std::vector<std::string> sorted_layers = o.query.layers;
     std::sort(sorted_layers.begin(), sorted_layers.end());
     ParseWindow(p, o.query.from, o.query.to);
-    const std::string before = Param(p, "before"), after = Param(p, "after");
-    if (auto at = Param(p, "at"); !at.empty()) {
-      o.at = ParseTimeOption(at, "at");
-      o.before = ParseDurationOption(before.empty() ? "30d" : before, "before");
-      o.after = ParseDurationOption(after.empty() ? "30d" : after, "after");
-    } else if (!before.empty() || !after.empty()) {
-      throw Error(ErrorKind::kInvalidArgument, "\"before\" and \"after\" need the event's date \"at\"");
-    }
+    ParseEvent(p, o.at, o.before, o.after);
     o.pseudonymise = pseudo;
     // by=actor matrices can hold millions of cells: they are paged, largest cells first.
     const long long limit = IntParam(p, "limit", 500, 1, kMaxFlowCells);
@@ -481,6 +531,47 @@ Job QueryService::Impl::Prepare(std::string_view path, const QueryParams& p, std
       j["offset"] = offset;
       return JsonResponse(200, j);
     };
+  } else if (path == "/api/meta") {
+    job.run = [pseudo](Worker& w) {
+      return JsonResponse(200, json{{"pseudonymised", pseudo}, {"search_index", corpora::HasSearchIndex(w.store)}});
+    };
+  } else if (path == "/api/search") {
+    std::string q = RequiredParam(p, "q");
+    if (corpora::SearchExpression(q).empty()) BadParam("q", "holds no word to search for");
+    const auto limit = IntParam(p, "limit", 50, 1, kMaxActorsLimit);
+    job.key.push_back(q);
+    job.key.push_back(limit);
+    job.run = [q, limit, pseudo](Worker& w) {
+      return JsonResponse(200, SearchJson(w.store, q, static_cast<int>(limit), pseudo));
+    };
+  } else if (path == "/api/timeline") {
+    std::string of = Param(p, "of"), url = Param(p, "url"), cls = Param(p, "class");
+    if ((!of.empty()) + (!url.empty()) + (!cls.empty()) != 1)
+      throw Error(ErrorKind::kInvalidArgument, "give exactly one of \"of\" (an actor), \"url\" or \"class\"");
+    if (!url.empty()) {
+      url = corpora::CanonicalizeUrl(url);
+      if (url.empty()) BadParam("url", "must be an http(s) URL");
+    }
+    TimelineQuery t;
+    t.url = url;
+    t.actor_class = cls;
+    ParseEvent(p, t.at, t.before, t.after);
+    const std::string bin = Param(p, "bin");
+    if (!bin.empty()) {
+      if (bin != "1h" && bin != "1d") BadParam("bin", "must be 1h or 1d");
+      t.bin = bin == "1h" ? 3600000 : 86400000;
+    }
+    job.key.push_back(of);
+    job.key.push_back(url);
+    job.key.push_back(cls);
+    job.key.push_back(OptTime(t.at));
+    job.key.push_back(t.before);
+    job.key.push_back(t.after);
+    job.key.push_back(t.bin);
+    job.run = [this, of, t, gen, pseudo](Worker& w) mutable {
+      if (!of.empty()) t.actor = ResolveActor(w, of, gen);
+      return JsonResponse(200, TimelineJson(w.store, t, pseudo));
+    };
   } else if (path == "/api/rank") {
     StoreRankOptions o;
     o.rank.metric = graph::ParseMetric(Param(p, "metric", "pagerank"));
@@ -488,10 +579,12 @@ Job QueryService::Impl::Prepare(std::string_view path, const QueryParams& p, std
       if (!(*d >= 0 && *d < 1)) BadParam("damping", "must be in [0, 1)");
       o.rank.damping = *d;
     }
-    o.rank.weighted = BoolParam(p, "weighted", false);
     o.query.layers = ParseLayers(Param(p, "layers"));
     std::sort(o.query.layers.begin(), o.query.layers.end());
     o.query.by = ParseAggregation(Param(p, "by", "actor"));
+    // Classes and regions are few nodes joined by many flows: unweighted, every class would score
+    // alike (1/9 each), so weighting by the number of flows is their default.
+    o.rank.weighted = BoolParam(p, "weighted", o.query.by == Aggregation::kClass || o.query.by == Aggregation::kRegion);
     ParseWindow(p, o.query.from, o.query.to);
     o.top = static_cast<std::size_t>(IntParam(p, "top", 20, 1, kMaxTop));
     o.pseudonymise = pseudo;
@@ -500,7 +593,7 @@ Job QueryService::Impl::Prepare(std::string_view path, const QueryParams& p, std
     job.key.push_back(o.rank.weighted);
     job.key.push_back(GraphQueryKey(o.query));
     job.key.push_back(o.top);
-    job.run = [this, o, gen](Worker& w) mutable {
+    job.run = [this, o, gen, pseudo](Worker& w) mutable {
       auto view = View(w, o.query, gen);
       const bool sampled = o.rank.metric == graph::Metric::kBetweenness &&
                            view->graph.num_nodes() > kExactBetweennessMaxNodes && o.rank.epsilon == 0;
@@ -509,6 +602,29 @@ Job QueryService::Impl::Prepare(std::string_view path, const QueryParams& p, std
       tbb::task_arena arena(threads);
       StoreRanking r = arena.execute([&] { return RankView(w.store, *view, o); });
       json out = ToJson(r);
+      out["weighted"] = o.rank.weighted;
+      // Beside each key: its class and region (names of public actors), and the flows among the
+      // results, for the page's graph (source → derived, number of flows).
+      std::unordered_map<graph::NodeId, std::string> shown;
+      for (std::size_t i = 0; i < r.nodes.size(); ++i) shown.emplace(r.nodes[i], r.results[i].first);
+      for (std::size_t i = 0; i < r.nodes.size(); ++i) {
+        const graph::NodeId v = r.nodes[i];
+        auto& row = out["results"][i];
+        row["actor_class"] = view->actor_class[v];
+        row["region"] = view->region[v];
+        if (o.query.by == Aggregation::kActor)
+          row["name"] = view->is_public[v] || !pseudo ? ActorName(w, view->store_ids[v]) : std::string();
+      }
+      json edges = json::array();
+      for (graph::NodeId u : r.nodes) {
+        auto nb = view->graph.out_neighbors(u);
+        auto wt = view->graph.out_weights(u);
+        for (std::size_t k = 0; k < nb.size(); ++k) {
+          if (nb[k] == u || !shown.count(nb[k])) continue;
+          edges.push_back({{"source", shown[u]}, {"target", shown[nb[k]]}, {"count", wt.empty() ? 1.0 : wt[k]}});
+        }
+      }
+      out["edges"] = std::move(edges);
       out["skipped_flows"] = r.skipped_flows;
       if (sampled) out["sampled_epsilon"] = o.rank.epsilon;
       return JsonResponse(200, out);

@@ -18,7 +18,10 @@ StoreRanking RankView(const corpora::Store& store, const GraphView& view, const 
   out.metric = graph::MetricName(options.rank.metric);
   out.skipped_flows = view.skipped_flows;
   out.results.reserve(order.size());
-  for (graph::NodeId v : order) out.results.emplace_back(shown[v], scores[v]);
+  for (graph::NodeId v : order) {
+    out.results.emplace_back(shown[v], scores[v]);
+    out.nodes.push_back(static_cast<std::uint32_t>(v));
+  }
   return out;
 }
 

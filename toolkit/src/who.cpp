@@ -12,6 +12,7 @@
 
 #include "relais/base/error.hpp"
 #include "relais/base/quantile.hpp"
+#include "relais/corpora/search_index.hpp"
 #include "relais/corpora/url.hpp"
 #include "relais/toolkit/store_query.hpp"
 
@@ -32,6 +33,27 @@ bool AuthorIsPublic(const std::unordered_map<std::int64_t, ActorRow>& actors, st
   return it != actors.end() && it->second.is_public;
 }
 
+/// The original of an item on the web: its URL, or one built from a post's key (null when none).
+nlohmann::json OriginalLink(const std::string& key, const std::string& url) {
+  if (url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0) return url;
+  if (key.rfind("https://", 0) == 0 || key.rfind("http://", 0) == 0) return key;  // articles: the key is the URL
+  auto digits = [](std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (key.rfind("twitter:", 0) == 0 && digits(std::string_view(key).substr(8)))
+    return "https://x.com/i/status/" + key.substr(8);
+  if (key.rfind("mastodon:https://", 0) == 0) return key.substr(9);
+  constexpr std::string_view kBsky = "bluesky:at://";
+  if (key.rfind(kBsky, 0) == 0) {
+    // at://DID/app.bsky.feed.post/RKEY → https://bsky.app/profile/DID/post/RKEY
+    const std::string rest = key.substr(kBsky.size());
+    const auto slash = rest.find("/app.bsky.feed.post/");
+    if (slash != std::string::npos)
+      return "https://bsky.app/profile/" + rest.substr(0, slash) + "/post/" + rest.substr(slash + 20);
+  }
+  return nullptr;
+}
+
 /// The first `max_bytes` bytes of a text, cut on a UTF-8 character boundary, "…" when cut.
 std::string Excerpt(std::string_view text, std::size_t max_bytes = 280) {
   if (text.size() <= max_bytes) return std::string(text);
@@ -43,17 +65,22 @@ std::string Excerpt(std::string_view text, std::size_t max_bytes = 280) {
 // Evidence rows read "layer, source key, source author, derived key, derived author, time, text".
 constexpr const char* kEvidenceColumns =
     "f.layer, coalesce(s.key,''), coalesce(s.actor_id,0), d.key, coalesce(d.actor_id,0), d.time, "
-    "coalesce(d.text,'')";
+    "coalesce(d.text,''), coalesce(d.url,'')";
 
 /// One flow as evidence: item keys of non-public authors are replaced by item pseudonyms.
 nlohmann::json EvidenceJson(const corpora::Store& store, const std::unordered_map<std::int64_t, ActorRow>& actors,
                             const corpora::Statement& st, int first_col, bool pseudonymise, TextMasker& masker) {
   const int c = first_col;
+  const bool author_public = AuthorIsPublic(actors, st.Int(c + 4));
+  auto author = actors.find(st.Int(c + 4));
   return {{"layer", st.Text(c)},
           {"source_item", DisplayItemKey(store, st.Text(c + 1), AuthorIsPublic(actors, st.Int(c + 2)), pseudonymise)},
-          {"item", DisplayItemKey(store, st.Text(c + 3), AuthorIsPublic(actors, st.Int(c + 4)), pseudonymise)},
+          {"item", DisplayItemKey(store, st.Text(c + 3), author_public, pseudonymise)},
+          {"actor", author != actors.end() ? ActorJson(store, author->second, pseudonymise) : nlohmann::json(nullptr)},
           {"time", FormatIso8601(st.Int(c + 5))},
-          {"text", masker.Mask(Excerpt(st.TextView(c + 6)))}};
+          {"text", masker.Mask(Excerpt(st.TextView(c + 6)))},
+          {"link",
+           author_public || !pseudonymise ? OriginalLink(st.Text(c + 3), st.Text(c + 7)) : nlohmann::json(nullptr)}};
 }
 
 }  // namespace
@@ -130,7 +157,8 @@ nlohmann::json FirstSharers(const corpora::Store& store, const std::string& url,
     }
   }
   corpora::Statement st(store.db(),
-                        "SELECT DISTINCT i.id, i.key, i.time, coalesce(i.actor_id,0), i.kind, coalesce(i.text,'') FROM "
+                        "SELECT DISTINCT i.id, i.key, i.time, coalesce(i.actor_id,0), i.kind, coalesce(i.text,''), "
+                        "coalesce(i.url,'') FROM "
                         "urls u JOIN items i ON i.id = "
                         "u.item_id WHERE u.url = ? AND i.channel = 'social' ORDER BY i.time, i.id");
   st.Bind(1, canon);
@@ -142,7 +170,9 @@ nlohmann::json FirstSharers(const corpora::Store& store, const std::string& url,
     nlohmann::json r;
     auto it = actors.find(st.Int(3));
     r["actor"] = it != actors.end() ? ActorJson(store, it->second, o.pseudonymise) : nlohmann::json(nullptr);
-    r["item"] = DisplayItemKey(store, st.Text(1), AuthorIsPublic(actors, st.Int(3)), o.pseudonymise);
+    const bool author_public = AuthorIsPublic(actors, st.Int(3));
+    r["item"] = DisplayItemKey(store, st.Text(1), author_public, o.pseudonymise);
+    r["link"] = author_public || !o.pseudonymise ? OriginalLink(st.Text(1), st.Text(6)) : nlohmann::json(nullptr);
     r["kind"] = st.Text(4);
     r["text"] = masker.Mask(Excerpt(st.TextView(5)));
     r["time"] = FormatIso8601(st.Int(2));
@@ -223,6 +253,118 @@ nlohmann::json StrongestPath(const corpora::Store& store, const std::string& fro
     out["hops"].push_back(std::move(hop));
   }
   return out;
+}
+
+nlohmann::json SearchJson(const corpora::Store& store, const std::string& query, int limit, bool pseudonymise) {
+  if (!corpora::HasSearchIndex(store))
+    ThrowInvalidArgument(
+        "this store has no full-text index yet: run relais ingest on it once more (it builds the "
+        "index of the items it holds)");
+  std::int64_t total = 0;
+  const auto ids = corpora::SearchItems(store, query, limit, &total);
+  auto actors = LoadActors(store);
+  TextMasker masker(store, pseudonymise);
+  nlohmann::json out = {{"query", "search"}, {"q", query}, {"total", total}, {"results", nlohmann::json::array()}};
+  corpora::Statement st(store.db(),
+                        "SELECT key, time, coalesce(actor_id,0), kind, channel, coalesce(title,''), coalesce(text,''), "
+                        "coalesce(url,'') FROM items WHERE id = ?");
+  // The press article a result links to (a registry outlet's URL), to start "first sharers" from.
+  corpora::Statement shared(store.db(),
+                            "SELECT url FROM urls WHERE item_id = ? AND host_actor IS NOT NULL ORDER BY url LIMIT 1");
+  for (std::int64_t id : ids) {
+    st.Bind(1, id);
+    if (!st.Step()) {
+      st.Reset();
+      continue;
+    }
+    const bool author_public = AuthorIsPublic(actors, st.Int(2));
+    auto author = actors.find(st.Int(2));
+    nlohmann::json r = {
+        {"time", FormatIso8601(st.Int(1))},
+        {"actor", author != actors.end() ? ActorJson(store, author->second, pseudonymise) : nlohmann::json(nullptr)},
+        {"item", DisplayItemKey(store, st.Text(0), author_public, pseudonymise)},
+        {"kind", st.Text(3)},
+        {"channel", st.Text(4)},
+        {"title", masker.Mask(Excerpt(st.TextView(5), 200))},
+        {"text", masker.Mask(Excerpt(st.TextView(6)))},
+        {"link", author_public || !pseudonymise ? OriginalLink(st.Text(0), st.Text(7)) : nlohmann::json(nullptr)}};
+    std::string article = author_public && st.Text(4) != "social" ? st.Text(7) : "";
+    st.Reset();
+    if (article.empty()) {
+      shared.Bind(1, id);
+      if (shared.Step()) article = shared.Text(0);
+      shared.Reset();
+    }
+    r["article_url"] = article.empty() ? nlohmann::json(nullptr) : nlohmann::json(article);
+    out["results"].push_back(std::move(r));
+  }
+  return out;
+}
+
+nlohmann::json TimelineJson(const corpora::Store& store, const TimelineQuery& q, bool pseudonymise) {
+  std::string where;
+  std::string subject;
+  nlohmann::json about;
+  if (q.actor) {
+    where = "FROM items i WHERE i.actor_id = ?1";
+    about = {{"actor", ActorJson(store, *q.actor, pseudonymise)}};
+  } else if (!q.url.empty()) {
+    where = "FROM items i WHERE i.id IN (SELECT item_id FROM urls WHERE url = ?1) OR i.url = ?1";
+    about = {{"url", q.url}};
+  } else {
+    where = "FROM items i JOIN actors a ON a.id = i.actor_id WHERE a.actor_class = ?1";
+    about = {{"actor_class", q.actor_class}};
+  }
+  auto bind = [&](corpora::Statement& st) {
+    if (q.actor)
+      st.Bind(1, q.actor->id);
+    else
+      st.Bind(1, q.url.empty() ? q.actor_class : q.url);
+  };
+  TimeMs from = 0, to = 0;
+  if (q.at) {
+    from = *q.at - q.before;
+    to = *q.at + q.after;
+  } else {
+    corpora::Statement span(store.db(), "SELECT min(i.time), max(i.time) " + where);
+    bind(span);
+    if (!span.Step() || span.IsNull(0)) {
+      about["bins"] = nlohmann::json::array();
+      about["total"] = 0;
+      return about;
+    }
+    from = span.Int(0);
+    to = span.Int(1) + 1;
+  }
+  constexpr TimeMs kHour = 3600 * 1000LL, kDay = 24 * kHour;
+  TimeMs bin = q.bin > 0 ? q.bin : (to - from <= 7 * kDay ? kHour : kDay);
+  // At most 2,000 bins: a wider window gets wider bins (whole days).
+  if ((to - from) / bin > 2000) bin = ((to - from) / 2000 / kDay + 1) * kDay;
+  from = from / bin * bin;  // bins start on whole hours / days (UTC)
+  corpora::Statement st(store.db(), "SELECT (i.time - ?2) / ?4, count(*) " + where +
+                                        " AND i.time >= ?2 AND i.time < ?3 GROUP BY 1 ORDER BY 1");
+  bind(st);
+  st.Bind(2, from).Bind(3, to).Bind(4, bin);
+  about["query"] = "timeline";
+  about["from"] = FormatIso8601(from);
+  about["to"] = FormatIso8601(to);
+  about["bin_s"] = bin / 1000;
+  about["at"] = q.at ? nlohmann::json(FormatIso8601(*q.at)) : nlohmann::json(nullptr);
+  std::int64_t total = 0, before = 0, after = 0;
+  about["bins"] = nlohmann::json::array();
+  while (st.Step()) {
+    const TimeMs t = from + st.Int(0) * bin;
+    const std::int64_t n = st.Int(1);
+    total += n;
+    if (q.at) (t + bin <= *q.at ? before : after) += n;
+    about["bins"].push_back({{"t", FormatIso8601(t)}, {"n", n}});
+  }
+  about["total"] = total;
+  if (q.at) {
+    about["before"] = before;
+    about["after"] = after;
+  }
+  return about;
 }
 
 std::string WhoTable(const nlohmann::json& j) {

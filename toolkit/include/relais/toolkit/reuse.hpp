@@ -31,6 +31,9 @@ struct ReuseRunOptions {
   text::ReuseOptions engine;                          ///< min_score, threads, … (engine.min_score)
   bool write = true;                                  ///< replace the store's reuse flows
   bool groups = false;                                ///< compute syndication groups
+  /// Items of non-public authors shown as item pseudonyms (a post's key names its author): `relais
+  /// reuse` turns it on unless --no-pseudonymise; experiments matching planted truth by key leave it off.
+  bool pseudonymise = false;
 };
 
 struct StoredReuseFlow {

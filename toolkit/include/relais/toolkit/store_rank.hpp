@@ -24,6 +24,7 @@ struct StoreRanking {
   std::string metric;
   std::vector<std::pair<std::string, double>> results;  // best first; ties by label
   std::size_t skipped_flows = 0;                        // flows without a source at this aggregation
+  std::vector<std::uint32_t> nodes;                     // the view's node of each result (same order)
 };
 
 /// Ranks the nodes of the credit graph (derived → source: the source of a flow is credited).

@@ -1,6 +1,7 @@
 // Journalists' questions: who amplifies X, who shared a link first, the strongest chain from A to B.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -26,6 +27,22 @@ nlohmann::json FirstSharers(const corpora::Store& store, const std::string& url,
 /// i.e. the path maximising the product of each hop's share of its source's outgoing flows.
 nlohmann::json StrongestPath(const corpora::Store& store, const std::string& from, const std::string& to,
                              const WhoOptions& options);
+
+/// Full-text search of items (the store's FTS5 index, see corpora/search_index.hpp): best first, at
+/// most `limit`, each with its time, author, layer-free evidence fields, a link to the original for
+/// public authors and the press article it links to ("article_url", for first sharers).
+nlohmann::json SearchJson(const corpora::Store& store, const std::string& query, int limit, bool pseudonymise);
+
+/// Items per bin for one actor, URL or actor class, around an event (before/after counted apart).
+struct TimelineQuery {
+  std::optional<ActorRow> actor;
+  std::string url;          // canonical
+  std::string actor_class;  // when neither actor nor url
+  std::optional<TimeMs> at;
+  TimeMs before = 0, after = 0;
+  TimeMs bin = 0;  // 0 = an hour up to 7 days, else a day (≤ 2,000 bins)
+};
+nlohmann::json TimelineJson(const corpora::Store& store, const TimelineQuery& query, bool pseudonymise);
 
 /// Plain-text rendering of any of the three answers.
 std::string WhoTable(const nlohmann::json& answer);
