@@ -63,7 +63,8 @@ else:
     print("yes" if a == b else "no")
 PY
 )
-    grep '^relais-rank-stats' "$e" | sed 's/relais-rank-stats //' | tr ' ' '\n' | paste - - - - - | \
+    # Ranks' stderr lines may interleave: take each stats record by its pattern, not by line.
+    grep -o 'rank=[0-9]* ranks=[0-9]* seconds=[0-9.e+-]* bytes_sent=[0-9]* peak_rss_mb=[0-9.e+-]*' "$e" | \
       sed 's/[a-z_]*=//g' | awk -v n="$name" -v s="$same" -v OFS='\t' '{print n, $2, $1, $3, $4, $5, s}' >> "$OUT/mpi_scaling.tsv"
     echo "$name np=$np same_output=$same" >&2
   done

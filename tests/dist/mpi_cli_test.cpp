@@ -64,34 +64,43 @@ void ExpectSameScores(const json& one, const json& many, double tol, const std::
   EXPECT_LE(worst, tol) << what;
 }
 
-struct RankCase {
-  std::string file, flags;
-};
-
-TEST(MpiRank, EqualsOneProcessAtOneToFourRanks) {
-  RELAIS_REQUIRE_MPIRUN();
-  const std::vector<RankCase> cases = {{"karate.tsv", "--undirected"},
-                                       {"random_directed.tsv", "--directed"},
-                                       {"weighted_directed.tsv", "--directed --weighted"},
-                                       {"random_ba.tsv", "--undirected"}};
-  for (const auto& c : cases)
-    for (const std::string metric : {"pagerank", "hits", "degree", "kcore"}) {
-      const std::string args =
-          " rank --edges " + Fixture(c.file) + " " + c.flags + " --metric " + metric + " --top 0 --json";
-      const json one = OneJson(Sh(RelaisBin() + args), c.file + " " + metric);
-      EXPECT_EQ(one["ranks"], 1);
-      // Every fixture at 3 ranks; the first two at 1, 2 and 4 as well.
-      std::vector<int> nps = {3};
-      if (c.file == "karate.tsv" || c.file == "random_directed.tsv") nps = {1, 2, 3, 4};
-      for (int np : nps) {
-        const std::string what = c.file + " " + metric + " -np " + std::to_string(np);
-        const json many = OneJson(Sh(Mpirun(np) + RelaisBin() + args), what);
-        EXPECT_EQ(many["ranks"], np) << what;
-        EXPECT_EQ(many["metric"], one["metric"]) << what;
-        const bool exact = std::string(metric) == "degree" || std::string(metric) == "kcore";
-        ExpectSameScores(one, many, exact ? 0.0 : 1e-9, what);
-      }
+// Every metric at 3 ranks against one process; `nps` adds rank counts for some metrics.
+void CheckRankFixture(const std::string& file, const std::string& flags, const std::vector<int>& more_nps = {}) {
+  for (const std::string metric : {"pagerank", "hits", "degree", "kcore"}) {
+    const std::string args = " rank --edges " + Fixture(file) + " " + flags + " --metric " + metric + " --top 0 --json";
+    const json one = OneJson(Sh(RelaisBin() + args), file + " " + metric);
+    EXPECT_EQ(one["ranks"], 1);
+    std::vector<int> nps = {3};
+    if (metric == "pagerank" || metric == "kcore") nps.insert(nps.end(), more_nps.begin(), more_nps.end());
+    for (int np : nps) {
+      const std::string what = file + " " + metric + " -np " + std::to_string(np);
+      const json many = OneJson(Sh(Mpirun(np) + RelaisBin() + args), what);
+      EXPECT_EQ(many["ranks"], np) << what;
+      EXPECT_EQ(many["metric"], one["metric"]) << what;
+      const bool exact = metric == "degree" || metric == "kcore";
+      ExpectSameScores(one, many, exact ? 0.0 : 1e-9, what);
     }
+  }
+}
+
+TEST(MpiRank, KarateUndirected) {
+  RELAIS_REQUIRE_MPIRUN();
+  CheckRankFixture("karate.tsv", "--undirected");
+}
+
+TEST(MpiRank, RandomDirectedAtOneToFourRanks) {
+  RELAIS_REQUIRE_MPIRUN();
+  CheckRankFixture("random_directed.tsv", "--directed", {1, 2, 4});
+}
+
+TEST(MpiRank, WeightedDirected) {
+  RELAIS_REQUIRE_MPIRUN();
+  CheckRankFixture("weighted_directed.tsv", "--directed --weighted");
+}
+
+TEST(MpiRank, BarabasiAlbertUndirected) {
+  RELAIS_REQUIRE_MPIRUN();
+  CheckRankFixture("random_ba.tsv", "--undirected");
 }
 
 TEST(MpiRank, TopKAndTextOutputFromRankZeroOnly) {
@@ -109,8 +118,8 @@ TEST(MpiRank, GzipInput) {
   const std::string gz = (tmp.path() / "g.tsv.gz").string();
   ASSERT_EQ(std::system(("gzip -c " + Fixture("random_directed.tsv") + " > " + gz).c_str()), 0);
   const std::string args = " rank --edges " + gz + " --metric pagerank --top 0 --json";
-  ExpectSameScores(OneJson(Sh(RelaisBin() + args), "gz"), OneJson(Sh(Mpirun(3) + RelaisBin() + args), "gz -np 3"),
-                   1e-9, "gzip");
+  ExpectSameScores(OneJson(Sh(RelaisBin() + args), "gz"), OneJson(Sh(Mpirun(3) + RelaisBin() + args), "gz -np 3"), 1e-9,
+                   "gzip");
 }
 
 TEST(MpiRank, BetweennessRunsOnRankZeroAlone) {

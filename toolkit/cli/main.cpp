@@ -127,9 +127,12 @@ int main(int argc, char** argv) {
     rusage u{};
     getrusage(RUSAGE_SELF, &u);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::cerr << "relais-rank-stats rank=" << world.rank() << " ranks=" << world.size() << " seconds=" << seconds
-              << " bytes_sent=" << world.bytes_sent() << " peak_rss_mb=" << static_cast<double>(u.ru_maxrss) / 1024.0
-              << "\n";
+    // One write per record, so the ranks' lines do not interleave.
+    const std::string line = "relais-rank-stats rank=" + std::to_string(world.rank()) +
+                             " ranks=" + std::to_string(world.size()) + " seconds=" + std::to_string(seconds) +
+                             " bytes_sent=" + std::to_string(world.bytes_sent()) +
+                             " peak_rss_mb=" + std::to_string(static_cast<double>(u.ru_maxrss) / 1024.0) + "\n";
+    [[maybe_unused]] const auto written = write(STDERR_FILENO, line.data(), line.size());
   }
   // Every rank leaves with the job's exit code (a collective: ranks that skipped the verb wait here).
   return static_cast<int>(world.AllMax(code));
