@@ -7,6 +7,7 @@ PKGS=(
   libboost-graph-dev libeigen3-dev libstemmer-dev libcli11-dev libfmt-dev libcld2-dev
   libzstd-dev zlib1g-dev libxml2-dev libssl-dev nlohmann-json3-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  openmpi-bin libopenmpi-dev libboost-mpi-dev
   clang-14 libclang-rt-14-dev clang-format-14
   python3-networkx python3-igraph python3-statsmodels python3-numpy python3-scipy
   pybind11-dev python3-dev python3-pandas python3-pytest python3-nbconvert python3-ipykernel python3-matplotlib

@@ -17,7 +17,11 @@ def run_cli(*args, check=True):
 
 
 def cli_json(*args):
-    return json.loads(run_cli(args[0], "--json", *args[1:])[1])
+    """The CLI's --json output without "ranks" (how many MPI ranks computed it: always 1 here; the
+    module has no such field)."""
+    out = json.loads(run_cli(args[0], "--json", *args[1:])[1])
+    assert out.pop("ranks") == 1
+    return out
 
 
 def cli_error(*args):

@@ -80,8 +80,8 @@ TEST(IngestCli, JsonHasExactlyTheContractKeys) {
   std::vector<std::string> keys;
   for (auto& [k, v] : j.items()) keys.push_back(k);
   std::sort(keys.begin(), keys.end());
-  EXPECT_EQ(keys, (std::vector<std::string>{"accepted", "by_format", "by_reason", "duplicates", "quarantined", "read",
-                                            "seconds"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"accepted", "by_format", "by_reason", "duplicates", "quarantined", "ranks",
+                                            "read", "seconds"}));
   EXPECT_EQ(j["by_format"]["twitter-v1"]["accepted"], 40);
   auto s = relais::testing::Run(RelaisBin() + " stats --json --store " + (tmp.path() / "s").string());
   ASSERT_EQ(s.exit_code, 0) << s.err;

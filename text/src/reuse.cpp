@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "relais/base/error.hpp"
+#include "relais/base/hash.hpp"
 #include "relais/base/threads.hpp"
 #include "relais/text/lsh.hpp"
 #include "relais/text/minhash.hpp"
@@ -228,10 +229,297 @@ void Attribute(std::vector<Verified>& group, std::vector<Verified>& out) {
   }
 }
 
+// LSH pairs (earlier rank, later rank) from band entries sorted by (key, rank): small buckets pair
+// everyone, large ones each member with its kBucketWindow predecessors and the bucket's first.
+void BucketPairs(const std::vector<std::pair<std::uint64_t, std::uint32_t>>& entries, std::span<const ReuseDoc> docs,
+                 const std::vector<std::uint32_t>& by_rank, std::vector<std::uint64_t>& pairs) {
+  for (std::size_t lo = 0; lo < entries.size();) {
+    std::size_t hi = lo + 1;
+    while (hi < entries.size() && entries[hi].first == entries[lo].first) ++hi;
+    const std::size_t size = hi - lo;
+    for (std::size_t later = lo + 1; later < hi; ++later) {
+      const std::uint32_t t = entries[later].second;
+      if (!docs[by_rank[t]].is_target) continue;
+      auto consider = [&](std::size_t k) {
+        const std::uint32_t s = entries[k].second;
+        if (s != t && docs[by_rank[s]].is_source) pairs.push_back(PackPair(s, t));
+      };
+      if (size <= kBucketAllPairs) {
+        for (std::size_t k = lo; k < later; ++k) consider(k);
+      } else {
+        consider(lo);
+        for (std::size_t k = later > lo + kBucketWindow ? later - kBucketWindow : lo + 1; k < later; ++k) consider(k);
+      }
+    }
+    lo = hi;
+  }
+}
+
+// Index entries of one document: every shingle of a source, the (sampled) shingles of a target.
+void IndexEntriesOf(const ReuseDoc& doc, const std::vector<std::uint64_t>& tokens, std::uint32_t rank,
+                    const ReuseOptions& opt, std::vector<IndexEntry>& out, std::uint8_t& sampled) {
+  if (!doc.is_source && !doc.is_target) return;
+  std::vector<std::uint64_t> set = ShingleSet(tokens, opt.shingle_size);
+  const bool sample = set.size() > opt.long_doc;
+  sampled = sample;
+  for (std::uint64_t h : set) {  // role 0 entries count towards the document frequency only
+    std::uint32_t role = doc.is_source ? 1u : 0u;
+    if (doc.is_target && (!sample || h % kSampleModulus == 0)) role |= 2u;
+    out.push_back({h, rank, role});
+  }
+}
+
+// One pair per (source, target) entry sharing a shingle hash, from entries sorted by (hash, rank);
+// shingles in more than max_df sources are skipped. Shingles of more than specific_df documents go to
+// `common`, in hash order, for the short-passage rule.
+void SharedShinglePairs(const std::vector<IndexEntry>& entries, const ReuseOptions& opt,
+                        std::vector<std::uint64_t>& index_pairs, std::vector<std::uint64_t>& common) {
+  for (std::size_t lo = 0; lo < entries.size();) {
+    std::size_t hi = lo + 1;
+    while (hi < entries.size() && entries[hi].hash == entries[lo].hash) ++hi;
+    std::size_t num_sources = 0;
+    for (std::size_t k = lo; k < hi; ++k) num_sources += entries[k].role & 1u;
+    if (hi - lo > opt.specific_df) common.push_back(entries[lo].hash);
+    if (hi - lo >= 2 && num_sources >= 1 && num_sources <= opt.max_df) {
+      for (std::size_t t = lo; t < hi; ++t) {
+        if (!(entries[t].role & 2u)) continue;
+        for (std::size_t s = lo; s < t; ++s)
+          if (entries[s].role & 1u) index_pairs.push_back(PackPair(entries[s].rank, entries[t].rank));
+      }
+    }
+    lo = hi;
+  }
+}
+
+// Pairs of sorted `index_pairs` repeated at least min_shared times (fewer for a sampled target) go to
+// `pairs`; returns how many.
+template <typename Sampled>
+std::size_t KeepSharedPairs(const std::vector<std::uint64_t>& index_pairs, Sampled&& sampled, const ReuseOptions& opt,
+                            std::vector<std::uint64_t>& pairs) {
+  std::size_t kept = 0;
+  for (std::size_t lo = 0; lo < index_pairs.size();) {
+    std::size_t hi = lo + 1;
+    while (hi < index_pairs.size() && index_pairs[hi] == index_pairs[lo]) ++hi;
+    const auto target = static_cast<std::uint32_t>(index_pairs[lo] & 0xFFFFFFFFu);
+    if (hi - lo >= (sampled(target) ? std::min(opt.min_shared, kMinSampledShared) : opt.min_shared)) {
+      pairs.push_back(index_pairs[lo]);
+      ++kept;
+    }
+    lo = hi;
+  }
+  return kept;
+}
+
+// Documents in (time, key) order; rank order is "earlier".
+std::vector<std::uint32_t> RankOrder(std::span<const ReuseDoc> docs) {
+  std::vector<std::uint32_t> by_rank(docs.size());
+  std::iota(by_rank.begin(), by_rank.end(), 0u);
+  std::sort(by_rank.begin(), by_rank.end(), [&](std::uint32_t x, std::uint32_t y) {
+    if (docs[x].time != docs[y].time) return docs[x].time < docs[y].time;
+    if (docs[x].key != docs[y].key) return docs[x].key < docs[y].key;
+    return x < y;
+  });
+  return by_rank;
+}
+
+// Sorted by target rank, then source rank; duplicates removed.
+void SortByTarget(std::vector<std::uint64_t>& pairs) {
+  tbb::parallel_sort(pairs.begin(), pairs.end(), [](std::uint64_t x, std::uint64_t y) {
+    const std::uint64_t xt = x & 0xFFFFFFFFu, yt = y & 0xFFFFFFFFu;
+    return xt != yt ? xt < yt : x < y;
+  });
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+}
+
+// 5. Attribution per target (verified is grouped by target rank), then the output order.
+std::vector<Verified> AttributeAll(std::vector<Verified> verified, bool all_pairs) {
+  std::vector<Verified> kept;
+  if (all_pairs) {
+    kept = std::move(verified);
+  } else {
+    for (std::size_t lo = 0; lo < verified.size();) {
+      std::size_t hi = lo + 1;
+      while (hi < verified.size() && verified[hi].target_rank == verified[lo].target_rank) ++hi;
+      std::vector<Verified> group(verified.begin() + static_cast<std::ptrdiff_t>(lo),
+                                  verified.begin() + static_cast<std::ptrdiff_t>(hi));
+      Attribute(group, kept);
+      lo = hi;
+    }
+  }
+  return kept;
+}
+
+void SortFlows(std::vector<Verified>& kept) {
+  std::sort(kept.begin(), kept.end(), [](const Verified& x, const Verified& y) {
+    if (x.target_rank != y.target_rank) return x.target_rank < y.target_rank;
+    if (x.source_rank != y.source_rank) return x.source_rank < y.source_rank;
+    return x.flow.target_span.begin < y.flow.target_span.begin;
+  });
+}
+
+// The distributed engine (ReuseOptions::comm): the same stages as FindReuse, each rank holding a
+// contiguous range of document ranks, with the buckets of LSH and of the shingle index owned by hash.
+ReuseResult FindReuseDistributed(std::span<const ReuseDoc> docs, const ReuseOptions& opt,
+                                 const std::function<void(std::string_view, std::size_t, std::size_t)>& progress) {
+  const dist::Comm& comm = *opt.comm;
+  if (docs.size() >= UINT32_MAX) throw Error(ErrorKind::kInvalidArgument, "too many documents for the reuse engine");
+  if (opt.shingle_size < 1) throw Error(ErrorKind::kInvalidArgument, "shingle size must be at least 1");
+  ReuseResult result;
+  ReuseStats& stats = result.stats;
+  stats.docs = docs.size();
+  const LshParams lsh = ChooseLshParams(opt.lsh_threshold, opt.num_perm);
+  stats.bands = lsh.bands;
+  stats.rows = lsh.rows;
+  auto report = [&](std::string_view stage, std::size_t done, std::size_t total) {
+    if (progress && comm.root()) progress(stage, done, total);
+  };
+  const std::vector<std::uint32_t> by_rank = RankOrder(docs);
+  const std::size_t n = docs.size();
+  const auto p = static_cast<std::size_t>(comm.size());
+  std::vector<std::size_t> bounds(p + 1);
+  for (std::size_t q = 0; q <= p; ++q) bounds[q] = dist::BlockBegin(n, comm.size(), static_cast<int>(q));
+  const std::size_t lo = bounds[static_cast<std::size_t>(comm.rank())],
+                    hi = bounds[static_cast<std::size_t>(comm.rank()) + 1];
+  auto owner_of_rank = [&](std::uint32_t r) {
+    return static_cast<std::size_t>(std::upper_bound(bounds.begin(), bounds.end(), r) - bounds.begin()) - 1;
+  };
+  auto owner_of_hash = [&](std::uint64_t h) { return static_cast<std::size_t>(SplitMix64(h) % p); };
+  auto to_owner_of_target = [&](const std::vector<std::uint64_t>& pairs) {
+    std::vector<std::vector<std::uint64_t>> send(p);
+    for (std::uint64_t pr : pairs) send[owner_of_rank(static_cast<std::uint32_t>(pr & 0xFFFFFFFFu))].push_back(pr);
+    std::vector<std::uint64_t> mine;
+    for (auto& v : comm.Alltoall(send)) mine.insert(mine.end(), v.begin(), v.end());
+    return mine;
+  };
+  struct BandEntry {
+    std::uint64_t key;
+    std::uint32_t rank, pad;
+  };
+
+  std::vector<std::vector<std::uint64_t>> tokens(n);  // this rank's documents, then the sources it verifies
+  std::vector<std::uint8_t> sampled(n, 0);
+  std::vector<Verified> verified;
+  std::vector<std::uint64_t> common;             // shingles of more than specific_df documents, sorted
+  std::uint64_t counts[6] = {0, 0, 0, 0, 0, 0};  // tokens, invalid, lsh, index, candidates, verified
+  tbb::task_arena arena(ThreadCountOrDefault(opt.threads));
+  const MinHasher hasher(opt.num_perm, opt.seed);
+  arena.execute([&] {
+    // 1. Tokens, signatures and band entries of this rank's documents.
+    auto t0 = Clock::now();
+    report("tokenise and sign", 0, n);
+    std::vector<std::vector<BandEntry>> band_out(hi - lo);
+    std::atomic<std::size_t> invalid_docs{0}, total_tokens{0};
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(lo, hi, 256), [&](const auto& r) {
+      std::vector<std::uint32_t> sig(static_cast<std::size_t>(opt.num_perm));
+      for (std::size_t rank = r.begin(); rank != r.end(); ++rank) {
+        auto& toks = tokens[rank];
+        if (ReuseTokenHashes(docs[by_rank[rank]].text, toks) > 0) invalid_docs.fetch_add(1, std::memory_order_relaxed);
+        total_tokens.fetch_add(toks.size(), std::memory_order_relaxed);
+        if (toks.empty()) continue;
+        const std::vector<std::uint64_t> shingles = ShingleHashes(toks, opt.shingle_size);
+        hasher.Sign(shingles, sig);
+        for (int band = 0; band < lsh.bands; ++band)
+          band_out[rank - lo].push_back(
+              {shingles.empty() ? 0 : BandKey(sig, band, lsh.rows), static_cast<std::uint32_t>(rank), 0});
+      }
+    });
+    counts[0] = total_tokens.load();
+    counts[1] = invalid_docs.load();
+    stats.seconds_prepare = Since(t0);
+
+    // 2. LSH buckets on their owners; pairs to the owner of the later document.
+    t0 = Clock::now();
+    std::vector<std::uint64_t> pairs;
+    {
+      std::vector<std::vector<BandEntry>> send(p);
+      for (auto& v : band_out)
+        for (const BandEntry& e : v) send[owner_of_hash(e.key)].push_back(e);
+      std::vector<std::vector<BandEntry>>().swap(band_out);
+      std::vector<std::pair<std::uint64_t, std::uint32_t>> entries;
+      for (const auto& v : comm.Alltoall(send))
+        for (const BandEntry& e : v) entries.emplace_back(e.key, e.rank);
+      tbb::parallel_sort(entries.begin(), entries.end());
+      std::vector<std::uint64_t> bucket_pairs;
+      BucketPairs(entries, docs, by_rank, bucket_pairs);
+      pairs = to_owner_of_target(bucket_pairs);
+    }
+    tbb::parallel_sort(pairs.begin(), pairs.end());
+    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+    counts[2] = pairs.size();
+    report("LSH candidates", pairs.size(), pairs.size());
+
+    // 3. Shingle index on the owners of the shingle hashes; shared-shingle pairs counted by the target's rank.
+    {
+      std::vector<std::vector<IndexEntry>> send(p);
+      for (std::size_t rank = lo; rank < hi; ++rank) {
+        std::vector<IndexEntry> mine;
+        IndexEntriesOf(docs[by_rank[rank]], tokens[rank], static_cast<std::uint32_t>(rank), opt, mine, sampled[rank]);
+        for (const IndexEntry& e : mine) send[owner_of_hash(e.hash)].push_back(e);
+      }
+      std::vector<IndexEntry> entries;
+      for (const auto& v : comm.Alltoall(send)) entries.insert(entries.end(), v.begin(), v.end());
+      tbb::parallel_sort(entries.begin(), entries.end());
+      std::vector<std::uint64_t> index_pairs, common_here;
+      SharedShinglePairs(entries, opt, index_pairs, common_here);
+      std::vector<IndexEntry>().swap(entries);
+      common = comm.Allgather(std::span<const std::uint64_t>(common_here));  // every owner's common shingles
+      std::sort(common.begin(), common.end());
+      index_pairs = to_owner_of_target(index_pairs);
+      tbb::parallel_sort(index_pairs.begin(), index_pairs.end());
+      counts[3] = KeepSharedPairs(
+          index_pairs, [&](std::uint32_t t) { return sampled[t] != 0; }, opt, pairs);
+    }
+    SortByTarget(pairs);
+    counts[4] = pairs.size();
+    stats.seconds_candidates = Since(t0);
+    report("candidates", pairs.size(), pairs.size());
+
+    // 4. Verification of this rank's targets; earlier documents of other ranks are tokenised here.
+    t0 = Clock::now();
+    std::vector<std::uint32_t> remote;
+    for (std::uint64_t pr : pairs) {
+      const auto s = static_cast<std::uint32_t>(pr >> 32);
+      if (s < lo || s >= hi) remote.push_back(s);
+    }
+    std::sort(remote.begin(), remote.end());
+    remote.erase(std::unique(remote.begin(), remote.end()), remote.end());
+    tbb::parallel_for(std::size_t{0}, remote.size(),
+                      [&](std::size_t k) { ReuseTokenHashes(docs[by_rank[remote[k]]].text, tokens[remote[k]]); });
+    std::vector<std::optional<ReuseFlow>> checked(pairs.size());
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, pairs.size(), 64), [&](const auto& r) {
+      for (std::size_t k = r.begin(); k != r.end(); ++k)
+        checked[k] = VerifyPair(tokens[pairs[k] >> 32], tokens[pairs[k] & 0xFFFFFFFFu], opt, common);
+    });
+    for (std::size_t k = 0; k < pairs.size(); ++k) {
+      if (!checked[k]) continue;
+      Verified v{*checked[k], static_cast<std::uint32_t>(pairs[k] >> 32),
+                 static_cast<std::uint32_t>(pairs[k] & 0xFFFFFFFFu)};
+      v.flow.source = by_rank[v.source_rank];
+      v.flow.target = by_rank[v.target_rank];
+      verified.push_back(v);
+    }
+    counts[5] = verified.size();
+    stats.seconds_verify = Since(t0);
+  });
+
+  // 5. Attribution of this rank's targets; every rank gets all the flows.
+  const std::vector<Verified> kept_here = AttributeAll(std::move(verified), opt.all_pairs);
+  std::vector<Verified> kept = comm.Allgather(std::span<const Verified>(kept_here));
+  SortFlows(kept);
+  for (const Verified& v : kept) result.flows.push_back(v.flow);
+  std::size_t* totals[6] = {&stats.tokens,           &stats.invalid_utf8_docs, &stats.lsh_candidates,
+                            &stats.index_candidates, &stats.candidates,        &stats.verified};
+  for (int k = 0; k < 6; ++k) *totals[k] = static_cast<std::size_t>(comm.AllSum(static_cast<std::int64_t>(counts[k])));
+  stats.aligned = stats.candidates;
+  stats.flows = result.flows.size();
+  report("verified", stats.verified, stats.candidates);
+  return result;
+}
 }  // namespace
 
 ReuseResult FindReuse(std::span<const ReuseDoc> docs, const ReuseOptions& opt,
                       const std::function<void(std::string_view, std::size_t, std::size_t)>& progress) {
+  if (opt.comm != nullptr && !opt.comm->serial()) return FindReuseDistributed(docs, opt, progress);
   if (docs.size() >= UINT32_MAX) throw Error(ErrorKind::kInvalidArgument, "too many documents for the reuse engine");
   if (opt.shingle_size < 1) throw Error(ErrorKind::kInvalidArgument, "shingle size must be at least 1");
   ReuseResult result;
@@ -245,13 +533,7 @@ ReuseResult FindReuse(std::span<const ReuseDoc> docs, const ReuseOptions& opt,
   };
 
   // Ranks: documents in (time, key) order; rank order is "earlier".
-  std::vector<std::uint32_t> by_rank(docs.size());
-  std::iota(by_rank.begin(), by_rank.end(), 0u);
-  std::sort(by_rank.begin(), by_rank.end(), [&](std::uint32_t x, std::uint32_t y) {
-    if (docs[x].time != docs[y].time) return docs[x].time < docs[y].time;
-    if (docs[x].key != docs[y].key) return docs[x].key < docs[y].key;
-    return x < y;
-  });
+  const std::vector<std::uint32_t> by_rank = RankOrder(docs);
   const std::size_t n = docs.size();
   std::vector<PreparedDoc> prepared(n);
   std::vector<std::uint64_t> band_keys(n * static_cast<std::size_t>(lsh.bands));
@@ -302,27 +584,7 @@ ReuseResult FindReuse(std::span<const ReuseDoc> docs, const ReuseOptions& opt,
       }
       std::vector<std::uint64_t>().swap(band_keys);
       tbb::parallel_sort(entries.begin(), entries.end());
-      for (std::size_t lo = 0; lo < entries.size();) {
-        std::size_t hi = lo + 1;
-        while (hi < entries.size() && entries[hi].first == entries[lo].first) ++hi;
-        const std::size_t size = hi - lo;
-        for (std::size_t later = lo + 1; later < hi; ++later) {
-          const std::uint32_t t = entries[later].second;
-          if (!docs[by_rank[t]].is_target) continue;
-          auto consider = [&](std::size_t k) {
-            const std::uint32_t s = entries[k].second;
-            if (s != t && docs[by_rank[s]].is_source) pairs.push_back(PackPair(s, t));
-          };
-          if (size <= kBucketAllPairs) {
-            for (std::size_t k = lo; k < later; ++k) consider(k);
-          } else {
-            consider(lo);
-            for (std::size_t k = later > lo + kBucketWindow ? later - kBucketWindow : lo + 1; k < later; ++k)
-              consider(k);
-          }
-        }
-        lo = hi;
-      }
+      BucketPairs(entries, docs, by_rank, pairs);
     }
     tbb::parallel_sort(pairs.begin(), pairs.end());
     pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
@@ -336,18 +598,9 @@ ReuseResult FindReuse(std::span<const ReuseDoc> docs, const ReuseOptions& opt,
       tbb::enumerable_thread_specific<std::vector<IndexEntry>> local_entries;
       tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 256), [&](const auto& r) {
         auto& out = local_entries.local();
-        for (std::size_t rank = r.begin(); rank != r.end(); ++rank) {
-          const ReuseDoc& doc = docs[by_rank[rank]];
-          if (!doc.is_source && !doc.is_target) continue;
-          std::vector<std::uint64_t> set = ShingleSet(prepared[rank].tokens, opt.shingle_size);
-          const bool sample = set.size() > opt.long_doc;
-          sampled[rank] = sample;
-          for (std::uint64_t h : set) {  // role 0 entries count towards the document frequency only
-            std::uint32_t role = doc.is_source ? 1u : 0u;
-            if (doc.is_target && (!sample || h % kSampleModulus == 0)) role |= 2u;
-            out.push_back({h, static_cast<std::uint32_t>(rank), role});
-          }
-        }
+        for (std::size_t rank = r.begin(); rank != r.end(); ++rank)
+          IndexEntriesOf(docs[by_rank[rank]], prepared[rank].tokens, static_cast<std::uint32_t>(rank), opt, out,
+                         sampled[rank]);
       });
       std::vector<IndexEntry> entries;
       for (auto& v : local_entries) {
@@ -356,42 +609,14 @@ ReuseResult FindReuse(std::span<const ReuseDoc> docs, const ReuseOptions& opt,
       }
       tbb::parallel_sort(entries.begin(), entries.end());
       std::vector<std::uint64_t> index_pairs;
-      for (std::size_t lo = 0; lo < entries.size();) {
-        std::size_t hi = lo + 1;
-        while (hi < entries.size() && entries[hi].hash == entries[lo].hash) ++hi;
-        std::size_t num_sources = 0;
-        for (std::size_t k = lo; k < hi; ++k) num_sources += entries[k].role & 1u;
-        if (hi - lo > opt.specific_df) common.push_back(entries[lo].hash);
-        if (hi - lo >= 2 && num_sources >= 1 && num_sources <= opt.max_df) {
-          for (std::size_t t = lo; t < hi; ++t) {
-            if (!(entries[t].role & 2u)) continue;
-            for (std::size_t s = lo; s < t; ++s)
-              if (entries[s].role & 1u) index_pairs.push_back(PackPair(entries[s].rank, entries[t].rank));
-          }
-        }
-        lo = hi;
-      }
+      SharedShinglePairs(entries, opt, index_pairs, common);
       std::vector<IndexEntry>().swap(entries);
       tbb::parallel_sort(index_pairs.begin(), index_pairs.end());
-      std::size_t kept = 0;
-      for (std::size_t lo = 0; lo < index_pairs.size();) {
-        std::size_t hi = lo + 1;
-        while (hi < index_pairs.size() && index_pairs[hi] == index_pairs[lo]) ++hi;
-        const auto target = static_cast<std::uint32_t>(index_pairs[lo] & 0xFFFFFFFFu);
-        if (hi - lo >= (sampled[target] ? std::min(opt.min_shared, kMinSampledShared) : opt.min_shared)) {
-          pairs.push_back(index_pairs[lo]);
-          ++kept;
-        }
-        lo = hi;
-      }
+      const std::size_t kept = KeepSharedPairs(
+          index_pairs, [&](std::uint32_t t) { return sampled[t] != 0; }, opt, pairs);
       stats.index_candidates = kept;
     }
-    tbb::parallel_sort(pairs.begin(), pairs.end(), [](std::uint64_t x, std::uint64_t y) {
-      // by target rank, then source rank
-      const std::uint64_t xt = x & 0xFFFFFFFFu, yt = y & 0xFFFFFFFFu;
-      return xt != yt ? xt < yt : x < y;
-    });
-    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+    SortByTarget(pairs);
     stats.candidates = pairs.size();
     stats.seconds_candidates = Since(t0);
     report("candidates", pairs.size(), pairs.size());
@@ -421,24 +646,8 @@ ReuseResult FindReuse(std::span<const ReuseDoc> docs, const ReuseOptions& opt,
   });
 
   // 5. Attribution, per target (verified is ordered by target rank).
-  std::vector<Verified> kept;
-  if (opt.all_pairs) {
-    kept = std::move(verified);
-  } else {
-    for (std::size_t lo = 0; lo < verified.size();) {
-      std::size_t hi = lo + 1;
-      while (hi < verified.size() && verified[hi].target_rank == verified[lo].target_rank) ++hi;
-      std::vector<Verified> group(verified.begin() + static_cast<std::ptrdiff_t>(lo),
-                                  verified.begin() + static_cast<std::ptrdiff_t>(hi));
-      Attribute(group, kept);
-      lo = hi;
-    }
-  }
-  std::sort(kept.begin(), kept.end(), [](const Verified& x, const Verified& y) {
-    if (x.target_rank != y.target_rank) return x.target_rank < y.target_rank;
-    if (x.source_rank != y.source_rank) return x.source_rank < y.source_rank;
-    return x.flow.target_span.begin < y.flow.target_span.begin;
-  });
+  std::vector<Verified> kept = AttributeAll(std::move(verified), opt.all_pairs);
+  SortFlows(kept);
   for (const Verified& v : kept) result.flows.push_back(v.flow);
   stats.flows = result.flows.size();
   return result;

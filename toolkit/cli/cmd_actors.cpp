@@ -64,7 +64,7 @@ void RunResolve(const ActorsOptions& opts) {
                           {"region", info ? info->region : ""},
                           {"name", info ? info->name : ""},
                           {"matched", info ? nlohmann::json(info->key) : nlohmann::json(nullptr)}};
-      std::cout << Dump(j) << "\n";
+      std::cout << WithRanks(Dump(j), 1) << "\n";
     } else {
       table.push_back({key, info ? info->actor_class : "public", info && !info->region.empty() ? info->region : "-",
                        info ? info->name : "-", info ? info->key : "(not in registry)"});
@@ -79,11 +79,12 @@ void RunList(const ActorsOptions& opts) {
   for (const auto& [kind, info] : registry.Entries()) {
     if (!opts.only_class.empty() && info.actor_class != opts.only_class) continue;
     if (opts.json) {
-      std::cout << Dump({{"key", info.key},
-                         {"kind", kind},
-                         {"actor_class", info.actor_class},
-                         {"region", info.region},
-                         {"name", info.name}})
+      std::cout << WithRanks(Dump({{"key", info.key},
+                                   {"kind", kind},
+                                   {"actor_class", info.actor_class},
+                                   {"region", info.region},
+                                   {"name", info.name}}),
+                             1)
                 << "\n";
     } else {
       table.push_back({info.key, kind, info.actor_class, info.region.empty() ? "-" : info.region, info.name});

@@ -60,7 +60,7 @@ void RunCascades(const CascadesArgs& a) {
     std::cerr << "relais: " << r.extra_parents << " flows into items that already had a parent and " << r.in_cycles
               << " items on parent cycles are not in the trees\n";
   if (a.json) {
-    std::cout << toolkit::CascadesJson(r, used, q.root.has_value()).dump() << "\n";
+    std::cout << WithRanks(toolkit::CascadesJson(r, used, q.root.has_value()).dump(), 1) << "\n";
     return;
   }
   std::cout << "root\tactor\ttime\tsize\tdepth\tmax_breadth\tstructural_virality\n";

@@ -34,7 +34,7 @@ void RunCounterfactualCmd(const CounterfactualArgs& a) {
   const auto store = corpora::Store::Open(a.store, corpora::OpenMode::kReadOnly);
   const auto j = toolkit::RunCounterfactual(store, o);
   if (a.json) {
-    std::cout << j.dump() << "\n";
+    std::cout << WithRanks(j.dump(), 1) << "\n";
     return;
   }
   const auto& tot = j["others_total"]["removed"];

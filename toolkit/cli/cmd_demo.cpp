@@ -25,7 +25,7 @@ void RegisterDemo(CLI::App& app, CliContext& ctx) {
     opt.seed = o->seed;
     opt.threads = o->threads;
     auto results = toolkit::RunDemo(opt);
-    std::cout << (o->json ? results.dump() + "\n" : toolkit::DemoSummary(results, opt.out));
+    std::cout << (o->json ? WithRanks(results.dump(), 1) + "\n" : toolkit::DemoSummary(results, opt.out));
   });
   (void)ctx;
 }

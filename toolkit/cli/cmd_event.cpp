@@ -119,7 +119,7 @@ void RunEvent(const EventArgs& a) {
     for (const auto& w : result.extra["warnings"])
       std::cerr << "relais event: warning: " << w.get<std::string>() << "\n";
   if (a.json) {
-    std::cout << toolkit::ToJson(result).dump() << "\n";
+    std::cout << WithRanks(toolkit::ToJson(result).dump(), 1) << "\n";
   } else {
     PrintHuman(result);
   }

@@ -40,7 +40,7 @@ void RegisterFlows(CLI::App& app, CliContext& ctx) {
     auto store = corpora::Store::Open(o->store, corpora::OpenMode::kReadOnly);
     auto result = toolkit::ComputeFlowMatrices(store, opt);
     if (o->json) {
-      std::cout << toolkit::ToJson(result, opt).dump() << "\n";
+      std::cout << WithRanks(toolkit::ToJson(result, opt).dump(), 1) << "\n";
     } else {
       std::cout << toolkit::ToTable(result);
     }

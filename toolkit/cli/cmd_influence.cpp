@@ -20,31 +20,38 @@ struct InfluenceArgs {
   bool json = false;
 };
 
-void RunInfluence(const InfluenceArgs& a) {
-  if (a.store.empty() == a.events.empty()) ThrowInvalidArgument("give exactly one of --store and --events");
-  if (a.beta < 0) ThrowInvalidArgument("--beta must be positive");
-  if (a.bootstrap < 0) ThrowInvalidArgument("--bootstrap must be >= 0");
-  toolkit::EventSequence ev;
-  if (!a.events.empty()) {
-    ev = toolkit::ReadEventsCsv(a.events);
-  } else {
+// Under mpirun every rank reads the events (a shared filesystem) and the EM's E-step is split across
+// the ranks in time blocks (toolkit::HawkesFitOptions::comm): the fit equals the one-process fit.
+void RunInfluence(const InfluenceArgs& a, CliContext& ctx) {
+  const dist::Comm& world = ctx.world();
+  ctx.collective = true;
+  toolkit::EventSequence ev = dist::Agree(world, [&] {
+    if (a.store.empty() == a.events.empty()) ThrowInvalidArgument("give exactly one of --store and --events");
+    if (a.beta < 0) ThrowInvalidArgument("--beta must be positive");
+    if (a.bootstrap < 0) ThrowInvalidArgument("--bootstrap must be >= 0");
+    if (!a.events.empty()) return toolkit::ReadEventsCsv(a.events);
     const auto store = corpora::Store::Open(a.store, corpora::OpenMode::kReadOnly);
     auto [first, last] = toolkit::StoreTimeSpan(store);
     const TimeMs from = a.from.empty() ? first : toolkit::ParseTimeOption(a.from, "--from");
     const TimeMs to = a.to.empty() ? last + 1 : toolkit::ParseTimeOption(a.to, "--to");
-    ev = toolkit::ReadStoreEvents(store, a.groups, from, to);
-  }
+    return toolkit::ReadStoreEvents(store, a.groups, from, to);
+  });
   toolkit::HawkesFitOptions o;
   if (a.beta > 0) o.beta = a.beta;
   o.bootstrap = a.bootstrap;
   o.seed = a.seed;
   o.max_iterations = a.max_iterations;
+  o.comm = &world;
+  // Data errors of the fit (a group without events, an empty window) arise on every rank alike.
+  dist::Agree(world, [&] { toolkit::CheckHawkesInput(ev); });
   const auto fit = toolkit::FitHawkes(ev, o);
+  ctx.ranks = world.size();
+  if (!world.root()) return;
   auto j = toolkit::ToJson(fit, ev.group_names);
   j["time_unit"] = a.events.empty() ? "hour" : "input";
   j["window"] = {ev.start, ev.end};
   if (a.json) {
-    std::cout << j.dump() << "\n";
+    std::cout << WithRanks(j.dump(), ctx.ranks) << "\n";
     return;
   }
   std::printf("Hawkes fit on %zu events, %zu groups, beta %.6g%s, loglik %.6f, branching ratio %.4f\n", ev.times.size(),
@@ -82,7 +89,7 @@ void RegisterInfluence(CLI::App& app, CliContext& ctx) {
   sub->add_option("--max-iterations", args->max_iterations, "EM iterations cap");
   sub->add_option("--seed", args->seed, "bootstrap seed");
   sub->add_flag("--json", args->json, "machine output");
-  sub->callback([args] { RunInfluence(*args); });
+  sub->callback([args, &ctx] { RunInfluence(*args, ctx); });
 }
 
 }  // namespace relais::cli

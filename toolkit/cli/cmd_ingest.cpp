@@ -144,7 +144,7 @@ void RegisterIngest(CLI::App& app, CliContext& ctx) {
                 << " held an interrupted first ingest (nothing of it was committed); starting it afresh\n";
     corpora::IngestResult r = corpora::Ingest(store, opt);
     if (args->json) {
-      std::cout << toolkit::IngestSummaryJson(r).dump() << "\n";
+      std::cout << WithRanks(toolkit::IngestSummaryJson(r).dump(), 1) << "\n";
     } else {
       std::cout << CountsTable(r);
       if (r.total.quarantined > 0)

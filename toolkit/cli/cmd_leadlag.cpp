@@ -56,7 +56,7 @@ void RunLeadlag(const LeadlagArgs& args) {
   j["a"] = args.a;  // StoreLeadLag sets them too
   j["b"] = args.b;
   if (args.json) {
-    std::cout << j.dump() << "\n";
+    std::cout << WithRanks(j.dump(), 1) << "\n";
     return;
   }
   std::printf("lead-lag %s vs %s over %zu bins (max lag %d)\n", args.a.c_str(), args.b.c_str(), n, o.max_lag);

@@ -13,6 +13,8 @@
 #include "relais/base/threads.hpp"
 #include "relais/base/time.hpp"
 #include "relais/corpora/store.hpp"
+#include "relais/dist/comm.hpp"
+#include "relais/graph/dist_rank.hpp"
 #include "relais/graph/io/edge_list.hpp"
 #include "relais/graph/rank.hpp"
 #include "relais/graph/reorder.hpp"
@@ -38,7 +40,7 @@ TimeMs ParseTimeArg(const std::string& flag, const std::string& value) {
   return *t;
 }
 
-void RunRank(const RankArgs& a) {
+graph::RankOptions CheckedOptions(const RankArgs& a) {
   if (a.store.empty() == a.edges.empty())
     throw Error(ErrorKind::kInvalidArgument, "give exactly one of --store DIR or --edges FILE");
   if (!a.edges.empty() && (!a.layers.empty() || !a.from.empty() || !a.to.empty()))
@@ -50,8 +52,55 @@ void RunRank(const RankArgs& a) {
   opt.epsilon = a.epsilon;
   opt.delta = a.delta;
   opt.seed = a.seed;
-  const bool directed = !a.undirected;
+  if (opt.metric == graph::Metric::kPageRank && !(opt.damping >= 0 && opt.damping < 1))
+    throw Error(ErrorKind::kInvalidArgument, "damping " + std::to_string(opt.damping) + " is not in [0, 1)");
+  return opt;
+}
+
+void PrintRanking(const RankArgs& a, graph::Metric metric, const std::vector<std::pair<std::string, double>>& rows,
+                  int ranks) {
+  if (a.json) {
+    nlohmann::json out;
+    out["metric"] = graph::MetricName(metric);
+    auto& results = out["results"] = nlohmann::json::array();
+    for (const auto& [node, score] : rows) results.push_back({{"node", node}, {"score", score}});
+    std::cout << WithRanks(out.dump(), ranks) << "\n";
+    return;
+  }
+  std::cout << "rank\tnode\t" << graph::MetricName(metric) << "\n";
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    std::cout << i + 1 << "\t" << rows[i].first << "\t" << rows[i].second << "\n";
+}
+
+// Under mpirun, `--edges` with pagerank, hits, degree or kcore runs on every rank over a CSR
+// partitioned by node (graph/dist_rank.hpp); the other cases run on rank 0 alone.
+void RunRank(const RankArgs& a, CliContext& ctx) {
+  const dist::Comm& world = ctx.world();
   const int threads = ThreadCountOrDefault(a.threads);
+  if (!world.serial()) {
+    ctx.collective = true;
+    graph::RankOptions dopt;
+    const bool distributed = dist::Agree(world, [&] {
+      dopt = CheckedOptions(a);
+      return !a.edges.empty() && graph::HasDistributedKernel(dopt.metric);
+    });
+    if (distributed) {
+      tbb::task_arena arena(threads);
+      graph::DistRankResult r;
+      arena.execute([&] { r = graph::RankEdgeListDistributed(a.edges, dopt, !a.undirected, a.top, world); });
+      if (a.weighted && !r.stats.weighted_input && world.root())
+        std::cerr << "relais: note: " << a.edges << " has no weight column; --weighted uses weight 1\n";
+      ctx.ranks = world.size();
+      if (world.root()) PrintRanking(a, dopt.metric, r.results, ctx.ranks);
+      return;
+    }
+    ctx.collective = false;
+    if (!world.root()) return;
+    std::cerr << "relais: note: rank " << a.metric << (a.edges.empty() ? " on a store" : "")
+              << " has no distributed kernel yet; rank 0 computes it alone\n";
+  }
+  const graph::RankOptions opt = CheckedOptions(a);
+  const bool directed = !a.undirected;
   tbb::task_arena arena(threads);
 
   std::vector<std::string> names;
@@ -100,17 +149,10 @@ void RunRank(const RankArgs& a) {
     }
   });
 
-  if (a.json) {
-    nlohmann::json out;
-    out["metric"] = graph::MetricName(opt.metric);
-    auto& results = out["results"] = nlohmann::json::array();
-    for (std::size_t i = 0; i < order.size(); ++i) results.push_back({{"node", names[i]}, {"score", scores[order[i]]}});
-    std::cout << out.dump() << "\n";
-    return;
-  }
-  std::cout << "rank\tnode\t" << graph::MetricName(opt.metric) << "\n";
-  for (std::size_t i = 0; i < order.size(); ++i)
-    std::cout << i + 1 << "\t" << names[i] << "\t" << scores[order[i]] << "\n";
+  std::vector<std::pair<std::string, double>> rows;
+  for (std::size_t i = 0; i < order.size(); ++i) rows.emplace_back(names[i], scores[order[i]]);
+  ctx.ranks = 1;
+  PrintRanking(a, opt.metric, rows, ctx.ranks);
 }
 
 }  // namespace
@@ -139,7 +181,7 @@ void RegisterRank(CLI::App& app, CliContext& ctx) {
   sub->add_option("--threads", args->threads, "worker threads (default: all cores)");
   sub->add_flag("--json", args->json, "print {metric, results:[{node, score}]}");
   sub->callback([args, &ctx] {
-    RunRank(*args);
+    RunRank(*args, ctx);
     ctx.exit_code = 0;
   });
 }

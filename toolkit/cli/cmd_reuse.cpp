@@ -48,15 +48,16 @@ void PrintExplanation(const toolkit::ReuseExplanation& e, bool json) {
       static const char* kOps[] = {"equal", "changed", "source_only", "target_only"};
       rows.push_back({{"op", kOps[static_cast<int>(r.op)]}, {"source", r.source_text}, {"target", r.target_text}});
     }
-    std::cout << nlohmann::json{{"source", f.source_key},
-                                {"target", f.target_key},
-                                {"score", f.score},
-                                {"alignment_score", f.alignment_score},
-                                {"containment", f.containment},
-                                {"source_span", Span(f.source_span)},
-                                {"target_span", Span(f.target_span)},
-                                {"rows", rows}}
-                     .dump()
+    std::cout << WithRanks(nlohmann::json{{"source", f.source_key},
+                                          {"target", f.target_key},
+                                          {"score", f.score},
+                                          {"alignment_score", f.alignment_score},
+                                          {"containment", f.containment},
+                                          {"source_span", Span(f.source_span)},
+                                          {"target_span", Span(f.target_span)},
+                                          {"rows", rows}}
+                               .dump(),
+                           1)
               << '\n';
     return;
   }
@@ -114,10 +115,18 @@ void RegisterReuse(CLI::App& app, CliContext& ctx) {
   sub->add_flag("--groups", args->groups, "print syndication groups instead of flows");
   sub->add_flag("--no-pseudonymise", args->no_pseudonymise, "show the item keys of non-public accounts' posts");
   sub->add_option("--explain", args->explain, "show the aligned passages of two items (keys A B)")->expected(2);
+  // Under mpirun every rank reads the items and the engine is distributed (text/reuse.hpp); rank 0
+  // writes the flows and prints. --explain runs on rank 0 alone.
   sub->callback([args, &ctx] {
-    if (!(args->min_score >= 0.0 && args->min_score <= 1.0))
-      throw Error(ErrorKind::kInvalidArgument, "--min-score must be in [0, 1], got " + std::to_string(args->min_score));
-    if (args->threads < 0) throw Error(ErrorKind::kInvalidArgument, "--threads must be positive");
+    const dist::Comm& world = ctx.world();
+    if (!args->explain.empty() && !world.root()) return;
+    ctx.collective = args->explain.empty() && !world.serial();
+    dist::Agree(world, [&] {
+      if (!(args->min_score >= 0.0 && args->min_score <= 1.0))
+        throw Error(ErrorKind::kInvalidArgument,
+                    "--min-score must be in [0, 1], got " + std::to_string(args->min_score));
+      if (args->threads < 0) throw Error(ErrorKind::kInvalidArgument, "--threads must be positive");
+    });
     toolkit::ReuseRunOptions options;
     options.from = SplitList(args->from);
     options.to = SplitList(args->to);
@@ -130,10 +139,19 @@ void RegisterReuse(CLI::App& app, CliContext& ctx) {
       PrintExplanation(toolkit::ExplainReuse(store, args->explain[0], args->explain[1], options.engine), args->json);
       return;
     }
-    auto store = corpora::Store::Open(args->store, corpora::OpenMode::kReadWrite);
-    const auto result = toolkit::RunReuse(store, options, [](std::string_view stage, std::size_t done, std::size_t) {
-      std::cerr << "reuse: " << stage << " " << done << "\n";
+    options.engine.comm = &world;
+    // Rank 0 opens the store to write the flows; the other ranks only read it.
+    auto store = dist::Agree(world, [&] {
+      return corpora::Store::Open(args->store,
+                                  world.root() ? corpora::OpenMode::kReadWrite : corpora::OpenMode::kReadOnly);
     });
+    const bool talk = world.root();
+    const auto result =
+        toolkit::RunReuse(store, options, [talk](std::string_view stage, std::size_t done, std::size_t) {
+          if (talk) std::cerr << "reuse: " << stage << " " << done << "\n";
+        });
+    ctx.ranks = world.size();
+    if (!world.root()) return;
     const auto& st = result.stats;
     std::cerr << "reuse: " << result.items << " items, " << st.tokens << " tokens, LSH " << st.bands << "x" << st.rows
               << ", candidates " << st.candidates << " (LSH " << st.lsh_candidates << ", index " << st.index_candidates
@@ -144,7 +162,7 @@ void RegisterReuse(CLI::App& app, CliContext& ctx) {
     if (args->groups) {
       for (const auto& g : result.groups) {
         if (args->json) {
-          std::cout << toolkit::SyndicationGroupJson(g).dump() << '\n';
+          std::cout << WithRanks(toolkit::SyndicationGroupJson(g).dump(), ctx.ranks) << '\n';
         } else {
           std::cout << g.source_key << "  (" << g.members.size() << " titles)\n";
           for (const auto& m : g.members)
@@ -157,7 +175,7 @@ void RegisterReuse(CLI::App& app, CliContext& ctx) {
     if (!args->json) std::cout << "score  latency      source -> target  [source span] [target span]\n";
     for (const auto& f : result.flows) {
       if (args->json) {
-        std::cout << toolkit::ReuseFlowJson(f).dump() << '\n';
+        std::cout << WithRanks(toolkit::ReuseFlowJson(f).dump(), ctx.ranks) << '\n';
       } else {
         const double hours = static_cast<double>(f.target_time - f.source_time) / 3.6e6;
         std::cout << Fixed(f.score, 3) << "  " << std::setw(8) << Fixed(hours, 1) << "h  " << f.source_key << " -> "
@@ -165,7 +183,6 @@ void RegisterReuse(CLI::App& app, CliContext& ctx) {
                   << f.target_span.begin << "," << f.target_span.end << ")\n";
       }
     }
-    (void)ctx;
   });
 }
 

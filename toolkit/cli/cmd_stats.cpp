@@ -18,7 +18,7 @@ void RegisterStats(CLI::App& app, CliContext& ctx) {
   sub->callback([args] {
     auto store = corpora::Store::Open(args->store, corpora::OpenMode::kReadOnly);
     corpora::StoreStats s = corpora::ComputeStats(store);
-    std::cout << (args->json ? corpora::StatsToJson(s) + "\n" : corpora::StatsToTable(s));
+    std::cout << (args->json ? WithRanks(corpora::StatsToJson(s), 1) + "\n" : corpora::StatsToTable(s));
   });
   (void)ctx;
 }

@@ -48,7 +48,7 @@ void RegisterSynth(CLI::App& app, CliContext& ctx) {
     }
     corpora::SynthResult r = corpora::GenerateSynthWorld(opt);
     if (args->json) {
-      std::cout << toolkit::SynthSummaryJson(args->out, r).dump() << "\n";
+      std::cout << WithRanks(toolkit::SynthSummaryJson(args->out, r).dump(), 1) << "\n";
     } else {
       std::cout << "synthetic world in " << args->out << ": " << r.actors << " actors, " << r.items << " items, "
                 << r.files << " files (" << r.bytes / 1000000.0 << " MB) in " << r.seconds << " s";

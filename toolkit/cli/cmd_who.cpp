@@ -44,7 +44,7 @@ void RegisterWho(CLI::App& app, CliContext& ctx) {
     } else {
       ThrowInvalidArgument("who needs one of --amplifiers-of X, --first-sharers URL, --path A B");
     }
-    std::cout << (o->json ? answer.dump() + "\n" : toolkit::WhoTable(answer));
+    std::cout << (o->json ? WithRanks(answer.dump(), 1) + "\n" : toolkit::WhoTable(answer));
   });
   (void)ctx;
 }

@@ -2,13 +2,30 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <string>
+
+#include "relais/dist/comm.hpp"
 
 namespace relais::cli {
 
 /// Set by a subcommand's callback; main returns it.
 struct CliContext {
   int exit_code = 0;
+  /// The job's communicator (serial without mpirun). Verbs that run distributed (rank, influence,
+  /// reuse) use it; main runs every other verb on rank 0 alone.
+  const dist::Comm* comm = nullptr;
+  /// Ranks that computed the result, printed as "ranks" in --json output: comm->size() for a
+  /// distributed computation, 1 when one rank computed it.
+  int ranks = 1;
+  /// Set while a verb is inside its collective part: an exception there that the other ranks
+  /// cannot know of ends the job (MPI_Abort) instead of leaving them waiting.
+  bool collective = false;
+  const dist::Comm& world() const { return *comm; }
 };
+
+/// `json_object` (a dumped JSON object) with `"ranks": ranks` added as its last member; every other
+/// member is left as it was.
+std::string WithRanks(std::string json_object, int ranks);
 
 void RegisterIngest(CLI::App& app, CliContext& ctx);
 void RegisterStats(CLI::App& app, CliContext& ctx);

@@ -1,16 +1,54 @@
 // relais: the command-line entry point. Exit codes: 0 ok, 1 internal, 2 usage, 3 data.
+//
+// Under mpirun every rank runs main with the same command line (docs/cluster.md). The verbs with a
+// distributed implementation (rank, influence, reuse) run on every rank; any other verb runs on
+// rank 0 alone while the others wait for its exit code. Only rank 0 writes to stdout; every rank
+// exits with the job's exit code (the largest of the ranks').
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <iostream>
+#include <string_view>
 
 #include "commands.hpp"
 #include "options.hpp"
 #include "relais/base/error.hpp"
+#include "relais/dist/comm.hpp"
 
-int main(int argc, char** argv) {
-  using namespace relais::cli;
+namespace {
+
+using namespace relais::cli;
+
+// The subcommand: the first argument that is not an option.
+std::string_view Verb(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i)
+    if (argv[i][0] != '-') return argv[i];
+  return {};
+}
+
+bool RunsDistributed(std::string_view verb) { return verb == "rank" || verb == "influence" || verb == "reuse"; }
+
+// Ranks other than 0 keep stdout closed to results: their fd 1 goes to /dev/null.
+void SilenceStdout() {
+  std::cout.flush();
+  const int fd = open("/dev/null", O_WRONLY);
+  if (fd >= 0) {
+    dup2(fd, STDOUT_FILENO);
+    close(fd);
+  }
+}
+
+int Run(int argc, char** argv, const relais::dist::Runtime& runtime) {
+  const relais::dist::Comm& world = runtime.world();
   CLI::App app{"relais: information flows between press, PR, politicians and social media"};
   app.set_version_flag("--version", RELAIS_VERSION);
   app.require_subcommand(1);
   CliContext ctx;
+  ctx.comm = &world;
   RegisterIngest(app, ctx);
   RegisterStats(app, ctx);
   RegisterActors(app, ctx);
@@ -30,6 +68,18 @@ int main(int argc, char** argv) {
   RegisterSql(app, ctx);
   RegisterDemo(app, ctx);
   RequireOneValuePerFlag(app);
+  // Errors every rank knows of (usage, agreed failures) are printed by rank 0 only.
+  const bool quiet = !world.root();
+  // A failure inside a collective part that the other ranks do not know of: name the rank, end the job.
+  auto local_failure = [&](const std::string& what, int code) {
+    if (ctx.collective && !world.serial()) {
+      std::cerr << "relais: error: rank " << world.rank() << " of " << world.size() << ": " << what << "\n";
+      std::cerr.flush();
+      runtime.Abort(code);
+    }
+    std::cerr << "relais: error: " << what << "\n";
+    return code;
+  };
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -39,17 +89,52 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "relais: usage error: " << e.what() << " (see relais --help)\n";
+    if (!quiet) std::cerr << "relais: usage error: " << e.what() << " (see relais --help)\n";
     return 2;
-  } catch (const relais::Error& e) {
-    std::cerr << "relais: error: " << e.what() << "\n";
+  } catch (const relais::dist::RankError& e) {
+    if (!quiet) std::cerr << "relais: error: " << e.what() << "\n";
     return relais::ExitCodeFor(e.kind());
+  } catch (const relais::Error& e) {
+    return local_failure(e.what(), relais::ExitCodeFor(e.kind()));
   } catch (const std::bad_alloc&) {
-    std::cerr << "relais: error: out of memory\n";
-    return 1;
+    return local_failure("out of memory", 1);
   } catch (const std::exception& e) {
-    std::cerr << "relais: internal error: " << e.what() << "\n";
-    return 1;
+    return local_failure(std::string("internal error: ") + e.what(), 1);
   }
   return ctx.exit_code;
+}
+
+}  // namespace
+
+std::string relais::cli::WithRanks(std::string json_object, int ranks) {
+  const auto close = json_object.rfind('}');
+  if (close == std::string::npos) return json_object;
+  auto open = json_object.find_last_not_of(" \n\t", close == 0 ? 0 : close - 1);
+  const bool empty = open != std::string::npos && json_object[open] == '{';
+  json_object.insert(close, std::string(empty ? "" : ",") + "\"ranks\":" + std::to_string(ranks));
+  return json_object;
+}
+
+int main(int argc, char** argv) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const relais::dist::Runtime runtime(argc, argv);
+  const relais::dist::Comm& world = runtime.world();
+  if (!world.root()) SilenceStdout();
+  int code = 0;
+  if (world.root() || RunsDistributed(Verb(argc, argv))) code = Run(argc, argv, runtime);
+  std::cout.flush();
+  // RELAIS_RANK_STATS=1: one line per rank on stderr (experiments/e05_scaling reads them).
+  if (const char* stats = std::getenv("RELAIS_RANK_STATS"); stats && *stats == '1') {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    // One write per record, so the ranks' lines do not interleave.
+    const std::string line = "relais-rank-stats rank=" + std::to_string(world.rank()) +
+                             " ranks=" + std::to_string(world.size()) + " seconds=" + std::to_string(seconds) +
+                             " bytes_sent=" + std::to_string(world.bytes_sent()) +
+                             " peak_rss_mb=" + std::to_string(static_cast<double>(u.ru_maxrss) / 1024.0) + "\n";
+    [[maybe_unused]] const auto written = write(STDERR_FILENO, line.data(), line.size());
+  }
+  // Every rank leaves with the job's exit code (a collective: ranks that skipped the verb wait here).
+  return static_cast<int>(world.AllMax(code));
 }

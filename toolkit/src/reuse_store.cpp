@@ -168,13 +168,18 @@ std::vector<AlignedRow> SideBySide(const std::vector<std::string>& a, std::size_
 
 ReuseRunResult RunReuse(corpora::Store& store, const ReuseRunOptions& options,
                         const std::function<void(std::string_view, std::size_t, std::size_t)>& progress) {
-  CheckChannels(options.from, "--from");
-  CheckChannels(options.to, "--to");
+  // Distributed (options.engine.comm): every rank reads the items; a failure on one is known to all.
+  const dist::Comm serial;
+  const dist::Comm& comm = options.engine.comm != nullptr ? *options.engine.comm : serial;
   const std::set<std::string> from(options.from.begin(), options.from.end()), to(options.to.begin(), options.to.end());
   std::set<std::string> channels = from;
   channels.insert(to.begin(), to.end());
   if (progress) progress("read items", 0, 0);
-  const std::vector<ItemRow> rows = ReadItems(store, channels);
+  const std::vector<ItemRow> rows = dist::Agree(comm, [&] {
+    CheckChannels(options.from, "--from");
+    CheckChannels(options.to, "--to");
+    return ReadItems(store, channels);
+  });
   if (progress) progress("read items", rows.size(), rows.size());
   std::vector<text::ReuseDoc> docs(rows.size());
   for (std::size_t k = 0; k < rows.size(); ++k) {
@@ -186,7 +191,10 @@ ReuseRunResult RunReuse(corpora::Store& store, const ReuseRunOptions& options,
     docs[k].is_press = rows[k].channel == "press";
   }
   text::ReuseResult engine = text::FindReuse(docs, options.engine, progress);
-  if (options.write) WriteFlows(store, rows, engine.flows);
+  // Rank 0 alone writes the flows.
+  dist::Agree(comm, [&] {
+    if (options.write && comm.root()) WriteFlows(store, rows, engine.flows);
+  });
   ReuseRunResult out;
   out.items = rows.size();
   std::set<std::int64_t> public_actors;

@@ -230,12 +230,12 @@ void ParseBlock(const char* data, std::size_t size, std::uint64_t first_line, co
 // `size_hint` (bytes, 0 = unknown) lets the edge arrays be reserved once after the first block, so
 // they never double while full (which would briefly hold 3x their size).
 template <typename ReadFn>
-EdgeList ReadBlocks(ReadFn read, const std::string& name, std::uint64_t size_hint = 0) {
+EdgeList ReadBlocks(ReadFn read, const std::string& name, std::uint64_t size_hint = 0, std::uint64_t first_line = 1) {
   EdgeList el;
   EdgeListBuilder builder(el);
   std::vector<char> buf(kBlockBytes);
   std::size_t have = 0;
-  std::uint64_t line = 1, consumed = 0;
+  std::uint64_t line = first_line, consumed = 0;
   bool eof = false;
   while (!eof) {
     if (have == buf.size()) buf.resize(buf.size() * 2);  // one line longer than a block
@@ -274,7 +274,7 @@ EdgeList ReadBlocks(ReadFn read, const std::string& name, std::uint64_t size_hin
 
 }  // namespace
 
-EdgeList ParseEdgeList(std::string_view text, const std::string& name) {
+EdgeList ParseEdgeList(std::string_view text, const std::string& name, std::uint64_t first_line) {
   std::size_t pos = 0;
   return ReadBlocks(
       [&](char* out, std::size_t cap) {
@@ -283,7 +283,7 @@ EdgeList ParseEdgeList(std::string_view text, const std::string& name) {
         pos += n;
         return n;
       },
-      name);
+      name, 0, first_line);
 }
 
 EdgeList ReadEdgeList(const std::filesystem::path& path) {

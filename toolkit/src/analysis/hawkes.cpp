@@ -32,22 +32,50 @@ void CheckEvents(const EventSequence& ev) {
   }
 }
 
+constexpr std::size_t kEventBlock = 8192;
+
 // R(k, i) = Σ_{l: t_l < t_k, g_l = i} β e^{−β (t_k − t_l)}; events at the same instant do not excite
 // each other. Also returns K_i = Σ_{l ∈ i} (1 − e^{−β (end − t_l)}).
+//
+// Distributed (comm with several ranks): rank r owns the events of blocks [block_begin, block_end)
+// (kEventBlock events each, contiguous in time) and keeps R for those only. The recursion is passed
+// from rank to rank in time order (state, pending, now and the running compensator), so every value
+// is computed by the same operations in the same order as in one process; the last rank broadcasts K.
 struct Excitation {
-  std::vector<double> r;            // n × G
+  std::vector<double> r;            // (event_end − event_begin) × G
   std::vector<double> compensator;  // per source group
+  std::size_t block_begin = 0, block_end = 0, event_begin = 0, event_end = 0;
+  const dist::Comm* comm = nullptr;  // nullptr or serial: all blocks here
+  bool distributed() const { return comm != nullptr && !comm->serial(); }
 };
 
-Excitation ComputeExcitation(const EventSequence& ev, double beta) {
+Excitation ComputeExcitation(const EventSequence& ev, double beta, const dist::Comm* comm = nullptr) {
   const std::size_t n = ev.times.size(), g = ev.num_groups();
+  const std::size_t blocks = (n + kEventBlock - 1) / kEventBlock;
   Excitation x;
-  x.r.assign(n * g, 0.0);
+  x.comm = comm;
+  x.block_end = blocks;
+  if (x.distributed()) {
+    x.block_begin = dist::BlockBegin(blocks, comm->size(), comm->rank());
+    x.block_end = dist::BlockBegin(blocks, comm->size(), comm->rank() + 1);
+  }
+  x.event_begin = std::min(n, x.block_begin * kEventBlock);
+  x.event_end = std::min(n, x.block_end * kEventBlock);
+  x.r.assign((x.event_end - x.event_begin) * g, 0.0);
   x.compensator.assign(g, 0.0);
-  std::vector<double> state(g, 0.0);    // excitation at time `now` from events strictly before `now`
-  std::vector<double> pending(g, 0.0);  // events at `now`, added when time moves on
-  double now = n ? ev.times[0] : 0;
-  for (std::size_t k = 0; k < n; ++k) {
+  // carry = [state (g), pending (g), compensator (g), now]
+  std::vector<double> carry(3 * g + 1, 0.0);
+  carry[3 * g] = n ? ev.times[0] : 0;
+  constexpr int kTag = 17;
+  if (x.distributed() && comm->rank() > 0) {
+    carry = dist::Comm::FromBytes<double>(comm->RecvBytes(comm->rank() - 1, kTag));
+    if (carry.size() != 3 * g + 1) throw Error(ErrorKind::kInternal, "Hawkes excitation: bad carry from previous rank");
+  }
+  double* state = carry.data();        // excitation at time `now` from events strictly before `now`
+  double* pending = carry.data() + g;  // events at `now`, added when time moves on
+  double* comp = carry.data() + 2 * g;
+  double& now = carry[3 * g];
+  for (std::size_t k = x.event_begin; k < x.event_end; ++k) {
     const double t = ev.times[k];
     if (t > now) {
       const double decay = std::exp(-beta * (t - now));
@@ -57,9 +85,18 @@ Excitation ComputeExcitation(const EventSequence& ev, double beta) {
       }
       now = t;
     }
-    for (std::size_t i = 0; i < g; ++i) x.r[k * g + i] = state[i];
+    for (std::size_t i = 0; i < g; ++i) x.r[(k - x.event_begin) * g + i] = state[i];
     pending[static_cast<std::size_t>(ev.groups[k])] += beta;
-    x.compensator[static_cast<std::size_t>(ev.groups[k])] += -std::expm1(-beta * (ev.end - t));
+    comp[static_cast<std::size_t>(ev.groups[k])] += -std::expm1(-beta * (ev.end - t));
+  }
+  if (x.distributed()) {
+    if (comm->rank() + 1 < comm->size())
+      comm->SendBytes(std::as_bytes(std::span<const double>(carry)), comm->rank() + 1, kTag);
+    std::vector<double> k_total(comp, comp + g);
+    comm->Bcast(k_total, comm->size() - 1);
+    x.compensator = std::move(k_total);
+  } else {
+    x.compensator.assign(comp, comp + g);
   }
   return x;
 }
@@ -92,15 +129,13 @@ struct EStep {
   bool positive = true;  // every λ_k > 0
 };
 
-constexpr std::size_t kEventBlock = 8192;
-
 EStep RunEStep(const EventSequence& ev, const Excitation& x, const HawkesParams& p) {
   const std::size_t n = ev.times.size(), g = ev.num_groups();
-  const std::size_t blocks = (n + kEventBlock - 1) / kEventBlock;
-  // Per block: [sum_log, bg (g), trig (g·g)] in double, then one positive flag.
-  const std::size_t width = 1 + g + g * g;
+  // This rank's blocks (all of them in one process); block b covers events [b·kEventBlock, …).
+  const std::size_t b0 = x.block_begin, blocks = x.block_end - x.block_begin;
+  // Per block: [sum_log, bg (g), trig (g·g), positive flag (1 or 0)] in double.
+  const std::size_t width = 1 + g + g * g + 1;
   std::vector<double> partial(blocks * width, 0.0);
-  std::vector<char> ok(blocks, 1);
   std::vector<double> alpha_t(g * g);  // alpha_t[j·G+i] = α_ij: the column of j contiguous
   for (std::size_t i = 0; i < g; ++i)
     for (std::size_t j = 0; j < g; ++j) alpha_t[j * g + i] = p.alpha(i, j);
@@ -110,10 +145,11 @@ EStep RunEStep(const EventSequence& ev, const Excitation& x, const HawkesParams&
       double* out = &partial[b * width];
       double* bg = out + 1;
       double* trig = out + 1 + g;
-      const std::size_t k_end = std::min(n, (b + 1) * kEventBlock);
-      for (std::size_t k = b * kEventBlock; k < k_end; ++k) {
+      out[width - 1] = 1;
+      const std::size_t k_end = std::min(n, (b0 + b + 1) * kEventBlock);
+      for (std::size_t k = (b0 + b) * kEventBlock; k < k_end; ++k) {
         const auto j = static_cast<std::size_t>(ev.groups[k]);
-        const double* rk = &x.r[k * g];
+        const double* rk = &x.r[(k - x.event_begin) * g];
         const double* aj = &alpha_t[j * g];
         double lambda = p.mu[j];
         for (std::size_t i = 0; i < g; ++i) {
@@ -121,7 +157,7 @@ EStep RunEStep(const EventSequence& ev, const Excitation& x, const HawkesParams&
           lambda += term[i];
         }
         if (!(lambda > 0)) {
-          ok[b] = 0;
+          out[width - 1] = 0;
           continue;
         }
         out[0] += std::log(lambda);
@@ -131,12 +167,16 @@ EStep RunEStep(const EventSequence& ev, const Excitation& x, const HawkesParams&
       }
     }
   });
+  // Distributed: every rank gets every block's partial sums (contiguous blocks, so rank order is
+  // block order) and adds them exactly as one process does.
+  if (x.distributed()) partial = x.comm->Allgather(std::span<const double>(partial));
+  const std::size_t all_blocks = partial.size() / width;
   EStep e;
   e.bg.assign(g, 0.0L);
   e.trig.assign(g * g, 0.0L);
-  for (std::size_t b = 0; b < blocks; ++b) {
+  for (std::size_t b = 0; b < all_blocks; ++b) {
     const double* out = &partial[b * width];
-    e.positive = e.positive && ok[b];
+    e.positive = e.positive && out[width - 1] != 0;
     e.sum_log += out[0];
     for (std::size_t j = 0; j < g; ++j) e.bg[j] += out[1 + j];
     for (std::size_t q = 0; q < g * g; ++q) e.trig[q] += out[1 + g + q];
@@ -159,6 +199,14 @@ double LogLikelihoodFrom(const EStep& e, const EventSequence& ev, const Excitati
 
 }  // namespace
 
+void CheckHawkesInput(const EventSequence& events) {
+  CheckEvents(events);
+  const auto counts = Counts(events);
+  for (std::size_t j = 0; j < counts.size(); ++j)
+    if (counts[j] == 0)
+      throw Error(ErrorKind::kData, "group \"" + events.group_names[j] + "\" has no events in the window");
+}
+
 double HawkesLogLikelihood(const EventSequence& events, const HawkesParams& params) {
   CheckEvents(events);
   const Excitation x = ComputeExcitation(events, params.beta);
@@ -177,7 +225,7 @@ HawkesFit FitHawkesFixedBeta(const EventSequence& ev, double beta, const HawkesF
   for (std::size_t j = 0; j < g; ++j)
     if (counts[j] == 0)
       throw Error(ErrorKind::kData, "group \"" + ev.group_names[j] + "\" has no events in the window");
-  const Excitation x = ComputeExcitation(ev, beta);
+  const Excitation x = ComputeExcitation(ev, beta, o.comm);
   const double span = ev.end - ev.start;
   HawkesParams p;
   p.beta = beta;

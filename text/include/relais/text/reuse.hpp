@@ -34,6 +34,7 @@
 #include <string_view>
 #include <vector>
 
+#include "relais/dist/comm.hpp"
 #include "relais/text/align.hpp"
 
 namespace relais::text {
@@ -75,6 +76,12 @@ struct ReuseOptions {
   int threads = 0;         ///< 0: all cores
   std::uint64_t seed = 1;
   AlignParams align;
+  /// Distributed run (mpirun; every rank passes the same documents and options): each rank tokenises
+  /// and signs a contiguous range of the documents in time order; LSH band entries and shingle-index
+  /// entries go to the rank owning their bucket (hash modulo the ranks); candidate pairs go to the rank
+  /// owning the later document, which verifies and attributes them (re-tokenising earlier documents of
+  /// other ranks). Every rank returns the flows, the same as one process. nullptr = this process alone.
+  const dist::Comm* comm = nullptr;
 };
 
 struct TokenSpan {

@@ -53,7 +53,8 @@ struct EdgeList {
 /// is not a non-negative number).
 EdgeList ReadEdgeList(const std::filesystem::path& path);
 
-/// Parses text already in memory; `name` is used in error positions.
-EdgeList ParseEdgeList(std::string_view text, const std::string& name = "<memory>");
+/// Parses text already in memory; `name` is used in error positions, whose line numbers start at
+/// `first_line` (a slice of a larger file).
+EdgeList ParseEdgeList(std::string_view text, const std::string& name = "<memory>", std::uint64_t first_line = 1);
 
 }  // namespace relais::graph

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "relais/base/time.hpp"
+#include "relais/dist/comm.hpp"
 #include "relais/toolkit/analysis/linalg.hpp"
 
 namespace relais::corpora {
@@ -48,6 +49,12 @@ struct HawkesFitOptions {
   double tolerance = 1e-9;  // relative change of the log-likelihood
   int bootstrap = 0;
   std::uint64_t seed = 1;
+  /// Distributed fit (mpirun): every rank holds the events, the E-step's blocks of 8192 events are
+  /// split in contiguous time ranges across the ranks, the excitation is passed along the ranks in
+  /// time order, and the blocks' partial sums are gathered and added in block order — the fit is the
+  /// single-process one to the bit, with the same iterations. Every rank must call with the same
+  /// events and options. nullptr = this process alone.
+  const dist::Comm* comm = nullptr;
 };
 
 struct HawkesFit {
@@ -66,6 +73,9 @@ struct HawkesFit {
   std::vector<std::vector<std::pair<double, double>>> alpha_ci, caused_share_ci;
   std::pair<double, double> beta_ci{0, 0}, branching_ci{0, 0};
 };
+
+/// Throws kData when the events cannot be fitted (no events, an empty window, a group without events).
+void CheckHawkesInput(const EventSequence& events);
 
 /// Log-likelihood of the parameters on the events (exact compensator over [start, end]).
 double HawkesLogLikelihood(const EventSequence& events, const HawkesParams& params);

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# e05_scaling, MPI part: per-rank seconds, bytes sent and peak RSS of the distributed verbs (rank,
+# influence, reuse) at 1..4 ranks on one synthetic world, and whether the outputs equal the one-process
+# ones. Usage: experiments/e05_scaling/mpi_scaling.sh RELAIS_BINARY OUT_DIR [SCALE] [MAX_RANKS]
+# Writes OUT_DIR/mpi_scaling.tsv (verb, ranks, rank, seconds, bytes_sent, peak_rss_mb, same_output);
+# per-rank numbers come from RELAIS_RANK_STATS=1 (toolkit/cli/main.cpp). Reuses OUT_DIR/world and
+# OUT_DIR/store when present.
+set -euo pipefail
+R=$(realpath "$1"); OUT=$2; SCALE=${3:-medium}; MAXNP=${4:-4}
+MPIRUN="mpirun --oversubscribe --allow-run-as-root"
+mkdir -p "$OUT"
+if [ ! -d "$OUT/world" ]; then
+  echo "synth $SCALE..." >&2
+  "$R" synth --out "$OUT/world" --seed 1 --scale "$SCALE" >/dev/null
+fi
+if [ ! -d "$OUT/store" ]; then
+  echo "ingest..." >&2
+  "$R" ingest --store "$OUT/store" --actors "$OUT/world/actors.csv" "$OUT/world/data" >/dev/null
+fi
+# The item-level flow graph as an edge list (source item -> target item), from the CSV export.
+if [ ! -f "$OUT/edges.tsv" ]; then
+  "$R" export --store "$OUT/store" --format csv -o "$OUT/graph" >/dev/null
+  python3 - "$OUT/graph-edges.csv" "$OUT/edges.tsv" <<'PY'
+import csv, sys
+with open(sys.argv[1], newline="") as f, open(sys.argv[2], "w") as out:
+    r = csv.reader(f)
+    next(r)
+    for row in r:
+        out.write(f"{row[0]}\t{row[1]}\n")
+PY
+fi
+echo -e "verb\tranks\trank\tseconds\tbytes_sent\tpeak_rss_mb\tsame_output" > "$OUT/mpi_scaling.tsv"
+run() {  # name, command args...
+  local name=$1; shift
+  local ref="$OUT/$name.np1.out"
+  for np in $(seq 1 "$MAXNP"); do
+    local o="$OUT/$name.np$np.out" e="$OUT/$name.np$np.err"
+    if [ "$np" = 1 ]; then
+      RELAIS_RANK_STATS=1 "$R" "$@" >"$o" 2>"$e"
+    else
+      $MPIRUN -x RELAIS_RANK_STATS=1 -np "$np" "$R" "$@" >"$o" 2>"$e"
+    fi
+    # "same": identical output but for "ranks"; for scores, the largest difference per node.
+    local same
+    same=$(python3 - "$ref" "$o" <<'PY'
+import json, sys
+def load(p):
+    out = []
+    for line in open(p):
+        if line.strip():
+            j = json.loads(line); j.pop("ranks", None); out.append(j)
+    return out
+a, b = load(sys.argv[1]), load(sys.argv[2])
+if len(a) == 1 and len(b) == 1 and "results" in a[0]:
+    sa = {r["node"]: r["score"] for r in a[0]["results"]}
+    sb = {r["node"]: r["score"] for r in b[0]["results"]}
+    if sa.keys() != sb.keys():
+        print("no")
+    else:
+        d = max((abs(sa[k] - sb[k]) for k in sa), default=0.0)
+        print("yes" if d == 0 else f"maxdiff={d:.1e}")
+else:
+    print("yes" if a == b else "no")
+PY
+)
+    # Ranks' stderr lines may interleave: take each stats record by its pattern, not by line.
+    grep -o 'rank=[0-9]* ranks=[0-9]* seconds=[0-9.e+-]* bytes_sent=[0-9]* peak_rss_mb=[0-9.e+-]*' "$e" | \
+      sed 's/[a-z_]*=//g' | awk -v n="$name" -v s="$same" -v OFS='\t' '{print n, $2, $1, $3, $4, $5, s}' >> "$OUT/mpi_scaling.tsv"
+    echo "$name np=$np same_output=$same" >&2
+  done
+}
+run pagerank rank --edges "$OUT/edges.tsv" --metric pagerank --top 0 --json
+run kcore rank --edges "$OUT/edges.tsv" --undirected --metric kcore --top 0 --json
+run influence influence --store "$OUT/store" --groups class --beta 1 --json
+run reuse reuse --store "$OUT/store" --json
+cat "$OUT/mpi_scaling.tsv"
