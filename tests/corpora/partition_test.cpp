@@ -115,7 +115,7 @@ TEST(Partitioning, KeysSpreadEvenlyAndStably) {
   }
   for (int c : counts) EXPECT_NEAR(c, 10000, 600);
   EXPECT_EQ(PartitionsFor(0), 1);
-  EXPECT_EQ(PartitionsFor(100ull << 20), 2);
+  EXPECT_EQ(PartitionsFor(1500ull << 20), 2);
   EXPECT_EQ(PartitionsFor(1ull << 40), kMaxPartitions);
 }
 

@@ -105,7 +105,7 @@ void RegisterIngest(CLI::App& app, CliContext& ctx) {
   sub->add_option("--encoding", args->encoding, "auto | utf-8 | windows-1252 | latin-1");
   sub->add_option("--threads", args->threads, "worker threads (default: every core)");
   sub->add_option("--partitions", args->partitions,
-                  "partitions of a new store, 1 to 8 (default: one per 64 MiB of input); fixed afterwards");
+                  "partitions of a new store, 1 to 8 (default: one per GiB of input); fixed afterwards");
   sub->add_flag("--json", args->json, "print the counts as JSON");
   sub->add_option("paths", args->paths, "files or folders")->required();
   sub->callback([args, &ctx, &app] {

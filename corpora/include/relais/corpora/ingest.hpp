@@ -92,7 +92,7 @@ struct IngestResult {
 };
 
 /// Partitions for a new store whose inputs weigh `input_bytes` (as stored, compressed or not):
-/// one per 64 MiB, at most kMaxPartitions. Tied to the data, not to the machine, so that a store
+/// one per GiB, at most kMaxPartitions. Tied to the data, not to the machine, so that a store
 /// reads the same on any machine and a later, larger run still has room to write in parallel.
 int PartitionsFor(std::uint64_t input_bytes);
 
