@@ -91,7 +91,7 @@ DROP INDEX IF EXISTS {S}flows_src; DROP INDEX IF EXISTS {S}flows_dst; DROP INDEX
 // Tables of a partition, seen store-wide through TEMP views of the same name.
 constexpr const char* kPartitionTables[] = {"items", "refs", "urls", "hashtags", "mentions", "flows"};
 
-constexpr const char* kCatalogFile = "catalog.db";
+constexpr const char* kCatalogFile = "relais.db";  // the CLI contract names the store's database relais.db
 
 std::filesystem::path LoadingMarker(const std::filesystem::path& dir) { return dir / "store.loading"; }
 
@@ -274,15 +274,33 @@ int Store::PartitionOfKey(std::string_view item_key, int partitions) {
 
 std::filesystem::path Store::PartitionPath(int p) const { return dir_ / PartitionFileName(p); }
 
+namespace {
+/// True when `db_path` is a catalog of the partitioned layout; the single-file layout (or a file
+/// that is not a database) has no `partitions` table.
+bool HasPartitionsTable(const std::filesystem::path& db_path) {
+  sqlite3* db = nullptr;
+  bool found = false;
+  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'partitions'", -1, &st,
+                           nullptr) == SQLITE_OK)
+      found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return found;
+}
+}  // namespace
+
 Store Store::Open(const std::filesystem::path& dir, OpenMode mode) {
   namespace fs = std::filesystem;
   const fs::path db_path = dir / kCatalogFile;
-  if (!fs::exists(db_path) && fs::exists(dir / "relais.db"))
+  if (fs::exists(db_path) && fs::file_size(db_path) > 0 && !HasPartitionsTable(db_path))
     throw Error(ErrorKind::kData, "store " + dir.string() +
                                       " has the single-file layout of relais < 0.4 (relais.db); rebuild it: relais "
                                       "ingest --store NEW_DIR with the inputs listed in its manifest.json");
   if (mode != OpenMode::kCreate && !fs::exists(db_path))
-    throw Error(ErrorKind::kData, "no store at " + dir.string() + " (no catalog.db; create one with relais ingest)");
+    throw Error(ErrorKind::kData, "no store at " + dir.string() + " (no relais.db; create one with relais ingest)");
   const bool interrupted = fs::exists(LoadingMarker(dir));
   if (interrupted && mode != OpenMode::kCreate)
     throw Error(ErrorKind::kData, "store " + dir.string() +

@@ -76,7 +76,7 @@ TEST(Store, BulkLoadMarkerGuardsAnInterruptedFirstLoad) {
     } catch (const Error& e) {
       EXPECT_NE(std::string(e.what()).find("another relais ingest"), std::string::npos) << e.what();
     }
-    EXPECT_TRUE(std::filesystem::exists(dir / "catalog.db"));
+    EXPECT_TRUE(std::filesystem::exists(dir / "relais.db"));
     EXPECT_TRUE(std::filesystem::exists(dir / "part-000.db"));
     // No EndBulkLoad: as if the process were killed here.
   }
