@@ -1,4 +1,4 @@
-// The store: a folder with catalog.db (SQLite: actors, meta, inputs, runs, quarantine, the partition
+// The store: a folder with relais.db (SQLite: actors, meta, inputs, runs, quarantine, the partition
 // list), N partition files part-000.db … (items and their refs/urls/hashtags/mentions, and the flows
 // ending in those items), manifest.json, quarantine.jsonl and cache/. An item lives in partition
 // Hash64(item key) mod N; N (1..kMaxPartitions) is fixed when the store is first loaded.
@@ -63,7 +63,7 @@ enum class OpenMode { kReadOnly, kReadWrite, kCreate };
 
 class Store {
  public:
-  /// Opens DIR/catalog.db and attaches the partitions. kReadOnly/kReadWrite throw relais::Error
+  /// Opens DIR/relais.db and attaches the partitions. kReadOnly/kReadWrite throw relais::Error
   /// (kData, exit 3) when the store does not exist; kCreate makes the folder, schema, one partition
   /// and the per-store secret if needed. A folder of the old single-file layout (relais.db) is
   /// refused with a one-line error saying how to rebuild it.
@@ -112,7 +112,7 @@ class Store {
   void AttachPartitions();
   /// Opens partition p on a connection of its own (same pragmas as db()): read-only when the store
   /// was opened kReadOnly or `read_only` is true, else read-write. Its tables are the partition's
-  /// (main.items, main.flows, …); actors are in the catalog (attach DIR/catalog.db, or use db()).
+  /// (main.items, main.flows, …); actors are in the catalog (attach DIR/relais.db, or use db()).
   /// The caller closes it with sqlite3_close_v2. Partitions are independent SQLite files: a process
   /// may read any of them while an ingest writes (WAL), e.g. one worker per partition.
   sqlite3* OpenPartition(int p, bool read_only = false) const;
