@@ -366,7 +366,7 @@ std::uint64_t ComputeFlows(Store& store, Connections& conns, bool fresh,
     std::vector<std::string> prefixes;
     {
       Statement at(db, "ATTACH DATABASE ? AS cat");
-      at.Bind(1, (store.dir() / "relais.db").string()).Run();
+      at.Bind(1, store.CatalogPath().string()).Run();
     }
     for (int q = 0; q < n; ++q) {
       if (static_cast<std::size_t>(q) == p) {

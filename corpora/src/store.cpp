@@ -274,6 +274,8 @@ int Store::PartitionOfKey(std::string_view item_key, int partitions) {
 
 std::filesystem::path Store::PartitionPath(int p) const { return dir_ / PartitionFileName(p); }
 
+std::filesystem::path Store::CatalogPath() const { return dir_ / kCatalogFile; }
+
 namespace {
 /// True when `db_path` is a catalog of the partitioned layout; the single-file layout (or a file
 /// that is not a database) has no `partitions` table.
@@ -503,7 +505,7 @@ void Store::BeginBulkLoad() {
 }
 
 void Store::SyncFiles() const {
-  SyncPath(dir_ / kCatalogFile, false);
+  SyncPath(CatalogPath(), false);
   for (int p = 0; p < partitions_; ++p) SyncPath(PartitionPath(p), false);
   SyncPath(dir_, true);
 }

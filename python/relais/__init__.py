@@ -17,6 +17,7 @@ exit 2) or `relais.DataError` (exit 3) with the CLI's message. See docs/python.m
 
 import json as _json
 import os as _os
+import tempfile as _tempfile
 import sys as _sys
 
 import numpy as _np
@@ -25,7 +26,7 @@ import pandas as _pd
 from . import _relais as _core
 from ._relais import DataError, UsageError, __version__
 
-__all__ = ["open", "ingest", "reuse", "synth", "Store", "Graph", "UsageError", "DataError", "__version__"]
+__all__ = ["open", "ingest", "influence_events", "reuse", "synth", "Store", "Graph", "UsageError", "DataError", "__version__"]
 
 ITEM_COLUMNS = ("id", "time", "key", "actor", "actor_class", "region", "actor_public", "channel", "kind",
                 "platform", "lang", "url", "expansion", "title", "text")
@@ -291,16 +292,7 @@ class Store:
         `counts` as Series by group."""
         j = _json.loads(self._core.influence(groups, _time(start, "start"), _time(end, "end"), float(beta),
                                              int(bootstrap), int(max_iterations), int(seed)))
-        if as_json:
-            return j
-        names = j["groups"]
-        for key in ("alpha", "caused_share"):
-            df = _pd.DataFrame(j[key], index=names, columns=names)
-            df.index.name, df.columns.name = ("source", "target") if key == "alpha" else ("target", "source")
-            j[key] = df
-        for key in ("mu", "counts"):
-            j[key] = _pd.Series(j[key], index=names, name=key)
-        return j
+        return j if as_json else _influence_frames(j)
 
     def cascades(self, root=None, top=20, layers="retweet,quote,reply", followers=None, threads=None,
                  pseudonymise=True, as_json=False):
@@ -335,6 +327,44 @@ class Store:
         nodes.index.name = "node"
         edges = _pd.DataFrame({"source": g["source"], "target": g["target"], "weight": g["weight"]})
         return Graph(nodes, edges, by, g["flows"], g["skipped_flows"])
+
+
+def _influence_frames(j):
+    """`alpha` and `caused_share` as DataFrames indexed by group, `mu` and `counts` as Series."""
+    names = j["groups"]
+    for key in ("alpha", "caused_share"):
+        df = _pd.DataFrame(j[key], index=names, columns=names)
+        df.index.name, df.columns.name = ("source", "target") if key == "alpha" else ("target", "source")
+        j[key] = df
+    for key in ("mu", "counts"):
+        j[key] = _pd.Series(j[key], index=names, name=key)
+    return j
+
+
+def influence_events(events, beta=0.0, bootstrap=0, max_iterations=2000, seed=1, as_json=False):
+    """Multivariate exponential Hawkes fit of your own events (as `relais influence --events CSV --json`).
+
+    `events` is a CSV path with columns `time` (number, or ISO 8601 -> hours) and `group`, or a DataFrame with
+    those columns (datetime64 times are passed as ISO 8601). Results as `Store.influence`."""
+    if isinstance(events, _pd.DataFrame):
+        missing = [c for c in ("time", "group") if c not in events.columns]
+        if missing:
+            raise UsageError("influence_events: the DataFrame lacks column(s) " + ", ".join(missing))
+        frame = events[["time", "group"]].copy()
+        if _pd.api.types.is_datetime64_any_dtype(frame["time"]):
+            t = frame["time"]
+            if t.dt.tz is None:
+                t = t.dt.tz_localize("UTC")
+            frame["time"] = t.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%S.%f").str[:-3] + "Z"  # ms
+        with _tempfile.TemporaryDirectory(prefix="relais-events-") as tmp:
+            path = _os.path.join(tmp, "events.csv")
+            frame.to_csv(path, index=False)
+            j = _json.loads(_core.influence_events(path, float(beta), int(bootstrap), int(max_iterations),
+                                                   int(seed)))
+    else:
+        j = _json.loads(_core.influence_events(_os.fspath(events), float(beta), int(bootstrap),
+                                               int(max_iterations), int(seed)))
+    return j if as_json else _influence_frames(j)
 
 
 def open(store):  # noqa: A001 (the module's entry point, as relais.open)

@@ -77,6 +77,36 @@ std::optional<TimeMs> OptTime(const std::optional<std::string>& s, const char* o
 }
 
 // An open store: the connection and the lock that serialises its use across Python threads.
+// The checks and fit options of `relais influence` (cmd_influence.cpp), shared by both modes.
+toolkit::HawkesFitOptions InfluenceOptions(double beta, int bootstrap, int max_iterations, std::uint64_t seed) {
+  if (beta < 0) relais::ThrowInvalidArgument("--beta must be positive");
+  if (bootstrap < 0) relais::ThrowInvalidArgument("--bootstrap must be >= 0");
+  toolkit::HawkesFitOptions o;
+  if (beta > 0) o.beta = beta;
+  o.bootstrap = bootstrap;
+  o.seed = seed;
+  o.max_iterations = max_iterations;
+  return o;
+}
+
+// `relais influence --json`'s document for a fit of `ev`.
+std::string InfluenceJson(const toolkit::EventSequence& ev, const toolkit::HawkesFitOptions& o,
+                          std::string_view time_unit) {
+  toolkit::CheckHawkesInput(ev);
+  auto j = toolkit::ToJson(toolkit::FitHawkes(ev, o), ev.group_names);
+  j["time_unit"] = time_unit;
+  j["window"] = {ev.start, ev.end};
+  return j.dump();
+}
+
+// As the --events mode of cmd_influence.cpp: a CSV with columns time and group.
+std::string InfluenceEvents(const std::string& path, double beta, int bootstrap, int max_iterations,
+                            std::uint64_t seed) {
+  py::gil_scoped_release nogil;
+  const toolkit::HawkesFitOptions o = InfluenceOptions(beta, bootstrap, max_iterations, seed);
+  return InfluenceJson(toolkit::ReadEventsCsv(path), o, "input");
+}
+
 class PyStore {
  public:
   explicit PyStore(const std::string& dir) {
@@ -270,21 +300,11 @@ class PyStore {
                         std::uint64_t seed) {
     py::gil_scoped_release nogil;
     std::lock_guard lock(mu_);
-    if (beta < 0) relais::ThrowInvalidArgument("--beta must be positive");
-    if (bootstrap < 0) relais::ThrowInvalidArgument("--bootstrap must be >= 0");
+    const toolkit::HawkesFitOptions o = InfluenceOptions(beta, bootstrap, max_iterations, seed);
     auto [first, last] = toolkit::StoreTimeSpan(store());
     const TimeMs t0 = from ? toolkit::ParseTimeOption(*from, "--from") : first;
     const TimeMs t1 = to ? toolkit::ParseTimeOption(*to, "--to") : last + 1;
-    const toolkit::EventSequence ev = toolkit::ReadStoreEvents(store(), groups, t0, t1);
-    toolkit::HawkesFitOptions o;
-    if (beta > 0) o.beta = beta;
-    o.bootstrap = bootstrap;
-    o.seed = seed;
-    o.max_iterations = max_iterations;
-    auto j = toolkit::ToJson(toolkit::FitHawkes(ev, o), ev.group_names);
-    j["time_unit"] = "hour";
-    j["window"] = {ev.start, ev.end};
-    return j.dump();
+    return InfluenceJson(toolkit::ReadStoreEvents(store(), groups, t0, t1), o, "hour");
   }
 
   // As cmd_cascades.cpp.
@@ -523,6 +543,8 @@ PYBIND11_MODULE(_relais, m) {
 
   m.def("ingest", &Ingest, py::arg("store"), py::arg("paths"), py::arg("actors"), py::arg("threads"),
         py::arg("progress"));
+  m.def("influence_events", &InfluenceEvents, py::arg("path"), py::arg("beta"), py::arg("bootstrap"),
+        py::arg("max_iterations"), py::arg("seed"));
   m.def("reuse", &Reuse, py::arg("store"), py::arg("sources"), py::arg("targets"), py::arg("min_score"),
         py::arg("threads"), py::arg("groups"), py::arg("progress"), py::arg("pseudonymise"));
   m.def("synth", &Synth, py::arg("out"), py::arg("seed"), py::arg("scale"), py::arg("threads"), py::arg("dirty"),

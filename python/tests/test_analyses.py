@@ -58,6 +58,28 @@ def test_influence_equals_cli(store, store_dir):
     assert got["mu"].tolist() == expected["mu"]
 
 
+
+def test_influence_events_equals_cli(store, tmp_path):
+    # Own events: the store's posts of three classes over two days, as a CSV and as a DataFrame.
+    items = store.items(start="2021-01-06T00:00:00Z", end="2021-01-08T00:00:00Z", columns=["time", "actor_class"])
+    items = items[items["actor_class"].isin(["press-regional", "press-national", "public"])]
+    assert len(items) > 100
+    frame = items.rename(columns={"actor_class": "group"})[["time", "group"]]
+    path = tmp_path / "events.csv"
+    relais_frame = frame.copy()
+    relais_frame["time"] = relais_frame["time"].dt.strftime("%Y-%m-%dT%H:%M:%S.%f").str[:-3] + "Z"
+    relais_frame.to_csv(path, index=False)
+    expected = cli_json("influence", "--events", path, "--beta", "0.5")
+    assert relais.influence_events(path, beta=0.5, as_json=True) == expected
+    got = relais.influence_events(frame, beta=0.5)
+    assert list(got["alpha"].index) == expected["groups"]
+    assert got["mu"].tolist() == expected["mu"]
+    assert got["alpha"].values.tolist() == expected["alpha"]
+    with pytest.raises(relais.UsageError):
+        relais.influence_events(frame.rename(columns={"group": "g"}))
+    with pytest.raises(relais.UsageError):
+        relais.influence_events(path, beta=-1)
+
 def test_cascades_equal_cli(store, store_dir, world):
     st = store_dir[0]
     expected = cli_json("cascades", "--store", st, "--top", "5")

@@ -104,6 +104,8 @@ class Store {
   /// The schema name of partition p on db() ("p0", …) and its file.
   static std::string PartitionSchema(int p) { return "p" + std::to_string(p); }
   std::filesystem::path PartitionPath(int p) const;
+  // The catalog database (relais.db) of this store.
+  std::filesystem::path CatalogPath() const;
   /// Re-creates the (empty) store with n partitions; throws kData when it holds items.
   void Repartition(int n);
   /// Detaches the partitions from db() (the views go too), so that other connections may take

@@ -164,35 +164,36 @@ void AgreeOnStatus(const Comm& comm, bool failed, ErrorKind kind, const std::str
 /// Runs f() on every rank (a local stage: no collectives inside). If f throws on any rank, every rank
 /// throws RankError naming the first failing rank. On a serial communicator the exception passes through
 /// unchanged, so a one-rank run reports errors exactly as before.
+namespace detail {
+// Runs `f`, turning any exception into (kind, message) instead of letting it escape.
+template <typename F>
+bool RunCapturingFailure(F&& f, ErrorKind& kind, std::string& message) {
+  try {
+    f();
+    return false;
+  } catch (const Error& e) {
+    kind = e.kind(), message = e.what();
+  } catch (const std::bad_alloc&) {
+    message = "out of memory";
+  } catch (const std::exception& e) {
+    message = std::string("internal error: ") + e.what();
+  }
+  return true;
+}
+}  // namespace detail
+
 template <typename F>
 auto Agree(const Comm& comm, F&& f) -> decltype(f()) {
   if (comm.serial()) return f();
-  bool failed = false;
   ErrorKind kind = ErrorKind::kInternal;
   std::string message;
   using R = decltype(f());
   if constexpr (std::is_void_v<R>) {
-    try {
-      f();
-    } catch (const Error& e) {
-      failed = true, kind = e.kind(), message = e.what();
-    } catch (const std::bad_alloc&) {
-      failed = true, message = "out of memory";
-    } catch (const std::exception& e) {
-      failed = true, message = std::string("internal error: ") + e.what();
-    }
+    const bool failed = detail::RunCapturingFailure(f, kind, message);
     detail::AgreeOnStatus(comm, failed, kind, message);
   } else {
     std::optional<R> result;
-    try {
-      result.emplace(f());
-    } catch (const Error& e) {
-      failed = true, kind = e.kind(), message = e.what();
-    } catch (const std::bad_alloc&) {
-      failed = true, message = "out of memory";
-    } catch (const std::exception& e) {
-      failed = true, message = std::string("internal error: ") + e.what();
-    }
+    const bool failed = detail::RunCapturingFailure([&] { result.emplace(f()); }, kind, message);
     detail::AgreeOnStatus(comm, failed, kind, message);
     return std::move(*result);
   }
