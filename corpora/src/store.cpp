@@ -277,33 +277,49 @@ std::filesystem::path Store::PartitionPath(int p) const { return dir_ / Partitio
 std::filesystem::path Store::CatalogPath() const { return dir_ / kCatalogFile; }
 
 namespace {
-/// True when `db_path` is a catalog of the partitioned layout; the single-file layout (or a file
-/// that is not a database) has no `partitions` table.
-bool HasPartitionsTable(const std::filesystem::path& db_path) {
+enum class CatalogFile { kUsable, kSingleFileLayout, kNotADatabase };
+
+/// What an existing relais.db is: a catalog (possibly half-created by a killed first load), a
+/// database of the single-file layout of relais < 0.4 (it holds `items` itself and has no
+/// `partitions` table), or no SQLite database at all.
+CatalogFile InspectCatalogFile(const std::filesystem::path& db_path) {
   sqlite3* db = nullptr;
-  bool found = false;
+  CatalogFile kind = CatalogFile::kUsable;
   if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_busy_timeout(db, 10000);  // another process (an MPI rank, an ingest) may be writing the catalog
     sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'partitions'", -1, &st,
-                           nullptr) == SQLITE_OK)
-      found = sqlite3_step(st) == SQLITE_ROW;
+    const int rc = sqlite3_prepare_v2(
+        db, "SELECT sum(name = 'items'), sum(name = 'partitions') FROM sqlite_master WHERE type = 'table'", -1, &st,
+        nullptr);
+    if (rc == SQLITE_NOTADB) {
+      kind = CatalogFile::kNotADatabase;
+    } else if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0 &&
+               sqlite3_column_int(st, 1) == 0) {
+      kind = CatalogFile::kSingleFileLayout;
+    }
     sqlite3_finalize(st);
   }
   sqlite3_close(db);
-  return found;
+  return kind;
 }
 }  // namespace
 
 Store Store::Open(const std::filesystem::path& dir, OpenMode mode) {
   namespace fs = std::filesystem;
   const fs::path db_path = dir / kCatalogFile;
-  if (fs::exists(db_path) && fs::file_size(db_path) > 0 && !HasPartitionsTable(db_path))
-    throw Error(ErrorKind::kData, "store " + dir.string() +
-                                      " has the single-file layout of relais < 0.4 (relais.db); rebuild it: relais "
-                                      "ingest --store NEW_DIR with the inputs listed in its manifest.json");
+  // A first load that was killed (its marker remains) is discarded below whatever its catalog holds.
+  const bool interrupted = fs::exists(LoadingMarker(dir));
+  if (!interrupted && fs::exists(db_path) && fs::file_size(db_path) > 0) {
+    const CatalogFile kind = InspectCatalogFile(db_path);
+    if (kind == CatalogFile::kSingleFileLayout)
+      throw Error(ErrorKind::kData, "store " + dir.string() +
+                                        " has the single-file layout of relais < 0.4 (relais.db); rebuild it: relais "
+                                        "ingest --store NEW_DIR with the inputs listed in its manifest.json");
+    if (kind == CatalogFile::kNotADatabase)
+      throw Error(ErrorKind::kData, db_path.string() + " is not an SQLite database: not a relais store");
+  }
   if (mode != OpenMode::kCreate && !fs::exists(db_path))
     throw Error(ErrorKind::kData, "no store at " + dir.string() + " (no relais.db; create one with relais ingest)");
-  const bool interrupted = fs::exists(LoadingMarker(dir));
   if (interrupted && mode != OpenMode::kCreate)
     throw Error(ErrorKind::kData, "store " + dir.string() +
                                       " is incomplete: its first ingest was interrupted or is still running "

@@ -203,7 +203,13 @@ TEST_F(SynthFiles, ASecondIngestIntoTheSameStoreRefuses) {
 
 TEST(Partitioning, TheOldSingleFileLayoutIsRefusedWithHowToRebuild) {
   testing::TempDir tmp;
-  std::ofstream(tmp.path() / "relais.db") << "SQLite format 3";
+  {  // relais < 0.4 kept items in relais.db itself, and had no partitions table
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((tmp.path() / "relais.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE items(id INTEGER PRIMARY KEY, key TEXT)", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
   for (auto mode : {OpenMode::kReadOnly, OpenMode::kReadWrite, OpenMode::kCreate}) {
     try {
       Store::Open(tmp.path(), mode);
@@ -216,6 +222,35 @@ TEST(Partitioning, TheOldSingleFileLayoutIsRefusedWithHowToRebuild) {
       EXPECT_EQ(what.find('\n'), std::string::npos);
     }
   }
+}
+
+TEST(Partitioning, ACatalogThatIsNotADatabaseIsRefusedInOneLine) {
+  testing::TempDir tmp;
+  std::ofstream(tmp.path() / "relais.db") << "SQLite format 3 -- but not really";
+  for (auto mode : {OpenMode::kReadOnly, OpenMode::kReadWrite, OpenMode::kCreate}) {
+    try {
+      Store::Open(tmp.path(), mode);
+      ADD_FAILURE() << "expected a refusal";
+    } catch (const Error& e) {
+      EXPECT_NE(ExitCodeFor(e.kind()), 0);
+      const std::string what = e.what();
+      EXPECT_NE(what.find("relais.db"), std::string::npos) << what;
+      EXPECT_EQ(what.find('\n'), std::string::npos);
+    }
+  }
+}
+
+TEST(Partitioning, AFirstLoadKilledWhileCreatingItsCatalogIsRecreated) {
+  testing::TempDir tmp;
+  {  // a catalog with some of its tables and none of its rows, as a kill during its creation leaves it
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((tmp.path() / "relais.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto s = Store::Open(tmp.path(), OpenMode::kCreate);
+  EXPECT_EQ(s.partitions(), 1);
 }
 
 TEST(Partitioning, PartitioningIsFixedOnceTheStoreHoldsItems) {
