@@ -341,29 +341,30 @@ def _influence_frames(j):
     return j
 
 
+def _events_csv(events, folder):
+    """Writes a DataFrame's `time` and `group` columns as the CSV `influence --events` reads; returns its path."""
+    missing = [c for c in ("time", "group") if c not in events.columns]
+    if missing:
+        raise UsageError("influence_events: the DataFrame lacks column(s) " + ", ".join(missing))
+    frame = events[["time", "group"]].copy()
+    if _pd.api.types.is_datetime64_any_dtype(frame["time"]):
+        t = frame["time"]
+        if t.dt.tz is None:
+            t = t.dt.tz_localize("UTC")
+        frame["time"] = t.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%S.%f").str[:-3] + "Z"  # ms
+    path = _os.path.join(folder, "events.csv")
+    frame.to_csv(path, index=False)
+    return path
+
+
 def influence_events(events, beta=0.0, bootstrap=0, max_iterations=2000, seed=1, as_json=False):
     """Multivariate exponential Hawkes fit of your own events (as `relais influence --events CSV --json`).
 
     `events` is a CSV path with columns `time` (number, or ISO 8601 -> hours) and `group`, or a DataFrame with
     those columns (datetime64 times are passed as ISO 8601). Results as `Store.influence`."""
-    if isinstance(events, _pd.DataFrame):
-        missing = [c for c in ("time", "group") if c not in events.columns]
-        if missing:
-            raise UsageError("influence_events: the DataFrame lacks column(s) " + ", ".join(missing))
-        frame = events[["time", "group"]].copy()
-        if _pd.api.types.is_datetime64_any_dtype(frame["time"]):
-            t = frame["time"]
-            if t.dt.tz is None:
-                t = t.dt.tz_localize("UTC")
-            frame["time"] = t.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%S.%f").str[:-3] + "Z"  # ms
-        with _tempfile.TemporaryDirectory(prefix="relais-events-") as tmp:
-            path = _os.path.join(tmp, "events.csv")
-            frame.to_csv(path, index=False)
-            j = _json.loads(_core.influence_events(path, float(beta), int(bootstrap), int(max_iterations),
-                                                   int(seed)))
-    else:
-        j = _json.loads(_core.influence_events(_os.fspath(events), float(beta), int(bootstrap),
-                                               int(max_iterations), int(seed)))
+    with _tempfile.TemporaryDirectory(prefix="relais-events-") as tmp:
+        path = _os.fspath(events) if not isinstance(events, _pd.DataFrame) else _events_csv(events, tmp)
+        j = _json.loads(_core.influence_events(path, float(beta), int(bootstrap), int(max_iterations), int(seed)))
     return j if as_json else _influence_frames(j)
 
 

@@ -201,6 +201,21 @@ TEST_F(SynthFiles, ASecondIngestIntoTheSameStoreRefuses) {
   EXPECT_NO_THROW(IngestInto(dir, {files_.back()}, 2));
 }
 
+// Store::Open refuses `dir` in every mode with a one-line data error (exit 3) holding each of `words`.
+void ExpectOneLineDataErrorInEveryMode(const std::filesystem::path& dir, std::initializer_list<const char*> words) {
+  for (auto mode : {OpenMode::kReadOnly, OpenMode::kReadWrite, OpenMode::kCreate}) {
+    try {
+      Store::Open(dir, mode);
+      ADD_FAILURE() << "expected a refusal";
+    } catch (const Error& e) {
+      EXPECT_EQ(ExitCodeFor(e.kind()), 3);
+      const std::string what = e.what();
+      for (const char* w : words) EXPECT_NE(what.find(w), std::string::npos) << what;
+      EXPECT_EQ(what.find('\n'), std::string::npos);
+    }
+  }
+}
+
 TEST(Partitioning, TheOldSingleFileLayoutIsRefusedWithHowToRebuild) {
   testing::TempDir tmp;
   {  // relais < 0.4 kept items in relais.db itself, and had no partitions table
@@ -210,34 +225,13 @@ TEST(Partitioning, TheOldSingleFileLayoutIsRefusedWithHowToRebuild) {
               SQLITE_OK);
     sqlite3_close(db);
   }
-  for (auto mode : {OpenMode::kReadOnly, OpenMode::kReadWrite, OpenMode::kCreate}) {
-    try {
-      Store::Open(tmp.path(), mode);
-      ADD_FAILURE() << "expected a refusal";
-    } catch (const Error& e) {
-      EXPECT_EQ(ExitCodeFor(e.kind()), 3);
-      const std::string what = e.what();
-      EXPECT_NE(what.find("single-file layout"), std::string::npos) << what;
-      EXPECT_NE(what.find("relais ingest"), std::string::npos) << what;
-      EXPECT_EQ(what.find('\n'), std::string::npos);
-    }
-  }
+  ExpectOneLineDataErrorInEveryMode(tmp.path(), {"single-file layout", "relais ingest"});
 }
 
 TEST(Partitioning, ACatalogThatIsNotADatabaseIsRefusedInOneLine) {
   testing::TempDir tmp;
   std::ofstream(tmp.path() / "relais.db") << "SQLite format 3 -- but not really";
-  for (auto mode : {OpenMode::kReadOnly, OpenMode::kReadWrite, OpenMode::kCreate}) {
-    try {
-      Store::Open(tmp.path(), mode);
-      ADD_FAILURE() << "expected a refusal";
-    } catch (const Error& e) {
-      EXPECT_NE(ExitCodeFor(e.kind()), 0);
-      const std::string what = e.what();
-      EXPECT_NE(what.find("relais.db"), std::string::npos) << what;
-      EXPECT_EQ(what.find('\n'), std::string::npos);
-    }
-  }
+  ExpectOneLineDataErrorInEveryMode(tmp.path(), {"relais.db"});
 }
 
 TEST(Partitioning, AFirstLoadKilledWhileCreatingItsCatalogIsRecreated) {

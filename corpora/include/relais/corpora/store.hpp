@@ -65,8 +65,8 @@ class Store {
  public:
   /// Opens DIR/relais.db and attaches the partitions. kReadOnly/kReadWrite throw relais::Error
   /// (kData, exit 3) when the store does not exist; kCreate makes the folder, schema, one partition
-  /// and the per-store secret if needed. A folder of the old single-file layout (relais.db) is
-  /// refused with a one-line error saying how to rebuild it.
+  /// and the per-store secret if needed. A relais.db of the old single-file layout (items in it, no
+  /// partitions table) is refused with a one-line error saying how to rebuild it.
   static Store Open(const std::filesystem::path& dir, OpenMode mode);
   ~Store();
   Store(Store&& other) noexcept;
