@@ -10,9 +10,10 @@ function(relais_add_module name)
   target_link_libraries(relais_${name} PUBLIC ${M_DEPS} PRIVATE relais_warnings ${M_PRIVATE_DEPS})
 endfunction()
 
-# relais_add_test(NAME DIR DEPS...): one GoogleTest binary from tests/DIR/*.cpp.
+# relais_add_test(NAME DIR [CLI] DEPS...): one GoogleTest binary from tests/DIR/*.cpp. CLI: its tests run
+# the relais executable (RELAIS_BIN), so it depends on it; the others build without the toolkit and CLI.
 function(relais_add_test name dir)
-  cmake_parse_arguments(T "" "" "DEPS" ${ARGN})
+  cmake_parse_arguments(T "CLI" "" "DEPS" ${ARGN})
   file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${dir}/*.cpp)
   if(NOT srcs)
     return()
@@ -22,6 +23,9 @@ function(relais_add_test name dir)
   target_link_libraries(${name} PRIVATE ${T_DEPS} GTest::gtest GTest::gtest_main GTest::gmock relais_warnings)
   target_compile_definitions(${name} PRIVATE RELAIS_TEST_DIR="${CMAKE_CURRENT_SOURCE_DIR}"
                                              RELAIS_BINARY_DIR="${CMAKE_BINARY_DIR}")
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES ENVIRONMENT
-                       "RELAIS_BIN=$<TARGET_FILE:relais>")
+  if(T_CLI)
+    gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES ENVIRONMENT "RELAIS_BIN=$<TARGET_FILE:relais>")
+  else()
+    gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60)
+  endif()
 endfunction()

@@ -12,3 +12,8 @@ if(RELAIS_SANITIZE)
   add_compile_options(-fsanitize=${RELAIS_SANITIZE} -fno-omit-frame-pointer)
   add_link_options(-fsanitize=${RELAIS_SANITIZE})
 endif()
+if(RELAIS_BUILD_FUZZERS)
+  # The libraries the fuzz targets link are instrumented too: without coverage of relais' own code
+  # libFuzzer would only see the harness and fuzz blind.
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+endif()

@@ -66,7 +66,8 @@ class Cursor {
   bool done() const { return i_ >= s_.size(); }
   char peek() const { return done() ? '\0' : s_[i_]; }
   bool eat(char c) {
-    if (peek() != c) return false;
+    // Not peek() != c: at the end peek() is '\0', and a NUL in a format must not step past the end.
+    if (done() || s_[i_] != c) return false;
     ++i_;
     return true;
   }

@@ -181,5 +181,20 @@ TEST(Time, CivilDatesFromChrono) {
   }
 }
 
+// Fuzz finding (fuzz_time, experiments/results/fuzz.md): a NUL in the format matched the end of the text
+// (the cursor's '\0' sentinel), stepped past it, and the next %a threw std::out_of_range out of an
+// optional-returning API. The crashing input was the format "\0\0\0\0\0\0\0\0%a" on an empty text.
+TEST(Time, NulInFormatDoesNotStepPastTheEnd) {
+  using namespace std::string_view_literals;
+  EXPECT_NO_THROW(EXPECT_FALSE(ParseWithFormat(""sv, "\0\0\0\0\0\0\0\0%a"sv)));
+  EXPECT_NO_THROW(EXPECT_FALSE(ParseWithFormat("x"sv, "x\0%b"sv)));
+  EXPECT_NO_THROW(EXPECT_FALSE(ParseWithFormat(""sv, "\0%Z"sv)));
+  // A NUL that is in the text still matches one in the format.
+  EXPECT_EQ(ParseWithFormat("2021\0"
+                            "01"sv,
+                            "%Y\0%m"sv),
+            1609459200000);
+}
+
 }  // namespace
 }  // namespace relais

@@ -517,6 +517,119 @@ ReuseResult FindReuseDistributed(std::span<const ReuseDoc> docs, const ReuseOpti
 }
 }  // namespace
 
+namespace {
+
+// 1–2. Tokens, MinHash signatures and LSH band keys of every document, in rank order.
+std::vector<std::uint64_t> PrepareDocs(std::span<const ReuseDoc> docs, const std::vector<std::uint32_t>& by_rank,
+                                       const ReuseOptions& opt, const LshParams& lsh,
+                                       std::vector<PreparedDoc>& prepared, ReuseStats& stats) {
+  const std::size_t n = docs.size();
+  std::vector<std::uint64_t> band_keys(n * static_cast<std::size_t>(lsh.bands));
+  std::atomic<std::size_t> invalid_docs{0}, total_tokens{0};
+  const MinHasher hasher(opt.num_perm, opt.seed);
+  tbb::enumerable_thread_specific<std::vector<std::uint32_t>> sig_buf(
+      [&] { return std::vector<std::uint32_t>(static_cast<std::size_t>(opt.num_perm)); });
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 256), [&](const auto& r) {
+    auto& sig = sig_buf.local();
+    std::size_t local_tokens = 0;
+    for (std::size_t rank = r.begin(); rank != r.end(); ++rank) {
+      const ReuseDoc& doc = docs[by_rank[rank]];
+      auto& toks = prepared[rank].tokens;
+      if (ReuseTokenHashes(doc.text, toks) > 0) invalid_docs.fetch_add(1, std::memory_order_relaxed);
+      local_tokens += toks.size();
+      const std::vector<std::uint64_t> shingles = ShingleHashes(toks, opt.shingle_size);
+      hasher.Sign(shingles, sig);
+      for (int band = 0; band < lsh.bands; ++band)
+        band_keys[rank * static_cast<std::size_t>(lsh.bands) + static_cast<std::size_t>(band)] =
+            shingles.empty() ? 0 : BandKey(sig, band, lsh.rows);
+    }
+    total_tokens.fetch_add(local_tokens, std::memory_order_relaxed);
+  });
+  stats.tokens = total_tokens.load();
+  stats.invalid_utf8_docs = invalid_docs.load();
+  return band_keys;
+}
+
+// 2. LSH candidates: pairs of documents sharing a band key, sorted and unique.
+std::vector<std::uint64_t> LshCandidates(std::span<const ReuseDoc> docs, const std::vector<std::uint32_t>& by_rank,
+                                         const std::vector<PreparedDoc>& prepared, std::vector<std::uint64_t> band_keys,
+                                         const LshParams& lsh) {
+  const std::size_t n = docs.size();
+  std::vector<std::uint64_t> pairs;
+  {
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> entries;
+    entries.reserve(n * static_cast<std::size_t>(lsh.bands));
+    for (std::size_t rank = 0; rank < n; ++rank) {
+      if (prepared[rank].tokens.empty()) continue;
+      for (int band = 0; band < lsh.bands; ++band)
+        entries.emplace_back(band_keys[rank * static_cast<std::size_t>(lsh.bands) + static_cast<std::size_t>(band)],
+                             static_cast<std::uint32_t>(rank));
+    }
+    std::vector<std::uint64_t>().swap(band_keys);
+    tbb::parallel_sort(entries.begin(), entries.end());
+    BucketPairs(entries, docs, by_rank, pairs);
+  }
+  tbb::parallel_sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  return pairs;
+}
+
+// 3. Shingle index for containment: sources index every shingle, targets query all (short) or a sample.
+//    Adds the pairs it keeps to `pairs` and returns their number; shingles of more than specific_df
+//    documents go to `common` (sorted) for the short-passage rule.
+std::size_t AddIndexCandidates(std::span<const ReuseDoc> docs, const std::vector<std::uint32_t>& by_rank,
+                               const std::vector<PreparedDoc>& prepared, const ReuseOptions& opt,
+                               std::vector<std::uint64_t>& pairs, std::vector<std::uint64_t>& common) {
+  const std::size_t n = docs.size();
+  std::vector<std::uint8_t> sampled(n, 0);
+  tbb::enumerable_thread_specific<std::vector<IndexEntry>> local_entries;
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 256), [&](const auto& r) {
+    auto& out = local_entries.local();
+    for (std::size_t rank = r.begin(); rank != r.end(); ++rank)
+      IndexEntriesOf(docs[by_rank[rank]], prepared[rank].tokens, static_cast<std::uint32_t>(rank), opt, out,
+                     sampled[rank]);
+  });
+  std::vector<IndexEntry> entries;
+  for (auto& v : local_entries) {
+    entries.insert(entries.end(), v.begin(), v.end());
+    std::vector<IndexEntry>().swap(v);
+  }
+  tbb::parallel_sort(entries.begin(), entries.end());
+  std::vector<std::uint64_t> index_pairs;
+  SharedShinglePairs(entries, opt, index_pairs, common);
+  std::vector<IndexEntry>().swap(entries);
+  tbb::parallel_sort(index_pairs.begin(), index_pairs.end());
+  return KeepSharedPairs(
+      index_pairs, [&](std::uint32_t t) { return sampled[t] != 0; }, opt, pairs);
+}
+
+// 4. Verification: each candidate pair aligned; the pairs that pass, in candidate order.
+std::vector<Verified> VerifyCandidates(const std::vector<std::uint64_t>& pairs,
+                                       const std::vector<std::uint32_t>& by_rank,
+                                       const std::vector<PreparedDoc>& prepared, const ReuseOptions& opt,
+                                       const std::vector<std::uint64_t>& common) {
+  std::vector<std::optional<ReuseFlow>> checked(pairs.size());
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, pairs.size(), 64), [&](const auto& r) {
+    for (std::size_t k = r.begin(); k != r.end(); ++k) {
+      const auto s = static_cast<std::uint32_t>(pairs[k] >> 32);
+      const auto t = static_cast<std::uint32_t>(pairs[k] & 0xFFFFFFFFu);
+      checked[k] = VerifyPair(prepared[s].tokens, prepared[t].tokens, opt, common);
+    }
+  });
+  std::vector<Verified> verified;
+  for (std::size_t k = 0; k < pairs.size(); ++k) {
+    if (!checked[k]) continue;
+    Verified v{*checked[k], static_cast<std::uint32_t>(pairs[k] >> 32),
+               static_cast<std::uint32_t>(pairs[k] & 0xFFFFFFFFu)};
+    v.flow.source = by_rank[v.source_rank];
+    v.flow.target = by_rank[v.target_rank];
+    verified.push_back(v);
+  }
+  return verified;
+}
+
+}  // namespace
+
 ReuseResult FindReuse(std::span<const ReuseDoc> docs, const ReuseOptions& opt,
                       const std::function<void(std::string_view, std::size_t, std::size_t)>& progress) {
   if (opt.comm != nullptr && !opt.comm->serial()) return FindReuseDistributed(docs, opt, progress);
@@ -536,109 +649,28 @@ ReuseResult FindReuse(std::span<const ReuseDoc> docs, const ReuseOptions& opt,
   const std::vector<std::uint32_t> by_rank = RankOrder(docs);
   const std::size_t n = docs.size();
   std::vector<PreparedDoc> prepared(n);
-  std::vector<std::uint64_t> band_keys(n * static_cast<std::size_t>(lsh.bands));
-  std::atomic<std::size_t> invalid_docs{0}, total_tokens{0};
-
   tbb::task_arena arena(ThreadCountOrDefault(opt.threads));
-  const MinHasher hasher(opt.num_perm, opt.seed);
   std::vector<Verified> verified;
   std::vector<std::uint64_t> common;  // shingles of more than specific_df documents, sorted
   arena.execute([&] {
-    // 1–2. Tokens, signatures, band keys.
     auto t0 = Clock::now();
     report("tokenise and sign", 0, n);
-    tbb::enumerable_thread_specific<std::vector<std::uint32_t>> sig_buf(
-        [&] { return std::vector<std::uint32_t>(static_cast<std::size_t>(opt.num_perm)); });
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 256), [&](const auto& r) {
-      auto& sig = sig_buf.local();
-      std::size_t local_tokens = 0;
-      for (std::size_t rank = r.begin(); rank != r.end(); ++rank) {
-        const ReuseDoc& doc = docs[by_rank[rank]];
-        auto& toks = prepared[rank].tokens;
-        if (ReuseTokenHashes(doc.text, toks) > 0) invalid_docs.fetch_add(1, std::memory_order_relaxed);
-        local_tokens += toks.size();
-        const std::vector<std::uint64_t> shingles = ShingleHashes(toks, opt.shingle_size);
-        hasher.Sign(shingles, sig);
-        for (int band = 0; band < lsh.bands; ++band)
-          band_keys[rank * static_cast<std::size_t>(lsh.bands) + static_cast<std::size_t>(band)] =
-              shingles.empty() ? 0 : BandKey(sig, band, lsh.rows);
-      }
-      total_tokens.fetch_add(local_tokens, std::memory_order_relaxed);
-    });
+    std::vector<std::uint64_t> band_keys = PrepareDocs(docs, by_rank, opt, lsh, prepared, stats);
     stats.seconds_prepare = Since(t0);
-    stats.tokens = total_tokens.load();
-    stats.invalid_utf8_docs = invalid_docs.load();
     report("tokenise and sign", n, n);
 
-    // 2. LSH buckets.
     t0 = Clock::now();
-    std::vector<std::uint64_t> pairs;
-    {
-      std::vector<std::pair<std::uint64_t, std::uint32_t>> entries;
-      entries.reserve(n * static_cast<std::size_t>(lsh.bands));
-      for (std::size_t rank = 0; rank < n; ++rank) {
-        if (prepared[rank].tokens.empty()) continue;
-        for (int band = 0; band < lsh.bands; ++band)
-          entries.emplace_back(band_keys[rank * static_cast<std::size_t>(lsh.bands) + static_cast<std::size_t>(band)],
-                               static_cast<std::uint32_t>(rank));
-      }
-      std::vector<std::uint64_t>().swap(band_keys);
-      tbb::parallel_sort(entries.begin(), entries.end());
-      BucketPairs(entries, docs, by_rank, pairs);
-    }
-    tbb::parallel_sort(pairs.begin(), pairs.end());
-    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+    std::vector<std::uint64_t> pairs = LshCandidates(docs, by_rank, prepared, std::move(band_keys), lsh);
     stats.lsh_candidates = pairs.size();
     report("LSH candidates", pairs.size(), pairs.size());
-
-    // 3. Shingle index for containment: sources index every shingle, targets query all (short) or a sample.
-    //    Shingles of more than specific_df documents are `common` (sorted) for the short-passage rule.
-    {
-      std::vector<std::uint8_t> sampled(n, 0);
-      tbb::enumerable_thread_specific<std::vector<IndexEntry>> local_entries;
-      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 256), [&](const auto& r) {
-        auto& out = local_entries.local();
-        for (std::size_t rank = r.begin(); rank != r.end(); ++rank)
-          IndexEntriesOf(docs[by_rank[rank]], prepared[rank].tokens, static_cast<std::uint32_t>(rank), opt, out,
-                         sampled[rank]);
-      });
-      std::vector<IndexEntry> entries;
-      for (auto& v : local_entries) {
-        entries.insert(entries.end(), v.begin(), v.end());
-        std::vector<IndexEntry>().swap(v);
-      }
-      tbb::parallel_sort(entries.begin(), entries.end());
-      std::vector<std::uint64_t> index_pairs;
-      SharedShinglePairs(entries, opt, index_pairs, common);
-      std::vector<IndexEntry>().swap(entries);
-      tbb::parallel_sort(index_pairs.begin(), index_pairs.end());
-      const std::size_t kept = KeepSharedPairs(
-          index_pairs, [&](std::uint32_t t) { return sampled[t] != 0; }, opt, pairs);
-      stats.index_candidates = kept;
-    }
+    stats.index_candidates = AddIndexCandidates(docs, by_rank, prepared, opt, pairs, common);
     SortByTarget(pairs);
     stats.candidates = pairs.size();
     stats.seconds_candidates = Since(t0);
     report("candidates", pairs.size(), pairs.size());
 
-    // 4. Verification.
     t0 = Clock::now();
-    std::vector<std::optional<ReuseFlow>> checked(pairs.size());
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, pairs.size(), 64), [&](const auto& r) {
-      for (std::size_t k = r.begin(); k != r.end(); ++k) {
-        const auto s = static_cast<std::uint32_t>(pairs[k] >> 32);
-        const auto t = static_cast<std::uint32_t>(pairs[k] & 0xFFFFFFFFu);
-        checked[k] = VerifyPair(prepared[s].tokens, prepared[t].tokens, opt, common);
-      }
-    });
-    for (std::size_t k = 0; k < pairs.size(); ++k) {
-      if (!checked[k]) continue;
-      Verified v{*checked[k], static_cast<std::uint32_t>(pairs[k] >> 32),
-                 static_cast<std::uint32_t>(pairs[k] & 0xFFFFFFFFu)};
-      v.flow.source = by_rank[v.source_rank];
-      v.flow.target = by_rank[v.target_rank];
-      verified.push_back(v);
-    }
+    verified = VerifyCandidates(pairs, by_rank, prepared, opt, common);
     stats.aligned = pairs.size();
     stats.verified = verified.size();
     stats.seconds_verify = Since(t0);

@@ -1,6 +1,7 @@
-// relais rank: scores nodes of an edge list or of the store's flow graph (PageRank, HITS, k-core,
-// betweenness, degree). On a store the arcs are reversed (derived → source) so the source of a flow —
-// the retweeted account, the copied outlet — is credited.
+// relais rank: scores nodes of an edge list or of the store's flow graph
+// (PageRank, HITS, k-core, betweenness, degree). On a store the arcs are
+// reversed (derived → source) so the source of a flow — the retweeted account,
+// the copied outlet — is credited.
 #include <tbb/task_arena.h>
 
 #include <iostream>
@@ -15,9 +16,7 @@
 #include "relais/corpora/store.hpp"
 #include "relais/dist/comm.hpp"
 #include "relais/graph/dist_rank.hpp"
-#include "relais/graph/io/edge_list.hpp"
 #include "relais/graph/rank.hpp"
-#include "relais/graph/reorder.hpp"
 #include "relais/toolkit/graph_view.hpp"
 #include "relais/toolkit/store_rank.hpp"
 
@@ -72,8 +71,9 @@ void PrintRanking(const RankArgs& a, graph::Metric metric, const std::vector<std
     std::cout << i + 1 << "\t" << rows[i].first << "\t" << rows[i].second << "\n";
 }
 
-// Under mpirun, `--edges` with pagerank, hits, degree or kcore runs on every rank over a CSR
-// partitioned by node (graph/dist_rank.hpp); the other cases run on rank 0 alone.
+// Under mpirun, `--edges` with pagerank, hits, degree or kcore runs on every
+// rank over a CSR partitioned by node (graph/dist_rank.hpp); the other cases
+// run on rank 0 alone.
 void RunRank(const RankArgs& a, CliContext& ctx) {
   const dist::Comm& world = ctx.world();
   const int threads = ThreadCountOrDefault(a.threads);
@@ -103,29 +103,13 @@ void RunRank(const RankArgs& a, CliContext& ctx) {
   const bool directed = !a.undirected;
   tbb::task_arena arena(threads);
 
-  std::vector<std::string> names;
-  std::vector<double> scores;
-  std::vector<graph::NodeId> order;
+  std::vector<std::pair<std::string, double>> rows;
   arena.execute([&] {
     if (!a.edges.empty()) {
-      graph::EdgeList el = graph::ReadEdgeList(a.edges);
-      if (a.weighted && el.weights.empty())
+      graph::EdgeListRanking r = graph::RankEdgeListFile(a.edges, opt, directed, a.top);
+      if (a.weighted && !r.weighted_input)
         std::cerr << "relais: note: " << a.edges << " has no weight column; --weighted uses weight 1\n";
-      // Hubs first: the kernels' gathers stay in cache (experiments/results/graph.md).
-      const std::vector<graph::NodeId> old_of_new = graph::RelabelByDegree(el.num_nodes(), el.src, el.dst);
-      graph::CsrGraph g = graph::CsrGraph::FromEdges(el.num_nodes(), el.src, el.dst, el.weights, directed);
-      std::vector<graph::NodeId>().swap(el.src);
-      std::vector<graph::NodeId>().swap(el.dst);
-      std::vector<graph::Weight>().swap(el.weights);
-      scores = graph::ComputeScores(g, opt);
-      const auto& labels = el.labels;
-      order = graph::TopK(scores, a.top, [&](graph::NodeId x, graph::NodeId y) {
-        x = old_of_new[x];
-        y = old_of_new[y];
-        if (labels.integer()) return labels.ints()[x] < labels.ints()[y];
-        return labels.strings()[x] < labels.strings()[y];
-      });
-      for (graph::NodeId v : order) names.push_back(labels.Label(old_of_new[v]));
+      rows = std::move(r.results);
       return;
     }
     auto store = corpora::Store::Open(a.store, corpora::OpenMode::kReadOnly);
@@ -142,15 +126,9 @@ void RunRank(const RankArgs& a, CliContext& ctx) {
     if (ranking.skipped_flows)
       std::cerr << "relais: " << ranking.skipped_flows << " matching flows have no source "
                 << toolkit::AggregationName(ro.query.by) << " and are not in the graph\n";
-    for (const auto& [node, score] : ranking.results) {
-      order.push_back(static_cast<graph::NodeId>(scores.size()));
-      names.push_back(node);
-      scores.push_back(score);
-    }
+    rows = std::move(ranking.results);
   });
 
-  std::vector<std::pair<std::string, double>> rows;
-  for (std::size_t i = 0; i < order.size(); ++i) rows.emplace_back(names[i], scores[order[i]]);
   ctx.ranks = 1;
   PrintRanking(a, opt.metric, rows, ctx.ranks);
 }

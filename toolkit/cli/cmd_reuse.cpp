@@ -1,4 +1,5 @@
-// relais reuse: text-reuse flows between stored items (see relais/toolkit/reuse.hpp).
+// relais reuse: text-reuse flows between stored items (see
+// relais/toolkit/reuse.hpp).
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
@@ -32,8 +33,6 @@ std::vector<std::string> SplitList(const std::string& s) {
   return out;
 }
 
-nlohmann::json Span(text::TokenSpan s) { return nlohmann::json::array({s.begin, s.end}); }
-
 std::string Fixed(double v, int digits) {
   std::ostringstream o;
   o << std::fixed << std::setprecision(digits) << v;
@@ -41,71 +40,19 @@ std::string Fixed(double v, int digits) {
 }
 
 void PrintExplanation(const toolkit::ReuseExplanation& e, bool json) {
-  const auto& f = e.flow;
-  if (json) {
-    nlohmann::json rows = nlohmann::json::array();
-    for (const auto& r : e.rows) {
-      static const char* kOps[] = {"equal", "changed", "source_only", "target_only"};
-      rows.push_back({{"op", kOps[static_cast<int>(r.op)]}, {"source", r.source_text}, {"target", r.target_text}});
-    }
-    std::cout << WithRanks(nlohmann::json{{"source", f.source_key},
-                                          {"target", f.target_key},
-                                          {"score", f.score},
-                                          {"alignment_score", f.alignment_score},
-                                          {"containment", f.containment},
-                                          {"source_span", Span(f.source_span)},
-                                          {"target_span", Span(f.target_span)},
-                                          {"rows", rows}}
-                               .dump(),
-                           1)
-              << '\n';
-    return;
-  }
-  std::cout << "source  " << f.source_key << "  (" << FormatIso8601(f.source_time) << ")  tokens ["
-            << f.source_span.begin << ", " << f.source_span.end << ")\n"
-            << "target  " << f.target_key << "  (" << FormatIso8601(f.target_time) << ")  tokens ["
-            << f.target_span.begin << ", " << f.target_span.end << ")\n"
-            << "score " << Fixed(f.score, 3) << "  alignment " << Fixed(f.alignment_score, 1) << "  containment "
-            << Fixed(f.containment, 3) << "\n\n";
-  if (e.rows.empty()) {
-    std::cout << "(no aligned passage)\n";
-    return;
-  }
-  constexpr std::size_t kWidth = 48;
-  for (const auto& r : e.rows) {
-    const char mark = r.op == toolkit::AlignedRow::Op::kEqual        ? ' '
-                      : r.op == toolkit::AlignedRow::Op::kChanged    ? '~'
-                      : r.op == toolkit::AlignedRow::Op::kSourceOnly ? '-'
-                                                                     : '+';
-    // Wrap both sides to the column width, word by word.
-    auto wrap = [&](const std::string& s) {
-      std::vector<std::string> lines(1);
-      std::istringstream in(s);
-      std::string w;
-      while (in >> w) {
-        if (!lines.back().empty() && lines.back().size() + 1 + w.size() > kWidth) lines.emplace_back();
-        if (!lines.back().empty()) lines.back() += ' ';
-        lines.back() += w;
-      }
-      return lines;
-    };
-    const auto left = wrap(r.source_text), right = wrap(r.target_text);
-    for (std::size_t k = 0; k < std::max(left.size(), right.size()); ++k) {
-      std::string l = k < left.size() ? left[k] : "", rt = k < right.size() ? right[k] : "";
-      std::cout << mark << ' ' << l;
-      // Pad by code points so accented text lines up.
-      std::size_t width = 0;
-      for (unsigned char c : l) width += (c & 0xC0) != 0x80;
-      std::cout << std::string(width < kWidth ? kWidth - width : 1, ' ') << "| " << rt << '\n';
-    }
-  }
+  if (json)
+    std::cout << WithRanks(toolkit::ExplanationJson(e).dump(), 1) << '\n';
+  else
+    std::cout << toolkit::ExplanationSideBySide(e);
 }
 
 }  // namespace
 
 void RegisterReuse(CLI::App& app, CliContext& ctx) {
   auto args = std::make_shared<ReuseArgs>();
-  auto* sub = app.add_subcommand("reuse", "find text-reuse flows (shingles, MinHash/LSH, alignment) and store them");
+  auto* sub = app.add_subcommand("reuse",
+                                 "find text-reuse flows (shingles, "
+                                 "MinHash/LSH, alignment) and store them");
   sub->add_option("--store", args->store, "store folder")->required();
   sub->add_option("--from", args->from, "source channels (comma-separated: pr, press, social)");
   sub->add_option("--to", args->to, "target channels");
@@ -115,8 +62,9 @@ void RegisterReuse(CLI::App& app, CliContext& ctx) {
   sub->add_flag("--groups", args->groups, "print syndication groups instead of flows");
   sub->add_flag("--no-pseudonymise", args->no_pseudonymise, "show the item keys of non-public accounts' posts");
   sub->add_option("--explain", args->explain, "show the aligned passages of two items (keys A B)")->expected(2);
-  // Under mpirun every rank reads the items and the engine is distributed (text/reuse.hpp); rank 0
-  // writes the flows and prints. --explain runs on rank 0 alone.
+  // Under mpirun every rank reads the items and the engine is distributed
+  // (text/reuse.hpp); rank 0 writes the flows and prints. --explain runs on
+  // rank 0 alone.
   sub->callback([args, &ctx] {
     const dist::Comm& world = ctx.world();
     if (!args->explain.empty() && !world.root()) return;
@@ -172,7 +120,9 @@ void RegisterReuse(CLI::App& app, CliContext& ctx) {
       }
       return;
     }
-    if (!args->json) std::cout << "score  latency      source -> target  [source span] [target span]\n";
+    if (!args->json)
+      std::cout << "score  latency      source -> target  [source span] "
+                   "[target span]\n";
     for (const auto& f : result.flows) {
       if (args->json) {
         std::cout << WithRanks(toolkit::ReuseFlowJson(f).dump(), ctx.ranks) << '\n';

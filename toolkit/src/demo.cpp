@@ -91,6 +91,160 @@ nlohmann::json Activity(const corpora::Store& store, TimeMs event) {
   return j;
 }
 
+// Text reuse on the store, scored against the planted pairs (press-side targets).
+void DemoReuse(corpora::Store& store, const nlohmann::json& truth, int threads, nlohmann::json& results,
+               nlohmann::json& checks) {
+  ReuseRunOptions ro;
+  ro.engine.threads = threads;
+  auto r = RunReuse(store, ro);
+  const text::ReuseStats& reuse_stats = r.stats;
+  const std::size_t reuse_flows = r.flows.size();
+  std::size_t true_positives = 0;
+  std::set<std::pair<std::string, std::string>> planted;
+  for (const auto& p : truth["reuse_pairs"])
+    planted.emplace(p["source"].get<std::string>(), p["target"].get<std::string>());
+  // The planted pairs are press-side (release/dispatch/article → article); posts quoting an article's
+  // title are reuse too but the world does not enumerate them, so precision is measured on article targets.
+  std::size_t article_targets = 0;
+  for (const auto& f : r.flows) {
+    if (f.target_key.rfind("http", 0) != 0) continue;
+    ++article_targets;
+    true_positives += planted.count({f.source_key, f.target_key});
+  }
+  double precision = article_targets ? static_cast<double>(true_positives) / static_cast<double>(article_targets) : 0;
+  double recall = planted.empty() ? 0 : static_cast<double>(true_positives) / static_cast<double>(planted.size());
+  nlohmann::json examples = nlohmann::json::array();
+  for (std::size_t i = 0; i < r.flows.size() && i < 8; ++i)
+    examples.push_back(
+        {{"source", r.flows[i].source_key}, {"target", r.flows[i].target_key}, {"score", r.flows[i].score}});
+  results["reuse"] = {{"reuse flows found", reuse_flows},
+                      {"flows into articles", article_targets},
+                      {"planted reuse pairs", planted.size()},
+                      {"precision vs planted (article targets)", precision},
+                      {"recall vs planted", recall},
+                      {"candidate pairs", reuse_stats.candidates},
+                      {"examples", examples}};
+  checks.push_back({{"name", "reuse precision ≥ 0.95"},
+                    {"truth", 0.95},
+                    {"estimate", precision},
+                    {"ci", {precision, precision}},
+                    {"covered", precision >= 0.95}});
+  checks.push_back({{"name", "reuse recall ≥ 0.90"},
+                    {"truth", 0.90},
+                    {"estimate", recall},
+                    {"ci", {recall, recall}},
+                    {"covered", recall >= 0.90}});
+}
+
+// The event study: the planted shift in link shares (ITS), the retweeters' activity (DiD), all items (ITS).
+void DemoEvent(corpora::Store& store, const nlohmann::json& truth, TimeMs event, nlohmann::json& results,
+               nlohmann::json& checks) {
+  nlohmann::json rows = nlohmann::json::array();
+  StoreEventOptions eo;
+  eo.at = event;
+  // The world spans 60 days either side of the event: use all of it but a day at each end.
+  eo.before = eo.after = 59LL * 86400000;
+  eo.bin = 86400000;
+  // The planted shift: alpha press-regional→public ×1.6 and press-national→public ×0.8, so the public's link
+  // shares move towards regional press (outlets' own shares, planted unchanged, are left out).
+  eo.outcome = "share:link:press-regional:public";
+  eo.design = "its";
+  eo.its.model = EventModel::kOls;
+  auto share = RunStoreEvent(store, eo);
+  rows.push_back({{"name",
+                   "regional press's share of public accounts' link shares: level change (ITS, OLS + "
+                   "Newey–West)"},
+                  {"estimate", share.level.estimate},
+                  {"ci", {share.level.lo, share.level.hi}},
+                  {"p", share.level.p},
+                  {"truth", "increase (alpha press-regional→public ×1.6, press-national→public ×0.8)"}});
+  checks.push_back({{"name", "regional press's share of public link shares rises after the event"},
+                    {"truth", "> 0"},
+                    {"estimate", share.level.estimate},
+                    {"ci", {share.level.lo, share.level.hi}},
+                    {"covered", share.level.lo > 0}});
+  const std::string hos = truth["event"]["actor"].get<std::string>();
+  StoreEventOptions did = eo;
+  did.outcome = "items";
+  did.design = "did";
+  did.treated = "retweeted:" + hos + ":2";
+  try {
+    auto d = RunStoreEvent(store, did);
+    rows.push_back({{"name", "items per account-day (DiD, two-way FE, clustered SE; treated = retweeted " + hos +
+                                 " ≥ 2 times before)"},
+                    {"estimate", d.level.estimate},
+                    {"ci", {d.level.lo, d.level.hi}},
+                    {"p", d.level.p},
+                    {"truth", fmt::format("drop: his retweets stop, and supporters (a minority of the treated) "
+                                          "are planted to drop by {}",
+                                          truth["event_effects"].value("supporter_activity_relative_drop", 0.0))}});
+    checks.push_back({{"name", "activity of accounts that retweeted him ≥ 2 times drops (DiD)"},
+                      {"truth", "< 0"},
+                      {"estimate", d.level.estimate},
+                      {"ci", {d.level.lo, d.level.hi}},
+                      {"covered", d.level.hi < 0}});
+  } catch (const Error& e) {
+    rows.push_back({{"name", std::string("DiD on accounts that retweeted him: ") + e.what()}, {"estimate", nullptr}});
+  }
+  StoreEventOptions its = eo;
+  its.outcome = "items";
+  its.its.model = EventModel::kQuasiPoisson;
+  its.its.harmonics = 1;
+  its.its.period = 7;
+  auto all = RunStoreEvent(store, its);
+  rows.push_back({{"name", "all items per day: rate ratio (ITS, quasi-Poisson, weekly harmonic)"},
+                  {"estimate", all.rate_ratio},
+                  {"ci", {all.rate_ratio_lo, all.rate_ratio_hi}},
+                  {"p", all.level.p},
+                  {"truth", "–"}});
+  results["event"] = {{"description", "Event at " + FormatIso8601(event) + ", daily bins, 59 days either side."},
+                      {"rows", rows}};
+}
+
+// Hawkes influence between classes on the ten days before the event.
+void DemoInfluence(corpora::Store& store, const nlohmann::json& truth, TimeMs event, nlohmann::json& results) {
+  // Ten days before the event keep the fit quick; times are in hours, β per hour as planted.
+  auto ev = ReadStoreEvents(store, "class", event - 10LL * 86400000, event);
+  HawkesFitOptions ho;
+  ho.beta = truth["hawkes"]["beta_per_hour"].get<double>();
+  auto fit = FitHawkes(ev, ho);
+  std::vector<std::vector<double>> alpha(ev.num_groups(), std::vector<double>(ev.num_groups()));
+  for (std::size_t i = 0; i < ev.num_groups(); ++i)
+    for (std::size_t j = 0; j < ev.num_groups(); ++j) alpha[i][j] = fit.params.alpha(i, j);
+  results["influence"] = {{"groups", ev.group_names},
+                          {"alpha", alpha},
+                          {"beta", fit.params.beta},
+                          {"branching_ratio", fit.branching_ratio},
+                          {"events", ev.times.size()}};
+}
+
+// PageRank on the actor flow graph, credit to sources.
+void DemoTopActors(corpora::Store& store, nlohmann::json& results) {
+  GraphQuery q;
+  q.by = Aggregation::kActor;
+  auto view = BuildGraphView(store, q);
+  auto credit = CreditGraph(view, true);
+  graph::RankOptions ro;
+  auto scores = graph::ComputeScores(credit, ro);
+  auto top = graph::TopK(scores, 15, [&](graph::NodeId a, graph::NodeId b) { return view.labels[a] < view.labels[b]; });
+  nlohmann::json r = nlohmann::json::array();
+  for (auto v : top)
+    r.push_back({{"node", DisplayLabel(store, view, v, Aggregation::kActor, true) + " (" + view.actor_class[v] + ")"},
+                 {"score", scores[v]}});
+  results["top_actors"] = {{"title", "PageRank on the actor flow graph (credit to sources)"},
+                           {"note", "Accounts that are not public actors are pseudonymised."},
+                           {"results", r}};
+}
+
+// report.html and results.json in the output folder.
+void WriteDemoReport(const nlohmann::json& results, const fs::path& out) {
+  std::ofstream html(out / "report.html", std::ios::binary);
+  html << RenderReport(results);
+  std::ofstream js(out / "results.json", std::ios::binary);
+  js << results.dump(2) << "\n";
+  if (!html || !js) throw Error(ErrorKind::kIo, "cannot write the report into " + out.string());
+}
+
 }  // namespace
 
 nlohmann::json RunDemo(const DemoOptions& o) {
@@ -129,49 +283,9 @@ nlohmann::json RunDemo(const DemoOptions& o) {
   }
   nlohmann::json checks = nlohmann::json::array();
 
-  text::ReuseStats reuse_stats;
-  std::size_t reuse_flows = 0, true_positives = 0;
   {
     Stage s(o.progress, "text reuse", timings);
-    ReuseRunOptions ro;
-    ro.engine.threads = o.threads;
-    auto r = RunReuse(store, ro);
-    reuse_stats = r.stats;
-    reuse_flows = r.flows.size();
-    std::set<std::pair<std::string, std::string>> planted;
-    for (const auto& p : truth["reuse_pairs"])
-      planted.emplace(p["source"].get<std::string>(), p["target"].get<std::string>());
-    // The planted pairs are press-side (release/dispatch/article → article); posts quoting an article's
-    // title are reuse too but the world does not enumerate them, so precision is measured on article targets.
-    std::size_t article_targets = 0;
-    for (const auto& f : r.flows) {
-      if (f.target_key.rfind("http", 0) != 0) continue;
-      ++article_targets;
-      true_positives += planted.count({f.source_key, f.target_key});
-    }
-    double precision = article_targets ? static_cast<double>(true_positives) / static_cast<double>(article_targets) : 0;
-    double recall = planted.empty() ? 0 : static_cast<double>(true_positives) / static_cast<double>(planted.size());
-    nlohmann::json examples = nlohmann::json::array();
-    for (std::size_t i = 0; i < r.flows.size() && i < 8; ++i)
-      examples.push_back(
-          {{"source", r.flows[i].source_key}, {"target", r.flows[i].target_key}, {"score", r.flows[i].score}});
-    results["reuse"] = {{"reuse flows found", reuse_flows},
-                        {"flows into articles", article_targets},
-                        {"planted reuse pairs", planted.size()},
-                        {"precision vs planted (article targets)", precision},
-                        {"recall vs planted", recall},
-                        {"candidate pairs", reuse_stats.candidates},
-                        {"examples", examples}};
-    checks.push_back({{"name", "reuse precision ≥ 0.95"},
-                      {"truth", 0.95},
-                      {"estimate", precision},
-                      {"ci", {precision, precision}},
-                      {"covered", precision >= 0.95}});
-    checks.push_back({{"name", "reuse recall ≥ 0.90"},
-                      {"truth", 0.90},
-                      {"estimate", recall},
-                      {"ci", {recall, recall}},
-                      {"covered", recall >= 0.90}});
+    DemoReuse(store, truth, o.threads, results, checks);
   }
 
   corpora::StoreStats stats = corpora::ComputeStats(store);
@@ -198,102 +312,17 @@ nlohmann::json RunDemo(const DemoOptions& o) {
 
   {
     Stage s(o.progress, "event study", timings);
-    nlohmann::json rows = nlohmann::json::array();
-    StoreEventOptions eo;
-    eo.at = event;
-    // The world spans 60 days either side of the event: use all of it but a day at each end.
-    eo.before = eo.after = 59LL * 86400000;
-    eo.bin = 86400000;
-    // The planted shift: alpha press-regional→public ×1.6 and press-national→public ×0.8, so the public's link
-    // shares move towards regional press (outlets' own shares, planted unchanged, are left out).
-    eo.outcome = "share:link:press-regional:public";
-    eo.design = "its";
-    eo.its.model = EventModel::kOls;
-    auto share = RunStoreEvent(store, eo);
-    rows.push_back({{"name",
-                     "regional press's share of public accounts' link shares: level change (ITS, OLS + "
-                     "Newey–West)"},
-                    {"estimate", share.level.estimate},
-                    {"ci", {share.level.lo, share.level.hi}},
-                    {"p", share.level.p},
-                    {"truth", "increase (alpha press-regional→public ×1.6, press-national→public ×0.8)"}});
-    checks.push_back({{"name", "regional press's share of public link shares rises after the event"},
-                      {"truth", "> 0"},
-                      {"estimate", share.level.estimate},
-                      {"ci", {share.level.lo, share.level.hi}},
-                      {"covered", share.level.lo > 0}});
-    const std::string hos = truth["event"]["actor"].get<std::string>();
-    StoreEventOptions did = eo;
-    did.outcome = "items";
-    did.design = "did";
-    did.treated = "retweeted:" + hos + ":2";
-    try {
-      auto d = RunStoreEvent(store, did);
-      rows.push_back({{"name", "items per account-day (DiD, two-way FE, clustered SE; treated = retweeted " + hos +
-                                   " ≥ 2 times before)"},
-                      {"estimate", d.level.estimate},
-                      {"ci", {d.level.lo, d.level.hi}},
-                      {"p", d.level.p},
-                      {"truth", fmt::format("drop: his retweets stop, and supporters (a minority of the treated) "
-                                            "are planted to drop by {}",
-                                            truth["event_effects"].value("supporter_activity_relative_drop", 0.0))}});
-      checks.push_back({{"name", "activity of accounts that retweeted him ≥ 2 times drops (DiD)"},
-                        {"truth", "< 0"},
-                        {"estimate", d.level.estimate},
-                        {"ci", {d.level.lo, d.level.hi}},
-                        {"covered", d.level.hi < 0}});
-    } catch (const Error& e) {
-      rows.push_back({{"name", std::string("DiD on accounts that retweeted him: ") + e.what()}, {"estimate", nullptr}});
-    }
-    StoreEventOptions its = eo;
-    its.outcome = "items";
-    its.its.model = EventModel::kQuasiPoisson;
-    its.its.harmonics = 1;
-    its.its.period = 7;
-    auto all = RunStoreEvent(store, its);
-    rows.push_back({{"name", "all items per day: rate ratio (ITS, quasi-Poisson, weekly harmonic)"},
-                    {"estimate", all.rate_ratio},
-                    {"ci", {all.rate_ratio_lo, all.rate_ratio_hi}},
-                    {"p", all.level.p},
-                    {"truth", "–"}});
-    results["event"] = {{"description", "Event at " + FormatIso8601(event) + ", daily bins, 59 days either side."},
-                        {"rows", rows}};
+    DemoEvent(store, truth, event, results, checks);
   }
 
   {
     Stage s(o.progress, "Hawkes influence between classes", timings);
-    // Ten days before the event keep the fit quick; times are in hours, β per hour as planted.
-    auto ev = ReadStoreEvents(store, "class", event - 10LL * 86400000, event);
-    HawkesFitOptions ho;
-    ho.beta = truth["hawkes"]["beta_per_hour"].get<double>();
-    auto fit = FitHawkes(ev, ho);
-    std::vector<std::vector<double>> alpha(ev.num_groups(), std::vector<double>(ev.num_groups()));
-    for (std::size_t i = 0; i < ev.num_groups(); ++i)
-      for (std::size_t j = 0; j < ev.num_groups(); ++j) alpha[i][j] = fit.params.alpha(i, j);
-    results["influence"] = {{"groups", ev.group_names},
-                            {"alpha", alpha},
-                            {"beta", fit.params.beta},
-                            {"branching_ratio", fit.branching_ratio},
-                            {"events", ev.times.size()}};
+    DemoInfluence(store, truth, event, results);
   }
 
   {
     Stage s(o.progress, "ranking actors", timings);
-    GraphQuery q;
-    q.by = Aggregation::kActor;
-    auto view = BuildGraphView(store, q);
-    auto credit = CreditGraph(view, true);
-    graph::RankOptions ro;
-    auto scores = graph::ComputeScores(credit, ro);
-    auto top =
-        graph::TopK(scores, 15, [&](graph::NodeId a, graph::NodeId b) { return view.labels[a] < view.labels[b]; });
-    nlohmann::json r = nlohmann::json::array();
-    for (auto v : top)
-      r.push_back({{"node", DisplayLabel(store, view, v, Aggregation::kActor, true) + " (" + view.actor_class[v] + ")"},
-                   {"score", scores[v]}});
-    results["top_actors"] = {{"title", "PageRank on the actor flow graph (credit to sources)"},
-                             {"note", "Accounts that are not public actors are pseudonymised."},
-                             {"results", r}};
+    DemoTopActors(store, results);
   }
 
   results["checks"] = checks;
@@ -309,13 +338,7 @@ nlohmann::json RunDemo(const DemoOptions& o) {
   results["timings_s"] = timings;
   results["footer"] = "Generated by relais " RELAIS_VERSION " in " +
                       fmt::format("{:.1f}", timings["total"].get<double>()) + " s. Stage times (s): " + timings.dump();
-  {
-    std::ofstream html(o.out / "report.html", std::ios::binary);
-    html << RenderReport(results);
-    std::ofstream js(o.out / "results.json", std::ios::binary);
-    js << results.dump(2) << "\n";
-    if (!html || !js) throw Error(ErrorKind::kIo, "cannot write the report into " + o.out.string());
-  }
+  WriteDemoReport(results, o.out);
   return results;
 }
 

@@ -1,11 +1,14 @@
-// The synthetic world's dynamics: follower graph (blocks by class and region, heavy-tailed degrees), a
-// multivariate exponential Hawkes process between actor classes simulated exactly through its branching
-// (cluster) representation (Hawkes & Oakes 1974; Møller & Rasmussen 2005), derived items (outlets sharing
-// their own articles, syndication within press groups, replies, quotes), and retweet cascades as an
-// independent cascade over the follower graph (Kempe, Kleinberg & Tardos 2003).
+// The synthetic world's dynamics: follower graph (blocks by class and region,
+// heavy-tailed degrees), a multivariate exponential Hawkes process between
+// actor classes simulated exactly through its branching (cluster)
+// representation (Hawkes & Oakes 1974; Møller & Rasmussen 2005), derived items
+// (outlets sharing their own articles, syndication within press groups,
+// replies, quotes), and retweet cascades as an independent cascade over the
+// follower graph (Kempe, Kleinberg & Tardos 2003).
 //
-// Determinism: each entity draws from its own stream Key(seed, purpose, uid); parallel loops run over
-// fixed-size chunks whose outputs are concatenated in chunk order, so the thread count never matters.
+// Determinism: each entity draws from its own stream Key(seed, purpose, uid);
+// parallel loops run over fixed-size chunks whose outputs are concatenated in
+// chunk order, so the thread count never matters.
 #include <algorithm>
 #include <numeric>
 #include <unordered_set>
@@ -138,7 +141,8 @@ void SetParams(World& w) {
   a[kInstitution][kPressRegional] = 0.10;
   a[kInstitution][kPressNational] = 0.05;
   p.alpha_after = a;
-  // The event shifts social attention (and link shares) from national towards regional press.
+  // The event shifts social attention (and link shares) from national towards
+  // regional press.
   p.alpha_after[kPressRegional][kPublic] = a[kPressRegional][kPublic] * 1.6;
   p.alpha_after[kPressNational][kPublic] = a[kPressNational][kPublic] * 0.8;
   p.alpha_after[kPolitician][kPublic] = a[kPolitician][kPublic] * 0.85;
@@ -151,7 +155,8 @@ void SetParams(World& w) {
     p.quote_rate[g] = qr[g];
   }
   p.p_retweet_hos = 0.02;
-  // Audiences grow with the number of actors: keep retweets per post comparable across scales.
+  // Audiences grow with the number of actors: keep retweets per post comparable
+  // across scales.
   const double audience_scale = w.opt.scale == SynthScale::kSmall    ? 1.0
                                 : w.opt.scale == SynthScale::kMedium ? 25.0
                                                                      : 250.0;
@@ -171,7 +176,8 @@ constexpr TimeMs kSecond = 1000, kMinute = 60 * kSecond, kHour = 60 * kMinute, k
 
 TimeMs FloorSecond(double t) { return static_cast<TimeMs>(std::floor(t / 1000.0)) * 1000; }
 
-// Runs fn(begin, end, out) over fixed chunks of [0, n) and concatenates the outputs in chunk order.
+// Runs fn(begin, end, out) over fixed chunks of [0, n) and concatenates the
+// outputs in chunk order.
 template <typename Fn>
 std::vector<Item> ChunkedGenerate(std::size_t n, std::size_t chunk, Fn fn) {
   std::size_t num_chunks = (n + chunk - 1) / chunk;
@@ -256,7 +262,8 @@ void MaybeRandomMention(const World& w, Item& it, Rng& rng) {
 void BuildFollowerGraph(World& w) {
   const std::size_t n = w.actors.size();
   const auto regions = Regions();
-  // Target pools: by class (audience-weighted), by region for regional press and accounts, Mastodon accounts.
+  // Target pools: by class (audience-weighted), by region for regional press
+  // and accounts, Mastodon accounts.
   std::array<AliasTable, kNumGroups> by_class;
   for (int g = 0; g < kNumGroups; ++g) {
     std::vector<double> aud;
@@ -283,7 +290,8 @@ void BuildFollowerGraph(World& w) {
   std::vector<double> mx;
   for (auto idx : masto) mx.push_back(w.actors[idx].audience);
   AliasTable masto_tab(mx);
-  //                          pn    reg   ag    pr    brand pol   inst  journ public   (target class)
+  //                          pn    reg   ag    pr    brand pol   inst  journ
+  //                          public   (target class)
   static const double kPref[kNumGroups][kNumGroups] = {
       {0.10, 0.15, 0.10, 0.03, 0.02, 0.20, 0.10, 0.25, 0.05},  // press-national
       {0.10, 0.15, 0.10, 0.03, 0.02, 0.20, 0.10, 0.25, 0.05},  // press-regional
@@ -339,7 +347,8 @@ void BuildFollowerGraph(World& w) {
     Rng rng(Key(w.opt.seed, 42, i));
     a.supporter = rng.Bernoulli(0.4);
   }
-  // Followers CSR (followers of t, in increasing follower index: deterministic).
+  // Followers CSR (followers of t, in increasing follower index:
+  // deterministic).
   w.follower_offsets.assign(n + 1, 0);
   for (const auto& f : follows)
     for (auto t : f) ++w.follower_offsets[t + 1];
@@ -349,8 +358,9 @@ void BuildFollowerGraph(World& w) {
   for (std::size_t i = 0; i < n; ++i)
     for (auto t : follows[i]) w.followers[pos[t]++] = static_cast<std::int32_t>(i);
   w.follow_edges = w.followers.size();
-  // Keep second-hand spreading subcritical: a retweeter is a follower drawn along a follow edge, so the mean
-  // offspring of a non-root spreader is R = sum_u outdeg(u) indeg(u) p(u) / sum_u outdeg(u) (times the factor).
+  // Keep second-hand spreading subcritical: a retweeter is a follower drawn
+  // along a follow edge, so the mean offspring of a non-root spreader is R =
+  // sum_u outdeg(u) indeg(u) p(u) / sum_u outdeg(u) (times the factor).
   double num = 0, den = 0;
   for (std::size_t i = 0; i < n; ++i) {
     double outdeg = static_cast<double>(follows[i].size());
@@ -362,14 +372,14 @@ void BuildFollowerGraph(World& w) {
   if (r > 0) w.par.second_hand = std::min(0.6, 0.5 / r);
 }
 
-void Simulate(World& w) {
+namespace {
+
+// 1. Immigrants, per group and per segment [start, event), [event,
+// removal_end), [removal_end, end).
+void AddImmigrants(World& w, const AuthorTables& tables) {
   const Params& p = w.par;
   const std::uint64_t seed = w.opt.seed;
-  const AuthorTables tables = MakeAuthorTables(w);
-  const double beta_per_ms = p.beta_per_hour / static_cast<double>(kHour);
   std::vector<Item>& items = w.items;
-
-  // 1. Immigrants, per group and per segment [start, event), [event, removal_end), [removal_end, end).
   const TimeMs segs[4] = {w.start, w.event, w.removal_end, w.end};
   for (int g = 0; g < kNumGroups; ++g) {
     for (int s = 0; s < 3; ++s) {
@@ -377,7 +387,8 @@ void Simulate(World& w) {
       if (b <= a) continue;
       bool after = EffectActive(w, a);
       double mean = (after ? p.mu_after[g] : p.mu[g]) * static_cast<double>(b - a) / kDay;
-      // Per-day sub-streams keep every Poisson draw moderate and parallelisable.
+      // Per-day sub-streams keep every Poisson draw moderate and
+      // parallelisable.
       std::size_t days = static_cast<std::size_t>((b - a + kDay - 1) / kDay);
       auto part = ChunkedGenerate(days, 1, [&](std::size_t d0, std::size_t, std::vector<Item>& out) {
         TimeMs da = a + static_cast<TimeMs>(d0) * kDay, db = std::min(b, da + kDay);
@@ -403,8 +414,15 @@ void Simulate(World& w) {
       items.insert(items.end(), part.begin(), part.end());
     }
   }
+}
 
-  // 2. Offspring, generation by generation (branching representation: exact for the linear process).
+// 2. Offspring, generation by generation (branching representation: exact for
+// the linear process).
+void AddOffspring(World& w, const AuthorTables& tables) {
+  const Params& p = w.par;
+  const std::uint64_t seed = w.opt.seed;
+  const double beta_per_ms = p.beta_per_hour / static_cast<double>(kHour);
+  std::vector<Item>& items = w.items;
   std::size_t gen_begin = 0;
   while (gen_begin < items.size()) {
     const std::size_t gen_end = items.size();
@@ -454,196 +472,212 @@ void Simulate(World& w) {
     items.insert(items.end(), kids.begin(), kids.end());
     gen_begin = gen_end;
   }
-  w.hawkes_events = items.size();
+}
 
-  // 3. Syndication: regional articles republished by sibling titles of the same group.
-  {
-    const std::size_t n0 = items.size();
-    auto copies = ChunkedGenerate(n0, 4096, [&](std::size_t b, std::size_t e, std::vector<Item>& out) {
-      for (std::size_t i = b; i < e; ++i) {
-        const Item& src = items[i];
-        if (src.kind != kArticle) continue;
-        const Actor& a = w.actors[src.actor];
-        if (a.synd_group < 0) continue;
-        const auto& members = w.synd_groups[a.synd_group].members;
-        if (members.size() < 2) continue;
-        Rng rng(Key(seed, 30, src.uid));
-        if (!rng.Bernoulli(p.syndication_rate)) continue;
-        std::size_t k = 1 + rng.Below(std::min<std::size_t>(3, members.size() - 1));
-        std::vector<std::int32_t> picked;
-        while (picked.size() < k) {
-          std::int32_t m = members[rng.Below(members.size())];
-          if (m == src.actor || std::find(picked.begin(), picked.end(), m) != picked.end()) continue;
-          picked.push_back(m);
+// 3. Syndication: regional articles republished by sibling titles of the same
+// group.
+void AddSyndication(World& w) {
+  const Params& p = w.par;
+  const std::uint64_t seed = w.opt.seed;
+  std::vector<Item>& items = w.items;
+  const std::size_t n0 = items.size();
+  auto copies = ChunkedGenerate(n0, 4096, [&](std::size_t b, std::size_t e, std::vector<Item>& out) {
+    for (std::size_t i = b; i < e; ++i) {
+      const Item& src = items[i];
+      if (src.kind != kArticle) continue;
+      const Actor& a = w.actors[src.actor];
+      if (a.synd_group < 0) continue;
+      const auto& members = w.synd_groups[a.synd_group].members;
+      if (members.size() < 2) continue;
+      Rng rng(Key(seed, 30, src.uid));
+      if (!rng.Bernoulli(p.syndication_rate)) continue;
+      std::size_t k = 1 + rng.Below(std::min<std::size_t>(3, members.size() - 1));
+      std::vector<std::int32_t> picked;
+      while (picked.size() < k) {
+        std::int32_t m = members[rng.Below(members.size())];
+        if (m == src.actor || std::find(picked.begin(), picked.end(), m) != picked.end()) continue;
+        picked.push_back(m);
+      }
+      for (std::size_t c = 0; c < picked.size(); ++c) {
+        double tt = static_cast<double>(src.t) + rng.LogNormal(p.syndication_median_h * kHour, 0.8);
+        if (tt >= static_cast<double>(w.end)) continue;
+        Item it;
+        it.uid = Key(src.uid, 31, c);
+        it.t = FloorSecond(tt);
+        it.actor = picked[c];
+        it.group = kPressRegional;
+        it.kind = kArticle;
+        it.origin = kSyndication;
+        it.topic = src.topic;
+        it.reuse = static_cast<std::int32_t>(i);
+        it.edit = rng.Bernoulli(0.6) ? kVerbatim : kLight;
+        it.after = EffectActive(w, it.t);
+        out.push_back(it);
+      }
+    }
+  });
+  items.insert(items.end(), copies.begin(), copies.end());
+}
+
+// 4. Outlets and PR sources share their own articles and releases on social
+// media.
+void AddOwnShares(World& w) {
+  const Params& p = w.par;
+  const std::uint64_t seed = w.opt.seed;
+  std::vector<Item>& items = w.items;
+  const std::size_t n0 = items.size();
+  auto shares = ChunkedGenerate(n0, 4096, [&](std::size_t b, std::size_t e, std::vector<Item>& out) {
+    for (std::size_t i = b; i < e; ++i) {
+      const Item& src = items[i];
+      if (src.kind != kArticle && src.kind != kRelease) continue;
+      Rng rng(Key(seed, 32, src.uid));
+      if (!rng.Bernoulli(src.kind == kRelease ? p.own_share_pr : p.own_share_press)) continue;
+      double tt = static_cast<double>(src.t) + rng.LogNormal(p.own_share_median_min * kMinute, p.own_share_sigma);
+      if (tt >= static_cast<double>(w.end)) continue;
+      Item it;
+      it.uid = Key(src.uid, 33);
+      it.t = FloorSecond(tt);
+      it.actor = src.actor;
+      it.group = src.group;
+      it.kind = kOriginal;
+      it.origin = kOwnShare;
+      it.topic = src.topic;
+      it.link = static_cast<std::int32_t>(i);
+      it.variant = DrawVariant(rng);
+      it.after = EffectActive(w, it.t);
+      out.push_back(it);
+    }
+  });
+  items.insert(items.end(), shares.begin(), shares.end());
+}
+
+// 5. Replies, quotes and retweet cascades on every social original.
+void AddReactions(World& w) {
+  const Params& p = w.par;
+  const std::uint64_t seed = w.opt.seed;
+  std::vector<Item>& items = w.items;
+  const std::size_t n0 = items.size();
+  auto is_root = [&](const Item& it) { return it.kind == kOriginal; };
+  std::vector<std::uint64_t> capped(1, 0);
+  auto reactions = ChunkedGenerate(n0, 1024, [&](std::size_t b, std::size_t e, std::vector<Item>& out) {
+    std::unordered_set<std::int32_t> visited;
+    struct Hop {
+      std::int32_t actor;
+      TimeMs t;
+      std::uint8_t depth;
+      std::int64_t pos;  // the spreader's retweet in `out`, -1 for the root
+    };
+    std::vector<Hop> frontier;
+    for (std::size_t i = b; i < e; ++i) {
+      const Item& root = items[i];
+      if (!is_root(root)) continue;
+      const Actor& author = w.actors[root.actor];
+      const bool hos_root = author.head_of_state;
+      Rng rng(Key(seed, 40, root.uid));
+      auto followers_of = [&](std::int32_t a) {
+        return std::pair<const std::int32_t*, const std::int32_t*>(w.followers.data() + w.follower_offsets[a],
+                                                                   w.followers.data() + w.follower_offsets[a + 1]);
+      };
+      auto pick_follower = [&](std::int32_t a) -> std::int32_t {
+        auto [fb, fe] = followers_of(a);
+        if (fb == fe) return -1;
+        for (int tries = 0; tries < 8; ++tries) {
+          std::int32_t f = fb[rng.Below(static_cast<std::uint64_t>(fe - fb))];
+          if (w.actors[f].platform == author.platform && !w.actors[f].head_of_state) return f;
         }
-        for (std::size_t c = 0; c < picked.size(); ++c) {
-          double tt = static_cast<double>(src.t) + rng.LogNormal(p.syndication_median_h * kHour, 0.8);
-          if (tt >= static_cast<double>(w.end)) continue;
+        return -1;
+      };
+      // Replies and quotes.
+      for (int kind = 0; kind < 2; ++kind) {
+        double rate = kind == 0 ? (hos_root ? p.reply_rate_hos : p.reply_rate[root.group])
+                                : (hos_root ? p.quote_rate_hos : p.quote_rate[root.group]);
+        if (kind == 1 && author.platform != kTwitter) continue;
+        std::uint64_t cnt = rng.Poisson(rate);
+        for (std::uint64_t k = 0; k < cnt; ++k) {
+          std::int32_t f = pick_follower(root.actor);
+          double tt = static_cast<double>(root.t) + rng.LogNormal(p.reply_median_min * kMinute, p.reply_sigma);
+          if (f < 0 || tt >= static_cast<double>(w.end)) continue;
           Item it;
-          it.uid = Key(src.uid, 31, c);
           it.t = FloorSecond(tt);
-          it.actor = picked[c];
-          it.group = kPressRegional;
-          it.kind = kArticle;
-          it.origin = kSyndication;
-          it.topic = src.topic;
-          it.reuse = static_cast<std::int32_t>(i);
-          it.edit = rng.Bernoulli(0.6) ? kVerbatim : kLight;
+          if (hos_root && w.Removed(it.t)) continue;
+          it.uid = Key(root.uid, 41 + kind, k);
+          it.actor = f;
+          it.group = w.actors[f].group;
+          it.kind = kind == 0 ? kReply : kQuote;
+          it.origin = kind == 0 ? kReplyOrigin : kQuoteOrigin;
+          it.topic = root.topic;
+          it.ref = static_cast<std::int32_t>(i);
           it.after = EffectActive(w, it.t);
           out.push_back(it);
         }
       }
-    });
-    items.insert(items.end(), copies.begin(), copies.end());
-  }
-
-  // 4. Outlets and PR sources share their own articles and releases on social media.
-  {
-    const std::size_t n0 = items.size();
-    auto shares = ChunkedGenerate(n0, 4096, [&](std::size_t b, std::size_t e, std::vector<Item>& out) {
-      for (std::size_t i = b; i < e; ++i) {
-        const Item& src = items[i];
-        if (src.kind != kArticle && src.kind != kRelease) continue;
-        Rng rng(Key(seed, 32, src.uid));
-        if (!rng.Bernoulli(src.kind == kRelease ? p.own_share_pr : p.own_share_press)) continue;
-        double tt = static_cast<double>(src.t) + rng.LogNormal(p.own_share_median_min * kMinute, p.own_share_sigma);
-        if (tt >= static_cast<double>(w.end)) continue;
-        Item it;
-        it.uid = Key(src.uid, 33);
-        it.t = FloorSecond(tt);
-        it.actor = src.actor;
-        it.group = src.group;
-        it.kind = kOriginal;
-        it.origin = kOwnShare;
-        it.topic = src.topic;
-        it.link = static_cast<std::int32_t>(i);
-        it.variant = DrawVariant(rng);
-        it.after = EffectActive(w, it.t);
-        out.push_back(it);
-      }
-    });
-    items.insert(items.end(), shares.begin(), shares.end());
-  }
-
-  // 5. Replies, quotes and retweet cascades on every social original.
-  {
-    const std::size_t n0 = items.size();
-    auto is_root = [&](const Item& it) { return it.kind == kOriginal; };
-    std::vector<std::uint64_t> capped(1, 0);
-    auto reactions = ChunkedGenerate(n0, 1024, [&](std::size_t b, std::size_t e, std::vector<Item>& out) {
-      std::unordered_set<std::int32_t> visited;
-      struct Hop {
-        std::int32_t actor;
-        TimeMs t;
-        std::uint8_t depth;
-        std::int64_t pos;  // the spreader's retweet in `out`, -1 for the root
-      };
-      std::vector<Hop> frontier;
-      for (std::size_t i = b; i < e; ++i) {
-        const Item& root = items[i];
-        if (!is_root(root)) continue;
-        const Actor& author = w.actors[root.actor];
-        const bool hos_root = author.head_of_state;
-        Rng rng(Key(seed, 40, root.uid));
-        auto followers_of = [&](std::int32_t a) {
-          return std::pair<const std::int32_t*, const std::int32_t*>(w.followers.data() + w.follower_offsets[a],
-                                                                     w.followers.data() + w.follower_offsets[a + 1]);
-        };
-        auto pick_follower = [&](std::int32_t a) -> std::int32_t {
-          auto [fb, fe] = followers_of(a);
-          if (fb == fe) return -1;
-          for (int tries = 0; tries < 8; ++tries) {
-            std::int32_t f = fb[rng.Below(static_cast<std::uint64_t>(fe - fb))];
-            if (w.actors[f].platform == author.platform && !w.actors[f].head_of_state) return f;
-          }
-          return -1;
-        };
-        // Replies and quotes.
-        for (int kind = 0; kind < 2; ++kind) {
-          double rate = kind == 0 ? (hos_root ? p.reply_rate_hos : p.reply_rate[root.group])
-                                  : (hos_root ? p.quote_rate_hos : p.quote_rate[root.group]);
-          if (kind == 1 && author.platform != kTwitter) continue;
-          std::uint64_t cnt = rng.Poisson(rate);
-          for (std::uint64_t k = 0; k < cnt; ++k) {
-            std::int32_t f = pick_follower(root.actor);
-            double tt = static_cast<double>(root.t) + rng.LogNormal(p.reply_median_min * kMinute, p.reply_sigma);
-            if (f < 0 || tt >= static_cast<double>(w.end)) continue;
-            Item it;
-            it.t = FloorSecond(tt);
-            if (hos_root && w.Removed(it.t)) continue;
-            it.uid = Key(root.uid, 41 + kind, k);
-            it.actor = f;
-            it.group = w.actors[f].group;
-            it.kind = kind == 0 ? kReply : kQuote;
-            it.origin = kind == 0 ? kReplyOrigin : kQuoteOrigin;
-            it.topic = root.topic;
-            it.ref = static_cast<std::int32_t>(i);
-            it.after = EffectActive(w, it.t);
-            out.push_back(it);
-          }
-        }
-        // Independent cascade: every follower of a spreader retweets with probability p(spreader class),
-        // drawn by geometric skipping over the follower list so the cost follows the retweets, not the audience.
-        visited.clear();
-        visited.insert(root.actor);
-        frontier.assign(1, Hop{root.actor, root.t, 0, -1});
-        std::size_t made = 0;
-        bool cap_hit = false;
-        for (std::size_t fi = 0; fi < frontier.size() && !cap_hit; ++fi) {
-          const auto [spreader, ts, depth, spreader_pos] = frontier[fi];
-          const Actor& sa = w.actors[spreader];
-          double pr = sa.head_of_state ? p.p_retweet_hos : p.p_retweet[sa.group];
-          if (fi > 0) pr *= p.second_hand;  // second-hand exposure spreads less
-          if (w.actors[root.actor].group == kPolitician && EffectActive(w, ts)) pr *= p.cascade_factor_after;
-          double pmax = std::min(1.0, hos_root ? pr * p.supporter_boost : pr);
-          auto [fb, fe] = followers_of(spreader);
-          std::uint64_t len = static_cast<std::uint64_t>(fe - fb);
-          for (std::uint64_t j = rng.Geometric(pmax); j < len; j += 1 + rng.Geometric(pmax)) {
-            std::int32_t f = fb[j];
-            const Actor& fa = w.actors[f];
-            double accept = (hos_root && fa.supporter) ? 1.0 : (hos_root ? 1.0 / p.supporter_boost : 1.0);
-            double tt = static_cast<double>(ts) + rng.LogNormal(p.retweet_median_min * kMinute, p.retweet_sigma);
-            if (fa.supporter && EffectActive(w, FloorSecond(tt))) accept *= 1.0 - p.supporter_drop;
-            if (!rng.Bernoulli(accept)) continue;
-            if (fa.platform != author.platform || fa.head_of_state) continue;
-            if (!visited.insert(f).second) continue;
-            if (tt >= static_cast<double>(w.end)) continue;
-            TimeMs t = FloorSecond(tt);
-            if (hos_root && w.Removed(t)) continue;  // the removed account's tweets cannot be retweeted
-            Item it;
-            it.uid = Key(root.uid, 45, made);
-            it.t = t;
-            it.actor = f;
-            it.group = fa.group;
-            it.kind = kRetweet;
-            it.origin = kCascade;
-            it.topic = root.topic;
-            it.ref = static_cast<std::int32_t>(i);
-            it.depth = static_cast<std::uint8_t>(std::min(254, depth + 1));
-            it.after = EffectActive(w, t);
-            // Distance back to the spreader's retweet within this chunk's output (made global below).
-            if (spreader_pos >= 0)
-              it.via = static_cast<std::int32_t>(static_cast<std::int64_t>(out.size()) - spreader_pos);
-            frontier.push_back(Hop{f, t, it.depth, static_cast<std::int64_t>(out.size())});
-            out.push_back(it);
-            if (++made >= p.cascade_cap) {
-              cap_hit = true;
-              break;
-            }
+      // Independent cascade: every follower of a spreader retweets with
+      // probability p(spreader class), drawn by geometric skipping over the
+      // follower list so the cost follows the retweets, not the audience.
+      visited.clear();
+      visited.insert(root.actor);
+      frontier.assign(1, Hop{root.actor, root.t, 0, -1});
+      std::size_t made = 0;
+      bool cap_hit = false;
+      for (std::size_t fi = 0; fi < frontier.size() && !cap_hit; ++fi) {
+        const auto [spreader, ts, depth, spreader_pos] = frontier[fi];
+        const Actor& sa = w.actors[spreader];
+        double pr = sa.head_of_state ? p.p_retweet_hos : p.p_retweet[sa.group];
+        if (fi > 0) pr *= p.second_hand;  // second-hand exposure spreads less
+        if (w.actors[root.actor].group == kPolitician && EffectActive(w, ts)) pr *= p.cascade_factor_after;
+        double pmax = std::min(1.0, hos_root ? pr * p.supporter_boost : pr);
+        auto [fb, fe] = followers_of(spreader);
+        std::uint64_t len = static_cast<std::uint64_t>(fe - fb);
+        for (std::uint64_t j = rng.Geometric(pmax); j < len; j += 1 + rng.Geometric(pmax)) {
+          std::int32_t f = fb[j];
+          const Actor& fa = w.actors[f];
+          double accept = (hos_root && fa.supporter) ? 1.0 : (hos_root ? 1.0 / p.supporter_boost : 1.0);
+          double tt = static_cast<double>(ts) + rng.LogNormal(p.retweet_median_min * kMinute, p.retweet_sigma);
+          if (fa.supporter && EffectActive(w, FloorSecond(tt))) accept *= 1.0 - p.supporter_drop;
+          if (!rng.Bernoulli(accept)) continue;
+          if (fa.platform != author.platform || fa.head_of_state) continue;
+          if (!visited.insert(f).second) continue;
+          if (tt >= static_cast<double>(w.end)) continue;
+          TimeMs t = FloorSecond(tt);
+          if (hos_root && w.Removed(t)) continue;  // the removed account's tweets cannot be retweeted
+          Item it;
+          it.uid = Key(root.uid, 45, made);
+          it.t = t;
+          it.actor = f;
+          it.group = fa.group;
+          it.kind = kRetweet;
+          it.origin = kCascade;
+          it.topic = root.topic;
+          it.ref = static_cast<std::int32_t>(i);
+          it.depth = static_cast<std::uint8_t>(std::min(254, depth + 1));
+          it.after = EffectActive(w, t);
+          // Distance back to the spreader's retweet within this chunk's
+          // output (made global below).
+          if (spreader_pos >= 0)
+            it.via = static_cast<std::int32_t>(static_cast<std::int64_t>(out.size()) - spreader_pos);
+          frontier.push_back(Hop{f, t, it.depth, static_cast<std::int64_t>(out.size())});
+          out.push_back(it);
+          if (++made >= p.cascade_cap) {
+            cap_hit = true;
+            break;
           }
         }
       }
-    });
-    // Chunk outputs are concatenated in order, so a distance within a chunk is a distance in `reactions`.
-    for (std::size_t k = 0; k < reactions.size(); ++k) {
-      Item& it = reactions[k];
-      if (it.kind != kRetweet) continue;
-      it.via = it.via > 0 ? static_cast<std::int32_t>(n0 + k - static_cast<std::size_t>(it.via)) : it.ref;
     }
-    items.insert(items.end(), reactions.begin(), reactions.end());
+  });
+  // Chunk outputs are concatenated in order, so a distance within a chunk is a
+  // distance in `reactions`.
+  for (std::size_t k = 0; k < reactions.size(); ++k) {
+    Item& it = reactions[k];
+    if (it.kind != kRetweet) continue;
+    it.via = it.via > 0 ? static_cast<std::int32_t>(n0 + k - static_cast<std::size_t>(it.via)) : it.ref;
   }
+  items.insert(items.end(), reactions.begin(), reactions.end());
+}
 
-  // 6. Sort by (time, uid), remap indices, assign platform ids, URLs and keys.
+// 6. Sort by (time, uid) and remap the item indices.
+void SortByTime(World& w) {
+  std::vector<Item>& items = w.items;
   const std::size_t n = items.size();
   std::vector<std::int32_t> order(n);
   std::iota(order.begin(), order.end(), 0);
@@ -660,7 +694,13 @@ void Simulate(World& w) {
     sorted[r] = it;
   });
   items.swap(sorted);
+}
 
+// 7. Platform ids, URLs and keys.
+void AssignIdsUrlsKeys(World& w) {
+  const std::uint64_t seed = w.opt.seed;
+  const std::vector<Item>& items = w.items;
+  const std::size_t n = items.size();
   w.ids.assign(n, 0);
   w.urls.assign(n, {});
   w.keys.assign(n, {});
@@ -697,6 +737,20 @@ void Simulate(World& w) {
       w.keys[r] = "mastodon:" + uri;
     }
   });
+}
+
+}  // namespace
+
+void Simulate(World& w) {
+  const AuthorTables tables = MakeAuthorTables(w);
+  AddImmigrants(w, tables);
+  AddOffspring(w, tables);
+  w.hawkes_events = w.items.size();
+  AddSyndication(w);
+  AddOwnShares(w);
+  AddReactions(w);
+  SortByTime(w);
+  AssignIdsUrlsKeys(w);
 }
 
 }  // namespace relais::corpora::detail

@@ -1,6 +1,7 @@
-// Writes the synthetic world in real formats: Twitter API v2 twarc2 pages, v1.1 lines, Mastodon REST
-// statuses, press/PR JSONL, RSS 2.0 feeds, a Windows-1252 press CSV (dirty worlds), actors.csv and
-// truth.json. Files are grouped by week and built in parallel; each file's bytes depend only on the world.
+// Writes the synthetic world in real formats: Twitter API v2 twarc2 pages, v1.1
+// lines, Mastodon REST statuses, press/PR JSONL, RSS 2.0 feeds, a Windows-1252
+// press CSV (dirty worlds), actors.csv and truth.json. Files are grouped by
+// week and built in parallel; each file's bytes depend only on the world.
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -77,7 +78,8 @@ std::string Rfc822Paris(TimeMs t) {  // Sat, 09 Jan 2021 00:21:00 +0100
 
 struct Entity {
   std::size_t start, end;  // code points
-  std::string a, b, c;     // url: (t.co, expanded, display); hashtag: (tag); mention: (username, id)
+  std::string a, b, c;     // url: (t.co, expanded, display); hashtag: (tag);
+                           // mention: (username, id)
 };
 struct Post {
   std::string text;
@@ -254,7 +256,8 @@ class Writer {
     AppendJsonString(o, a.name);
     o += ",\"username\":";
     AppendJsonString(o, a.handle);
-    o += ",\"created_at\":\"2012-03-14T09:12:44.000Z\",\"description\":\"\",\"protected\":false,\"verified\":";
+    o += ",\"created_at\":\"2012-03-14T09:12:44.000Z\",\"description\":\"\","
+         "\"protected\":false,\"verified\":";
     o += (a.group == kPressNational || a.group == kPolitician || a.group == kPressRegional) ? "true" : "false";
     o += ",\"public_metrics\":{\"followers_count\":" + std::to_string(Followers(ai)) +
          ",\"following_count\":0,\"tweet_count\":0,\"listed_count\":0}}";
@@ -331,12 +334,14 @@ class Writer {
     o += ",\"public_metrics\":{\"retweet_count\":" + std::to_string(rt_[r]) +
          ",\"reply_count\":" + std::to_string(rp_[r]) + ",\"like_count\":" + std::to_string(rt_[r] * 3 + it.uid % 5) +
          ",\"quote_count\":" + std::to_string(qt_[r]) +
-         "},\"possibly_sensitive\":false,\"reply_settings\":\"everyone\",\"source\":\"Twitter Web App\","
+         "},\"possibly_sensitive\":false,\"reply_settings\":\"everyone\","
+         "\"source\":\"Twitter Web App\","
          "\"edit_history_tweet_ids\":[\"" +
          id + "\"]}";
   }
 
-  /// One twarc2 page: data, includes.users (authors, referenced authors, mentioned users), includes.tweets.
+  /// One twarc2 page: data, includes.users (authors, referenced authors,
+  /// mentioned users), includes.tweets.
   void V2Page(std::string& o, const std::vector<std::int32_t>& rs) const {
     o += "{\"data\":[";
     std::vector<std::int32_t> users, refs;
@@ -378,7 +383,8 @@ class Writer {
          "\",\"result_count\":" + std::to_string(rs.size()) +
          "},\"__twarc\":{\"url\":\"https://api.twitter.com/2/tweets/search/"
          "all?expansions=author_id%2Creferenced_tweets.id"
-         "%2Centities.mentions.username&max_results=100\",\"version\":\"2.14.0\",\"retrieved_at\":\"" +
+         "%2Centities.mentions.username&max_results=100\",\"version\":\"2.14."
+         "0\",\"retrieved_at\":\"" +
          IsoZ(w_.end) + "\"}}";
   }
 
@@ -432,7 +438,8 @@ class Writer {
       AppendJsonString(o, e.c);
       o += ",\"indices\":[" + std::to_string(e.start) + "," + std::to_string(e.end) + "]}";
     }
-    o += "]},\"source\":\"<a href=\\\"https://mobile.twitter.com\\\" rel=\\\"nofollow\\\">Twitter Web App</a>\"";
+    o += "]},\"source\":\"<a href=\\\"https://mobile.twitter.com\\\" "
+         "rel=\\\"nofollow\\\">Twitter Web App</a>\"";
     if (it.kind == kReply) {
       const Item& par = w_.items[it.ref];
       const Actor& pa = w_.actors[par.actor];
@@ -442,7 +449,8 @@ class Writer {
            "\",\"in_reply_to_screen_name\":";
       AppendJsonString(o, pa.handle);
     } else {
-      o += ",\"in_reply_to_status_id\":null,\"in_reply_to_status_id_str\":null,\"in_reply_to_user_id\":null,"
+      o += ",\"in_reply_to_status_id\":null,\"in_reply_to_status_id_str\":null,"
+           "\"in_reply_to_user_id\":null,"
            "\"in_reply_to_user_id_str\":null,\"in_reply_to_screen_name\":null";
     }
     o += ",\"user\":";
@@ -471,10 +479,10 @@ class Writer {
     AppendJsonString(o, a.handle + "@" + a.host);
     o += ",\"display_name\":";
     AppendJsonString(o, a.name);
-    o +=
-        ",\"locked\":false,\"bot\":false,\"created_at\":\"2018-04-01T00:00:00.000Z\",\"note\":\"\",\"url\":\"https://" +
-        a.host + "/@" + a.handle + "\",\"followers_count\":" + std::to_string(Followers(ai)) +
-        ",\"following_count\":0,\"statuses_count\":0}";
+    o += ",\"locked\":false,\"bot\":false,\"created_at\":\"2018-04-01T00:00:00."
+         "000Z\",\"note\":\"\",\"url\":\"https://" +
+         a.host + "/@" + a.handle + "\",\"followers_count\":" + std::to_string(Followers(ai)) +
+         ",\"following_count\":0,\"statuses_count\":0}";
   }
 
   void MastodonStatus(std::string& o, std::int32_t r, bool omit_ids) const {
@@ -489,7 +497,8 @@ class Writer {
     } else {
       o += "\"in_reply_to_id\":null,\"in_reply_to_account_id\":null,";
     }
-    o += "\"sensitive\":false,\"spoiler_text\":\"\",\"visibility\":\"public\",\"language\":";
+    o += "\"sensitive\":false,\"spoiler_text\":\"\",\"visibility\":\"public\","
+         "\"language\":";
     o += it.kind == kRetweet ? "null" : "\"" + t_.Lang(r) + "\"";
     if (!omit_ids) o += ",\"uri\":\"" + w_.urls[r] + "\"";
     o += ",\"url\":\"" + (it.kind == kRetweet ? w_.urls[r] : t_.StatusUrl(r)) + "\"";
@@ -538,7 +547,8 @@ class Writer {
           html += "<a href=\"";
           AppendXmlEscaped(html, url);
           html +=
-              "\" target=\"_blank\" rel=\"nofollow noopener noreferrer\"><span class=\"invisible\">https://</span>"
+              "\" target=\"_blank\" rel=\"nofollow noopener "
+              "noreferrer\"><span class=\"invisible\">https://</span>"
               "<span class=\"\">";
           AppendXmlEscaped(html, url.substr(8));
           html += "</span></a>";
@@ -613,7 +623,8 @@ struct Bucket {
   std::vector<std::int32_t> items;
 };
 
-// Adds a damaged copy (or an exact duplicate) of a line after it, as real collections have them.
+// Adds a damaged copy (or an exact duplicate) of a line after it, as real
+// collections have them.
 void MaybeDamage(std::string& out, const std::string& line, std::string_view text_key, std::uint64_t key, double rate,
                  const std::string& missing_line, Stats& st) {
   Rng rng(key);
@@ -662,7 +673,8 @@ std::string CsvField(std::string_view s) {
   return o + "\"";
 }
 
-// Streams lines to a file through a 1 MB buffer rather than building the whole file (a line per follow edge).
+// Streams lines to a file through a 1 MB buffer rather than building the whole
+// file (a line per follow edge).
 class LineFile {
  public:
   explicit LineFile(fs::path path) : path_(std::move(path)), f_(path_, std::ios::binary) {
@@ -689,8 +701,9 @@ class LineFile {
   std::string buf_;
 };
 
-// followers.csv: `follower,followed`, one Twitter follow edge a line (handles as in the tweets, with '@'),
-// grouped by followed account in actor order, followers in actor order. Mastodon accounts are left out.
+// followers.csv: `follower,followed`, one Twitter follow edge a line (handles
+// as in the tweets, with '@'), grouped by followed account in actor order,
+// followers in actor order. Mastodon accounts are left out.
 void WriteFollowerList(const World& w, const fs::path& path) {
   LineFile out(path);
   std::string& b = out.buf();
@@ -711,8 +724,9 @@ void WriteFollowerList(const World& w, const fs::path& path) {
   out.Close();
 }
 
-// cascades_truth.csv: `item_key,parent_item_key` for every Twitter retweet of a planted cascade: the item
-// its author saw it from (the root, or the retweet of the follower who passed it on), in item order.
+// cascades_truth.csv: `item_key,parent_item_key` for every Twitter retweet of a
+// planted cascade: the item its author saw it from (the root, or the retweet of
+// the follower who passed it on), in item order.
 void WriteCascadeTruth(const World& w, const fs::path& path) {
   LineFile out(path);
   std::string& b = out.buf();
@@ -730,32 +744,24 @@ void WriteCascadeTruth(const World& w, const fs::path& path) {
   out.Close();
 }
 
-}  // namespace
-
-SynthResult WriteWorld(World& w) {
-  const fs::path out = w.opt.out;
-  const std::uint64_t seed = w.opt.seed;
-  const std::size_t n = w.items.size();
+// Output folders, emptied of a previous world's data files.
+void PrepareFolders(const fs::path& out) {
   std::error_code ec;
   fs::remove_all(out / "data", ec);
   for (const char* d : {"data/twitter/v2", "data/twitter/v1", "data/mastodon", "data/press", "data/pr", "data/rss"}) {
     fs::create_directories(out / d, ec);
     if (ec) throw Error(ErrorKind::kIo, "cannot create " + (out / d).string() + ": " + ec.message());
   }
-  // Reaction counts for public metrics.
-  std::vector<std::uint32_t> rt(n, 0), rp(n, 0), qt(n, 0);
-  for (const Item& it : w.items) {
-    if (it.kind == kRetweet) ++rt[it.ref];
-    if (it.kind == kReply) ++rp[it.ref];
-    if (it.kind == kQuote) ++qt[it.ref];
-  }
-  Texts texts(w);
-  Writer writer(w, texts, rt, rp, qt);
+}
 
+// Items into data files: one bucket per (format, week), or per RSS / CSV
+// outlet; sorted by path.
+std::vector<Bucket> AssignBuckets(const World& w) {
+  const std::uint64_t seed = w.opt.seed;
+  const std::size_t n = w.items.size();
   // Buckets: (format, week) or one per RSS / CSV outlet.
   std::map<std::pair<int, std::int64_t>, std::size_t> index;
   std::vector<Bucket> buckets;
-  std::vector<std::uint8_t> fmt_of(n);
   for (std::size_t r = 0; r < n; ++r) {
     const Item& it = w.items[r];
     const Actor& a = w.actors[it.actor];
@@ -771,7 +777,6 @@ SynthResult WriteWorld(World& w) {
     } else {
       f = (Key(seed, 70, it.uid) % 1000) < static_cast<std::uint64_t>(w.par.v1_share * 1000) ? kFmtV1 : kFmtV2;
     }
-    fmt_of[r] = f;
     auto [pos, fresh] = index.emplace(std::make_pair(static_cast<int>(f), sub), buckets.size());
     if (fresh) {
       Bucket b;
@@ -808,125 +813,245 @@ SynthResult WriteWorld(World& w) {
   }
   std::sort(buckets.begin(), buckets.end(), [](const Bucket& x, const Bucket& y) { return x.path < y.path; });
 
-  std::vector<Stats> stats(buckets.size());
+  return buckets;
+}
+
+// One data file, written whole; returns what it holds.
+Stats WriteBucket(const World& w, const Texts& texts, const Writer& writer, const Bucket& b, const fs::path& out) {
+  const std::uint64_t seed = w.opt.seed;
   const double dirty = w.opt.dirty;
-  tbb::parallel_for(std::size_t{0}, buckets.size(), [&](std::size_t bi) {
-    const Bucket& b = buckets[bi];
-    Stats& st = stats[bi];
-    std::string o;
-    std::string line, missing;
-    switch (b.fmt) {
-      case kFmtV2: {
-        for (std::size_t k = 0; k < b.items.size(); k += 100) {
-          std::vector<std::int32_t> page(b.items.begin() + k, b.items.begin() + std::min(b.items.size(), k + 100));
-          line.clear();
-          writer.V2Page(line, page);
+  Stats st;
+  std::string o;
+  std::string line, missing;
+  switch (b.fmt) {
+    case kFmtV2: {
+      for (std::size_t k = 0; k < b.items.size(); k += 100) {
+        std::vector<std::int32_t> page(b.items.begin() + k, b.items.begin() + std::min(b.items.size(), k + 100));
+        line.clear();
+        writer.V2Page(line, page);
+        o += line;
+        o += '\n';
+        st.records += page.size();
+        Rng rng(Key(seed, 91, w.items[page[0]].uid));
+        if (dirty > 0 && rng.Bernoulli(dirty / 5)) {  // a page collected twice: every tweet is a duplicate
           o += line;
           o += '\n';
-          st.records += page.size();
-          Rng rng(Key(seed, 91, w.items[page[0]].uid));
-          if (dirty > 0 && rng.Bernoulli(dirty / 5)) {  // a page collected twice: every tweet is a duplicate
-            o += line;
-            o += '\n';
-            st.dup_page_tweets += page.size();
-            st.duplicates += page.size();
-          }
+          st.dup_page_tweets += page.size();
+          st.duplicates += page.size();
         }
-        break;
       }
-      case kFmtV1:
-      case kFmtMastodon:
-      case kFmtPress:
-      case kFmtPr: {
-        for (std::int32_t r : b.items) {
-          line.clear();
-          missing.clear();
-          const char* text_key = "\"text\":\"";
-          if (b.fmt == kFmtV1) {
-            writer.V1Status(line, r, false);
-            if (dirty > 0) writer.V1Status(missing, r, true);
-            text_key = "\"full_text\":\"";
-          } else if (b.fmt == kFmtMastodon) {
-            writer.MastodonStatus(line, r, false);
-            if (dirty > 0) writer.MastodonStatus(missing, r, true);
-            text_key = "\"spoiler_text\":\"";
-          } else {
-            writer.PressLine(line, r, false);
-            if (dirty > 0) writer.PressLine(missing, r, true);
-          }
-          o += line;
-          o += '\n';
-          ++st.records;
-          MaybeDamage(o, line, text_key, Key(seed, 90, w.items[r].uid), dirty, missing, st);
-        }
-        break;
-      }
-      case kFmtRss: {
-        const Actor& a = w.actors[b.actor];
-        o += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\">\n<channel>\n<title>";
-        AppendXmlEscaped(o, a.name);
-        o += "</title>\n<link>https://www." + a.domain + "/</link>\n<description>";
-        AppendXmlEscaped(o, "Toute l'actualité de " + a.name);
-        o += "</description>\n<language>fr</language>\n";
-        for (std::int32_t r : b.items) {
-          o += "<item>\n<title>";
-          AppendXmlEscaped(o, texts.Title(r));
-          o += "</title>\n<link>";
-          AppendXmlEscaped(o, w.urls[r]);
-          o += "</link>\n<description>";
-          AppendXmlEscaped(o, texts.ArticleFull(r));
-          o += "</description>\n<pubDate>" + Rfc822Paris(w.items[r].t) + "</pubDate>\n<guid isPermaLink=\"true\">";
-          AppendXmlEscaped(o, w.urls[r]);
-          o += "</guid>\n</item>\n";
-          ++st.records;
-        }
-        o += "</channel>\n</rss>\n";
-        break;
-      }
-      default: {  // Windows-1252 CSV export
-        const Actor& a = w.actors[b.actor];
-        std::string utf8 = "url,published,title,text,outlet,author,id\r\n";
-        for (std::int32_t r : b.items) {
-          std::string body = texts.ArticleFull(r);
-          for (char& c : body)
-            if (c == '\n') c = ' ';
-          utf8 += CsvField(w.urls[r]) + "," + CsvField(IsoParis(w.items[r].t)) + "," + CsvField(texts.Title(r)) + "," +
-                  CsvField(body) + "," + CsvField(a.name) + "," + CsvField(AuthorName(Key(seed, 64, w.items[r].uid))) +
-                  "," + CsvField(std::to_string(w.items[r].uid % 1000000000000ULL)) + "\r\n";
-          ++st.records;
-        }
-        if (!Utf8ToCp1252(utf8, &o)) throw Error(ErrorKind::kInternal, "synth: text not encodable in Windows-1252");
-      }
+      break;
     }
-    std::ofstream f(out / b.path, std::ios::binary);
-    f.write(o.data(), static_cast<std::streamsize>(o.size()));
-    if (!f) throw Error(ErrorKind::kIo, "cannot write " + (out / b.path).string());
-    st.bytes = o.size();
-  });
-
-  // actors.csv: the world's registry.
-  {
-    std::string csv = "key,kind,actor_class,region,name\n";
-    auto field = [](const std::string& s) { return s.find_first_of(",\"\n") == std::string::npos ? s : CsvField(s); };
-    for (const Actor& a : w.actors) {
-      std::string cls(GroupName(a.group));
-      if (!a.domain.empty())
-        csv += field(a.domain) + ",domain," + cls + "," + field(a.group == kPressRegional ? a.region : "") + "," +
-               field(a.name) + "\n";
-      std::string handle = a.platform == kMastodon ? "mastodon:@" + a.handle + "@" + a.host : "@" + a.handle;
-      csv += field(handle) + ",handle," + cls + "," + field(a.group == kPressRegional ? a.region : "") + "," +
-             field(a.name) + "\n";
+    case kFmtV1:
+    case kFmtMastodon:
+    case kFmtPress:
+    case kFmtPr: {
+      for (std::int32_t r : b.items) {
+        line.clear();
+        missing.clear();
+        const char* text_key = "\"text\":\"";
+        if (b.fmt == kFmtV1) {
+          writer.V1Status(line, r, false);
+          if (dirty > 0) writer.V1Status(missing, r, true);
+          text_key = "\"full_text\":\"";
+        } else if (b.fmt == kFmtMastodon) {
+          writer.MastodonStatus(line, r, false);
+          if (dirty > 0) writer.MastodonStatus(missing, r, true);
+          text_key = "\"spoiler_text\":\"";
+        } else {
+          writer.PressLine(line, r, false);
+          if (dirty > 0) writer.PressLine(missing, r, true);
+        }
+        o += line;
+        o += '\n';
+        ++st.records;
+        MaybeDamage(o, line, text_key, Key(seed, 90, w.items[r].uid), dirty, missing, st);
+      }
+      break;
     }
-    std::ofstream f(out / "actors.csv", std::ios::binary);
-    f << csv;
-    if (!f) throw Error(ErrorKind::kIo, "cannot write " + (out / "actors.csv").string());
+    case kFmtRss: {
+      const Actor& a = w.actors[b.actor];
+      o += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss "
+           "version=\"2.0\">\n<channel>\n<title>";
+      AppendXmlEscaped(o, a.name);
+      o += "</title>\n<link>https://www." + a.domain + "/</link>\n<description>";
+      AppendXmlEscaped(o, "Toute l'actualité de " + a.name);
+      o += "</description>\n<language>fr</language>\n";
+      for (std::int32_t r : b.items) {
+        o += "<item>\n<title>";
+        AppendXmlEscaped(o, texts.Title(r));
+        o += "</title>\n<link>";
+        AppendXmlEscaped(o, w.urls[r]);
+        o += "</link>\n<description>";
+        AppendXmlEscaped(o, texts.ArticleFull(r));
+        o += "</description>\n<pubDate>" + Rfc822Paris(w.items[r].t) + "</pubDate>\n<guid isPermaLink=\"true\">";
+        AppendXmlEscaped(o, w.urls[r]);
+        o += "</guid>\n</item>\n";
+        ++st.records;
+      }
+      o += "</channel>\n</rss>\n";
+      break;
+    }
+    default: {  // Windows-1252 CSV export
+      const Actor& a = w.actors[b.actor];
+      std::string utf8 = "url,published,title,text,outlet,author,id\r\n";
+      for (std::int32_t r : b.items) {
+        std::string body = texts.ArticleFull(r);
+        for (char& c : body)
+          if (c == '\n') c = ' ';
+        utf8 += CsvField(w.urls[r]) + "," + CsvField(IsoParis(w.items[r].t)) + "," + CsvField(texts.Title(r)) + "," +
+                CsvField(body) + "," + CsvField(a.name) + "," + CsvField(AuthorName(Key(seed, 64, w.items[r].uid))) +
+                "," + CsvField(std::to_string(w.items[r].uid % 1000000000000ULL)) + "\r\n";
+        ++st.records;
+      }
+      if (!Utf8ToCp1252(utf8, &o)) throw Error(ErrorKind::kInternal, "synth: text not encodable in Windows-1252");
+    }
   }
+  std::ofstream f(out / b.path, std::ios::binary);
+  f.write(o.data(), static_cast<std::streamsize>(o.size()));
+  if (!f) throw Error(ErrorKind::kIo, "cannot write " + (out / b.path).string());
+  st.bytes = o.size();
+  return st;
+}
 
-  WriteFollowerList(w, out / "followers.csv");
-  WriteCascadeTruth(w, out / "cascades_truth.csv");
+// actors.csv: the world's registry.
+void WriteActors(const World& w, const fs::path& path) {
+  std::string csv = "key,kind,actor_class,region,name\n";
+  auto field = [](const std::string& s) { return s.find_first_of(",\"\n") == std::string::npos ? s : CsvField(s); };
+  for (const Actor& a : w.actors) {
+    std::string cls(GroupName(a.group));
+    if (!a.domain.empty())
+      csv += field(a.domain) + ",domain," + cls + "," + field(a.group == kPressRegional ? a.region : "") + "," +
+             field(a.name) + "\n";
+    std::string handle = a.platform == kMastodon ? "mastodon:@" + a.handle + "@" + a.host : "@" + a.handle;
+    csv += field(handle) + ",handle," + cls + "," + field(a.group == kPressRegional ? a.region : "") + "," +
+           field(a.name) + "\n";
+  }
+  std::ofstream f(path, std::ios::binary);
+  f << csv;
+  if (!f) throw Error(ErrorKind::kIo, "cannot write " + path.string());
+}
 
-  // truth.json
-  SynthResult res;
+// What the simulation realised, counted over the items: per class, channel,
+// kind, origin and day, the flows by layer, the planted pairs, the cascade
+// sizes.
+struct Realised {
+  std::array<std::uint64_t, kNumGroups> by_group{}, by_group_mastodon{}, hawkes_by_group{}, hawkes_before{},
+      hawkes_after{};
+  std::map<std::string, std::uint64_t> by_channel{{"social", 0}, {"press", 0}, {"pr", 0}}, by_kind, by_platform,
+      by_origin;
+  std::map<std::string, std::array<std::array<std::uint64_t, kNumGroups>, kNumGroups>> flow_matrix;
+  std::map<std::string, std::uint64_t> flows{{"retweet", 0}, {"quote", 0}, {"reply", 0}, {"mention", 0},
+                                             {"link", 0},    {"embed", 0}, {"reuse", 0}};
+  ojson reuse_pairs = ojson::array(), link_shares = ojson::array(), embeds = ojson::array();
+  std::set<std::string> author_keys;
+  int days = 0;
+  std::vector<std::array<std::uint64_t, kNumGroups>> daily;
+  std::vector<std::uint64_t> supporter_daily, hos_daily, hos_rt_daily;
+  std::uint64_t cascades = 0, max_cascade = 0;
+  std::map<std::uint64_t, std::uint64_t> size_hist;
+};
+
+// The registry key of an actor, as written in actors.csv.
+std::string ActorKey(const World& w, std::int32_t ai) {
+  const Actor& a = w.actors[ai];
+  return a.platform == kMastodon ? "mastodon:@" + a.handle + "@" + a.host : "@" + a.handle;
+}
+
+// The registry key of an item's author: the outlet's domain for articles and
+// releases.
+std::string ItemAuthorKey(const World& w, std::size_t r) {
+  const Item& it = w.items[r];
+  if (it.kind == kArticle || it.kind == kRelease) return w.actors[it.actor].domain;
+  return ActorKey(w, it.actor);
+}
+
+Realised CountRealised(const World& w, const Texts& texts) {
+  const std::size_t n = w.items.size();
+  Realised c;
+  c.days = static_cast<int>((w.end - w.start + kDay - 1) / kDay);
+  c.daily.resize(c.days);
+  c.supporter_daily.assign(c.days, 0);
+  c.hos_daily.assign(c.days, 0);
+  c.hos_rt_daily.assign(c.days, 0);
+  static const char* const kKindNames[] = {"original", "retweet", "quote", "reply", "article", "release"};
+  static const char* const kOriginNames[] = {"hawkes", "own-share", "syndication", "cascade", "reply", "quote"};
+  static const char* const kEditNames[] = {"none", "verbatim", "light", "heavy"};
+  static const char* const kVariantNames[] = {"plain", "tracking", "amp", "mobile"};
+  std::vector<std::uint64_t> cascade_size(n, 0);
+  auto flow = [&](const char* layer, std::size_t src, std::size_t dst) {
+    ++c.flows[layer];
+    ++c.flow_matrix[layer][w.items[src].group][w.items[dst].group];
+  };
+  for (std::size_t r = 0; r < n; ++r) {
+    const Item& it = w.items[r];
+    const Actor& a = w.actors[it.actor];
+    ++c.by_group[it.group];
+    if (a.platform == kMastodon && it.kind != kArticle && it.kind != kRelease) ++c.by_group_mastodon[it.group];
+    std::string channel = it.kind == kArticle ? "press" : it.kind == kRelease ? "pr" : "social";
+    ++c.by_channel[channel];
+    ++c.by_kind[kKindNames[it.kind]];
+    ++c.by_origin[kOriginNames[it.origin]];
+    ++c.by_platform[channel != "social" ? channel : a.platform == kMastodon ? "mastodon" : "twitter"];
+    c.author_keys.insert(ItemAuthorKey(w, r));
+    int day = static_cast<int>((it.t - w.start) / kDay);
+    ++c.daily[day][it.group];
+    if (a.supporter) ++c.supporter_daily[day];
+    if (a.head_of_state) ++c.hos_daily[day];
+    if (it.origin == kHawkes) {
+      ++c.hawkes_by_group[it.group];
+      ++(it.t < w.event ? c.hawkes_before : c.hawkes_after)[it.group];
+    }
+    if (it.kind == kRetweet) {
+      flow("retweet", it.ref, r);
+      ++cascade_size[it.ref];
+      if (w.actors[w.items[it.ref].actor].head_of_state) ++c.hos_rt_daily[day];
+    }
+    if (it.kind == kQuote) flow("quote", it.ref, r);
+    if (it.kind == kReply) {
+      flow("reply", it.ref, r);
+      ++c.flows["mention"];  // the reply's leading @addressee
+    }
+    if (it.mention >= 0) ++c.flows["mention"];
+    if (it.link >= 0) {
+      flow("link", it.link, r);
+      c.link_shares.push_back({{"post", w.keys[r]},
+                               {"article", w.keys[it.link]},
+                               {"url", texts.SharedUrl(static_cast<std::int32_t>(r))},
+                               {"variant", kVariantNames[it.variant]},
+                               {"delay_s", (it.t - w.items[it.link].t) / 1000},
+                               {"own", it.origin == kOwnShare}});
+    }
+    if (it.embed >= 0) {
+      flow("embed", it.embed, r);
+      c.embeds.push_back({{"post", w.keys[it.embed]}, {"article", w.keys[r]}});
+    }
+    if (it.reuse >= 0) {
+      flow("reuse", it.reuse, r);
+      c.reuse_pairs.push_back({{"source", w.keys[it.reuse]},
+                               {"target", w.keys[r]},
+                               {"level", kEditNames[it.edit]},
+                               {"origin", kOriginNames[it.origin]}});
+    }
+  }
+  for (std::size_t r = 0; r < n; ++r) {
+    if (w.items[r].kind != kOriginal) continue;
+    if (cascade_size[r] > 0) ++c.cascades;
+    c.max_cascade = std::max(c.max_cascade, cascade_size[r]);
+    std::uint64_t bin = cascade_size[r] == 0 ? 0 : 1;
+    while (bin < cascade_size[r]) bin *= 2;
+    ++c.size_hist[bin];
+  }
+  return c;
+}
+
+// truth.json: the planted parameters and the realised counts, files and pairs.
+Stats WriteTruth(const World& w, const Texts& texts, const std::vector<Bucket>& buckets,
+                 const std::vector<Stats>& stats) {
+  const fs::path out = w.opt.out;
+  const std::uint64_t seed = w.opt.seed;
+  const std::size_t n = w.items.size();
+  const double dirty = w.opt.dirty;
   Stats total;
   ojson files = ojson::array();
   std::array<std::uint64_t, kNumFmts> by_fmt{};
@@ -961,104 +1086,12 @@ SynthResult WriteWorld(World& w) {
     for (int s = 0; s < kNumGroups; ++s) o[std::string(GroupName(s))] = groups_json(m[s]);
     return o;
   };
-  auto actor_key = [&](std::int32_t ai) {
-    const Actor& a = w.actors[ai];
-    return a.platform == kMastodon ? "mastodon:@" + a.handle + "@" + a.host : "@" + a.handle;
-  };
-  auto item_author_key = [&](std::size_t r) {
-    const Item& it = w.items[r];
-    if (it.kind == kArticle || it.kind == kRelease) return w.actors[it.actor].domain;
-    return actor_key(it.actor);
-  };
-
-  // Realised counts.
-  std::array<std::uint64_t, kNumGroups> by_group{}, by_group_mastodon{}, hawkes_by_group{}, hawkes_before{},
-      hawkes_after{};
-  std::map<std::string, std::uint64_t> by_channel{{"social", 0}, {"press", 0}, {"pr", 0}}, by_kind, by_platform,
-      by_origin;
-  static const char* const kKindNames[] = {"original", "retweet", "quote", "reply", "article", "release"};
-  static const char* const kOriginNames[] = {"hawkes", "own-share", "syndication", "cascade", "reply", "quote"};
-  static const char* const kEditNames[] = {"none", "verbatim", "light", "heavy"};
-  static const char* const kVariantNames[] = {"plain", "tracking", "amp", "mobile"};
-  std::map<std::string, std::array<std::array<std::uint64_t, kNumGroups>, kNumGroups>> flow_matrix;
-  std::map<std::string, std::uint64_t> flows{{"retweet", 0}, {"quote", 0}, {"reply", 0}, {"mention", 0},
-                                             {"link", 0},    {"embed", 0}, {"reuse", 0}};
-  ojson reuse_pairs = ojson::array(), link_shares = ojson::array(), embeds = ojson::array();
-  std::set<std::string> author_keys;
-  const int days = static_cast<int>((w.end - w.start + kDay - 1) / kDay);
-  std::vector<std::array<std::uint64_t, kNumGroups>> daily(days);
-  std::vector<std::uint64_t> supporter_daily(days, 0), hos_daily(days, 0), hos_rt_daily(days, 0);
-  std::uint64_t cascades = 0, max_cascade = 0;
-  std::vector<std::uint64_t> cascade_size(n, 0);
-  auto flow = [&](const char* layer, std::size_t src, std::size_t dst) {
-    ++flows[layer];
-    ++flow_matrix[layer][w.items[src].group][w.items[dst].group];
-  };
-  for (std::size_t r = 0; r < n; ++r) {
-    const Item& it = w.items[r];
-    const Actor& a = w.actors[it.actor];
-    ++by_group[it.group];
-    if (a.platform == kMastodon && it.kind != kArticle && it.kind != kRelease) ++by_group_mastodon[it.group];
-    std::string channel = it.kind == kArticle ? "press" : it.kind == kRelease ? "pr" : "social";
-    ++by_channel[channel];
-    ++by_kind[kKindNames[it.kind]];
-    ++by_origin[kOriginNames[it.origin]];
-    ++by_platform[channel != "social" ? channel : a.platform == kMastodon ? "mastodon" : "twitter"];
-    author_keys.insert(item_author_key(r));
-    int day = static_cast<int>((it.t - w.start) / kDay);
-    ++daily[day][it.group];
-    if (a.supporter) ++supporter_daily[day];
-    if (a.head_of_state) ++hos_daily[day];
-    if (it.origin == kHawkes) {
-      ++hawkes_by_group[it.group];
-      ++(it.t < w.event ? hawkes_before : hawkes_after)[it.group];
-    }
-    if (it.kind == kRetweet) {
-      flow("retweet", it.ref, r);
-      ++cascade_size[it.ref];
-      if (w.actors[w.items[it.ref].actor].head_of_state) ++hos_rt_daily[day];
-    }
-    if (it.kind == kQuote) flow("quote", it.ref, r);
-    if (it.kind == kReply) {
-      flow("reply", it.ref, r);
-      ++flows["mention"];  // the reply's leading @addressee
-    }
-    if (it.mention >= 0) ++flows["mention"];
-    if (it.link >= 0) {
-      flow("link", it.link, r);
-      link_shares.push_back({{"post", w.keys[r]},
-                             {"article", w.keys[it.link]},
-                             {"url", texts.SharedUrl(static_cast<std::int32_t>(r))},
-                             {"variant", kVariantNames[it.variant]},
-                             {"delay_s", (it.t - w.items[it.link].t) / 1000},
-                             {"own", it.origin == kOwnShare}});
-    }
-    if (it.embed >= 0) {
-      flow("embed", it.embed, r);
-      embeds.push_back({{"post", w.keys[it.embed]}, {"article", w.keys[r]}});
-    }
-    if (it.reuse >= 0) {
-      flow("reuse", it.reuse, r);
-      reuse_pairs.push_back({{"source", w.keys[it.reuse]},
-                             {"target", w.keys[r]},
-                             {"level", kEditNames[it.edit]},
-                             {"origin", kOriginNames[it.origin]}});
-    }
-  }
-  std::map<std::uint64_t, std::uint64_t> size_hist;
-  for (std::size_t r = 0; r < n; ++r) {
-    if (w.items[r].kind != kOriginal) continue;
-    if (cascade_size[r] > 0) ++cascades;
-    max_cascade = std::max(max_cascade, cascade_size[r]);
-    std::uint64_t bin = cascade_size[r] == 0 ? 0 : 1;
-    while (bin < cascade_size[r]) bin *= 2;
-    ++size_hist[bin];
-  }
+  const Realised c = CountRealised(w, texts);
   ojson fm = ojson::object();
-  for (const auto& [layer, m] : flow_matrix) fm[layer] = matrix_json(m);
+  for (const auto& [layer, m] : c.flow_matrix) fm[layer] = matrix_json(m);
   ojson supporters = ojson::array();
   for (std::size_t i = 0; i < w.actors.size(); ++i)
-    if (w.actors[i].supporter) supporters.push_back(actor_key(static_cast<std::int32_t>(i)));
+    if (w.actors[i].supporter) supporters.push_back(ActorKey(w, static_cast<std::int32_t>(i)));
   ojson synd = ojson::array();
   for (const auto& g : w.synd_groups) {
     ojson m = ojson::array();
@@ -1068,7 +1101,7 @@ SynthResult WriteWorld(World& w) {
   ojson daily_json = ojson::object();
   for (int g = 0; g < kNumGroups; ++g) {
     ojson d = ojson::array();
-    for (int k = 0; k < days; ++k) d.push_back(daily[k][g]);
+    for (int k = 0; k < c.days; ++k) d.push_back(c.daily[k][g]);
     daily_json[std::string(GroupName(g))] = d;
   }
   ojson by_fmt_json = ojson::object();
@@ -1082,7 +1115,7 @@ SynthResult WriteWorld(World& w) {
   t["version"] = 1;
   t["seed"] = seed;
   t["scale"] = std::string(ToString(w.opt.scale));
-  t["period"] = {{"start", FormatIso8601(w.start)}, {"end", FormatIso8601(w.end)}, {"days", days}};
+  t["period"] = {{"start", FormatIso8601(w.start)}, {"end", FormatIso8601(w.end)}, {"days", c.days}};
   t["event"] = {{"time", FormatIso8601(w.event)},
                 {"mode", w.opt.deactivation ? "deactivation" : "removal"},
                 {"actor", "@" + w.actors[w.hos].handle},
@@ -1101,22 +1134,24 @@ SynthResult WriteWorld(World& w) {
       {"supporter_activity_relative_drop", p.supporter_drop},
       {"cascade_factor_politician_roots", p.cascade_factor_after},
       {"realised",
-       {{"head_of_state_posts_per_day", hos_daily},
-        {"head_of_state_retweets_per_day", hos_rt_daily},
-        {"supporter_items_per_day", supporter_daily}}}};
+       {{"head_of_state_posts_per_day", c.hos_daily},
+        {"head_of_state_retweets_per_day", c.hos_rt_daily},
+        {"supporter_items_per_day", c.supporter_daily}}}};
   t["groups"] = ojson::array();
   for (int g = 0; g < kNumGroups; ++g) t["groups"].push_back(std::string(GroupName(g)));
   t["hawkes"] = {{"time_unit", "day for mu, hour for beta"},
-                 {"events", "items with origin hawkes: originals, articles, releases (see docs/synth.md)"},
+                 {"events",
+                  "items with origin hawkes: originals, articles, releases (see "
+                  "docs/synth.md)"},
                  {"mu_per_day", groups_json(p.mu)},
                  {"mu_per_day_after", groups_json(p.mu_after)},
                  {"alpha", matrix_json(p.alpha)},
                  {"alpha_after", matrix_json(p.alpha_after)},
                  {"beta_per_hour", p.beta_per_hour},
                  {"head_of_state_share_of_politician_immigrants", p.hos_share},
-                 {"events_per_group", groups_json(hawkes_by_group)},
-                 {"events_per_group_before_event", groups_json(hawkes_before)},
-                 {"events_per_group_after_event", groups_json(hawkes_after)}};
+                 {"events_per_group", groups_json(c.hawkes_by_group)},
+                 {"events_per_group_before_event", groups_json(c.hawkes_before)},
+                 {"events_per_group_after_event", groups_json(c.hawkes_after)}};
   t["cascades"] = {{"model", "independent cascade over the follower graph"},
                    {"p_retweet_by_spreader_class", groups_json(p.p_retweet)},
                    {"p_retweet_head_of_state", p.p_retweet_hos},
@@ -1127,9 +1162,9 @@ SynthResult WriteWorld(World& w) {
                    {"reply_rate", groups_json(p.reply_rate)},
                    {"quote_rate", groups_json(p.quote_rate)},
                    {"cap", p.cascade_cap},
-                   {"cascades_with_retweets", cascades},
-                   {"max_size", max_cascade},
-                   {"size_histogram_pow2", size_hist}};
+                   {"cascades_with_retweets", c.cascades},
+                   {"max_size", c.max_cascade},
+                   {"size_histogram_pow2", c.size_hist}};
   t["reuse_rates"] = {
       {"pr->press-national", p.reuse_pr_national},
       {"pr->press-regional", p.reuse_pr_regional},
@@ -1154,18 +1189,18 @@ SynthResult WriteWorld(World& w) {
   t["follower_graph"] = {{"edges", w.follow_edges},
                          {"head_of_state_followers", w.follower_offsets[w.hos + 1] - w.follower_offsets[w.hos]}};
   t["counts"] = {{"actors", w.actors.size()},
-                 {"actor_keys_with_items", author_keys.size()},
+                 {"actor_keys_with_items", c.author_keys.size()},
                  {"items", n},
                  {"records", total.records},
-                 {"by_channel", by_channel},
-                 {"by_class", groups_json(by_group)},
-                 {"by_class_mastodon", groups_json(by_group_mastodon)},
-                 {"by_kind", by_kind},
-                 {"by_origin", by_origin},
-                 {"by_platform", by_platform},
+                 {"by_channel", c.by_channel},
+                 {"by_class", groups_json(c.by_group)},
+                 {"by_class_mastodon", groups_json(c.by_group_mastodon)},
+                 {"by_kind", c.by_kind},
+                 {"by_origin", c.by_origin},
+                 {"by_platform", c.by_platform},
                  {"by_format", by_fmt_json},
                  {"daily_by_class", daily_json}};
-  t["flows"] = flows;
+  t["flows"] = c.flows;
   t["flow_matrix"] = fm;
   t["supporters"] = supporters;
   t["syndication_groups"] = synd;
@@ -1182,17 +1217,45 @@ SynthResult WriteWorld(World& w) {
                 {"windows1252_files", ojson::array()}};
   for (const auto& b : buckets)
     if (b.fmt == kFmtCsv) t["dirty"]["windows1252_files"].push_back(b.path);
-  t["reuse_pairs"] = reuse_pairs;
-  t["link_shares"] = link_shares;
-  t["embeds"] = embeds;
+  t["reuse_pairs"] = c.reuse_pairs;
+  t["link_shares"] = c.link_shares;
+  t["embeds"] = c.embeds;
   {
     std::ofstream f(out / "truth.json", std::ios::binary);
     f << t.dump(1) << '\n';
     if (!f) throw Error(ErrorKind::kIo, "cannot write " + (out / "truth.json").string());
   }
+  return total;
+}
+
+}  // namespace
+
+SynthResult WriteWorld(World& w) {
+  const fs::path out = w.opt.out;
+  PrepareFolders(out);
+  // Reaction counts for public metrics.
+  const std::size_t n = w.items.size();
+  std::vector<std::uint32_t> rt(n, 0), rp(n, 0), qt(n, 0);
+  for (const Item& it : w.items) {
+    if (it.kind == kRetweet) ++rt[it.ref];
+    if (it.kind == kReply) ++rp[it.ref];
+    if (it.kind == kQuote) ++qt[it.ref];
+  }
+  Texts texts(w);
+  Writer writer(w, texts, rt, rp, qt);
+  const std::vector<Bucket> buckets = AssignBuckets(w);
+  std::vector<Stats> stats(buckets.size());
+  tbb::parallel_for(std::size_t{0}, buckets.size(),
+                    [&](std::size_t bi) { stats[bi] = WriteBucket(w, texts, writer, buckets[bi], out); });
+  WriteActors(w, out / "actors.csv");
+  WriteFollowerList(w, out / "followers.csv");
+  WriteCascadeTruth(w, out / "cascades_truth.csv");
+  const Stats total = WriteTruth(w, texts, buckets, stats);
+  SynthResult res;
   res.actors = w.actors.size();
   res.items = n;
-  res.files = buckets.size() + 4;  // data files, actors.csv, truth.json, followers.csv, cascades_truth.csv
+  res.files = buckets.size() + 4;  // data files, actors.csv, truth.json,
+                                   // followers.csv, cascades_truth.csv
   res.bytes = total.bytes;
   res.malformed = total.malformed;
   res.duplicates = total.duplicates;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "relais/graph/csr_graph.hpp"
@@ -50,5 +51,14 @@ std::vector<NodeId> TopK(const std::vector<double>& scores, std::size_t k, Label
   ids.resize(k);
   return ids;
 }
+
+/// The top `top` nodes (0 = all) of an edge list file by `options.metric`, with their labels: the
+/// `relais rank --edges` pipeline (read, hubs-first relabelling, CSR, scores, top k with ties broken by
+/// label). `weighted_input` tells whether the file had a weight column.
+struct EdgeListRanking {
+  std::vector<std::pair<std::string, double>> results;
+  bool weighted_input = false;
+};
+EdgeListRanking RankEdgeListFile(const std::string& path, const RankOptions& options, bool directed, std::size_t top);
 
 }  // namespace relais::graph

@@ -86,4 +86,13 @@ struct ReuseExplanation {
 ReuseExplanation ExplainReuse(corpora::Store& store, std::string_view key_a, std::string_view key_b,
                               const text::ReuseOptions& options = {});
 
+/// The explanation as one JSON object: keys, scores, spans and the aligned rows (op equal, changed,
+/// source_only, target_only).
+nlohmann::json ExplanationJson(const ReuseExplanation& e);
+
+/// The explanation for a terminal: a header (keys, times, spans, scores), then the aligned rows side by
+/// side, each side wrapped word by word to `width` code points, marked ' ' equal, '~' changed,
+/// '-' source only, '+' target only.
+std::string ExplanationSideBySide(const ReuseExplanation& e, std::size_t width = 48);
+
 }  // namespace relais::toolkit
