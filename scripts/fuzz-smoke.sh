@@ -7,7 +7,7 @@ SECS=${1:-${RELAIS_FUZZ_SECONDS:-10}}
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DRELAIS_BUILD_FUZZERS=ON -DRELAIS_BUILD_TESTS=OFF -DRELAIS_BUILD_BENCH=OFF >/dev/null
 targets="fuzz_input fuzz_twitter_v1 fuzz_twitter_v2 fuzz_twitter_archive fuzz_mastodon fuzz_activitypub
-  fuzz_bluesky fuzz_press_jsonl fuzz_press_csv fuzz_pr_jsonl fuzz_pr_csv fuzz_rss fuzz_telegram fuzz_zeeschuimer fuzz_twitter_graphql fuzz_europresse fuzz_bluesky_jetstream"
+  fuzz_bluesky fuzz_press_jsonl fuzz_press_csv fuzz_pr_jsonl fuzz_pr_csv fuzz_rss fuzz_telegram fuzz_zeeschuimer fuzz_twitter_graphql fuzz_europresse fuzz_bluesky_jetstream fuzz_bluesky_car"
 ninja -C build-fuzz -j "$(nproc)" $targets >/dev/null
 mkdir -p build-fuzz/corpus
 for t in $targets; do
