@@ -11,7 +11,7 @@ CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=
   -DRELAIS_BUILD_FUZZERS=ON -DRELAIS_BUILD_TESTS=OFF -DRELAIS_BUILD_BENCH=OFF -DRELAIS_PYTHON=OFF >/dev/null
 targets="fuzz_input fuzz_twitter_v1 fuzz_twitter_v2 fuzz_twitter_archive fuzz_mastodon fuzz_activitypub
   fuzz_bluesky fuzz_press_jsonl fuzz_press_csv fuzz_pr_jsonl fuzz_pr_csv fuzz_rss fuzz_telegram fuzz_zeeschuimer
-  fuzz_twitter_graphql fuzz_europresse fuzz_bluesky_jetstream fuzz_url fuzz_csv fuzz_xml fuzz_html fuzz_time"
+  fuzz_twitter_graphql fuzz_europresse fuzz_bluesky_jetstream fuzz_bluesky_car fuzz_url fuzz_csv fuzz_xml fuzz_html fuzz_time"
 if [ $# -gt 0 ]; then targets="$*"; fi
 ninja -C build-fuzz -j "${RELAIS_JOBS:-$(nproc)}" $targets >/dev/null
 mkdir -p build-fuzz/corpus

@@ -5,7 +5,7 @@ PKGS=(
   build-essential cmake ninja-build pkg-config git python3 time
   libsimdjson-dev libsqlite3-dev libicu-dev libtbb-dev libigraph-dev
   libboost-graph-dev libeigen3-dev libstemmer-dev libcli11-dev libfmt-dev libcld2-dev
-  libzstd-dev zlib1g-dev libxml2-dev libssl-dev nlohmann-json3-dev libcpp-httplib-dev
+  libzstd-dev zlib1g-dev libxml2-dev libcbor-dev libssl-dev nlohmann-json3-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   openmpi-bin libopenmpi-dev libboost-mpi-dev
   clang-14 libclang-rt-14-dev clang-format-14

@@ -584,7 +584,26 @@ bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
 
 }  // namespace
 
+namespace {
+// A CAR file (Bluesky repository export): the CAR v2 pragma, or a CAR v1 header, a varint length
+// then a DAG-CBOR map of two keys starting with "roots" (keys sort by length: roots, version).
+bool LooksLikeCar(std::string_view h) {
+  static constexpr std::string_view kV2Pragma("\x0a\xa1\x67version\x02", 11);
+  if (h.substr(0, kV2Pragma.size()) == kV2Pragma) return true;
+  std::uint64_t len = 0;
+  std::size_t i = 0;
+  for (int shift = 0; i < h.size() && i < 3; shift += 7) {
+    auto b = static_cast<std::uint8_t>(h[i++]);
+    len |= static_cast<std::uint64_t>(b & 0x7F) << shift;
+    if (!(b & 0x80)) break;
+  }
+  if (len < 16 || len > 4096 || i >= h.size()) return false;
+  return h.substr(i, 7) == std::string_view("\xa2\x65roots", 7);
+}
+}  // namespace
+
 std::optional<Format> SniffFormat(const fs::path& path, std::string_view head) {
+  if (LooksLikeCar(head)) return Format::kBlueskyCar;
   std::string name = detail::ToLowerAscii(path.filename().string());
   for (std::string_view ext : {".gz", ".zst", ".zstd"})
     if (name.size() > ext.size() && name.compare(name.size() - ext.size(), ext.size(), ext) == 0)

@@ -7,10 +7,10 @@
 
 namespace relais::corpora {
 namespace {
-constexpr std::array<std::string_view, 16> kFormatNames = {
-    "twitter-v1",        "twitter-v2", "twitter-archive", "mastodon",   "activitypub", "bluesky",
-    "press-jsonl",       "press-csv",  "pr-jsonl",        "pr-csv",     "rss",         "telegram",
-    "bluesky-jetstream", "europresse", "twitter-graphql", "zeeschuimer"};
+constexpr std::array<std::string_view, 17> kFormatNames = {
+    "twitter-v1",        "twitter-v2", "twitter-archive", "mastodon",    "activitypub", "bluesky",
+    "press-jsonl",       "press-csv",  "pr-jsonl",        "pr-csv",      "rss",         "telegram",
+    "bluesky-jetstream", "europresse", "twitter-graphql", "zeeschuimer", "bluesky-car"};
 }  // namespace
 
 std::string_view ToString(Format f) { return kFormatNames[static_cast<std::size_t>(f)]; }
@@ -84,7 +84,7 @@ std::unique_ptr<Reader> MakeReader(Format format, const ReadOptions& options) {
     case Format::kZeeschuimer:
       return detail::MakeZeeschuimerReader(options);
     case Format::kBlueskyCar:
-      break;  // declared, reader not written yet: not in AllFormats(), not parsed by ParseFormat()
+      return detail::MakeBlueskyCarReader(options);
   }
   throw Error(ErrorKind::kInternal, "unknown format");
 }

@@ -17,9 +17,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (reader->line_oriented()) {
       reader->ParseLine(bytes.substr(0, bytes.find('\n')), relais::InputPos{"fuzz", 1, 0}, out);
     }
-    // Document readers get decoded text, as the pipeline gives them.
-    std::string text = DecodeToUtf8(bytes, "auto");
-    reader->ParseDocument(text, "fuzz", out);
+    // Document readers get decoded text, as the pipeline gives them; CAR files stay bytes.
+    if (reader->format() == Format::kBlueskyCar) {
+      reader->ParseDocument(bytes, "fuzz", out);
+    } else {
+      std::string text = DecodeToUtf8(bytes, "auto");
+      reader->ParseDocument(text, "fuzz", out);
+    }
   } catch (const relais::Error&) {
     // A fatal, typed error for the whole document is an accepted outcome.
   }

@@ -1,6 +1,8 @@
 // JSON helpers for the document readers.
 #include "detail/json_util.hpp"
 
+#include <cstring>
+
 #include "relais/corpora/input.hpp"
 
 #include "detail/text_util.hpp"
@@ -13,6 +15,24 @@ std::size_t SkipJsonWs(std::string_view s, std::size_t pos) {
   return pos;
 }
 
+namespace {
+// The closing quote of the string opening at s[open] == '"', or npos when the text ends first: memchr
+// to each '"', kept when an even number of backslashes precede it (strings dominate JSON bytes).
+std::size_t ClosingQuote(std::string_view s, std::size_t open) {
+  std::size_t j = open + 1;
+  while (j < s.size()) {
+    const void* q = std::memchr(s.data() + j, '"', s.size() - j);
+    if (!q) return std::string_view::npos;
+    const std::size_t k = static_cast<std::size_t>(static_cast<const char*>(q) - s.data());
+    std::size_t backslashes = 0;
+    while (k - backslashes > open + 1 && s[k - 1 - backslashes] == '\\') ++backslashes;
+    if (backslashes % 2 == 0) return k;
+    j = k + 1;
+  }
+  return std::string_view::npos;
+}
+}  // namespace
+
 std::optional<std::size_t> JsonValueEnd(std::string_view s, std::size_t pos, std::size_t* error_at) {
   auto fail = [&](std::size_t at) -> std::optional<std::size_t> {
     if (error_at) *error_at = at;
@@ -21,23 +41,16 @@ std::optional<std::size_t> JsonValueEnd(std::string_view s, std::size_t pos, std
   if (pos >= s.size()) return fail(pos);
   char c = s[pos];
   if (c == '"') {
-    for (std::size_t i = pos + 1; i < s.size(); ++i) {
-      if (s[i] == '\\') {
-        ++i;
-      } else if (s[i] == '"') {
-        return i + 1;
-      }
-    }
-    return fail(pos);
+    std::size_t close = ClosingQuote(s, pos);
+    return close == std::string_view::npos ? fail(pos) : std::optional<std::size_t>(close + 1);
   }
   if (c == '{' || c == '[') {
     std::string stack;
     for (std::size_t i = pos; i < s.size(); ++i) {
       char ch = s[i];
       if (ch == '"') {
-        std::size_t j = i + 1;
-        while (j < s.size() && s[j] != '"') j += s[j] == '\\' ? 2 : 1;
-        if (j >= s.size()) return fail(i);
+        std::size_t j = ClosingQuote(s, i);
+        if (j == std::string_view::npos) return fail(i);
         i = j;
       } else if (ch == '{' || ch == '[') {
         stack += ch;

@@ -22,5 +22,6 @@ std::unique_ptr<Reader> MakeZeeschuimerReader(const ReadOptions& options);
 std::unique_ptr<Reader> MakeTwitterGraphqlReader(const ReadOptions& options);
 std::unique_ptr<Reader> MakeEuropresseReader(const ReadOptions& options);
 std::unique_ptr<Reader> MakeBlueskyJetstreamReader(const ReadOptions& options);
+std::unique_ptr<Reader> MakeBlueskyCarReader(const ReadOptions& options);
 
 }  // namespace relais::corpora::detail

@@ -171,7 +171,7 @@ class TelegramReader final : public Reader {
                                    "not a Telegram chat export (no \"messages\" array)", chat_chunk.text));
       return;
     }
-    if (!chat.id.empty() && !chat.name.empty()) state.id_by_name.emplace(chat.name, PeerIdOf(chat));
+    if (!chat.id.empty() && !chat.name.empty()) state.id_by_name.try_emplace(chat.name, PeerIdOf(chat));
     for (const auto& msg : messages) HandleMessage(msg, chat, state, out);
   }
 
@@ -225,7 +225,7 @@ class TelegramReader final : public Reader {
     item.author.handle = from_id;
     item.author.name = from_name;
     item.author.platform_id = from_id;
-    if (!from_name.empty()) state.id_by_name.emplace(from_name, from_id);
+    if (!from_name.empty()) state.id_by_name.try_emplace(from_name, from_id);
     ReadText(msg, item);
 
     std::optional<std::size_t> forward_fixup;

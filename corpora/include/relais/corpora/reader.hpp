@@ -26,7 +26,7 @@ enum class Format : std::uint8_t {
   kPrCsv,
   kRss,
   kTelegram,
-  // Declared ahead of their readers (issue 16); AllFormats() lists only the formats with a reader.
+  // Issue 16's formats.
   kBlueskyJetstream,
   kEuropresse,
   kTwitterGraphql,
@@ -35,7 +35,7 @@ enum class Format : std::uint8_t {
 };
 /// DESIGN.md names: "twitter-v1", "twitter-v2", "twitter-archive", "mastodon", "activitypub",
 /// "bluesky", "press-jsonl", "press-csv", "pr-jsonl", "pr-csv", "rss",
-/// "telegram".
+/// "telegram", "bluesky-jetstream", "europresse", "twitter-graphql", "zeeschuimer", "bluesky-car".
 std::string_view ToString(Format f);
 std::optional<Format> ParseFormat(std::string_view s);
 std::vector<Format> AllFormats();
