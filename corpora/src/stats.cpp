@@ -4,42 +4,63 @@
 #include <nlohmann/json.hpp>
 
 #include <iomanip>
+#include <map>
+#include <optional>
 #include <sstream>
 #include <unordered_map>
 
+#include "relais/corpora/partition_query.hpp"
 #include "relais/corpora/record.hpp"
 #include "relais/corpora/registry.hpp"
 
 namespace relais::corpora {
 
-StoreStats ComputeStats(const Store& store) {
-  StoreStats s;
-  for (auto c : {Channel::kSocial, Channel::kPress, Channel::kPr}) s.by_channel[std::string(ToString(c))] = 0;
-  for (auto c : kActorClasses) s.by_class[std::string(c)] = 0;
-  for (int l = 0; l < kNumLayers; ++l) s.flows_by_layer[std::string(ToString(static_cast<Layer>(l)))] = 0;
-  sqlite3* db = store.db();
-  // One scan of items (a large store's items table is mostly text: one pass instead of three);
-  // author classes are looked up per actor afterwards.
-  std::unordered_map<std::int64_t, std::uint64_t> by_actor;  // actor id (0 = none) → items
+StatsPartial ComputeStatsPartial(sqlite3* db) {
+  // One scan of items (a large store's items table is mostly text: one pass instead of three); author
+  // classes are looked up per actor in FinishStats.
+  StatsPartial part;
   {
     Statement st(db, "SELECT channel, actor_id, expansion, time FROM items");
+    std::unordered_map<std::int64_t, std::uint64_t> by_actor;
     std::map<std::string, std::uint64_t, std::less<>> channels;
     while (st.Step()) {
-      ++s.items;
-      s.expansions += st.Int(2) != 0 ? 1 : 0;
+      ++part.items;
+      part.expansions += st.Int(2) != 0 ? 1 : 0;
       const TimeMs t = st.Int(3);
-      if (!s.first || t < *s.first) s.first = t;
-      if (!s.last || t > *s.last) s.last = t;
+      if (!part.first || t < *part.first) part.first = t;
+      if (!part.last || t > *part.last) part.last = t;
       const std::string_view channel = st.TextView(0);
       auto it = channels.find(channel);
       if (it == channels.end()) it = channels.emplace(std::string(channel), 0).first;
       ++it->second;
       ++by_actor[st.IsNull(1) ? 0 : st.Int(1)];
     }
-    for (const auto& [channel, n] : channels) s.by_channel[channel] = n;
+    part.channels.insert(channels.begin(), channels.end());
+    part.by_actor.insert(by_actor.begin(), by_actor.end());
+  }
+  Statement st(db, "SELECT layer, count(*) FROM flows GROUP BY layer");
+  while (st.Step()) part.layers[st.Text(0)] += static_cast<std::uint64_t>(st.Int(1));
+  return part;
+}
+
+StoreStats FinishStats(const Store& store, const std::vector<StatsPartial>& partials) {
+  StoreStats s;
+  for (auto c : {Channel::kSocial, Channel::kPress, Channel::kPr}) s.by_channel[std::string(ToString(c))] = 0;
+  for (auto c : kActorClasses) s.by_class[std::string(c)] = 0;
+  for (int l = 0; l < kNumLayers; ++l) s.flows_by_layer[std::string(ToString(static_cast<Layer>(l)))] = 0;
+  std::unordered_map<std::int64_t, std::uint64_t> by_actor;
+  std::map<std::string, std::uint64_t> layers;
+  for (const StatsPartial& part : partials) {
+    s.items += part.items;
+    s.expansions += part.expansions;
+    if (part.first && (!s.first || *part.first < *s.first)) s.first = part.first;
+    if (part.last && (!s.last || *part.last > *s.last)) s.last = part.last;
+    for (const auto& [channel, n] : part.channels) s.by_channel[channel] += n;
+    for (const auto& [actor, n] : part.by_actor) by_actor[actor] += n;
+    for (const auto& [layer, n] : part.layers) layers[layer] += n;
   }
   {
-    Statement st(db, "SELECT id, coalesce(actor_class, 'public') FROM actors");
+    Statement st(store.db(), "SELECT id, coalesce(actor_class, 'public') FROM actors");
     while (st.Step()) {
       ++s.actors;
       auto it = by_actor.find(st.Int(0));
@@ -50,11 +71,40 @@ StoreStats ComputeStats(const Store& store) {
     // Items without an author, or whose author row is missing, count as "public" (LEFT JOIN).
     for (const auto& [actor, n] : by_actor) s.by_class["public"] += n;
   }
-  {
-    Statement st(db, "SELECT layer, count(*) FROM flows GROUP BY layer");
-    while (st.Step()) s.flows_by_layer[st.Text(0)] = static_cast<std::uint64_t>(st.Int(1));
-  }
+  for (const auto& [layer, n] : layers) s.flows_by_layer[layer] = n;
   return s;
+}
+
+StoreStats ComputeStats(const Store& store) {
+  return FinishStats(store,
+                     MapPartitions<StatsPartial>(store, [](sqlite3* db, int) { return ComputeStatsPartial(db); }));
+}
+
+std::string StatsPartialToJson(const StatsPartial& p) {
+  nlohmann::json j;
+  j["items"] = p.items;
+  j["expansions"] = p.expansions;
+  j["first"] = p.first ? nlohmann::json(*p.first) : nlohmann::json(nullptr);
+  j["last"] = p.last ? nlohmann::json(*p.last) : nlohmann::json(nullptr);
+  j["channels"] = p.channels;
+  j["layers"] = p.layers;
+  nlohmann::json actors = nlohmann::json::array();
+  for (const auto& [actor, n] : p.by_actor) actors.push_back({actor, n});
+  j["by_actor"] = std::move(actors);
+  return j.dump();
+}
+
+StatsPartial StatsPartialFromJson(std::string_view text) {
+  const nlohmann::json j = nlohmann::json::parse(text);
+  StatsPartial p;
+  p.items = j.at("items").get<std::uint64_t>();
+  p.expansions = j.at("expansions").get<std::uint64_t>();
+  if (!j.at("first").is_null()) p.first = j.at("first").get<TimeMs>();
+  if (!j.at("last").is_null()) p.last = j.at("last").get<TimeMs>();
+  p.channels = j.at("channels").get<std::map<std::string, std::uint64_t>>();
+  p.layers = j.at("layers").get<std::map<std::string, std::uint64_t>>();
+  for (const auto& e : j.at("by_actor")) p.by_actor[e.at(0).get<std::int64_t>()] = e.at(1).get<std::uint64_t>();
+  return p;
 }
 
 std::string StatsToJson(const StoreStats& s) {

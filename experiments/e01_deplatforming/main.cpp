@@ -7,6 +7,7 @@
 #include <map>
 
 #include "e01_deplatforming/world.hpp"
+#include "relais/corpora/partition_query.hpp"
 #include "relais/toolkit/analysis/event.hpp"
 #include "relais/toolkit/flow_matrix.hpp"
 
@@ -24,21 +25,33 @@ std::vector<std::string> EstimateRow(const std::string& name, const toolkit::Eve
 
 // Daily series of an outcome over the event window (for the figures).
 void SeriesTable(Experiment& exp, const corpora::Store& store, TimeMs at, const std::string& table) {
-  corpora::Statement st(
-      store.db(),
-      "SELECT (i.time - ?1 + 1000 * ?2) / ?2 - 1000 AS d, "  // floor division (times before the event)
-      "sum(f.layer = 'link' AND sa.actor_class = 'press-regional'), sum(f.layer = 'link'), "
-      "sum(f.layer = 'retweet'), sum(f.layer = 'link' AND da.actor_class = 'public' AND sa.actor_class = "
-      "'press-regional'), sum(f.layer = 'link' AND da.actor_class = 'public') FROM flows f JOIN items i ON i.id = "
-      "f.dst_item LEFT JOIN actors sa ON sa.id = f.src_actor LEFT JOIN actors da ON da.id = f.dst_actor "
-      "WHERE i.time >= ?1 - 45 * ?2 AND i.time < ?1 + 45 * ?2 GROUP BY d ORDER BY d");
-  st.Bind(1, static_cast<std::int64_t>(at)).Bind(2, static_cast<std::int64_t>(kDay));
+  // Flows join their dst item in its own partition: per partition, sums added in partition order.
+  using Sums = std::map<std::int64_t, std::array<std::int64_t, 5>>;
+  const auto parts = corpora::MapPartitions<Sums>(store, [&](sqlite3* db, int) {
+    corpora::Statement st(
+        db,
+        "SELECT (i.time - ?1 + 1000 * ?2) / ?2 - 1000 AS d, "  // floor division (times before the event)
+        "sum(f.layer = 'link' AND sa.actor_class = 'press-regional'), sum(f.layer = 'link'), "
+        "sum(f.layer = 'retweet'), sum(f.layer = 'link' AND da.actor_class = 'public' AND sa.actor_class = "
+        "'press-regional'), sum(f.layer = 'link' AND da.actor_class = 'public') FROM flows f JOIN items i ON i.id = "
+        "f.dst_item LEFT JOIN actors sa ON sa.id = f.src_actor LEFT JOIN actors da ON da.id = f.dst_actor "
+        "WHERE i.time >= ?1 - 45 * ?2 AND i.time < ?1 + 45 * ?2 GROUP BY d ORDER BY d");
+    st.Bind(1, static_cast<std::int64_t>(at)).Bind(2, static_cast<std::int64_t>(kDay));
+    Sums sums;
+    while (st.Step())
+      for (int c = 0; c < 5; ++c) sums[st.Int(0)][static_cast<std::size_t>(c)] = st.Int(c + 1);
+    return sums;
+  });
+  Sums all;
+  for (const Sums& part : parts)
+    for (const auto& [d, v] : part)
+      for (std::size_t c = 0; c < 5; ++c) all[d][c] += v[c];
   std::vector<std::vector<std::string>> rows;
-  while (st.Step()) {
-    double d = static_cast<double>(st.Int(0));
-    double reg = static_cast<double>(st.Int(1)), link = static_cast<double>(st.Int(2));
-    double preg = static_cast<double>(st.Int(4)), plink = static_cast<double>(st.Int(5));
-    rows.push_back({Num(d), Num(reg), Num(link), Num(link > 0 ? reg / link : 0), Num(static_cast<double>(st.Int(3))),
+  for (const auto& [day, v] : all) {
+    double d = static_cast<double>(day);
+    double reg = static_cast<double>(v[0]), link = static_cast<double>(v[1]);
+    double preg = static_cast<double>(v[3]), plink = static_cast<double>(v[4]);
+    rows.push_back({Num(d), Num(reg), Num(link), Num(link > 0 ? reg / link : 0), Num(static_cast<double>(v[2])),
                     Num(preg), Num(plink), Num(plink > 0 ? preg / plink : 0)});
   }
   exp.WriteCsv(table,

@@ -247,6 +247,29 @@ TEST(MpiReuse, SameFlowsAtOneToThreeRanks) {
   }
 }
 
+// stats (issue 13): each rank reads its share of the partitions, the partials are added in partition
+// order: the same JSON as one process, "ranks" apart, whether ranks are fewer or more than partitions.
+TEST(MpiStats, SamePartialsReducedInPartitionOrder) {
+  RELAIS_REQUIRE_MPIRUN();
+  TempDir tmp;
+  const std::string press = WritePress(tmp.path()), store = (tmp.path() / "store").string();
+  const RunResult in = Sh(RelaisBin() + " ingest --partitions 3 --store " + store + " --format press-jsonl " + press);
+  ASSERT_EQ(in.exit_code, 0) << in.err;
+  ASSERT_EQ(Sh(RelaisBin() + " reuse --store " + store + " --from press --to press --json").exit_code, 0);
+  const std::string args = " stats --store " + store + " --json";
+  json one = OneJson(Sh(RelaisBin() + args), "stats");
+  EXPECT_EQ(one["ranks"], 1);
+  one.erase("ranks");
+  EXPECT_GT(one["items"].get<int>(), 0);
+  EXPECT_GT(one["flows_by_layer"]["reuse"].get<int>(), 0);
+  for (int np : {1, 2, 4}) {
+    json many = OneJson(Sh(Mpirun(np) + RelaisBin() + args), "stats -np " + std::to_string(np));
+    EXPECT_EQ(many["ranks"], np);
+    many.erase("ranks");
+    EXPECT_EQ(one.dump(), many.dump()) << "-np " << np;
+  }
+}
+
 TEST(MpiRuntime, OtherVerbsRunOnRankZeroAlone) {
   RELAIS_REQUIRE_MPIRUN();
   const RunResult r = Sh(Mpirun(3) + RelaisBin() + " actors resolve --json lemonde.fr");

@@ -30,7 +30,9 @@ std::string_view Verb(int argc, char** argv) {
   return {};
 }
 
-bool RunsDistributed(std::string_view verb) { return verb == "rank" || verb == "influence" || verb == "reuse"; }
+bool RunsDistributed(std::string_view verb) {
+  return verb == "rank" || verb == "influence" || verb == "reuse" || verb == "stats";
+}
 
 // Ranks other than 0 keep stdout closed to results: their fd 1 goes to /dev/null.
 void SilenceStdout() {

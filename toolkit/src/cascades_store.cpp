@@ -6,6 +6,7 @@
 #include <tbb/parallel_for.h>
 
 #include "relais/base/error.hpp"
+#include "relais/corpora/partition_query.hpp"
 #include "relais/corpora/store.hpp"
 #include "relais/toolkit/cascades.hpp"
 #include "relais/toolkit/graph_view.hpp"
@@ -91,22 +92,30 @@ CascadeReport ComputeCascades(const corpora::Store& store, const CascadeQuery& q
   if (layers.empty()) throw Error(ErrorKind::kInvalidArgument, "cascades need at least one layer");
   Forest f;
   {
-    corpora::Statement st(store.db(),
-                          "SELECT f.src_item, f.dst_item, f.layer, s.actor_id, s.time, d.actor_id, d.time FROM flows f "
-                          "JOIN items d ON d.id = f.dst_item LEFT JOIN items s ON s.id = f.src_item "
-                          "WHERE f.src_item IS NOT NULL AND f.src_item != f.dst_item" +
-                              LayerInClause(layers) + " ORDER BY d.time, f.id");
-    BindLayers(st, 1, layers);
-    while (st.Step()) {
-      std::int64_t s = Dense(f, st.Int(0), st.IsNull(3) ? 0 : st.Int(3), st.IsNull(4) ? 0 : st.Int(4));
-      std::int64_t d = Dense(f, st.Int(1), st.IsNull(5) ? 0 : st.Int(5), st.Int(6));
-      if (f.parent[static_cast<std::size_t>(d)] != graph::kNoParent) {
-        ++f.extra_parents;
-        continue;
-      }
-      f.parent[static_cast<std::size_t>(d)] = s;
-      f.layer[static_cast<std::size_t>(d)] = st.Text(2);
-    }
+    // Each partition's flows with their dst item (local), merged in (d.time, f.id) order; the source
+    // item may be in any partition: looked up by id.
+    corpora::Statement src(store.db(), "SELECT actor_id, time FROM items WHERE id = ?");
+    corpora::MergePartitionRows(
+        store,
+        "SELECT d.time, f.id, f.src_item, f.dst_item, f.layer, d.actor_id FROM flows f JOIN items d ON d.id = "
+        "f.dst_item WHERE f.src_item IS NOT NULL AND f.src_item != f.dst_item" +
+            LayerInClause(layers) + " ORDER BY d.time, f.id",
+        [&](corpora::Statement& st) { BindLayers(st, 1, layers); }, 2,
+        [&](const corpora::Statement& st) {
+          src.Reset();
+          src.Bind(1, st.Int(2));
+          const bool found = src.Step();
+          const std::int64_t s_actor = found && !src.IsNull(0) ? src.Int(0) : 0;
+          const std::int64_t s_time = found && !src.IsNull(1) ? src.Int(1) : 0;
+          std::int64_t s = Dense(f, st.Int(2), s_actor, s_time);
+          std::int64_t d = Dense(f, st.Int(3), st.IsNull(5) ? 0 : st.Int(5), st.Int(0));
+          if (f.parent[static_cast<std::size_t>(d)] != graph::kNoParent) {
+            ++f.extra_parents;
+            return;
+          }
+          f.parent[static_cast<std::size_t>(d)] = s;
+          f.layer[static_cast<std::size_t>(d)] = st.Text(4);
+        });
   }
   Reattachment moved;
   if (q.followers && std::find(layers.begin(), layers.end(), "retweet") != layers.end())

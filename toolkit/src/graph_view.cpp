@@ -7,11 +7,13 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <unordered_map>
 
 #include "relais/base/error.hpp"
 #include "relais/base/hash.hpp"
+#include "relais/corpora/partition_query.hpp"
 #include "relais/corpora/store.hpp"
 #include "relais/toolkit/store_query.hpp"
 
@@ -236,46 +238,80 @@ GraphView Build(const corpora::Store& store, const GraphQuery& q) {
     }
   }
   GraphView v;
-  {
-    std::string sql = "SELECT count(*) FROM flows f";
-    if (needs_item) sql += " JOIN items d ON d.id = f.dst_item";
-    sql += where + " AND (" + missing + ")";
-    Statement st(store.db(), sql);
-    BindLayers(st, 1, q.layers);
-    if (st.Step()) v.skipped_flows = static_cast<std::uint64_t>(st.Int(0));
-  }
+  // Flows join only their dst item, in their own partition: each partition counts its flows by
+  // (source, target) and the counts are added in partition order; ORDER BY 1, 2 of the whole store
+  // is the order of the merged map (integer ids, or text keys compared bytewise as SQLite's BINARY).
   const bool text_keys = q.by == Aggregation::kClass || q.by == Aggregation::kRegion;
-  std::string sql = "SELECT " + src + ", " + dst + ", count(*)" + from + where + " AND NOT (" + missing +
-                    ") GROUP BY 1, 2 ORDER BY 1, 2";
-  Statement st(store.db(), sql);
-  BindLayers(st, 1, q.layers);
+  std::string skipped_sql = "SELECT count(*) FROM flows f";
+  if (needs_item) skipped_sql += " JOIN items d ON d.id = f.dst_item";
+  skipped_sql += where + " AND (" + missing + ")";
+  const std::string sql = "SELECT " + src + ", " + dst + ", count(*)" + from + where + " AND NOT (" + missing +
+                          ") GROUP BY 1, 2 ORDER BY 1, 2";
+  struct Partial {
+    std::uint64_t skipped = 0;
+    std::vector<std::pair<std::int64_t, std::int64_t>> ids;
+    std::vector<std::pair<std::string, std::string>> texts;
+    std::vector<std::int64_t> counts;
+  };
+  const auto parts = corpora::MapPartitions<Partial>(store, [&](sqlite3* db, int) {
+    Partial part;
+    {
+      Statement st(db, skipped_sql);
+      BindLayers(st, 1, q.layers);
+      if (st.Step()) part.skipped = static_cast<std::uint64_t>(st.Int(0));
+    }
+    Statement st(db, sql);
+    BindLayers(st, 1, q.layers);
+    while (st.Step()) {
+      if (text_keys)
+        part.texts.emplace_back(st.Text(0), st.Text(1));
+      else
+        part.ids.emplace_back(st.Int(0), st.Int(1));
+      part.counts.push_back(st.Int(2));
+    }
+    return part;
+  });
+  std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> id_edges;
+  std::map<std::pair<std::string, std::string>, std::int64_t> text_edges;
+  for (const Partial& part : parts) {
+    v.skipped_flows += part.skipped;
+    for (std::size_t k = 0; k < part.counts.size(); ++k) {
+      if (text_keys)
+        text_edges[part.texts[k]] += part.counts[k];
+      else
+        id_edges[part.ids[k]] += part.counts[k];
+    }
+  }
   std::unordered_map<std::int64_t, NodeId> by_id;
   std::unordered_map<std::string, NodeId> by_text;
   std::vector<NodeId> s, d;
   std::vector<graph::Weight> w;
-  auto node = [&](int col) -> NodeId {
-    if (text_keys) {
-      std::string key = st.Text(col);
-      auto [it, inserted] = by_text.try_emplace(key, static_cast<NodeId>(v.labels.size()));
-      if (inserted) {
-        v.labels.push_back(key);
-        v.store_ids.push_back(-1);
-      }
-      return it->second;
+  auto text_node = [&](const std::string& key) -> NodeId {
+    auto [it, inserted] = by_text.try_emplace(key, static_cast<NodeId>(v.labels.size()));
+    if (inserted) {
+      v.labels.push_back(key);
+      v.store_ids.push_back(-1);
     }
-    std::int64_t id = st.Int(col);
+    return it->second;
+  };
+  auto id_node = [&](std::int64_t id) -> NodeId {
     auto [it, inserted] = by_id.try_emplace(id, static_cast<NodeId>(v.store_ids.size()));
     if (inserted) v.store_ids.push_back(id);
     return it->second;
   };
-  while (st.Step()) {
-    NodeId a = node(0);
-    NodeId b = node(1);
-    auto c = st.Int(2);
+  auto edge = [&](NodeId a, NodeId b, std::int64_t c) {
     s.push_back(a);
     d.push_back(b);
     w.push_back(static_cast<graph::Weight>(c));
     v.flows += static_cast<std::uint64_t>(c);
+  };
+  for (const auto& [key, c] : text_edges) {
+    const NodeId a = text_node(key.first);
+    edge(a, text_node(key.second), c);
+  }
+  for (const auto& [key, c] : id_edges) {
+    const NodeId a = id_node(key.first);
+    edge(a, id_node(key.second), c);
   }
   const std::size_t n = v.store_ids.size();
   v.actor_class.assign(n, "");
@@ -285,22 +321,48 @@ GraphView Build(const corpora::Store& store, const GraphQuery& q) {
     for (std::size_t i = 0; i < n; ++i) (q.by == Aggregation::kClass ? v.actor_class : v.region)[i] = v.labels[i];
   } else {
     v.labels.assign(n, "");
-    const char* attr_sql =
-        q.by == Aggregation::kItem
-            ? "SELECT i.key, a.actor_class, a.region, a.public FROM items i LEFT JOIN actors a ON a.id = i.actor_id "
-              "WHERE i.id = ?"
-            : "SELECT a.key, a.actor_class, a.region, a.public FROM actors a WHERE a.id = ?";
-    Statement attr(store.db(), attr_sql);
+    struct Attr {
+      std::string label, actor_class, region;
+      bool found = false, is_public = true;
+    };
+    // The attributes of the nodes found on one connection: (node, attributes).
+    auto read_attrs = [&](sqlite3* db, const char* attr_sql) {
+      std::vector<std::pair<std::size_t, Attr>> found;
+      Statement attr(db, attr_sql);
+      for (std::size_t i = 0; i < n; ++i) {
+        attr.Reset();
+        attr.Bind(1, v.store_ids[i]);
+        if (!attr.Step()) continue;
+        found.emplace_back(i, Attr{attr.Text(0), attr.IsNull(1) ? "public" : attr.Text(1), attr.Text(2), true,
+                                   !attr.IsNull(3) && attr.Int(3) != 0});
+      }
+      return found;
+    };
+    std::vector<Attr> attrs(n);
+    if (q.by == Aggregation::kItem) {
+      // An item is in one partition (its key's): every partition looks up the ids, the one holding it answers.
+      auto parts_attrs =
+          corpora::MapPartitions<std::vector<std::pair<std::size_t, Attr>>>(store, [&](sqlite3* db, int) {
+            return read_attrs(db,
+                              "SELECT i.key, a.actor_class, a.region, a.public FROM items i LEFT JOIN actors a ON "
+                              "a.id = i.actor_id WHERE i.id = ?");
+          });
+      for (auto& part : parts_attrs)
+        for (auto& [i, a] : part)
+          if (!attrs[i].found) attrs[i] = std::move(a);
+    } else {
+      for (auto& [i, a] :
+           read_attrs(store.db(), "SELECT a.key, a.actor_class, a.region, a.public FROM actors a WHERE a.id = ?"))
+        attrs[i] = std::move(a);
+    }
     for (std::size_t i = 0; i < n; ++i) {
-      attr.Reset();
-      attr.Bind(1, v.store_ids[i]);
-      if (!attr.Step())
+      if (!attrs[i].found)
         throw Error(ErrorKind::kData, std::string("flows refer to ") + (q.by == Aggregation::kItem ? "item" : "actor") +
                                           " id " + std::to_string(v.store_ids[i]) + " which is not in the store");
-      v.labels[i] = attr.Text(0);
-      v.actor_class[i] = attr.IsNull(1) ? "public" : attr.Text(1);
-      v.region[i] = attr.Text(2);
-      v.is_public[i] = !attr.IsNull(3) && attr.Int(3) != 0;
+      v.labels[i] = std::move(attrs[i].label);
+      v.actor_class[i] = std::move(attrs[i].actor_class);
+      v.region[i] = std::move(attrs[i].region);
+      v.is_public[i] = attrs[i].is_public;
     }
   }
   v.graph = graph::CsrGraph::FromEdges(static_cast<NodeId>(n), s, d, w, /*directed=*/true);

@@ -7,6 +7,7 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
@@ -21,6 +22,7 @@
 
 #include "relais/base/error.hpp"
 #include "relais/base/threads.hpp"
+#include "relais/corpora/partition_query.hpp"
 #include "relais/corpora/search_index.hpp"
 #include "relais/corpora/stats.hpp"
 #include "relais/corpora/url.hpp"
@@ -197,9 +199,12 @@ json OptTime(const std::optional<TimeMs>& t) { return t ? json(*t) : json(nullpt
 /// One read-only connection and the deadline of the computation running on it.
 struct Worker {
   explicit Worker(corpora::Store s) : store(std::move(s)) {}
+  ~Worker() { corpora::SetPartitionProgressHandler(store.db(), nullptr, nullptr); }
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
   corpora::Store store;
   Clock::time_point deadline = Clock::time_point::max();
-  bool interrupted = false;
+  std::atomic<bool> interrupted = false;  // set by ProgressHandler, also from partition connections
 };
 
 /// The name of an actor by id ("" when none).
@@ -648,6 +653,7 @@ QueryService::QueryService(const std::filesystem::path& store_dir, QueryServiceO
     auto w = std::make_unique<Worker>(corpora::Store::Open(store_dir, corpora::OpenMode::kReadOnly));
     w->store.Exec("PRAGMA cache_size=-" + std::to_string(cache_kib));
     sqlite3_progress_handler(w->store.db(), 1000, ProgressHandler, w.get());
+    corpora::SetPartitionProgressHandler(w->store.db(), ProgressHandler, w.get());
     impl_->idle.push_back(w.get());
     impl_->workers.push_back(std::move(w));
   }

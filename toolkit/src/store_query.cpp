@@ -3,9 +3,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 
 #include "relais/base/error.hpp"
 #include "relais/base/strings.hpp"
+#include "relais/corpora/partition_query.hpp"
 #include "relais/corpora/record.hpp"
 #include "relais/corpora/registry.hpp"
 #include "relais/corpora/url.hpp"
@@ -32,23 +34,37 @@ std::vector<FlowRow> LoadFlows(const corpora::Store& store, const FlowQuery& que
   if (query.from) sql += " AND d.time >= ?";
   if (query.to) sql += " AND d.time < ?";
   sql += " ORDER BY f.id";
-  corpora::Statement st(store.db(), sql);
-  int idx = BindLayers(st, 1, query.layers);
-  if (query.from) st.Bind(idx++, static_cast<std::int64_t>(*query.from));
-  if (query.to) st.Bind(idx++, static_cast<std::int64_t>(*query.to));
+  // A flow joins its dst item in the same partition: each partition's flows in id order, merged by id.
+  auto parts = corpora::MapPartitions<std::vector<FlowRow>>(store, [&](sqlite3* db, int) {
+    corpora::Statement st(db, sql);
+    int idx = BindLayers(st, 1, query.layers);
+    if (query.from) st.Bind(idx++, static_cast<std::int64_t>(*query.from));
+    if (query.to) st.Bind(idx++, static_cast<std::int64_t>(*query.to));
+    std::vector<FlowRow> out;
+    while (st.Step()) {
+      FlowRow r;
+      r.id = st.Int(0);
+      r.layer = st.Text(1);
+      r.src_item = st.Int(2);
+      r.dst_item = st.Int(3);
+      r.src_actor = st.Int(4);
+      r.dst_actor = st.Int(5);
+      r.time = st.Int(6);
+      if (!st.IsNull(7)) r.latency = st.Int(7);
+      out.push_back(std::move(r));
+    }
+    return out;
+  });
+  if (parts.size() == 1) return std::move(parts[0]);
+  std::size_t total = 0;
+  for (const auto& p : parts) total += p.size();
   std::vector<FlowRow> out;
-  while (st.Step()) {
-    FlowRow r;
-    r.id = st.Int(0);
-    r.layer = st.Text(1);
-    r.src_item = st.Int(2);
-    r.dst_item = st.Int(3);
-    r.src_actor = st.Int(4);
-    r.dst_actor = st.Int(5);
-    r.time = st.Int(6);
-    if (!st.IsNull(7)) r.latency = st.Int(7);
-    out.push_back(std::move(r));
+  out.reserve(total);
+  for (auto& p : parts) {
+    std::move(p.begin(), p.end(), std::back_inserter(out));
+    std::vector<FlowRow>().swap(p);
   }
+  std::sort(out.begin(), out.end(), [](const FlowRow& a, const FlowRow& b) { return a.id < b.id; });
   return out;
 }
 

@@ -12,6 +12,7 @@
 
 #include "relais/base/error.hpp"
 #include "relais/base/quantile.hpp"
+#include "relais/corpora/partition_query.hpp"
 #include "relais/corpora/search_index.hpp"
 #include "relais/corpora/url.hpp"
 #include "relais/toolkit/store_query.hpp"
@@ -62,25 +63,35 @@ std::string Excerpt(std::string_view text, std::size_t max_bytes = 280) {
   return std::string(text.substr(0, end)) + "…";
 }
 
-// Evidence rows read "layer, source key, source author, derived key, derived author, time, text".
+// Evidence rows read "layer, source item id, derived key, derived author, time, text, url": a flow is
+// read with its derived item in the partition of that item; its source item (any partition) is looked up.
 constexpr const char* kEvidenceColumns =
-    "f.layer, coalesce(s.key,''), coalesce(s.actor_id,0), d.key, coalesce(d.actor_id,0), d.time, "
-    "coalesce(d.text,''), coalesce(d.url,'')";
+    "f.layer, coalesce(f.src_item,0), d.key, coalesce(d.actor_id,0), d.time, coalesce(d.text,''), coalesce(d.url,'')";
+constexpr const char* kSourceItem = "SELECT key, coalesce(actor_id,0) FROM items WHERE id = ?";
 
 /// One flow as evidence: item keys of non-public authors are replaced by item pseudonyms.
 nlohmann::json EvidenceJson(const corpora::Store& store, const std::unordered_map<std::int64_t, ActorRow>& actors,
-                            const corpora::Statement& st, int first_col, bool pseudonymise, TextMasker& masker) {
+                            const corpora::Statement& st, int first_col, corpora::Statement& source, bool pseudonymise,
+                            TextMasker& masker) {
   const int c = first_col;
-  const bool author_public = AuthorIsPublic(actors, st.Int(c + 4));
-  auto author = actors.find(st.Int(c + 4));
+  std::string source_key;
+  std::int64_t source_author = 0;
+  source.Reset();
+  source.Bind(1, st.Int(c + 1));
+  if (source.Step()) {
+    source_key = source.Text(0);
+    source_author = source.Int(1);
+  }
+  const bool author_public = AuthorIsPublic(actors, st.Int(c + 3));
+  auto author = actors.find(st.Int(c + 3));
   return {{"layer", st.Text(c)},
-          {"source_item", DisplayItemKey(store, st.Text(c + 1), AuthorIsPublic(actors, st.Int(c + 2)), pseudonymise)},
-          {"item", DisplayItemKey(store, st.Text(c + 3), author_public, pseudonymise)},
+          {"source_item", DisplayItemKey(store, source_key, AuthorIsPublic(actors, source_author), pseudonymise)},
+          {"item", DisplayItemKey(store, st.Text(c + 2), author_public, pseudonymise)},
           {"actor", author != actors.end() ? ActorJson(store, author->second, pseudonymise) : nlohmann::json(nullptr)},
-          {"time", FormatIso8601(st.Int(c + 5))},
-          {"text", masker.Mask(Excerpt(st.TextView(c + 6)))},
+          {"time", FormatIso8601(st.Int(c + 4))},
+          {"text", masker.Mask(Excerpt(st.TextView(c + 5)))},
           {"link",
-           author_public || !pseudonymise ? OriginalLink(st.Text(c + 3), st.Text(c + 7)) : nlohmann::json(nullptr)}};
+           author_public || !pseudonymise ? OriginalLink(st.Text(c + 2), st.Text(c + 6)) : nlohmann::json(nullptr)}};
 }
 
 }  // namespace
@@ -89,13 +100,6 @@ nlohmann::json AmplifiersOf(const corpora::Store& store, const std::string& acto
   ActorRow x = FindActor(store, actor_key);
   auto actors = LoadActors(store);
   TextMasker masker(store, o.pseudonymise);
-  corpora::Statement st(store.db(),
-                        std::string("SELECT f.dst_actor, f.latency, ") + kEvidenceColumns +
-                            " FROM flows f JOIN items d ON d.id = f.dst_item LEFT JOIN items s ON s.id = f.src_item "
-                            "WHERE f.src_actor = ? AND f.dst_actor IS NOT NULL AND f.dst_actor <> f.src_actor" +
-                            LayerInClause(o.layers) + " ORDER BY d.time, f.id");
-  BindLayers(st, 2, o.layers);
-  st.Bind(1, x.id);
   struct Acc {
     std::int64_t count = 0;
     TimeMs first = 0;
@@ -104,15 +108,27 @@ nlohmann::json AmplifiersOf(const corpora::Store& store, const std::string& acto
     nlohmann::json examples = nlohmann::json::array();
   };
   std::map<std::int64_t, Acc> acc;
-  while (st.Step()) {
-    auto& a = acc[st.Int(0)];
-    if (a.count == 0) a.first = st.Int(7);
-    ++a.count;
-    ++a.layers[st.Text(2)];
-    if (!st.IsNull(1)) a.latencies.push_back(st.Int(1));
-    if (static_cast<int>(a.examples.size()) < o.examples)
-      a.examples.push_back(EvidenceJson(store, actors, st, 2, o.pseudonymise, masker));
-  }
+  corpora::Statement source(store.db(), kSourceItem);
+  corpora::MergePartitionRows(
+      store,
+      std::string("SELECT d.time, f.id, f.dst_actor, f.latency, ") + kEvidenceColumns +
+          " FROM flows f JOIN items d ON d.id = f.dst_item "
+          "WHERE f.src_actor = ? AND f.dst_actor IS NOT NULL AND f.dst_actor <> f.src_actor" +
+          LayerInClause(o.layers) + " ORDER BY d.time, f.id",
+      [&](corpora::Statement& st) {
+        BindLayers(st, 2, o.layers);
+        st.Bind(1, x.id);
+      },
+      2,
+      [&](const corpora::Statement& st) {
+        auto& a = acc[st.Int(2)];
+        if (a.count == 0) a.first = st.Int(0);
+        ++a.count;
+        ++a.layers[st.Text(4)];
+        if (!st.IsNull(3)) a.latencies.push_back(st.Int(3));
+        if (static_cast<int>(a.examples.size()) < o.examples)
+          a.examples.push_back(EvidenceJson(store, actors, st, 4, source, o.pseudonymise, masker));
+      });
   std::vector<std::pair<std::int64_t, const Acc*>> ranked;
   for (const auto& [id, a] : acc) ranked.emplace_back(id, &a);
   std::sort(ranked.begin(), ranked.end(), [&](const auto& l, const auto& r) {
@@ -241,15 +257,23 @@ nlohmann::json StrongestPath(const corpora::Store& store, const std::string& fro
                           {"target", ActorJson(store, actors[v], o.pseudonymise)},
                           {"count", w[u][v]},
                           {"share_of_source", static_cast<double>(w[u][v]) / static_cast<double>(out_strength[u])}};
-    corpora::Statement st(store.db(),
-                          std::string("SELECT ") + kEvidenceColumns +
-                              " FROM flows f JOIN items d ON d.id = f.dst_item LEFT JOIN items s ON s.id = f.src_item "
-                              "WHERE f.src_actor = ? AND f.dst_actor = ?" +
-                              LayerInClause(o.layers) + " ORDER BY d.time, f.id LIMIT ?");
-    st.Bind(1, u).Bind(2, v);
-    st.Bind(BindLayers(st, 3, o.layers), static_cast<std::int64_t>(o.examples));
     hop["evidence"] = nlohmann::json::array();
-    while (st.Step()) hop["evidence"].push_back(EvidenceJson(store, actors, st, 0, o.pseudonymise, masker));
+    corpora::Statement source(store.db(), kSourceItem);
+    corpora::MergePartitionRows(
+        store,
+        std::string("SELECT d.time, f.id, ") + kEvidenceColumns +
+            " FROM flows f JOIN items d ON d.id = f.dst_item WHERE f.src_actor = ? AND f.dst_actor = ?" +
+            LayerInClause(o.layers) + " ORDER BY d.time, f.id LIMIT ?",
+        [&](corpora::Statement& st) {
+          st.Bind(1, u).Bind(2, v);
+          st.Bind(BindLayers(st, 3, o.layers), static_cast<std::int64_t>(o.examples));
+        },
+        2,
+        [&](const corpora::Statement& st) {
+          // Each partition gives its first o.examples rows; the merged stream's first o.examples are kept.
+          if (o.examples < 0 || hop["evidence"].size() < static_cast<std::size_t>(o.examples))
+            hop["evidence"].push_back(EvidenceJson(store, actors, st, 2, source, o.pseudonymise, masker));
+        });
     out["hops"].push_back(std::move(hop));
   }
   return out;

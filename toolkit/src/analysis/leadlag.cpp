@@ -5,10 +5,13 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <numeric>
+#include <set>
 
 #include "relais/base/error.hpp"
 #include "relais/base/quantile.hpp"
+#include "relais/corpora/partition_query.hpp"
 #include "relais/corpora/store.hpp"
 #include "relais/toolkit/analysis/glm.hpp"
 #include "relais/toolkit/analysis/random.hpp"
@@ -246,14 +249,40 @@ nlohmann::json StoreLatencies(const corpora::Store& store) {
                                     {"post_to_first_article", "social", "press"}};
   nlohmann::json j = nlohmann::json::object();
   for (const auto& k : kKinds) {
-    corpora::Statement st(
-        store.db(),
-        "SELECT MIN(f.latency) FROM flows f JOIN items s ON s.id = f.src_item JOIN items d ON d.id = "
-        "f.dst_item WHERE s.channel = ?1 AND d.channel = ?2 AND f.latency IS NOT NULL AND f.latency >= 0 "
-        "GROUP BY f.src_item");
-    st.Bind(1, std::string_view(k.src_channel)).Bind(2, std::string_view(k.dst_channel));
+    // Per partition, the flows into its items of the derived channel (a local join); the source item
+    // may be in any partition: its channel is checked by id on every partition. Minimum latency per
+    // source item, in source item order (as GROUP BY f.src_item gave them).
+    using Rows = std::vector<std::pair<std::int64_t, std::int64_t>>;
+    const auto parts = corpora::MapPartitions<Rows>(store, [&](sqlite3* db, int) {
+      Rows rows;
+      corpora::Statement st(db,
+                            "SELECT f.src_item, f.latency FROM flows f JOIN items d ON d.id = f.dst_item WHERE "
+                            "d.channel = ?1 AND f.src_item IS NOT NULL AND f.latency IS NOT NULL AND f.latency >= 0");
+      st.Bind(1, std::string_view(k.dst_channel));
+      while (st.Step()) rows.emplace_back(st.Int(0), st.Int(1));
+      return rows;
+    });
+    std::map<std::int64_t, std::int64_t> first;  // source item → minimum latency
+    for (const Rows& rows : parts)
+      for (const auto& [src, latency] : rows) {
+        auto [it, inserted] = first.try_emplace(src, latency);
+        if (!inserted) it->second = std::min(it->second, latency);
+      }
+    const auto found = corpora::MapPartitions<std::vector<std::int64_t>>(store, [&](sqlite3* db, int) {
+      std::vector<std::int64_t> ids;
+      corpora::Statement st(db, "SELECT 1 FROM items WHERE id = ?1 AND channel = ?2");
+      for (const auto& [src, latency] : first) {
+        st.Reset();
+        st.Bind(1, src).Bind(2, std::string_view(k.src_channel));
+        if (st.Step()) ids.push_back(src);
+      }
+      return ids;
+    });
+    std::set<std::int64_t> sources;
+    for (const auto& ids : found) sources.insert(ids.begin(), ids.end());
     std::vector<double> hours;
-    while (st.Step()) hours.push_back(static_cast<double>(st.Int(0)) / 3'600'000.0);
+    for (const auto& [src, latency] : first)
+      if (sources.count(src)) hours.push_back(static_cast<double>(latency) / 3'600'000.0);
     if (hours.empty()) {
       j[k.name] = {{"n", 0}, {"median", nullptr}, {"q1", nullptr}, {"q3", nullptr}, {"mean", nullptr}};
       continue;

@@ -9,6 +9,7 @@
 
 #include "relais/base/error.hpp"
 #include "relais/base/strings.hpp"
+#include "relais/corpora/partition_query.hpp"
 #include "relais/corpora/registry.hpp"
 #include "relais/corpora/store.hpp"
 #include "relais/toolkit/graph_view.hpp"
@@ -179,9 +180,24 @@ TimeMs ParseTimeOption(std::string_view text, std::string_view option) {
 }
 
 std::pair<TimeMs, TimeMs> StoreTimeSpan(const corpora::Store& store) {
-  corpora::Statement st(store.db(), "SELECT MIN(time), MAX(time), COUNT(*) FROM items WHERE time IS NOT NULL");
-  if (!st.Step() || st.Int(2) == 0) ThrowDataError("the store has no timed items");
-  return {st.Int(0), st.Int(1)};
+  struct Span {
+    std::int64_t first = 0, last = 0, count = 0;
+  };
+  const auto parts = corpora::MapPartitions<Span>(store, [](sqlite3* db, int) {
+    corpora::Statement st(db, "SELECT MIN(time), MAX(time), COUNT(*) FROM items WHERE time IS NOT NULL");
+    Span sp;
+    if (st.Step() && st.Int(2) > 0) sp = {st.Int(0), st.Int(1), st.Int(2)};
+    return sp;
+  });
+  Span all;
+  for (const Span& sp : parts) {
+    if (sp.count == 0) continue;
+    all.first = all.count ? std::min(all.first, sp.first) : sp.first;
+    all.last = all.count ? std::max(all.last, sp.last) : sp.last;
+    all.count += sp.count;
+  }
+  if (all.count == 0) ThrowDataError("the store has no timed items");
+  return {all.first, all.last};
 }
 
 std::pair<TimeMs, TimeMs> StoreDenseSpan(const corpora::Store& store, double share) {
@@ -310,17 +326,24 @@ BinnedSeries BinStoreOutcome(const corpora::Store& store, std::string_view outco
                          "\" is not one of items, items:<channel>, flows:<layer>, class:<class>, actor:<key>, "
                          "share:<layer>:<class>[:<target class>]");
   }
+  // Every query joins items and flows only on the flow's dst_item (local to its partition): run per
+  // partition, counts added in partition order (exact: integers).
   auto run = [&](const std::string& q, std::vector<double>& out, const std::vector<std::string>& binds) {
-    corpora::Statement st(store.db(), q);
-    st.Bind(1, static_cast<std::int64_t>(from))
-        .Bind(2, static_cast<std::int64_t>(to))
-        .Bind(3, static_cast<std::int64_t>(bin));
-    for (std::size_t k = 0; k < binds.size(); ++k) st.Bind(static_cast<int>(4 + k), std::string_view(binds[k]));
-    while (st.Step()) {
-      const auto idx = st.Int(0);
-      if (idx >= 0 && static_cast<std::size_t>(idx) < out.size())
-        out[static_cast<std::size_t>(idx)] += static_cast<double>(st.Int(1));
-    }
+    const auto parts =
+        corpora::MapPartitions<std::vector<std::pair<std::int64_t, std::int64_t>>>(store, [&](sqlite3* db, int) {
+          std::vector<std::pair<std::int64_t, std::int64_t>> rows;
+          corpora::Statement st(db, q);
+          st.Bind(1, static_cast<std::int64_t>(from))
+              .Bind(2, static_cast<std::int64_t>(to))
+              .Bind(3, static_cast<std::int64_t>(bin));
+          for (std::size_t k = 0; k < binds.size(); ++k) st.Bind(static_cast<int>(4 + k), std::string_view(binds[k]));
+          while (st.Step()) rows.emplace_back(st.Int(0), st.Int(1));
+          return rows;
+        });
+    for (const auto& rows : parts)
+      for (const auto& [idx, count] : rows)
+        if (idx >= 0 && static_cast<std::size_t>(idx) < out.size())
+          out[static_cast<std::size_t>(idx)] += static_cast<double>(count);
   };
   run(sql, s.values, params);
   if (s.is_share) {

@@ -1,11 +1,14 @@
 // Store mode of `relais event`: bins an outcome around the event, or builds a treated/control panel.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 
 #include "relais/base/error.hpp"
+#include "relais/corpora/partition_query.hpp"
 #include "relais/corpora/store.hpp"
 #include "relais/toolkit/analysis/event.hpp"
 #include "relais/toolkit/analysis/series.hpp"
@@ -137,6 +140,25 @@ void BindOutcome(corpora::Statement& st, const DidOutcome& outcome, TimeMs from,
     st.Bind(static_cast<int>(5 + k), std::string_view(outcome.kinds[k]));
 }
 
+// COUNT(*) by one or two integer columns: `sql` selects (key1[, key2], count) joining flows only with
+// their dst item, so it runs per partition; the counts are summed in partition order.
+std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> CountsByPartition(
+    const corpora::Store& store, const std::string& sql, int keys,
+    const std::function<void(corpora::Statement&)>& bind) {
+  using Rows = std::vector<std::array<std::int64_t, 3>>;
+  const auto parts = corpora::MapPartitions<Rows>(store, [&](sqlite3* db, int) {
+    Rows rows;
+    corpora::Statement st(db, sql);
+    bind(st);
+    while (st.Step()) rows.push_back({st.Int(0), keys > 1 ? st.Int(1) : 0, st.Int(keys)});
+    return rows;
+  });
+  std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> out;
+  for (const Rows& rows : parts)
+    for (const auto& r : rows) out[{r[0], r[1]}] += r[2];
+  return out;
+}
+
 EventResult RunDid(const corpora::Store& store, const StoreEventOptions& o, TimeMs from, TimeMs to, std::size_t n_pre) {
   if (o.treated.empty()) ThrowInvalidArgument("--design did needs --treated (e.g. retweeted:@actor:3)");
   const TreatedRule rule = ParseTreatedRule(o.treated);
@@ -149,28 +171,29 @@ EventResult RunDid(const corpora::Store& store, const StoreEventOptions& o, Time
   if (!rule.actors_file.empty()) {
     treated = ActorsFromFile(store, rule.actors_file, unknown_listed);
   } else {
-    corpora::Statement st(store.db(),
-                          "SELECT f.dst_actor, COUNT(*) FROM flows f JOIN items i ON i.id = f.dst_item WHERE f.layer = "
-                          "?1 AND f.src_actor = ?2 AND i.time >= ?3 AND i.time < ?4 AND f.dst_actor IS NOT NULL "
-                          "AND f.dst_actor != ?2 GROUP BY f.dst_actor");
-    st.Bind(1, std::string_view(rule.layer))
-        .Bind(2, removed)
-        .Bind(3, static_cast<std::int64_t>(from))
-        .Bind(4, static_cast<std::int64_t>(o.at));
-    while (st.Step())
-      if (st.Int(1) >= rule.min_count) treated.insert(st.Int(0));
+    const auto counts = CountsByPartition(
+        store,
+        "SELECT f.dst_actor, COUNT(*) FROM flows f JOIN items i ON i.id = f.dst_item WHERE f.layer = ?1 AND "
+        "f.src_actor = ?2 AND i.time >= ?3 AND i.time < ?4 AND f.dst_actor IS NOT NULL AND f.dst_actor != ?2 "
+        "GROUP BY f.dst_actor",
+        1, [&](corpora::Statement& st) {
+          st.Bind(1, std::string_view(rule.layer))
+              .Bind(2, removed)
+              .Bind(3, static_cast<std::int64_t>(from))
+              .Bind(4, static_cast<std::int64_t>(o.at));
+        });
+    for (const auto& [key, count] : counts)
+      if (count >= rule.min_count) treated.insert(key.first);
   }
   if (treated.empty()) ThrowDataError("no actor matches --treated " + o.treated + " before the event");
   // Pre-event level of the outcome itself for every actor with some: matching on all activity instead
   // paired the treated with accounts whose outcome level differed (e1's supporters' activity is mostly
   // retweets of the removed account, which the outcome leaves out), biasing the additive DiD.
   std::map<std::int64_t, std::int64_t> pre_activity;
-  {
-    corpora::Statement st(store.db(),
-                          "SELECT i.actor_id, COUNT(*)" + OutcomeFromWhere(outcome, except) + " GROUP BY 1");
-    BindOutcome(st, outcome, from, o.at, except);
-    while (st.Step()) pre_activity[st.Int(0)] = st.Int(1);
-  }
+  for (const auto& [key, count] :
+       CountsByPartition(store, "SELECT i.actor_id, COUNT(*)" + OutcomeFromWhere(outcome, except) + " GROUP BY 1", 1,
+                         [&](corpora::Statement& st) { BindOutcome(st, outcome, from, o.at, except); }))
+    pre_activity[key.first] = count;
   // Nearest-neighbour matching on the outcome's pre-event level, without replacement, most active first.
   std::multimap<std::int64_t, std::int64_t> pool;  // activity -> actor
   for (const auto& [actor, count] : pre_activity)
@@ -206,17 +229,17 @@ EventResult RunDid(const corpora::Store& store, const StoreEventOptions& o, Time
   panel.y.assign(panel.units * nt, 0.0);
   std::map<std::int64_t, std::size_t> unit_index;
   for (std::size_t u = 0; u < units.size(); ++u) unit_index[units[u]] = u;
-  {
-    corpora::Statement st(store.db(), "SELECT i.actor_id, (i.time - ?1) / ?3, COUNT(*)" +
-                                          OutcomeFromWhere(outcome, except) + " GROUP BY 1, 2");
-    BindOutcome(st, outcome, from, to, except);
-    st.Bind(3, static_cast<std::int64_t>(o.bin));
-    while (st.Step()) {
-      const auto it = unit_index.find(st.Int(0));
-      const auto t = st.Int(1);
-      if (it == unit_index.end() || t < 0 || static_cast<std::size_t>(t) >= nt) continue;
-      panel.y[it->second * nt + static_cast<std::size_t>(t)] += static_cast<double>(st.Int(2));
-    }
+  for (const auto& [key, count] : CountsByPartition(
+           store,
+           "SELECT i.actor_id, (i.time - ?1) / ?3, COUNT(*)" + OutcomeFromWhere(outcome, except) + " GROUP BY 1, 2", 2,
+           [&](corpora::Statement& st) {
+             BindOutcome(st, outcome, from, to, except);
+             st.Bind(3, static_cast<std::int64_t>(o.bin));
+           })) {
+    const auto it = unit_index.find(key.first);
+    const auto t = key.second;
+    if (it == unit_index.end() || t < 0 || static_cast<std::size_t>(t) >= nt) continue;
+    panel.y[it->second * nt + static_cast<std::size_t>(t)] += static_cast<double>(count);
   }
   EventResult r = FitDifferenceInDifferences(panel, o.did);
   r.extra["treated_rule"] = o.treated;

@@ -2,6 +2,7 @@
 #include <map>
 
 #include "relais/base/error.hpp"
+#include "relais/corpora/partition_query.hpp"
 #include "relais/corpora/store.hpp"
 #include "relais/toolkit/analysis/hawkes.hpp"
 
@@ -24,16 +25,20 @@ EventSequence ReadStoreEvents(const corpora::Store& store, std::string_view grou
     if (!st.Step()) ThrowDataError("no actor \"" + own_group_actor + "\" in the store");
     own_id = st.Int(0);
   }
-  corpora::Statement st(store.db(),
-                        "SELECT i.time, COALESCE(NULLIF(" + column +
-                            ", ''), 'unknown'), COALESCE(i.actor_id, -1) FROM items i LEFT JOIN actors a ON "
-                            "a.id = i.actor_id WHERE i.time >= ?1 AND i.time < ?2 ORDER BY i.time, i.id");
-  st.Bind(1, static_cast<std::int64_t>(from)).Bind(2, static_cast<std::int64_t>(to));
   std::vector<std::pair<double, std::string>> rows;
-  while (st.Step()) {
-    std::string g = st.Int(2) == own_id ? "actor:" + own_group_actor : st.Text(1);
-    rows.emplace_back(static_cast<double>(st.Int(0) - from) / 3'600'000.0, std::move(g));
-  }
+  corpora::MergePartitionRows(  // each partition's items in (time, id) order, merged
+      store,
+      "SELECT i.time, i.id, COALESCE(NULLIF(" + column +
+          ", ''), 'unknown'), COALESCE(i.actor_id, -1) FROM items i LEFT JOIN actors a ON "
+          "a.id = i.actor_id WHERE i.time >= ?1 AND i.time < ?2 ORDER BY i.time, i.id",
+      [&](corpora::Statement& st) {
+        st.Bind(1, static_cast<std::int64_t>(from)).Bind(2, static_cast<std::int64_t>(to));
+      },
+      2,
+      [&](const corpora::Statement& st) {
+        std::string g = st.Int(3) == own_id ? "actor:" + own_group_actor : st.Text(2);
+        rows.emplace_back(static_cast<double>(st.Int(0) - from) / 3'600'000.0, std::move(g));
+      });
   if (rows.empty()) ThrowDataError("no items in the window");
   std::map<std::string, int> index;
   for (const auto& r : rows) index.emplace(r.second, 0);

@@ -5,6 +5,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "relais/base/time.hpp"
 #include "relais/corpora/store.hpp"
@@ -21,7 +23,25 @@ struct StoreStats {
   std::optional<TimeMs> first, last;                    // item times
 };
 
+/// Every partition's StatsPartial (in parallel), then FinishStats.
 StoreStats ComputeStats(const Store& store);
+
+/// What one partition adds to StoreStats: ComputeStats = FinishStats of every partition's partial in
+/// partition order, so partials computed elsewhere (one MPI rank per few partitions, issue 13) and
+/// gathered give the same result.
+struct StatsPartial {
+  std::uint64_t items = 0, expansions = 0;
+  std::optional<TimeMs> first, last;
+  std::map<std::string, std::uint64_t> channels, layers;
+  std::map<std::int64_t, std::uint64_t> by_actor;  // author id (0 = none) → items
+};
+/// On a partition's connection (corpora::MapPartitions) or a one-partition store's db().
+StatsPartial ComputeStatsPartial(sqlite3* partition_db);
+/// `partials` in partition order; actors are counted from the catalog.
+StoreStats FinishStats(const Store& store, const std::vector<StatsPartial>& partials);
+/// A partial as compact JSON text and back (for gathering across MPI ranks).
+std::string StatsPartialToJson(const StatsPartial& partial);
+StatsPartial StatsPartialFromJson(std::string_view json);
 
 /// `{items, expansions, actors, by_channel, by_class, flows_by_layer, first, last}` as JSON text
 /// (first/last ISO 8601 UTC, null for an empty store).
