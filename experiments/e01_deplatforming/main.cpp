@@ -175,8 +175,15 @@ int main(int argc, char** argv) {
     did.treated = "retweeted:" + hos + ":2";
     auto d = toolkit::RunStoreEvent(store, did);
     est.push_back(EstimateRow("items per account-day of accounts that retweeted " + hos + " at least twice", d));
-    CheckDirection(e, "DiD: activity of accounts that retweeted him >= 2 times drops", -1, d.level.estimate, d.level.lo,
-                   d.level.hi);
+    // Reported, not checked (issue 18): the rule selects the most active accounts, there are too few untreated
+    // accounts as active (even matched on level and trend within a caliper, the matched controls stay less
+    // active and a third of the treated have no match), and their items include his retweets, which follow his
+    // posting: the event study's pre-trend test rejects parallel trends at most seeds (experiments/results/
+    // seeds.md), so the design does not identify this drop. The planted-supporters DiD above is the check.
+    e.result()["did_rule_estimate"] = {
+        {"estimate", d.level.estimate},
+        {"ci", {d.level.lo, d.level.hi}},
+        {"pretrend_p", d.extra.contains("pretrend_test") ? d.extra["pretrend_test"]["p"] : nlohmann::json(nullptr)}};
     e.result()["did_extra"] = d.extra;
     e.result()["did_rule_relative_drop"] = {{"estimate", 1 - d.rate_ratio},
                                             {"ci", {1 - d.rate_ratio_hi, 1 - d.rate_ratio_lo}}};

@@ -92,7 +92,11 @@ int main(int argc, char** argv) {
       boots.push_back(Median(sample));
     }
     std::sort(boots.begin(), boots.end());
-    e.Check("median link-share delay (minutes)", med_planted, med, Quantile(boots, 0.025), Quantile(boots, 0.975));
+    // Reported, not checked: a link flow's latency is the difference of two stored timestamps that the synthetic
+    // world wrote from the planted delays, so comparing them only tests the round trip (circular, issue 18).
+    e.result()["link_delay_roundtrip"] = {{"planted_median_min", med_planted},
+                                          {"measured_median_min", med},
+                                          {"ci", {Quantile(boots, 0.025), Quantile(boots, 0.975)}}};
     e.result()["link_flows"] = measured.size();
     e.result()["planted_link_shares"] = planted.size();
     std::sort(planted.begin(), planted.end());

@@ -170,6 +170,12 @@ TEST(Did, TwoWayFixedEffectsMatchStatsmodelsClustered) {
   ASSERT_TRUE(r.extra.contains("pretrend_test"));
   EXPECT_GT(r.extra["pretrend_test"]["p"].get<double>(), 0.01);  // no planted pre-trend
   EXPECT_FALSE(r.extra["event_study"].empty());
+  // In-time placebo: periods 0–5 with a fake event at 3. statsmodels: smf.ols("y ~ D + C(unit) + C(period)") on
+  // period < 6, D = treated × (period >= 3), cov_type="cluster" by unit.
+  ASSERT_TRUE(r.extra.contains("placebo_in_time"));
+  EXPECT_TRUE(CloseRel(r.extra["placebo_in_time"]["estimate"].get<double>(), 0.01723705441932638, 1e-8));
+  EXPECT_TRUE(CloseRel(r.extra["placebo_in_time"]["se"].get<double>(), 0.3489241801150724, 1e-7));
+  EXPECT_EQ(r.extra["placebo_in_time"]["fake_event"].get<long long>(), -3);
   p.treated.assign(40, true);
   EXPECT_THROW((void)FitDifferenceInDifferences(p), Error);
 }

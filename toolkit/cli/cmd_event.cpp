@@ -1,8 +1,7 @@
 // relais event: interrupted time series, RD in time and DiD on a CSV series or a store.
-#include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <utility>
 
 #include "commands.hpp"
 #include "relais/base/error.hpp"
@@ -68,35 +67,17 @@ void RunEvent(const EventArgs& a) {
     in.value = toolkit::NumericColumn(table, table.Column(a.value_col));
     if (!a.offset_col.empty()) in.offset = toolkit::NumericColumn(table, table.Column(a.offset_col));
     if (!a.season_col.empty()) in.season = toolkit::NumericColumn(table, table.Column(a.season_col));
-    const double at = toolkit::ParseInstantLike(a.at, tc.iso, "--at");
-    double unit_ms = 0;  // ISO times: the model's time unit is the median spacing of the series
-    if (tc.iso) {
-      std::vector<double> t(tc.values);
-      std::sort(t.begin(), t.end());
-      std::vector<double> gaps;
-      for (std::size_t i = 1; i < t.size(); ++i)
-        if (t[i] > t[i - 1]) gaps.push_back(t[i] - t[i - 1]);
-      if (gaps.empty()) ThrowDataError(a.series + ": the time column has fewer than two distinct times");
-      std::nth_element(gaps.begin(), gaps.begin() + static_cast<long>(gaps.size() / 2), gaps.end());
-      unit_ms = gaps[gaps.size() / 2];
-    }
-    const double scale = tc.iso ? unit_ms : 1.0;
-    for (double v : tc.values) in.time.push_back(v / scale);
-    in.at = at / scale;
-    if (a.design == "its") {
-      result = toolkit::FitInterruptedTimeSeries(in, its);
-    } else if (a.design == "rd") {
-      rd.bandwidth = toolkit::ParseEventSpan(a.bandwidth, unit_ms, "--bandwidth");
-      rd.donut = toolkit::ParseEventSpan(a.donut, unit_ms, "--donut");
-      result = toolkit::FitRegressionDiscontinuity(in, rd);
-    } else {
-      ThrowInvalidArgument("--series supports --design its or rd (did needs --store), got \"" + a.design + "\"");
-    }
-    if (tc.iso) {
-      result.extra["time_unit_ms"] = unit_ms;
-      if (result.placebo)
-        for (auto& t : result.placebo->times) t = t * unit_ms;  // back to epoch ms
-    }
+    toolkit::SeriesEventOptions so;
+    so.design = a.design;
+    so.iso_times = tc.iso;
+    so.at = toolkit::ParseInstantLike(a.at, tc.iso, "--at");
+    so.bandwidth = a.bandwidth;
+    so.donut = a.donut;
+    so.source = a.series;
+    so.its = its;
+    so.rd = rd;
+    in.time = tc.values;
+    result = toolkit::RunSeriesEvent(std::move(in), so);
   } else {
     if (a.before.empty() || a.after.empty()) ThrowInvalidArgument("store mode needs --before and --after");
     toolkit::StoreEventOptions so;

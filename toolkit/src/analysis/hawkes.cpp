@@ -384,6 +384,18 @@ HawkesFit FitHawkes(const EventSequence& ev, const HawkesFitOptions& o) {
       fit.alpha_ci[i].push_back(ci(alpha[i * g + j]));
       fit.caused_share_ci[i].push_back(ci(share[i * g + j]));
     }
+  fit.alpha_boot_mean.assign(g, std::vector<double>(g, 0.0));
+  fit.alpha_boot_sd.assign(g, std::vector<double>(g, 0.0));
+  for (std::size_t i = 0; i < g; ++i)
+    for (std::size_t j = 0; j < g; ++j) {
+      const auto& v = alpha[i * g + j];
+      long double m = 0, ss = 0;
+      for (double x : v) m += x;
+      m /= static_cast<long double>(v.size());
+      for (double x : v) ss += (x - m) * (x - m);
+      fit.alpha_boot_mean[i][j] = static_cast<double>(m);
+      fit.alpha_boot_sd[i][j] = v.size() > 1 ? std::sqrt(static_cast<double>(ss / (v.size() - 1))) : 0.0;
+    }
   fit.beta_ci = ci(betas);
   fit.branching_ci = ci(branching);
   return fit;

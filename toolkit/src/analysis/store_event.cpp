@@ -159,6 +159,67 @@ std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> CountsByPartition(
   return out;
 }
 
+struct MatchResult {
+  std::vector<std::int64_t> units;  // treated, control, treated, control, …
+  std::vector<bool> is_treated;
+  std::size_t pairs = 0;
+  std::size_t unmatched = 0;  // treated actors without a control within the caliper
+};
+
+constexpr double kCaliper = 1.0;  // on the square root of each pre-event half's count
+
+// Greedy nearest-neighbour matching without replacement, most active treated first, on the Euclidean distance
+// between the square roots (variance-stabilised counts) of the two pre-event halves: level and trend at once.
+// Ties go to the smaller actor id, so the result does not depend on container order.
+MatchResult MatchOnLevelAndTrend(const std::set<std::int64_t>& treated,
+                                 const std::map<std::int64_t, std::array<std::int64_t, 2>>& pre, std::int64_t removed) {
+  struct Cand {
+    double a, b;
+    std::int64_t actor;
+  };
+  std::vector<Cand> pool;
+  for (const auto& [actor, h] : pre)
+    if (!treated.count(actor) && actor != removed)
+      pool.push_back({std::sqrt(static_cast<double>(h[0])), std::sqrt(static_cast<double>(h[1])), actor});
+  std::vector<std::pair<std::int64_t, std::int64_t>> order;  // (level, actor)
+  for (auto t : treated) {
+    const auto it = pre.find(t);
+    order.emplace_back(it == pre.end() ? 0 : it->second[0] + it->second[1], t);
+  }
+  std::sort(order.rbegin(), order.rend());
+  std::vector<bool> used(pool.size(), false);
+  MatchResult m;
+  for (const auto& [level, actor] : order) {
+    const auto it = pre.find(actor);
+    const double a = it == pre.end() ? 0 : std::sqrt(static_cast<double>(it->second[0]));
+    const double b = it == pre.end() ? 0 : std::sqrt(static_cast<double>(it->second[1]));
+    std::size_t best = pool.size();
+    double best_d = 0;
+    for (std::size_t k = 0; k < pool.size(); ++k) {
+      if (used[k]) continue;
+      const double d = (pool[k].a - a) * (pool[k].a - a) + (pool[k].b - b) * (pool[k].b - b);
+      if (best == pool.size() || d < best_d || (d == best_d && pool[k].actor < pool[best].actor)) {
+        best = k;
+        best_d = d;
+      }
+    }
+    if (best == pool.size()) break;
+    // Caliper: a control farther than 1 on either half's square root (about two Poisson standard deviations)
+    // is no match; the treated actor is left out and counted (the estimate is then the effect on the matched).
+    if (std::abs(pool[best].a - a) > kCaliper || std::abs(pool[best].b - b) > kCaliper) {
+      ++m.unmatched;
+      continue;
+    }
+    used[best] = true;
+    m.units.push_back(actor);
+    m.is_treated.push_back(true);
+    m.units.push_back(pool[best].actor);
+    m.is_treated.push_back(false);
+    ++m.pairs;
+  }
+  return m;
+}
+
 EventResult RunDid(const corpora::Store& store, const StoreEventOptions& o, TimeMs from, TimeMs to, std::size_t n_pre) {
   if (o.treated.empty()) ThrowInvalidArgument("--design did needs --treated (e.g. retweeted:@actor:3)");
   const TreatedRule rule = ParseTreatedRule(o.treated);
@@ -186,38 +247,30 @@ EventResult RunDid(const corpora::Store& store, const StoreEventOptions& o, Time
       if (count >= rule.min_count) treated.insert(key.first);
   }
   if (treated.empty()) ThrowDataError("no actor matches --treated " + o.treated + " before the event");
-  // Pre-event level of the outcome itself for every actor with some: matching on all activity instead
-  // paired the treated with accounts whose outcome level differed (e1's supporters' activity is mostly
-  // retweets of the removed account, which the outcome leaves out), biasing the additive DiD.
-  std::map<std::int64_t, std::int64_t> pre_activity;
+  // The outcome's pre-event counts of every actor with some, in the first and second half of the pre-event
+  // window. Matching on both halves matches on the pre-event level (their sum) and trend (their difference):
+  // matching on the level alone left treated accounts with rising pre-event activity beside flat controls,
+  // and the event study's leads rejected parallel trends (issue 18).
+  std::map<std::int64_t, std::array<std::int64_t, 2>> pre_activity;
   for (const auto& [key, count] :
-       CountsByPartition(store, "SELECT i.actor_id, COUNT(*)" + OutcomeFromWhere(outcome, except) + " GROUP BY 1", 1,
-                         [&](corpora::Statement& st) { BindOutcome(st, outcome, from, o.at, except); }))
-    pre_activity[key.first] = count;
-  // Nearest-neighbour matching on the outcome's pre-event level, without replacement, most active first.
-  std::multimap<std::int64_t, std::int64_t> pool;  // activity -> actor
-  for (const auto& [actor, count] : pre_activity)
-    if (!treated.count(actor) && actor != removed) pool.emplace(count, actor);
-  std::vector<std::pair<std::int64_t, std::int64_t>> by_activity;
-  for (auto a : treated) by_activity.emplace_back(pre_activity.count(a) ? pre_activity[a] : 0, a);
-  std::sort(by_activity.rbegin(), by_activity.rend());
-  std::vector<std::int64_t> units;
-  std::vector<bool> is_treated;
-  double treated_pre = 0, control_pre = 0;
-  std::size_t matched = 0;
-  for (const auto& [activity, actor] : by_activity) {
-    if (pool.empty()) break;
-    auto it = pool.lower_bound(activity);
-    if (it == pool.end() || (it != pool.begin() && activity - std::prev(it)->first <= it->first - activity))
-      it = std::prev(it);
-    units.push_back(actor);
-    is_treated.push_back(true);
-    units.push_back(it->second);
-    is_treated.push_back(false);
-    treated_pre += static_cast<double>(activity);
-    control_pre += static_cast<double>(it->first);
-    ++matched;
-    pool.erase(it);
+       CountsByPartition(store,
+                         "SELECT i.actor_id, (i.time - ?1) * 2 >= (?2 - ?1), COUNT(*)" +
+                             OutcomeFromWhere(outcome, except) + " GROUP BY 1, 2",
+                         2, [&](corpora::Statement& st) { BindOutcome(st, outcome, from, o.at, except); }))
+    pre_activity[key.first][key.second ? 1 : 0] += count;
+  const auto halves = [&](std::int64_t actor) {
+    const auto it = pre_activity.find(actor);
+    return it == pre_activity.end() ? std::array<std::int64_t, 2>{0, 0} : it->second;
+  };
+  const MatchResult m = MatchOnLevelAndTrend(treated, pre_activity, removed);
+  const std::vector<std::int64_t>& units = m.units;
+  const std::vector<bool>& is_treated = m.is_treated;
+  const std::size_t matched = m.pairs;
+  double treated_pre = 0, control_pre = 0, treated_trend = 0, control_trend = 0;
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    const auto h = halves(units[u]);
+    (is_treated[u] ? treated_pre : control_pre) += static_cast<double>(h[0] + h[1]);
+    (is_treated[u] ? treated_trend : control_trend) += static_cast<double>(h[1] - h[0]);
   }
   if (matched == 0) ThrowDataError("no control actors to match the treated ones");
   const std::size_t nt = static_cast<std::size_t>((to - from) / o.bin);
@@ -247,6 +300,11 @@ EventResult RunDid(const corpora::Store& store, const StoreEventOptions& o, Time
   r.extra["matched_pairs"] = matched;
   r.extra["pre_mean_treated"] = treated_pre / static_cast<double>(matched);
   r.extra["pre_mean_control"] = control_pre / static_cast<double>(matched);
+  r.extra["pre_trend_treated"] = treated_trend / static_cast<double>(matched);  // mean 2nd − 1st half count
+  r.extra["pre_trend_control"] = control_trend / static_cast<double>(matched);
+  r.extra["matching"] =
+      "nearest neighbour on the square roots of both pre-event halves' counts, no replacement, caliper 1 on each";
+  r.extra["treated_unmatched"] = m.unmatched;
   if (!rule.actors_file.empty()) r.extra["treated_listed_unknown"] = unknown_listed;
   r.extra["outcome"] = o.outcome + " per actor per bin";
   return r;
@@ -285,7 +343,11 @@ EventResult RunStoreEvent(const corpora::Store& store, const StoreEventOptions& 
       in.value.push_back(s.values[k]);
     }
     if (o.design == "its") {
-      r = FitInterruptedTimeSeries(in, o.its);
+      ItsOptions its = o.its;
+      // A share's daily variance falls with its denominator: weight the days by it (WLS; the unweighted fit
+      // let days with a handful of link shares swing the estimate, issue 18).
+      if (s.is_share) its.weight_by_offset = true;
+      r = FitInterruptedTimeSeries(in, its);
     } else {
       r = FitRegressionDiscontinuity(in, o.rd);
     }

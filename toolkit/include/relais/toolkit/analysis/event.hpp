@@ -53,6 +53,10 @@ struct ItsOptions {
   int bootstrap = 0;
   int block_length = 0;  // 0 = ceil(n^(1/3))
   std::uint64_t seed = 1;
+  /// OLS with an offset: weight each rate y/offset by its offset (WLS). For a share (successes over a
+  /// varying number of trials) its variance falls as 1/offset, so the weighted fit is the efficient one;
+  /// store mode sets it for share:… outcomes. Off by default (--series fits the unweighted rate).
+  bool weight_by_offset = false;
 };
 
 struct RdOptions {
@@ -121,13 +125,37 @@ struct Panel {
 };
 
 struct DidOptions {
-  int event_study_bins = 6;  // leads and lags are grouped into at most this many bins per side
+  int event_study_bins = 6;     // leads and lags are grouped into at most this many bins per side
+  bool placebo_in_time = true;  // also fit the static DiD on the pre-event periods alone, split at their middle
 };
 
 /// Two-way fixed-effects DiD with unit-clustered SEs plus an event study (leads/lags relative to the
-/// last pre-event bin) and a joint Wald F test of the leads (pre-trends). Throws kData on
+/// last pre-event bin), a joint Wald F test of the leads (extra.pretrend_test) and an in-time placebo: the
+/// static DiD on the pre-event periods only with a fake event at their middle (extra.placebo_in_time; its
+/// interval should cover 0 when trends are parallel). Throws kData on
 /// degenerate panels (no treated or no control unit, no pre or post period).
 EventResult FitDifferenceInDifferences(const Panel& panel, const DidOptions& options = {});
+
+/// Series mode (a CSV series): the time column's values and whether they were ISO 8601 (epoch ms) or plain
+/// numbers (model units already).
+struct SeriesEventOptions {
+  std::string design = "its";  // its | rd
+  bool iso_times = false;
+  double at = 0;                  // on the time column's scale (epoch ms when iso_times)
+  std::string bandwidth, donut;   // RD: a number of model units or a duration ("" = CV / none)
+  std::string source = "series";  // named in errors
+  ItsOptions its;
+  RdOptions rd;
+};
+
+/// The model's time unit for ISO times: the median gap between distinct sorted times (ms). Throws kData
+/// naming `source` with fewer than two distinct times.
+double MedianTimeSpacing(std::vector<double> times, const std::string& source);
+
+/// Fits an ITS or RD on a series whose `time` is on the time column's scale: ISO times are put on the unit of
+/// their median spacing (reported as extra.time_unit_ms; placebo times go back to epoch ms), durations in
+/// --bandwidth/--donut are read in that unit. Throws kInvalidArgument for a design other than its or rd.
+EventResult RunSeriesEvent(SeriesInput input, const SeriesEventOptions& options);
 
 /// Store mode.
 struct StoreEventOptions {

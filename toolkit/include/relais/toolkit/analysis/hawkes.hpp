@@ -72,6 +72,9 @@ struct HawkesFit {
   std::vector<std::pair<double, double>> mu_ci;
   std::vector<std::vector<std::pair<double, double>>> alpha_ci, caused_share_ci;
   std::pair<double, double> beta_ci{0, 0}, branching_ci{0, 0};
+  // Mean and standard deviation of each alpha entry over the bootstrap replicates (for bias checks and
+  // normal or basic intervals: e04 scores their coverage over seeds beside the percentile intervals).
+  std::vector<std::vector<double>> alpha_boot_mean, alpha_boot_sd;
 };
 
 /// Throws kData when the events cannot be fitted (no events, an empty window, a group without events).
