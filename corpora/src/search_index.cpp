@@ -40,17 +40,20 @@ std::int64_t UpdateSearchIndex(Store& store) {
   store.Begin();
   try {
     const bool had_index = HasSearchIndex(store);
-    Statement side_exists(store.db(), "SELECT count(*) FROM sqlite_master WHERE name = 'items_fts_expansion'");
-    const bool had_side = side_exists.Step() && side_exists.Int(0) > 0;
-    if (had_index && !had_side) {
-      // An index written before expansions were tracked: items upgraded since then may be indexed
-      // with their old text, which a contentless table cannot delete. Rebuilt once from scratch.
-      store.Exec("DROP TABLE items_fts");
-      store.SetMeta(kWatermark, "0");
+    bool had_side = false;
+    {
+      Statement side(store.db(), "SELECT count(*) FROM sqlite_master WHERE name = 'items_fts_expansion'");
+      had_side = side.Step() && side.Int(0) > 0;
     }
     store.Exec(
         "CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5(body, content='', "
         "tokenize = 'unicode61 remove_diacritics 2')");
+    if (had_index && !had_side) {
+      // An index written before expansions were tracked: items upgraded since then may be indexed
+      // with their old text, which a contentless table cannot delete. Rebuilt once from scratch.
+      store.Exec("INSERT INTO items_fts(items_fts) VALUES('delete-all')");
+      store.SetMeta(kWatermark, "0");
+    }
     // Items indexed while they were expansions (a post known only from a retweet or quote of it),
     // with the body as indexed: a later ingest of the post itself replaces their text, and the
     // contentless index can only forget the old words when given them.
