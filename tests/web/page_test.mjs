@@ -28,6 +28,15 @@ const require = createRequire(path.join(root, "web", "package.json"));
 const { chromium } = require("playwright-core");
 
 let failures = 0;
+// Polls fn(arg) in the page until truthy (waitForFunction evaluates strings, which the page's CSP forbids).
+async function poll(page, fn, arg, timeout = 20000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await page.evaluate(fn, arg);
+    if (v || Date.now() > end) return v;
+    await page.waitForTimeout(100);
+  }
+}
 function check(cond, what) {
   if (cond) return;
   failures++;
@@ -161,8 +170,13 @@ async function runMode(browser, pseudonymised) {
           check(evidence === want && want > 0, what + `: ${evidence} evidence elements for the largest change, API ${want}`);
           // A click on another heatmap cell shows that cell's flows.
           const other = [...api.difference].sort((a, b) => b.count_after - a.count_after).find((d) => d.source !== top.source || d.target !== top.target);
-          await page.locator(`table.heat td[data-cell="${other.source}\u0000${other.target}"]`).click();
-          await page.waitForFunction((k) => document.querySelector("td.cell.sel") && document.querySelector("td.cell.sel").dataset.cell === k, other.source + "\u0000" + other.target, { timeout: 20000 });
+          const clicked = await page.evaluate((k) => {
+            const td = [...document.querySelectorAll("table.heat td.cell")].find((t) => t.dataset.cell === k);
+            if (td) td.click();
+            return !!td;
+          }, other.source + "\u0000" + other.target);
+          check(clicked, what + `: no heatmap cell ${other.source} → ${other.target} to click`);
+          await poll(page, (k) => document.querySelector("td.cell.sel") && document.querySelector("td.cell.sel").dataset.cell === k, other.source + "\u0000" + other.target);
           const want2 = await cellEvidence(other.source, other.target);
           const got2 = await page.$$eval(".evidence", (e) => e.length);
           check(got2 === want2 && want2 > 0, what + `: clicked cell ${other.source} → ${other.target}: ${got2} evidence elements, API ${want2}`);
@@ -202,7 +216,7 @@ async function runMode(browser, pseudonymised) {
           await page.waitForTimeout(300);
           const selected = await page.getAttribute("#node-info", "data-selected");
           check(selected === target.key, what + `: clicking node ${target.key} selected ${selected}`);
-          const shown = await page.waitForFunction(() => document.querySelectorAll("#evidence .evidence:not(.dim)").length, null, { timeout: 20000 }).then((h) => h.jsonValue()).catch(() => 0);
+          const shown = await poll(page, () => document.querySelectorAll("#evidence .evidence:not(.dim)").length);
           check(shown > 0, what + `: clicking node ${target.key} shows no evidence`);
           // Every evidence element shown belongs to the node (its author, its source, or the group's flows).
           if (view !== "flows") {
@@ -264,7 +278,7 @@ async function defects(browser, base) {
   const err = await page.textContent("#status");
   check(err.length > 0 && (await page.$("#status.err")), "defects: an unknown actor shows no error");
   await page.fill("#f-amplifiers input[name=of]", "nice matin");
-  await page.waitForFunction(() => document.querySelectorAll("#actors option").length > 0, null, { timeout: 10000 }).catch(() => {});
+  await poll(page, () => document.querySelectorAll("#actors option").length > 0, null, 10000);
   await page.waitForTimeout(400);
   check((await page.textContent("#status")) === err, "defects: the status line was changed by the actor suggestions");
   // Suggestions fold case, diacritics, punctuation and spaces ("nice matin" finds nicematin.com).
