@@ -5,11 +5,15 @@
 
 #include <algorithm>
 #include <string>
+#include <tuple>
+#include <vector>
 
 namespace relais::corpora {
 namespace {
 
 constexpr const char* kWatermark = "search_index_max_item";
+// What is indexed of an item (alias i or none).
+constexpr const char* kBody = "coalesce(title, '') || ' ' || coalesce(text, '')";
 
 bool IsWordByte(unsigned char c) {
   return c >= 0x80 || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
@@ -35,22 +39,70 @@ bool HasSearchIndex(const Store& store) {
 std::int64_t UpdateSearchIndex(Store& store) {
   store.Begin();
   try {
+    const bool had_index = HasSearchIndex(store);
+    bool had_side = false;
+    {
+      Statement side(store.db(), "SELECT count(*) FROM sqlite_master WHERE name = 'items_fts_expansion'");
+      had_side = side.Step() && side.Int(0) > 0;
+    }
     store.Exec(
         "CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5(body, content='', "
         "tokenize = 'unicode61 remove_diacritics 2')");
+    if (had_index && !had_side) {
+      // An index written before expansions were tracked: items upgraded since then may be indexed
+      // with their old text, which a contentless table cannot delete. Rebuilt once from scratch.
+      store.Exec("INSERT INTO items_fts(items_fts) VALUES('delete-all')");
+      store.SetMeta(kWatermark, "0");
+    }
+    // Items indexed while they were expansions (a post known only from a retweet or quote of it),
+    // with the body as indexed: a later ingest of the post itself replaces their text, and the
+    // contentless index can only forget the old words when given them.
+    store.Exec("CREATE TABLE IF NOT EXISTS items_fts_expansion(id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+    std::int64_t changed = 0;
+    {
+      Statement stale(store.db(), "SELECT e.id, e.body, " + std::string(kBody) +
+                                      ", i.expansion FROM items_fts_expansion e "
+                                      "JOIN items i ON i.id = e.id WHERE i.expansion = 0 OR e.body <> " +
+                                      kBody + " ORDER BY e.id");
+      Statement del(store.db(), "INSERT INTO items_fts(items_fts, rowid, body) VALUES('delete', ?, ?)");
+      Statement ins(store.db(), "INSERT INTO items_fts(rowid, body) VALUES(?, ?)");
+      Statement keep(store.db(), "UPDATE items_fts_expansion SET body = ? WHERE id = ?");
+      Statement drop(store.db(), "DELETE FROM items_fts_expansion WHERE id = ?");
+      std::vector<std::tuple<std::int64_t, std::string, std::string, bool>> rows;
+      while (stale.Step()) rows.emplace_back(stale.Int(0), stale.Text(1), stale.Text(2), stale.Int(3) != 0);
+      for (const auto& [id, old_body, body, still_expansion] : rows) {
+        if (old_body != body) {
+          del.Bind(1, id).Bind(2, old_body);
+          del.Run();
+          ins.Bind(1, id).Bind(2, body);
+          ins.Run();
+          ++changed;
+        }
+        if (still_expansion) {
+          keep.Bind(1, body).Bind(2, id);
+          keep.Run();
+        } else {
+          drop.Bind(1, id);
+          drop.Run();
+        }
+      }
+    }
     const std::string mark = store.GetMeta(kWatermark);
     const std::int64_t after = mark.empty() ? 0 : std::stoll(mark);
     Statement ins(store.db(),
-                  "INSERT INTO items_fts(rowid, body) SELECT id, coalesce(title, '') || ' ' || coalesce(text, '') "
-                  "FROM items WHERE id > ?");
+                  "INSERT INTO items_fts(rowid, body) SELECT id, " + std::string(kBody) + " FROM items WHERE id > ?");
     ins.Bind(1, after);
     ins.Run();
     const std::int64_t added = sqlite3_changes(store.db());
+    Statement track(store.db(), "INSERT OR REPLACE INTO items_fts_expansion(id, body) SELECT id, " +
+                                    std::string(kBody) + " FROM items WHERE id > ? AND expansion <> 0");
+    track.Bind(1, after);
+    track.Run();
     Statement top(store.db(), "SELECT coalesce(max(id), 0) FROM items");
     top.Step();
     store.SetMeta(kWatermark, std::to_string(std::max(after, top.Int(0))));
     store.Commit();
-    return added;
+    return added + changed;
   } catch (...) {
     store.Rollback();
     throw;

@@ -28,7 +28,7 @@ curl -s -o /dev/null -w "cheap /api/actors?q=le beside it: %{time_total} s (HTTP
 curl -s -o /dev/null -w "cheap /api/stats beside it: %{time_total} s (HTTP %{http_code})\n" "$BASE/api/stats"
 wait $SLOW
 echo "server RSS after warm-up: $(rss)"
-for path in "/api/stats" "/api/rank?metric=pagerank&top=20" "/api/amplifiers?of=lemonde.fr" "/api/flows?by=class"; do
+for path in "/api/stats" "/api/rank?metric=pagerank&top=20" "/api/amplifiers?of=lemonde.fr" "/api/flows?by=class" "/api/flow-evidence?source=press-regional&target=public"; do
   curl -s -o /dev/null "$BASE$path"
   echo "## $CONN connections, $DUR: $path"
   wrk -t2 -c"$CONN" -d"$DUR" --latency --timeout 5s "$BASE$path" | grep -E "Latency|50%|99%|Requests/sec|requests in|Non-2xx|Socket errors"

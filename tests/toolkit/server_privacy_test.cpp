@@ -174,9 +174,23 @@ class ServerPrivacyTest : public ::testing::Test {
       }
     ask("/api/rank", {{"metric", "pagerank"}, {"by", "actor"}, {"top", "1000"}});
     for (const char* by : {"class", "region", "actor"}) {
-      ask("/api/flows", {{"by", by}, {"limit", "5000"}});
+      json all = ask("/api/flows", {{"by", by}, {"limit", "5000"}});
       ask("/api/flows",
           {{"by", by}, {"at", "2021-01-08T23:21Z"}, {"before", "30d"}, {"after", "30d"}, {"limit", "5000"}});
+      // The flows behind the largest cells (the page's heatmap and matrix clicks), a row and a column.
+      if (!all.contains("windows")) continue;
+      auto cells = all["windows"][0]["cells"];
+      for (std::size_t n = 0; n < cells.size() && n < 12; ++n) {
+        const auto& c = cells[n];
+        ask("/api/flow-evidence", {{"by", by},
+                                   {"source", c["source"].get<std::string>()},
+                                   {"target", c["target"].get<std::string>()},
+                                   {"limit", "100"}});
+        if (n < 3) {
+          ask("/api/flow-evidence", {{"by", by}, {"source", c["source"].get<std::string>()}, {"limit", "100"}});
+          ask("/api/flow-evidence", {{"by", by}, {"target", c["target"].get<std::string>()}, {"limit", "100"}});
+        }
+      }
     }
     for (const auto& a : public_actors) ask("/api/amplifiers", {{"of", a}, {"top", "1000"}});
     // Links shared most: their first sharers.

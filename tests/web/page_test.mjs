@@ -28,6 +28,15 @@ const require = createRequire(path.join(root, "web", "package.json"));
 const { chromium } = require("playwright-core");
 
 let failures = 0;
+// Polls fn(arg) in the page until truthy (waitForFunction evaluates strings, which the page's CSP forbids).
+async function poll(page, fn, arg, timeout = 20000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await page.evaluate(fn, arg);
+    if (v || Date.now() > end) return v;
+    await page.waitForTimeout(100);
+  }
+}
 function check(cond, what) {
   if (cond) return;
   failures++;
@@ -147,6 +156,30 @@ async function runMode(browser, pseudonymised) {
           check(nodes === groups.size, what + `: ${nodes} nodes, API ${groups.size} groups`);
           const cells = await page.$$eval("table.heat td.num", (t) => t.length);
           check(cells === groups.size * groups.size, what + `: heatmap ${cells} cells, expected ${groups.size}²`);
+          // Item-level evidence: at first the flows of the cell that changed most, in each window.
+          const cellEvidence = async (source, target) => {
+            let n = 0;
+            for (const w of api.windows) {
+              const q = new URLSearchParams({ by: "class", source, target, from: w.from, to: w.to, limit: "25" });
+              n += (await getJson(base, "/api/flow-evidence?" + q)).evidence.length;
+            }
+            return n;
+          };
+          const top = [...api.difference].sort((a, b) => Math.abs(b.count_after - b.count_before) - Math.abs(a.count_after - a.count_before))[0];
+          const want = await cellEvidence(top.source, top.target);
+          check(evidence === want && want > 0, what + `: ${evidence} evidence elements for the largest change, API ${want}`);
+          // A click on another heatmap cell shows that cell's flows.
+          const other = [...api.difference].sort((a, b) => b.count_after - a.count_after).find((d) => d.source !== top.source || d.target !== top.target);
+          const clicked = await page.evaluate((k) => {
+            const td = [...document.querySelectorAll("table.heat td.cell")].find((t) => t.dataset.cell === k);
+            if (td) td.click();
+            return !!td;
+          }, other.source + "\u0000" + other.target);
+          check(clicked, what + `: no heatmap cell ${other.source} → ${other.target} to click`);
+          await poll(page, (k) => document.querySelector("td.cell.sel") && document.querySelector("td.cell.sel").dataset.cell === k, other.source + "\u0000" + other.target);
+          const want2 = await cellEvidence(other.source, other.target);
+          const got2 = await page.$$eval(".evidence", (e) => e.length);
+          check(got2 === want2 && want2 > 0, what + `: clicked cell ${other.source} → ${other.target}: ${got2} evidence elements, API ${want2}`);
         } else if (view === "rank") {
           check(nodes === api.results.length, what + `: ${nodes} nodes, API ${api.results.length}`);
           check(edges === api.edges.filter((e) => e.source !== e.target).length, what + `: ${edges} edges, API ${api.edges.length}`);
@@ -174,10 +207,22 @@ async function runMode(browser, pseudonymised) {
         if (target) {
           await page.locator("#graph").scrollIntoViewIfNeeded();
           const box = await page.locator("#graph").boundingBox();
+          // Hovering names the node and says how much evidence it has; clicking shows that evidence.
+          await page.mouse.move(box.x + target.x, box.y + target.y);
+          await page.waitForTimeout(200);
+          const hover = await page.textContent("#node-hover");
+          check(hover.includes("preuve"), what + `: hovering node ${target.key} shows "${hover}"`);
           await page.mouse.click(box.x + target.x, box.y + target.y);
           await page.waitForTimeout(300);
           const selected = await page.getAttribute("#node-info", "data-selected");
           check(selected === target.key, what + `: clicking node ${target.key} selected ${selected}`);
+          const shown = await poll(page, () => document.querySelectorAll("#evidence .evidence:not(.dim)").length);
+          check(shown > 0, what + `: clicking node ${target.key} shows no evidence`);
+          // Every evidence element shown belongs to the node (its author, its source, or the group's flows).
+          if (view !== "flows") {
+            const foreign = await page.$$eval("#evidence .evidence:not(.dim)", (els, k) => els.filter((e) => e.dataset.actor !== k && e.dataset.source !== k).length, target.key);
+            check(foreign === 0, what + `: ${foreign} evidence elements shown for node ${target.key} are not its own`);
+          }
         } else {
           check(false, what + ": no node to click");
         }
@@ -201,6 +246,7 @@ async function runMode(browser, pseudonymised) {
       }
       await ctx.close();
     }
+    if (pseudonymised) await defects(browser, base);
     // The notice says what the server does.
     const page = await browser.newPage();
     await page.goto(base + "/");
@@ -211,6 +257,53 @@ async function runMode(browser, pseudonymised) {
   } finally {
     proc.kill("SIGTERM");
   }
+}
+
+// The defects the issue saw on the page, one by one.
+async function defects(browser, base) {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  const open = async (hash) => {
+    await page.goto("about:blank");  // a fresh load, not a same-document hash change
+    await page.goto(base + "/" + hash);
+    await page.waitForSelector("body[data-ready]", { timeout: 60000 });
+  };
+  // Flows with before/after but no event date: refused with a message, no single window shown.
+  await open("#flows?by=class&before=30d&after=30d");
+  check((await page.textContent("#status.err").catch(() => "")).includes("date"), "defects: flows before/after without a date is not refused");
+  check(!(await page.isVisible("#result")), "defects: flows before/after without a date still shows a result");
+  // An error stays on the status line while actor suggestions are fetched.
+  await open("#amplifiers?of=personne-ici.example");
+  const err = await page.textContent("#status");
+  check(err.length > 0 && (await page.$("#status.err")), "defects: an unknown actor shows no error");
+  await page.fill("#f-amplifiers input[name=of]", "nice matin");
+  await poll(page, () => document.querySelectorAll("#actors option").length > 0, null, 10000);
+  await page.waitForTimeout(400);
+  check((await page.textContent("#status")) === err, "defects: the status line was changed by the actor suggestions");
+  // Suggestions fold case, diacritics, punctuation and spaces ("nice matin" finds nicematin.com).
+  const options = await page.$$eval("#actors option", (o) => o.map((x) => x.value + " " + x.label));
+  check(options.some((o) => /nice-?matin/i.test(o)), "defects: \"nice matin\" suggests " + JSON.stringify(options.slice(0, 5)));
+  // Rank by class is weighted by default, and the page's control can turn it off.
+  await open("#rank?metric=pagerank&by=class");
+  check((await page.textContent("#table .hint")).includes("pondérée par"), "defects: rank by class is not weighted by default");
+  const byClass = await page.$$eval("#table td.num", (t) => t.map((x) => x.textContent));
+  check(new Set(byClass).size > 2, "defects: rank by class scores alike: " + byClass.join(" "));
+  await open("#rank?metric=pagerank&by=class&weighted=0");
+  check((await page.textContent("#table .hint")).includes("non pondérée"), "defects: weighted=0 is not applied");
+  check((await page.inputValue("#f-rank select[name=weighted]")) === "0", "defects: the weighted control is not restored from the link");
+  // Durations read as durations, numbers in French format, French column labels with the actor first.
+  await open("#amplifiers?of=@varmatin");
+  const heads = await page.$$eval("#table th", (t) => t.map((x) => x.textContent));
+  check(heads[0] === "acteur" && heads.includes("délai médian"), "defects: columns " + heads.join(", "));
+  const col = heads.indexOf("délai médian");
+  const delays = await page.$$eval("#table tr", (rows, c) => rows.slice(1).map((r) => r.children[c].textContent), col);
+  const duration = /^(—|−?\d+ s|−?\d+ min|−?\d+ h( \d+ min)?|−?\d+(,\d)? j)$/;
+  check(delays.length > 0 && delays.every((d) => duration.test(d)), "defects: delays " + JSON.stringify(delays.slice(0, 5)));
+  const summary = await page.textContent("#summary");
+  check(/\d\u202f\d{3} éléments/.test(summary), "defects: the summary's numbers are not in French format: " + summary);
+  check(errors.length === 0, "defects: page errors: " + errors.join(" | "));
+  await page.close();
 }
 
 const browser = await chromium.launch({

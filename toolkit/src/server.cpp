@@ -536,6 +536,38 @@ Job QueryService::Impl::Prepare(std::string_view path, const QueryParams& p, std
       j["offset"] = offset;
       return JsonResponse(200, j);
     };
+  } else if (path == "/api/flow-evidence") {
+    // The flows behind a cell of /api/flows (a row or a column when one side is left out).
+    const std::string by = Param(p, "by", "class");
+    if (by != "class" && by != "region" && by != "actor") BadParam("by", "must be class, region or actor");
+    const std::string source = Param(p, "source"), target = Param(p, "target");
+    if (source.empty() && target.empty())
+      throw Error(ErrorKind::kInvalidArgument, "give \"source\", \"target\" or both (groups of /api/flows)");
+    FlowEvidenceQuery q;
+    q.by = by;
+    q.query.layers = ParseLayers(Param(p, "layers"));
+    std::sort(q.query.layers.begin(), q.query.layers.end());
+    ParseWindow(p, q.query.from, q.query.to);
+    q.limit = static_cast<int>(IntParam(p, "limit", 20, 1, kMaxActorsLimit));
+    if (!source.empty()) q.source = source;
+    if (!target.empty()) q.target = target;
+    job.key.push_back(by);
+    job.key.push_back(source);
+    job.key.push_back(target);
+    job.key.push_back(q.query.layers);
+    job.key.push_back(OptTime(q.query.from));
+    job.key.push_back(OptTime(q.query.to));
+    job.key.push_back(q.limit);
+    job.run = [this, q, gen, pseudo](Worker& w) mutable {
+      if (q.by == "actor") {
+        if (q.source) q.source_actor = ResolveActor(w, *q.source, gen).id;
+        if (q.target) q.target_actor = ResolveActor(w, *q.target, gen).id;
+      }
+      json out = FlowEvidence(w.store, q, pseudo);
+      out["source"] = q.source ? json(*q.source) : json(nullptr);
+      out["target"] = q.target ? json(*q.target) : json(nullptr);
+      return JsonResponse(200, out);
+    };
   } else if (path == "/api/meta") {
     job.run = [pseudo](Worker& w) {
       return JsonResponse(200, json{{"pseudonymised", pseudo}, {"search_index", corpora::HasSearchIndex(w.store)}});

@@ -279,6 +279,56 @@ nlohmann::json StrongestPath(const corpora::Store& store, const std::string& fro
   return out;
 }
 
+nlohmann::json FlowEvidence(const corpora::Store& store, const FlowEvidenceQuery& q, bool pseudonymise) {
+  if (q.by != "class" && q.by != "region" && q.by != "actor")
+    ThrowInvalidArgument("by: \"" + q.by + "\" is not one of class, region, actor");
+  // Group names as flow_matrix.cpp's GroupOf gives them.
+  const std::string group =
+      q.by == "class" ? "coalesce(nullif(actor_class, ''), 'public')" : "coalesce(nullif(region, ''), '(none)')";
+  std::string where = " WHERE 1=1" + LayerInClause(q.query.layers);
+  if (q.query.from) where += " AND d.time >= ?";
+  if (q.query.to) where += " AND d.time < ?";
+  auto side = [&](const char* column, const std::optional<std::string>& name, const std::optional<std::int64_t>& id) {
+    if (q.by == "actor") {
+      if (id) where += std::string(" AND f.") + column + " = ?";
+    } else if (name) {
+      if (*name == "(unknown)")
+        where += std::string(" AND (f.") + column + " IS NULL OR f." + column + " NOT IN (SELECT id FROM actors))";
+      else
+        where += std::string(" AND f.") + column + " IN (SELECT id FROM actors WHERE " + group + " = ?)";
+    }
+  };
+  side("src_actor", q.source, q.source_actor);
+  side("dst_actor", q.target, q.target_actor);
+  auto bind = [&](corpora::Statement& st) {
+    int i = BindLayers(st, 1, q.query.layers);
+    if (q.query.from) st.Bind(i++, static_cast<std::int64_t>(*q.query.from));
+    if (q.query.to) st.Bind(i++, static_cast<std::int64_t>(*q.query.to));
+    for (int k = 0; k < 2; ++k) {
+      const auto& name = k == 0 ? q.source : q.target;
+      const auto& id = k == 0 ? q.source_actor : q.target_actor;
+      if (q.by == "actor" && id) st.Bind(i++, *id);
+      if (q.by != "actor" && name && *name != "(unknown)") st.Bind(i++, *name);
+    }
+    return i;
+  };
+  const std::string from = " FROM flows f JOIN items d ON d.id = f.dst_item LEFT JOIN items s ON s.id = f.src_item";
+  corpora::Statement count(store.db(), "SELECT count(*)" + from + where);
+  bind(count);
+  const std::int64_t total = count.Step() ? count.Int(0) : 0;
+  corpora::Statement st(store.db(),
+                        std::string("SELECT ") + kEvidenceColumns + from + where + " ORDER BY d.time, f.id LIMIT ?");
+  st.Bind(bind(st), static_cast<std::int64_t>(q.limit));
+  auto actors = LoadActors(store);
+  TextMasker masker(store, pseudonymise);
+  nlohmann::json out = {{"query", "flow-evidence"}, {"by", q.by}, {"total", total}};
+  out["from"] = q.query.from ? nlohmann::json(FormatIso8601(*q.query.from)) : nlohmann::json(nullptr);
+  out["to"] = q.query.to ? nlohmann::json(FormatIso8601(*q.query.to)) : nlohmann::json(nullptr);
+  out["evidence"] = nlohmann::json::array();
+  while (st.Step()) out["evidence"].push_back(EvidenceJson(store, actors, st, 0, pseudonymise, masker));
+  return out;
+}
+
 nlohmann::json SearchJson(const corpora::Store& store, const std::string& query, int limit, bool pseudonymise) {
   if (!corpora::HasSearchIndex(store))
     ThrowInvalidArgument(

@@ -30,6 +30,8 @@ const LAYER_COLOR = { retweet: "#8ab6d6", quote: "#c39bd3", reply: "#b7c4cf", me
 let meta = { pseudonymised: true, search_index: true };
 let renderer = null;
 let seq = 0;  // the latest query; older answers are dropped
+let baseEvidence = [];  // the view's evidence, shown again when a node's is dismissed
+let nodeEvidence = null;  // the view's way to fetch a node's evidence when the list holds none of it
 
 function el(tag, text, cls) {
   const e = document.createElement(tag);
@@ -119,6 +121,7 @@ function evidenceItem(e) {
   const d = el("div", undefined, "evidence");
   const actor = e.actor || null;
   d.dataset.actor = actor ? actor.key : "";
+  d.dataset.source = e.source_actor || "";
   const m = el("div", undefined, "meta");
   const t = el("time", fmtTime(e.time)); t.setAttribute("datetime", e.time || ""); m.appendChild(t);
   m.appendChild(el("span", actorLabel(actor), "actor"));
@@ -133,19 +136,47 @@ function evidenceItem(e) {
   d.appendChild(el("p", e.text || "", "excerpt"));
   return d;
 }
-function showEvidence(list) {
+function showEvidence(list, base = true) {
+  if (base) baseEvidence = list;
   const box = $("#evidence"); box.replaceChildren();
+  box.dataset.base = base ? "1" : "0";
   $("#evidence-filter").textContent = "";
   if (!list.length) { box.appendChild(el("p", "Aucun élément de preuve dans cette réponse.", "hint")); return; }
   list.forEach((e) => box.appendChild(evidenceItem(e)));
 }
-function filterEvidence(key) {
+const evidenceOf = (d, key) => d.dataset.actor === key || d.dataset.source === key;
+function countEvidence(key) {
+  let n = 0;
+  document.querySelectorAll("#evidence .evidence").forEach((d) => { if (evidenceOf(d, key)) n++; });
+  return n;
+}
+function filterEvidence(key, label) {
   let shown = 0;
   document.querySelectorAll("#evidence .evidence").forEach((d) => {
-    const on = !key || d.dataset.actor === key;
+    const on = !key || evidenceOf(d, key);
     d.classList.toggle("dim", !on); if (on) shown++;
   });
-  $("#evidence-filter").textContent = key ? shown + " élément(s) de " + key + " — cliquer le fond du graphe pour tout revoir" : "";
+  $("#evidence-filter").textContent = key ? nf.format(shown) + " élément(s) de preuve de " + (label || key) + " — cliquer le fond du graphe pour tout revoir" : "";
+  return shown;
+}
+// The evidence of one node when the view's list holds none of it: who relays an actor (its flows,
+// with their posts), or the view's own fetcher (the flows of a group in the flow matrix).
+async function fetchNodeEvidence(node, attrs) {
+  const mySeq = seq;
+  try {
+    let r;
+    if (nodeEvidence) r = await nodeEvidence(node, attrs);
+    else if (attrs.actor) {
+      const a = await api("/api/amplifiers", { of: node, top: 10 });
+      r = { list: a.results.flatMap((x) => x.examples.map((e) => ({ ...e, actor: e.actor || x, source_actor: a.actor.key }))),
+        text: "Relais de " + actorLabel(a.actor) + " : " + nf.format(a.total_amplifiers) + " acteur(s)" };
+    }
+    if (!r || mySeq !== seq || $("#node-info").dataset.selected !== node) return;
+    showEvidence(r.list, false);
+    $("#evidence-filter").textContent = r.text + " — cliquer le fond du graphe pour revenir à la réponse";
+  } catch (e) {
+    if (mySeq === seq) $("#evidence-filter").textContent = "Éléments de preuve indisponibles : " + e.message;
+  }
 }
 
 // ---------- graph (sigma + graphology + ForceAtlas2) ----------
@@ -182,9 +213,19 @@ function drawGraph(nodes, edges) {
   }
   const info = $("#node-info"); info.replaceChildren();
   if (renderer) {
-    renderer.on("enterNode", ({ node }) => { info.textContent = g.getNodeAttribute(node, "label") + " — " + className(g.getNodeAttribute(node, "cls")); });
+    const hover = $("#node-hover");
+    renderer.on("enterNode", ({ node }) => {
+      const n = countEvidence(node);
+      hover.textContent = g.getNodeAttribute(node, "label") + " — " + className(g.getNodeAttribute(node, "cls")) + " — " +
+        (n ? nf.format(n) + " élément(s) de preuve ci-dessous" : "cliquer pour voir ses éléments de preuve");
+    });
+    renderer.on("leaveNode", () => { hover.textContent = ""; });
     renderer.on("clickNode", ({ node }) => selectNode(g, node));
-    renderer.on("clickStage", () => { filterEvidence(null); info.replaceChildren(); });
+    renderer.on("clickStage", () => {
+      info.replaceChildren(); delete info.dataset.selected;
+      if ($("#evidence").dataset.base === "0") showEvidence(baseEvidence);
+      filterEvidence(null);
+    });
   }
   // The legend: classes present, layers present.
   const legend = $("#legend"); legend.replaceChildren();
@@ -202,7 +243,8 @@ function selectNode(g, node) {
   info.appendChild(document.createTextNode(" — " + className(a.cls) + " · "));
   if (a.actor) info.appendChild(viewLink("amplifiers", { of: node }, "qui le relaie ?"));
   info.dataset.selected = node;
-  filterEvidence(node);
+  if ($("#evidence").dataset.base === "0") showEvidence(baseEvidence);
+  if (!filterEvidence(node, a.label)) fetchNodeEvidence(node, a);
 }
 
 // ---------- timeline ----------
@@ -274,7 +316,7 @@ const RUN = {
       const extra = el("span");
       if (x.article_url) extra.appendChild(viewLink("first-sharers", { url: x.article_url }, "premiers à partager"));
       if (x.actor) { extra.appendChild(document.createTextNode(" · ")); extra.appendChild(viewLink("amplifiers", { of: x.actor.key }, "qui relaie")); }
-      return { ...x, layer: x.kind, extra };
+      return { ...x, layer: x.kind, extra, source_actor: x.article_url || "" };
     }));
     const first = r.results.find((x) => x.actor);
     return first ? { of: first.actor.key } : null;
@@ -295,7 +337,7 @@ const RUN = {
     const edges = [];
     r.results.forEach((x) => { nodes.push({ key: x.key, label: actorLabel(x), cls: x.actor_class, weight: x.count }); edges.push({ source: c.key, target: x.key, weight: x.count, layer: topLayer(x.layers) }); });
     drawGraph(nodes, edges);
-    showEvidence(r.results.flatMap((x) => x.examples.map((e) => ({ ...e, actor: e.actor || x }))));
+    showEvidence(r.results.flatMap((x) => x.examples.map((e) => ({ ...e, actor: e.actor || x, source_actor: c.key }))));
     return { of: c.key, ...window3(p) };
   },
   async "first-sharers"(p, mySeq) {
@@ -311,7 +353,7 @@ const RUN = {
     const edges = [];
     r.results.forEach((x) => { if (!x.actor) return; nodes.push({ key: x.actor.key, label: actorLabel(x.actor), cls: x.actor.actor_class, weight: 1 }); edges.push({ source: r.url, target: x.actor.key, layer: "link" }); });
     drawGraph(nodes, edges);
-    showEvidence(r.results.map((x) => ({ ...x, layer: "link" })));
+    showEvidence(r.results.map((x) => ({ ...x, layer: "link", source_actor: r.url })));
     return { url: r.url };
   },
   async path(p, mySeq) {
@@ -327,7 +369,7 @@ const RUN = {
     const edges = [];
     r.hops.forEach((h) => { nodes.push({ key: h.source.key, label: actorLabel(h.source), cls: h.source.actor_class }, { key: h.target.key, label: actorLabel(h.target), cls: h.target.actor_class }); edges.push({ source: h.source.key, target: h.target.key, weight: h.count, layer: h.evidence[0] ? h.evidence[0].layer : "" }); });
     drawGraph(nodes, edges);
-    showEvidence(r.hops.flatMap((h) => h.evidence));
+    showEvidence(r.hops.flatMap((h) => h.evidence.map((e) => ({ ...e, source_actor: h.source.key }))));
     return { of: r.from.key };
   },
   async flows(p, mySeq) {
@@ -343,19 +385,20 @@ const RUN = {
       // The largest changes first (by absolute change in the number of flows).
       const diff = [...r.difference].sort((a, b) => Math.abs(b.count_after - b.count_before) - Math.abs(a.count_after - a.count_before));
       box.appendChild(el("h3", "Plus fortes variations avant → après"));
-      box.appendChild(table([
+      box.appendChild(cellRows(table([
         { label: "de", get: (d) => className(d.source) }, { label: "vers", get: (d) => className(d.target) },
         { label: "flux avant", get: (d) => d.count_before }, { label: "flux après", get: (d) => d.count_after },
         { label: "variation", get: (d) => (d.count_after - d.count_before > 0 ? "+" : "") + nf.format(d.count_after - d.count_before), num: true },
         { label: "part avant", get: (d) => pct.format(d.share_before), num: true }, { label: "part après", get: (d) => pct.format(d.share_after), num: true },
-      ], diff.slice(0, 30)));
+      ], diff.slice(0, 30)), diff.slice(0, 30)));
     }
     if (p.by !== "actor") box.appendChild(heatmap(last, r.difference));
     else {
-      box.appendChild(table([
+      box.appendChild(cellRows(table([
         { label: "de", get: (c) => c.source }, { label: "vers", get: (c) => c.target }, { label: "flux", get: (c) => c.count },
         { label: "part", get: (c) => pct.format(c.share), num: true },
-      ], last.cells));
+        { label: "délai médian", get: (c) => fmtDuration(c.median_latency_s), num: true },
+      ], last.cells), last.cells));
       const nav = el("div");
       const total = last.cells_total || 0;
       nav.appendChild(el("span", "cellules " + nf.format(offset + 1) + "–" + nf.format(offset + last.cells.length) + " sur " + nf.format(total) + " ", "hint"));
@@ -367,8 +410,19 @@ const RUN = {
     last.cells.forEach((c) => { weight[c.source] = (weight[c.source] || 0) + c.count; weight[c.target] = (weight[c.target] || 0) + c.count; });
     const nodes = Object.keys(weight).map((k) => ({ key: k, label: p.by === "class" ? className(k) : k, cls: p.by === "class" ? k : "public", weight: weight[k], actor: p.by === "actor" }));
     drawGraph(nodes, last.cells.slice(0, 300).map((c) => ({ source: c.source, target: c.target, weight: c.count })));
+    // Evidence: the flows behind one cell (a click on the matrix, a table row or a group of the
+    // graph); at first the cell that changed most, or the largest one.
+    const groupLabel = (k) => (p.by === "class" ? className(k) : k);
+    flowsShown = { p, windows: r.windows, groupLabel };
+    nodeEvidence = async (node) => {
+      const e = await api("/api/flow-evidence", { by: p.by || "class", source: node, layers: p.layers, from: last.from, to: last.to, limit: 50 });
+      return { list: e.evidence, text: "Flux émis par " + groupLabel(node) + " (" + label(last) + ") : " + nf.format(e.evidence.length) + " premier(s) sur " + nf.format(e.total) };
+    };
+    const firstCell = r.difference && r.difference.length
+      ? [...r.difference].sort((a, b) => Math.abs(b.count_after - b.count_before) - Math.abs(a.count_after - a.count_before))[0]
+      : [...last.cells].sort((a, b) => b.count - a.count)[0];
     showEvidence([]);
-    $("#evidence").replaceChildren(el("p", "Les flux agrégés n'ont pas d'éléments de preuve propres : cliquer un acteur ouvre ses relais et leurs preuves.", "hint"));
+    if (firstCell) await showCellEvidence(firstCell.source, firstCell.target, mySeq);
     const top = diffTop(r.difference) || (last.cells[0] && last.cells[0].target);
     if (p.by === "class" && top) return { class: top, ...window3(p) };
     if (p.by === "actor" && top) return { of: top, ...window3(p) };
@@ -392,7 +446,7 @@ const RUN = {
       try {
         const a = await api("/api/amplifiers", { of: r.results[0].node, top: 10 });
         if (mySeq !== seq) return;
-        showEvidence(a.results.flatMap((x) => x.examples.map((e) => ({ ...e, actor: e.actor || x }))));
+        showEvidence(a.results.flatMap((x) => x.examples.map((e) => ({ ...e, actor: e.actor || x, source_actor: a.actor.key }))));
         $("#evidence-filter").textContent = "Relais de " + actorLabel(a.actor) + ", premier du classement.";
       } catch (e) { showEvidence([]); }
       return { of: r.results[0].node };
@@ -401,6 +455,34 @@ const RUN = {
     return p.by === "class" && r.results.length ? { class: r.results[0].node } : null;
   },
 };
+// The flows behind a cell of the matrix shown, in each window (before and after, or all).
+let flowsShown = null;
+async function showCellEvidence(source, target, mySeq = seq) {
+  if (!flowsShown) return;
+  const { p, windows, groupLabel } = flowsShown;
+  const wname = (w) => ({ before: "avant", after: "après", all: "toute la période" }[w.name] || w.name);
+  const parts = await Promise.all(windows.map((w) => api("/api/flow-evidence", { by: p.by || "class", source, target, layers: p.layers, from: w.from, to: w.to, limit: windows.length > 1 ? 25 : 50 })));
+  if (mySeq !== seq) return;
+  showEvidence(parts.flatMap((e, i) => e.evidence.map((x) => ({ ...x, extra: windows.length > 1 ? el("span", wname(windows[i]), "window") : undefined }))));
+  $("#evidence-filter").textContent = "Flux de " + groupLabel(source) + " vers " + groupLabel(target) + " : " +
+    parts.map((e, i) => wname(windows[i]) + " " + nf.format(e.evidence.length) + " sur " + nf.format(e.total)).join(", ") +
+    " (les plus anciens d'abord) — cliquer une case de la matrice ou une ligne du tableau pour en voir d'autres";
+  document.querySelectorAll("[data-cell]").forEach((c) => c.classList.toggle("sel", c.dataset.cell === source + "\u0000" + target));
+}
+function cellClick(node, source, target) {
+  node.dataset.cell = source + "\u0000" + target;
+  node.classList.add("cell");
+  node.tabIndex = 0;
+  node.title = (node.title ? node.title + " — " : "") + "cliquer pour voir les flux de cette case";
+  const go = () => showCellEvidence(source, target).catch((e) => setStatus(e.message, true));
+  node.addEventListener("click", go);
+  node.addEventListener("keydown", (ev) => { if (ev.key === "Enter") go(); });
+}
+// Table rows (one per cell, in the order of `cells`) open that cell's flows.
+function cellRows(wrap, cells) {
+  wrap.querySelectorAll("tr").forEach((tr, i) => { if (i > 0 && cells[i - 1]) cellClick(tr, cells[i - 1].source, cells[i - 1].target); });
+  return wrap;
+}
 function diffTop(diff) {
   if (!diff || !diff.length) return null;
   const d = [...diff].sort((a, b) => Math.abs(b.count_after - b.count_before) - Math.abs(a.count_after - a.count_before))[0];
@@ -423,6 +505,7 @@ function heatmap(win, difference) {
     groups.forEach((g) => {
       const c = byPair.get(s + "\u0000" + g), d = diff.get(s + "\u0000" + g);
       const td = el("td", c ? nf.format(c.count) : "", "num");
+      if (c || d) cellClick(td, s, g);
       if (d) {
         const v = Math.max(-1, Math.min(1, (d.share_after - d.share_before) * 5));
         td.style.background = v >= 0 ? "rgba(230,57,70," + v.toFixed(2) + ")" : "rgba(69,123,157," + (-v).toFixed(2) + ")";
@@ -463,6 +546,7 @@ async function route() {
   setStatus("…");
   const t0 = performance.now();
   $("#result").classList.add("on");
+  nodeEvidence = null; flowsShown = null;
   try {
     const tl = await RUN[view](params, mySeq);
     if (mySeq !== seq) return;

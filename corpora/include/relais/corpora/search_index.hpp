@@ -19,7 +19,11 @@
 namespace relais::corpora {
 
 /// Indexes the title and text of every item whose id is above the last indexed one (creates the
-/// index on first use). Returns how many items were added. Runs in its own transaction.
+/// index on first use), and re-indexes the items whose text changed since they were indexed: an
+/// expansion (a post known only from a retweet or quote of it) upgraded by a later ingest of the post
+/// itself. Expansions' indexed bodies are kept in items_fts_expansion until upgraded, since a
+/// contentless index forgets words only when given them; an index written before that table existed
+/// is rebuilt once. Returns how many items were added or re-indexed. Runs in its own transaction.
 std::int64_t UpdateSearchIndex(Store& store);
 
 /// True when the store holds a search index.

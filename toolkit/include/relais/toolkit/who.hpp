@@ -44,6 +44,19 @@ struct TimelineQuery {
 };
 nlohmann::json TimelineJson(const corpora::Store& store, const TimelineQuery& query, bool pseudonymise);
 
+/// The flows behind one cell (or row, or column) of a flow matrix: the evidence of the flows from
+/// actors of group `source` to actors of group `target` (either may be absent: any group) in the
+/// window, earliest first. Groups are named as in flow matrices (class, region; "(unknown)" and
+/// "(none)" included); by=actor takes actor ids.
+struct FlowEvidenceQuery {
+  std::string by = "class";  // class | region | actor
+  std::optional<std::string> source, target;
+  std::optional<std::int64_t> source_actor, target_actor;  // by=actor
+  FlowQuery query;                                         // layers and window [from, to) on the derived item
+  int limit = 20;
+};
+nlohmann::json FlowEvidence(const corpora::Store& store, const FlowEvidenceQuery& query, bool pseudonymise);
+
 /// Plain-text rendering of any of the three answers.
 std::string WhoTable(const nlohmann::json& answer);
 
