@@ -20,7 +20,9 @@ struct GeoOptions {
   std::string kind = "profile";
 };
 
-std::string Dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+std::string Dump(const nlohmann::ordered_json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 void RunResolve(const GeoOptions& opts) {
   const auto kind = corpora::geo::ParseEvidence(opts.kind);
@@ -38,13 +40,13 @@ void RunResolve(const GeoOptions& opts) {
       p = gaz.Resolve(query, *kind);
     const double conf = std::round(p.confidence * 1000) / 1000;
     if (opts.json) {
-      nlohmann::json j = {{"query", query},
-                          {"departement", std::string(p.departement)},
-                          {"region", std::string(p.region)},
-                          {"country", std::string(p.country)},
-                          {"confidence", conf},
-                          {"evidence", std::string(corpora::geo::EvidenceName(p.evidence))},
-                          {"ambiguous", p.ambiguous}};
+      nlohmann::ordered_json j = {{"query", query},
+                                  {"departement", std::string(p.departement)},
+                                  {"region", std::string(p.region)},
+                                  {"country", std::string(p.country)},
+                                  {"confidence", conf},
+                                  {"evidence", std::string(corpora::geo::EvidenceName(p.evidence))},
+                                  {"ambiguous", p.ambiguous}};
       std::cout << WithRanks(Dump(j), 1) << "\n";
     } else {
       auto dash = [](std::string_view s) { return s.empty() ? std::string("-") : std::string(s); };
