@@ -45,5 +45,6 @@ void RegisterSynth(CLI::App& app, CliContext& ctx);
 void RegisterServe(CLI::App& app, CliContext& ctx);
 void RegisterDemo(CLI::App& app, CliContext& ctx);
 void RegisterSql(CLI::App& app, CliContext& ctx);
+void RegisterGeo(CLI::App& app, CliContext& ctx);
 
 }  // namespace relais::cli

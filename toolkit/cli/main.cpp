@@ -68,6 +68,7 @@ int Run(int argc, char** argv, const relais::dist::Runtime& runtime) {
   RegisterSynth(app, ctx);
   RegisterServe(app, ctx);
   RegisterSql(app, ctx);
+  RegisterGeo(app, ctx);
   RegisterDemo(app, ctx);
   RequireOneValuePerFlag(app);
   // Errors every rank knows of (usage, agreed failures) are printed by rank 0 only.
