@@ -312,7 +312,7 @@ nlohmann::json FlowEvidence(const corpora::Store& store, const FlowEvidenceQuery
     }
     return i;
   };
-  const std::string from = " FROM flows f JOIN items d ON d.id = f.dst_item LEFT JOIN items s ON s.id = f.src_item";
+  const std::string from = " FROM flows f JOIN items d ON d.id = f.dst_item";
   corpora::Statement count(store.db(), "SELECT count(*)" + from + where);
   bind(count);
   const std::int64_t total = count.Step() ? count.Int(0) : 0;
@@ -325,7 +325,8 @@ nlohmann::json FlowEvidence(const corpora::Store& store, const FlowEvidenceQuery
   out["from"] = q.query.from ? nlohmann::json(FormatIso8601(*q.query.from)) : nlohmann::json(nullptr);
   out["to"] = q.query.to ? nlohmann::json(FormatIso8601(*q.query.to)) : nlohmann::json(nullptr);
   out["evidence"] = nlohmann::json::array();
-  while (st.Step()) out["evidence"].push_back(EvidenceJson(store, actors, st, 0, pseudonymise, masker));
+  corpora::Statement source(store.db(), kSourceItem);
+  while (st.Step()) out["evidence"].push_back(EvidenceJson(store, actors, st, 0, source, pseudonymise, masker));
   return out;
 }
 
