@@ -77,17 +77,6 @@ std::optional<TimeMs> OptTime(const std::optional<std::string>& s, const char* o
 }
 
 // An open store: the connection and the lock that serialises its use across Python threads.
-// The checks and fit options of `relais influence` (cmd_influence.cpp), shared by both modes.
-toolkit::HawkesFitOptions InfluenceOptions(double beta, int bootstrap, int max_iterations, std::uint64_t seed) {
-  if (beta < 0) relais::ThrowInvalidArgument("--beta must be positive");
-  if (bootstrap < 0) relais::ThrowInvalidArgument("--bootstrap must be >= 0");
-  toolkit::HawkesFitOptions o;
-  if (beta > 0) o.beta = beta;
-  o.bootstrap = bootstrap;
-  o.seed = seed;
-  o.max_iterations = max_iterations;
-  return o;
-}
 
 // `relais influence --json`'s document for a fit of `ev`.
 std::string InfluenceJson(const toolkit::EventSequence& ev, const toolkit::HawkesFitOptions& o,
@@ -103,7 +92,7 @@ std::string InfluenceJson(const toolkit::EventSequence& ev, const toolkit::Hawke
 std::string InfluenceEvents(const std::string& path, double beta, int bootstrap, int max_iterations,
                             std::uint64_t seed) {
   py::gil_scoped_release nogil;
-  const toolkit::HawkesFitOptions o = InfluenceOptions(beta, bootstrap, max_iterations, seed);
+  const toolkit::HawkesFitOptions o = toolkit::HawkesOptionsFromFlags(beta, bootstrap, max_iterations, seed);
   return InfluenceJson(toolkit::ReadEventsCsv(path), o, "input");
 }
 
@@ -300,7 +289,7 @@ class PyStore {
                         std::uint64_t seed) {
     py::gil_scoped_release nogil;
     std::lock_guard lock(mu_);
-    const toolkit::HawkesFitOptions o = InfluenceOptions(beta, bootstrap, max_iterations, seed);
+    const toolkit::HawkesFitOptions o = toolkit::HawkesOptionsFromFlags(beta, bootstrap, max_iterations, seed);
     auto [first, last] = toolkit::StoreTimeSpan(store());
     const TimeMs t0 = from ? toolkit::ParseTimeOption(*from, "--from") : first;
     const TimeMs t1 = to ? toolkit::ParseTimeOption(*to, "--to") : last + 1;

@@ -27,8 +27,7 @@ void RunInfluence(const InfluenceArgs& a, CliContext& ctx) {
   ctx.collective = true;
   toolkit::EventSequence ev = dist::Agree(world, [&] {
     if (a.store.empty() == a.events.empty()) ThrowInvalidArgument("give exactly one of --store and --events");
-    if (a.beta < 0) ThrowInvalidArgument("--beta must be positive");
-    if (a.bootstrap < 0) ThrowInvalidArgument("--bootstrap must be >= 0");
+    (void)toolkit::HawkesOptionsFromFlags(a.beta, a.bootstrap, a.max_iterations, a.seed);  // the flags' checks
     if (!a.events.empty()) return toolkit::ReadEventsCsv(a.events);
     const auto store = corpora::Store::Open(a.store, corpora::OpenMode::kReadOnly);
     auto [first, last] = toolkit::StoreTimeSpan(store);
@@ -36,11 +35,7 @@ void RunInfluence(const InfluenceArgs& a, CliContext& ctx) {
     const TimeMs to = a.to.empty() ? last + 1 : toolkit::ParseTimeOption(a.to, "--to");
     return toolkit::ReadStoreEvents(store, a.groups, from, to);
   });
-  toolkit::HawkesFitOptions o;
-  if (a.beta > 0) o.beta = a.beta;
-  o.bootstrap = a.bootstrap;
-  o.seed = a.seed;
-  o.max_iterations = a.max_iterations;
+  toolkit::HawkesFitOptions o = toolkit::HawkesOptionsFromFlags(a.beta, a.bootstrap, a.max_iterations, a.seed);
   o.comm = &world;
   // Data errors of the fit (a group without events, an empty window) arise on every rank alike.
   dist::Agree(world, [&] { toolkit::CheckHawkesInput(ev); });

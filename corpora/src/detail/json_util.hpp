@@ -109,4 +109,7 @@ std::string IdStr(simdjson::dom::element e, std::string_view key);
 /// The position of byte `offset` of `chunk` (counting lines and columns from the chunk's start).
 InputPos PosInChunk(const JsonChunk& chunk, std::size_t offset);
 
+/// `s` as a JSON string literal (quotes, backslash, \n \r \t and \u00XX for other control bytes) appended to `out`.
+void AppendJsonString(std::string& out, std::string_view s);
+
 }  // namespace relais::corpora::detail

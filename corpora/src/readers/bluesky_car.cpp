@@ -275,25 +275,6 @@ std::optional<std::int64_t> Int(const cbor_item_t* item) {
   return static_cast<std::int64_t>(v);
 }
 
-void JsonString(std::string_view s, std::string& out) {
-  out += '"';
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (c < 0x20) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\u00";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    } else {
-      out += ch;
-    }
-  }
-  out += '"';
-}
-
 // The atproto data model's JSON form of a DAG-CBOR item; false for what it cannot hold.
 bool ToJson(const cbor_item_t* item, std::string& out) {
   switch (cbor_typeof(item)) {
@@ -315,7 +296,7 @@ bool ToJson(const cbor_item_t* item, std::string& out) {
     case CBOR_TYPE_STRING: {
       auto t = Text(item);
       if (!t || !IsValidUtf8(*t)) return false;
-      JsonString(*t, out);
+      AppendJsonString(out, *t);
       return true;
     }
     case CBOR_TYPE_ARRAY: {
@@ -337,7 +318,7 @@ bool ToJson(const cbor_item_t* item, std::string& out) {
         auto key = Text(pairs[i].key);
         if (!key || !IsValidUtf8(*key)) return false;
         if (i) out += ',';
-        JsonString(*key, out);
+        AppendJsonString(out, *key);
         out += ':';
         if (!ToJson(pairs[i].value, out)) return false;
       }

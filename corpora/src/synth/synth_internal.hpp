@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "detail/json_util.hpp"
 #include "relais/base/hash.hpp"
 #include "relais/corpora/synth.hpp"
 
@@ -170,7 +171,6 @@ std::string Slugify(std::string_view title, std::size_t max_len);
 bool Utf8ToCp1252(std::string_view in, std::string* out);
 /// Number of Unicode code points.
 std::size_t CodePoints(std::string_view s);
-void AppendJsonString(std::string& out, std::string_view s);
 void AppendXmlEscaped(std::string& out, std::string_view s);
 
 // ---------------------------------------------------------------------------------------------------

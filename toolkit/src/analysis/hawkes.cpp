@@ -573,4 +573,15 @@ EventSequence ReadEventsCsv(const std::string& path) {
   return ev;
 }
 
+HawkesFitOptions HawkesOptionsFromFlags(double beta, int bootstrap, int max_iterations, std::uint64_t seed) {
+  if (beta < 0) ThrowInvalidArgument("--beta must be positive");
+  if (bootstrap < 0) ThrowInvalidArgument("--bootstrap must be >= 0");
+  HawkesFitOptions o;
+  if (beta > 0) o.beta = beta;
+  o.bootstrap = bootstrap;
+  o.seed = seed;
+  o.max_iterations = max_iterations;
+  return o;
+}
+
 }  // namespace relais::toolkit

@@ -80,6 +80,10 @@ struct HawkesFit {
 /// Throws kData when the events cannot be fitted (no events, an empty window, a group without events).
 void CheckHawkesInput(const EventSequence& events);
 
+/// The fit options of `relais influence` (and the Python module) from its flags: beta 0 = profiled, a negative
+/// beta or bootstrap is an InvalidArgument naming the flag.
+HawkesFitOptions HawkesOptionsFromFlags(double beta, int bootstrap, int max_iterations, std::uint64_t seed);
+
 /// Log-likelihood of the parameters on the events (exact compensator over [start, end]).
 double HawkesLogLikelihood(const EventSequence& events, const HawkesParams& params);
 
