@@ -26,7 +26,19 @@ namespace relais::corpora {
 namespace {
 
 constexpr std::string_view kKinds[] = {"handle", "domain", "platform_id"};
-constexpr std::string_view kHeader[] = {"key", "kind", "actor_class", "region", "name"};
+constexpr std::string_view kHeader[] = {"key", "kind", "actor_class", "region", "name", "department", "group"};
+// The two trailing columns are optional: a row holds 5 or 7 fields.
+constexpr std::size_t kShortColumns = 5;
+constexpr std::size_t kFullColumns = std::size(kHeader);
+
+bool ValidColumnCount(std::size_t n) { return n == kShortColumns || n == kFullColumns; }
+
+/// INSEE département codes: "01"…"95", "2A", "2B", overseas "971"…"989".
+bool IsDepartmentCode(std::string_view s) {
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (s.size() == 2) return (digit(s[0]) && digit(s[1]) && s != "00" && s != "20") || s == "2A" || s == "2B";
+  return s.size() == 3 && s[0] == '9' && (s[1] == '7' || s[1] == '8') && digit(s[2]);
+}
 constexpr std::size_t kMaxPathSegments = 4;
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
@@ -130,7 +142,7 @@ std::vector<CsvRow> ParseCsv(std::string_view text, const std::string& origin) {
 }
 
 bool IsHeader(const CsvRow& row) {
-  if (row.fields.size() != std::size(kHeader)) return false;
+  if (!ValidColumnCount(row.fields.size())) return false;
   for (std::size_t idx = 0; idx < row.fields.size(); ++idx) {
     if (ToLowerAscii(row.fields[idx]) != kHeader[idx]) return false;
   }
@@ -211,7 +223,7 @@ void Registry::LoadCsvText(std::string_view csv, const std::string& origin) {
   const auto rows = ParseCsv(csv, origin);
   // A file whose first row is neither the header nor a five-column row is another kind of file
   // (JSONL, RSS, a tweet CSV): the user gave the wrong path, which is a usage error.
-  if (!rows.empty() && !IsHeader(rows.front()) && rows.front().fields.size() != std::size(kHeader)) {
+  if (!rows.empty() && !IsHeader(rows.front()) && !ValidColumnCount(rows.front().fields.size())) {
     throw Error(ErrorKind::kInvalidArgument, InputPos{origin, 0, 0},
                 "not an actor registry CSV (expected the header key,kind,actor_class,region,name)");
   }
@@ -225,9 +237,10 @@ void Registry::LoadCsvText(std::string_view csv, const std::string& origin) {
     const auto& row = rows[idx];
     if (idx == 0 && IsHeader(row)) continue;
     const InputPos pos{origin, row.line, 0};
-    if (row.fields.size() != std::size(kHeader)) {
+    if (!ValidColumnCount(row.fields.size())) {
       throw Error(ErrorKind::kData, pos,
-                  "expected 5 columns (key,kind,actor_class,region,name), found " + std::to_string(row.fields.size()));
+                  "expected 5 or 7 columns (key,kind,actor_class,region,name[,department,group]), found " +
+                      std::to_string(row.fields.size()));
     }
     const auto& f = row.fields;
     if (std::find(std::begin(kKinds), std::end(kKinds), f[1]) == std::end(kKinds)) {
@@ -243,11 +256,19 @@ void Registry::LoadCsvText(std::string_view csv, const std::string& origin) {
                         : f[1] == "domain" ? !NormalizeDomain(f[0]).empty()
                                            : !Trim(f[0]).empty();
     if (!key_ok) throw Error(ErrorKind::kData, pos, "invalid " + f[1] + " key '" + f[0] + "'");
+    if (f.size() == kFullColumns && !f[5].empty() && !IsDepartmentCode(f[5])) {
+      throw Error(ErrorKind::kData, pos, "invalid department '" + f[5] + "' (expected an INSEE code: 83, 2A, 974)");
+    }
   }
   for (std::size_t idx = 0; idx < rows.size(); ++idx) {
     const auto& f = rows[idx].fields;
     if (idx == 0 && IsHeader(rows[idx])) continue;
-    Add(f[1], f[0], ActorInfo{"", f[2], f[3], f[4]});
+    ActorInfo info{"", f[2], f[3], f[4]};
+    if (f.size() == kFullColumns) {
+      info.department = f[5];
+      info.group = f[6];
+    }
+    Add(f[1], f[0], std::move(info));
   }
 }
 

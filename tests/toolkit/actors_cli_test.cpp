@@ -101,6 +101,17 @@ TEST(ActorsCli, UsageErrors) {
   EXPECT_EQ(Relais("actors list --class influencer").exit_code, 2);
 }
 
+TEST(ActorsCli, DepartmentAndGroup) {
+  const auto r = Relais("actors resolve --json https://www.varmatin.com/politique/x.html lemonde.fr");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto lines = JsonLines(r.out);
+  ASSERT_EQ(lines.size(), 2u) << r.out;
+  EXPECT_EQ(lines[0]["department"], "83");
+  EXPECT_EQ(lines[0]["group"], "Nice-Matin");
+  EXPECT_EQ(lines[1]["department"], "");
+  EXPECT_EQ(lines[1]["group"], "Le Monde");
+}
+
 TEST(ActorsCli, ListByClass) {
   const auto r = Relais("actors list --json --class press-agency");
   ASSERT_EQ(r.exit_code, 0) << r.err;

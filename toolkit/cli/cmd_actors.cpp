@@ -63,6 +63,8 @@ void RunResolve(const ActorsOptions& opts) {
                           {"actor_class", info ? info->actor_class : "public"},
                           {"region", info ? info->region : ""},
                           {"name", info ? info->name : ""},
+                          {"department", info ? info->department : ""},
+                          {"group", info ? info->group : ""},
                           {"matched", info ? nlohmann::json(info->key) : nlohmann::json(nullptr)}};
       std::cout << WithRanks(Dump(j), 1) << "\n";
     } else {
@@ -83,7 +85,9 @@ void RunList(const ActorsOptions& opts) {
                                    {"kind", kind},
                                    {"actor_class", info.actor_class},
                                    {"region", info.region},
-                                   {"name", info.name}}),
+                                   {"name", info.name},
+                                   {"department", info.department},
+                                   {"group", info.group}}),
                              1)
                 << "\n";
     } else {
@@ -103,7 +107,8 @@ void RegisterActors(CLI::App& app, CliContext& ctx) {
   auto* resolve = sub->add_subcommand(
       "resolve", "Resolve handles (@varmatin), domains (lemonde.fr), URLs or platform ids (twitter:123)");
   resolve->add_option("keys", opts->keys, "Handles, domains, URLs or platform ids")->required();
-  resolve->add_flag("--json", opts->json, "One JSON object per key: {key, actor_class, region, name, matched}");
+  resolve->add_flag("--json", opts->json,
+                    "One JSON object per key: {key, actor_class, region, name, department, group, matched}");
   resolve
       ->add_option("--actors", opts->actor_files, "Extra registry CSV (key,kind,actor_class,region,name); repeatable")
       ->allow_extra_args(false);

@@ -1,5 +1,5 @@
 // The actor registry: who is press, regional press, an agency, PR, a politician…
-// CSV `key,kind,actor_class,region,name` with kind handle|domain|platform_id.
+// CSV `key,kind,actor_class,region,name[,department,group]` with kind handle|domain|platform_id.
 #pragma once
 
 #include <optional>
@@ -17,10 +17,12 @@ inline constexpr std::string_view kActorClasses[] = {"press-national", "press-re
 bool IsActorClass(std::string_view s);
 
 struct ActorInfo {
-  std::string key;          // the registry entry that matched (handle with '@', domain, or platform id)
-  std::string actor_class;  // one of kActorClasses
-  std::string region;       // French region for regional press, else empty
-  std::string name;         // outlet / person name
+  std::string key;           // the registry entry that matched (handle with '@', domain, or platform id)
+  std::string actor_class;   // one of kActorClasses
+  std::string region;        // French region for regional press, else empty
+  std::string name;          // outlet / person name
+  std::string department{};  // INSEE département code of a local outlet ("83", "2A", "974"), else empty
+  std::string group{};       // owning group of a title ("EBRA", "Nice-Matin"), else empty
 };
 
 class Registry {
