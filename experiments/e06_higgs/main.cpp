@@ -7,6 +7,7 @@
 //   relais ingest --store higgs --format snap-activity ../shared/data/snap-higgs-twitter/higgs-activity_time.txt.gz
 //   e06_higgs --store higgs --out out/e06
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <numeric>
@@ -114,6 +115,7 @@ int main(int argc, char** argv) {
       throw Error(
           ErrorKind::kInvalidArgument,
           "e06_higgs needs --store: a store of higgs-activity_time.txt.gz (relais ingest --format snap-activity)");
+    IngestIfAsked(e.args());
     auto store = corpora::Store::Open(e.args().store, corpora::OpenMode::kReadOnly);
     // Only the store's name: result.json holds no local path.
     e.params()["store"] = std::filesystem::path(e.args().store).filename().string();
@@ -217,6 +219,7 @@ int main(int argc, char** argv) {
     // Newey–West errors) at 2012-07-04 04:00 UTC, where the file's hourly counts jump; 72 h either side.
     const TimeMs at = ParseIso8601("2012-07-04T04:00:00Z").value();
     e.params()["event"] = "2012-07-04T04:00:00Z";
+    e.params()["its_window_hours"] = 72;
     toolkit::StoreEventOptions eo;
     eo.at = at;
     eo.before = eo.after = 72 * kHour;

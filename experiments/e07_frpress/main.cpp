@@ -72,6 +72,7 @@ int main(int argc, char** argv) {
     if (e.args().store.empty())
       throw Error(ErrorKind::kInvalidArgument,
                   "e07_frpress needs --store: a store of the staged OrangeSum pages (see experiments/e07_frpress)");
+    IngestIfAsked(e.args());
     auto store = corpora::Store::Open(e.args().store, corpora::OpenMode::kReadWrite);
     e.params()["store"] = std::filesystem::path(e.args().store).filename().string();
     e.result()["ingest"] = InputAccounting(store);

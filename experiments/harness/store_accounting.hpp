@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "harness/harness.hpp"
+#include "relais/corpora/ingest.hpp"
 #include "relais/corpora/store.hpp"
 
 namespace relais::experiments {
@@ -18,6 +20,24 @@ inline nlohmann::json InputAccounting(const corpora::Store& store) {
   return {{"files", st.Int(0)},         {"read", read},
           {"accepted", accepted},       {"duplicates", duplicates},
           {"quarantined", quarantined}, {"balanced", read == accepted + duplicates + quarantined}};
+}
+
+/// --ingest FILES: creates --store and ingests the files with the library call `relais ingest` makes (a new
+/// store only: an existing one is refused). Without --ingest, --store must exist already.
+inline void IngestIfAsked(const ExperimentArgs& a) {
+  if (a.ingest.empty()) return;
+  if (std::filesystem::exists(a.store))
+    throw Error(ErrorKind::kInvalidArgument, "--ingest needs a new --store; " + a.store + " exists");
+  corpora::IngestOptions io;
+  io.paths = a.ingest;
+  if (a.format != "auto") {
+    io.format = corpora::ParseFormat(a.format);
+    if (!io.format) throw Error(ErrorKind::kInvalidArgument, "--format: unknown format " + a.format);
+  }
+  io.threads = a.threads;
+  io.args = "relais experiments --ingest";
+  auto store = corpora::Store::Open(a.store, corpora::OpenMode::kCreate);
+  corpora::Ingest(store, io);
 }
 
 }  // namespace relais::experiments
