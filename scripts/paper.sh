@@ -41,7 +41,7 @@ elif ! is_release "$BUILD"; then
   exit 2
 fi
 echo "== build: $BUILD (stale targets only)" >&2
-ninja -C "$BUILD" -j"$THREADS" relais "${EXPERIMENTS[@]}" "${REAL[@]}"
+ninja -C "$BUILD" -j"$THREADS" "${EXPERIMENTS[@]}" "${REAL[@]}"
 
 DATA="$ROOT/paper/data"
 CACHE="$DATA/.world"
@@ -54,17 +54,16 @@ for e in "${EXPERIMENTS[@]}"; do
 done
 rm -rf "$CACHE"
 
-# Real data (issue 18 §2): each data set is ingested by the relais CLI into a scratch store, then its
-# experiment reads the store (--store). Skipped, with a note, when ../shared/data is absent.
+# Real data (issue 18 §2): each data set is ingested into a scratch store (--ingest: the library call of
+# `relais ingest`), then its experiment reads the store (--store). Skipped, with a note, when
+# ../shared/data is absent.
 SHARED="${RELAIS_SHARED_DATA:-$ROOT/../shared/data}"
-RELAIS="$BUILD/toolkit/relais"
 if [ -d "$SHARED/snap-higgs-twitter" ]; then
   echo "== e06_higgs: ingest the SNAP Higgs activity file → paper/data/e06" >&2
   rm -rf "$DATA/.higgs"
-  "$RELAIS" ingest --store "$DATA/.higgs" --format snap-activity --threads "$THREADS" \
-    "$SHARED/snap-higgs-twitter/higgs-activity_time.txt.gz" > "$DATA/.higgs-ingest.json"
-  "$BUILD/experiments/e06_higgs" --store "$DATA/.higgs" --threads "$THREADS" --out "$DATA/e06"
-  rm -rf "$DATA/.higgs" "$DATA/.higgs-ingest.json"
+  "$BUILD/experiments/e06_higgs" --store "$DATA/.higgs" --format snap-activity --threads "$THREADS" \
+    --ingest "$SHARED/snap-higgs-twitter/higgs-activity_time.txt.gz" --out "$DATA/e06"
+  rm -rf "$DATA/.higgs"
 else
   echo "== e06_higgs skipped: $SHARED/snap-higgs-twitter not found" >&2
 fi
@@ -73,9 +72,8 @@ if [ -f "$ORANGESUM" ]; then
   echo "== e07_frpress: stage and ingest OrangeSum (June 2020) → paper/data/e07" >&2
   rm -rf "$DATA/.frpress" "$DATA/.orangesum.jsonl"
   python3 "$ROOT/experiments/e07_frpress/stage.py" "$ORANGESUM" "$DATA/.orangesum.jsonl"
-  "$RELAIS" ingest --store "$DATA/.frpress" --format press-jsonl --threads "$THREADS" "$DATA/.orangesum.jsonl" \
-    > /dev/null
-  "$BUILD/experiments/e07_frpress" --store "$DATA/.frpress" --threads "$THREADS" --out "$DATA/e07"
+  "$BUILD/experiments/e07_frpress" --store "$DATA/.frpress" --format press-jsonl --threads "$THREADS" \
+    --ingest "$DATA/.orangesum.jsonl" --out "$DATA/e07"
   rm -rf "$DATA/.frpress" "$DATA/.orangesum.jsonl"
 else
   echo "== e07_frpress skipped: $ORANGESUM not found" >&2
