@@ -59,6 +59,8 @@ def wilson(k, n, z=1.959963984540054):
 
 
 def kind_of(check):
+    if check.get("kind") in ("threshold", "interval", "sign", "other"):
+        return check["kind"]
     t = check.get("truth")
     if isinstance(t, (int, float)):
         lo, hi = check["ci"]

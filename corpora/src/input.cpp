@@ -18,6 +18,7 @@
 
 #include "detail/csv.hpp"
 #include "detail/json_util.hpp"
+#include "detail/readers.hpp"
 #include "detail/text_util.hpp"
 
 namespace relais::corpora {
@@ -659,6 +660,7 @@ std::optional<Format> SniffFormat(const fs::path& path, std::string_view head) {
     return std::nullopt;
   }
   if (body.empty()) return std::nullopt;
+  if (detail::LooksLikeSnapActivity(body)) return Format::kSnapActivity;
   std::size_t obj_start;
   if (body[0] == '[') {
     obj_start = detail::SkipJsonWs(head, start + 1);

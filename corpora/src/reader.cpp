@@ -7,10 +7,10 @@
 
 namespace relais::corpora {
 namespace {
-constexpr std::array<std::string_view, 17> kFormatNames = {
+constexpr std::array<std::string_view, 18> kFormatNames = {
     "twitter-v1",        "twitter-v2", "twitter-archive", "mastodon",    "activitypub", "bluesky",
     "press-jsonl",       "press-csv",  "pr-jsonl",        "pr-csv",      "rss",         "telegram",
-    "bluesky-jetstream", "europresse", "twitter-graphql", "zeeschuimer", "bluesky-car"};
+    "bluesky-jetstream", "europresse", "twitter-graphql", "zeeschuimer", "bluesky-car", "snap-activity"};
 }  // namespace
 
 std::string_view ToString(Format f) { return kFormatNames[static_cast<std::size_t>(f)]; }
@@ -85,6 +85,8 @@ std::unique_ptr<Reader> MakeReader(Format format, const ReadOptions& options) {
       return detail::MakeZeeschuimerReader(options);
     case Format::kBlueskyCar:
       return detail::MakeBlueskyCarReader(options);
+    case Format::kSnapActivity:
+      return detail::MakeSnapActivityReader(options);
   }
   throw Error(ErrorKind::kInternal, "unknown format");
 }

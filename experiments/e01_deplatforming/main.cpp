@@ -1,6 +1,7 @@
 // e01_deplatforming: a head of state's account is removed; do relais's event studies recover the planted
 // effects? Flows before/after by class; ITS on regional press's share of link flows (planted increase);
 // DiD on supporters (planted relative drop); RD in time on retweet flows (his retweets stop).
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <fstream>
@@ -35,7 +36,7 @@ void SeriesTable(Experiment& exp, const corpora::Store& store, TimeMs at, const 
         "sum(f.layer = 'retweet'), sum(f.layer = 'link' AND da.actor_class = 'public' AND sa.actor_class = "
         "'press-regional'), sum(f.layer = 'link' AND da.actor_class = 'public') FROM flows f JOIN items i ON i.id = "
         "f.dst_item LEFT JOIN actors sa ON sa.id = f.src_actor LEFT JOIN actors da ON da.id = f.dst_actor "
-        "WHERE i.time >= ?1 - 45 * ?2 AND i.time < ?1 + 45 * ?2 GROUP BY d ORDER BY d");
+        "WHERE i.time >= ?1 - 45 * ?2 AND i.time < ?1 + 45 * ?2 GROUP BY d ORDER BY d");  // series_window_days
     st.Bind(1, static_cast<std::int64_t>(at)).Bind(2, static_cast<std::int64_t>(kDay));
     Sums sums;
     while (st.Step())
@@ -98,6 +99,8 @@ int main(int argc, char** argv) {
     toolkit::FlowMatrixOptions fo;
     fo.at = w.event;
     fo.before = fo.after = 30 * kDay;
+    e.params()["flow_matrix_window_days"] = 30;
+    e.params()["series_window_days"] = 45;
     auto cmp = toolkit::ComputeFlowMatrices(store, fo);
     std::map<std::pair<std::string, std::string>, std::array<double, 4>> cells;
     for (const auto& m : cmp.windows) {
@@ -133,6 +136,27 @@ int main(int argc, char** argv) {
     auto share = toolkit::RunStoreEvent(store, eo);
     est.push_back(EstimateRow("regional press's share of public accounts' link shares", share));
     const PlantedShare planted = PlantedPublicLinkShare(w.truth, "press-regional");
+    // The planted change of excitation of the public by each press class (alpha_after / alpha), for the text.
+    for (const char* cls : {"press-regional", "press-national"}) {
+      const auto& h = w.truth["hawkes"];
+      const double before = h["alpha"][cls]["public"].get<double>();
+      e.result()["planted_alpha_ratio_to_public"][cls] =
+          before > 0 ? h["alpha_after"][cls]["public"].get<double>() / before : 0.0;
+    }
+    // The fitted ITS line (level and trend before and after, day by day) for the figure.
+    {
+      std::vector<std::vector<std::string>> fit;
+      const auto coef = [&](const std::string& term) {
+        const auto it = std::find(share.terms.begin(), share.terms.end(), term);
+        return it == share.terms.end() ? 0.0 : share.coef[static_cast<std::size_t>(it - share.terms.begin())];
+      };
+      for (std::int64_t d = -window / kDay; d < window / kDay; ++d) {
+        const double t = static_cast<double>(d);
+        fit.push_back({Num(t), Num(coef("const") + coef("time") * t + (d >= 0 ? coef("post") : 0.0))});
+      }
+      e.WriteCsv("its_fit", {"day", "fitted"}, fit);
+      e.result()["its_terms"] = share.terms;
+    }
     e.result()["its_planted_share"] = {{"before", planted.before}, {"after", planted.after}};
     CheckDirection(e, "ITS: regional press's share of public link shares rises (planted alpha x1.6)", +1,
                    share.level.estimate, share.level.lo, share.level.hi);

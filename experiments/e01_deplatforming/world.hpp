@@ -53,9 +53,13 @@ inline double SecondsSince(std::chrono::steady_clock::time_point t0) {
 inline World FinishWorld(Experiment& exp, World& w) {
   w.truth = ReadJsonFile(w.world_dir / "truth.json");
   w.event = ParseIso8601(w.truth["event"]["time"].get<std::string>()).value_or(corpora::kDefaultSynthEvent);
-  exp.params()["world"] = {
-      {"dir", w.world_dir.string()}, {"cached", w.cached},     {"items_planted", w.truth["counts"]["items"]},
-      {"synth_s", w.synth_s},        {"ingest_s", w.ingest_s}, {"reuse_s", w.reuse_s}};
+  // The world's folder by name only: result.json holds no local path.
+  exp.params()["world"] = {{"dir", w.world_dir.filename().string()},
+                           {"cached", w.cached},
+                           {"items_planted", w.truth["counts"]["items"]},
+                           {"synth_s", w.synth_s},
+                           {"ingest_s", w.ingest_s},
+                           {"reuse_s", w.reuse_s}};
   return w;
 }
 

@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
     const TimeMs hour = 3600000;
     // Hourly series over the 30 days before the event: press articles, social originals (no retweets).
     const TimeMs from = w.event - 30LL * 24 * hour, to = w.event;
+    e.params()["series_days"] = 30;
     const std::size_t n = static_cast<std::size_t>((to - from) / hour);
     std::vector<double> press(n, 0), social(n, 0);
     corpora::Statement st(store.db(),

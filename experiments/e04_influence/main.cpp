@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
     const auto& h = w.truth["hawkes"];
     std::vector<std::string> groups = w.truth["groups"].get<std::vector<std::string>>();
     const std::size_t k = groups.size();
+    e.result()["classes"] = k;
     toolkit::HawkesParams planted;
     planted.beta = h["beta_per_hour"].get<double>();
     planted.alpha = toolkit::Matrix(k, k);

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -23,7 +24,9 @@ namespace relais::experiments {
 struct ExperimentArgs {
   std::string scale = "small";
   std::filesystem::path out = "out";
-  std::string store;  // real data instead of the synthetic world, when the experiment supports it
+  std::string store;                // real data instead of the synthetic world, when the experiment supports it
+  std::vector<std::string> ingest;  // real-data experiments: files ingested into a new --store first
+  std::string format = "auto";      // their format (as `relais ingest --format`)
   std::uint64_t seed = 1;
   int threads = 0;
 };
@@ -41,6 +44,8 @@ class Experiment {
     app.add_option("--scale", args_.scale, "small | medium | large")->capture_default_str();
     app.add_option("--out", args_.out, "output folder")->required();
     app.add_option("--store", args_.store, "a store of real data (instead of the synthetic world)");
+    app.add_option("--ingest", args_.ingest, "real-data experiments: ingest these files into a new --store first");
+    app.add_option("--format", args_.format, "format of the --ingest files (as relais ingest)")->capture_default_str();
     app.add_option("--seed", args_.seed, "seed")->capture_default_str();
     app.add_option("--threads", args_.threads, "threads (0 = all cores)");
   }

@@ -23,5 +23,8 @@ std::unique_ptr<Reader> MakeTwitterGraphqlReader(const ReadOptions& options);
 std::unique_ptr<Reader> MakeEuropresseReader(const ReadOptions& options);
 std::unique_ptr<Reader> MakeBlueskyJetstreamReader(const ReadOptions& options);
 std::unique_ptr<Reader> MakeBlueskyCarReader(const ReadOptions& options);
+std::unique_ptr<Reader> MakeSnapActivityReader(const ReadOptions& options);
+/// The first line is `A B unix_seconds RT|MT|RE` (a SNAP activity file).
+bool LooksLikeSnapActivity(std::string_view head);
 
 }  // namespace relais::corpora::detail

@@ -32,10 +32,12 @@ enum class Format : std::uint8_t {
   kTwitterGraphql,
   kZeeschuimer,
   kBlueskyCar,
+  // Issue 18: SNAP activity files (Higgs Twitter).
+  kSnapActivity,
 };
 /// DESIGN.md names: "twitter-v1", "twitter-v2", "twitter-archive", "mastodon", "activitypub",
 /// "bluesky", "press-jsonl", "press-csv", "pr-jsonl", "pr-csv", "rss",
-/// "telegram", "bluesky-jetstream", "europresse", "twitter-graphql", "zeeschuimer", "bluesky-car".
+/// "telegram", "bluesky-jetstream", "europresse", "twitter-graphql", "zeeschuimer", "bluesky-car", "snap-activity".
 std::string_view ToString(Format f);
 std::optional<Format> ParseFormat(std::string_view s);
 std::vector<Format> AllFormats();
