@@ -9,6 +9,7 @@
 // A file's SHA-256 is computed on its own thread while the file is parsed and written; nothing
 // of the file is committed before it is known (its inputs row goes into the first commit).
 #include "relais/corpora/ingest.hpp"
+#include "relais/corpora/geo_store.hpp"
 #include "relais/corpora/search_index.hpp"
 
 #include <fcntl.h>
@@ -634,6 +635,7 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
   conns.reset();
   store.AttachPartitions();
   result.flow_seconds = since(t_flows);
+  RefreshActorGeo(store);    // actors' homes from their items' locations and profiles (docs/schema.md)
   UpdateSearchIndex(store);  // full-text index of the new items (read by relais serve's /api/search)
   result.expansions_added = writer.expansions_added();
   result.seconds = std::chrono::duration<double>(Clock::now() - t0).count();

@@ -129,6 +129,24 @@ void PrepareItem(ItemRecord& item, std::vector<std::string>& raw_links, std::vec
   }
 }
 
+// The item's own location: a geotag, else its platform place, else (press) its dateline.
+geo::Place ResolveItemPlace(const ItemRecord& item) {
+  const auto& gaz = geo::Gazetteer::Builtin();
+  if (item.geo.has_point) {
+    geo::Place p = gaz.ResolvePoint(item.geo.lat, item.geo.lon);
+    if (p.resolved()) return p;
+  }
+  if (!item.geo.place.empty()) {
+    geo::Place p = gaz.ResolvePlace(item.geo.place, item.geo.country_code);
+    if (p.resolved()) return p;
+  }
+  if (item.channel == Channel::kPress) {
+    geo::Place p = gaz.ResolveDateline(item.text);
+    if (p.resolved()) return p;
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string PressItemKey(const ItemRecord& item) {
@@ -143,7 +161,14 @@ PreparedRecord PrepareRecord(ParsedRecord record) {
   PreparedRecord out;
   out.raw_links.resize(record.items.size());
   out.embeds.resize(record.items.size());
-  for (std::size_t i = 0; i < record.items.size(); ++i) PrepareItem(record.items[i], out.raw_links[i], out.embeds[i]);
+  out.places.resize(record.items.size());
+  out.author_places.resize(record.items.size());
+  for (std::size_t i = 0; i < record.items.size(); ++i) {
+    PrepareItem(record.items[i], out.raw_links[i], out.embeds[i]);
+    out.places[i] = ResolveItemPlace(record.items[i]);
+    if (!record.items[i].author_location.empty())
+      out.author_places[i] = geo::Gazetteer::Builtin().Resolve(record.items[i].author_location);
+  }
   out.record = std::move(record);
   return out;
 }

@@ -72,6 +72,7 @@ class Stmt {
   }
   void Reset() { sqlite3_reset(stmt_); }
   std::int64_t ColInt(int col) const { return sqlite3_column_int64(stmt_, col); }
+  sqlite3_stmt* raw() { return stmt_; }
 
  private:
   sqlite3* db_;
@@ -120,6 +121,10 @@ class PartitionWriter {
                       "VALUES(?1, ?2, ?3, ?4, ?5)")),
         ins_tag(db, Q(schema, "INSERT OR IGNORE INTO {S}hashtags(item_id, tag) VALUES(?1, ?2)")),
         ins_mention(db, Q(schema, "INSERT OR IGNORE INTO {S}mentions(item_id, handle) VALUES(?1, ?2)")),
+        ins_geo(db, Q(schema,
+                      "INSERT OR REPLACE INTO {S}item_geo(item_id, lat, lon, place, country_code, departement, "
+                      "region, country, evidence, confidence) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")),
+        del_geo(db, Q(schema, "DELETE FROM {S}item_geo WHERE item_id = ?1")),
         max_id(db, Q(schema, "SELECT coalesce(max(id), 0) FROM {S}items")) {}
 
   std::int64_t MaxId() {
@@ -130,11 +135,12 @@ class PartitionWriter {
 
   /// Writes one routed item; true when it is new or upgraded from an expansion.
   bool WriteItem(const ItemRecord& item, bool expansion, const InputPos& pos, const std::vector<std::string>& raw,
-                 std::int64_t actor_id, const std::int64_t* host_actors, std::int64_t id) {
+                 std::int64_t actor_id, const std::int64_t* host_actors, std::int64_t id, const geo::Place& place) {
     BindItem(ins_item, item, actor_id, pos);
     ins_item.Int(11, expansion ? 1 : 0).Int(14, id);
     if (ins_item.Run() == 1) {
       WriteChildren(id, item, raw, host_actors);
+      WriteGeo(id, item, place);
       return true;
     }
     if (expansion) return false;
@@ -153,8 +159,9 @@ class PartitionWriter {
     ins_pending.Int(1, existing).Int(2, old_time).IntOrNull(3, old_actor).Run();
     BindItem(upd_item, item, actor_id, pos);
     upd_item.Int(14, existing).Run();
-    for (Stmt* del : {&del_refs, &del_urls, &del_tags, &del_mentions}) del->Int(1, existing).Run();
+    for (Stmt* del : {&del_refs, &del_urls, &del_tags, &del_mentions, &del_geo}) del->Int(1, existing).Run();
     WriteChildren(existing, item, raw, host_actors);
+    WriteGeo(existing, item, place);
     return true;
   }
 
@@ -195,6 +202,28 @@ class PartitionWriter {
     for (const auto& m : item.mentions) ins_mention.Int(1, item_id).Text(2, m, true).Run();
   }
 
+  // The item's location (docs/schema.md, item_geo): a row when it has a geotag, a place or a resolved
+  // dateline; precise coordinates kept for the store's owner, never exported for private accounts.
+  void WriteGeo(std::int64_t item_id, const ItemRecord& item, const geo::Place& place) {
+    if (item.geo.empty() && !place.resolved()) return;
+    ins_geo.Int(1, item_id);
+    if (item.geo.has_point) {
+      sqlite3_bind_double(ins_geo.raw(), 2, item.geo.lat);
+      sqlite3_bind_double(ins_geo.raw(), 3, item.geo.lon);
+    } else {
+      sqlite3_bind_null(ins_geo.raw(), 2);
+      sqlite3_bind_null(ins_geo.raw(), 3);
+    }
+    ins_geo.Text(4, item.geo.place).Text(5, item.geo.country_code);
+    ins_geo.Text(6, place.departement).Text(7, place.region).Text(8, place.country);
+    ins_geo.Text(9, place.resolved() ? geo::EvidenceName(place.evidence) : std::string_view());
+    if (place.resolved())
+      sqlite3_bind_double(ins_geo.raw(), 10, place.confidence);
+    else
+      sqlite3_bind_null(ins_geo.raw(), 10);
+    ins_geo.Run();
+  }
+
   void BindItem(Stmt& st, const ItemRecord& item, std::int64_t actor_id, const InputPos& pos) {
     st.Text(1, item.key, true)
         .Text(2, item.platform)
@@ -212,7 +241,7 @@ class PartitionWriter {
 
   sqlite3* db_;
   Stmt ins_item, sel_item, ins_pending, upd_item, del_refs, del_urls, del_tags, del_mentions, ins_ref, ins_url, ins_tag,
-      ins_mention, max_id;
+      ins_mention, ins_geo, del_geo, max_id;
 };
 
 // One item of a batch, routed to its partition with everything decided serially.
@@ -239,7 +268,13 @@ struct StoreWriter::Impl {
                   "WHERE id = ?1"),
         ins_quarantine(db,
                        "INSERT OR IGNORE INTO quarantine(file, sha256, line, ordinal, reason, message, excerpt) "
-                       "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)") {
+                       "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+        ups_profile(db,
+                    "INSERT INTO actor_geo(actor_id, location, loc_departement, loc_region, loc_country, "
+                    "loc_confidence) VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(actor_id) DO UPDATE SET "
+                    "location = excluded.location, loc_departement = excluded.loc_departement, "
+                    "loc_region = excluded.loc_region, loc_country = excluded.loc_country, "
+                    "loc_confidence = excluded.loc_confidence") {
     const int n = store.partitions();
     for (int p = 0; p < n; ++p) {
       if (partition_dbs.empty()) {
@@ -361,6 +396,20 @@ struct StoreWriter::Impl {
     return id;
   }
 
+  /// The author's profile location as the latest record gives it (input order), resolved.
+  void WriteProfile(std::int64_t actor_id, const std::string& location, const geo::Place& place) {
+    auto it = profiles.find(actor_id);
+    if (it != profiles.end() && it->second == location) return;
+    ups_profile.Int(1, actor_id)
+        .Text(2, location)
+        .Text(3, place.departement)
+        .Text(4, place.region)
+        .Text(5, place.country);
+    sqlite3_bind_double(ups_profile.raw(), 6, place.confidence);
+    ups_profile.Run();
+    profiles[actor_id] = location;
+  }
+
   /// Routes a batch (serially: actors, host actors, ids, partitions), then writes every
   /// partition's share on its own writer, in parallel when the writers have connections of their own.
   void WriteBatch(const std::vector<const PreparedRecord*>& records, std::vector<StoreWriter::Outcome>& outcomes,
@@ -377,6 +426,9 @@ struct StoreWriter::Impl {
           continue;
         }
         const std::int64_t actor_id = UpsertActor(item.author);
+        if (actor_id > 0 && !item.author_location.empty())
+          WriteProfile(actor_id, item.author_location,
+                       i < rec->author_places.size() ? rec->author_places[i] : geo::Place{});
         // An expansion whose key this writer has seen changes nothing more.
         if (i > 0 && known_keys.count(item.key) != 0) {
           where.emplace_back(-1, 0);
@@ -396,8 +448,10 @@ struct StoreWriter::Impl {
         const auto& rec = *r.record;
         static const std::vector<std::string> kNoLinks;
         const auto& raw = r.index < rec.raw_links.size() ? rec.raw_links[r.index] : kNoLinks;
+        static const geo::Place kNowhere;
+        const geo::Place& place = r.index < rec.places.size() ? rec.places[r.index] : kNowhere;
         r.added = parts[p]->WriteItem(rec.record.items[r.index], r.index > 0, rec.record.pos, raw, r.actor_id,
-                                      hosts.data() + r.hosts, r.id);
+                                      hosts.data() + r.hosts, r.id, place);
       }
     };
     if (parallel && parts.size() > 1) {
@@ -422,7 +476,8 @@ struct StoreWriter::Impl {
   sqlite3* db;
   Store& store_;
   const Registry& registry;
-  Stmt sel_actor, ins_actor, upd_actor, ins_quarantine;
+  Stmt sel_actor, ins_actor, upd_actor, ins_quarantine, ups_profile;
+  std::unordered_map<std::int64_t, std::string> profiles;  // last profile location written per actor
   std::vector<std::unique_ptr<PartitionWriter>> parts;
   std::vector<std::vector<RoutedItem>> routed;
   std::vector<std::int64_t> hosts;
@@ -459,6 +514,7 @@ std::uint64_t StoreWriter::expansions_added() const { return impl_->expansions_a
 
 void StoreWriter::ForgetCaches() {
   impl_->actor_ids.clear();
+  impl_->profiles.clear();
   impl_->host_actors.clear();
   impl_->known_keys.clear();
   impl_->ResetNextId();

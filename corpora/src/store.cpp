@@ -40,6 +40,9 @@ CREATE TABLE IF NOT EXISTS input_runs (run_id INTEGER NOT NULL, sha256 TEXT NOT 
   PRIMARY KEY (run_id, sha256)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS ingest_runs (id INTEGER PRIMARY KEY, started INTEGER, finished INTEGER, args TEXT,
   read INTEGER, accepted INTEGER, duplicates INTEGER, quarantined INTEGER);
+CREATE TABLE IF NOT EXISTS actor_geo (actor_id INTEGER PRIMARY KEY, location TEXT, loc_departement TEXT,
+  loc_region TEXT, loc_country TEXT, loc_confidence REAL, departement TEXT, region TEXT, country TEXT,
+  evidence TEXT, confidence REAL, items INTEGER);
 )sql";
 
 // A partition: items (ids unique across the store), their children, the flows ending in them.
@@ -63,6 +66,8 @@ CREATE TABLE IF NOT EXISTS flows (
 CREATE TABLE IF NOT EXISTS unresolved (item_id INTEGER NOT NULL, target_key TEXT NOT NULL,
   target_handle TEXT COLLATE NOCASE, PRIMARY KEY (item_id, target_key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS flow_pending (item_id INTEGER PRIMARY KEY, old_time INTEGER, old_actor INTEGER);
+CREATE TABLE IF NOT EXISTS item_geo (item_id INTEGER PRIMARY KEY, lat REAL, lon REAL, place TEXT, country_code TEXT,
+  departement TEXT, region TEXT, country TEXT, evidence TEXT, confidence REAL);
 )sql";
 
 // Secondary indexes: dropped while bulk-loading a new store and rebuilt after (EnsureIndexes).
@@ -403,6 +408,21 @@ void Store::AttachPartitions() {
       }
       Exec(sql);
     }
+    // item_geo (schema version 5) only when every partition has it: a store of schema 4 opened
+    // read-only never got the table.
+    bool geo = true;
+    for (int p = 0; p < partitions_ && geo; ++p) {
+      Statement st(db_, "SELECT count(*) FROM " + PartitionSchema(p) + ".sqlite_master WHERE name = 'item_geo'");
+      geo = st.Step() && st.Int(0) > 0;
+    }
+    if (geo) {
+      std::string sql = "CREATE TEMP VIEW item_geo AS ";
+      for (int p = 0; p < partitions_; ++p) {
+        if (p) sql += " UNION ALL ";
+        sql += "SELECT * FROM " + PartitionSchema(p) + ".item_geo";
+      }
+      Exec(sql);
+    }
   }
   // all_items: every partition's items, for the flow computations (RecomputeFlows).
   std::string all = "CREATE TEMP VIEW all_items AS ";
@@ -418,6 +438,7 @@ void Store::DetachPartitions() {
   if (!attached_) return;
   if (partitions_ > 1) {
     for (const char* table : kPartitionTables) Exec(std::string("DROP VIEW IF EXISTS temp.") + table);
+    Exec("DROP VIEW IF EXISTS temp.item_geo");
   }
   Exec("DROP VIEW IF EXISTS temp.all_items");
   for (int p = 0; p < partitions_; ++p) Exec("DETACH DATABASE " + PartitionSchema(p));

@@ -16,18 +16,23 @@ namespace relais::toolkit {
 namespace {
 
 std::string GroupOf(const corpora::Store& store, const std::unordered_map<std::int64_t, ActorRow>& actors,
-                    std::int64_t actor_id, const std::string& by, bool pseudonymise) {
+                    const std::unordered_map<std::int64_t, std::string>& regions, std::int64_t actor_id,
+                    const std::string& by, bool pseudonymise) {
   auto it = actors.find(actor_id);
   if (it == actors.end()) return "(unknown)";
   const ActorRow& a = it->second;
   if (by == "class") return a.actor_class.empty() ? "public" : a.actor_class;
-  if (by == "region") return a.region.empty() ? "(none)" : a.region;
+  if (by == "region") {  // the registry's région, else the account's resolved one (RegionGroups)
+    auto r = regions.find(actor_id);
+    return r != regions.end() ? r->second : a.region.empty() ? "(none)" : a.region;
+  }
   return DisplayKey(store, a, pseudonymise);
 }
 
 FlowMatrix Build(const std::vector<FlowRow>& flows, const corpora::Store& store,
-                 const std::unordered_map<std::int64_t, ActorRow>& actors, const FlowMatrixOptions& o, std::string name,
-                 std::optional<TimeMs> from, std::optional<TimeMs> to) {
+                 const std::unordered_map<std::int64_t, ActorRow>& actors,
+                 const std::unordered_map<std::int64_t, std::string>& regions, const FlowMatrixOptions& o,
+                 std::string name, std::optional<TimeMs> from, std::optional<TimeMs> to) {
   FlowMatrix m;
   m.name = std::move(name);
   m.from = from;
@@ -42,8 +47,8 @@ FlowMatrix Build(const std::vector<FlowRow>& flows, const corpora::Store& store,
   for (const auto& f : flows) {
     if (from && f.time < *from) continue;
     if (to && f.time >= *to) continue;
-    std::string s = GroupOf(store, actors, f.src_actor, o.by, o.pseudonymise);
-    std::string t = GroupOf(store, actors, f.dst_actor, o.by, o.pseudonymise);
+    std::string s = GroupOf(store, actors, regions, f.src_actor, o.by, o.pseudonymise);
+    std::string t = GroupOf(store, actors, regions, f.dst_actor, o.by, o.pseudonymise);
     auto& a = acc[{s, t}];
     ++a.count;
     if (f.latency) a.latencies.push_back(*f.latency);
@@ -79,16 +84,17 @@ FlowComparison ComputeFlowMatrices(const corpora::Store& store, const FlowMatrix
   if (o.by != "class" && o.by != "region" && o.by != "actor")
     ThrowInvalidArgument("--by: \"" + o.by + "\" is not one of class, region, actor");
   auto actors = LoadActors(store);
+  const auto regions = o.by == "region" ? RegionGroups(store) : std::unordered_map<std::int64_t, std::string>{};
   auto flows = LoadFlows(store, o.query);
   FlowComparison out;
   if (!o.at) {
-    out.windows.push_back(Build(flows, store, actors, o, "all", o.query.from, o.query.to));
+    out.windows.push_back(Build(flows, store, actors, regions, o, "all", o.query.from, o.query.to));
     return out;
   }
   if (o.before <= 0 || o.after <= 0) ThrowInvalidArgument("--at needs --before and --after durations");
   const TimeMs at = *o.at;
-  out.windows.push_back(Build(flows, store, actors, o, "before", at - o.before, at));
-  out.windows.push_back(Build(flows, store, actors, o, "after", at, at + o.after));
+  out.windows.push_back(Build(flows, store, actors, regions, o, "before", at - o.before, at));
+  out.windows.push_back(Build(flows, store, actors, regions, o, "after", at, at + o.after));
   const FlowMatrix& b = out.windows[0];
   const FlowMatrix& a = out.windows[1];
   std::map<std::pair<std::string, std::string>, std::pair<const FlowCell*, const FlowCell*>> cells;

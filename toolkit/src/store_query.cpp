@@ -7,6 +7,7 @@
 
 #include "relais/base/error.hpp"
 #include "relais/base/strings.hpp"
+#include "relais/corpora/geo_store.hpp"
 #include "relais/corpora/partition_query.hpp"
 #include "relais/corpora/record.hpp"
 #include "relais/corpora/registry.hpp"
@@ -93,6 +94,27 @@ std::unordered_map<std::int64_t, ActorRow> LoadActors(const corpora::Store& stor
     ActorRow a = ReadActor(st);
     out.emplace(a.id, std::move(a));
   }
+  return out;
+}
+
+std::string RegionGroupSql(const corpora::Store& store, std::string* join) {
+  if (!corpora::HasGeography(store)) {
+    join->clear();
+    return "coalesce(nullif(a.region, ''), '(none)')";
+  }
+  *join = " LEFT JOIN actor_geo g ON g.actor_id = a.id";
+  return "(CASE WHEN nullif(a.region, '') IS NOT NULL THEN a.region "
+         "WHEN g.evidence IN ('geotag', 'place', 'profile') AND nullif(g.region, '') IS NOT NULL THEN g.region "
+         "WHEN g.evidence IN ('geotag', 'place', 'profile') AND g.country <> 'FR' THEN '(abroad)' "
+         "ELSE '(none)' END)";
+}
+
+std::unordered_map<std::int64_t, std::string> RegionGroups(const corpora::Store& store) {
+  std::string join;
+  const std::string group = RegionGroupSql(store, &join);
+  corpora::Statement st(store.db(), "SELECT a.id, " + group + " FROM actors a" + join);
+  std::unordered_map<std::int64_t, std::string> out;
+  while (st.Step()) out.emplace(st.Int(0), st.Text(1));
   return out;
 }
 

@@ -12,6 +12,7 @@
 
 #include "relais/base/error.hpp"
 #include "relais/base/quantile.hpp"
+#include "relais/corpora/geo_store.hpp"
 #include "relais/corpora/partition_query.hpp"
 #include "relais/corpora/search_index.hpp"
 #include "relais/corpora/url.hpp"
@@ -279,12 +280,157 @@ nlohmann::json StrongestPath(const corpora::Store& store, const std::string& fro
   return out;
 }
 
+std::pair<double, double> WilsonInterval(std::int64_t k, std::int64_t n, double z) {
+  if (n <= 0) return {0.0, 1.0};
+  const double nn = static_cast<double>(n), p = static_cast<double>(k) / nn, z2 = z * z;
+  const double centre = (p + z2 / (2 * nn)) / (1 + z2 / nn);
+  const double half = z * std::sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / (1 + z2 / nn);
+  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+}
+
+std::pair<double, double> NewcombeDifference(std::int64_t k1, std::int64_t n1, std::int64_t k2, std::int64_t n2,
+                                             double z) {
+  const double p1 = n1 > 0 ? static_cast<double>(k1) / static_cast<double>(n1) : 0;
+  const double p2 = n2 > 0 ? static_cast<double>(k2) / static_cast<double>(n2) : 0;
+  const auto [l1, u1] = WilsonInterval(k1, n1, z);
+  const auto [l2, u2] = WilsonInterval(k2, n2, z);
+  const double d = p2 - p1;
+  const double lo = d - std::sqrt((p2 - l2) * (p2 - l2) + (u1 - p1) * (u1 - p1));
+  const double hi = d + std::sqrt((u2 - p2) * (u2 - p2) + (p1 - l1) * (p1 - l1));
+  return {std::max(-1.0, lo), std::min(1.0, hi)};
+}
+
+nlohmann::json AudienceOf(const corpora::Store& store, const std::string& actor_key, std::optional<TimeMs> at,
+                          const WhoOptions& o) {
+  if (!corpora::HasGeography(store))
+    throw Error(ErrorKind::kData,
+                "the store has no geography (schema version 4, before relais read locations): re-ingest its inputs "
+                "to use --audience-of");
+  ActorRow x = FindActor(store, actor_key);
+  const auto places = corpora::ActorPlaces(store);
+  auto home = places.find(x.id);
+  if (home == places.end() || home->second.region.empty())
+    throw Error(ErrorKind::kData, "--audience-of: " + actor_key +
+                                      " has no known région (neither the registry nor its posts or profile "
+                                      "locate it)");
+  const corpora::ActorPlace& target = home->second;
+  // Per amplifier: flows before `at`, flows from `at` on (all in `before` when there is no `at`).
+  struct Seen {
+    std::int64_t before = 0, after = 0;
+  };
+  const std::string sql =
+      "SELECT d.time, f.dst_actor FROM flows f JOIN items d ON d.id = f.dst_item "
+      "WHERE f.src_actor = ? AND f.dst_actor IS NOT NULL AND f.dst_actor <> f.src_actor" +
+      LayerInClause(o.layers);
+  const auto parts = corpora::MapPartitions<std::map<std::int64_t, Seen>>(store, [&](sqlite3* db, int) {
+    corpora::Statement st(db, sql);
+    st.Bind(1, x.id);
+    BindLayers(st, 2, o.layers);
+    std::map<std::int64_t, Seen> local;
+    while (st.Step()) {
+      Seen& s = local[st.Int(1)];
+      if (at && st.Int(0) >= *at)
+        ++s.after;
+      else
+        ++s.before;
+    }
+    return local;
+  });
+  std::map<std::int64_t, Seen> seen;
+  for (const auto& part : parts) {
+    for (const auto& [id, s] : part) {
+      seen[id].before += s.before;
+      seen[id].after += s.after;
+    }
+  }
+  struct Tally {
+    std::int64_t amplifiers = 0, region_known = 0, in_region = 0, departement_known = 0, in_departement = 0;
+  };
+  std::map<std::string, std::int64_t> by_region, by_evidence;
+  auto count = [&](std::int64_t id, Tally& t, bool describe) {
+    ++t.amplifiers;
+    auto p = places.find(id);
+    if (p == places.end()) {
+      if (describe) ++by_evidence["none"];
+      return;
+    }
+    const corpora::ActorPlace& a = p->second;
+    const bool abroad = !a.country.empty() && a.country != "FR";
+    if (describe) {
+      ++by_evidence[a.registry ? "registry" : std::string(corpora::geo::EvidenceName(a.evidence))];
+      ++by_region[abroad ? "(abroad)" : a.region.empty() ? "(France, région unknown)" : a.region];
+    }
+    if (abroad || !a.region.empty()) {
+      ++t.region_known;
+      if (!abroad && a.region == target.region) ++t.in_region;
+    }
+    if (!target.departement.empty()) {
+      // A known région other than X's places the amplifier outside X's département too.
+      if (abroad || !a.departement.empty() || (!a.region.empty() && a.region != target.region)) {
+        ++t.departement_known;
+        if (!abroad && a.departement == target.departement) ++t.in_departement;
+      }
+    }
+  };
+  Tally all, before, after;
+  for (const auto& [id, s] : seen) {
+    count(id, all, true);
+    if (at && s.before > 0) count(id, before, false);
+    if (at && s.after > 0) count(id, after, false);
+  }
+  auto share = [](std::int64_t k, std::int64_t n) {
+    return n > 0 ? nlohmann::json(double(k) / double(n)) : nlohmann::json(nullptr);
+  };
+  auto period = [&](const std::string& name, const Tally& t) {
+    const auto [rl, rh] = WilsonInterval(t.in_region, t.region_known);
+    nlohmann::json j = {{"period", name},
+                        {"amplifiers", t.amplifiers},
+                        {"located_region", t.region_known},
+                        {"in_region", t.in_region},
+                        {"share_region", share(t.in_region, t.region_known)},
+                        {"ci_region", t.region_known > 0 ? nlohmann::json::array({rl, rh}) : nlohmann::json(nullptr)}};
+    if (!target.departement.empty()) {
+      const auto [dl, dh] = WilsonInterval(t.in_departement, t.departement_known);
+      j["located_departement"] = t.departement_known;
+      j["in_departement"] = t.in_departement;
+      j["share_departement"] = share(t.in_departement, t.departement_known);
+      j["ci_departement"] = t.departement_known > 0 ? nlohmann::json::array({dl, dh}) : nlohmann::json(nullptr);
+    }
+    return j;
+  };
+  nlohmann::json out = {
+      {"query", "audience-of"},
+      {"actor", ActorJson(store, x, o.pseudonymise)},
+      {"region", target.region},
+      {"departement", target.departement.empty() ? nlohmann::json(nullptr) : nlohmann::json(target.departement)},
+      {"at", at ? nlohmann::json(FormatIso8601(*at)) : nlohmann::json(nullptr)},
+      {"confidence_level", 0.95}};
+  out["periods"] = nlohmann::json::array({period("all", all)});
+  if (at) {
+    out["periods"].push_back(period("before", before));
+    out["periods"].push_back(period("after", after));
+    auto change = [&](std::int64_t k1, std::int64_t n1, std::int64_t k2, std::int64_t n2) {
+      if (n1 == 0 || n2 == 0) return nlohmann::json(nullptr);
+      const auto [lo, hi] = NewcombeDifference(k1, n1, k2, n2);
+      return nlohmann::json{{"estimate", double(k2) / double(n2) - double(k1) / double(n1)}, {"ci", {lo, hi}}};
+    };
+    out["change"] = {{"region", change(before.in_region, before.region_known, after.in_region, after.region_known)}};
+    if (!target.departement.empty())
+      out["change"]["departement"] =
+          change(before.in_departement, before.departement_known, after.in_departement, after.departement_known);
+  }
+  out["amplifiers_by_region"] = by_region;
+  out["amplifiers_by_evidence"] = by_evidence;
+  return out;
+}
+
 nlohmann::json FlowEvidence(const corpora::Store& store, const FlowEvidenceQuery& q, bool pseudonymise) {
   if (q.by != "class" && q.by != "region" && q.by != "actor")
     ThrowInvalidArgument("by: \"" + q.by + "\" is not one of class, region, actor");
   // Group names as flow_matrix.cpp's GroupOf gives them.
+  std::string join;
   const std::string group =
-      q.by == "class" ? "coalesce(nullif(actor_class, ''), 'public')" : "coalesce(nullif(region, ''), '(none)')";
+      q.by == "class" ? "coalesce(nullif(a.actor_class, ''), 'public')" : RegionGroupSql(store, &join);
   std::string where = " WHERE 1=1" + LayerInClause(q.query.layers);
   if (q.query.from) where += " AND d.time >= ?";
   if (q.query.to) where += " AND d.time < ?";
@@ -295,7 +441,8 @@ nlohmann::json FlowEvidence(const corpora::Store& store, const FlowEvidenceQuery
       if (*name == "(unknown)")
         where += std::string(" AND (f.") + column + " IS NULL OR f." + column + " NOT IN (SELECT id FROM actors))";
       else
-        where += std::string(" AND f.") + column + " IN (SELECT id FROM actors WHERE " + group + " = ?)";
+        where +=
+            std::string(" AND f.") + column + " IN (SELECT a.id FROM actors a" + join + " WHERE " + group + " = ?)";
     }
   };
   side("src_actor", q.source, q.source_actor);
@@ -456,6 +603,36 @@ std::string WhoTable(const nlohmann::json& j) {
       os << fmt::format("  {:>4}  {:<32} {:<16} {:>7}  {:<20}  {}\n", ++rank, r["key"].get<std::string>().substr(0, 32),
                         r["actor_class"].get<std::string>(), r["count"].get<std::int64_t>(),
                         r["first"].get<std::string>(), ex);
+    }
+  } else if (q == "audience-of") {
+    os << "local audience of " << j["actor"]["key"].get<std::string>() << " (" << j["region"].get<std::string>();
+    if (!j["departement"].is_null()) os << ", département " << j["departement"].get<std::string>();
+    os << ")\n";
+    auto pct = [](const nlohmann::json& v) {
+      return v.is_null() ? std::string("-") : fmt::format("{:.1f}%", 100 * v.get<double>());
+    };
+    auto ci = [](const nlohmann::json& v) {
+      return v.is_null() ? std::string("-")
+                         : fmt::format("[{:.1f}, {:.1f}]", 100 * v[0].get<double>(), 100 * v[1].get<double>());
+    };
+    os << fmt::format("  {:<8} {:>10} {:>8} {:>8} {:>16} {:>8} {:>8} {:>16}\n", "period", "amplifiers", "located",
+                      "région", "95% CI", "located", "dépt", "95% CI");
+    for (const auto& p : j["periods"]) {
+      const bool dep = p.contains("located_departement");
+      os << fmt::format("  {:<8} {:>10} {:>8} {:>8} {:>16} {:>8} {:>8} {:>16}\n", p["period"].get<std::string>(),
+                        p["amplifiers"].get<std::int64_t>(), p["located_region"].get<std::int64_t>(),
+                        pct(p["share_region"]), ci(p["ci_region"]),
+                        dep ? std::to_string(p["located_departement"].get<std::int64_t>()) : "-",
+                        dep ? pct(p["share_departement"]) : "-", dep ? ci(p["ci_departement"]) : "-");
+    }
+    if (j.contains("change")) {
+      for (auto it = j["change"].begin(); it != j["change"].end(); ++it) {
+        const nlohmann::json& c = it.value();
+        if (c.is_null()) continue;
+        os << fmt::format("  change ({}): {:+.1f} points, 95% CI [{:+.1f}, {:+.1f}]\n", it.key(),
+                          100 * c["estimate"].get<double>(), 100 * c["ci"][0].get<double>(),
+                          100 * c["ci"][1].get<double>());
+      }
     }
   } else if (q == "first-sharers") {
     os << "first sharers of " << j["url"].get<std::string>() << ": " << j["total_shares"] << " social items\n";

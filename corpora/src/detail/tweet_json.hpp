@@ -136,7 +136,9 @@ struct V1Status {
   bool has_text = false;
   std::string lang;
   ActorRecord user;
+  std::string user_location;  // user.location (v1.1) / actor.location.displayName (activities)
   bool has_user = false;
+  ItemGeo geo;  // coordinates / geo, place (v1.1); geo, location (activities)
   std::string reply_to_status_id, reply_to_screen_name;
   std::string quoted_status_id;
   Entities entities, extended_entities;

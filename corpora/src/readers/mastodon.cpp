@@ -5,6 +5,7 @@
 // from account.url when `acct` is local. A reply whose parent is in the same document gets the
 // parent's uri; otherwise its target key is "mastodon:id:<host>/<in_reply_to_id>" (the REST API
 // gives only the parent's local id, which is unique per instance).
+#include <cctype>
 #include <map>
 #include <unordered_map>
 
@@ -33,6 +34,31 @@ struct DocState {
   std::string serving_host;                                // host of the first local account met
   std::vector<Fixup> fixups;
 };
+
+// The profile location of an account: the value of a profile field (`fields`, name/value pairs the
+// user chooses) named like a location ("Location", "Localisation", "Lieu", "Ville", "📍"), HTML
+// stripped; empty when none. Mastodon has no location field of its own.
+std::string ProfileLocation(dom::element account) {
+  auto fields = Arr(account, "fields");
+  if (!fields) return {};
+  for (dom::element f : *fields) {
+    std::string name(Str(f, "name"));
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const bool location = name == "location" || name == "localisation" || name == "lieu" || name == "ville" ||
+                          name == "city" || name == "where" || name == "région" || name == "region" ||
+                          name == "\xF0\x9F\x93\x8D";  // 📍
+    if (!location) continue;
+    std::string value;
+    bool in_tag = false;
+    for (char c : Str(f, "value")) {
+      if (c == '<') in_tag = true;
+      if (!in_tag) value.push_back(c);
+      if (c == '>') in_tag = false;
+    }
+    return value;
+  }
+  return {};
+}
 
 struct Failure {
   std::string reason;
@@ -84,6 +110,7 @@ class StatusConverter {
     author.platform_id = std::string(Str(*account, "uri"));
     if (author.platform_id.empty()) author.platform_id = std::string(Str(*account, "url"));
     const std::string account_id = IdStr(*account, "id");
+    std::string author_location = ProfileLocation(*account);
 
     std::string id = IdStr(st, "id");
     if (!id.empty()) state_.uri_by_id[id] = uri;
@@ -181,6 +208,7 @@ class StatusConverter {
     ItemRecord& item = items[self];
     item.kind = kind;
     item.author = std::move(author);
+    item.author_location = std::move(author_location);
     item.text = std::move(text);
     item.links = std::move(links);
     item.hashtags = std::move(hashtags);

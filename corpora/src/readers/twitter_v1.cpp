@@ -51,7 +51,54 @@ void ParseEntities(od::object obj, Entities& e) {
   }
 }
 
-void ParseUser(od::object obj, ActorRecord& a, bool activity) {
+// A number (or a numeric string) of a coordinates array.
+bool Number(od::value v, double* out) {
+  if (v.type() == od::json_type::number) {
+    *out = v.get_double();
+    return true;
+  }
+  return false;
+}
+
+// A GeoJSON-like point {"type":"Point","coordinates":[a,b]}: [lon,lat] in `coordinates`, [lat,lon] in
+// v1.1's deprecated `geo` and in activities' `geo` (lat_first).
+void ParsePoint(od::value v, ItemGeo& g, bool lat_first) {
+  if (v.type() != od::json_type::object) return;
+  for (auto f : v.get_object()) {
+    if (!Is(RawKey(f), "coordinates")) continue;
+    od::value c = f.value();
+    if (c.type() != od::json_type::array) continue;
+    double xy[2];
+    int n = 0;
+    for (auto e : c.get_array()) {
+      double d = 0;
+      if (n < 2 && Number(e.value(), &d)) xy[n] = d;
+      ++n;
+    }
+    if (n != 2) continue;
+    const double lat = lat_first ? xy[0] : xy[1], lon = lat_first ? xy[1] : xy[0];
+    if (lat < -90 || lat > 90 || lon < -180 || lon > 180) continue;
+    g.has_point = true;
+    g.lat = lat;
+    g.lon = lon;
+  }
+}
+
+// A place object: v1.1 {full_name, country_code}; activities {displayName, country_code}.
+void ParsePlace(od::value v, ItemGeo& g) {
+  if (v.type() != od::json_type::object) return;
+  for (auto f : v.get_object()) {
+    std::string_view k = RawKey(f);
+    od::value x = f.value();
+    if (x.type() != od::json_type::string) continue;
+    if (Is(k, "full_name") || Is(k, "displayName"))
+      g.place = std::string_view(x.get_string());
+    else if (Is(k, "country_code"))
+      g.country_code = std::string_view(x.get_string());
+  }
+}
+
+void ParseUser(od::object obj, ActorRecord& a, bool activity, std::string* location) {
   a.platform = "twitter";
   for (auto field : obj) {
     std::string_view key = RawKey(field);
@@ -65,6 +112,16 @@ void ParseUser(od::object obj, ActorRecord& a, bool activity) {
       a.handle = std::string_view(v.get_string());
     } else if (Is(key, "name") || Is(key, "displayName")) {
       a.name = std::string_view(v.get_string());
+    } else if (Is(key, "location")) {
+      if (v.type() == od::json_type::string) {
+        *location = std::string_view(v.get_string());
+      } else if (v.type() == od::json_type::object) {  // activities: {"objectType":"place","displayName":…}
+        for (auto f : v.get_object()) {
+          od::value x = f.value();
+          if (Is(RawKey(f), "displayName") && x.type() == od::json_type::string)
+            *location = std::string_view(x.get_string());
+        }
+      }
     }
   }
   a.key = "@" + a.handle;
@@ -126,8 +183,14 @@ void ParseV1Status(od::object obj, V1Status& s, int depth) {
     } else if (Is(key, "lang") || Is(key, "twitter_lang")) {
       s.lang = std::string_view(v.get_string());
     } else if (Is(key, "user") || Is(key, "actor")) {
-      ParseUser(v.get_object(), s.user, Is(key, "actor"));
+      ParseUser(v.get_object(), s.user, Is(key, "actor"), &s.user_location);
       s.has_user = true;
+    } else if (Is(key, "coordinates")) {
+      ParsePoint(v, s.geo, false);
+    } else if (Is(key, "geo")) {
+      if (!s.geo.has_point) ParsePoint(v, s.geo, true);
+    } else if (Is(key, "place") || Is(key, "location")) {
+      ParsePlace(v, s.geo);
     } else if (Is(key, "in_reply_to_status_id_str")) {
       s.reply_to_status_id = std::string_view(v.get_string());
     } else if (Is(key, "in_reply_to_status_id")) {
@@ -205,6 +268,8 @@ bool BuildV1Item(const V1Status& s, ItemRecord& item, RecordProblem* problem) {
   item.text = !s.extended_full_text.empty() ? s.extended_full_text : !s.full_text.empty() ? s.full_text : s.text;
   DecodeTwitterEntities(item.text);
   item.lang = s.lang;
+  item.geo = s.geo;
+  item.author_location = s.user_location;
   item.url = "https://twitter.com/" + s.user.handle + "/status/" + s.id;
   const Entities& e = s.has_extended ? s.extended_entities : s.entities;
   item.links = e.links;

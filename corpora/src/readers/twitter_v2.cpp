@@ -25,7 +25,12 @@ struct Range {
 };
 
 struct V2User {
-  SV id, username, name;
+  SV id, username, name, location;
+};
+
+// An element of includes.places.
+struct V2Place {
+  SV id, full_name, country_code;
 };
 
 struct V2Ref {
@@ -40,6 +45,9 @@ struct V2Tweet {
   Range links, hashtags, mentions;  // into Pools::strings
   Range note_links, note_hashtags, note_mentions;
   bool has_note_entities = false;
+  SV place_id;             // geo.place_id
+  bool has_point = false;  // geo.coordinates (GeoJSON order: lon, lat)
+  double lat = 0, lon = 0;
   V2User author;  // flattened: inline author
   bool has_author = false;
   bool has_text = false;
@@ -97,12 +105,14 @@ struct Pools {
   std::vector<V2Tweet> data;
   IdIndex<V2User> users;
   IdIndex<V2Tweet> included;
+  IdIndex<V2Place> places;
   void clear() {
     strings.clear();
     refs.clear();
     data.clear();
     users.clear();
     included.clear();
+    places.clear();
   }
 };
 
@@ -167,9 +177,54 @@ RELAIS_HOT V2User ParseUser(od::object obj) {
       u.username = Str(field.value());
     } else if (Is(key, "name")) {
       u.name = Str(field.value());
+    } else if (Is(key, "location")) {
+      u.location = StrOrNull(field.value());
     }
   }
   return u;
+}
+
+// A tweet's geo: {"coordinates": {"type": "Point", "coordinates": [lon, lat]}, "place_id": "…"}.
+__attribute__((noinline)) void ParseGeo(od::value v, V2Tweet& t) {
+  if (v.type() != od::json_type::object) return;
+  for (auto f : v.get_object()) {
+    SV k = RawKey(f);
+    od::value x = f.value();
+    if (Is(k, "place_id")) {
+      t.place_id = StrOrNull(x);
+    } else if (Is(k, "coordinates") && x.type() == od::json_type::object) {
+      for (auto c : x.get_object()) {
+        od::value arr = c.value();
+        if (!Is(RawKey(c), "coordinates") || arr.type() != od::json_type::array) continue;
+        double xy[2] = {0, 0};
+        int n = 0;
+        for (auto e : arr.get_array()) {
+          od::value ev = e.value();
+          if (ev.type() == od::json_type::number && n < 2) xy[n] = ev.get_double();
+          ++n;
+        }
+        if (n == 2 && xy[1] >= -90 && xy[1] <= 90 && xy[0] >= -180 && xy[0] <= 180) {
+          t.has_point = true;
+          t.lon = xy[0];
+          t.lat = xy[1];
+        }
+      }
+    }
+  }
+}
+
+V2Place ParsePlace(od::object obj) {
+  V2Place p;
+  for (auto field : obj) {
+    SV key = RawKey(field);
+    if (Is(key, "id"))
+      p.id = StrOrNull(field.value());
+    else if (Is(key, "full_name"))
+      p.full_name = StrOrNull(field.value());
+    else if (Is(key, "country_code"))
+      p.country_code = StrOrNull(field.value());
+  }
+  return p;
 }
 
 // Appends the strings of one entity array (the `name` field of each element) to the pool.
@@ -262,6 +317,7 @@ __attribute__((noinline)) void ParseNoteTweet(od::object obj, V2Tweet& t, Pools&
 enum class TweetField : std::uint8_t {
   kNone,
   kId,
+  kGeo,
   kText,
   kLang,
   kType,
@@ -282,6 +338,8 @@ RELAIS_HOT TweetField TweetFieldOf(SV key) {
   switch (key.size()) {
     case 2:
       return Is(key, "id") ? TweetField::kId : TweetField::kNone;
+    case 3:
+      return Is(key, "geo") ? TweetField::kGeo : TweetField::kNone;
     case 4:
       if (Is(key, "text")) return TweetField::kText;
       if (Is(key, "lang")) return TweetField::kLang;
@@ -321,6 +379,9 @@ __attribute__((noinline)) void ReadTweetField(TweetField which, od::value value,
       break;
     case TweetField::kId:
       t.id = IdView(value);
+      break;
+    case TweetField::kGeo:
+      ParseGeo(value, t);
       break;
     case TweetField::kText: {
       bool null = false;
@@ -408,6 +469,11 @@ void ParsePage(od::document& doc, V2Page& page, const PageText& pt) {
             V2User user = ParseUser(u.get_object());
             if (!user.id.empty()) page.pools->users.items.push_back(user);
           }
+        } else if (Is(k, "places")) {
+          for (auto pl : inc.value().get_array()) {
+            V2Place place = ParsePlace(pl.get_object());
+            if (!place.id.empty()) page.pools->places.items.push_back(place);
+          }
         } else if (Is(k, "tweets")) {
           auto& included = page.pools->included.items;
           for (auto tw : inc.value().get_array()) {
@@ -475,6 +541,7 @@ class Resolver {
   explicit Resolver(Pools& pools) : pools_(pools) {
     pools.users.Seal();
     pools.included.Seal();
+    pools.places.Seal();
   }
 
   // The author of `t`: inline (flattened) or from includes.users.
@@ -527,6 +594,18 @@ class Resolver {
     item.author.handle = author->username;
     item.author.name = author->name;
     item.author.platform_id = author->id;
+    item.author_location = author->location;
+    if (t.has_point) {
+      item.geo.has_point = true;
+      item.geo.lat = t.lat;
+      item.geo.lon = t.lon;
+    }
+    if (!t.place_id.empty()) {
+      if (const V2Place* place = pools_.places.Find(t.place_id)) {
+        item.geo.place = place->full_name;
+        item.geo.country_code = place->country_code;
+      }
+    }
     item.time = *time;
     item.text = !t.note_text.empty() ? t.note_text : t.text;
     DecodeTwitterEntities(item.text);

@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "relais/corpora/geo.hpp"
 #include "relais/corpora/reader.hpp"
 #include "relais/corpora/record.hpp"
 #include "relais/corpora/registry.hpp"
@@ -111,6 +112,11 @@ struct PreparedRecord {
   std::vector<std::vector<std::string>> embeds;
   /// What the plausible-time rule did to this record's items (ApplyTimeRule's notes).
   std::vector<std::string> time_notes;
+  /// Per item, where it was posted, resolved with the built-in gazetteer from its strongest evidence
+  /// that resolves (geotag > place > press dateline); unresolved (evidence kNone) when none does.
+  std::vector<geo::Place> places;
+  /// Per item, its author's profile location (ItemRecord::author_location) resolved; kNone when empty.
+  std::vector<geo::Place> author_places;
 };
 
 /// The press/PR key: the canonical URL, or "press:sha256-" + Sha256Hex(outlet + "\n" + ISO time

@@ -42,6 +42,17 @@ struct ItemRef {
   std::string target_author_handle;  // when known (lets reply/mention flows fall back to the actor)
 };
 
+/// Where an item says it was posted, as the platform gives it (docs/geo.md): a geotag (WGS84
+/// degrees) and/or a platform place (Twitter's `place`: "Toulon, France", "FR"). Resolved to a
+/// département and région at ingest; precise values are never shown for non-public accounts.
+struct ItemGeo {
+  bool has_point = false;
+  double lat = 0, lon = 0;
+  std::string place;         // place name ("Toulon, France"), empty if none
+  std::string country_code;  // ISO 3166-1 alpha-2 of the place ("FR"), empty if unknown
+  bool empty() const { return !has_point && place.empty(); }
+};
+
 /// One published item. Readers fill what the format carries; the ingest pipeline finalises
 /// `key` for press/PR (canonical URL, or "press:sha256-…" of outlet+time+title) and
 /// canonicalises `url` and `links`.
@@ -64,6 +75,9 @@ struct ItemRecord {
   std::vector<std::string> mentions;  // handles without '@'
   std::vector<ItemRef> refs;
   bool expansion = false;  // only seen inside another record (includes, retweeted_status…)
+  ItemGeo geo;             // the item's own geotag / place, when the format carries one
+  /// The author's free-text profile location as this record gives it ("Marseille 13"), empty if none.
+  std::string author_location;
 };
 
 /// A record as read: items[0] is the record itself, the rest are expansions it carried.

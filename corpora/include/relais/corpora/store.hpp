@@ -17,7 +17,7 @@ struct sqlite3_stmt;
 
 namespace relais::corpora {
 
-inline constexpr int kSchemaVersion = 4;  // 4: catalog + partitions (3 was the single relais.db)
+inline constexpr int kSchemaVersion = 5;  // 5: geography (actor_geo, item_geo); 4: catalog + partitions
 
 /// SQLite attaches at most 10 databases by default (SQLITE_MAX_ATTACHED); a partition's flow pass
 /// attaches the catalog and every other partition, so N stays ≤ 8.

@@ -49,6 +49,16 @@ std::vector<FlowRow> LoadFlows(const corpora::Store& store, const FlowQuery& que
 /// All actors by id.
 std::unordered_map<std::int64_t, ActorRow> LoadActors(const corpora::Store& store);
 
+/// The région group of an actor as `flows --by region` names it: the registry's région, else the
+/// account's resolved home région (from a geotag, a place or its profile; docs/schema.md "Geography"),
+/// else "(abroad)" for a home outside France, else "(none)". An SQL expression over
+/// `actors a LEFT JOIN actor_geo g ON g.actor_id = a.id`; `*join` gets that join's text, empty when the
+/// store has no geography (the expression then reads `a.region` alone).
+std::string RegionGroupSql(const corpora::Store& store, std::string* join);
+
+/// Every actor's région group (RegionGroupSql), by actor id.
+std::unordered_map<std::int64_t, std::string> RegionGroups(const corpora::Store& store);
+
 /// How an actor is shown: its key, or a keyed pseudonym when it is not a public actor and
 /// pseudonymise is on (registry-listed outlets, politicians… stay named).
 std::string DisplayKey(const corpora::Store& store, const ActorRow& actor, bool pseudonymise);

@@ -28,6 +28,23 @@ nlohmann::json FirstSharers(const corpora::Store& store, const std::string& url,
 nlohmann::json StrongestPath(const corpora::Store& store, const std::string& from, const std::string& to,
                              const WhoOptions& options);
 
+/// The local audience of an actor (issue 15): of the actors that amplify X (its flows' targets, as in
+/// AmplifiersOf), the share located in X's own région and in its département, with Wilson score
+/// intervals; with `at`, apart for the amplifiers seen before and from `at` on, and the change with
+/// Newcombe's hybrid score interval. X's région is the registry's (or its resolved home), its
+/// département its home's (datelines for an outlet); amplifiers' locations as corpora::ActorPlaces.
+/// Only counts and shares are returned: no amplifier's location is shown. Throws (kData) when the
+/// store has no geography or X has no known région.
+nlohmann::json AudienceOf(const corpora::Store& store, const std::string& actor, std::optional<TimeMs> at,
+                          const WhoOptions& options);
+
+/// Wilson score interval of k successes in n trials at normal quantile z (n = 0: [0, 1]).
+std::pair<double, double> WilsonInterval(std::int64_t k, std::int64_t n, double z = 1.959963984540054);
+
+/// Newcombe's hybrid score interval (his method 10) of p2 − p1 for independent k1/n1, k2/n2.
+std::pair<double, double> NewcombeDifference(std::int64_t k1, std::int64_t n1, std::int64_t k2, std::int64_t n2,
+                                             double z = 1.959963984540054);
+
 /// Full-text search of items (the store's FTS5 index, see corpora/search_index.hpp): best first, at
 /// most `limit`, each with its time, author, layer-free evidence fields, a link to the original for
 /// public authors and the press article it links to ("article_url", for first sharers).
