@@ -41,6 +41,7 @@ esac
 if [ "$SCOPE" = --libraries ]; then
   TARGETS=(relais_text_tests relais_graph_tests relais_corpora_tests)
   [ "$MODE" = asan ] && TARGETS+=(relais_base_tests)
+  EXCLUDE="$EXCLUDE|PageBrowser"  # drives the CLI, not built here
 fi
 # The test binaries not built here register one placeholder test each (<target>_NOT_BUILT).
 EXCLUDE="$EXCLUDE|_NOT_BUILT"

@@ -110,6 +110,7 @@ int main(int argc, char** argv) {
   Experiment exp("e06_higgs",
                  "On the SNAP Higgs data (real), does relais rebuild the published networks, and how do activity, "
                  "cascades and rankings change around the announcement of 4 July 2012?");
+  exp.AcceptIngest();
   return RunExperiment(argc, argv, exp, [](Experiment& e) {
     if (e.args().store.empty())
       throw Error(

@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
   Experiment exp("e07_frpress",
                  "On real French online news (AFP dispatches and Orange's rewrites, June 2020), how much text is "
                  "reused, how fast, and how does it compare with Cage, Herve & Viaud (2020)?");
+  exp.AcceptIngest();
   return RunExperiment(argc, argv, exp, [](Experiment& e) {
     if (e.args().store.empty())
       throw Error(ErrorKind::kInvalidArgument,

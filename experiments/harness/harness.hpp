@@ -39,13 +39,19 @@ class Experiment {
     result_["checks"] = nlohmann::json::array();
   }
 
+  /// For the real-data experiments: --ingest FILES and --format are accepted (the others refuse them).
+  void AcceptIngest() { accepts_ingest_ = true; }
+
   /// Adds the common flags to app; call before app.parse.
   void AddFlags(CLI::App& app) {
     app.add_option("--scale", args_.scale, "small | medium | large")->capture_default_str();
     app.add_option("--out", args_.out, "output folder")->required();
     app.add_option("--store", args_.store, "a store of real data (instead of the synthetic world)");
-    app.add_option("--ingest", args_.ingest, "real-data experiments: ingest these files into a new --store first");
-    app.add_option("--format", args_.format, "format of the --ingest files (as relais ingest)")->capture_default_str();
+    if (accepts_ingest_) {
+      app.add_option("--ingest", args_.ingest, "ingest these files into a new --store first");
+      app.add_option("--format", args_.format, "format of the --ingest files (as relais ingest)")
+          ->capture_default_str();
+    }
     app.add_option("--seed", args_.seed, "seed")->capture_default_str();
     app.add_option("--threads", args_.threads, "threads (0 = all cores)");
   }
@@ -115,6 +121,7 @@ class Experiment {
  private:
   std::string name_, question_;
   ExperimentArgs args_;
+  bool accepts_ingest_ = false;
   nlohmann::json result_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
