@@ -11,6 +11,9 @@ endif()
 if(RELAIS_SANITIZE)
   add_compile_options(-fsanitize=${RELAIS_SANITIZE} -fno-omit-frame-pointer)
   add_link_options(-fsanitize=${RELAIS_SANITIZE})
+  # ifunc resolvers (target_clones) run while the dynamic loader relocates, before the sanitizer runtime
+  # is set up: instrumented, they crash a ThreadSanitizer binary at load (text's SignKernel did).
+  add_compile_definitions(RELAIS_NO_IFUNC)
 endif()
 if(RELAIS_BUILD_FUZZERS)
   # The libraries the fuzz targets link are instrumented too: without coverage of relais' own code

@@ -16,11 +16,17 @@ inline std::uint64_t CombineShingle(std::uint64_t h, std::uint64_t token) {
 
 inline std::uint64_t FinishShingle(std::uint64_t h) { return SplitMix64(h); }
 
+// An AVX2 and a default clone chosen at load time; one plain function in sanitizer builds (RELAIS_NO_IFUNC).
+#ifdef RELAIS_NO_IFUNC
+#define RELAIS_AVX2_CLONES
+#else
+#define RELAIS_AVX2_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+
 // The vectorisable kernel: for every shingle, 8..k lanes of 32-bit multiply-add, mix, minimum.
-__attribute__((target_clones("avx2", "default"))) void SignKernel(const std::uint64_t* shingles, std::size_t n,
-                                                                  const std::uint32_t* a, const std::uint32_t* c,
-                                                                  const std::uint32_t* b, const std::uint32_t* m,
-                                                                  std::uint32_t* out, std::size_t k) {
+RELAIS_AVX2_CLONES void SignKernel(const std::uint64_t* shingles, std::size_t n, const std::uint32_t* a,
+                                   const std::uint32_t* c, const std::uint32_t* b, const std::uint32_t* m,
+                                   std::uint32_t* out, std::size_t k) {
   for (std::size_t p = 0; p < k; ++p) out[p] = 0xFFFFFFFFu;
   for (std::size_t s = 0; s < n; ++s) {
     const auto hi = static_cast<std::uint32_t>(shingles[s] >> 32);
