@@ -17,15 +17,7 @@
 #include "relais/base/error.hpp"
 #include "relais/text/normalize.hpp"
 
-namespace relais::corpora::detail {
-struct EmbeddedGeoCsv {
-  const char* name;
-  const char* text;
-};
-// Defined in the generated geo_data.cpp, sorted by file name.
-extern const EmbeddedGeoCsv kEmbeddedGeo[];
-extern const std::size_t kEmbeddedGeoCount;
-}  // namespace relais::corpora::detail
+#include "detail/embedded_csv.hpp"
 
 namespace relais::corpora::geo {
 namespace {

@@ -12,15 +12,7 @@
 #include "relais/base/strings.hpp"
 #include "relais/corpora/url.hpp"
 
-namespace relais::corpora::detail {
-struct EmbeddedCsv {
-  const char* name;
-  const char* text;
-};
-// Defined in the generated registry_data.cpp, sorted by file name.
-extern const EmbeddedCsv kEmbeddedRegistry[];
-extern const std::size_t kEmbeddedRegistryCount;
-}  // namespace relais::corpora::detail
+#include "detail/embedded_csv.hpp"
 
 namespace relais::corpora {
 namespace {
