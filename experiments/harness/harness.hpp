@@ -48,7 +48,9 @@ class Experiment {
     app.add_option("--out", args_.out, "output folder")->required();
     app.add_option("--store", args_.store, "a store of real data (instead of the synthetic world)");
     if (accepts_ingest_) {
-      app.add_option("--ingest", args_.ingest, "ingest these files into a new --store first");
+      // One value per flag, as the relais CLI (repeat --ingest for more files): a flag never swallows what follows.
+      app.add_option("--ingest", args_.ingest, "ingest this file into a new --store first; repeatable")
+          ->allow_extra_args(false);
       app.add_option("--format", args_.format, "format of the --ingest files (as relais ingest)")
           ->capture_default_str();
     }
