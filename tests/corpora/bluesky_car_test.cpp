@@ -210,10 +210,9 @@ TEST(BlueskyCarReader, DagCborVectors) {
 class CarMutations : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* env = std::getenv("RELAIS_SHARED_DATA");
-    fs::path data = env ? fs::path(env) : relais::testing::SharedDataDir();
+    RELAIS_REQUIRE_SHARED_DATA(data);
     path_ = data / "bluesky-car" / "jetstream-corpus" / "repo.car";
-    if (!fs::exists(path_)) GTEST_SKIP() << "shared data absent: " << path_;
+    ASSERT_TRUE(fs::exists(path_)) << "the shared data is there but not " << path_;
     car_ = ReadAll(path_);
     sections_ = Sections(car_, &header_end_);
     ASSERT_EQ(sections_.size(), 29u);
