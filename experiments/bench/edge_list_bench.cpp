@@ -1,12 +1,18 @@
 // Edge-list reading throughput (Google Benchmark): MB/s of ParseEdgeList on integer ids, string ids
-// and weighted lines. Not run in CI; see experiments/results/trust.md.
+// and weighted lines, and of ReadEdgeList on a file (the same integer list written to a temporary file,
+// or RELAIS_EDGE_LIST_FILE when set, e.g. a 10M-edge Barabási–Albert list). Not run in CI; results in
+// experiments/results/graph.md.
 //
 //   build/bench/relais_edge_list_bench --benchmark_min_time=1
 //   RELAIS_BENCH_THREADS=2 (default: all cores)
 #include <benchmark/benchmark.h>
 #include <tbb/task_arena.h>
 
+#include <unistd.h>
+#include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -81,6 +87,36 @@ void BM_EdgeListWeighted(benchmark::State& state) {
   Parse(state, text);
 }
 BENCHMARK(BM_EdgeListWeighted)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// The file read by BM_EdgeListFile: RELAIS_EDGE_LIST_FILE, else the integer list written once to a
+// temporary file (removed at exit).
+const std::filesystem::path& ListFile() {
+  static const std::filesystem::path path = [] {
+    if (const char* f = std::getenv("RELAIS_EDGE_LIST_FILE")) return std::filesystem::path(f);
+    auto p = std::filesystem::temp_directory_path() / ("relais_edge_list_bench_" + std::to_string(getpid()) + ".tsv");
+    std::ofstream(p, std::ios::binary) << MakeList(200'000, 10, false, false);
+    std::atexit([] {
+      std::error_code ec;
+      std::filesystem::remove(ListFile(), ec);
+    });
+    return p;
+  }();
+  return path;
+}
+
+void BM_EdgeListFile(benchmark::State& state) {
+  const auto& path = ListFile();
+  tbb::task_arena arena(Threads());
+  for (auto _ : state) {
+    arena.execute([&] {
+      relais::graph::EdgeList el = relais::graph::ReadEdgeList(path);
+      benchmark::DoNotOptimize(el.src.data());
+    });
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(std::filesystem::file_size(path)));
+}
+BENCHMARK(BM_EdgeListFile)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -4,12 +4,118 @@
 #include <zlib.h>
 
 #include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "graph_test_util.hpp"
 #include "relais/base/error.hpp"
 
 namespace relais::graph {
 namespace {
+
+// An independent reading of the format: a line's tokens up to one starting with '#', the first two
+// labels numbered by first appearance, the third token a weight (1 when absent; none at all when no
+// line has one).
+struct OracleList {
+  std::vector<std::string> labels;
+  std::vector<std::uint32_t> src, dst;
+  std::vector<float> weights;
+  std::uint64_t lines = 0, comments = 0;
+};
+
+OracleList ReadLikeTheFormatSays(const std::string& text) {
+  OracleList o;
+  std::unordered_map<std::string, std::uint32_t> ids;
+  auto id = [&](const std::string& t) {
+    auto [it, fresh] = ids.try_emplace(t, static_cast<std::uint32_t>(o.labels.size()));
+    if (fresh) o.labels.push_back(t);
+    return it->second;
+  };
+  std::vector<float> w;
+  bool weighted = false;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    ++o.lines;
+    std::istringstream fields(line);
+    std::vector<std::string> tok;
+    for (std::string t; tok.size() < 3 && fields >> t && t[0] != '#';) tok.push_back(t);
+    if (tok.empty()) {
+      ++o.comments;
+      continue;
+    }
+    o.src.push_back(id(tok[0]));
+    o.dst.push_back(id(tok[1]));
+    weighted = weighted || tok.size() == 3;
+    w.push_back(tok.size() == 3 ? std::stof(tok[2]) : 1.0f);
+  }
+  if (weighted) o.weights = w;
+  return o;
+}
+
+void ExpectSameAsOracle(const EdgeList& el, const std::string& text) {
+  const OracleList o = ReadLikeTheFormatSays(text);
+  ASSERT_EQ(el.num_nodes(), o.labels.size());
+  for (NodeId v = 0; v < el.num_nodes(); ++v) ASSERT_EQ(el.labels.Label(v), o.labels[v]) << "node " << v;
+  EXPECT_EQ(el.src, o.src);
+  EXPECT_EQ(el.dst, o.dst);
+  EXPECT_EQ(el.weights, o.weights);
+  EXPECT_EQ(el.lines, o.lines);
+  EXPECT_EQ(el.comments, o.comments);
+}
+
+// A heavy-tailed integer list over several parse chunks (1 MiB) and numbering ranges (2^16 edges),
+// with comments, blank lines, CRLF, tabs, trailing comments; `weight_from` > 0 adds a weight column
+// from that line on.
+std::string RandomIntegerList(std::uint32_t seed, std::size_t edges, std::size_t weight_from) {
+  std::mt19937_64 rng(seed);
+  std::string text;
+  std::vector<std::uint32_t> seen{7};
+  for (std::size_t i = 0; i < edges; ++i) {
+    if (rng() % 97 == 0) text += (rng() & 1) ? "# a comment 1 2\n" : "  \t\n";
+    auto pick = [&] {
+      if (rng() % 3 == 0) return seen[rng() % seen.size()];
+      std::uint32_t v = static_cast<std::uint32_t>(rng() % 3'000'000);
+      seen.push_back(v);
+      return v;
+    };
+    text += std::to_string(pick());
+    text += (rng() & 1) ? "\t" : " ";
+    text += std::to_string(pick());
+    if (weight_from && i >= weight_from) text += " " + std::to_string(rng() % 100) + ".5";
+    if (rng() % 50 == 0) text += "  # why";
+    text += (rng() % 10 == 0) ? "\r\n" : "\n";
+  }
+  return text;
+}
+
+TEST(EdgeList, IntegerFastPathEqualsTheFormatsReading) {
+  for (std::uint32_t seed : {1u, 2u, 3u}) {
+    const std::string text = RandomIntegerList(seed, 300'000, seed == 3 ? 250'000 : 0);
+    ASSERT_GT(text.size(), std::size_t{3} << 20);
+    ExpectSameAsOracle(ParseEdgeList(text), text);
+  }
+}
+
+TEST(EdgeList, LateStringOrHugeLabelFallsBackToTheSameResult) {
+  std::string text = RandomIntegerList(4, 200'000, 0);
+  for (const char* tail : {"12 bob\n", "5 8589934592\n", "00 1\n"}) {
+    const std::string t = text + tail;
+    auto el = ParseEdgeList(t);
+    ExpectSameAsOracle(el, t);
+  }
+}
+
+TEST(EdgeList, SparseLargeLabelsTakeTheGeneralPathAlike) {
+  // Few edges, labels up to 2^32 - 1: too sparse for the fast path's label table.
+  const std::string text = "4294967295 1\n1 3000000000\n3000000000 4294967295\n";
+  auto el = ParseEdgeList(text);
+  ExpectSameAsOracle(el, text);
+  EXPECT_TRUE(el.labels.integer());
+}
 
 TEST(EdgeList, IntegerLabelsGetFirstSeenIds) {
   auto el = ParseEdgeList("# comment\n10 20\n\n20\t5\r\n  5 10   # trailing comment\n");

@@ -1,16 +1,32 @@
-// Edge-list reader: blocks of the file are split at line ends, tokenised in parallel (TBB), then
-// labels are numbered serially in file order so ids are first-seen and deterministic.
+// Edge-list reader. Two paths with the same result:
+//  * the integer fast path (every label a decimal integer below 2^32, without leading zeros, and no
+//    malformed line): blocks of the file are split at line ends and parsed in parallel straight into
+//    the edge arrays as raw labels; labels are then numbered in first-seen order in parallel (the
+//    smallest position of each label by atomic min, the first occurrences counted per range, a prefix
+//    sum) and the arrays renumbered in place;
+//  * the general path (string labels, 64-bit labels, any malformed line, which it reports with
+//    file:line:column): blocks are tokenised in parallel and labels numbered serially in file order.
+// The fast path gives up at the first line it does not accept and the general path reads the input
+// again, so ids, labels, weights and counts never depend on which path ran.
 #include "relais/graph/io/edge_list.hpp"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <tbb/parallel_for.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
+#include <tuple>
+#include <type_traits>
 #include <unordered_map>
 
 #include "relais/base/error.hpp"
@@ -129,6 +145,13 @@ class EdgeListBuilder {
  public:
   explicit EdgeListBuilder(EdgeList& el) : el_(el) {}
 
+  /// Integer labels of dense ids 0..n-1, as the fast path numbered them.
+  static void SetIntegerLabels(NodeLabels& labels, std::vector<std::uint64_t> ints) {
+    labels.integer_ = true;
+    labels.ints_ = std::move(ints);
+    labels.strings_.clear();
+  }
+
   void Add(const char* base, const Rec& r) {
     NodeId a = Map(base, r.a);
     NodeId b = Map(base, r.b);
@@ -199,19 +222,27 @@ class EdgeListBuilder {
 
 namespace {
 
+using Span = std::pair<std::size_t, std::size_t>;  // [begin, end) offsets
+
+// Splits [0, size) into spans of about `bytes`, each ending after a '\n' (the last one at size).
+std::vector<Span> SplitAtLineEnds(const char* data, std::size_t size, std::size_t bytes) {
+  std::vector<Span> spans;
+  for (std::size_t b = 0; b < size;) {
+    std::size_t e = std::min(size, b + bytes);
+    if (e < size) {
+      const void* nl = std::memchr(data + e - 1, '\n', size - e + 1);
+      e = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - data) + 1 : size;
+    }
+    spans.emplace_back(b, e);
+    b = e;
+  }
+  return spans;
+}
+
 // Parses whole lines in [data, data+size) into el; `first_line` is the 1-based number of its first line.
 void ParseBlock(const char* data, std::size_t size, std::uint64_t first_line, const std::string& name, EdgeList& el,
                 EdgeListBuilder& builder) {
-  std::vector<std::pair<std::size_t, std::size_t>> chunks;
-  for (std::size_t b = 0; b < size;) {
-    std::size_t e = std::min(size, b + kChunkBytes);
-    if (e < size) {
-      const void* nl = std::memchr(data + e, '\n', size - e);
-      e = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - data) + 1 : size;
-    }
-    chunks.emplace_back(b, e);
-    b = e;
-  }
+  const std::vector<Span> chunks = SplitAtLineEnds(data, size, kChunkBytes);
   std::vector<ChunkOut> outs(chunks.size());
   tbb::parallel_for(std::size_t{0}, chunks.size(),
                     [&](std::size_t c) { ParseChunk(data, data + chunks[c].first, data + chunks[c].second, outs[c]); });
@@ -226,106 +257,428 @@ void ParseBlock(const char* data, std::size_t size, std::uint64_t first_line, co
   }
 }
 
-// Reads a stream in blocks; the block size is below 4 GiB so token offsets fit in 32 bits.
-// `size_hint` (bytes, 0 = unknown) lets the edge arrays be reserved once after the first block, so
-// they never double while full (which would briefly hold 3x their size).
-template <typename ReadFn>
-EdgeList ReadBlocks(ReadFn read, const std::string& name, std::uint64_t size_hint = 0, std::uint64_t first_line = 1) {
-  EdgeList el;
-  EdgeListBuilder builder(el);
-  std::vector<char> buf(kBlockBytes);
+// ---- Inputs as blocks of whole lines ----
+// A block source calls on_block(data, size) on successive blocks of about `block_bytes` holding whole
+// lines (the last line of the input need not end with '\n') and returns false as soon as on_block does.
+
+// Text in memory (a string, a mapped file): blocks are views, nothing is copied. `release(b, e)` is
+// told when the bytes before e are no longer needed.
+template <typename OnBlock, typename Release>
+bool ForEachSlice(std::string_view text, std::size_t block_bytes, OnBlock on_block, Release release) {
+  for (const Span& s : SplitAtLineEnds(text.data(), text.size(), block_bytes)) {
+    if (!on_block(text.data() + s.first, s.second - s.first)) return false;
+    release(s.second);
+  }
+  return true;
+}
+
+// A stream read into a buffer (gzip): a block grows to hold a line longer than it.
+template <typename ReadFn, typename OnBlock>
+bool ForEachStreamBlock(ReadFn read, std::size_t block_bytes, OnBlock on_block) {
+  std::size_t cap = block_bytes;
+  auto buf = std::make_unique_for_overwrite<char[]>(cap);
   std::size_t have = 0;
-  std::uint64_t line = first_line, consumed = 0;
   bool eof = false;
   while (!eof) {
-    if (have == buf.size()) buf.resize(buf.size() * 2);  // one line longer than a block
-    std::size_t got = read(buf.data() + have, buf.size() - have);
+    if (have == cap) {  // one line longer than a block
+      auto bigger = std::make_unique_for_overwrite<char[]>(cap * 2);
+      std::memcpy(bigger.get(), buf.get(), have);
+      buf = std::move(bigger);
+      cap *= 2;
+    }
+    std::size_t got = read(buf.get() + have, cap - have);
     eof = got == 0;
     have += got;
     std::size_t whole = have;
     if (!eof) {
-      const char* last_nl = nullptr;
-      for (std::size_t k = have; k > 0; --k) {
-        if (buf[k - 1] == '\n') {
-          last_nl = buf.data() + k - 1;
-          break;
-        }
-      }
+      const char* last_nl = static_cast<const char*>(memrchr(buf.get(), '\n', have));
       if (!last_nl) continue;
-      whole = static_cast<std::size_t>(last_nl - buf.data()) + 1;
+      whole = static_cast<std::size_t>(last_nl - buf.get()) + 1;
     }
     if (whole == 0) continue;
-    std::uint64_t before = el.lines;
-    ParseBlock(buf.data(), whole, line, name, el, builder);
-    line += el.lines - before;
-    if (size_hint && consumed == 0 && !el.src.empty()) {
-      const auto expect = static_cast<std::size_t>(static_cast<double>(el.src.size()) * 1.02 *
-                                                   static_cast<double>(size_hint) / static_cast<double>(whole));
-      el.src.reserve(expect);
-      el.dst.reserve(expect);
-      if (!el.weights.empty()) el.weights.reserve(expect);
-    }
-    consumed += whole;
-    std::memmove(buf.data(), buf.data() + whole, have - whole);
+    if (!on_block(static_cast<const char*>(buf.get()), whole)) return false;
+    std::memmove(buf.get(), buf.get() + whole, have - whole);
     have -= whole;
   }
+  return true;
+}
+
+// Reserves edge arrays once, from the first block's edges per byte and the input's size, so they never
+// double while full (which would briefly hold 3x their size). `size_hint` 0 = unknown: nothing reserved.
+template <typename... Vectors>
+void ReserveFromFirstBlock(std::uint64_t size_hint, std::size_t block_bytes, Vectors&... arrays) {
+  const std::size_t edges = std::get<0>(std::tie(arrays...)).size();
+  if (!size_hint || edges == 0 || block_bytes == 0) return;
+  const auto expect = static_cast<std::size_t>(static_cast<double>(edges) * 1.02 * static_cast<double>(size_hint) /
+                                               static_cast<double>(block_bytes));
+  (arrays.reserve(expect), ...);
+}
+
+// The general path over a block source.
+template <typename Blocks>
+EdgeList ReadGeneral(Blocks for_each_block, const std::string& name, std::uint64_t size_hint,
+                     std::uint64_t first_line) {
+  EdgeList el;
+  EdgeListBuilder builder(el);
+  std::uint64_t line = first_line;
+  bool reserved = false;
+  for_each_block(kBlockBytes, [&](const char* data, std::size_t whole) {
+    std::uint64_t before = el.lines;
+    ParseBlock(data, whole, line, name, el, builder);
+    line += el.lines - before;
+    if (!reserved && !el.src.empty()) {
+      if (el.weights.empty())
+        ReserveFromFirstBlock(size_hint, whole, el.src, el.dst);
+      else
+        ReserveFromFirstBlock(size_hint, whole, el.src, el.dst, el.weights);
+      reserved = true;
+    }
+    return true;
+  });
   return el;
 }
+
+// ---- The integer fast path ----
+
+constexpr std::size_t kFastBlockBytes = std::size_t{4} << 20;  // small enough to stay in cache between the two passes
+constexpr std::size_t kFastChunkBytes = std::size_t{512} << 10;
+constexpr std::size_t kFastRangeEdges = std::size_t{1} << 16;  // edges per task when numbering
+
+// What parsing one chunk of whole lines gave; its edges went straight into the edge arrays.
+struct RawChunk {
+  std::vector<float> weights;  // filled only once the chunk has seen a weight column
+  std::size_t edges = 0;
+  std::uint64_t lines = 0, comments = 0;
+  std::uint32_t max_label = 0;
+  bool ok = true;
+};
+
+// Parses a label at p: decimal digits, no leading zero, below 2^32, followed by a space, a line end
+// or the end. False for anything else (the general path decides what it is).
+inline bool ParseU32(const char*& p, const char* e, std::uint32_t& out) {
+  const char* s = p;
+  std::uint64_t v = 0;
+  while (p < e && static_cast<unsigned char>(*p - '0') < 10) {
+    v = v * 10 + static_cast<unsigned>(*p - '0');
+    if (v > 0xFFFFFFFFu) return false;
+    ++p;
+  }
+  if (p == s || (p - s > 1 && *s == '0')) return false;
+  if (p < e && *p != '\n' && !IsSpace(*p)) return false;
+  out = static_cast<std::uint32_t>(v);
+  return true;
+}
+
+inline const char* SkipSpaces(const char* p, const char* e) {
+  while (p < e && IsSpace(*p)) ++p;
+  return p;
+}
+
+inline const char* LineEnd(const char* p, const char* e) {
+  const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(e - p));
+  return nl ? static_cast<const char*>(nl) : e;
+}
+
+// Parses [b, e), whole lines, as the general path's ParseChunk would, writing raw labels to src/dst
+// (room for one edge per line); ok = false at the first line the fast path does not take (a string
+// or 64-bit label, a missing target, a bad weight).
+void ParseIntegerChunk(const char* b, const char* e, std::uint32_t* src, std::uint32_t* dst, RawChunk& out) {
+  std::uint32_t max_label = 0;
+  std::size_t n = 0;
+  const char* p = b;
+  while (p < e) {
+    ++out.lines;
+    p = SkipSpaces(p, e);
+    if (p == e || *p == '\n' || *p == '#') {
+      ++out.comments;
+      p = LineEnd(p, e) + 1;
+      continue;
+    }
+    std::uint32_t a = 0, c = 0;
+    if (!ParseU32(p, e, a)) return void(out.ok = false);
+    p = SkipSpaces(p, e);
+    if (p == e || *p == '\n' || *p == '#') return void(out.ok = false);  // one label: the general path reports it
+    if (!ParseU32(p, e, c)) return void(out.ok = false);
+    p = SkipSpaces(p, e);
+    if (p < e && *p != '\n' && *p != '#') {
+      const char* w0 = p;
+      while (p < e && *p != '\n' && !IsSpace(*p)) ++p;
+      double w = 0;
+      auto [ptr, ec] = std::from_chars(w0, p, w);
+      if (ec != std::errc() || ptr != p || !std::isfinite(w) || w < 0) return void(out.ok = false);
+      if (out.weights.empty()) out.weights.assign(n, 1.0f);
+      out.weights.push_back(static_cast<float>(w));
+    } else if (!out.weights.empty()) {
+      out.weights.push_back(1.0f);
+    }
+    src[n] = a;
+    dst[n] = c;
+    ++n;
+    max_label = std::max({max_label, a, c});
+    if (p < e && *p != '\n') p = LineEnd(p, e);
+    ++p;
+  }
+  out.edges = n;
+  out.max_label = max_label;
+}
+
+// Raw labels of the whole input, block after block.
+struct RawEdges {
+  std::vector<std::uint32_t> src, dst;
+  std::vector<float> weights;  // empty until some line has a weight
+  std::uint64_t lines = 0, comments = 0;
+  std::uint32_t max_label = 0;
+};
+
+// Reserves room for n elements and asks for transparent huge pages on it: the arrays are written once
+// from end to end, and 4 KiB page faults were a quarter of the reading time.
+template <typename T>
+void ReserveLarge(std::vector<T>& v, std::size_t n) {
+  v.reserve(n);
+  constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
+  const auto b = (reinterpret_cast<std::uintptr_t>(v.data()) + kHuge - 1) & ~(kHuge - 1);
+  const auto e = (reinterpret_cast<std::uintptr_t>(v.data() + n)) & ~(kHuge - 1);
+  if (e > b) madvise(reinterpret_cast<void*>(b), e - b, MADV_HUGEPAGE);  // advice only: failure is harmless
+}
+
+// Lines in [b, e) (the last one may lack its '\n').
+// Counts '\n' eight bytes at a time (a byte of x is zero iff it was '\n'; the high bit of each byte of t
+// is set iff that byte of x is not zero), as std::count was a quarter of the reading time.
+std::size_t CountLines(const char* b, const char* e) {
+  constexpr std::uint64_t kOnes7 = 0x7F7F7F7F7F7F7F7FULL, kNewlines = 0x0A0A0A0A0A0A0A0AULL;
+  std::size_t n = 0;
+  const char* p = b;
+  for (; e - p >= 8; p += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    const std::uint64_t x = w ^ kNewlines;
+    const std::uint64_t t = (((x & kOnes7) + kOnes7) | x) & ~kOnes7;
+    n += 8 - static_cast<std::size_t>(((t >> 7) * 0x0101010101010101ULL) >> 56);  // bytes of t with the bit
+  }
+  for (; p < e; ++p) n += *p == '\n';
+  return n + (b < e && e[-1] != '\n' ? 1 : 0);
+}
+
+// Parses one block's chunks in parallel, each straight into the edge arrays at its first line's
+// place, then closes the gaps left by comment lines; false when a chunk gave up.
+// `size_hint` (bytes of the whole input, 0 = unknown) sizes the arrays once from the first block's lines
+// per byte.
+bool AppendIntegerBlock(const char* data, std::size_t size, std::uint64_t size_hint, RawEdges& raw) {
+  const std::vector<Span> chunks = SplitAtLineEnds(data, size, kFastChunkBytes);
+  std::vector<std::size_t> at(chunks.size() + 1, raw.src.size());
+  tbb::parallel_for(std::size_t{0}, chunks.size(),
+                    [&](std::size_t c) { at[c + 1] = CountLines(data + chunks[c].first, data + chunks[c].second); });
+  for (std::size_t c = 0; c < chunks.size(); ++c) at[c + 1] += at[c];
+  if (raw.src.capacity() < at.back()) {
+    const double per_byte = static_cast<double>(at.back() - at[0]) / static_cast<double>(size);
+    const auto expect = std::max(at.back(), static_cast<std::size_t>(per_byte * 1.02 * static_cast<double>(size_hint)));
+    ReserveLarge(raw.src, expect);
+    ReserveLarge(raw.dst, expect);
+  }
+  raw.src.resize(at.back());
+  raw.dst.resize(at.back());
+  std::vector<RawChunk> outs(chunks.size());
+  tbb::parallel_for(std::size_t{0}, chunks.size(), [&](std::size_t c) {
+    ParseIntegerChunk(data + chunks[c].first, data + chunks[c].second, raw.src.data() + at[c], raw.dst.data() + at[c],
+                      outs[c]);
+  });
+  std::size_t end = at[0];
+  bool weighted = !raw.weights.empty();
+  for (std::size_t c = 0; c < outs.size(); ++c) {
+    const RawChunk& o = outs[c];
+    if (!o.ok) return false;
+    if (end != at[c]) {
+      std::memmove(raw.src.data() + end, raw.src.data() + at[c], o.edges * sizeof(std::uint32_t));
+      std::memmove(raw.dst.data() + end, raw.dst.data() + at[c], o.edges * sizeof(std::uint32_t));
+    }
+    if (!o.weights.empty()) {
+      if (!weighted) raw.weights.assign(end, 1.0f);
+      weighted = true;
+      raw.weights.insert(raw.weights.end(), o.weights.begin(), o.weights.end());
+    } else if (weighted) {
+      raw.weights.resize(raw.weights.size() + o.edges, 1.0f);
+    }
+    end += o.edges;
+    raw.lines += o.lines;
+    raw.comments += o.comments;
+    raw.max_label = std::max(raw.max_label, o.max_label);
+  }
+  raw.src.resize(end);
+  raw.dst.resize(end);
+  return true;
+}
+
+// Numbers raw labels in first-seen order (position 2i for the source of edge i, 2i + 1 for its target)
+// and rewrites the arrays as dense ids, all in parallel; the same ids as the serial numbering. The
+// label table has max_label + 1 slots, so it is used only when that stays small beside the edges.
+std::optional<EdgeList> NumberFirstSeen(RawEdges raw) {
+  const std::size_t m = raw.src.size();
+  const std::size_t slots = static_cast<std::size_t>(raw.max_label) + 1;
+  if (m >= (std::size_t{1} << 31) - 1) return std::nullopt;  // positions must fit in 32 bits
+  if (m > 0 && slots > std::max<std::size_t>(std::size_t{1} << 22, 8 * m)) return std::nullopt;
+  constexpr std::uint32_t kUnseen = 0xFFFFFFFFu;
+  std::vector<std::uint32_t> first(m > 0 ? slots : 0, kUnseen);
+  auto lower = [&](std::uint32_t label, std::uint32_t pos) {
+    std::atomic_ref<std::uint32_t> slot(first[label]);
+    std::uint32_t cur = slot.load(std::memory_order_relaxed);
+    while (pos < cur && !slot.compare_exchange_weak(cur, pos, std::memory_order_relaxed)) {
+    }
+  };
+  const std::size_t nranges = (m + kFastRangeEdges - 1) / kFastRangeEdges;
+  auto range_of = [&](std::size_t r) { return std::pair{r * kFastRangeEdges, std::min(m, (r + 1) * kFastRangeEdges)}; };
+  tbb::parallel_for(std::size_t{0}, nranges, [&](std::size_t r) {
+    auto [b, e] = range_of(r);
+    for (std::size_t i = b; i < e; ++i) {
+      lower(raw.src[i], static_cast<std::uint32_t>(2 * i));
+      lower(raw.dst[i], static_cast<std::uint32_t>(2 * i + 1));
+    }
+  });
+  // The labels first seen in each range, in order; their ids follow the ranges' order.
+  std::vector<std::vector<std::uint32_t>> firsts(nranges);
+  tbb::parallel_for(std::size_t{0}, nranges, [&](std::size_t r) {
+    auto [b, e] = range_of(r);
+    for (std::size_t i = b; i < e; ++i) {
+      if (first[raw.src[i]] == 2 * i) firsts[r].push_back(raw.src[i]);
+      if (first[raw.dst[i]] == 2 * i + 1) firsts[r].push_back(raw.dst[i]);
+    }
+  });
+  std::vector<std::size_t> id_at(nranges + 1, 0);
+  for (std::size_t r = 0; r < nranges; ++r) id_at[r + 1] = id_at[r] + firsts[r].size();
+  std::vector<std::uint64_t> ints(id_at.back());
+  tbb::parallel_for(std::size_t{0}, nranges, [&](std::size_t r) {
+    for (std::size_t k = 0; k < firsts[r].size(); ++k) {
+      const std::uint32_t label = firsts[r][k];
+      ints[id_at[r] + k] = label;
+      first[label] = static_cast<std::uint32_t>(id_at[r] + k);  // now the label's id; each label is written once
+    }
+  });
+  tbb::parallel_for(std::size_t{0}, nranges, [&](std::size_t r) {
+    auto [b, e] = range_of(r);
+    for (std::size_t i = b; i < e; ++i) {
+      raw.src[i] = first[raw.src[i]];
+      raw.dst[i] = first[raw.dst[i]];
+    }
+  });
+  static_assert(std::is_same_v<NodeId, std::uint32_t>);
+  EdgeList el;
+  el.src = std::move(raw.src);
+  el.dst = std::move(raw.dst);
+  el.weights = std::move(raw.weights);
+  el.lines = raw.lines;
+  el.comments = raw.comments;
+  EdgeListBuilder::SetIntegerLabels(el.labels, std::move(ints));
+  return el;
+}
+
+// The fast path over a block source; nullopt when the input is not for it.
+template <typename Blocks>
+std::optional<EdgeList> TryReadIntegers(Blocks for_each_block, std::uint64_t size_hint) {
+  RawEdges raw;
+  const bool taken = for_each_block(kFastBlockBytes, [&](const char* data, std::size_t whole) {
+    return AppendIntegerBlock(data, whole, size_hint, raw);
+  });
+  if (!taken) return std::nullopt;
+  return NumberFirstSeen(std::move(raw));
+}
+
+// The fast path, then the general one over the input again when the fast path gives up.
+// for_each_block(block_bytes, on_block) runs over the whole input each time it is called.
+template <typename Blocks>
+EdgeList ReadEitherPath(Blocks for_each_block, const std::string& name, std::uint64_t size_hint,
+                        std::uint64_t first_line) {
+  if (auto el = TryReadIntegers(for_each_block, size_hint)) return *std::move(el);
+  return ReadGeneral(for_each_block, name, size_hint, first_line);
+}
+
+// A read-only mapping of a whole file; pages already parsed are handed back (MADV_DONTNEED) so the
+// file does not stay in the process's memory.
+class MappedFile {
+ public:
+  MappedFile(int fd, std::size_t size, const std::string& name) : size_(size) {
+    if (size_ == 0) return;
+    void* p = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (p == MAP_FAILED) throw Error(ErrorKind::kIo, "cannot map " + name + ": " + std::strerror(errno));
+    data_ = static_cast<const char*>(p);
+    madvise(const_cast<char*>(data_), size_, MADV_SEQUENTIAL);
+  }
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile() {
+    if (data_) munmap(const_cast<char*>(data_), size_);
+  }
+
+  std::string_view text() const { return {data_, size_}; }
+
+  /// Drops the whole pages before offset `end` from memory (they are read again if touched).
+  void Release(std::size_t end) const {
+    const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+    const std::size_t upto = end / page * page;
+    if (data_ && upto > 0) madvise(const_cast<char*>(data_), upto, MADV_DONTNEED);
+  }
+
+ private:
+  const char* data_ = nullptr;
+  std::size_t size_ = 0;
+};
 
 }  // namespace
 
 EdgeList ParseEdgeList(std::string_view text, const std::string& name, std::uint64_t first_line) {
-  std::size_t pos = 0;
-  return ReadBlocks(
-      [&](char* out, std::size_t cap) {
-        std::size_t n = std::min(cap, text.size() - pos);
-        std::memcpy(out, text.data() + pos, n);
-        pos += n;
-        return n;
-      },
-      name, 0, first_line);
+  auto blocks = [text](std::size_t block_bytes, auto on_block) {
+    return ForEachSlice(text, block_bytes, on_block, [](std::size_t) {});
+  };
+  return ReadEitherPath(blocks, name, text.size(), first_line);
 }
+
+namespace {
+
+EdgeList ReadGzipEdgeList(const std::string& name) {
+  gzFile gz = gzopen(name.c_str(), "rb");
+  if (!gz) throw Error(ErrorKind::kIo, "cannot open gzip edge list " + name);
+  std::unique_ptr<gzFile_s, int (*)(gzFile)> guard(gz, &gzclose);
+  gzbuffer(gz, 1 << 20);
+  auto read = [&](char* out, std::size_t cap) -> std::size_t {
+    std::size_t total = 0;
+    while (total < cap) {
+      unsigned ask = static_cast<unsigned>(std::min<std::size_t>(cap - total, 1u << 30));
+      int got = gzread(gz, out + total, ask);
+      if (got < 0) {
+        int errnum = 0;
+        const char* msg = gzerror(gz, &errnum);
+        throw Error(ErrorKind::kIo, "cannot decompress " + name + ": " + (msg ? msg : "gzip error"));
+      }
+      if (got == 0) break;
+      total += static_cast<std::size_t>(got);
+    }
+    return total;
+  };
+  auto blocks = [&](std::size_t block_bytes, auto on_block) {
+    if (gzrewind(gz) != 0) throw Error(ErrorKind::kIo, "cannot rewind " + name);
+    return ForEachStreamBlock(read, block_bytes, on_block);
+  };
+  return ReadEitherPath(blocks, name, 0, 1);
+}
+
+}  // namespace
 
 EdgeList ReadEdgeList(const std::filesystem::path& path) {
   const std::string name = path.string();
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(name.c_str(), "rb"), &std::fclose);
-  if (!f) throw Error(ErrorKind::kIo, "cannot open edge list " + name + ": " + std::strerror(errno));
+  const int fd = open(name.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Error(ErrorKind::kIo, "cannot open edge list " + name + ": " + std::strerror(errno));
+  std::unique_ptr<int, void (*)(int*)> closer(new int(fd), [](int* f) {
+    close(*f);
+    delete f;
+  });
+  struct stat st {};
+  if (fstat(fd, &st) != 0) throw Error(ErrorKind::kIo, "cannot read " + name + ": " + std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) throw Error(ErrorKind::kIo, "cannot read edge list " + name + ": not a regular file");
   unsigned char magic[2] = {0, 0};
-  std::size_t nmagic = std::fread(magic, 1, 2, f.get());
-  if (nmagic == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
-    f.reset();
-    gzFile gz = gzopen(name.c_str(), "rb");
-    if (!gz) throw Error(ErrorKind::kIo, "cannot open gzip edge list " + name);
-    std::unique_ptr<gzFile_s, int (*)(gzFile)> guard(gz, &gzclose);
-    gzbuffer(gz, 1 << 20);
-    return ReadBlocks(
-        [&](char* out, std::size_t cap) -> std::size_t {
-          std::size_t total = 0;
-          while (total < cap) {
-            unsigned ask = static_cast<unsigned>(std::min<std::size_t>(cap - total, 1u << 30));
-            int got = gzread(gz, out + total, ask);
-            if (got < 0) {
-              int errnum = 0;
-              const char* msg = gzerror(gz, &errnum);
-              throw Error(ErrorKind::kIo, "cannot decompress " + name + ": " + (msg ? msg : "gzip error"));
-            }
-            if (got == 0) break;
-            total += static_cast<std::size_t>(got);
-          }
-          return total;
-        },
-        name);
-  }
-  std::rewind(f.get());
-  std::error_code ec;
-  const std::uint64_t size = std::filesystem::file_size(path, ec);
-  return ReadBlocks(
-      [&](char* out, std::size_t cap) -> std::size_t {
-        std::size_t got = std::fread(out, 1, cap, f.get());
-        if (got == 0 && std::ferror(f.get())) throw Error(ErrorKind::kIo, "cannot read " + name);
-        return got;
-      },
-      name, ec ? 0 : size);
+  if (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) return ReadGzipEdgeList(name);
+  const MappedFile file(fd, static_cast<std::size_t>(st.st_size), name);
+  auto blocks = [&](std::size_t block_bytes, auto on_block) {
+    return ForEachSlice(file.text(), block_bytes, on_block, [&](std::size_t end) { file.Release(end); });
+  };
+  return ReadEitherPath(blocks, name, file.text().size(), 1);
 }
 
 }  // namespace relais::graph
