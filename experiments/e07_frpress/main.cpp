@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <map>
 #include <numeric>
+#include <set>
 #include <unordered_map>
 
 #include "e01_deplatforming/world.hpp"
@@ -60,6 +61,29 @@ std::size_t Covered(std::vector<std::pair<std::uint32_t, std::uint32_t>> spans, 
     end = std::max(end, e);
   }
   return covered;
+}
+
+// Flows from a non-AFP page (a portal rewrite) to a later AFP dispatch: how many, to how many
+// dispatches, and how many of those sources have an AFP source of their own in the data. When a rewrite
+// and a later follow-up dispatch share text of an earlier dispatch the portal did not republish, the
+// engine credits the earliest copy present: the rewrite.
+nlohmann::json LaterDispatchesCredited(const std::vector<toolkit::StoredReuseFlow>& flows,
+                                       const std::unordered_map<std::string, Page>& pages) {
+  std::set<std::string> targets, sources;
+  std::int64_t n = 0;
+  for (const auto& f : flows) {
+    auto s = pages.find(f.source_key), t = pages.find(f.target_key);
+    if (s == pages.end() || t == pages.end() || s->second.outlet == kAfp || t->second.outlet != kAfp) continue;
+    ++n;
+    targets.insert(f.target_key);
+    sources.insert(f.source_key);
+  }
+  const auto with_afp =
+      std::count_if(sources.begin(), sources.end(), [&](const std::string& k) { return pages.at(k).from_afp; });
+  return {{"flows", n},
+          {"afp_pages", targets.size()},
+          {"source_pages", sources.size()},
+          {"sources_with_afp_source", with_afp}};
 }
 
 }  // namespace
@@ -122,6 +146,7 @@ int main(int argc, char** argv) {
       }
     }
     e.result()["target_spans_past_text_end"] = span_overflow;
+    e.result()["non_afp_to_afp"] = LaterDispatchesCredited(run.flows, pages);
     std::vector<std::vector<std::string>> pair_rows;
     for (const auto& [k, n] : pair_counts) pair_rows.push_back({k.first, k.second, Num(static_cast<double>(n))});
     e.WriteCsv("flows_by_outlet", {"source_outlet", "target_outlet", "flows"}, pair_rows);
