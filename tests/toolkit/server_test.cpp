@@ -21,6 +21,7 @@
 #include "relais/corpora/search_index.hpp"
 #include "relais/corpora/stats.hpp"
 #include "relais/toolkit/flow_matrix.hpp"
+#include "relais/toolkit/region_map.hpp"
 #include "relais/toolkit/server.hpp"
 #include "test_util.hpp"
 
@@ -235,6 +236,25 @@ TEST_F(ServerTest, FlowsMatchTheLibrary) {
   EXPECT_EQ(j, ToJson(ComputeFlowMatrices(store, o), o));
   json ba = GetJson(svc, "/api/flows", {{"at", "1970-01-01T00:00:04Z"}, {"before", "4s"}, {"after", "10s"}});
   EXPECT_EQ(ba["windows"].size(), 2u) << ba.dump();
+}
+
+// The région maps of the page: the by-région matrix's totals by source or relay, drawn as report.html
+// draws them; counts only.
+TEST_F(ServerTest, RegionMapIsTheRegionMatrixDrawn) {
+  QueryService svc(dir_, {});
+  auto store = Store::Open(dir_, OpenMode::kReadOnly);
+  FlowMatrixOptions o;
+  o.by = "region";
+  const FlowMatrix m = ComputeFlowMatrices(store, o).windows.front();
+  for (const auto& [side, which] : {std::pair{"source", RegionSide::kSource}, std::pair{"relay", RegionSide::kRelay}}) {
+    json j = GetJson(svc, "/api/region-map", {{"side", side}});
+    const auto values = RegionTotals(m, which);
+    ASSERT_FALSE(values.empty());
+    const auto got = j["values"].get<std::map<std::string, double>>();
+    EXPECT_EQ(got, values) << side;
+    EXPECT_EQ(j["svg"], SvgRegionMap(j["title"].get<std::string>(), values, "flux")) << side;
+  }
+  GetJson(svc, "/api/region-map", {{"side", "both"}}, 400);
 }
 
 // Every cell of every flow matrix (and each row and column) has its flows as evidence, counted alike,

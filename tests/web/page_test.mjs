@@ -116,6 +116,7 @@ async function runMode(browser, pseudonymised) {
       { hash: "#first-sharers?url=" + encodeURIComponent(articleUrl), api: "/api/first-sharers?url=" + encodeURIComponent(articleUrl) },
       { hash: "#path?from=@varmatin&to=" + encodeURIComponent(hop), api: "/api/path?from=%40varmatin&to=" + encodeURIComponent(hop) },
       { hash: "#flows?by=class&at=2021-01-08T23:21Z&before=30d&after=30d", api: "/api/flows?by=class&at=2021-01-08T23:21Z&before=30d&after=30d" },
+      { hash: "#flows?by=region&at=2021-01-08T23:21Z&before=30d&after=30d", api: "/api/flows?by=region&at=2021-01-08T23:21Z&before=30d&after=30d" },
       { hash: "#rank?metric=pagerank", api: "/api/rank?metric=pagerank" },
       { hash: "#search?q=" + encodeURIComponent("énergie hostile"), api: "/api/search?q=" + encodeURIComponent("énergie hostile") + "&limit=50" },
     ];
@@ -152,6 +153,10 @@ async function runMode(browser, pseudonymised) {
           check(nodes === api.hops.length + 1, what + `: ${nodes} nodes, API ${api.hops.length + 1}`);
         } else if (view === "flows") {
           const last = api.windows[api.windows.length - 1];
+          // By région: two maps (source, relay), every metropolitan département drawn; hidden otherwise.
+          const maps = await page.$$eval("#map:not([hidden]) svg.region-map", (m) => m.map((x) => x.querySelectorAll("path.dep").length));
+          if (link.hash.includes("by=region")) check(maps.length === 2 && maps.every((n) => n === 96), what + `: région maps ${JSON.stringify(maps)}`);
+          else check(maps.length === 0, what + ": région maps shown for a matrix not by région");
           const groups = new Set(last.cells.flatMap((c) => [c.source, c.target]));
           check(nodes === groups.size, what + `: ${nodes} nodes, API ${groups.size} groups`);
           const cells = await page.$$eval("table.heat td.num", (t) => t.length);
@@ -160,7 +165,8 @@ async function runMode(browser, pseudonymised) {
           const cellEvidence = async (source, target) => {
             let n = 0;
             for (const w of api.windows) {
-              const q = new URLSearchParams({ by: "class", source, target, from: w.from, to: w.to, limit: "25" });
+              const by = new URLSearchParams(link.hash.split("?")[1]).get("by") || "class";
+              const q = new URLSearchParams({ by, source, target, from: w.from, to: w.to, limit: "25" });
               n += (await getJson(base, "/api/flow-evidence?" + q)).evidence.length;
             }
             return n;

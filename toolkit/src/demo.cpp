@@ -21,6 +21,7 @@
 #include "relais/toolkit/analysis/hawkes.hpp"
 #include "relais/toolkit/flow_matrix.hpp"
 #include "relais/toolkit/graph_view.hpp"
+#include "relais/toolkit/region_map.hpp"
 #include "relais/toolkit/report.hpp"
 #include "relais/toolkit/reuse.hpp"
 
@@ -236,6 +237,27 @@ void DemoTopActors(corpora::Store& store, nlohmann::json& results) {
                            {"results", r}};
 }
 
+// Where flows start and who relays them, by région (registry outlets' régions, accounts' resolved
+// homes): two maps of the whole period.
+nlohmann::json DemoRegions(const corpora::Store& store) {
+  FlowMatrixOptions fo;
+  fo.by = "region";
+  const auto all = ComputeFlowMatrices(store, fo);
+  const FlowMatrix& m = all.windows.front();
+  return {{"title", "Flows by région"},
+          {"note",
+           "Flows counted by the région of their source (where the item relayed comes from) and of the actor who "
+           "relays it: a registry outlet's région, else an account's home resolved from geotags, places or its "
+           "profile. Flows of actors with no known région, or abroad, are listed under each map."},
+          {"maps",
+           {{{"title", "flows by région of the source"},
+             {"unit", "flows"},
+             {"values", RegionTotals(m, RegionSide::kSource)}},
+            {{"title", "flows by région of the relay"},
+             {"unit", "flows"},
+             {"values", RegionTotals(m, RegionSide::kRelay)}}}}};
+}
+
 // report.html and results.json in the output folder.
 void WriteDemoReport(const nlohmann::json& results, const fs::path& out) {
   std::ofstream html(out / "report.html", std::ios::binary);
@@ -308,6 +330,11 @@ nlohmann::json RunDemo(const DemoOptions& o) {
   {
     Stage s(o.progress, "flow matrices before/after", timings);
     results["flows"] = ToJson(ComputeFlowMatrices(store, fo), fo);
+  }
+
+  {
+    Stage s(o.progress, "flows by région", timings);
+    results["regions"] = DemoRegions(store);
   }
 
   {

@@ -11,6 +11,7 @@
 
 #include "relais/base/markup.hpp"
 #include "relais/base/time.hpp"
+#include "relais/toolkit/region_map.hpp"
 
 namespace relais::toolkit {
 namespace {
@@ -201,6 +202,7 @@ std::string RenderReport(const nlohmann::json& d) {
         "text-align:right}th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}\n"
         ".note{color:#555;font-size:.9em}.ok{color:#217a3c;font-weight:bold}.bad{color:#b3261e;font-weight:bold}\n"
         "figure{margin:1em 0}svg{max-width:100%;height:auto;font-family:inherit}\n"
+        ".maps{display:flex;flex-wrap:wrap;gap:1em}.maps figure{flex:1 1 420px;margin:0}\n"
      << "</style></head><body>\n";
   os << "<h1>" << EscapeMarkup(d.value("title", "relais report")) << "</h1>\n";
   if (d.contains("intro")) os << "<p>" << EscapeMarkup(d["intro"].get<std::string>()) << "</p>\n";
@@ -268,6 +270,19 @@ std::string RenderReport(const nlohmann::json& d) {
             "rates after/before.</p>\n"
          << Table({"flow", "before", "after", "share before", "share after", "Δ pp", "rate ratio"}, rows);
     }
+  }
+
+  if (d.contains("regions")) {
+    const auto& r = d["regions"];
+    os << "<h2>" << EscapeMarkup(r.value("title", "By région")) << "</h2>\n";
+    if (r.contains("note")) os << "<p class=\"note\">" << EscapeMarkup(r["note"].get<std::string>()) << "</p>\n";
+    os << "<div class=\"maps\">";
+    for (const auto& m : r["maps"])
+      os << "<figure>"
+         << SvgRegionMap(m["title"].get<std::string>(), m["values"].get<std::map<std::string, double>>(),
+                         m.value("unit", ""))
+         << "</figure>";
+    os << "</div>\n";
   }
 
   if (d.contains("event")) {

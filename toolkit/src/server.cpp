@@ -28,6 +28,7 @@
 #include "relais/corpora/url.hpp"
 #include "relais/toolkit/analysis/series.hpp"
 #include "relais/toolkit/flow_matrix.hpp"
+#include "relais/toolkit/region_map.hpp"
 #include "relais/toolkit/server.hpp"
 #include "relais/toolkit/store_query.hpp"
 #include "relais/toolkit/store_rank.hpp"
@@ -535,6 +536,27 @@ Job QueryService::Impl::Prepare(std::string_view path, const QueryParams& p, std
       j["limit"] = limit;
       j["offset"] = offset;
       return JsonResponse(200, j);
+    };
+  } else if (path == "/api/region-map") {
+    // The choropleth of /api/flows?by=region: flows by the région of their source or of their relay.
+    const std::string side = Param(p, "side", "relay");
+    if (side != "relay" && side != "source") BadParam("side", "must be relay or source");
+    FlowMatrixOptions o;
+    o.by = "region";
+    o.query.layers = ParseLayers(Param(p, "layers"));
+    std::sort(o.query.layers.begin(), o.query.layers.end());
+    ParseWindow(p, o.query.from, o.query.to);
+    job.key.push_back(side);
+    job.key.push_back(o.query.layers);
+    job.key.push_back(OptTime(o.query.from));
+    job.key.push_back(OptTime(o.query.to));
+    job.run = [o, side](Worker& w) {
+      const auto c = ComputeFlowMatrices(w.store, o);
+      const auto values = RegionTotals(c.windows.front(), side == "source" ? RegionSide::kSource : RegionSide::kRelay);
+      const std::string title = side == "source" ? "flux par région de la source" : "flux par région du relais";
+      return JsonResponse(
+          200,
+          json{{"side", side}, {"title", title}, {"values", values}, {"svg", SvgRegionMap(title, values, "flux")}});
     };
   } else if (path == "/api/flow-evidence") {
     // The flows behind a cell of /api/flows (a row or a column when one side is left out).

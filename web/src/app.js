@@ -392,6 +392,7 @@ const RUN = {
         { label: "part avant", get: (d) => pct.format(d.share_before), num: true }, { label: "part après", get: (d) => pct.format(d.share_after), num: true },
       ], diff.slice(0, 30)), diff.slice(0, 30)));
     }
+    if (p.by === "region") await showRegionMaps(p, last, mySeq);
     if (p.by !== "actor") box.appendChild(heatmap(last, r.difference));
     else {
       box.appendChild(cellRows(table([
@@ -457,6 +458,23 @@ const RUN = {
 };
 // The flows behind a cell of the matrix shown, in each window (before and after, or all).
 let flowsShown = null;
+// The région maps of a flows-by-région answer (its last window): where flows come from, who relays them.
+// The server draws them (the same SVG as report.html): counts by région only, never an account.
+async function showRegionMaps(p, win, mySeq) {
+  const sides = ["source", "relay"];
+  const maps = await Promise.all(sides.map((side) => api("/api/region-map", { side, layers: p.layers, from: win.from, to: win.to })));
+  if (mySeq !== seq) return;
+  const box = $("#map");
+  box.replaceChildren(...maps.map((m) => {
+    // Parsed as XML (an SVG document's scripts never run) and checked: the server escapes every text.
+    const svg = new DOMParser().parseFromString(m.svg, "image/svg+xml").documentElement;
+    const f = el("figure");
+    if (svg.nodeName === "svg" && !svg.querySelector("script, foreignObject")) f.appendChild(document.importNode(svg, true));
+    return f;
+  }));
+  box.hidden = false;
+}
+
 async function showCellEvidence(source, target, mySeq = seq) {
   if (!flowsShown) return;
   const { p, windows, groupLabel } = flowsShown;
@@ -547,6 +565,7 @@ async function route() {
   const t0 = performance.now();
   $("#result").classList.add("on");
   nodeEvidence = null; flowsShown = null;
+  $("#map").hidden = true; $("#map").replaceChildren();
   try {
     const tl = await RUN[view](params, mySeq);
     if (mySeq !== seq) return;
