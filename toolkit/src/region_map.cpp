@@ -72,7 +72,7 @@ std::string SvgRegionMap(const std::string& title, const std::map<std::string, d
 
   // The map's own viewBox is "0 0 613 585"; the legend and the lines below it get a band underneath.
   const double map_w = 613, map_h = 585;
-  const double below = 40 + 16.0 * static_cast<double>(unplaced.size());
+  const double below = 52 + 16.0 * static_cast<double>(unplaced.size());
   std::ostringstream os;
   os << fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"region-map\" viewBox=\"0 -28 {} {}\" role=\"img\" "
