@@ -4,6 +4,7 @@
 
 #include <array>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -12,6 +13,9 @@
 
 #include "relais/base/error.hpp"
 #include "relais/base/hash.hpp"
+#include "relais/corpora/ingest.hpp"
+#include "relais/corpora/stats.hpp"
+#include "relais/corpora/store.hpp"
 #include "relais/corpora/synth.hpp"
 #include "relais/corpora/url.hpp"
 #include "test_util.hpp"
@@ -80,6 +84,38 @@ void CountArticle(Census& c, const std::string& url, const std::string& text, bo
   if (text.find("https://twitter.com/") != std::string::npos || text.find("/@") != std::string::npos) ++c.embeds;
 }
 
+/// A GraphQL tweet result (the `legacy` status, with the retweeted one nested and the quoted one beside it).
+void CountGraphqlTweet(Census& c, const json& result, const std::string& format,
+                       const std::function<bool(const std::string&)>& first_time) {
+  ++c.by_format[format];
+  const json& legacy = result["legacy"];
+  if (!first_time("twitter:" + result["rest_id"].get<std::string>())) {
+    ++c.duplicates;
+    return;
+  }
+  EXPECT_EQ(legacy["user_id_str"], result["core"]["user_results"]["result"]["rest_id"]);
+  std::string kind = legacy.contains("retweeted_status_result")     ? "retweet"
+                     : result.contains("quoted_status_result")      ? "quote"
+                     : legacy.contains("in_reply_to_status_id_str") ? "reply"
+                                                                    : "original";
+  CountPost(c, kind, !legacy["entities"]["urls"].empty());
+}
+
+/// Every `tweet_results.result` of a GraphQL response, in document order.
+void FindTweetResults(const json& j, std::vector<const json*>& out) {
+  if (j.is_array()) {
+    for (const auto& e : j) FindTweetResults(e, out);
+  } else if (j.is_object()) {
+    for (const auto& [k, v] : j.items()) {
+      if (k == "tweet_results") {
+        out.push_back(&v["result"]);
+      } else {
+        FindTweetResults(v, out);
+      }
+    }
+  }
+}
+
 Census TakeCensus(const fs::path& data) {
   Census c;
   std::set<std::string> seen;
@@ -112,6 +148,28 @@ Census TakeCensus(const fs::path& data) {
           bool link = t.contains("entities") && t["entities"].contains("urls");
           CountPost(c, kind, link);
         }
+      }
+    } else if (rel.rfind("twitter/graphql/", 0) == 0) {
+      for (const auto& line : Lines(content)) {
+        auto response = Parse(line);
+        if (!response) {
+          ++c.malformed;
+          continue;
+        }
+        std::vector<const json*> results;
+        FindTweetResults(*response, results);
+        EXPECT_FALSE(results.empty()) << rel;
+        for (const json* r : results) CountGraphqlTweet(c, *r, "twitter-graphql", first_time);
+      }
+    } else if (rel.rfind("twitter/zeeschuimer/", 0) == 0) {
+      for (const auto& line : Lines(content)) {
+        auto item = Parse(line);
+        if (!item || !item->contains("data")) {
+          ++c.malformed;
+          continue;
+        }
+        EXPECT_EQ((*item)["source_platform"], "twitter.com");
+        CountGraphqlTweet(c, (*item)["data"], "zeeschuimer", first_time);
       }
     } else if (rel.rfind("twitter/v1/", 0) == 0) {
       for (const auto& line : Lines(content)) {
@@ -377,4 +435,42 @@ TEST(Synth, DeactivationIsElevenMinutes) {
   const auto& hos = t["event_effects"]["realised"]["head_of_state_posts_per_day"];
   for (int d = 61; d < 120; ++d) after += hos[d].get<std::uint64_t>();
   EXPECT_GT(after, 100u) << "the account comes back after the window";
+}
+
+// The share written as X GraphQL responses and Zeeschuimer NDJSON goes through those readers (sniffed) and
+// is stored as the API formats would store it: nothing quarantined, no duplicate, and the store's items and
+// flows are the planted ones (truth.json does not depend on the formats the items are written in).
+TEST(Synth, ScrapedFormatsIngestWithTheWorldUnchanged) {
+  const fs::path world = Shared().clean;
+  json t = Truth(world);
+  ASSERT_GT(t["counts"]["by_format"]["twitter-graphql"].get<std::uint64_t>(), 1000u);
+  ASSERT_GT(t["counts"]["by_format"]["zeeschuimer"].get<std::uint64_t>(), 1000u);
+  relais::testing::TempDir tmp;
+  auto store = relais::corpora::Store::Open(tmp.path() / "store", relais::corpora::OpenMode::kCreate);
+  relais::corpora::IngestOptions opt;
+  opt.paths = {(world / "data").string()};
+  opt.actor_files = {(world / "actors.csv").string()};
+  opt.threads = 2;
+  const auto res = relais::corpora::Ingest(store, opt);
+  EXPECT_TRUE(res.failed_files.empty());
+  EXPECT_EQ(res.total.read, res.total.accepted + res.total.duplicates + res.total.quarantined);
+  EXPECT_EQ(res.total.quarantined, 0u);
+  EXPECT_EQ(res.total.duplicates, 0u);
+  EXPECT_EQ(res.total.read, t["counts"]["records"].get<std::uint64_t>());
+  for (const char* format : {"twitter-graphql", "zeeschuimer"}) {
+    ASSERT_TRUE(res.by_format.count(format)) << format;
+    const auto& c = res.by_format.at(format);
+    EXPECT_EQ(c.read, t["counts"]["by_format"][format].get<std::uint64_t>()) << format;
+    EXPECT_EQ(c.accepted, c.read) << format;
+    EXPECT_EQ(c.quarantined, 0u) << format;
+  }
+  const auto st = relais::corpora::ComputeStats(store);
+  EXPECT_EQ(st.items, t["counts"]["items"].get<std::uint64_t>());
+  EXPECT_EQ(st.expansions, 0u);
+  for (const auto& [ch, n] : t["counts"]["by_channel"].items()) EXPECT_EQ(st.by_channel.at(ch), n.get<std::uint64_t>());
+  for (const char* layer : {"retweet", "quote", "reply", "link", "embed"})
+    EXPECT_EQ(st.flows_by_layer.at(layer), t["flows"][layer].get<std::uint64_t>()) << layer;
+  std::cout << "scraped formats: " << res.by_format.at("twitter-graphql").read << " graphql and "
+            << res.by_format.at("zeeschuimer").read << " zeeschuimer records of " << res.total.read << "; " << st.items
+            << " items, " << st.actors << " actors, mention flows " << st.flows_by_layer.at("mention") << "\n";
 }

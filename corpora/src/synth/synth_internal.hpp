@@ -239,4 +239,21 @@ void Simulate(World& w);
 /// duplicates).
 SynthResult WriteWorld(World& w);
 
+// ---------------------------------------------------------------------------------------------------
+// The share of the tweets written as X web GraphQL responses and Zeeschuimer NDJSON (write_formats.cpp).
+
+enum class TwitterShare : std::uint8_t { kApi, kGraphql, kZeeschuimer };
+/// Where a tweet that is not in a v1.1 file goes: twarc2 pages (kApi), or one of the scraped formats.
+TwitterShare TwitterShareOf(std::uint64_t seed, std::uint64_t uid);
+/// The folder (relative to the output) and the file of a week ("01"…) of a scraped format.
+std::string TwitterShareFolder(TwitterShare share);
+std::string TwitterShareFile(TwitterShare share, const std::string& week);
+/// SearchTimeline responses, one a line, 20 tweets each, converted from v1.1 statuses (one JSON object
+/// a string, as write.cpp composes them): each tweet keeps its id, time, author, text, entities and
+/// references.
+void AppendGraphqlResponses(std::string& out, const std::vector<std::string>& v1_statuses);
+/// Zeeschuimer/4CAT items, one a line (`data` = the GraphQL tweet result, the pre-2024 user layout).
+void AppendZeeschuimerItems(std::string& out, const std::vector<std::string>& v1_statuses, TimeMs collected,
+                            std::uint64_t first_line_id);
+
 }  // namespace relais::corpora::detail

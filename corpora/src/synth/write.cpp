@@ -26,8 +26,20 @@ using ojson = nlohmann::ordered_json;
 
 constexpr TimeMs kDay = 24LL * 3600 * 1000;
 
-enum FileFormat : std::uint8_t { kFmtV2, kFmtV1, kFmtMastodon, kFmtPress, kFmtPr, kFmtRss, kFmtCsv, kNumFmts };
-const char* const kFmtNames[] = {"twitter-v2", "twitter-v1", "mastodon", "press-jsonl", "pr-jsonl", "rss", "press-csv"};
+enum FileFormat : std::uint8_t {
+  kFmtV2,
+  kFmtV1,
+  kFmtMastodon,
+  kFmtPress,
+  kFmtPr,
+  kFmtRss,
+  kFmtCsv,
+  kFmtGraphql,      // write_formats.cpp
+  kFmtZeeschuimer,  // write_formats.cpp
+  kNumFmts
+};
+const char* const kFmtNames[] = {"twitter-v2", "twitter-v1", "mastodon",        "press-jsonl", "pr-jsonl",
+                                 "rss",        "press-csv",  "twitter-graphql", "zeeschuimer"};
 
 struct Civil {
   int y, m, d, hh, mm, ss;
@@ -748,7 +760,10 @@ void WriteCascadeTruth(const World& w, const fs::path& path) {
 void PrepareFolders(const fs::path& out) {
   std::error_code ec;
   fs::remove_all(out / "data", ec);
-  for (const char* d : {"data/twitter/v2", "data/twitter/v1", "data/mastodon", "data/press", "data/pr", "data/rss"}) {
+  for (const std::string& d :
+       {std::string("data/twitter/v2"), std::string("data/twitter/v1"), std::string("data/mastodon"),
+        std::string("data/press"), std::string("data/pr"), std::string("data/rss"),
+        TwitterShareFolder(TwitterShare::kGraphql), TwitterShareFolder(TwitterShare::kZeeschuimer)}) {
     fs::create_directories(out / d, ec);
     if (ec) throw Error(ErrorKind::kIo, "cannot create " + (out / d).string() + ": " + ec.message());
   }
@@ -776,6 +791,8 @@ std::vector<Bucket> AssignBuckets(const World& w) {
       f = kFmtMastodon;
     } else {
       f = (Key(seed, 70, it.uid) % 1000) < static_cast<std::uint64_t>(w.par.v1_share * 1000) ? kFmtV1 : kFmtV2;
+      if (f == kFmtV2 && TwitterShareOf(seed, it.uid) != TwitterShare::kApi)
+        f = TwitterShareOf(seed, it.uid) == TwitterShare::kGraphql ? kFmtGraphql : kFmtZeeschuimer;
     }
     auto [pos, fresh] = index.emplace(std::make_pair(static_cast<int>(f), sub), buckets.size());
     if (fresh) {
@@ -801,6 +818,12 @@ std::vector<Bucket> AssignBuckets(const World& w) {
           break;
         case kFmtRss:
           b.path = "data/rss/" + a.domain + ".xml";
+          break;
+        case kFmtGraphql:
+          b.path = TwitterShareFile(TwitterShare::kGraphql, wk);
+          break;
+        case kFmtZeeschuimer:
+          b.path = TwitterShareFile(TwitterShare::kZeeschuimer, wk);
           break;
         default:
           b.path = "data/press/" + a.domain + "-export-cp1252.csv";
@@ -867,6 +890,17 @@ Stats WriteBucket(const World& w, const Texts& texts, const Writer& writer, cons
         ++st.records;
         MaybeDamage(o, line, text_key, Key(seed, 90, w.items[r].uid), dirty, missing, st);
       }
+      break;
+    }
+    case kFmtGraphql:
+    case kFmtZeeschuimer: {  // converted from the v1.1 statuses (write_formats.cpp); never damaged
+      std::vector<std::string> statuses(b.items.size());
+      for (std::size_t k = 0; k < b.items.size(); ++k) writer.V1Status(statuses[k], b.items[k], false);
+      if (b.fmt == kFmtGraphql)
+        AppendGraphqlResponses(o, statuses);
+      else
+        AppendZeeschuimerItems(o, statuses, w.end, static_cast<std::uint64_t>(b.items.front()) + 1);
+      st.records += statuses.size();
       break;
     }
     case kFmtRss: {
