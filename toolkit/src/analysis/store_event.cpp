@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "relais/base/error.hpp"
 #include "relais/corpora/partition_query.hpp"
@@ -64,6 +65,14 @@ std::int64_t ActorId(const corpora::Store& store, const std::string& key) {
   st.Bind(1, std::string_view(key));
   if (!st.Step()) ThrowDataError("no actor \"" + key + "\" in the store");
   return st.Int(0);
+}
+
+// Every actor's key by id (the catalog's actors table).
+std::unordered_map<std::int64_t, std::string> ActorKeys(const corpora::Store& store) {
+  std::unordered_map<std::int64_t, std::string> keys;
+  corpora::Statement st(store.db(), "SELECT id, key FROM actors");
+  while (st.Step()) keys.emplace(st.Int(0), st.Text(1));
+  return keys;
 }
 
 // The treated actors listed in a file (one key per line; blank lines and lines starting with '#' skipped).
@@ -168,9 +177,16 @@ struct MatchResult {
 
 // Greedy nearest-neighbour matching without replacement, most active treated first, on the Euclidean distance
 // between the square roots (variance-stabilised counts) of the two pre-event halves: level and trend at once.
-// Ties go to the smaller actor id, so the result does not depend on container order.
+// Ties go to the smaller actor key (not id: ids follow the order files were ingested in), so the result depends
+// neither on container order nor on the order of the inputs.
 MatchResult MatchOnLevelAndTrend(const std::set<std::int64_t>& treated,
-                                 const std::map<std::int64_t, std::array<std::int64_t, 2>>& pre, std::int64_t removed) {
+                                 const std::map<std::int64_t, std::array<std::int64_t, 2>>& pre, std::int64_t removed,
+                                 const std::unordered_map<std::int64_t, std::string>& key_of) {
+  auto key = [&](std::int64_t actor) -> const std::string& {
+    static const std::string kNone;
+    const auto it = key_of.find(actor);
+    return it == key_of.end() ? kNone : it->second;
+  };
   struct Cand {
     double a, b;
     std::int64_t actor;
@@ -179,12 +195,14 @@ MatchResult MatchOnLevelAndTrend(const std::set<std::int64_t>& treated,
   for (const auto& [actor, h] : pre)
     if (!treated.count(actor) && actor != removed)
       pool.push_back({std::sqrt(static_cast<double>(h[0])), std::sqrt(static_cast<double>(h[1])), actor});
-  std::vector<std::pair<std::int64_t, std::int64_t>> order;  // (level, actor)
+  std::vector<std::pair<std::int64_t, std::int64_t>> order;  // (level, actor): most active first, then by key
   for (auto t : treated) {
     const auto it = pre.find(t);
     order.emplace_back(it == pre.end() ? 0 : it->second[0] + it->second[1], t);
   }
-  std::sort(order.rbegin(), order.rend());
+  std::sort(order.begin(), order.end(), [&](const auto& x, const auto& y) {
+    return x.first != y.first ? x.first > y.first : key(x.second) < key(y.second);
+  });
   std::vector<bool> used(pool.size(), false);
   MatchResult m;
   for (const auto& [level, actor] : order) {
@@ -196,7 +214,7 @@ MatchResult MatchOnLevelAndTrend(const std::set<std::int64_t>& treated,
     for (std::size_t k = 0; k < pool.size(); ++k) {
       if (used[k]) continue;
       const double d = (pool[k].a - a) * (pool[k].a - a) + (pool[k].b - b) * (pool[k].b - b);
-      if (best == pool.size() || d < best_d || (d == best_d && pool[k].actor < pool[best].actor)) {
+      if (best == pool.size() || d < best_d || (d == best_d && key(pool[k].actor) < key(pool[best].actor))) {
         best = k;
         best_d = d;
       }
@@ -260,7 +278,7 @@ EventResult RunDid(const corpora::Store& store, const StoreEventOptions& o, Time
     const auto it = pre_activity.find(actor);
     return it == pre_activity.end() ? std::array<std::int64_t, 2>{0, 0} : it->second;
   };
-  const MatchResult m = MatchOnLevelAndTrend(treated, pre_activity, removed);
+  const MatchResult m = MatchOnLevelAndTrend(treated, pre_activity, removed, ActorKeys(store));
   const std::vector<std::int64_t>& units = m.units;
   const std::vector<bool>& is_treated = m.is_treated;
   const std::size_t matched = m.pairs;
