@@ -14,6 +14,7 @@
 #include "relais/corpora/ingest.hpp"
 #include "relais/corpora/registry.hpp"
 #include "relais/toolkit/flow_matrix.hpp"
+#include "relais/toolkit/graph_view.hpp"
 #include "relais/toolkit/who.hpp"
 #include "test_util.hpp"
 
@@ -151,6 +152,16 @@ TEST_F(Audience, FlowsByRegionGroupAccountsByTheirResolvedRegion) {
   q.source = paca;
   q.target = "Île-de-France";
   EXPECT_EQ(FlowEvidence(store, q, true)["total"], 2);
+  // Graph views by région (rank --by region, the page's graphs) use the same groups as the matrix.
+  GraphQuery g;
+  g.by = Aggregation::kRegion;
+  const GraphView v = BuildGraphView(store, g, /*use_cache=*/false);
+  std::map<std::pair<std::string, std::string>, double> arcs;
+  for (graph::NodeId u = 0; u < v.graph.num_nodes(); ++u)
+    for (auto k = v.graph.out_begin(u); k < v.graph.out_begin(u + 1); ++k)
+      arcs[{v.labels[u], v.labels[v.graph.targets()[k]]}] += v.graph.weights().empty() ? 1 : v.graph.weights()[k];
+  for (const auto& [cell, n] : cells)
+    EXPECT_EQ(arcs[cell], static_cast<double>(n)) << cell.first << " → " << cell.second;
 }
 
 }  // namespace

@@ -79,7 +79,7 @@ TEST_F(GraphViewTest, ClassAndRegionViews) {
   EXPECT_EQ(ArcWeight(v, "public", "public"), 3);
   q.by = Aggregation::kRegion;
   v = BuildGraphView(s, q, false);
-  EXPECT_EQ(ArcWeight(v, "unknown", "Île-de-France"), 1);  // afp.com's empty region
+  EXPECT_EQ(ArcWeight(v, "(none)", "Île-de-France"), 1);  // afp.com's empty region: the groups of flows --by region
   EXPECT_EQ(ArcWeight(v, "Île-de-France", "Bretagne"), 2);
 }
 

@@ -100,10 +100,13 @@ struct Reader {
   }
 };
 
-/// SHA-256 over every actor's id, class, region and public flag (a few hundred ms per million actors).
+/// SHA-256 over every actor's id, class, région group (resolved homes included) and public flag (a few hundred
+/// ms per million actors).
 std::string ActorAttributesDigest(const corpora::Store& store) {
-  Statement st(store.db(),
-               "SELECT id, coalesce(actor_class,''), coalesce(region,''), public, key FROM actors ORDER BY id");
+  std::string join;
+  const std::string region = RegionGroupSql(store, &join);
+  Statement st(store.db(), "SELECT a.id, coalesce(a.actor_class,''), " + region + ", a.public, a.key FROM actors a" +
+                               join + " ORDER BY a.id");
   Sha256 h;
   std::string row;
   while (st.Step()) {
@@ -228,11 +231,17 @@ GraphView Build(const corpora::Store& store, const GraphQuery& q) {
       missing = "f.src_actor IS NULL OR f.dst_actor IS NULL";
       break;
     case Aggregation::kClass:
-    case Aggregation::kRegion: {
-      const char* col = q.by == Aggregation::kClass ? "actor_class" : "region";
       from += " JOIN actors sa ON sa.id = f.src_actor JOIN actors da ON da.id = f.dst_actor";
-      src = std::string("coalesce(nullif(sa.") + col + ",''), 'unknown')";
-      dst = std::string("coalesce(nullif(da.") + col + ",''), 'unknown')";
+      src = "coalesce(nullif(sa.actor_class,''), 'unknown')";
+      dst = "coalesce(nullif(da.actor_class,''), 'unknown')";
+      missing = "f.src_actor IS NULL OR f.dst_actor IS NULL";
+      break;
+    case Aggregation::kRegion: {
+      // The région groups of `flows --by region`: the registry's région, else an account's resolved home.
+      std::string src_join, dst_join;
+      src = RegionGroupSql(store, &src_join, "sa", "sg");
+      dst = RegionGroupSql(store, &dst_join, "da", "dg");
+      from += " JOIN actors sa ON sa.id = f.src_actor" + src_join + " JOIN actors da ON da.id = f.dst_actor" + dst_join;
       missing = "f.src_actor IS NULL OR f.dst_actor IS NULL";
       break;
     }

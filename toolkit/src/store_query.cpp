@@ -98,15 +98,21 @@ std::unordered_map<std::int64_t, ActorRow> LoadActors(const corpora::Store& stor
 }
 
 std::string RegionGroupSql(const corpora::Store& store, std::string* join) {
+  return RegionGroupSql(store, join, "a", "g");
+}
+
+std::string RegionGroupSql(const corpora::Store& store, std::string* join, std::string_view actor_alias,
+                           std::string_view geo_alias) {
+  const std::string a(actor_alias), g(geo_alias);
   if (!corpora::HasGeography(store)) {
     join->clear();
-    return "coalesce(nullif(a.region, ''), '(none)')";
+    return "coalesce(nullif(" + a + ".region, ''), '(none)')";
   }
-  *join = " LEFT JOIN actor_geo g ON g.actor_id = a.id";
-  return "(CASE WHEN nullif(a.region, '') IS NOT NULL THEN a.region "
-         "WHEN g.evidence IN ('geotag', 'place', 'profile') AND nullif(g.region, '') IS NOT NULL THEN g.region "
-         "WHEN g.evidence IN ('geotag', 'place', 'profile') AND g.country <> 'FR' THEN '(abroad)' "
-         "ELSE '(none)' END)";
+  *join = " LEFT JOIN actor_geo " + g + " ON " + g + ".actor_id = " + a + ".id";
+  return "(CASE WHEN nullif(" + a + ".region, '') IS NOT NULL THEN " + a + ".region WHEN " + g +
+         ".evidence IN ('geotag', 'place', 'profile') AND nullif(" + g + ".region, '') IS NOT NULL THEN " + g +
+         ".region WHEN " + g + ".evidence IN ('geotag', 'place', 'profile') AND " + g +
+         ".country <> 'FR' THEN '(abroad)' ELSE '(none)' END)";
 }
 
 std::unordered_map<std::int64_t, std::string> RegionGroups(const corpora::Store& store) {

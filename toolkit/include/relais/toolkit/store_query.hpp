@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -55,6 +56,9 @@ std::unordered_map<std::int64_t, ActorRow> LoadActors(const corpora::Store& stor
 /// `actors a LEFT JOIN actor_geo g ON g.actor_id = a.id`; `*join` gets that join's text, empty when the
 /// store has no geography (the expression then reads `a.region` alone).
 std::string RegionGroupSql(const corpora::Store& store, std::string* join);
+/// The same over `actors <actor_alias> LEFT JOIN actor_geo <geo_alias>` (two actors in one query).
+std::string RegionGroupSql(const corpora::Store& store, std::string* join, std::string_view actor_alias,
+                           std::string_view geo_alias);
 
 /// Every actor's région group (RegionGroupSql), by actor id.
 std::unordered_map<std::int64_t, std::string> RegionGroups(const corpora::Store& store);
