@@ -17,6 +17,7 @@
 #include <tbb/parallel_sort.h>
 
 #include "relais/base/civil.hpp"
+#include "relais/base/log_gamma.hpp"
 #include "relais/corpora/url.hpp"
 #include "synth_internal.hpp"
 
@@ -49,7 +50,7 @@ std::uint64_t Rng::Poisson(double mean) {
     double k = std::floor((2 * a / us + b) * u + mean + 0.43);
     if (us >= 0.07 && v <= vr) return static_cast<std::uint64_t>(k);
     if (k < 0 || (us < 0.013 && v > us)) continue;
-    if (std::log(v) + std::log(invalpha) - std::log(a / (us * us) + b) <= -mean + k * loglam - std::lgamma(k + 1))
+    if (std::log(v) + std::log(invalpha) - std::log(a / (us * us) + b) <= -mean + k * loglam - LogGamma(k + 1))
       return static_cast<std::uint64_t>(k);
   }
 }

@@ -9,6 +9,7 @@
 #include <Eigen/Dense>
 
 #include "relais/base/error.hpp"
+#include "relais/base/log_gamma.hpp"
 
 namespace relais::toolkit {
 
@@ -363,7 +364,7 @@ RegressionFit FitPoisson(const Matrix& x_full, std::span<const double> y, std::s
   for (std::size_t i = 0; i < n; ++i) {
     fit.resid[i] = y[i] - mu[i];
     chi2 += static_cast<long double>(fit.resid[i]) * fit.resid[i] / mu[i];
-    ll += y[i] * std::log(mu[i]) - mu[i] - std::lgamma(y[i] + 1);
+    ll += y[i] * std::log(mu[i]) - mu[i] - LogGamma(y[i] + 1);
   }
   fit.pearson_chi2 = static_cast<double>(chi2);
   fit.deviance = dev;
