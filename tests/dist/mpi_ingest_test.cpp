@@ -141,7 +141,8 @@ TEST(MpiIngest, SyntheticWorldSameStoreAtOneToThreeRanks) {
   }
 }
 
-// Our own fixtures of several formats (documents, CSV in windows-1252, a broken RSS file that fails):
+// Our own fixtures of several formats (documents, CSV in windows-1252, a broken RSS file) and, when present,
+// three ../shared/data folders (with files of unrecognised format: exit 3, recorded as unknown inputs):
 // the same counts, the same failed input and exit code, the same store.
 TEST(MpiIngest, RealFixturesSameStore) {
   RELAIS_REQUIRE_MPIRUN();
