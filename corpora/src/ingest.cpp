@@ -28,9 +28,11 @@
 #include <chrono>
 #include <fstream>
 #include <future>
+#include <iterator>
 #include <utility>
 
 #include "detail/ingest_pipeline.hpp"
+#include "detail/parsed_input.hpp"
 #include "detail/store_detail.hpp"
 #include "relais/base/error.hpp"
 #include "relais/base/hash.hpp"
@@ -86,6 +88,8 @@ class PendingSha {
           std::string hex = FileSha256(p, &size);
           return std::make_pair(std::move(hex), size);
         })) {}
+  /// A hash computed elsewhere (the process that read the file: distributed ingest).
+  PendingSha(std::string hex, std::uint64_t size) : value_(std::make_pair(std::move(hex), size)) {}
 
   bool ready() const {
     return value_ || error_ || future_.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
@@ -431,6 +435,70 @@ std::optional<detail::FlowMarks> LastMarks(const Store& store) {
 
 }  // namespace
 
+std::vector<std::filesystem::path> IngestInputFiles(const IngestOptions& options, std::vector<FailedInput>* failed) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& p : options.paths) {
+    try {
+      auto listed = ListInputFiles({p});
+      files.insert(files.end(), listed.begin(), listed.end());
+    } catch (const Error& e) {
+      failed->push_back(FailedInput{p, e.what()});
+    }
+  }
+  return files;
+}
+
+std::vector<std::byte> ParseIngestInput(const std::filesystem::path& path, const IngestOptions& options) {
+  detail::ParsedInput out;
+  out.path = path.string();
+  PendingSha sha(path);
+  // As Ingest's loop: a file whose head cannot be read or whose format is not recognised is
+  // recorded as an unknown input; a read error midway keeps the records before it.
+  std::string head;
+  std::optional<Format> format;
+  try {
+    head = SniffHead(path);
+    format = options.format ? options.format : SniffFormat(path, head);
+    if (!format) out.error = out.path + ": unrecognised format (use --format)";
+  } catch (const std::exception& e) {
+    out.error = e.what();
+  }
+  if (format) {
+    out.format = std::string(ToString(*format));
+    auto reader = MakeReader(*format, options.read);
+    const bool by_line = reader->line_oriented_for(head);
+    head = std::string();
+    const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
+    tbb::task_arena arena(threads);
+    auto sink = [&](std::vector<detail::PreparedOutcome>& batch) {
+      std::move(batch.begin(), batch.end(), std::back_inserter(out.outcomes));
+    };
+    try {
+      arena.execute([&] {
+        if (by_line) {
+          auto in = OpenInput(path);
+          detail::RunLinePipeline(*in, out.path, *reader, static_cast<std::size_t>(threads) * 2 + 2, sink);
+        } else {
+          std::string content = ReadAll(path);
+          if (NeedsDecoding(*format)) content = DecodeToUtf8(content, options.read.encoding);
+          detail::RunDocument(content, out.path, *reader, sink);
+        }
+      });
+    } catch (const Error& e) {
+      if (e.kind() == ErrorKind::kInternal) throw;
+      out.error = e.what();
+    }
+  }
+  try {
+    out.sha256 = sha.hex();
+    out.size = sha.size();
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::kInternal) throw;
+    throw Error(ErrorKind::kIo, e.what());
+  }
+  return detail::EncodeParsedInput(out);
+}
+
 int PartitionsFor(std::uint64_t input_bytes) {
   // One partition per GiB of input: analyses that join items and flows across partitions go through
   // UNION ALL views, which SQLite cannot join by index (an event query on a 3-partition small world took
@@ -448,15 +516,7 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
   if (!options.registry) own_registry.emplace(LoadRegistry(options));
   const Registry& registry = options.registry ? *options.registry : *own_registry;
 
-  std::vector<std::filesystem::path> files;
-  for (const auto& p : options.paths) {
-    try {
-      auto listed = ListInputFiles({p});
-      files.insert(files.end(), listed.begin(), listed.end());
-    } catch (const Error& e) {
-      result.failed_files.push_back(FailedInput{p, e.what()});
-    }
-  }
+  const std::vector<std::filesystem::path> files = IngestInputFiles(options, &result.failed_files);
 
   const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
   tbb::task_arena arena(threads);
@@ -523,7 +583,13 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
     const auto& path = files[file_idx];
     const std::string path_str = path.string();
     ++result.files;
-    PendingSha sha(path);
+    // Distributed ingest: the file was read, hashed and parsed by another process (or this one).
+    std::optional<detail::ParsedInput> parsed;
+    if (options.parsed_input) {
+      const std::vector<std::byte> bytes = options.parsed_input(file_idx);
+      parsed = detail::DecodeParsedInput(bytes);
+    }
+    PendingSha sha = parsed ? PendingSha(parsed->sha256, parsed->size) : PendingSha(path);
     // A file that cannot be hashed is not ingested; otherwise it is recorded as an unknown input.
     auto fail_unknown = [&](const std::string& msg) {
       try {
@@ -536,22 +602,33 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
     };
 
     std::string head;
-    try {
-      head = SniffHead(path);
-    } catch (const std::exception& e) {
-      fail_unknown(e.what());
-      continue;
-    }
     std::optional<Format> format = options.format;
-    if (!format) format = SniffFormat(path, head);
-    if (!format) {
-      fail_unknown(path_str + ": unrecognised format (use --format)");
-      continue;
+    std::string format_name;
+    std::unique_ptr<Reader> reader;
+    bool by_line = false;
+    if (parsed) {
+      if (parsed->format.empty()) {
+        fail_unknown(parsed->error);
+        continue;
+      }
+      format_name = parsed->format;
+    } else {
+      try {
+        head = SniffHead(path);
+      } catch (const std::exception& e) {
+        fail_unknown(e.what());
+        continue;
+      }
+      if (!format) format = SniffFormat(path, head);
+      if (!format) {
+        fail_unknown(path_str + ": unrecognised format (use --format)");
+        continue;
+      }
+      format_name = std::string(ToString(*format));
+      reader = MakeReader(*format, options.read);
+      by_line = reader->line_oriented_for(head);
+      head = std::string();
     }
-    const std::string format_name(ToString(*format));
-    auto reader = MakeReader(*format, options.read);
-    const bool by_line = reader->line_oriented_for(head);
-    head = std::string();
 
     const IngestCounts* live_counts = nullptr;
     auto ingest_counts = [&]() -> const IngestCounts& { return *live_counts; };
@@ -576,7 +653,10 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
     try {
       auto sink = [&](std::vector<detail::PreparedOutcome>& batch) { ingest.Consume(batch); };
       arena.execute([&] {
-        if (by_line) {
+        if (parsed) {
+          error = parsed->error;
+          sink(parsed->outcomes);
+        } else if (by_line) {
           auto in = OpenInput(path);
           detail::RunLinePipeline(*in, path_str, *reader, static_cast<std::size_t>(threads) * 2 + 2, sink);
         } else {

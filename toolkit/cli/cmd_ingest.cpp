@@ -1,9 +1,13 @@
 // relais ingest: reads files into a store (see DESIGN.md's CLI contract).
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <map>
+#include <optional>
 #include <sstream>
 
 #include "commands.hpp"
@@ -89,6 +93,85 @@ std::string CountsTable(const corpora::IngestResult& r) {
   return out.str();
 }
 
+// Input files to ranks: largest first, each to the rank with the fewest bytes so far (ties: the lower
+// rank), so every rank computes the same assignment.
+std::vector<int> AssignFiles(const std::vector<std::filesystem::path>& files, int ranks) {
+  std::vector<std::uint64_t> size(files.size(), 0);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    std::error_code ec;
+    const auto n = std::filesystem::file_size(files[i], ec);
+    size[i] = ec ? 0 : n;
+  }
+  std::vector<std::size_t> order(files.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return size[a] > size[b]; });
+  std::vector<std::uint64_t> load(static_cast<std::size_t>(ranks), 0);
+  std::vector<int> owner(files.size(), 0);
+  for (const std::size_t i : order) {
+    const auto r = static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+    owner[i] = static_cast<int>(r);
+    load[r] += size[i];
+  }
+  return owner;
+}
+
+void PrintResult(const IngestArgs& args, const corpora::Store& store, const corpora::IngestResult& r, int ranks,
+                 CliContext& ctx) {
+  if (args.json) {
+    std::cout << WithRanks(toolkit::IngestSummaryJson(r).dump(), ranks) << "\n";
+  } else {
+    std::cout << CountsTable(r);
+    if (r.total.quarantined > 0)
+      std::cout << r.total.quarantined << " quarantined records: see " << (store.dir() / "quarantine.jsonl").string()
+                << "\n";
+  }
+  for (const auto& f : r.failed_files) std::cerr << "relais: error: " << f.message << "\n";
+  if (!r.failed_files.empty()) {
+    std::cerr << "relais: " << r.failed_files.size() << " input(s) could not be ingested; the others were\n";
+    ctx.exit_code = 3;
+  }
+}
+
+// Under mpirun (issue 13, docs/cluster.md): the input files are split across the ranks, each rank reads,
+// hashes and parses its files (in parallel with the others); a file that cannot be read fails the job
+// on every rank, naming the rank, before anything is written. Rank 0 then writes the store, taking the
+// files in input order from their ranks (point to point), so the store is the one-process store.
+void IngestDistributed(const IngestArgs& args, corpora::IngestOptions opt, CliContext& ctx) {
+  const dist::Comm& world = ctx.world();
+  ctx.collective = true;
+  std::vector<corpora::FailedInput> unlisted;  // reported by Ingest on rank 0
+  const std::vector<std::filesystem::path> files = corpora::IngestInputFiles(opt, &unlisted);
+  const std::vector<int> owner = AssignFiles(files, world.size());
+  std::map<std::size_t, std::vector<std::byte>> mine;
+  std::optional<corpora::Store> store;
+  dist::Agree(world, [&] {
+    for (std::size_t i = 0; i < files.size(); ++i)
+      if (owner[i] == world.rank()) mine[i] = corpora::ParseIngestInput(files[i], opt);
+  });
+  // Only once every input was read: a failed job leaves no store behind.
+  dist::Agree(world, [&] {
+    if (world.root()) store.emplace(corpora::Store::Open(args.store, corpora::OpenMode::kCreate));
+  });
+  constexpr int kTag = 13;
+  ctx.ranks = world.size();
+  if (!world.root()) {
+    for (auto& [i, bytes] : mine) {
+      world.SendBytes(bytes, 0, kTag);
+      std::vector<std::byte>().swap(bytes);
+    }
+    return;
+  }
+  if (store->discarded_interrupted_load())
+    std::cerr << "relais: note: " << args.store
+              << " held an interrupted first ingest (nothing of it was committed); starting it afresh\n";
+  opt.parsed_input = [&](std::size_t i) -> std::vector<std::byte> {
+    if (owner.at(i) == 0) return std::move(mine.at(i));
+    return world.RecvBytes(owner[i], kTag);
+  };
+  const corpora::IngestResult r = corpora::Ingest(*store, opt);
+  PrintResult(args, *store, r, ctx.ranks, ctx);
+}
+
 }  // namespace
 
 void RegisterIngest(CLI::App& app, CliContext& ctx) {
@@ -138,24 +221,16 @@ void RegisterIngest(CLI::App& app, CliContext& ctx) {
                 << static_cast<std::uint64_t>(p.seconds > 0 ? static_cast<double>(p.records) / p.seconds : 0)
                 << " records/s\n";
     };
+    if (!ctx.world().serial()) {
+      IngestDistributed(*args, std::move(opt), ctx);
+      return;
+    }
     auto store = corpora::Store::Open(args->store, corpora::OpenMode::kCreate);
     if (store.discarded_interrupted_load())
       std::cerr << "relais: note: " << args->store
                 << " held an interrupted first ingest (nothing of it was committed); starting it afresh\n";
     corpora::IngestResult r = corpora::Ingest(store, opt);
-    if (args->json) {
-      std::cout << WithRanks(toolkit::IngestSummaryJson(r).dump(), 1) << "\n";
-    } else {
-      std::cout << CountsTable(r);
-      if (r.total.quarantined > 0)
-        std::cout << r.total.quarantined << " quarantined records: see " << (store.dir() / "quarantine.jsonl").string()
-                  << "\n";
-    }
-    for (const auto& f : r.failed_files) std::cerr << "relais: error: " << f.message << "\n";
-    if (!r.failed_files.empty()) {
-      std::cerr << "relais: " << r.failed_files.size() << " input(s) could not be ingested; the others were\n";
-      ctx.exit_code = 3;
-    }
+    PrintResult(*args, store, r, 1, ctx);
     (void)app;
   });
 }

@@ -1,7 +1,7 @@
 // relais: the command-line entry point. Exit codes: 0 ok, 1 internal, 2 usage, 3 data.
 //
 // Under mpirun every rank runs main with the same command line (docs/cluster.md). The verbs with a
-// distributed implementation (rank, influence, reuse) run on every rank; any other verb runs on
+// distributed implementation (rank, influence, reuse, stats, flows, ingest) run on every rank; any other verb runs on
 // rank 0 alone while the others wait for its exit code. Only rank 0 writes to stdout; every rank
 // exits with the job's exit code (the largest of the ranks').
 #include <fcntl.h>
@@ -31,7 +31,8 @@ std::string_view Verb(int argc, char** argv) {
 }
 
 bool RunsDistributed(std::string_view verb) {
-  return verb == "rank" || verb == "influence" || verb == "reuse" || verb == "stats";
+  return verb == "rank" || verb == "influence" || verb == "reuse" || verb == "stats" || verb == "flows" ||
+         verb == "ingest";
 }
 
 // Ranks other than 0 keep stdout closed to results: their fd 1 goes to /dev/null.

@@ -11,6 +11,7 @@
 
 #include "relais/base/error.hpp"
 #include "relais/base/quantile.hpp"
+#include "relais/corpora/partition_query.hpp"
 
 namespace relais::toolkit {
 namespace {
@@ -29,33 +30,72 @@ std::string GroupOf(const corpora::Store& store, const std::unordered_map<std::i
   return DisplayKey(store, a, pseudonymise);
 }
 
-FlowMatrix Build(const std::vector<FlowRow>& flows, const corpora::Store& store,
-                 const std::unordered_map<std::int64_t, ActorRow>& actors,
-                 const std::unordered_map<std::int64_t, std::string>& regions, const FlowMatrixOptions& o,
-                 std::string name, std::optional<TimeMs> from, std::optional<TimeMs> to) {
+// One window of the matrices: [from, to) on the derived item's time (either bound optional).
+struct Window {
+  std::string name;
+  std::optional<TimeMs> from, to;
+};
+
+std::vector<Window> Windows(const FlowMatrixOptions& o) {
+  if (!o.at) return {Window{"all", o.query.from, o.query.to}};
+  if (o.before <= 0 || o.after <= 0) ThrowInvalidArgument("--at needs --before and --after durations");
+  const TimeMs at = *o.at;
+  return {Window{"before", at - o.before, at}, Window{"after", at, at + o.after}};
+}
+
+void CheckBy(const FlowMatrixOptions& o) {
+  if (o.by != "class" && o.by != "region" && o.by != "actor")
+    ThrowInvalidArgument("--by: \"" + o.by + "\" is not one of class, region, actor");
+}
+
+// Adds flows to the partial's cells of every window they fall in.
+class Accumulator {
+ public:
+  Accumulator(const corpora::Store& store, const FlowMatrixOptions& o)
+      : store_(store),
+        o_(o),
+        windows_(Windows(o)),
+        actors_(LoadActors(store)),
+        regions_(o.by == "region" ? RegionGroups(store) : std::unordered_map<std::int64_t, std::string>{}) {
+    partial_.windows.resize(windows_.size());
+  }
+
+  void Add(const FlowRow& f) {
+    for (std::size_t w = 0; w < windows_.size(); ++w) {
+      const Window& win = windows_[w];
+      if (win.from && f.time < *win.from) continue;
+      if (win.to && f.time >= *win.to) continue;
+      std::string s = GroupOf(store_, actors_, regions_, f.src_actor, o_.by, o_.pseudonymise);
+      std::string t = GroupOf(store_, actors_, regions_, f.dst_actor, o_.by, o_.pseudonymise);
+      auto& cell = partial_.windows[w][{std::move(s), std::move(t)}];
+      ++cell.count;
+      if (f.latency) cell.latencies.push_back(*f.latency);
+    }
+  }
+
+  FlowMatrixPartial Take() { return std::move(partial_); }
+
+ private:
+  const corpora::Store& store_;
+  const FlowMatrixOptions& o_;
+  std::vector<Window> windows_;
+  std::unordered_map<std::int64_t, ActorRow> actors_;
+  std::unordered_map<std::int64_t, std::string> regions_;
+  FlowMatrixPartial partial_;
+};
+
+FlowMatrix Finish(FlowMatrixPartial::Cells& acc, const Window& win) {
   FlowMatrix m;
-  m.name = std::move(name);
-  m.from = from;
-  m.to = to;
-  struct Acc {
-    std::int64_t count = 0;
-    std::vector<std::int64_t> latencies;
-  };
-  std::map<std::pair<std::string, std::string>, Acc> acc;
+  m.name = win.name;
+  m.from = win.from;
+  m.to = win.to;
   std::map<std::string, std::int64_t> row_totals;
   std::set<std::string> groups;
-  for (const auto& f : flows) {
-    if (from && f.time < *from) continue;
-    if (to && f.time >= *to) continue;
-    std::string s = GroupOf(store, actors, regions, f.src_actor, o.by, o.pseudonymise);
-    std::string t = GroupOf(store, actors, regions, f.dst_actor, o.by, o.pseudonymise);
-    auto& a = acc[{s, t}];
-    ++a.count;
-    if (f.latency) a.latencies.push_back(*f.latency);
-    ++row_totals[s];
-    ++m.total;
-    groups.insert(s);
-    groups.insert(t);
+  for (const auto& [key, a] : acc) {
+    row_totals[key.first] += a.count;
+    m.total += a.count;
+    groups.insert(key.first);
+    groups.insert(key.second);
   }
   m.groups.assign(groups.begin(), groups.end());
   for (auto& [key, a] : acc) {
@@ -71,6 +111,30 @@ FlowMatrix Build(const std::vector<FlowRow>& flows, const corpora::Store& store,
   return m;
 }
 
+// The flows ending in one partition: the columns the matrices need, in any order.
+std::vector<FlowRow> PartitionFlows(sqlite3* db, const FlowQuery& query) {
+  std::string sql =
+      "SELECT coalesce(f.src_actor,0), coalesce(f.dst_actor,0), d.time, f.latency FROM flows f "
+      "JOIN items d ON d.id = f.dst_item WHERE 1=1" +
+      LayerInClause(query.layers);
+  if (query.from) sql += " AND d.time >= ?";
+  if (query.to) sql += " AND d.time < ?";
+  corpora::Statement st(db, sql);
+  int idx = BindLayers(st, 1, query.layers);
+  if (query.from) st.Bind(idx++, static_cast<std::int64_t>(*query.from));
+  if (query.to) st.Bind(idx++, static_cast<std::int64_t>(*query.to));
+  std::vector<FlowRow> out;
+  while (st.Step()) {
+    FlowRow r;
+    r.src_actor = st.Int(0);
+    r.dst_actor = st.Int(1);
+    r.time = st.Int(2);
+    if (!st.IsNull(3)) r.latency = st.Int(3);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 nlohmann::json CellJson(const FlowCell& c) {
   nlohmann::json j = {
       {"source", c.source}, {"target", c.target}, {"count", c.count}, {"share", c.share}, {"row_share", c.row_share}};
@@ -81,20 +145,66 @@ nlohmann::json CellJson(const FlowCell& c) {
 }  // namespace
 
 FlowComparison ComputeFlowMatrices(const corpora::Store& store, const FlowMatrixOptions& o) {
-  if (o.by != "class" && o.by != "region" && o.by != "actor")
-    ThrowInvalidArgument("--by: \"" + o.by + "\" is not one of class, region, actor");
-  auto actors = LoadActors(store);
-  const auto regions = o.by == "region" ? RegionGroups(store) : std::unordered_map<std::int64_t, std::string>{};
-  auto flows = LoadFlows(store, o.query);
-  FlowComparison out;
-  if (!o.at) {
-    out.windows.push_back(Build(flows, store, actors, regions, o, "all", o.query.from, o.query.to));
-    return out;
+  CheckBy(o);
+  Accumulator acc(store, o);
+  for (const auto& f : LoadFlows(store, o.query)) acc.Add(f);
+  return FinishFlowMatrices(acc.Take(), o);
+}
+
+FlowMatrixPartial ComputeFlowMatrixPartial(const corpora::Store& store, const FlowMatrixOptions& o,
+                                           const std::vector<int>& partitions) {
+  CheckBy(o);
+  Accumulator acc(store, o);
+  std::vector<std::vector<FlowRow>> rows(partitions.size());
+  corpora::ForPartitions(store, partitions, [&](sqlite3* db, int p) {
+    const auto k = static_cast<std::size_t>(std::find(partitions.begin(), partitions.end(), p) - partitions.begin());
+    rows[k] = PartitionFlows(db, o.query);
+  });
+  for (const auto& part : rows)
+    for (const auto& f : part) acc.Add(f);
+  return acc.Take();
+}
+
+void MergeFlowMatrixPartial(FlowMatrixPartial& into, FlowMatrixPartial&& from) {
+  if (into.windows.size() < from.windows.size()) into.windows.resize(from.windows.size());
+  for (std::size_t w = 0; w < from.windows.size(); ++w) {
+    for (auto& [key, cell] : from.windows[w]) {
+      auto& c = into.windows[w][key];
+      c.count += cell.count;
+      c.latencies.insert(c.latencies.end(), cell.latencies.begin(), cell.latencies.end());
+    }
   }
-  if (o.before <= 0 || o.after <= 0) ThrowInvalidArgument("--at needs --before and --after durations");
-  const TimeMs at = *o.at;
-  out.windows.push_back(Build(flows, store, actors, regions, o, "before", at - o.before, at));
-  out.windows.push_back(Build(flows, store, actors, regions, o, "after", at, at + o.after));
+}
+
+std::vector<std::uint8_t> FlowMatrixPartialToBytes(const FlowMatrixPartial& partial) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& cells : partial.windows) {
+    nlohmann::json w = nlohmann::json::array();
+    for (const auto& [key, c] : cells) w.push_back({key.first, key.second, c.count, c.latencies});
+    j.push_back(std::move(w));
+  }
+  return nlohmann::json::to_msgpack(j);
+}
+
+FlowMatrixPartial FlowMatrixPartialFromBytes(const std::vector<std::uint8_t>& bytes) {
+  FlowMatrixPartial p;
+  for (const auto& w : nlohmann::json::from_msgpack(bytes)) {
+    auto& cells = p.windows.emplace_back();
+    for (const auto& c : w) {
+      auto& cell = cells[{c.at(0).get<std::string>(), c.at(1).get<std::string>()}];
+      cell.count = c.at(2).get<std::int64_t>();
+      cell.latencies = c.at(3).get<std::vector<std::int64_t>>();
+    }
+  }
+  return p;
+}
+
+FlowComparison FinishFlowMatrices(FlowMatrixPartial partial, const FlowMatrixOptions& o) {
+  const std::vector<Window> windows = Windows(o);
+  partial.windows.resize(windows.size());
+  FlowComparison out;
+  for (std::size_t w = 0; w < windows.size(); ++w) out.windows.push_back(Finish(partial.windows[w], windows[w]));
+  if (!o.at) return out;
   const FlowMatrix& b = out.windows[0];
   const FlowMatrix& a = out.windows[1];
   std::map<std::pair<std::string, std::string>, std::pair<const FlowCell*, const FlowCell*>> cells;

@@ -8,7 +8,9 @@
 //   if (!r.failed_files.empty()) …         // unreadable / unrecognised inputs (exit 3 in the CLI)
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -64,6 +66,10 @@ struct IngestOptions {
   std::function<void(const IngestProgress&)> on_progress;  // optional, called about once a second
   /// Registry to use instead of Builtin()+actor_files (tests).
   const Registry* registry = nullptr;
+  /// Distributed ingest (docs/cluster.md): when set, Ingest takes its file_index-th input file
+  /// (IngestInputFiles order) as ParseIngestInput made it, on whichever process read that file,
+  /// instead of reading the file itself; the store comes out as if it had read it.
+  std::function<std::vector<std::byte>(std::size_t file_index)> parsed_input;
 };
 
 /// An input that could not be ingested (unreadable, unrecognised format, read error midway).
@@ -102,6 +108,16 @@ int PartitionsFor(std::uint64_t input_bytes);
 /// failed_files while the others are still ingested. Throws relais::Error for fatal problems
 /// (bad --actors file, store I/O).
 IngestResult Ingest(Store& store, const IngestOptions& options);
+
+/// The input files of a run in the order Ingest reads them (folders expanded, sorted); a path that
+/// cannot be listed is appended to *failed (as Ingest reports it).
+std::vector<std::filesystem::path> IngestInputFiles(const IngestOptions& options, std::vector<FailedInput>* failed);
+
+/// Reads, hashes and parses one input file as Ingest would, apart from any store (`options.threads`
+/// threads): the bytes IngestOptions::parsed_input hands back. An unrecognised format or a read error
+/// midway travels in the bytes (Ingest records them as it would have); a file that cannot be read at
+/// all (not even hashed) throws relais::Error (kIo).
+std::vector<std::byte> ParseIngestInput(const std::filesystem::path& file, const IngestOptions& options);
 
 /// A record made ready for the store: press/PR keys final, URLs canonical.
 struct PreparedRecord {

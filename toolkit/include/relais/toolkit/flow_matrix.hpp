@@ -1,8 +1,10 @@
 // Flow matrices between groups of actors (classes, regions or actors), optionally before/after an event.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -42,6 +44,31 @@ struct FlowComparison {
 };
 
 FlowComparison ComputeFlowMatrices(const corpora::Store& store, const FlowMatrixOptions& options);
+
+/// The reducible part of ComputeFlowMatrices (distributed runs, docs/cluster.md): per window, per
+/// (source group, target group) cell, the count and the latencies of the flows read. Partials of
+/// disjoint sets of partitions, merged in any order, finish into the FlowComparison of their union
+/// (counts are sums; a median depends on the latencies' multiset only).
+struct FlowMatrixPartial {
+  struct Cell {
+    std::int64_t count = 0;
+    std::vector<std::int64_t> latencies;
+  };
+  using Cells = std::map<std::pair<std::string, std::string>, Cell>;
+  std::vector<Cells> windows;  // in the order of FlowComparison::windows
+};
+
+/// The partial of the flows ending in `partitions` (each partition once). Throws on bad options as
+/// ComputeFlowMatrices does.
+FlowMatrixPartial ComputeFlowMatrixPartial(const corpora::Store& store, const FlowMatrixOptions& options,
+                                           const std::vector<int>& partitions);
+/// Adds `from` to `into` (same options).
+void MergeFlowMatrixPartial(FlowMatrixPartial& into, FlowMatrixPartial&& from);
+/// The matrices (and differences) of a complete partial.
+FlowComparison FinishFlowMatrices(FlowMatrixPartial partial, const FlowMatrixOptions& options);
+/// A partial as bytes (MessagePack) and back, to send between ranks.
+std::vector<std::uint8_t> FlowMatrixPartialToBytes(const FlowMatrixPartial& partial);
+FlowMatrixPartial FlowMatrixPartialFromBytes(const std::vector<std::uint8_t>& bytes);
 
 nlohmann::json ToJson(const FlowComparison& c, const FlowMatrixOptions& options);
 /// Human-readable tables.

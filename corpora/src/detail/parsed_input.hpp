@@ -1,0 +1,31 @@
+// Private to corpora: one input file read, hashed and parsed apart from the store (a rank of a
+// distributed ingest, docs/cluster.md), and its bytes, so that another process can write it into the
+// store exactly as Ingest() would have after reading the file itself.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "detail/ingest_pipeline.hpp"
+
+namespace relais::corpora::detail {
+
+struct ParsedInput {
+  std::string path;    // as Ingest names it (records' InputPos::file)
+  std::string sha256;  // of the file's bytes as stored
+  std::uint64_t size = 0;
+  std::string format;  // format name; empty when the file was not recognised (error says why)
+  std::string error;   // why it was not recognised, or the read error that ended it (records before it kept)
+  std::vector<PreparedOutcome> outcomes;  // in input order
+};
+
+/// Bytes of a parsed input (an exact copy: doubles bit for bit).
+std::vector<std::byte> EncodeParsedInput(const ParsedInput& input);
+/// The parsed input back; geo::Place views point into interned strings (valid for the process's
+/// lifetime). Throws relais::Error (kInternal) on truncated or malformed bytes.
+ParsedInput DecodeParsedInput(std::span<const std::byte> bytes);
+
+}  // namespace relais::corpora::detail
