@@ -22,12 +22,21 @@ bool IsAccountClass(std::string_view cls) {
 }
 
 // Undirected actor graph: (a, b) with a < b → number of flows between them, either way.
-std::map<std::pair<std::int64_t, std::int64_t>, double> FlowWeights(const Store& store) {
+std::map<std::pair<std::int64_t, std::int64_t>, double> FlowWeights(const Store& store,
+                                                                    const std::vector<std::string>& layers) {
   using Edges = std::map<std::pair<std::int64_t, std::int64_t>, double>;
-  const auto parts = MapPartitions<Edges>(store, [](sqlite3* db, int) {
-    Statement st(db,
-                 "SELECT src_actor, dst_actor, count(*) FROM flows WHERE src_actor IS NOT NULL AND dst_actor IS NOT "
-                 "NULL AND src_actor <> dst_actor GROUP BY 1, 2");
+  std::string sql =
+      "SELECT src_actor, dst_actor, count(*) FROM flows WHERE src_actor IS NOT NULL AND dst_actor IS NOT NULL AND "
+      "src_actor <> dst_actor";
+  if (!layers.empty()) {
+    sql += " AND layer IN (";
+    for (std::size_t i = 0; i < layers.size(); ++i) sql += (i ? ", ?" : "?") + std::to_string(i + 1);
+    sql += ")";
+  }
+  sql += " GROUP BY 1, 2";
+  const auto parts = MapPartitions<Edges>(store, [&](sqlite3* db, int) {
+    Statement st(db, sql);
+    for (std::size_t i = 0; i < layers.size(); ++i) st.Bind(static_cast<int>(i + 1), std::string_view(layers[i]));
     Edges e;
     while (st.Step()) {
       const std::int64_t a = st.Int(0), b = st.Int(1);
@@ -77,7 +86,7 @@ GeoInferSummary InferActorRegions(Store& store, const GeoInferOptions& o) {
   }
   // Adjacency lists.
   std::vector<std::vector<std::pair<std::size_t, double>>> adj(ids.size());
-  for (const auto& [k, wgt] : FlowWeights(store)) {
+  for (const auto& [k, wgt] : FlowWeights(store, o.layers)) {
     auto a = index.find(k.first), b = index.find(k.second);
     if (a == index.end() || b == index.end()) continue;
     adj[a->second].emplace_back(b->second, wgt);

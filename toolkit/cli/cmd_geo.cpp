@@ -93,6 +93,7 @@ void RunInfer(const InferOptions& opts) {
                               {"rounds", s.rounds},
                               {"min_share", opts.infer.min_share},
                               {"min_weight", opts.infer.min_weight},
+                              {"layers", opts.infer.layers},
                               {"by_region", by_region}};
   if (opts.json) {
     std::cout << WithRanks(Dump(j), 1) << "\n";
@@ -125,13 +126,18 @@ void RegisterGeo(CLI::App& app, CliContext& ctx) {
                           "Opt-in: régions of accounts without location evidence, from the régions of the "
                           "actors they relay and are relayed by (label propagation), into actor_geo_inferred");
   infer->add_option("--store", iopts->store, "Store folder")->required();
-  infer->add_flag("--json", iopts->json,
-                  "One JSON object: {accounts, observed, inferred, undecided, seeds, rounds, min_share, min_weight, "
-                  "by_region}");
+  infer->add_flag(
+      "--json", iopts->json,
+      "One JSON object: {accounts, observed, inferred, undecided, seeds, rounds, min_share, min_weight, layers, "
+      "by_region}");
   infer->add_option("--min-share", iopts->infer.min_share, "Least share of the winning région (default 0.5)");
   infer->add_option("--min-weight", iopts->infer.min_weight,
-                    "Least labelled flow weight around an account (default 1)");
+                    "Least labelled flow weight around an account (default 3)");
   infer->add_option("--rounds", iopts->infer.max_rounds, "Most propagation rounds (default 10)");
+  infer
+      ->add_option("--layers", iopts->infer.layers,
+                   "Flow layers that count as relaying (default retweet,quote,reply,link)")
+      ->delimiter(',');
   infer->callback([iopts] { RunInfer(*iopts); });
   (void)ctx;
 }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "relais/corpora/store.hpp"
 
@@ -15,8 +16,10 @@ namespace relais::corpora {
 struct GeoInferOptions {
   int max_rounds = 10;           ///< propagation rounds (stops earlier when no label changes)
   double min_share = 0.5;        ///< the winning région's share of the labelled weight around the account
-  double min_weight = 1.0;       ///< least labelled weight (flows to and from located actors) to decide
+  double min_weight = 3.0;       ///< least labelled weight (flows to and from located actors) to decide
   double inferred_weight = 0.5;  ///< weight of a neighbour's inferred label relative to an observed one
+  /// Flow layers that count as relaying (mentions, embeds and reuse do not, by default).
+  std::vector<std::string> layers = {"retweet", "quote", "reply", "link"};
 };
 
 struct GeoInferSummary {
@@ -30,8 +33,8 @@ struct GeoInferSummary {
 };
 
 /// Runs the propagation and replaces the rows of actor_geo_inferred (created when missing). Seeds: every
-/// actor with a French région in ActorPlaces (registry or evidence). Graph: flows of every layer between
-/// two different actors, undirected, weighted by their count. Each round (synchronous, so the result does
+/// actor with a French région in ActorPlaces (registry or evidence). Graph: flows of `layers` between two
+/// different actors, undirected, weighted by their count. Each round (synchronous, so the result does
 /// not depend on an order), an account without observed location takes the région with the most weight
 /// among its labelled neighbours (observed 1, inferred `inferred_weight`), when that weight is at least
 /// `min_weight` and its share at least `min_share`; its confidence is that share. Throws (kData) when
