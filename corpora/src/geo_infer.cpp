@@ -100,7 +100,8 @@ GeoInferSummary InferActorRegions(Store& store, const GeoInferOptions& o) {
     std::vector<int> next = label;
     bool changed = false;
     for (std::size_t u = 0; u < ids.size(); ++u) {
-      if (!account[u] || observed[u] != -1) continue;
+      // A decided account keeps its label: the propagation moves outwards from the seeds ring by ring and stops.
+      if (!account[u] || observed[u] != -1 || label[u] >= 0) continue;
       std::fill(votes.begin(), votes.end(), 0.0);
       double total = 0;
       for (const auto& [v, wgt] : adj[u]) {
@@ -121,12 +122,11 @@ GeoInferSummary InferActorRegions(Store& store, const GeoInferOptions& o) {
           tie = tie || (static_cast<int>(r) != best && votes[r] == votes[best]);
         if (!tie) decided = best;
       }
-      if (decided != label[u]) {
-        changed = true;
-        if (decided >= 0 && label[u] < 0) round_of[u] = round;
-      }
+      if (decided < 0) continue;
+      changed = true;
+      round_of[u] = round;
       next[u] = decided;
-      confidence[u] = decided >= 0 ? votes[decided] / total : 0;
+      confidence[u] = votes[decided] / total;
       weight[u] = total;
     }
     label.swap(next);

@@ -35,10 +35,11 @@ struct GeoInferSummary {
 /// Runs the propagation and replaces the rows of actor_geo_inferred (created when missing). Seeds: every
 /// actor with a French région in ActorPlaces (registry or evidence). Graph: flows of `layers` between two
 /// different actors, undirected, weighted by their count. Each round (synchronous, so the result does
-/// not depend on an order), an account without observed location takes the région with the most weight
-/// among its labelled neighbours (observed 1, inferred `inferred_weight`), when that weight is at least
-/// `min_weight` and its share at least `min_share`; its confidence is that share. Throws (kData) when
-/// the store has no geography tables.
+/// not depend on an order), an undecided account without observed location takes the région with the most
+/// weight among its labelled neighbours (observed 1, inferred in an earlier round `inferred_weight`), when that
+/// weight is at least `min_weight` and its share at least `min_share`; its confidence is that share. A decided
+/// account keeps its label, so the labels spread outwards from the seeds and the rounds stop when none is added. Throws
+/// (kData) when the store has no geography tables.
 GeoInferSummary InferActorRegions(Store& store, const GeoInferOptions& options = {});
 
 struct InferredRegion {
