@@ -165,6 +165,9 @@ int main(int argc, char** argv) {
                  "Are accounts' homes, inferred régions and the local audiences of regional titles recovered?");
   return RunExperiment(argc, argv, exp, [](Experiment& e) {
     World w = PrepareWorld(e);
+    if (!w.truth.contains("geography"))
+      throw Error(ErrorKind::kData,
+                  "the world's truth.json has no geography (a world cached by an older relais): delete it and rerun");
     const auto& geo = w.truth["geography"];
     e.params()["geography_model"] = geo["model"];
     e.params()["geography_model"].erase("places");
