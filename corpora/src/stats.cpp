@@ -9,6 +9,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "relais/corpora/geo_store.hpp"
 #include "relais/corpora/partition_query.hpp"
 #include "relais/corpora/record.hpp"
 #include "relais/corpora/registry.hpp"
@@ -59,17 +60,30 @@ StoreStats FinishStats(const Store& store, const std::vector<StatsPartial>& part
     for (const auto& [actor, n] : part.by_actor) by_actor[actor] += n;
     for (const auto& [layer, n] : part.layers) layers[layer] += n;
   }
+  const auto places = ActorPlaces(store);
+  auto region_of = [&](std::int64_t actor) -> std::string {
+    auto p = places.find(actor);
+    if (p == places.end()) return "(none)";
+    if (!p->second.country.empty() && p->second.country != "FR") return "(abroad)";
+    return p->second.region.empty() ? "(none)" : p->second.region;
+  };
   {
     Statement st(store.db(), "SELECT id, coalesce(actor_class, 'public') FROM actors");
     while (st.Step()) {
       ++s.actors;
+      auto& region = s.by_region[region_of(st.Int(0))];
+      ++region.actors;
       auto it = by_actor.find(st.Int(0));
       if (it == by_actor.end()) continue;
+      region.items += it->second;
       s.by_class[st.Text(1)] += it->second;
       by_actor.erase(it);
     }
     // Items without an author, or whose author row is missing, count as "public" (LEFT JOIN).
-    for (const auto& [actor, n] : by_actor) s.by_class["public"] += n;
+    for (const auto& [actor, n] : by_actor) {
+      s.by_class["public"] += n;
+      s.by_region["(none)"].items += n;
+    }
   }
   for (const auto& [layer, n] : layers) s.flows_by_layer[layer] = n;
   return s;
@@ -117,6 +131,9 @@ std::string StatsToJson(const StoreStats& s) {
   j["flows_by_layer"] = s.flows_by_layer;
   j["first"] = s.first ? nlohmann::ordered_json(FormatIso8601(*s.first)) : nlohmann::ordered_json(nullptr);
   j["last"] = s.last ? nlohmann::ordered_json(FormatIso8601(*s.last)) : nlohmann::ordered_json(nullptr);
+  nlohmann::ordered_json regions = nlohmann::ordered_json::object();
+  for (const auto& [region, c] : s.by_region) regions[region] = {{"actors", c.actors}, {"items", c.items}};
+  j["by_region"] = std::move(regions);
   return j.dump();
 }
 

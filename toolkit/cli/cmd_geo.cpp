@@ -1,5 +1,7 @@
 // relais geo resolve: place names, postcodes, coordinates and profile locations → département, région,
 // country (the shipped French gazetteer, corpora/include/relais/corpora/geo.hpp; docs/geo.md).
+// relais geo infer: opt-in régions of accounts without evidence, by label propagation on the flow graph
+// (corpora/include/relais/corpora/geo_infer.hpp), into actor_geo_inferred.
 #include <cmath>
 #include <iostream>
 #include <memory>
@@ -10,6 +12,8 @@
 #include "commands.hpp"
 #include "relais/base/error.hpp"
 #include "relais/corpora/geo.hpp"
+#include "relais/corpora/geo_infer.hpp"
+#include "relais/corpora/store.hpp"
 
 namespace relais::cli {
 namespace {
@@ -18,6 +22,12 @@ struct GeoOptions {
   std::vector<std::string> texts;
   bool json = false;
   std::string kind = "profile";
+};
+
+struct InferOptions {
+  std::string store;
+  bool json = false;
+  corpora::GeoInferOptions infer;
 };
 
 std::string Dump(const nlohmann::ordered_json& j) {
@@ -66,6 +76,35 @@ void RunResolve(const GeoOptions& opts) {
   std::cout.flush();
 }
 
+void RunInfer(const InferOptions& opts) {
+  if (!(opts.infer.min_share > 0 && opts.infer.min_share <= 1))
+    throw Error(ErrorKind::kInvalidArgument, "--min-share must be in (0, 1]");
+  if (opts.infer.max_rounds < 1) throw Error(ErrorKind::kInvalidArgument, "--rounds must be >= 1");
+  if (!(opts.infer.min_weight > 0)) throw Error(ErrorKind::kInvalidArgument, "--min-weight must be > 0");
+  auto store = corpora::Store::Open(opts.store, corpora::OpenMode::kReadWrite);
+  const auto s = corpora::InferActorRegions(store, opts.infer);
+  nlohmann::ordered_json by_region = nlohmann::ordered_json::object();
+  for (const auto& [r, n] : s.by_region) by_region[r] = n;
+  nlohmann::ordered_json j = {{"accounts", s.accounts},
+                              {"observed", s.observed},
+                              {"inferred", s.inferred},
+                              {"undecided", s.undecided},
+                              {"seeds", s.seeds},
+                              {"rounds", s.rounds},
+                              {"min_share", opts.infer.min_share},
+                              {"min_weight", opts.infer.min_weight},
+                              {"layers", opts.infer.layers},
+                              {"by_region", by_region}};
+  if (opts.json) {
+    std::cout << WithRanks(Dump(j), 1) << "\n";
+    return;
+  }
+  std::cout << "accounts " << s.accounts << ": observed " << s.observed << ", inferred " << s.inferred << ", undecided "
+            << s.undecided << " (" << s.rounds << " rounds, " << s.seeds
+            << " located seeds); table actor_geo_inferred\n";
+  for (const auto& [r, n] : s.by_region) std::cout << "  " << r << "\t" << n << "\n";
+}
+
 }  // namespace
 
 void RegisterGeo(CLI::App& app, CliContext& ctx) {
@@ -80,6 +119,26 @@ void RegisterGeo(CLI::App& app, CliContext& ctx) {
       "One JSON object per input: {query, departement, region, country, confidence, evidence, ambiguous}");
   resolve->add_option("--kind", opts->kind, "Evidence the texts come from: profile (default), place, dateline, geotag");
   resolve->callback([opts] { RunResolve(*opts); });
+
+  auto iopts = std::make_shared<InferOptions>();
+  auto* infer =
+      sub->add_subcommand("infer",
+                          "Opt-in: régions of accounts without location evidence, from the régions of the "
+                          "actors they relay and are relayed by (label propagation), into actor_geo_inferred");
+  infer->add_option("--store", iopts->store, "Store folder")->required();
+  infer->add_flag(
+      "--json", iopts->json,
+      "One JSON object: {accounts, observed, inferred, undecided, seeds, rounds, min_share, min_weight, layers, "
+      "by_region}");
+  infer->add_option("--min-share", iopts->infer.min_share, "Least share of the winning région (default 0.5)");
+  infer->add_option("--min-weight", iopts->infer.min_weight,
+                    "Least labelled flow weight around an account (default 3)");
+  infer->add_option("--rounds", iopts->infer.max_rounds, "Most propagation rounds (default 10)");
+  infer
+      ->add_option("--layers", iopts->infer.layers,
+                   "Flow layers that count as relaying (default retweet,quote,reply,link)")
+      ->delimiter(',');
+  infer->callback([iopts] { RunInfer(*iopts); });
   (void)ctx;
 }
 

@@ -67,6 +67,7 @@ SynthResult GenerateSynthWorld(const SynthOptions& options) {
     progress("follower graph: " + std::to_string(w.follow_edges) + " edges");
     Simulate(w);
     progress("activity: " + std::to_string(w.items.size()) + " items");
+    PlantGeography(w);
     res = WriteWorld(w);
     progress("files written: " + std::to_string(res.files));
   });

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "detail/json_util.hpp"
 #include "relais/base/hash.hpp"
 #include "relais/corpora/synth.hpp"
@@ -210,6 +212,37 @@ struct Params {
   std::size_t cascade_cap = 20000;
 };
 
+/// An account's planted home (geography.cpp): a place of the world's gazetteer table and the evidence
+/// the world writes for it. Drawn from streams of their own, after the simulation: no other draw changes.
+struct Home {
+  std::int16_t place = -1;    // index into GeoPlaces(); -1: no home (outlets, PR, the head of state)
+  std::int8_t region = -1;    // index into Regions()
+  std::int8_t profile = -1;   // profile location form; -1: none
+  bool noise = false;         // the profile location names no place ("quelque part", "🌍")
+  bool geotagger = false;     // some of its Twitter posts carry coordinates or a place
+  std::int32_t anchor = -1;   // public accounts: the top title of the région whose titles they amplify most
+  bool anchor_after = false;  // first amplified a title of that région at or after the event
+  bool anchor_local = false;  // the home was drawn in that région
+};
+
+/// A commune of the world's small gazetteer: name, département (INSEE code), postcode, coordinates (those of
+/// corpora/data/geo/points.csv, so that a geotag resolves to its département), région index.
+struct GeoPlace {
+  const char* name;
+  const char* departement;
+  const char* postcode;
+  double lat, lon;
+  int region;
+};
+const std::vector<GeoPlace>& GeoPlaces();
+
+/// A post's planted location: coordinates (and a place), or a place only.
+struct ItemGeo {
+  int place = -1;
+  bool coordinates = false;
+  double lat = 0, lon = 0;
+};
+
 struct World {
   SynthOptions opt;
   Params par;
@@ -228,6 +261,7 @@ struct World {
   std::uint64_t hawkes_events = 0;
   std::uint64_t dropped_after_removal = 0;
   std::uint64_t cascades_capped = 0;
+  std::vector<Home> homes;  // per actor (PlantGeography)
 
   bool Removed(TimeMs t) const { return t >= event && t < removal_end; }
 };
@@ -235,6 +269,18 @@ struct World {
 void SetParams(World& w);
 void BuildFollowerGraph(World& w);
 void Simulate(World& w);
+/// Plants every account's home and the evidence of it (geography.cpp), after Simulate.
+void PlantGeography(World& w);
+/// The profile location an actor's records carry ("" when none).
+std::string ProfileLocation(const World& w, std::int32_t actor);
+/// The location a social item carries (Twitter posts of geotaggers, never retweets); place < 0 when none.
+ItemGeo ItemGeoOf(const World& w, std::int32_t item);
+/// Twitter place of a GeoPlaces() index: its id (16 hex digits) and full name ("Toulon, France").
+std::string GeoPlaceId(int place);
+std::string GeoPlaceFullName(int place);
+/// truth.json's "geography": the planted parameters, every account's home and the realised local audiences.
+nlohmann::ordered_json GeographyTruth(const World& w);
+
 /// Writes data/, actors.csv, truth.json, followers.csv and cascades_truth.csv; returns (files, bytes, malformed,
 /// duplicates).
 SynthResult WriteWorld(World& w);

@@ -268,8 +268,13 @@ class Writer {
     AppendJsonString(o, a.name);
     o += ",\"username\":";
     AppendJsonString(o, a.handle);
-    o += ",\"created_at\":\"2012-03-14T09:12:44.000Z\",\"description\":\"\","
-         "\"protected\":false,\"verified\":";
+    o += ",\"created_at\":\"2012-03-14T09:12:44.000Z\",\"description\":\"\",";
+    if (const std::string loc = ProfileLocation(w_, ai); !loc.empty()) {
+      o += "\"location\":";
+      AppendJsonString(o, loc);
+      o += ',';
+    }
+    o += "\"protected\":false,\"verified\":";
     o += (a.group == kPressNational || a.group == kPolitician || a.group == kPressRegional) ? "true" : "false";
     o += ",\"public_metrics\":{\"followers_count\":" + std::to_string(Followers(ai)) +
          ",\"following_count\":0,\"tweet_count\":0,\"listed_count\":0}}";
@@ -343,6 +348,11 @@ class Writer {
       }
       o += '}';
     }
+    if (const ItemGeo g = ItemGeoOf(w_, r); g.place >= 0) {
+      o += ",\"geo\":{\"place_id\":\"" + GeoPlaceId(g.place) + "\"";
+      if (g.coordinates) o += ",\"coordinates\":{\"type\":\"Point\",\"coordinates\":" + LonLat(g) + "}";
+      o += '}';
+    }
     o += ",\"public_metrics\":{\"retweet_count\":" + std::to_string(rt_[r]) +
          ",\"reply_count\":" + std::to_string(rp_[r]) + ",\"like_count\":" + std::to_string(rt_[r] * 3 + it.uid % 5) +
          ",\"quote_count\":" + std::to_string(qt_[r]) +
@@ -378,6 +388,7 @@ class Writer {
       V2User(o, users[k]);
     }
     o += "]";
+    V2Places(o, rs, refs);
     if (!refs.empty()) {
       o += ",\"tweets\":[";
       for (std::size_t k = 0; k < refs.size(); ++k) {
@@ -400,6 +411,43 @@ class Writer {
          IsoZ(w_.end) + "\"}}";
   }
 
+  static std::string LonLat(const ItemGeo& g) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "[%.5f,%.5f]", g.lon, g.lat);
+    return buf;
+  }
+  static void AppendPlace(std::string& o, int place) {
+    o += "{\"id\":\"" + GeoPlaceId(place) + "\",\"full_name\":";
+    AppendJsonString(o, GeoPlaceFullName(place));
+    o += ",\"name\":";
+    AppendJsonString(o, GeoPlaces()[place].name);
+    o += ",\"country\":\"France\",\"country_code\":\"FR\",\"place_type\":\"city\"}";
+  }
+  /// includes.places of a v2 page: the places of its tweets and referenced tweets.
+  void V2Places(std::string& o, const std::vector<std::int32_t>& rs, const std::vector<std::int32_t>& refs) const {
+    std::set<int> places;
+    for (const auto* list : {&rs, &refs})
+      for (std::int32_t r : *list)
+        if (const ItemGeo g = ItemGeoOf(w_, r); g.place >= 0) places.insert(g.place);
+    if (places.empty()) return;
+    o += ",\"places\":[";
+    bool first = true;
+    for (int p : places) {
+      if (!first) o += ',';
+      first = false;
+      AppendPlace(o, p);
+    }
+    o += ']';
+  }
+  /// v1.1 `coordinates` ([lon, lat]) and `place` of a status.
+  void V1Geo(std::string& o, std::int32_t r) const {
+    const ItemGeo g = ItemGeoOf(w_, r);
+    if (g.place < 0) return;
+    if (g.coordinates) o += ",\"coordinates\":{\"type\":\"Point\",\"coordinates\":" + LonLat(g) + "}";
+    o += ",\"place\":";
+    AppendPlace(o, g.place);
+  }
+
   void V1User(std::string& o, std::int32_t ai) const {
     const Actor& a = w_.actors[ai];
     std::string id = std::to_string(a.user_id);
@@ -409,6 +457,10 @@ class Writer {
     AppendJsonString(o, a.handle);
     o += ",\"followers_count\":" + std::to_string(Followers(ai)) + ",\"verified\":";
     o += (a.group == kPressNational || a.group == kPolitician) ? "true" : "false";
+    if (const std::string loc = ProfileLocation(w_, ai); !loc.empty()) {
+      o += ",\"location\":";
+      AppendJsonString(o, loc);
+    }
     o += "}";
   }
 
@@ -467,6 +519,7 @@ class Writer {
     }
     o += ",\"user\":";
     V1User(o, it.actor);
+    V1Geo(o, r);
     if (it.kind == kRetweet) {
       o += ",\"retweeted_status\":";
       V1Status(o, it.ref, false);
@@ -494,7 +547,13 @@ class Writer {
     o += ",\"locked\":false,\"bot\":false,\"created_at\":\"2018-04-01T00:00:00."
          "000Z\",\"note\":\"\",\"url\":\"https://" +
          a.host + "/@" + a.handle + "\",\"followers_count\":" + std::to_string(Followers(ai)) +
-         ",\"following_count\":0,\"statuses_count\":0}";
+         ",\"following_count\":0,\"statuses_count\":0";
+    if (const std::string loc = ProfileLocation(w_, ai); !loc.empty()) {
+      o += ",\"fields\":[{\"name\":\"Localisation\",\"value\":";
+      AppendJsonString(o, loc);
+      o += ",\"verified_at\":null}]";
+    }
+    o += '}';
   }
 
   void MastodonStatus(std::string& o, std::int32_t r, bool omit_ids) const {
@@ -1254,6 +1313,7 @@ Stats WriteTruth(const World& w, const Texts& texts, const std::vector<Bucket>& 
   t["reuse_pairs"] = c.reuse_pairs;
   t["link_shares"] = c.link_shares;
   t["embeds"] = c.embeds;
+  t["geography"] = GeographyTruth(w);
   {
     std::ofstream f(out / "truth.json", std::ios::binary);
     f << t.dump(1) << '\n';

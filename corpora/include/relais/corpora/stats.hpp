@@ -20,7 +20,14 @@ struct StoreStats {
   std::map<std::string, std::uint64_t> by_channel;      // social, press, pr (always present)
   std::map<std::string, std::uint64_t> by_class;        // author class → items (every class present)
   std::map<std::string, std::uint64_t> flows_by_layer;  // every layer present
-  std::optional<TimeMs> first, last;                    // item times
+  /// Actors and their items by région (issue 15): the registry's région, else the observed home's (geotag,
+  /// place, profile; ActorPlaces in geo_store.hpp, never inferred), "(abroad)" for a home outside France,
+  /// "(none)" for the others (and items without an author). Counts only.
+  struct RegionCounts {
+    std::uint64_t actors = 0, items = 0;
+  };
+  std::map<std::string, RegionCounts> by_region;
+  std::optional<TimeMs> first, last;  // item times
 };
 
 /// Every partition's StatsPartial (in parallel), then FinishStats.
@@ -43,7 +50,8 @@ StoreStats FinishStats(const Store& store, const std::vector<StatsPartial>& part
 std::string StatsPartialToJson(const StatsPartial& partial);
 StatsPartial StatsPartialFromJson(std::string_view json);
 
-/// `{items, expansions, actors, by_channel, by_class, flows_by_layer, first, last}` as JSON text
+/// `{items, expansions, actors, by_channel, by_class, flows_by_layer, first, last, by_region}` as JSON text
+/// (by_region: `{région: {actors, items}}`)
 /// (first/last ISO 8601 UTC, null for an empty store).
 std::string StatsToJson(const StoreStats& stats);
 

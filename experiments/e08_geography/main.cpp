@@ -1,0 +1,182 @@
+// e08_geography: are accounts' homes recovered from the evidence the records carry (geotags, places,
+// profile locations), how well does the opt-in inference place the accounts without evidence, and does
+// `who --audience-of` recover the planted local audience of the regional titles and its change at the event?
+// Truth: truth.json "geography" (docs/synth.md "Geography").
+#include <algorithm>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include "e01_deplatforming/world.hpp"
+#include "relais/corpora/geo_infer.hpp"
+#include "relais/corpora/geo_store.hpp"
+#include "relais/toolkit/who.hpp"
+
+using namespace relais;
+using namespace relais::experiments;
+
+namespace {
+
+struct TrueHome {
+  std::string departement, region, evidence, cls;
+  std::string planted;  // public accounts anchored to the région they amplify most: "anchored-local" when they
+                        // live there, "anchored-away" when not (planted); "not-anchored" otherwise
+};
+
+struct Accuracy {
+  std::int64_t n = 0, right = 0;
+  void Add(bool ok) {
+    ++n;
+    right += ok ? 1 : 0;
+  }
+  double Rate() const { return n > 0 ? static_cast<double>(right) / static_cast<double>(n) : 0; }
+};
+
+std::map<std::string, TrueHome> TrueHomes(const nlohmann::json& truth) {
+  std::map<std::string, TrueHome> out;
+  for (const auto& h : truth["geography"]["homes"])
+    out[h["actor"].get<std::string>()] = {h["departement"].get<std::string>(), h["region"].get<std::string>(),
+                                          h["evidence"].get<std::string>(), h["class"].get<std::string>(),
+                                          !h.contains("anchor")              ? "not-anchored"
+                                          : h["anchor"]["local"].get<bool>() ? "anchored-local"
+                                                                             : "anchored-away"};
+  return out;
+}
+
+std::map<std::int64_t, std::string> ActorKeys(const corpora::Store& store) {
+  std::map<std::int64_t, std::string> out;
+  corpora::Statement st(store.db(), "SELECT id, key FROM actors");
+  while (st.Step()) out[st.Int(0)] = st.Text(1);
+  return out;
+}
+
+nlohmann::json AccuracyJson(const Accuracy& a) {
+  const auto [lo, hi] = Wilson(static_cast<double>(a.right), static_cast<double>(a.n));
+  return {{"n", a.n}, {"right", a.right}, {"accuracy", a.Rate()}, {"ci", {lo, hi}}};
+}
+
+// Observed homes (evidence or registry) against the planted ones: région and département accuracy, overall
+// and by evidence kind.
+void CheckObserved(Experiment& e, const corpora::Store& store, const std::map<std::int64_t, std::string>& keys,
+                   const std::map<std::string, TrueHome>& truth) {
+  const auto places = corpora::ActorPlaces(store);
+  Accuracy region, departement;
+  std::map<std::string, Accuracy> by_evidence;
+  std::int64_t accounts = 0, located = 0, abroad = 0;
+  for (const auto& [id, key] : keys) {
+    auto t = truth.find(key);
+    if (t == truth.end()) continue;
+    ++accounts;
+    auto p = places.find(id);
+    if (p == places.end() || p->second.registry) continue;
+    ++located;
+    if (!p->second.country.empty() && p->second.country != "FR") {
+      ++abroad;
+      region.Add(false);
+      continue;
+    }
+    if (p->second.region.empty()) continue;
+    const bool ok = p->second.region == t->second.region;
+    region.Add(ok);
+    by_evidence[std::string(corpora::geo::EvidenceName(p->second.evidence))].Add(ok);
+    if (!p->second.departement.empty()) departement.Add(p->second.departement == t->second.departement);
+  }
+  nlohmann::json j = {{"accounts_in_store", accounts},
+                      {"located", located},
+                      {"located_abroad", abroad},
+                      {"region", AccuracyJson(region)},
+                      {"departement", AccuracyJson(departement)}};
+  for (const auto& [ev, a] : by_evidence) j["region_by_evidence"][ev] = AccuracyJson(a);
+  e.result()["observed"] = j;
+  e.CheckAtLeast("observed homes: région accuracy where evidence exists >= 0.95", 0.95, region.Rate());
+}
+
+// Inference on the accounts without evidence, against the planted homes.
+void CheckInferred(Experiment& e, corpora::Store& store, const std::map<std::int64_t, std::string>& keys,
+                   const std::map<std::string, TrueHome>& truth) {
+  const auto summary = corpora::InferActorRegions(store);
+  const auto inferred = corpora::InferredRegions(store);
+  Accuracy acc;
+  std::map<std::string, Accuracy> by_class, by_planted;
+  Accuracy confident;  // confidence >= 0.8
+  for (const auto& [id, r] : inferred) {
+    auto k = keys.find(id);
+    if (k == keys.end()) continue;
+    auto t = truth.find(k->second);
+    if (t == truth.end()) continue;
+    const bool ok = r.region == t->second.region;
+    acc.Add(ok);
+    by_class[t->second.cls].Add(ok);
+    by_planted[t->second.planted].Add(ok);
+    if (r.confidence >= 0.8) confident.Add(ok);
+  }
+  nlohmann::json j = {{"accounts", summary.accounts}, {"observed", summary.observed},
+                      {"inferred", summary.inferred}, {"undecided", summary.undecided},
+                      {"seeds", summary.seeds},       {"rounds", summary.rounds},
+                      {"region", AccuracyJson(acc)},  {"region_confidence_ge_0_8", AccuracyJson(confident)}};
+  for (const auto& [c, a] : by_class) j["region_by_class"][c] = AccuracyJson(a);
+  // Anchored-away accounts live, by construction, outside the région of what they relay: no flow-based
+  // inference can place them; their share bounds the accuracy.
+  for (const auto& [c, a] : by_planted) j["region_by_planted_home"][c] = AccuracyJson(a);
+  e.result()["inferred"] = j;
+  e.CheckAtLeast("inferred homes: région accuracy >= 0.7 (goal)", 0.7, acc.Rate());
+}
+
+// Local audiences of the regional titles with the most amplifiers: who --audience-of against the realised truth.
+void CheckAudiences(Experiment& e, const corpora::Store& store, const nlohmann::json& geo, TimeMs event) {
+  std::vector<nlohmann::json> titles(geo["audiences"].begin(), geo["audiences"].end());
+  std::erase_if(titles, [](const nlohmann::json& a) {
+    return a["before"]["with_region"].get<int>() < 20 || a["after"]["with_region"].get<int>() < 20;
+  });
+  std::sort(titles.begin(), titles.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
+    return a["all"]["amplifiers"].get<int>() > b["all"]["amplifiers"].get<int>();
+  });
+  if (titles.size() > 4) titles.resize(4);
+  toolkit::WhoOptions wo;
+  std::stringstream layers(geo["audience_layers"].get<std::string>());
+  for (std::string layer; std::getline(layers, layer, ',');) wo.layers.push_back(layer);
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& t : titles) {
+    const std::string key = t["actor"].get<std::string>();
+    const auto j = toolkit::AudienceOf(store, key, event, wo);
+    const auto& all = j["periods"][0];
+    const auto& ch = j["change"]["region"];
+    if (all["share_region"].is_null() || ch.is_null()) continue;
+    const double truth_all = t["all"]["share_region"].get<double>();
+    const double truth_change = t["change_region"].get<double>();
+    e.Check("local share of " + key + "'s amplifiers (all)", truth_all, all["share_region"].get<double>(),
+            all["ci_region"][0].get<double>(), all["ci_region"][1].get<double>());
+    e.Check("change of the local share of " + key + "'s amplifiers at the event", truth_change,
+            ch["estimate"].get<double>(), ch["ci"][0].get<double>(), ch["ci"][1].get<double>());
+    rows.push_back({key, Num(t["all"]["amplifiers"].get<double>()), Num(all["located_region"].get<double>()),
+                    Num(truth_all), Num(all["share_region"].get<double>()), Num(truth_change),
+                    Num(ch["estimate"].get<double>()), Num(ch["ci"][0].get<double>()), Num(ch["ci"][1].get<double>())});
+  }
+  e.WriteCsv(
+      "audiences",
+      {"actor", "amplifiers", "located", "truth_share", "share", "truth_change", "change", "change_lo", "change_hi"},
+      rows);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Experiment exp("e08_geography",
+                 "Are accounts' homes, inferred régions and the local audiences of regional titles recovered?");
+  return RunExperiment(argc, argv, exp, [](Experiment& e) {
+    World w = PrepareWorld(e);
+    if (!w.truth.contains("geography"))
+      throw Error(ErrorKind::kData,
+                  "the world's truth.json has no geography (a world cached by an older relais): delete it and rerun");
+    const auto& geo = w.truth["geography"];
+    e.params()["geography_model"] = geo["model"];
+    e.params()["geography_model"].erase("places");
+    e.result()["planted"] = {{"accounts", geo["accounts"]}, {"by_evidence", geo["by_evidence"]}};
+    const auto truth = TrueHomes(w.truth);
+    auto store = corpora::Store::Open(w.store_dir, corpora::OpenMode::kReadWrite);
+    const auto keys = ActorKeys(store);
+    CheckObserved(e, store, keys, truth);
+    CheckAudiences(e, store, geo, w.event);
+    CheckInferred(e, store, keys, truth);
+  });
+}
