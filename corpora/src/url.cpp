@@ -361,17 +361,24 @@ bool IsIndexPage(std::string_view seg) {
   return InTable(kExts, ext);
 }
 
-std::string CanonicalPath(std::string_view raw_path) {
+// One pass of CanonicalPath. Not a fixed point on its own: dropping a last segment ("/amp", ".", an index page)
+// makes the one before it last, whose AMP marker the next pass strips; a segment may hold several markers.
+std::string CanonicalPathOnce(std::string_view raw_path) {
   const std::string normalized = NormalizeComponent(raw_path, "/:@");
   const auto raw_segs = SplitSegments(normalized);
   std::vector<std::string> segs;
   for (std::size_t idx = 0; idx < raw_segs.size(); ++idx) {
     std::string seg(raw_segs[idx]);
     if (idx + 1 == raw_segs.size()) {  // AMP markers on the last segment, before dot segments
-      if (EndsWith(seg, ".amp") && seg.size() > 4) {
-        seg.resize(seg.size() - 4);
-      } else if (const auto p = seg.find(".amp."); p != std::string::npos && p > 0) {
-        seg.erase(p, 4);  // article.amp.html -> article.html
+      for (bool changed = true; changed;) {
+        changed = false;
+        if (EndsWith(seg, ".amp") && seg.size() > 4) {
+          seg.resize(seg.size() - 4);
+          changed = true;
+        } else if (const auto p = seg.find(".amp."); p != std::string::npos && p > 0) {
+          seg.erase(p, 4);  // article.amp.html -> article.html
+          changed = true;
+        }
       }
     }
     if (seg == ".") continue;
@@ -387,6 +394,19 @@ std::string CanonicalPath(std::string_view raw_path) {
   for (const auto& seg : segs) {
     out.push_back('/');
     out += seg;
+  }
+  return out;
+}
+
+// The canonical path: passes until nothing changes (each change shortens the path; bounded all the same), so
+// CanonicalizeUrl is a fixed point on its own output (found by the fuzz_url campaign:
+// "/us-/}ser/-<.amp.--<.amp.--e" lost one marker per pass).
+std::string CanonicalPath(std::string_view raw_path) {
+  std::string out = CanonicalPathOnce(raw_path);
+  for (int pass = 0; pass < 16; ++pass) {
+    std::string next = CanonicalPathOnce(out);
+    if (next == out) break;
+    out = std::move(next);
   }
   return out;
 }

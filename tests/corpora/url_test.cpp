@@ -311,3 +311,17 @@ TEST(CanonicalizeUrl, RandomInputsAreSafeAndIdempotent) {
 
 }  // namespace
 }  // namespace relais::corpora
+
+// Found by the 10-minute fuzz_url campaign: a segment with two AMP markers lost one per call, and a dropped
+// last segment ("/amp", an index page) left the marker of the segment before it; canonical is a fixed point.
+TEST(Url, AmpMarkersGoInOneCallSoCanonicalIsAFixedPoint) {
+  for (const std::string& u :
+       {std::string("https://twv/us-/}ser/-<.amp.--<.amp.--e"), std::string("https://x.fr/a/b.amp.amp.html"),
+        std::string("https://x.fr/a/story.amp.html/amp"), std::string("https://x.fr/a/story.amp.html/index.html"),
+        std::string("https://x.fr/a/b.amp.amp")}) {
+    const std::string c = relais::corpora::CanonicalizeUrl(u);
+    EXPECT_EQ(relais::corpora::CanonicalizeUrl(c), c) << u;
+  }
+  EXPECT_EQ(relais::corpora::CanonicalizeUrl("https://x.fr/a/b.amp.amp.html"), "https://x.fr/a/b.html");
+  EXPECT_EQ(relais::corpora::CanonicalizeUrl("https://x.fr/a/story.amp.html/amp"), "https://x.fr/a/story.html");
+}
