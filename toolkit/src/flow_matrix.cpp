@@ -111,30 +111,6 @@ FlowMatrix Finish(FlowMatrixPartial::Cells& acc, const Window& win) {
   return m;
 }
 
-// The flows ending in one partition: the columns the matrices need, in any order.
-std::vector<FlowRow> PartitionFlows(sqlite3* db, const FlowQuery& query) {
-  std::string sql =
-      "SELECT coalesce(f.src_actor,0), coalesce(f.dst_actor,0), d.time, f.latency FROM flows f "
-      "JOIN items d ON d.id = f.dst_item WHERE 1=1" +
-      LayerInClause(query.layers);
-  if (query.from) sql += " AND d.time >= ?";
-  if (query.to) sql += " AND d.time < ?";
-  corpora::Statement st(db, sql);
-  int idx = BindLayers(st, 1, query.layers);
-  if (query.from) st.Bind(idx++, static_cast<std::int64_t>(*query.from));
-  if (query.to) st.Bind(idx++, static_cast<std::int64_t>(*query.to));
-  std::vector<FlowRow> out;
-  while (st.Step()) {
-    FlowRow r;
-    r.src_actor = st.Int(0);
-    r.dst_actor = st.Int(1);
-    r.time = st.Int(2);
-    if (!st.IsNull(3)) r.latency = st.Int(3);
-    out.push_back(std::move(r));
-  }
-  return out;
-}
-
 nlohmann::json CellJson(const FlowCell& c) {
   nlohmann::json j = {
       {"source", c.source}, {"target", c.target}, {"count", c.count}, {"share", c.share}, {"row_share", c.row_share}};
@@ -158,7 +134,7 @@ FlowMatrixPartial ComputeFlowMatrixPartial(const corpora::Store& store, const Fl
   std::vector<std::vector<FlowRow>> rows(partitions.size());
   corpora::ForPartitions(store, partitions, [&](sqlite3* db, int p) {
     const auto k = static_cast<std::size_t>(std::find(partitions.begin(), partitions.end(), p) - partitions.begin());
-    rows[k] = PartitionFlows(db, o.query);
+    rows[k] = LoadPartitionFlows(db, o.query);
   });
   for (const auto& part : rows)
     for (const auto& f : part) acc.Add(f);

@@ -27,7 +27,7 @@ int BindLayers(corpora::Statement& st, int first, const std::vector<std::string>
   return first;
 }
 
-std::vector<FlowRow> LoadFlows(const corpora::Store& store, const FlowQuery& query) {
+std::vector<FlowRow> LoadPartitionFlows(sqlite3* db, const FlowQuery& query) {
   std::string sql =
       "SELECT f.id, f.layer, coalesce(f.src_item,0), f.dst_item, coalesce(f.src_actor,0), coalesce(f.dst_actor,0), "
       "d.time, f.latency FROM flows f JOIN items d ON d.id = f.dst_item WHERE 1=1" +
@@ -35,27 +35,30 @@ std::vector<FlowRow> LoadFlows(const corpora::Store& store, const FlowQuery& que
   if (query.from) sql += " AND d.time >= ?";
   if (query.to) sql += " AND d.time < ?";
   sql += " ORDER BY f.id";
+  corpora::Statement st(db, sql);
+  int idx = BindLayers(st, 1, query.layers);
+  if (query.from) st.Bind(idx++, static_cast<std::int64_t>(*query.from));
+  if (query.to) st.Bind(idx++, static_cast<std::int64_t>(*query.to));
+  std::vector<FlowRow> out;
+  while (st.Step()) {
+    FlowRow r;
+    r.id = st.Int(0);
+    r.layer = st.Text(1);
+    r.src_item = st.Int(2);
+    r.dst_item = st.Int(3);
+    r.src_actor = st.Int(4);
+    r.dst_actor = st.Int(5);
+    r.time = st.Int(6);
+    if (!st.IsNull(7)) r.latency = st.Int(7);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<FlowRow> LoadFlows(const corpora::Store& store, const FlowQuery& query) {
   // A flow joins its dst item in the same partition: each partition's flows in id order, merged by id.
-  auto parts = corpora::MapPartitions<std::vector<FlowRow>>(store, [&](sqlite3* db, int) {
-    corpora::Statement st(db, sql);
-    int idx = BindLayers(st, 1, query.layers);
-    if (query.from) st.Bind(idx++, static_cast<std::int64_t>(*query.from));
-    if (query.to) st.Bind(idx++, static_cast<std::int64_t>(*query.to));
-    std::vector<FlowRow> out;
-    while (st.Step()) {
-      FlowRow r;
-      r.id = st.Int(0);
-      r.layer = st.Text(1);
-      r.src_item = st.Int(2);
-      r.dst_item = st.Int(3);
-      r.src_actor = st.Int(4);
-      r.dst_actor = st.Int(5);
-      r.time = st.Int(6);
-      if (!st.IsNull(7)) r.latency = st.Int(7);
-      out.push_back(std::move(r));
-    }
-    return out;
-  });
+  auto parts = corpora::MapPartitions<std::vector<FlowRow>>(
+      store, [&](sqlite3* db, int) { return LoadPartitionFlows(db, query); });
   if (parts.size() == 1) return std::move(parts[0]);
   std::size_t total = 0;
   for (const auto& p : parts) total += p.size();

@@ -11,6 +11,8 @@
 #include "relais/base/time.hpp"
 #include "relais/corpora/store.hpp"
 
+struct sqlite3;
+
 namespace relais::toolkit {
 
 /// One flow edge with the derived item's time (flows happen when the later item appears).
@@ -46,6 +48,8 @@ int BindLayers(corpora::Statement& st, int first, const std::vector<std::string>
 
 /// Flows ordered by id (deterministic).
 std::vector<FlowRow> LoadFlows(const corpora::Store& store, const FlowQuery& query);
+/// The flows of one partition's connection (catalog attached), ordered by id.
+std::vector<FlowRow> LoadPartitionFlows(sqlite3* db, const FlowQuery& query);
 
 /// All actors by id.
 std::unordered_map<std::int64_t, ActorRow> LoadActors(const corpora::Store& store);
