@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mpi_test_util.hpp"
 #include "relais/dist/comm.hpp"
 #include "test_util.hpp"
 
@@ -23,21 +24,12 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using relais::testing::RelaisBin;
 using relais::testing::RunResult;
+using relais::testing::Sh;
 using relais::testing::TempDir;
 
 namespace {
 
-// A shell command line (gtest's Test::Run would hide relais::testing::Run inside TEST bodies).
-RunResult Sh(const std::string& command_line) { return relais::testing::Run(command_line); }
-
-#define RELAIS_REQUIRE_MPIRUN()                                                                         \
-  if (!relais::dist::Available()) GTEST_SKIP() << "relais built without MPI (RELAIS_MPI=OFF): skipped"; \
-  if (std::string(RELAIS_TEST_MPIEXEC).empty()) GTEST_SKIP() << "mpirun not found: MPI tests skipped"
-
-std::string Mpirun(int np, const std::string& extra = "") {
-  return "timeout 120 " + std::string(RELAIS_TEST_MPIEXEC) + " --oversubscribe --allow-run-as-root " + extra + " -np " +
-         std::to_string(np) + " ";
-}
+std::string Mpirun(int np, const std::string& extra = "") { return relais::testing::Mpirun(np, 120, extra); }
 
 std::string Fixture(const std::string& name) { return (relais::testing::FixturesDir() / "graph" / name).string(); }
 

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mpi_test_util.hpp"
 #include "relais/dist/comm.hpp"
 #include "test_util.hpp"
 
@@ -20,20 +21,12 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using relais::testing::RelaisBin;
 using relais::testing::RunResult;
+using relais::testing::Sh;
 using relais::testing::TempDir;
 
 namespace {
 
-RunResult Sh(const std::string& command_line) { return relais::testing::Run(command_line); }
-
-#define RELAIS_REQUIRE_MPIRUN()                                                                         \
-  if (!relais::dist::Available()) GTEST_SKIP() << "relais built without MPI (RELAIS_MPI=OFF): skipped"; \
-  if (std::string(RELAIS_TEST_MPIEXEC).empty()) GTEST_SKIP() << "mpirun not found: MPI tests skipped"
-
-std::string Mpirun(int np) {
-  return "timeout 300 " + std::string(RELAIS_TEST_MPIEXEC) + " --oversubscribe --allow-run-as-root -np " +
-         std::to_string(np) + " ";
-}
+std::string Mpirun(int np) { return relais::testing::Mpirun(np, 300); }
 
 // The JSON object printed on one line, with "ranks" checked and removed (and "seconds", a timing).
 json Without(const RunResult& r, int ranks, const std::string& what) {
