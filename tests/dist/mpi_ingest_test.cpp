@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -49,8 +50,9 @@ struct World {
 };
 
 World& SmallWorld() {
-  static World* w = [] {
-    auto* x = new World;
+  // Owned by a static so that its folder is removed at exit (a leaked pointer left ~550 MB per run).
+  static const std::unique_ptr<World> w = [] {
+    auto x = std::make_unique<World>();
     x->dir = x->tmp.path() / "w";
     x->store = x->tmp.path() / "one";
     RunResult r = Sh(RelaisBin() + " synth --out " + x->dir.string() + " --seed 1 --scale small --dirty 0.01");

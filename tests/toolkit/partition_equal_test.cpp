@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,8 +25,9 @@ struct Stores {
 };
 
 Stores& SmallWorldStores() {
-  static Stores* s = [] {
-    auto* x = new Stores;
+  // Owned by a static so that its folder is removed at exit (a leaked pointer left ~550 MB per run).
+  static const std::unique_ptr<Stores> s = [] {
+    auto x = std::make_unique<Stores>();
     x->world = x->tmp.path() / "w";
     x->one = x->tmp.path() / "one";
     x->four = x->tmp.path() / "four";

@@ -125,6 +125,11 @@ void PrintResult(const IngestArgs& args, const corpora::Store& store, const corp
       std::cout << r.total.quarantined << " quarantined records: see " << (store.dir() / "quarantine.jsonl").string()
                 << "\n";
   }
+  // Where the time went (progress, on stderr): reading and writing the files, the indexes, the flows, the rest
+  // (actors' homes, the search index, accounting).
+  std::cerr << std::fixed << std::setprecision(2) << "ingest: " << r.files_seconds << " s reading and writing, "
+            << r.index_seconds << " s indexes, " << r.flow_seconds << " s flows, "
+            << std::max(0.0, r.seconds - r.files_seconds - r.index_seconds - r.flow_seconds) << " s the rest\n";
   for (const auto& f : r.failed_files) std::cerr << "relais: error: " << f.message << "\n";
   if (!r.failed_files.empty()) {
     std::cerr << "relais: " << r.failed_files.size() << " input(s) could not be ingested; the others were\n";
