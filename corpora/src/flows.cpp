@@ -21,6 +21,8 @@
 #include "relais/corpora/ingest.hpp"
 
 namespace relais::corpora {
+using detail::ExecOn;
+
 namespace {
 
 // retweet / quote / reply / embed from refs. The target item when stored; otherwise the target
@@ -99,15 +101,6 @@ std::string BestOverPartitions(const std::vector<std::string>& schemas, std::str
            " ORDER BY " + std::string(order) + " LIMIT 1)";
   }
   return sql + ") i ORDER BY " + std::string(order) + " LIMIT 1";
-}
-
-void ExecOn(sqlite3* db, const std::string& sql) {
-  char* err = nullptr;
-  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err ? err : "sqlite error";
-    sqlite3_free(err);
-    throw Error(ErrorKind::kInternal, "flows: " + msg);
-  }
 }
 
 std::uint64_t CountFlows(sqlite3* db, const std::string& prefix) {

@@ -39,6 +39,8 @@
 #include "relais/corpora/input.hpp"
 
 namespace relais::corpora {
+using detail::ExecOn;
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -161,15 +163,6 @@ void RecordInput(Store& store, const InputRow& in, const IngestCounts& c, bool c
   st.Run();
   run.Bind(11, in.run_id);
   run.Run();
-}
-
-void ExecOn(sqlite3* db, const char* sql) {
-  char* err = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err ? err : "sqlite error";
-    sqlite3_free(err);
-    throw Error(ErrorKind::kInternal, std::string("sql \"") + sql + "\": " + msg);
-  }
 }
 
 /// The catalog connection and one connection per partition, with transactions over all of them.
@@ -715,8 +708,9 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
   conns.reset();
   store.AttachPartitions();
   result.flow_seconds = since(t_flows);
-  RefreshActorGeo(store);    // actors' homes from their items' locations and profiles (docs/schema.md)
-  UpdateSearchIndex(store);  // full-text index of the new items (read by relais serve's /api/search)
+  RefreshActorGeo(store);  // actors' homes from their items' locations and profiles (docs/schema.md)
+  // Full-text index of the new items (read by relais serve's /api/search), the partitions in parallel.
+  arena.execute([&] { UpdateSearchIndex(store); });
   result.expansions_added = writer.expansions_added();
   result.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   {

@@ -9,6 +9,9 @@ struct sqlite3;
 
 namespace relais::corpora::detail {
 
+/// Runs SQL without results on `db`; a failure throws an internal Error naming the statement.
+void ExecOn(sqlite3* db, const std::string& sql);
+
 /// Creates (create = true) or drops the secondary indexes of the partition open as `db`'s main.
 void PartitionIndexes(sqlite3* db, bool create);
 
