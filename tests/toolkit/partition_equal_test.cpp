@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "relais/corpora/search_index.hpp"
+#include "relais/corpora/store.hpp"
 #include "test_util.hpp"
 
 namespace fs = std::filesystem;
@@ -113,6 +115,22 @@ TEST(PartitionEqual, LeadLagAndInfluence) {
 TEST(PartitionEqual, CascadesAndWho) {
   ExpectSameOutput("cascades --json --layers retweet,quote --top 10");
   ExpectSameOutput("who --json --amplifiers-of nicematin.com --top 10 --no-pseudonymise");
+}
+
+// The search index lives in the partitions; results and their order (bm25 over the whole store) must not move.
+TEST(PartitionEqual, Search) {
+  Stores& s = SmallWorldStores();
+  auto one = relais::corpora::Store::Open(s.one, relais::corpora::OpenMode::kReadOnly);
+  auto four = relais::corpora::Store::Open(s.four, relais::corpora::OpenMode::kReadOnly);
+  std::size_t found = 0;
+  for (const char* q : {"incendie", "retraites", "Toulon", "l'État", "mairie de", "école", "port", "a"}) {
+    std::int64_t total_one = -1, total_four = -2;
+    const auto ids = relais::corpora::SearchItems(one, q, 50, &total_one);
+    EXPECT_EQ(relais::corpora::SearchItems(four, q, 50, &total_four), ids) << q;
+    EXPECT_EQ(total_four, total_one) << q;
+    found += ids.size();
+  }
+  EXPECT_GT(found, 0u);
 }
 
 // reuse writes its flows into the store: last, and compared again through stats afterwards.
