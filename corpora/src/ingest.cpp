@@ -690,15 +690,18 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
   result.files_seconds = since(t0);
   const auto t_index = Clock::now();
   store.EnsureIndexes();
-  tx.ForEachPartition([](std::size_t, sqlite3* db) { detail::PartitionIndexes(db, true); });
+  // The partitions' passes run in the run's arena: --threads bounds them as it bounds the parsing.
+  arena.execute([&] { tx.ForEachPartition([](std::size_t, sqlite3* db) { detail::PartitionIndexes(db, true); }); });
   result.index_seconds = since(t_index);
   const auto t_flows = Clock::now();
   {
     const std::optional<detail::FlowMarks> since = fresh ? std::nullopt : LastMarks(store);
     const detail::FlowMarks marks = MarksNow(store, tx);
-    result.flow_items_redone = ComputeFlows(store, tx, fresh, since);
+    arena.execute([&] {
+      result.flow_items_redone = ComputeFlows(store, tx, fresh, since);
+      tx.ForEachPartition([](std::size_t, sqlite3* db) { ExecOn(db, "DELETE FROM flow_pending"); });
+    });
     result.flows_incremental = since.has_value();
-    tx.ForEachPartition([](std::size_t, sqlite3* db) { ExecOn(db, "DELETE FROM flow_pending"); });
     store.Begin();
     store.SetMeta("flows_items_done", std::to_string(marks.items));
     store.SetMeta("flows_actors_done", std::to_string(marks.actors));
