@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -158,6 +159,88 @@ TEST(MpiIngest, RealFixturesSameStore) {
     const RunResult b = Sh(Mpirun(np) + RelaisBin() + " ingest --store " + store.string() + inputs);
     EXPECT_EQ(b.exit_code, a.exit_code) << what << ": " << b.err;
     EXPECT_EQ(Without(b, np, what).dump(), counts.dump()) << what;
+    ExpectSameStore(one, store, what);
+  }
+}
+
+// A large JSONL file (with blank and CRLF lines, malformed lines, duplicates, and links to articles of
+// earlier lines, hence of other byte ranges) beside a small one: under 2 to 4 ranks the large file is
+// cut into byte ranges on line boundaries, parsed apart, and the store is the one-process store, with
+// the quarantine at the file's real line numbers.
+struct LargeJsonl {
+  std::string path;
+  std::vector<int> malformed_lines;  // 1-based line numbers of the lines that must be quarantined
+};
+
+LargeJsonl WriteLargeJsonl(const fs::path& path, int articles) {
+  LargeJsonl f{path.string(), {}};
+  std::ofstream out(f.path, std::ios::binary);
+  const char* outlets[] = {"varmatin.com", "nicematin.com", "laprovence.com"};
+  int line = 0;
+  for (int k = 0; k < articles; ++k) {
+    if (k % 700 == 350) {
+      out << "  \n";  // blank: numbered, not a record
+      ++line;
+    }
+    if (k % 500 == 250) {
+      out << "{\"url\": \"https://varmatin.com/broken/" << k << "\", \"title\": \n";
+      f.malformed_lines.push_back(++line);
+    }
+    const int id = k % 900 == 899 ? k - 5 : k;  // a duplicate of an article five lines up
+    json a = {{"url", "https://" + std::string(outlets[id % 3]) + "/a/" + std::to_string(id)},
+              {"published", "2021-01-0" + std::to_string(2 + id / 10000) + "T" + std::to_string(10 + id % 10) + ":" +
+                                std::to_string(10 + id % 50) + ":00Z"},
+              {"title", "Titre " + std::to_string(id)},
+              {"text", "Un texte assez long pour peser, sur la réforme et le port. Voir aussi https://" +
+                           std::string(outlets[(id + 1) % 3]) + "/a/" + std::to_string(std::max(0, id - 37)) + " ."},
+              {"outlet", outlets[id % 3]}};
+    out << a.dump() << (k % 300 == 7 ? "\r\n" : "\n");
+    ++line;
+  }
+  return f;
+}
+
+// The 1-based line numbers of a store's quarantined lines of `file`.
+std::vector<int> QuarantinedLines(const fs::path& store, const std::string& file) {
+  const RunResult r =
+      Sh(RelaisBin() + " sql --json --store " + store.string() + " \"SELECT line FROM quarantine WHERE file LIKE '%" +
+         fs::path(file).filename().string() + "' ORDER BY line\"");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::vector<int> lines;
+  std::istringstream in(r.out);
+  for (std::string l; std::getline(in, l);)
+    if (!l.empty()) lines.push_back(json::parse(l)["line"].get<int>());
+  return lines;
+}
+
+TEST(MpiIngest, LargeJsonlCutIntoByteRangesSameStore) {
+  RELAIS_REQUIRE_MPIRUN();
+  TempDir tmp;
+  const LargeJsonl big = WriteLargeJsonl(tmp.path() / "big.jsonl", 24000);
+  const LargeJsonl small = WriteLargeJsonl(tmp.path() / "small.jsonl", 40);
+  ASSERT_GT(fs::file_size(big.path), 4u << 20) << "large enough to be cut at 2 to 4 ranks";
+  const std::string inputs = " --format press-jsonl --threads 2 --partitions 3 --json " + big.path + " " + small.path;
+  const fs::path one = tmp.path() / "one";
+  const RunResult a = Sh(RelaisBin() + " ingest --store " + one.string() + inputs);
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  const json counts = Without(a, 1, "one-process ingest");
+  EXPECT_GT(counts["duplicates"].get<std::int64_t>(), 0);
+  const json stats = json::parse(Sh(RelaisBin() + " stats --json --store " + one.string()).out);
+  EXPECT_GT(stats["flows_by_layer"]["link"].get<std::int64_t>(), 0) << "links to articles of other ranges";
+  EXPECT_EQ(QuarantinedLines(one, big.path), big.malformed_lines) << "one process: the file's line numbers";
+  for (int np = 1; np <= 4; ++np) {
+    const std::string what = "large JSONL -np " + std::to_string(np);
+    const fs::path store = tmp.path() / ("np" + std::to_string(np));
+    const RunResult b = Sh(Mpirun(np) + RelaisBin() + " ingest --store " + store.string() + inputs);
+    ASSERT_EQ(b.exit_code, 0) << what << ": " << b.err;
+    EXPECT_EQ(b.err.find(big.path + ": cut into") != std::string::npos, np > 1) << what << ":\n" << b.err;
+    EXPECT_EQ(b.err.find(small.path + ": cut into"), std::string::npos) << what << ": a small file stays whole";
+    const json many = Without(b, np, what);
+    EXPECT_EQ(many.dump(), counts.dump()) << what;
+    EXPECT_EQ(many["read"].get<std::int64_t>(), many["accepted"].get<std::int64_t>() +
+                                                    many["duplicates"].get<std::int64_t>() +
+                                                    many["quarantined"].get<std::int64_t>());
+    EXPECT_EQ(QuarantinedLines(store, big.path), big.malformed_lines) << what;
     ExpectSameStore(one, store, what);
   }
 }

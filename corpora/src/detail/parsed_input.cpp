@@ -3,6 +3,7 @@
 #include "detail/parsed_input.hpp"
 
 #include <cstring>
+#include <iterator>
 #include <mutex>
 #include <string_view>
 #include <unordered_set>
@@ -249,6 +250,7 @@ std::vector<std::byte> EncodeParsedInput(const ParsedInput& input) {
   Out o(bytes);
   for (const std::string* s : {&input.path, &input.sha256, &input.format, &input.error}) o.Str(*s);
   o.U64(input.size);
+  o.U64(input.lines);
   o.U64(input.outcomes.size());
   for (const auto& oc : input.outcomes) {
     o.U64(oc.ordinal);
@@ -268,6 +270,7 @@ ParsedInput DecodeParsedInput(std::span<const std::byte> bytes) {
   ParsedInput p;
   for (std::string* s : {&p.path, &p.sha256, &p.format, &p.error}) *s = in.Str();
   p.size = in.U64();
+  p.lines = in.U64();
   p.outcomes.resize(in.Count());
   for (auto& oc : p.outcomes) {
     oc.ordinal = static_cast<std::uint32_t>(in.U64());
@@ -279,6 +282,27 @@ ParsedInput DecodeParsedInput(std::span<const std::byte> bytes) {
   }
   if (!in.done()) throw Error(ErrorKind::kInternal, "parsed input: trailing bytes");
   return p;
+}
+
+ParsedInput JoinParsedRanges(std::vector<ParsedInput> ranges) {
+  if (ranges.empty()) throw Error(ErrorKind::kInternal, "parsed input: no range");
+  ParsedInput file = std::move(ranges.front());
+  std::uint64_t offset = file.lines;
+  for (std::size_t k = 1; k < ranges.size() && file.error.empty(); ++k) {
+    ParsedInput& range = ranges[k];
+    for (auto& oc : range.outcomes) {
+      if (auto* rec = std::get_if<PreparedRecord>(&oc.value)) {
+        rec->record.pos.line += offset;
+      } else {
+        std::get<Diagnostic>(oc.value).pos.line += offset;
+      }
+    }
+    std::move(range.outcomes.begin(), range.outcomes.end(), std::back_inserter(file.outcomes));
+    file.error = std::move(range.error);
+    offset += range.lines;
+  }
+  file.lines = 0;
+  return file;
 }
 
 }  // namespace relais::corpora::detail

@@ -20,7 +20,15 @@ struct ParsedInput {
   std::string format;  // format name; empty when the file was not recognised (error says why)
   std::string error;   // why it was not recognised, or the read error that ended it (records before it kept)
   std::vector<PreparedOutcome> outcomes;  // in input order
+  /// A byte range of the file (ParseIngestRange): the lines it held ('\n' read), to number the next
+  /// range's lines; its outcomes' line numbers count from its first line. 0 for a whole file.
+  std::uint64_t lines = 0;
 };
+
+/// One file's parse from the parses of its consecutive byte ranges (in file order): line numbers made
+/// the file's, the hash from the first range, and, as one reading of the file, nothing kept after the
+/// first range that ended on an error.
+ParsedInput JoinParsedRanges(std::vector<ParsedInput> ranges);
 
 /// Bytes of a parsed input (an exact copy: doubles bit for bit).
 std::vector<std::byte> EncodeParsedInput(const ParsedInput& input);
