@@ -6,6 +6,7 @@
 // it, without a hang. Skipped, with a message, when mpirun is absent or relais was built without MPI.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -163,38 +164,50 @@ TEST(MpiIngest, RealFixturesSameStore) {
   }
 }
 
-// A large JSONL file (with blank and CRLF lines, malformed lines, duplicates, and links to articles of
-// earlier lines, hence of other byte ranges) beside a small one: under 2 to 4 ranks the large file is
-// cut into byte ranges on line boundaries, parsed apart, and the store is the one-process store, with
-// the quarantine at the file's real line numbers.
+// A large JSONL file of Twitter v1.1 statuses (with blank and CRLF lines, malformed lines, duplicates,
+// and retweets of statuses 37 lines up, often in another byte range) beside a small one: under 2 to 4
+// ranks the large file is cut into byte ranges on line boundaries, parsed apart, and the store is the
+// one-process store, with the quarantine at the file's real line numbers.
 struct LargeJsonl {
   std::string path;
   std::vector<int> malformed_lines;  // 1-based line numbers of the lines that must be quarantined
 };
 
-LargeJsonl WriteLargeJsonl(const fs::path& path, int articles) {
+// Twitter's created_at of 2021-01-02 00:00:00 UTC + `s` seconds (s < 1 day).
+std::string CreatedAt(int s) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "Sat Jan 02 %02d:%02d:%02d +0000 2021", s / 3600, s / 60 % 60, s % 60);
+  return buf;
+}
+
+json Status(int id) {
+  const std::string handle = "compte_" + std::to_string(id % 50);
+  json s = {{"id_str", std::to_string(100000 + id)},
+            {"created_at", CreatedAt(id)},
+            {"text", "Un texte assez long pour peser, sur la réforme et le port, numéro " + std::to_string(id)},
+            {"user", {{"id_str", std::to_string(9000 + id % 50)}, {"screen_name", handle}, {"name", handle}}}};
+  if (id % 4 == 0 && id >= 37) {
+    json rt = Status(id - 37);
+    s["text"] = "RT @" + rt["user"]["screen_name"].get<std::string>() + ": " + rt["text"].get<std::string>();
+    s["retweeted_status"] = std::move(rt);
+  }
+  return s;
+}
+
+LargeJsonl WriteLargeJsonl(const fs::path& path, int first, int statuses) {
   LargeJsonl f{path.string(), {}};
   std::ofstream out(f.path, std::ios::binary);
-  const char* outlets[] = {"varmatin.com", "nicematin.com", "laprovence.com"};
   int line = 0;
-  for (int k = 0; k < articles; ++k) {
+  for (int k = first; k < first + statuses; ++k) {
     if (k % 700 == 350) {
       out << "  \n";  // blank: numbered, not a record
       ++line;
     }
     if (k % 500 == 250) {
-      out << "{\"url\": \"https://varmatin.com/broken/" << k << "\", \"title\": \n";
+      out << "{\"id_str\": \"" << k << "\", \"text\": \n";
       f.malformed_lines.push_back(++line);
     }
-    const int id = k % 900 == 899 ? k - 5 : k;  // a duplicate of an article five lines up
-    json a = {{"url", "https://" + std::string(outlets[id % 3]) + "/a/" + std::to_string(id)},
-              {"published", "2021-01-0" + std::to_string(2 + id / 10000) + "T" + std::to_string(10 + id % 10) + ":" +
-                                std::to_string(10 + id % 50) + ":00Z"},
-              {"title", "Titre " + std::to_string(id)},
-              {"text", "Un texte assez long pour peser, sur la réforme et le port. Voir aussi https://" +
-                           std::string(outlets[(id + 1) % 3]) + "/a/" + std::to_string(std::max(0, id - 37)) + " ."},
-              {"outlet", outlets[id % 3]}};
-    out << a.dump() << (k % 300 == 7 ? "\r\n" : "\n");
+    out << Status(k % 900 == 899 ? k - 5 : k).dump() << (k % 300 == 7 ? "\r\n" : "\n");  // a duplicate 5 up
     ++line;
   }
   return f;
@@ -216,17 +229,17 @@ std::vector<int> QuarantinedLines(const fs::path& store, const std::string& file
 TEST(MpiIngest, LargeJsonlCutIntoByteRangesSameStore) {
   RELAIS_REQUIRE_MPIRUN();
   TempDir tmp;
-  const LargeJsonl big = WriteLargeJsonl(tmp.path() / "big.jsonl", 24000);
-  const LargeJsonl small = WriteLargeJsonl(tmp.path() / "small.jsonl", 40);
+  const LargeJsonl big = WriteLargeJsonl(tmp.path() / "big.jsonl", 0, 20000);
+  const LargeJsonl small = WriteLargeJsonl(tmp.path() / "small.jsonl", 20000, 40);
   ASSERT_GT(fs::file_size(big.path), 4u << 20) << "large enough to be cut at 2 to 4 ranks";
-  const std::string inputs = " --format press-jsonl --threads 2 --partitions 3 --json " + big.path + " " + small.path;
+  const std::string inputs = " --format twitter-v1 --threads 2 --partitions 3 --json " + big.path + " " + small.path;
   const fs::path one = tmp.path() / "one";
   const RunResult a = Sh(RelaisBin() + " ingest --store " + one.string() + inputs);
   ASSERT_EQ(a.exit_code, 0) << a.err;
   const json counts = Without(a, 1, "one-process ingest");
   EXPECT_GT(counts["duplicates"].get<std::int64_t>(), 0);
   const json stats = json::parse(Sh(RelaisBin() + " stats --json --store " + one.string()).out);
-  EXPECT_GT(stats["flows_by_layer"]["link"].get<std::int64_t>(), 0) << "links to articles of other ranges";
+  EXPECT_GT(stats["flows_by_layer"]["retweet"].get<std::int64_t>(), 0) << "retweets of other ranges' statuses";
   EXPECT_EQ(QuarantinedLines(one, big.path), big.malformed_lines) << "one process: the file's line numbers";
   for (int np = 1; np <= 4; ++np) {
     const std::string what = "large JSONL -np " + std::to_string(np);
