@@ -591,6 +591,36 @@ bool Compressed(const std::filesystem::path& path) {
   return n == 4 && magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd;  // zstd
 }
 
+/// The pieces of a distributed ingest's file after the first, received and dropped (an unknown input).
+void DrainPieces(const IngestOptions& options, std::size_t file_idx) {
+  for (std::size_t piece = 1; !options.parsed_input(file_idx, piece).empty(); ++piece) {
+  }
+}
+
+/// A distributed ingest's file whose first piece was `first`: every further piece asked for (and
+/// received) in order, their outcomes handed to `sink` with the file's line numbers, one piece in memory
+/// at a time, until a piece ends on a read error (what a reading of the whole file would have kept).
+/// Returns that error, or "".
+std::string SinkPieces(const IngestOptions& options, std::size_t file_idx, detail::ParsedInput first,
+                       const detail::BatchSink& sink) {
+  std::string error = std::move(first.error);
+  std::uint64_t lines_before = first.lines;
+  sink(first.outcomes);
+  first = detail::ParsedInput();
+  for (std::size_t piece = 1;; ++piece) {
+    std::vector<std::byte> bytes = options.parsed_input(file_idx, piece);
+    if (bytes.empty()) break;
+    detail::ParsedInput range = detail::DecodeParsedInput(bytes);
+    std::vector<std::byte>().swap(bytes);
+    if (!error.empty()) continue;
+    detail::ShiftLines(range, lines_before);
+    lines_before += range.lines;
+    sink(range.outcomes);
+    error = std::move(range.error);
+  }
+  return error;
+}
+
 }  // namespace
 
 std::vector<std::byte> ParseIngestInput(const std::filesystem::path& path, const IngestOptions& options) {
@@ -701,12 +731,7 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
     ++result.files;
     // Distributed ingest: the file was read, hashed and parsed by another process (or this one).
     std::optional<detail::ParsedInput> parsed;
-    if (options.parsed_input) {
-      std::vector<detail::ParsedInput> pieces;
-      for (const std::vector<std::byte>& bytes : options.parsed_input(file_idx))
-        pieces.push_back(detail::DecodeParsedInput(bytes));
-      parsed = detail::JoinParsedRanges(std::move(pieces));
-    }
+    if (options.parsed_input) parsed = detail::DecodeParsedInput(options.parsed_input(file_idx, 0));
     PendingSha sha = parsed ? PendingSha(parsed->sha256, parsed->size) : PendingSha(path);
     // A file that cannot be hashed is not ingested; otherwise it is recorded as an unknown input.
     auto fail_unknown = [&](const std::string& msg) {
@@ -726,6 +751,7 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
     bool by_line = false;
     if (parsed) {
       if (parsed->format.empty()) {
+        DrainPieces(options, file_idx);
         fail_unknown(parsed->error);
         continue;
       }
@@ -772,8 +798,7 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
       auto sink = [&](std::vector<detail::PreparedOutcome>& batch) { ingest.Consume(batch); };
       arena.execute([&] {
         if (parsed) {
-          error = parsed->error;
-          sink(parsed->outcomes);
+          error = SinkPieces(options, file_idx, std::move(*parsed), sink);
         } else if (by_line) {
           auto in = OpenInput(path);
           detail::RunLinePipeline(*in, path_str, *reader, static_cast<std::size_t>(threads) * 2 + 2, sink);

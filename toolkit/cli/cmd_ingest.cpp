@@ -104,6 +104,9 @@ struct Piece {
 
 // A byte range smaller than this is not worth a message of its own.
 constexpr std::uint64_t kMinRangeBytes = 1 << 20;
+// Nor larger than this: a range's parse is held whole by the rank that makes it and, decoded, by rank 0
+// while it writes it; smaller ranges bound both (and balance the ranks better).
+constexpr std::uint64_t kMaxRangeBytes = 32 << 20;
 
 std::uint64_t FileSize(const std::filesystem::path& file) {
   std::error_code ec;
@@ -112,9 +115,9 @@ std::uint64_t FileSize(const std::filesystem::path& file) {
 }
 
 // The pieces of the inputs in input order (a file's ranges in file order): a file larger than a rank's
-// fair share of the bytes (and than two kMinRangeBytes) that can be cut on line boundaries (a plain
-// JSONL file: corpora::SplittableInput) is cut into ranges of about that share; every other file is one
-// piece. Every rank computes the same list.
+// fair share of the bytes (at least kMinRangeBytes) or than kMaxRangeBytes that can be cut on line
+// boundaries (a plain JSONL file: corpora::SplittableInput) is cut into equal ranges no larger than
+// either; every other file is one piece. One rank cuts nothing. Every rank computes the same list.
 std::vector<Piece> PlanPieces(const std::vector<std::filesystem::path>& files, int ranks,
                               const corpora::IngestOptions& opt) {
   std::vector<std::uint64_t> size(files.size());
@@ -124,7 +127,8 @@ std::vector<Piece> PlanPieces(const std::vector<std::filesystem::path>& files, i
   const std::uint64_t share = std::max<std::uint64_t>((total + n_ranks - 1) / n_ranks, kMinRangeBytes);
   std::vector<Piece> pieces;
   for (std::size_t i = 0; i < files.size(); ++i) {
-    const std::uint64_t ranges = (size[i] + share - 1) / share;
+    const std::uint64_t ranges =
+        std::max((size[i] + share - 1) / share, (size[i] + kMaxRangeBytes - 1) / kMaxRangeBytes);
     if (ranks == 1 || ranges < 2 || !corpora::SplittableInput(files[i], opt)) {
       pieces.push_back(Piece{i, 0, size[i], true});
       continue;
@@ -216,11 +220,11 @@ void IngestDistributed(const IngestArgs& args, corpora::IngestOptions opt, CliCo
     if (file_pieces[i].size() > 1)
       std::cerr << "ingest: " << files[i].string() << ": cut into " << file_pieces[i].size()
                 << " byte ranges on line boundaries, parsed apart\n";
-  opt.parsed_input = [&](std::size_t i) {
-    std::vector<std::vector<std::byte>> parts;
-    for (const std::size_t k : file_pieces.at(i))
-      parts.push_back(owner[k] == 0 ? std::move(mine.at(k)) : world.RecvBytes(owner[k], kTag));
-    return parts;
+  // Piece by piece, when the writer reaches it: rank 0 holds one received piece at a time.
+  opt.parsed_input = [&](std::size_t i, std::size_t piece) -> std::vector<std::byte> {
+    if (piece >= file_pieces.at(i).size()) return {};
+    const std::size_t k = file_pieces[i][piece];
+    return owner[k] == 0 ? std::move(mine.at(k)) : world.RecvBytes(owner[k], kTag);
   };
   const corpora::IngestResult r = corpora::Ingest(*store, opt);
   PrintResult(args, *store, r, ctx.ranks, ctx);

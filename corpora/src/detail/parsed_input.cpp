@@ -3,7 +3,6 @@
 #include "detail/parsed_input.hpp"
 
 #include <cstring>
-#include <iterator>
 #include <mutex>
 #include <string_view>
 #include <unordered_set>
@@ -284,25 +283,14 @@ ParsedInput DecodeParsedInput(std::span<const std::byte> bytes) {
   return p;
 }
 
-ParsedInput JoinParsedRanges(std::vector<ParsedInput> ranges) {
-  if (ranges.empty()) throw Error(ErrorKind::kInternal, "parsed input: no range");
-  ParsedInput file = std::move(ranges.front());
-  std::uint64_t offset = file.lines;
-  for (std::size_t k = 1; k < ranges.size() && file.error.empty(); ++k) {
-    ParsedInput& range = ranges[k];
-    for (auto& oc : range.outcomes) {
-      if (auto* rec = std::get_if<PreparedRecord>(&oc.value)) {
-        rec->record.pos.line += offset;
-      } else {
-        std::get<Diagnostic>(oc.value).pos.line += offset;
-      }
+void ShiftLines(ParsedInput& range, std::uint64_t lines_before) {
+  for (auto& oc : range.outcomes) {
+    if (auto* rec = std::get_if<PreparedRecord>(&oc.value)) {
+      rec->record.pos.line += lines_before;
+    } else {
+      std::get<Diagnostic>(oc.value).pos.line += lines_before;
     }
-    std::move(range.outcomes.begin(), range.outcomes.end(), std::back_inserter(file.outcomes));
-    file.error = std::move(range.error);
-    offset += range.lines;
   }
-  file.lines = 0;
-  return file;
 }
 
 }  // namespace relais::corpora::detail

@@ -25,10 +25,8 @@ struct ParsedInput {
   std::uint64_t lines = 0;
 };
 
-/// One file's parse from the parses of its consecutive byte ranges (in file order): line numbers made
-/// the file's, the hash from the first range, and, as one reading of the file, nothing kept after the
-/// first range that ended on an error.
-ParsedInput JoinParsedRanges(std::vector<ParsedInput> ranges);
+/// Makes a byte range's line numbers the file's: adds `lines_before` (the lines of the ranges before it).
+void ShiftLines(ParsedInput& range, std::uint64_t lines_before);
 
 /// Bytes of a parsed input (an exact copy: doubles bit for bit).
 std::vector<std::byte> EncodeParsedInput(const ParsedInput& input);

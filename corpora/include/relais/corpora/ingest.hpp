@@ -67,10 +67,12 @@ struct IngestOptions {
   /// Registry to use instead of Builtin()+actor_files (tests).
   const Registry* registry = nullptr;
   /// Distributed ingest (docs/cluster.md): when set, Ingest takes its file_index-th input file
-  /// (IngestInputFiles order) as parsed elsewhere instead of reading the file itself: one piece made by
-  /// ParseIngestInput, or the pieces ParseIngestRange made of consecutive byte ranges covering the file,
-  /// in file order; the store comes out as if it had read the file.
-  std::function<std::vector<std::vector<std::byte>>(std::size_t file_index)> parsed_input;
+  /// (IngestInputFiles order) as parsed elsewhere instead of reading the file itself, one piece at a time
+  /// (piece = 0, 1, … until an empty answer): the bytes of ParseIngestInput (one piece), or those of
+  /// ParseIngestRange for consecutive byte ranges covering the file, in file order. Every piece is asked
+  /// for, even after a read error (whose range ends what is kept, as one reading would). The store comes
+  /// out as if Ingest had read the file.
+  std::function<std::vector<std::byte>(std::size_t file_index, std::size_t piece)> parsed_input;
 };
 
 /// An input that could not be ingested (unreadable, unrecognised format, read error midway).
