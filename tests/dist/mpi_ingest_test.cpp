@@ -295,4 +295,28 @@ TEST(MpiIngest, UnreadableFileOnOneRankFailsTheJob) {
   EXPECT_FALSE(fs::exists(fs::path(store) / "part-000.db")) << "nothing written";
 }
 
+// The same with a large JSONL file that is cut into byte ranges: rank 2, which cannot read it, gets a
+// range of rank 0's plan (had it planned alone it would have seen an unreadable, uncut file and rank 0
+// would wait for a range nobody parses): the job stops with rank 2's error, no hang, no store.
+TEST(MpiIngest, UnreadableCutFileOnOneRankFailsTheJob) {
+  RELAIS_REQUIRE_MPIRUN();
+  if (Sh("command -v setpriv").exit_code != 0) GTEST_SKIP() << "setpriv not found: test skipped";
+  TempDir tmp;
+  const LargeJsonl big = WriteLargeJsonl(tmp.path() / "big.jsonl", 0, 20000);
+  ASSERT_GT(fs::file_size(big.path), 3u << 20) << "cut into three ranges at 3 ranks";
+  fs::permissions(big.path, fs::perms::none);
+  const std::string store = (tmp.path() / "store").string();
+  const std::string args = " ingest --format twitter-v1 --store " + store + " " + big.path;
+  if (Sh("setpriv --bounding-set=-dac_override,-dac_read_search cat " + big.path).exit_code == 0)
+    GTEST_SKIP() << "setpriv could not drop the capabilities here: test skipped";
+  const RunResult r =
+      Sh("timeout 120 " + std::string(RELAIS_TEST_MPIEXEC) + " --oversubscribe --allow-run-as-root -np 2 " +
+         RelaisBin() + args + " : -np 1 setpriv --bounding-set=-dac_override,-dac_read_search " + RelaisBin() + args);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("rank 2: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(big.path), std::string::npos) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_FALSE(fs::exists(fs::path(store) / "part-000.db")) << "nothing written";
+}
+
 }  // namespace

@@ -189,13 +189,17 @@ void IngestDistributed(const IngestArgs& args, corpora::IngestOptions opt, CliCo
   ctx.collective = true;
   std::vector<corpora::FailedInput> unlisted;  // reported by Ingest on rank 0
   const std::vector<std::filesystem::path> files = corpora::IngestInputFiles(opt, &unlisted);
-  const std::vector<Piece> pieces = PlanPieces(files, world.size(), opt);
+  // Rank 0's plan for every rank: a rank that cannot read a file (or sees another size) must still
+  // agree on the pieces, or rank 0 would wait for pieces no rank makes.
+  std::vector<Piece> pieces;
+  if (world.root()) pieces = PlanPieces(files, world.size(), opt);
+  world.Bcast(pieces, 0);
   const std::vector<int> owner = AssignPieces(pieces, world.size());
   std::map<std::size_t, std::vector<std::byte>> mine;  // piece index → its parse
   std::optional<corpora::Store> store;
   dist::Agree(world, [&] {
     for (std::size_t k = 0; k < pieces.size(); ++k)
-      if (owner[k] == world.rank()) mine[k] = ParsePiece(pieces[k], files[pieces[k].file], opt);
+      if (owner[k] == world.rank()) mine[k] = ParsePiece(pieces[k], files.at(pieces[k].file), opt);
   });
   // Only once every input was read: a failed job leaves no store behind.
   dist::Agree(world, [&] {
