@@ -81,6 +81,69 @@ std::string SniffHead(const std::filesystem::path& path) {
   return head;
 }
 
+/// A file opened for reading with stdio, closed on destruction.
+class CFile {
+ public:
+  explicit CFile(const std::filesystem::path& path) : path_(path.string()), f_(std::fopen(path_.c_str(), "rb")) {
+    if (!f_) throw Error(ErrorKind::kIo, "cannot open " + path_ + ": " + std::strerror(errno));
+  }
+  ~CFile() { std::fclose(f_); }
+  CFile(const CFile&) = delete;
+  CFile& operator=(const CFile&) = delete;
+
+  void Seek(std::uint64_t offset) {
+    if (fseeko(f_, static_cast<off_t>(offset), SEEK_SET) != 0)
+      throw Error(ErrorKind::kIo, "cannot seek in " + path_ + ": " + std::strerror(errno));
+  }
+  std::size_t Read(char* buf, std::size_t n) {
+    const std::size_t got = std::fread(buf, 1, n, f_);
+    if (got < n && std::ferror(f_)) throw Error(ErrorKind::kIo, "cannot read " + path_ + ": " + std::strerror(errno));
+    return got;
+  }
+
+ private:
+  std::string path_;
+  std::FILE* f_;
+};
+
+/// The first line start at or after `offset` in a plain file: `offset` itself when it is 0 or follows
+/// a '\n', else just past the next '\n' (the file's size when there is none).
+std::uint64_t LineStartAtOrAfter(const std::filesystem::path& path, std::uint64_t offset) {
+  if (offset == 0) return 0;
+  CFile f(path);
+  f.Seek(offset - 1);
+  std::string buf(1 << 16, '\0');
+  std::uint64_t at = offset - 1;
+  while (true) {
+    const std::size_t n = f.Read(buf.data(), buf.size());
+    if (n == 0) return at;
+    if (const void* nl = std::memchr(buf.data(), '\n', n))
+      return at + static_cast<std::uint64_t>(static_cast<const char*>(nl) - buf.data()) + 1;
+    at += n;
+  }
+}
+
+/// The bytes [begin, end) of a plain file, counting the '\n' it hands out.
+class RangeStream final : public InputStream {
+ public:
+  RangeStream(const std::filesystem::path& path, std::uint64_t begin, std::uint64_t end)
+      : file_(path), left_(end > begin ? end - begin : 0) {
+    file_.Seek(begin);
+  }
+  std::size_t Read(char* buf, std::size_t n) override {
+    const std::size_t got = file_.Read(buf, static_cast<std::size_t>(std::min<std::uint64_t>(n, left_)));
+    left_ -= got;
+    newlines_ += static_cast<std::uint64_t>(std::count(buf, buf + got, '\n'));
+    return got;
+  }
+  std::uint64_t newlines() const { return newlines_; }
+
+ private:
+  CFile file_;
+  std::uint64_t left_;
+  std::uint64_t newlines_ = 0;
+};
+
 /// The SHA-256 and size of a file, computed on a thread of its own from construction on.
 class PendingSha {
  public:
@@ -441,10 +504,22 @@ std::vector<std::filesystem::path> IngestInputFiles(const IngestOptions& options
   return files;
 }
 
-std::vector<std::byte> ParseIngestInput(const std::filesystem::path& path, const IngestOptions& options) {
+namespace {
+
+/// A byte range of a file, already on line starts (ParseIngestRange).
+struct LineRange {
+  std::uint64_t begin = 0;
+  std::uint64_t end = 0;
+};
+
+/// ParseIngestInput's work on the whole file, or on the lines of `range` (line-oriented files only).
+detail::ParsedInput ParseInput(const std::filesystem::path& path, const IngestOptions& options,
+                               std::optional<LineRange> range) {
   detail::ParsedInput out;
   out.path = path.string();
-  PendingSha sha(path);
+  // Only the range at the file's start hashes the file (a range reads the file once more for it).
+  std::optional<PendingSha> sha;
+  if (!range || range->begin == 0) sha.emplace(path);
   // As Ingest's loop: a file whose head cannot be read or whose format is not recognised is
   // recorded as an unknown input; a read error midway keeps the records before it.
   std::string head;
@@ -460,17 +535,24 @@ std::vector<std::byte> ParseIngestInput(const std::filesystem::path& path, const
     out.format = std::string(ToString(*format));
     auto reader = MakeReader(*format, options.read);
     const bool by_line = reader->line_oriented_for(head);
+    if (range && !by_line)
+      throw Error(ErrorKind::kInternal, out.path + ": a byte range of a file that is not read line by line");
     head = std::string();
     const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
     tbb::task_arena arena(threads);
     auto sink = [&](std::vector<detail::PreparedOutcome>& batch) {
       std::move(batch.begin(), batch.end(), std::back_inserter(out.outcomes));
     };
+    const std::size_t in_flight = static_cast<std::size_t>(threads) * 2 + 2;
     try {
       arena.execute([&] {
-        if (by_line) {
+        if (range) {
+          RangeStream in(path, range->begin, range->end);
+          detail::RunLinePipeline(in, out.path, *reader, in_flight, sink);
+          out.lines = in.newlines();
+        } else if (by_line) {
           auto in = OpenInput(path);
-          detail::RunLinePipeline(*in, out.path, *reader, static_cast<std::size_t>(threads) * 2 + 2, sink);
+          detail::RunLinePipeline(*in, out.path, *reader, in_flight, sink);
         } else {
           std::string content = ReadAll(path);
           if (NeedsDecoding(*format)) content = DecodeToUtf8(content, options.read.encoding);
@@ -482,14 +564,78 @@ std::vector<std::byte> ParseIngestInput(const std::filesystem::path& path, const
       out.error = e.what();
     }
   }
+  if (sha) {
+    try {
+      out.sha256 = sha->hex();
+      out.size = sha->size();
+    } catch (const Error& e) {
+      if (e.kind() == ErrorKind::kInternal) throw;
+      throw Error(ErrorKind::kIo, e.what());
+    }
+  }
+  return out;
+}
+
+bool Compressed(const std::filesystem::path& path) {
+  CFile f(path);
+  unsigned char magic[4] = {0, 0, 0, 0};
+  const std::size_t n = f.Read(reinterpret_cast<char*>(magic), sizeof magic);
+  if (n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) return true;                                // gzip
+  return n == 4 && magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd;  // zstd
+}
+
+/// The pieces of a distributed ingest's file after the first, received and dropped (an unknown input).
+void DrainPieces(const IngestOptions& options, std::size_t file_idx) {
+  for (std::size_t piece = 1; !options.parsed_input(file_idx, piece).empty(); ++piece) {
+  }
+}
+
+/// A distributed ingest's file whose first piece was `first`: every further piece asked for (and
+/// received) in order, their outcomes handed to `sink` with the file's line numbers, one piece in memory
+/// at a time, until a piece ends on a read error (what a reading of the whole file would have kept).
+/// Returns that error, or "".
+std::string SinkPieces(const IngestOptions& options, std::size_t file_idx, detail::ParsedInput first,
+                       const detail::BatchSink& sink) {
+  std::string error = std::move(first.error);
+  std::uint64_t lines_before = first.lines;
+  sink(first.outcomes);
+  first = detail::ParsedInput();
+  for (std::size_t piece = 1;; ++piece) {
+    std::vector<std::byte> bytes = options.parsed_input(file_idx, piece);
+    if (bytes.empty()) break;
+    detail::ParsedInput range = detail::DecodeParsedInput(bytes);
+    std::vector<std::byte>().swap(bytes);
+    if (!error.empty()) continue;
+    detail::ShiftLines(range, lines_before);
+    lines_before += range.lines;
+    sink(range.outcomes);
+    error = std::move(range.error);
+  }
+  return error;
+}
+
+}  // namespace
+
+std::vector<std::byte> ParseIngestInput(const std::filesystem::path& path, const IngestOptions& options) {
+  return detail::EncodeParsedInput(ParseInput(path, options, std::nullopt));
+}
+
+bool SplittableInput(const std::filesystem::path& file, const IngestOptions& options) {
   try {
-    out.sha256 = sha.hex();
-    out.size = sha.size();
+    if (Compressed(file)) return false;
+    const std::string head = SniffHead(file);
+    const std::optional<Format> format = options.format ? options.format : SniffFormat(file, head);
+    return format && MakeReader(*format, options.read)->line_oriented_for(head);
   } catch (const Error& e) {
     if (e.kind() == ErrorKind::kInternal) throw;
-    throw Error(ErrorKind::kIo, e.what());
+    return false;
   }
-  return detail::EncodeParsedInput(out);
+}
+
+std::vector<std::byte> ParseIngestRange(const std::filesystem::path& file, const IngestOptions& options,
+                                        std::uint64_t begin, std::uint64_t end) {
+  const LineRange range{LineStartAtOrAfter(file, begin), LineStartAtOrAfter(file, end)};
+  return detail::EncodeParsedInput(ParseInput(file, options, range));
 }
 
 int PartitionsFor(std::uint64_t input_bytes) {
@@ -578,10 +724,7 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
     ++result.files;
     // Distributed ingest: the file was read, hashed and parsed by another process (or this one).
     std::optional<detail::ParsedInput> parsed;
-    if (options.parsed_input) {
-      const std::vector<std::byte> bytes = options.parsed_input(file_idx);
-      parsed = detail::DecodeParsedInput(bytes);
-    }
+    if (options.parsed_input) parsed = detail::DecodeParsedInput(options.parsed_input(file_idx, 0));
     PendingSha sha = parsed ? PendingSha(parsed->sha256, parsed->size) : PendingSha(path);
     // A file that cannot be hashed is not ingested; otherwise it is recorded as an unknown input.
     auto fail_unknown = [&](const std::string& msg) {
@@ -601,6 +744,7 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
     bool by_line = false;
     if (parsed) {
       if (parsed->format.empty()) {
+        DrainPieces(options, file_idx);
         fail_unknown(parsed->error);
         continue;
       }
@@ -647,8 +791,7 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
       auto sink = [&](std::vector<detail::PreparedOutcome>& batch) { ingest.Consume(batch); };
       arena.execute([&] {
         if (parsed) {
-          error = parsed->error;
-          sink(parsed->outcomes);
+          error = SinkPieces(options, file_idx, std::move(*parsed), sink);
         } else if (by_line) {
           auto in = OpenInput(path);
           detail::RunLinePipeline(*in, path_str, *reader, static_cast<std::size_t>(threads) * 2 + 2, sink);

@@ -6,9 +6,11 @@
 // it, without a hang. Skipped, with a message, when mpirun is absent or relais was built without MPI.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -164,6 +166,100 @@ TEST(MpiIngest, RealFixturesSameStore) {
   }
 }
 
+// A large JSONL file of Twitter v1.1 statuses (with blank and CRLF lines, malformed lines, duplicates,
+// and retweets of statuses 37 lines up, often in another byte range) beside a small one: under 2 to 4
+// ranks the large file is cut into byte ranges on line boundaries, parsed apart, and the store is the
+// one-process store, with the quarantine at the file's real line numbers.
+struct LargeJsonl {
+  std::string path;
+  std::vector<int> malformed_lines;  // 1-based line numbers of the lines that must be quarantined
+};
+
+// Twitter's created_at of 2021-01-02 00:00:00 UTC + `s` seconds (s < 1 day).
+std::string CreatedAt(int s) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "Sat Jan 02 %02d:%02d:%02d +0000 2021", s / 3600, s / 60 % 60, s % 60);
+  return buf;
+}
+
+json Status(int id) {
+  const std::string handle = "compte_" + std::to_string(id % 50);
+  json s = {{"id_str", std::to_string(100000 + id)},
+            {"created_at", CreatedAt(id)},
+            {"text", "Un texte assez long pour peser, sur la réforme et le port, numéro " + std::to_string(id)},
+            {"user", {{"id_str", std::to_string(9000 + id % 50)}, {"screen_name", handle}, {"name", handle}}}};
+  if (id % 4 == 0 && id >= 37) {
+    json rt = Status(id - 37);
+    s["text"] = "RT @" + rt["user"]["screen_name"].get<std::string>() + ": " + rt["text"].get<std::string>();
+    s["retweeted_status"] = std::move(rt);
+  }
+  return s;
+}
+
+LargeJsonl WriteLargeJsonl(const fs::path& path, int first, int statuses) {
+  LargeJsonl f{path.string(), {}};
+  std::ofstream out(f.path, std::ios::binary);
+  int line = 0;
+  for (int k = first; k < first + statuses; ++k) {
+    if (k % 700 == 350) {
+      out << "  \n";  // blank: numbered, not a record
+      ++line;
+    }
+    if (k % 500 == 250) {
+      out << "{\"id_str\": \"" << k << "\", \"text\": \n";
+      f.malformed_lines.push_back(++line);
+    }
+    out << Status(k % 900 == 899 ? k - 5 : k).dump() << (k % 300 == 7 ? "\r\n" : "\n");  // a duplicate 5 up
+    ++line;
+  }
+  return f;
+}
+
+// The 1-based line numbers of a store's quarantined lines of `file`.
+std::vector<int> QuarantinedLines(const fs::path& store, const std::string& file) {
+  const RunResult r =
+      Sh(RelaisBin() + " sql --json --store " + store.string() + " \"SELECT line FROM quarantine WHERE file LIKE '%" +
+         fs::path(file).filename().string() + "' ORDER BY line\"");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::vector<int> lines;
+  std::istringstream in(r.out);
+  for (std::string l; std::getline(in, l);)
+    if (!l.empty()) lines.push_back(json::parse(l)["line"].get<int>());
+  return lines;
+}
+
+TEST(MpiIngest, LargeJsonlCutIntoByteRangesSameStore) {
+  RELAIS_REQUIRE_MPIRUN();
+  TempDir tmp;
+  const LargeJsonl big = WriteLargeJsonl(tmp.path() / "big.jsonl", 0, 20000);
+  const LargeJsonl small = WriteLargeJsonl(tmp.path() / "small.jsonl", 20000, 40);
+  ASSERT_GT(fs::file_size(big.path), 4u << 20) << "large enough to be cut at 2 to 4 ranks";
+  const std::string inputs = " --format twitter-v1 --threads 2 --partitions 3 --json " + big.path + " " + small.path;
+  const fs::path one = tmp.path() / "one";
+  const RunResult a = Sh(RelaisBin() + " ingest --store " + one.string() + inputs);
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  const json counts = Without(a, 1, "one-process ingest");
+  EXPECT_GT(counts["duplicates"].get<std::int64_t>(), 0);
+  const json stats = json::parse(Sh(RelaisBin() + " stats --json --store " + one.string()).out);
+  EXPECT_GT(stats["flows_by_layer"]["retweet"].get<std::int64_t>(), 0) << "retweets of other ranges' statuses";
+  EXPECT_EQ(QuarantinedLines(one, big.path), big.malformed_lines) << "one process: the file's line numbers";
+  for (int np = 1; np <= 4; ++np) {
+    const std::string what = "large JSONL -np " + std::to_string(np);
+    const fs::path store = tmp.path() / ("np" + std::to_string(np));
+    const RunResult b = Sh(Mpirun(np) + RelaisBin() + " ingest --store " + store.string() + inputs);
+    ASSERT_EQ(b.exit_code, 0) << what << ": " << b.err;
+    EXPECT_EQ(b.err.find(big.path + ": cut into") != std::string::npos, np > 1) << what << ":\n" << b.err;
+    EXPECT_EQ(b.err.find(small.path + ": cut into"), std::string::npos) << what << ": a small file stays whole";
+    const json many = Without(b, np, what);
+    EXPECT_EQ(many.dump(), counts.dump()) << what;
+    EXPECT_EQ(many["read"].get<std::int64_t>(), many["accepted"].get<std::int64_t>() +
+                                                    many["duplicates"].get<std::int64_t>() +
+                                                    many["quarantined"].get<std::int64_t>());
+    EXPECT_EQ(QuarantinedLines(store, big.path), big.malformed_lines) << what;
+    ExpectSameStore(one, store, what);
+  }
+}
+
 // Rank 2 runs without the capability to read other users' files (setpriv drops it from root) and the
 // smallest input, which the assignment (largest first, to the least-loaded rank) gives to rank 2, is
 // mode 000: the job stops on every rank with rank 2's error, exit 3, nothing printed on stdout.
@@ -197,6 +293,30 @@ TEST(MpiIngest, UnreadableFileOnOneRankFailsTheJob) {
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_NE(r.err.find("rank 2: "), std::string::npos) << r.err;
   EXPECT_NE(r.err.find(files[2]), std::string::npos) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_FALSE(fs::exists(fs::path(store) / "part-000.db")) << "nothing written";
+}
+
+// The same with a large JSONL file that is cut into byte ranges: rank 2, which cannot read it, gets a
+// range of rank 0's plan (had it planned alone it would have seen an unreadable, uncut file and rank 0
+// would wait for a range nobody parses): the job stops with rank 2's error, no hang, no store.
+TEST(MpiIngest, UnreadableCutFileOnOneRankFailsTheJob) {
+  RELAIS_REQUIRE_MPIRUN();
+  if (Sh("command -v setpriv").exit_code != 0) GTEST_SKIP() << "setpriv not found: test skipped";
+  TempDir tmp;
+  const LargeJsonl big = WriteLargeJsonl(tmp.path() / "big.jsonl", 0, 20000);
+  ASSERT_GT(fs::file_size(big.path), 3u << 20) << "cut into three ranges at 3 ranks";
+  fs::permissions(big.path, fs::perms::none);
+  const std::string store = (tmp.path() / "store").string();
+  const std::string args = " ingest --format twitter-v1 --store " + store + " " + big.path;
+  if (Sh("setpriv --bounding-set=-dac_override,-dac_read_search cat " + big.path).exit_code == 0)
+    GTEST_SKIP() << "setpriv could not drop the capabilities here: test skipped";
+  const RunResult r =
+      Sh("timeout 120 " + std::string(RELAIS_TEST_MPIEXEC) + " --oversubscribe --allow-run-as-root -np 2 " +
+         RelaisBin() + args + " : -np 1 setpriv --bounding-set=-dac_override,-dac_read_search " + RelaisBin() + args);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("rank 2: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(big.path), std::string::npos) << r.err;
   EXPECT_TRUE(r.out.empty()) << r.out;
   EXPECT_FALSE(fs::exists(fs::path(store) / "part-000.db")) << "nothing written";
 }

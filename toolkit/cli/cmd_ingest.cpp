@@ -93,26 +93,73 @@ std::string CountsTable(const corpora::IngestResult& r) {
   return out.str();
 }
 
-// Input files to ranks: largest first, each to the rank with the fewest bytes so far (ties: the lower
-// rank), so every rank computes the same assignment.
-std::vector<int> AssignFiles(const std::vector<std::filesystem::path>& files, int ranks) {
-  std::vector<std::uint64_t> size(files.size(), 0);
+// What a rank parses: a whole input file, or the lines starting in a byte range of one.
+struct Piece {
+  std::size_t file = 0;
+  std::uint64_t begin = 0;
+  std::uint64_t end = 0;  // the file's size for a whole file
+  bool whole = true;
+  std::uint64_t bytes() const { return end - begin; }
+};
+
+// A byte range smaller than this is not worth a message of its own.
+constexpr std::uint64_t kMinRangeBytes = 1 << 20;
+// Nor larger than this: a range's parse is held whole by the rank that makes it and, decoded, by rank 0
+// while it writes it; smaller ranges bound both (and balance the ranks better).
+constexpr std::uint64_t kMaxRangeBytes = 32 << 20;
+
+std::uint64_t FileSize(const std::filesystem::path& file) {
+  std::error_code ec;
+  const auto n = std::filesystem::file_size(file, ec);
+  return ec ? 0 : n;
+}
+
+// The pieces of the inputs in input order (a file's ranges in file order): a file larger than a rank's
+// fair share of the bytes (at least kMinRangeBytes) or than kMaxRangeBytes that can be cut on line
+// boundaries (a plain JSONL file: corpora::SplittableInput) is cut into equal ranges no larger than
+// either; every other file is one piece. One rank cuts nothing. Every rank computes the same list.
+std::vector<Piece> PlanPieces(const std::vector<std::filesystem::path>& files, int ranks,
+                              const corpora::IngestOptions& opt) {
+  std::vector<std::uint64_t> size(files.size());
+  std::uint64_t total = 0;
+  for (std::size_t i = 0; i < files.size(); ++i) total += size[i] = FileSize(files[i]);
+  const auto n_ranks = static_cast<std::uint64_t>(ranks);
+  const std::uint64_t share = std::max<std::uint64_t>((total + n_ranks - 1) / n_ranks, kMinRangeBytes);
+  std::vector<Piece> pieces;
   for (std::size_t i = 0; i < files.size(); ++i) {
-    std::error_code ec;
-    const auto n = std::filesystem::file_size(files[i], ec);
-    size[i] = ec ? 0 : n;
+    const std::uint64_t ranges =
+        std::max((size[i] + share - 1) / share, (size[i] + kMaxRangeBytes - 1) / kMaxRangeBytes);
+    if (ranks == 1 || ranges < 2 || !corpora::SplittableInput(files[i], opt)) {
+      pieces.push_back(Piece{i, 0, size[i], true});
+      continue;
+    }
+    for (std::uint64_t k = 0; k < ranges; ++k)
+      pieces.push_back(Piece{i, size[i] * k / ranges, size[i] * (k + 1) / ranges, false});
   }
-  std::vector<std::size_t> order(files.size());
+  return pieces;
+}
+
+// Pieces to ranks: largest first, each to the rank with the fewest bytes so far (ties: the lower
+// rank), so every rank computes the same assignment.
+std::vector<int> AssignPieces(const std::vector<Piece>& pieces, int ranks) {
+  std::vector<std::size_t> order(pieces.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return size[a] > size[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return pieces[a].bytes() > pieces[b].bytes(); });
   std::vector<std::uint64_t> load(static_cast<std::size_t>(ranks), 0);
-  std::vector<int> owner(files.size(), 0);
+  std::vector<int> owner(pieces.size(), 0);
   for (const std::size_t i : order) {
     const auto r = static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin());
     owner[i] = static_cast<int>(r);
-    load[r] += size[i];
+    load[r] += pieces[i].bytes();
   }
   return owner;
+}
+
+std::vector<std::byte> ParsePiece(const Piece& piece, const std::filesystem::path& file,
+                                  const corpora::IngestOptions& opt) {
+  if (piece.whole) return corpora::ParseIngestInput(file, opt);
+  return corpora::ParseIngestRange(file, opt, piece.begin, piece.end);
 }
 
 void PrintResult(const IngestArgs& args, const corpora::Store& store, const corpora::IngestResult& r, int ranks,
@@ -137,21 +184,27 @@ void PrintResult(const IngestArgs& args, const corpora::Store& store, const corp
   }
 }
 
-// Under mpirun (issue 13, docs/cluster.md): the input files are split across the ranks, each rank reads,
-// hashes and parses its files (in parallel with the others); a file that cannot be read fails the job
-// on every rank, naming the rank, before anything is written. Rank 0 then writes the store, taking the
-// files in input order from their ranks (point to point), so the store is the one-process store.
+// Under mpirun (issue 13, docs/cluster.md): the input files are split across the ranks, large JSONL
+// files cut into byte ranges on line boundaries (PlanPieces); each rank reads, hashes and parses its
+// pieces (in parallel with the others); a file that cannot be read fails the job on every rank, naming
+// the rank, before anything is written. Rank 0 then writes the store, taking each file's pieces in input
+// order from their ranks (point to point), so the store is the one-process store.
 void IngestDistributed(const IngestArgs& args, corpora::IngestOptions opt, CliContext& ctx) {
   const dist::Comm& world = ctx.world();
   ctx.collective = true;
   std::vector<corpora::FailedInput> unlisted;  // reported by Ingest on rank 0
   const std::vector<std::filesystem::path> files = corpora::IngestInputFiles(opt, &unlisted);
-  const std::vector<int> owner = AssignFiles(files, world.size());
-  std::map<std::size_t, std::vector<std::byte>> mine;
+  // Rank 0's plan for every rank: a rank that cannot read a file (or sees another size) must still
+  // agree on the pieces, or rank 0 would wait for pieces no rank makes.
+  std::vector<Piece> pieces;
+  if (world.root()) pieces = PlanPieces(files, world.size(), opt);
+  world.Bcast(pieces, 0);
+  const std::vector<int> owner = AssignPieces(pieces, world.size());
+  std::map<std::size_t, std::vector<std::byte>> mine;  // piece index → its parse
   std::optional<corpora::Store> store;
   dist::Agree(world, [&] {
-    for (std::size_t i = 0; i < files.size(); ++i)
-      if (owner[i] == world.rank()) mine[i] = corpora::ParseIngestInput(files[i], opt);
+    for (std::size_t k = 0; k < pieces.size(); ++k)
+      if (owner[k] == world.rank()) mine[k] = ParsePiece(pieces[k], files.at(pieces[k].file), opt);
   });
   // Only once every input was read: a failed job leaves no store behind.
   dist::Agree(world, [&] {
@@ -160,7 +213,8 @@ void IngestDistributed(const IngestArgs& args, corpora::IngestOptions opt, CliCo
   constexpr int kTag = 13;
   ctx.ranks = world.size();
   if (!world.root()) {
-    for (auto& [i, bytes] : mine) {
+    // In piece order: rank 0 receives them in that order.
+    for (auto& [k, bytes] : mine) {
       world.SendBytes(bytes, 0, kTag);
       std::vector<std::byte>().swap(bytes);
     }
@@ -169,9 +223,17 @@ void IngestDistributed(const IngestArgs& args, corpora::IngestOptions opt, CliCo
   if (store->discarded_interrupted_load())
     std::cerr << "relais: note: " << args.store
               << " held an interrupted first ingest (nothing of it was committed); starting it afresh\n";
-  opt.parsed_input = [&](std::size_t i) -> std::vector<std::byte> {
-    if (owner.at(i) == 0) return std::move(mine.at(i));
-    return world.RecvBytes(owner[i], kTag);
+  std::vector<std::vector<std::size_t>> file_pieces(files.size());
+  for (std::size_t k = 0; k < pieces.size(); ++k) file_pieces[pieces[k].file].push_back(k);
+  for (std::size_t i = 0; i < files.size(); ++i)
+    if (file_pieces[i].size() > 1)
+      std::cerr << "ingest: " << files[i].string() << ": cut into " << file_pieces[i].size()
+                << " byte ranges on line boundaries, parsed apart\n";
+  // Piece by piece, when the writer reaches it: rank 0 holds one received piece at a time.
+  opt.parsed_input = [&](std::size_t i, std::size_t piece) -> std::vector<std::byte> {
+    if (piece >= file_pieces.at(i).size()) return {};
+    const std::size_t k = file_pieces[i][piece];
+    return owner[k] == 0 ? std::move(mine.at(k)) : world.RecvBytes(owner[k], kTag);
   };
   const corpora::IngestResult r = corpora::Ingest(*store, opt);
   PrintResult(args, *store, r, ctx.ranks, ctx);

@@ -249,6 +249,7 @@ std::vector<std::byte> EncodeParsedInput(const ParsedInput& input) {
   Out o(bytes);
   for (const std::string* s : {&input.path, &input.sha256, &input.format, &input.error}) o.Str(*s);
   o.U64(input.size);
+  o.U64(input.lines);
   o.U64(input.outcomes.size());
   for (const auto& oc : input.outcomes) {
     o.U64(oc.ordinal);
@@ -268,6 +269,7 @@ ParsedInput DecodeParsedInput(std::span<const std::byte> bytes) {
   ParsedInput p;
   for (std::string* s : {&p.path, &p.sha256, &p.format, &p.error}) *s = in.Str();
   p.size = in.U64();
+  p.lines = in.U64();
   p.outcomes.resize(in.Count());
   for (auto& oc : p.outcomes) {
     oc.ordinal = static_cast<std::uint32_t>(in.U64());
@@ -279,6 +281,16 @@ ParsedInput DecodeParsedInput(std::span<const std::byte> bytes) {
   }
   if (!in.done()) throw Error(ErrorKind::kInternal, "parsed input: trailing bytes");
   return p;
+}
+
+void ShiftLines(ParsedInput& range, std::uint64_t lines_before) {
+  for (auto& oc : range.outcomes) {
+    if (auto* rec = std::get_if<PreparedRecord>(&oc.value)) {
+      rec->record.pos.line += lines_before;
+    } else {
+      std::get<Diagnostic>(oc.value).pos.line += lines_before;
+    }
+  }
 }
 
 }  // namespace relais::corpora::detail

@@ -20,7 +20,13 @@ struct ParsedInput {
   std::string format;  // format name; empty when the file was not recognised (error says why)
   std::string error;   // why it was not recognised, or the read error that ended it (records before it kept)
   std::vector<PreparedOutcome> outcomes;  // in input order
+  /// A byte range of the file (ParseIngestRange): the lines it held ('\n' read), to number the next
+  /// range's lines; its outcomes' line numbers count from its first line. 0 for a whole file.
+  std::uint64_t lines = 0;
 };
+
+/// Makes a byte range's line numbers the file's: adds `lines_before` (the lines of the ranges before it).
+void ShiftLines(ParsedInput& range, std::uint64_t lines_before);
 
 /// Bytes of a parsed input (an exact copy: doubles bit for bit).
 std::vector<std::byte> EncodeParsedInput(const ParsedInput& input);

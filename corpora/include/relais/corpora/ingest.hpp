@@ -67,9 +67,12 @@ struct IngestOptions {
   /// Registry to use instead of Builtin()+actor_files (tests).
   const Registry* registry = nullptr;
   /// Distributed ingest (docs/cluster.md): when set, Ingest takes its file_index-th input file
-  /// (IngestInputFiles order) as ParseIngestInput made it, on whichever process read that file,
-  /// instead of reading the file itself; the store comes out as if it had read it.
-  std::function<std::vector<std::byte>(std::size_t file_index)> parsed_input;
+  /// (IngestInputFiles order) as parsed elsewhere instead of reading the file itself, one piece at a time
+  /// (piece = 0, 1, … until an empty answer): the bytes of ParseIngestInput (one piece), or those of
+  /// ParseIngestRange for consecutive byte ranges covering the file, in file order. Every piece is asked
+  /// for, even after a read error (whose range ends what is kept, as one reading would). The store comes
+  /// out as if Ingest had read the file.
+  std::function<std::vector<std::byte>(std::size_t file_index, std::size_t piece)> parsed_input;
 };
 
 /// An input that could not be ingested (unreadable, unrecognised format, read error midway).
@@ -118,6 +121,20 @@ std::vector<std::filesystem::path> IngestInputFiles(const IngestOptions& options
 /// midway travels in the bytes (Ingest records them as it would have); a file that cannot be read at
 /// all (not even hashed) throws relais::Error (kIo).
 std::vector<std::byte> ParseIngestInput(const std::filesystem::path& file, const IngestOptions& options);
+
+/// True when `file` can be cut into byte ranges on line boundaries and each range parsed apart (a
+/// distributed ingest): not compressed, and its format (options.format or sniffed) is read line by line
+/// (JSONL formats; CSV and documents are not, their records may span lines). False when it cannot be read.
+bool SplittableInput(const std::filesystem::path& file, const IngestOptions& options);
+
+/// Like ParseIngestInput, for the lines of a splittable file that start in the byte range [begin, end):
+/// the range is moved to line starts (a line belongs to the range holding its first byte), so
+/// consecutive ranges covering the file parse every line once. Line numbers are counted from the
+/// range's first line and made the file's by Ingest, which adds the lines of the ranges before (each
+/// range records its count). The range starting at 0 carries the whole file's hash (it reads the file
+/// once more to compute it); the others none.
+std::vector<std::byte> ParseIngestRange(const std::filesystem::path& file, const IngestOptions& options,
+                                        std::uint64_t begin, std::uint64_t end);
 
 /// A record made ready for the store: press/PR keys final, URLs canonical.
 struct PreparedRecord {
