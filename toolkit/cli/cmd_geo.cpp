@@ -1,6 +1,7 @@
 // relais geo resolve: place names, postcodes, coordinates and profile locations → département, région,
 // country (the shipped French gazetteer, corpora/include/relais/corpora/geo.hpp; docs/geo.md).
-// relais geo infer: opt-in régions of accounts without evidence, by label propagation on the flow graph
+// relais geo infer: opt-in régions of accounts without evidence, from the régions of what they relay and who
+// relays them, each kind of tie weighted by what the store's observed homes show it is worth
 // (corpora/include/relais/corpora/geo_infer.hpp), into actor_geo_inferred.
 #include <cmath>
 #include <iostream>
