@@ -98,7 +98,7 @@ void CheckInferred(Experiment& e, corpora::Store& store, const std::map<std::int
   const auto inferred = corpora::InferredRegions(store);
   Accuracy acc;
   std::map<std::string, Accuracy> by_class, by_planted;
-  Accuracy confident;  // confidence >= 0.8
+  Accuracy confident;  // confidence >= 0.9
   for (const auto& [id, r] : inferred) {
     auto k = keys.find(id);
     if (k == keys.end()) continue;
@@ -108,12 +108,28 @@ void CheckInferred(Experiment& e, corpora::Store& store, const std::map<std::int
     acc.Add(ok);
     by_class[t->second.cls].Add(ok);
     by_planted[t->second.planted].Add(ok);
-    if (r.confidence >= 0.8) confident.Add(ok);
+    if (r.confidence >= 0.9) confident.Add(ok);
   }
-  nlohmann::json j = {{"accounts", summary.accounts}, {"observed", summary.observed},
-                      {"inferred", summary.inferred}, {"undecided", summary.undecided},
-                      {"seeds", summary.seeds},       {"rounds", summary.rounds},
-                      {"region", AccuracyJson(acc)},  {"region_confidence_ge_0_8", AccuracyJson(confident)}};
+  const std::int64_t without_evidence = summary.inferred + summary.undecided;
+  nlohmann::json j = {
+      {"accounts", summary.accounts},
+      {"observed", summary.observed},
+      {"inferred", summary.inferred},
+      {"undecided", summary.undecided},
+      {"coverage",
+       without_evidence > 0 ? static_cast<double>(summary.inferred) / static_cast<double>(without_evidence) : 0.0},
+      {"seeds", summary.seeds},
+      {"rounds", summary.rounds},
+      {"converged", summary.converged},
+      {"min_confidence", corpora::GeoInferOptions{}.min_confidence},
+      {"region", AccuracyJson(acc)},
+      {"region_confidence_ge_0_9", AccuracyJson(confident)}};
+  for (const auto& w : summary.weights)
+    j["weights"].push_back({{"tie", w.layer + " " + w.direction + " " + w.neighbour},
+                            {"flows", w.flows},
+                            {"agreement", w.agreement},
+                            {"chance", w.chance},
+                            {"weight", w.weight}});
   for (const auto& [c, a] : by_class) j["region_by_class"][c] = AccuracyJson(a);
   // Anchored-away accounts live, by construction, outside the région of what they relay: no flow-based
   // inference can place them; their share bounds the accuracy.

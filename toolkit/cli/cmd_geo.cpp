@@ -1,6 +1,7 @@
 // relais geo resolve: place names, postcodes, coordinates and profile locations → département, région,
 // country (the shipped French gazetteer, corpora/include/relais/corpora/geo.hpp; docs/geo.md).
-// relais geo infer: opt-in régions of accounts without evidence, by label propagation on the flow graph
+// relais geo infer: opt-in régions of accounts without evidence, from the régions of what they relay and who
+// relays them, each kind of tie weighted by what the store's observed homes show it is worth
 // (corpora/include/relais/corpora/geo_infer.hpp), into actor_geo_inferred.
 #include <cmath>
 #include <iostream>
@@ -77,31 +78,41 @@ void RunResolve(const GeoOptions& opts) {
 }
 
 void RunInfer(const InferOptions& opts) {
-  if (!(opts.infer.min_share > 0 && opts.infer.min_share <= 1))
-    throw Error(ErrorKind::kInvalidArgument, "--min-share must be in (0, 1]");
+  if (!(opts.infer.min_confidence > 0 && opts.infer.min_confidence <= 1))
+    throw Error(ErrorKind::kInvalidArgument, "--min-confidence must be in (0, 1]");
   if (opts.infer.max_rounds < 1) throw Error(ErrorKind::kInvalidArgument, "--rounds must be >= 1");
-  if (!(opts.infer.min_weight > 0)) throw Error(ErrorKind::kInvalidArgument, "--min-weight must be > 0");
   auto store = corpora::Store::Open(opts.store, corpora::OpenMode::kReadWrite);
   const auto s = corpora::InferActorRegions(store, opts.infer);
   nlohmann::ordered_json by_region = nlohmann::ordered_json::object();
   for (const auto& [r, n] : s.by_region) by_region[r] = n;
+  nlohmann::ordered_json weights = nlohmann::ordered_json::array();
+  for (const auto& w : s.weights)
+    weights.push_back({{"layer", w.layer},
+                       {"direction", w.direction},
+                       {"neighbour", w.neighbour},
+                       {"flows", w.flows},
+                       {"agreeing", w.agreeing},
+                       {"agreement", w.agreement},
+                       {"chance", w.chance},
+                       {"weight", w.weight}});
   nlohmann::ordered_json j = {{"accounts", s.accounts},
                               {"observed", s.observed},
                               {"inferred", s.inferred},
                               {"undecided", s.undecided},
                               {"seeds", s.seeds},
                               {"rounds", s.rounds},
-                              {"min_share", opts.infer.min_share},
-                              {"min_weight", opts.infer.min_weight},
+                              {"converged", s.converged},
+                              {"min_confidence", opts.infer.min_confidence},
                               {"layers", opts.infer.layers},
-                              {"by_region", by_region}};
+                              {"by_region", by_region},
+                              {"weights", weights}};
   if (opts.json) {
     std::cout << WithRanks(Dump(j), 1) << "\n";
     return;
   }
   std::cout << "accounts " << s.accounts << ": observed " << s.observed << ", inferred " << s.inferred << ", undecided "
-            << s.undecided << " (" << s.rounds << " rounds, " << s.seeds
-            << " located seeds); table actor_geo_inferred\n";
+            << s.undecided << " (" << s.rounds << " rounds" << (s.converged ? ", converged, " : ", not converged, ")
+            << s.seeds << " located seeds); table actor_geo_inferred\n";
   for (const auto& [r, n] : s.by_region) std::cout << "  " << r << "\t" << n << "\n";
 }
 
@@ -121,19 +132,21 @@ void RegisterGeo(CLI::App& app, CliContext& ctx) {
   resolve->callback([opts] { RunResolve(*opts); });
 
   auto iopts = std::make_shared<InferOptions>();
-  auto* infer =
-      sub->add_subcommand("infer",
-                          "Opt-in: régions of accounts without location evidence, from the régions of the "
-                          "actors they relay and are relayed by (label propagation), into actor_geo_inferred");
+  auto* infer = sub->add_subcommand(
+      "infer",
+      "Opt-in: régions of accounts without location evidence, from the régions of the "
+      "actors they relay and are relayed by (weights learned from the observed homes), into actor_geo_inferred");
   infer->add_option("--store", iopts->store, "Store folder")->required();
   infer->add_flag(
       "--json", iopts->json,
-      "One JSON object: {accounts, observed, inferred, undecided, seeds, rounds, min_share, min_weight, layers, "
-      "by_region}");
-  infer->add_option("--min-share", iopts->infer.min_share, "Least share of the winning région (default 0.5)");
-  infer->add_option("--min-weight", iopts->infer.min_weight,
-                    "Least labelled flow weight around an account (default 3)");
-  infer->add_option("--rounds", iopts->infer.max_rounds, "Most propagation rounds (default 10)");
+      "One JSON object: {accounts, observed, inferred, undecided, seeds, rounds, converged, min_confidence, "
+      "layers, by_region, weights}");
+  infer->add_option("--min-confidence", iopts->infer.min_confidence,
+                    "Least posterior probability of the winning région; below it the account stays undecided "
+                    "(default 0.7)");
+  infer->add_option("--rounds", iopts->infer.max_rounds,
+                    "Rounds (default 1: observed régions only; from round 2 on inferred labels vote too; stops when no "
+                    "label changes)");
   infer
       ->add_option("--layers", iopts->infer.layers,
                    "Flow layers that count as relaying (default retweet,quote,reply,link)")

@@ -45,9 +45,30 @@ std::string TextCell(sqlite3_stmt* st, int col) {
   return std::string(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(st, col)));
 }
 
-void RunSql(const corpora::Store& store, const std::string& sql, bool json) {
+// The raw geography of docs/schema.md "Privacy": where an account posted from (item_geo's coordinates and
+// platform place name) and what its profile says (actor_geo.location). Unless --raw-geo, SQLite's authorizer
+// makes every read of these columns — in the answer, a WHERE, a join, a view over the partitions, `SELECT *` —
+// read NULL, so no query can show them or select on them; the resolved département, région and country stay.
+bool IsRawGeoColumn(std::string_view table, std::string_view column) {
+  if (table == "item_geo") return column == "lat" || column == "lon" || column == "place";
+  if (table == "actor_geo") return column == "location";
+  return false;
+}
+
+int HideRawGeo(void*, int action, const char* table, const char* column, const char*, const char*) {
+  if (action == SQLITE_READ && table && column && IsRawGeoColumn(table, column)) return SQLITE_IGNORE;
+  return SQLITE_OK;
+}
+
+void RunSql(const corpora::Store& store, const std::string& sql, bool json, bool raw_geo) {
   sqlite3_stmt* st = nullptr;
   const char* tail = nullptr;
+  // The authorizer acts when the statement is prepared (and re-prepared), so it stays set until the end.
+  if (!raw_geo) sqlite3_set_authorizer(store.db(), HideRawGeo, nullptr);
+  struct ClearAuthorizer {
+    sqlite3* db;
+    ~ClearAuthorizer() { sqlite3_set_authorizer(db, nullptr, nullptr); }
+  } clear{store.db()};
   if (sqlite3_prepare_v2(store.db(), sql.c_str(), static_cast<int>(sql.size()), &st, &tail) != SQLITE_OK)
     throw Error(ErrorKind::kInvalidArgument, std::string("sql: ") + sqlite3_errmsg(store.db()));
   struct Finalize {
@@ -86,15 +107,19 @@ void RegisterSql(CLI::App& app, CliContext& ctx) {
     std::string store;
     std::string sql;
     bool json = false;
+    bool raw_geo = false;
   };
   auto args = std::make_shared<Args>();
   auto* sub = app.add_subcommand("sql", "read-only SQL over a store (views items, flows, …; tables actors, …)");
   sub->add_option("--store", args->store, "store folder")->required();
   sub->add_option("query", args->sql, "one SELECT statement")->required();
   sub->add_flag("--json", args->json, "print one JSON object per row (else CSV with a header)");
+  sub->add_flag("--raw-geo", args->raw_geo,
+                "show the raw geography (item_geo.lat, lon, place; actor_geo.location: the store owner's data, not "
+                "for publication); without it these columns read NULL");
   sub->callback([args] {
     const auto store = corpora::Store::Open(args->store, corpora::OpenMode::kReadOnly);
-    RunSql(store, args->sql, args->json);
+    RunSql(store, args->sql, args->json, args->raw_geo);
   });
   (void)ctx;
 }

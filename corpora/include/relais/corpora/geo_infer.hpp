@@ -1,7 +1,9 @@
-// Opt-in inference of accounts' régions from the flow graph (issue 15; docs/geo.md "Inference"): label
-// propagation from the located accounts and the registry's regional outlets to the accounts without any
-// location evidence. Written to its own catalog table, actor_geo_inferred (evidence "inferred"), never
-// mixed with actor_geo's observed homes.
+// Opt-in inference of accounts' régions from the flow graph (issue 15; docs/geo.md "Inference"): every kind of
+// relaying tie (layer × direction × kind of neighbour) votes for its neighbour's région with a weight learned
+// from the store itself — how often that kind of tie joins two accounts of the same région among the accounts
+// whose home is observed —; an account takes the région whose posterior share reaches a threshold, else
+// stays undecided. Written to its own catalog table, actor_geo_inferred (evidence "inferred"), never mixed with
+// actor_geo's observed homes.
 #pragma once
 
 #include <cstdint>
@@ -14,32 +16,54 @@
 namespace relais::corpora {
 
 struct GeoInferOptions {
-  int max_rounds = 10;           ///< propagation rounds (stops earlier when no label changes)
-  double min_share = 0.5;        ///< the winning région's share of the labelled weight around the account
-  double min_weight = 3.0;       ///< least labelled weight (flows to and from located actors) to decide
-  double inferred_weight = 0.5;  ///< weight of a neighbour's inferred label relative to an observed one
+  /// Rounds: 1 = the observed régions only (the default: on the synthetic worlds, letting inferred labels vote
+  /// from round 2 on covered a few more accounts but lowered the accuracy, docs/geo.md); stops when no label changes.
+  int max_rounds = 1;
+  double min_confidence = 0.7;  ///< least posterior probability of the winning région to decide (else abstain)
+  double prior_flows = 20;      ///< pseudo-flows that shrink a kind of tie's measured agreement towards chance
   /// Flow layers that count as relaying (mentions, embeds and reuse do not, by default).
   std::vector<std::string> layers = {"retweet", "quote", "reply", "link"};
 };
 
-struct GeoInferSummary {
-  std::int64_t accounts = 0;   ///< social accounts (classes other than press and PR)
-  std::int64_t observed = 0;   ///< of those, located by the registry or by evidence (not inferred)
-  std::int64_t inferred = 0;   ///< given a région by propagation
-  std::int64_t undecided = 0;  ///< neither
-  std::int64_t seeds = 0;      ///< actors (outlets included) whose observed région seeds the propagation
-  int rounds = 0;              ///< rounds run
-  std::map<std::string, std::int64_t> by_region;  ///< inferred accounts per région
+/// One kind of tie and what the store says of it: among the flows of this kind that reach an account whose
+/// home is observed from a labelled neighbour, the share whose neighbour is in the same région, and the weight
+/// (log-likelihood ratio) a flow of this kind then carries.
+struct GeoTieWeight {
+  std::string layer;
+  std::string direction;  ///< "relays" (the account relayed the neighbour) or "relayed_by"
+  std::string neighbour;  ///< "outlet" (a listed outlet's région), "listed" (a listed account's), "observed"
+                          ///< (evidence), "inferred" (the previous round's label)
+  std::int64_t flows = 0, agreeing = 0;
+  double agreement = 0;  ///< smoothed share of agreeing flows
+  double chance = 0;     ///< share expected if the régions at both ends were independent
+  double weight = 0;
 };
 
-/// Runs the propagation and replaces the rows of actor_geo_inferred (created when missing). Seeds: every
-/// actor with a French région in ActorPlaces (registry or evidence). Graph: flows of `layers` between two
-/// different actors, undirected, weighted by their count. Each round (synchronous, so the result does
-/// not depend on an order), an undecided account without observed location takes the région with the most
-/// weight among its labelled neighbours (observed 1, inferred in an earlier round `inferred_weight`), when that
-/// weight is at least `min_weight` and its share at least `min_share`; its confidence is that share. A decided
-/// account keeps its label, so the labels spread outwards from the seeds and the rounds stop when none is added. Throws
-/// (kData) when the store has no geography tables.
+struct GeoInferSummary {
+  std::int64_t accounts = 0;                      ///< social accounts (classes other than press and PR)
+  std::int64_t observed = 0;                      ///< of those, located by the registry or by evidence (not inferred)
+  std::int64_t inferred = 0;                      ///< given a région by the inference
+  std::int64_t undecided = 0;                     ///< neither (no labelled tie, or below min_confidence)
+  std::int64_t seeds = 0;                         ///< actors (outlets included) whose observed région votes
+  int rounds = 0;                                 ///< rounds run
+  bool converged = false;                         ///< the last round changed no label
+  std::map<std::string, std::int64_t> by_region;  ///< inferred accounts per région
+  std::vector<GeoTieWeight> weights;              ///< of the last round, kinds with at least one flow
+};
+
+/// Runs the inference and replaces the rows of actor_geo_inferred (created when missing). Seeds: every actor with
+/// a French région in ActorPlaces (registry or evidence). Ties: flows of `layers` between two different actors,
+/// directed (the relayer relays the source), weighted by their count. Each round (synchronous: the result does
+/// not depend on an order): (1) for every kind of tie, the agreement p among observed accounts against the
+/// agreement c expected by chance from the régions at both ends (both shrunk towards chance with `prior_flows`
+/// pseudo-flows) gives the weight w = max(0, log(p (1 − c) / ((1 − p) c))), so that a kind of tie no likelier than
+/// chance to stay in a région weighs nothing; (2) every account without an observed location scores each région
+/// by the sum of w × flows over its labelled neighbours (inferred neighbours of the previous round × their
+/// confidence) and takes the best région when its posterior probability, exp(score) normalised over the régions
+/// that have a seed (a naive Bayes posterior under a uniform prior), is at least `min_confidence`; its confidence
+/// is that probability. Labels are recomputed every round from the
+/// observed ones and the previous round's; the rounds stop when none changes. Throws (kData) when the store has
+/// no geography tables.
 GeoInferSummary InferActorRegions(Store& store, const GeoInferOptions& options = {});
 
 struct InferredRegion {
