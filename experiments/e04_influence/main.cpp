@@ -1,7 +1,7 @@
 // e04_influence: how many events does the Hawkes fit need? Simulate the planted 9-class process of
 // truth.json (mu, alpha, beta) over increasing horizons, fit at the planted beta, and report the relative
-// Frobenius error of alpha and the relative error of mu against the number of events; bootstrap intervals
-// at the largest horizon.
+// Frobenius error of alpha and the relative error of mu against the number of events; bootstrap and Wald
+// (observed-information) intervals at the largest horizon.
 #include <algorithm>
 #include <cmath>
 #include <tuple>
@@ -38,6 +38,23 @@ std::tuple<double, double, double> LogLogSlope(const std::vector<double>& x, con
   for (std::size_t i = 0; i < x.size(); ++i) ssr += std::pow(y[i] - my - b * (x[i] - mx), 2);
   const double half = toolkit::StudentTQuantile(0.975, n - 2) * std::sqrt(ssr / (n - 2) / sxx);
   return {b, b - half, b + half};
+}
+
+// The Wald interval of α(i, j): α̂ ± 1.96 se, its lower end clipped at 0.
+std::pair<double, double> WaldInterval(double estimate, double se) {
+  return {std::max(0.0, estimate - 1.959964 * se), estimate + 1.959964 * se};
+}
+
+void WaldRows(const std::vector<std::string>& groups, const toolkit::HawkesParams& planted,
+              const toolkit::HawkesParams& fitted, const toolkit::HawkesStandardErrors& se, int rep,
+              std::vector<std::vector<std::string>>& rows) {
+  for (std::size_t i = 0; i < groups.size(); ++i)
+    for (std::size_t j = 0; j < groups.size(); ++j) {
+      const double a = planted.alpha(i, j), est = fitted.alpha(i, j), s = se.alpha(i, j);
+      const auto [lo, hi] = WaldInterval(est, s);
+      rows.push_back({std::to_string(rep), groups[i], groups[j], Num(a), Num(est), Num(s), Num(lo), Num(hi),
+                      lo <= a && a <= hi ? "1" : "0"});
+    }
 }
 
 }  // namespace
@@ -77,6 +94,7 @@ int main(int argc, char** argv) {
     std::vector<double> log_n, log_err;  // every replicate, for the slope
     std::vector<double> mean_err;
     toolkit::HawkesFit last;
+    std::vector<std::vector<std::string>> wald_rows;  // every replicate at the largest horizon
     toolkit::EventSequence last_events;
     double ea_last = 0;
     for (std::size_t r = 0; r < days.size(); ++r) {
@@ -117,9 +135,12 @@ int main(int argc, char** argv) {
         log_err.push_back(std::log(ea_r.back()));
         rep_rows.push_back(
             {Num(days[r]), std::to_string(rep), Num(n_r.back()), Num(ea_r.back()), Num(em_r.back()), Num(br_r.back())});
-        if (r + 1 == days.size() && rep == 0) {
-          last = fit;
-          last_events = ev;
+        if (r + 1 == days.size()) {
+          WaldRows(groups, planted, fit.params, toolkit::HawkesObservedInformationSe(ev, fit.params), rep, wald_rows);
+          if (rep == 0) {
+            last = fit;
+            last_events = ev;
+          }
         }
       }
       auto [a_mean, a_lo, a_hi] = MeanInterval(ea_r);
@@ -136,6 +157,11 @@ int main(int argc, char** argv) {
                 "alpha_rel_frobenius_lo", "alpha_rel_frobenius_hi", "mu_rel_error_lo", "mu_rel_error_hi", "replicates",
                 "alpha_rel_frobenius_min", "alpha_rel_frobenius_max"},
                rows);
+    // Wald intervals (α̂ ± 1.96 se from the observed information) of every replicate at the largest horizon: five
+    // fits per seed instead of the bootstrap's one, scored over seeds by experiments/seeds.py.
+    e.WriteCsv("alpha_wald_replicates",
+               {"replicate", "source", "target", "planted", "estimate", "se", "wald_lo", "wald_hi", "wald_covered"},
+               wald_rows);
     e.WriteCsv("error_replicates",
                {"days", "replicate", "events", "alpha_rel_frobenius", "mu_rel_error", "branching_ratio"}, rep_rows);
     // Consistency of the maximum-likelihood fit: the error falls as events grow. Slope of log error on log
@@ -196,6 +222,7 @@ int main(int argc, char** argv) {
 
     // Bootstrap coverage of the planted alpha at the largest horizon.
     std::vector<std::vector<std::string>> cov;
+    const toolkit::HawkesStandardErrors last_se = toolkit::HawkesObservedInformationSe(last_events, last.params);
     // Percentile intervals of entries planted at 0 sit on the boundary (estimates are ≥ 0), so coverage is
     // scored on the positive entries; zero entries count as recovered when the interval's lower end is ≤ 0.01.
     double covered = 0, positive = 0, zero_ok = 0, zeros = 0;
@@ -216,18 +243,28 @@ int main(int argc, char** argv) {
         const double est = last.params.alpha(i, j), sd = last.alpha_boot_sd[i][j];
         const double nlo = std::max(0.0, est - 1.959964 * sd), nhi = est + 1.959964 * sd;
         const double blo = std::max(0.0, 2 * est - hi), bhi = 2 * est - lo;
+        const auto [wlo, whi] = WaldInterval(est, last_se.alpha(i, j));
         cov.push_back({groups[i], groups[j], Num(a), Num(est), Num(lo), Num(hi), in ? "1" : "0",
                        Num(last.alpha_boot_mean[i][j]), Num(sd), Num(nlo), Num(nhi), nlo <= a && a <= nhi ? "1" : "0",
-                       Num(blo), Num(bhi), blo <= a && a <= bhi ? "1" : "0"});
+                       Num(blo), Num(bhi), blo <= a && a <= bhi ? "1" : "0", Num(last_se.alpha(i, j)), Num(wlo),
+                       Num(whi), wlo <= a && a <= whi ? "1" : "0"});
       }
     e.WriteCsv("alpha_coverage",
                {"source", "target", "planted", "estimate", "lo", "hi", "covered", "boot_mean", "boot_sd", "normal_lo",
-                "normal_hi", "normal_covered", "basic_lo", "basic_hi", "basic_covered"},
+                "normal_hi", "normal_covered", "basic_lo", "basic_hi", "basic_covered", "se", "wald_lo", "wald_hi",
+                "wald_covered"},
                cov);
     e.CheckAtLeast("share of positive planted alpha entries inside 95% bootstrap intervals >= 0.85", 0.85,
                    positive ? covered / positive : 0);
     e.CheckAtLeast("share of zero planted alpha entries with interval lower end <= 0.01 >= 0.85", 0.85,
                    zeros ? zero_ok / zeros : 0);
+    // The named entries' intervals are Wald intervals from the observed information (issue 18): the percentile
+    // bootstrap with 30 replicates cannot reach 95 % (its 2.5 % and 97.5 % points are the 1.7th and 29.3rd of 30
+    // draws, which hold a fresh draw of the same law with probability 27.55 / 31 = 0.889), and the parametric
+    // bootstrap, simulated at α̂, understates the spread where α̂ is low (public→public at seed 2: bootstrap sd
+    // 0.040, observed-information se 0.060, sd over five replicate worlds 0.057). The percentile intervals stay in
+    // alpha_coverage.csv and in the share check above.
+    e.result()["named_alpha_interval"] = "Wald, observed information at the planted beta, 95%";
     for (auto [s, t] : std::vector<std::pair<std::string, std::string>>{{"press-national", "public"},
                                                                         {"press-regional", "public"},
                                                                         {"press-agency", "press-regional"},
@@ -236,8 +273,8 @@ int main(int argc, char** argv) {
       auto i = static_cast<std::size_t>(std::find(groups.begin(), groups.end(), s) - groups.begin());
       auto j = static_cast<std::size_t>(std::find(groups.begin(), groups.end(), t) - groups.begin());
       if (i >= k || j >= k) continue;
-      e.Check("alpha " + s + "->" + t, planted.alpha(i, j), last.params.alpha(i, j), last.alpha_ci[i][j].first,
-              last.alpha_ci[i][j].second);
+      const auto [lo, hi] = WaldInterval(last.params.alpha(i, j), last_se.alpha(i, j));
+      e.Check("alpha " + s + "->" + t, planted.alpha(i, j), last.params.alpha(i, j), lo, hi);
     }
   });
 }

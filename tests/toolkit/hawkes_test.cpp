@@ -176,6 +176,40 @@ TEST(Hawkes, BootstrapIntervalsCoverThePlantedMatrix) {
   EXPECT_TRUE(j.contains("bootstrap"));
 }
 
+// Standard errors from the observed information against statsmodels' numerical Hessian of the log-likelihood
+// written out in numpy (tests/reference/hawkes_reference.py): same events, same parameters.
+TEST(Hawkes, ObservedInformationStandardErrorsMatchNumericalHessian) {
+  const nlohmann::json ref = [] {
+    std::ifstream in(testing::AnalysisFixture("hawkes_reference.json"));
+    return nlohmann::json::parse(in);
+  }();
+  EventSequence ev;
+  ev.group_names = {"a", "b"};
+  ev.start = ref["start"].get<double>();
+  ev.end = ref["end"].get<double>();
+  std::ifstream csv(testing::AnalysisFixture("hawkes_events.csv"));
+  std::string line;
+  std::getline(csv, line);  // header
+  while (std::getline(csv, line)) {
+    const auto comma = line.find(',');
+    ev.times.push_back(std::stod(line.substr(0, comma)));
+    ev.groups.push_back(std::stoi(line.substr(comma + 1)));
+  }
+  ASSERT_EQ(ev.times.size(), 400u);
+  HawkesParams p;
+  p.beta = ref["beta"].get<double>();
+  p.mu = ref["mu"].get<std::vector<double>>();
+  p.alpha = Matrix(2, 2);
+  for (std::size_t i = 0; i < 2; ++i)
+    for (std::size_t j = 0; j < 2; ++j) p.alpha(i, j) = ref["alpha"][i][j].get<double>();
+  EXPECT_TRUE(testing::CloseRel(HawkesLogLikelihood(ev, p), ref["loglik"].get<double>(), 1e-9));
+  const HawkesStandardErrors se = HawkesObservedInformationSe(ev, p);
+  for (std::size_t j = 0; j < 2; ++j) EXPECT_TRUE(testing::CloseRel(se.mu[j], ref["se_mu"][j].get<double>(), 1e-4));
+  for (std::size_t i = 0; i < 2; ++i)
+    for (std::size_t j = 0; j < 2; ++j)
+      EXPECT_TRUE(testing::CloseRel(se.alpha(i, j), ref["se_alpha"][i][j].get<double>(), 1e-4)) << i << "," << j;
+}
+
 TEST(Hawkes, SuppressedGroupsProduceNothing) {
   auto p = Planted();
   SimulationOptions so;

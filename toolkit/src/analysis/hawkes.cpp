@@ -213,6 +213,52 @@ double HawkesLogLikelihood(const EventSequence& events, const HawkesParams& para
   return LogLikelihoodFrom(RunEStep(events, x, params), events, x, params);
 }
 
+namespace {
+
+// The observed information of target group j's parameters (μ_j, α_·j): Σ_{k∈j} v_k v_kᵀ / λ_k².
+Matrix TargetInformation(const EventSequence& ev, const Excitation& x, const HawkesParams& p, std::size_t j) {
+  const std::size_t g = ev.num_groups();
+  Matrix info(g + 1, g + 1);
+  std::vector<double> v(g + 1);
+  for (std::size_t k = 0; k < ev.times.size(); ++k) {
+    if (static_cast<std::size_t>(ev.groups[k]) != j) continue;
+    const double* rk = &x.r[k * g];
+    v[0] = 1;
+    double lambda = p.mu[j];
+    for (std::size_t i = 0; i < g; ++i) {
+      v[i + 1] = rk[i];
+      lambda += p.alpha(i, j) * rk[i];
+    }
+    const double w = 1 / (lambda * lambda);
+    for (std::size_t a = 0; a <= g; ++a)
+      for (std::size_t b = 0; b <= g; ++b) info(a, b) += w * v[a] * v[b];
+  }
+  return info;
+}
+
+}  // namespace
+
+HawkesStandardErrors HawkesObservedInformationSe(const EventSequence& events, const HawkesParams& params) {
+  CheckHawkesInput(events);
+  const std::size_t g = events.num_groups();
+  if (params.mu.size() != g || params.alpha.rows() != g || params.alpha.cols() != g)
+    ThrowInvalidArgument("Hawkes parameters do not match the events' groups");
+  const Excitation x = ComputeExcitation(events, params.beta);
+  HawkesStandardErrors se;
+  se.mu.assign(g, std::numeric_limits<double>::quiet_NaN());
+  se.alpha = Matrix(g, g, std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t j = 0; j < g; ++j) {
+    try {
+      const Matrix cov = InverseSpd(TargetInformation(events, x, params, j), "Hawkes observed information");
+      se.mu[j] = std::sqrt(cov(0, 0));
+      for (std::size_t i = 0; i < g; ++i) se.alpha(i, j) = std::sqrt(cov(i + 1, i + 1));
+    } catch (const Error&) {
+      // Singular block (a source group that never precedes target j's events): left NaN.
+    }
+  }
+  return se;
+}
+
 // EM (Veen & Schoenberg 2008's branching-structure EM for the exponential kernel): each iteration
 // is one pass over the events, which gives both the E-step at the current parameters and their
 // log-likelihood (used for the stopping rule of the previous M-step).

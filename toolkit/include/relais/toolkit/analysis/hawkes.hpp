@@ -87,6 +87,17 @@ HawkesFitOptions HawkesOptionsFromFlags(double beta, int bootstrap, int max_iter
 /// Log-likelihood of the parameters on the events (exact compensator over [start, end]).
 double HawkesLogLikelihood(const EventSequence& events, const HawkesParams& params);
 
+/// Standard errors of μ and α at fixed β from the observed information: the negative Hessian of the
+/// log-likelihood in (μ_j, α_0j … α_{G−1,j}) is, for each target group j, Σ_{k∈j} v_k v_kᵀ / λ_k² with
+/// v_k = (1, R_k,0 … R_k,G−1) (the compensator is linear in the parameters), so it is block-diagonal by target
+/// and each block is inverted alone. For Wald intervals (the MLE is asymptotically normal, Ogata 1978); they do
+/// not hold for entries on the boundary (α = 0). A block that is not positive definite gives NaN.
+struct HawkesStandardErrors {
+  std::vector<double> mu;  // per group
+  Matrix alpha;            // alpha(source, target)
+};
+HawkesStandardErrors HawkesObservedInformationSe(const EventSequence& events, const HawkesParams& params);
+
 /// EM fit at fixed β (warm-started from `init` when its sizes match).
 HawkesFit FitHawkesFixedBeta(const EventSequence& events, double beta, const HawkesFitOptions& options,
                              const HawkesParams* init = nullptr);
