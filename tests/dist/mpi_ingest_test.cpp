@@ -260,6 +260,20 @@ TEST(MpiIngest, LargeJsonlCutIntoByteRangesSameStore) {
   }
 }
 
+// Runs `args` at three ranks, rank 2 without the capabilities that let root read any file: the job must exit 3
+// with rank 2's error naming `unreadable`, printing nothing on stdout. Skips where setpriv cannot drop them.
+void ExpectRankTwoFailsOn(const std::string& args, const std::string& unreadable) {
+  if (Sh("setpriv --bounding-set=-dac_override,-dac_read_search cat " + unreadable).exit_code == 0)
+    GTEST_SKIP() << "setpriv could not drop the capabilities here: test skipped";
+  const RunResult r =
+      Sh("timeout 120 " + std::string(RELAIS_TEST_MPIEXEC) + " --oversubscribe --allow-run-as-root -np 2 " +
+         RelaisBin() + args + " : -np 1 setpriv --bounding-set=-dac_override,-dac_read_search " + RelaisBin() + args);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("rank 2: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(unreadable), std::string::npos) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+}
+
 // Rank 2 runs without the capability to read other users' files (setpriv drops it from root) and the
 // smallest input, which the assignment (largest first, to the least-loaded rank) gives to rank 2, is
 // mode 000: the job stops on every rank with rank 2's error, exit 3, nothing printed on stdout.
@@ -285,15 +299,7 @@ TEST(MpiIngest, UnreadableFileOnOneRankFailsTheJob) {
   const std::string store = (tmp.path() / "store").string();
   const std::string args =
       " ingest --format press-jsonl --store " + store + " " + files[0] + " " + files[1] + " " + files[2];
-  if (Sh("setpriv --bounding-set=-dac_override,-dac_read_search cat " + files[2]).exit_code == 0)
-    GTEST_SKIP() << "setpriv could not drop the capabilities here: test skipped";
-  const RunResult r =
-      Sh("timeout 120 " + std::string(RELAIS_TEST_MPIEXEC) + " --oversubscribe --allow-run-as-root -np 2 " +
-         RelaisBin() + args + " : -np 1 setpriv --bounding-set=-dac_override,-dac_read_search " + RelaisBin() + args);
-  EXPECT_EQ(r.exit_code, 3) << r.err;
-  EXPECT_NE(r.err.find("rank 2: "), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find(files[2]), std::string::npos) << r.err;
-  EXPECT_TRUE(r.out.empty()) << r.out;
+  ExpectRankTwoFailsOn(args, files[2]);
   EXPECT_FALSE(fs::exists(fs::path(store) / "part-000.db")) << "nothing written";
 }
 
@@ -309,15 +315,7 @@ TEST(MpiIngest, UnreadableCutFileOnOneRankFailsTheJob) {
   fs::permissions(big.path, fs::perms::none);
   const std::string store = (tmp.path() / "store").string();
   const std::string args = " ingest --format twitter-v1 --store " + store + " " + big.path;
-  if (Sh("setpriv --bounding-set=-dac_override,-dac_read_search cat " + big.path).exit_code == 0)
-    GTEST_SKIP() << "setpriv could not drop the capabilities here: test skipped";
-  const RunResult r =
-      Sh("timeout 120 " + std::string(RELAIS_TEST_MPIEXEC) + " --oversubscribe --allow-run-as-root -np 2 " +
-         RelaisBin() + args + " : -np 1 setpriv --bounding-set=-dac_override,-dac_read_search " + RelaisBin() + args);
-  EXPECT_EQ(r.exit_code, 3) << r.err;
-  EXPECT_NE(r.err.find("rank 2: "), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find(big.path), std::string::npos) << r.err;
-  EXPECT_TRUE(r.out.empty()) << r.out;
+  ExpectRankTwoFailsOn(args, big.path);
   EXPECT_FALSE(fs::exists(fs::path(store) / "part-000.db")) << "nothing written";
 }
 
