@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "relais/base/error.hpp"
 #include "relais/toolkit/analysis/series.hpp"
 #include "relais/toolkit/flow_matrix.hpp"
 #include "relais/toolkit/graph_view.hpp"
@@ -15,7 +16,7 @@ namespace relais::cli {
 
 void RegisterFlows(CLI::App& app, CliContext& ctx) {
   struct Opts {
-    std::string store, by = "class", layers, from, to, at, before, after;
+    std::string store, by = "class", layers, from, to, at, before, after, geo = "observed";
     bool json = false, no_pseudonymise = false;
   };
   auto o = std::make_shared<Opts>();
@@ -23,6 +24,10 @@ void RegisterFlows(CLI::App& app, CliContext& ctx) {
   sub->add_option("--store", o->store, "store folder")->required();
   sub->add_option("--by", o->by, "class | region | actor")->capture_default_str();
   sub->add_option("--layers", o->layers, "comma-separated layers (default: all)");
+  sub->add_option("--geo", o->geo,
+                  "with --by region: observed (registry and evidence homes) or inferred (also the régions of "
+                  "relais geo infer, as groups \"<région> (inferred)\")")
+      ->capture_default_str();
   sub->add_option("--from", o->from, "window start (ISO 8601)");
   sub->add_option("--to", o->to, "window end (ISO 8601)");
   sub->add_option("--at", o->at, "event time: adds before/after windows and differences");
@@ -34,6 +39,9 @@ void RegisterFlows(CLI::App& app, CliContext& ctx) {
     auto options = [&] {
       toolkit::FlowMatrixOptions opt;
       opt.by = o->by;
+      opt.regions = toolkit::ParseRegionSource(o->geo);
+      if (opt.regions != toolkit::RegionSource::kObserved && opt.by != "region")
+        ThrowInvalidArgument("--geo inferred applies to --by region only");
       opt.query.layers = toolkit::ParseLayers(o->layers);
       if (!o->from.empty()) opt.query.from = toolkit::ParseTimeOption(o->from, "--from");
       if (!o->to.empty()) opt.query.to = toolkit::ParseTimeOption(o->to, "--to");

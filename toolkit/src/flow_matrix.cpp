@@ -56,7 +56,7 @@ class Accumulator {
         o_(o),
         windows_(Windows(o)),
         actors_(LoadActors(store)),
-        regions_(o.by == "region" ? RegionGroups(store) : std::unordered_map<std::int64_t, std::string>{}) {
+        regions_(o.by == "region" ? RegionGroups(store, o.regions) : std::unordered_map<std::int64_t, std::string>{}) {
     partial_.windows.resize(windows_.size());
   }
 
@@ -206,6 +206,7 @@ FlowComparison FinishFlowMatrices(FlowMatrixPartial partial, const FlowMatrixOpt
 nlohmann::json ToJson(const FlowComparison& c, const FlowMatrixOptions& o) {
   nlohmann::json j;
   j["by"] = o.by;
+  if (o.regions == RegionSource::kWithInferred) j["geo"] = "inferred";  // absent: observed homes only
   j["layers"] = o.query.layers;
   j["windows"] = nlohmann::json::array();
   for (const auto& m : c.windows) {

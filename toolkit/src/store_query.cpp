@@ -7,6 +7,7 @@
 
 #include "relais/base/error.hpp"
 #include "relais/base/strings.hpp"
+#include "relais/corpora/geo_infer.hpp"
 #include "relais/corpora/geo_store.hpp"
 #include "relais/corpora/partition_query.hpp"
 #include "relais/corpora/record.hpp"
@@ -118,12 +119,28 @@ std::string RegionGroupSql(const corpora::Store& store, std::string* join, std::
          ".country <> 'FR' THEN '(abroad)' ELSE '(none)' END)";
 }
 
-std::unordered_map<std::int64_t, std::string> RegionGroups(const corpora::Store& store) {
+RegionSource ParseRegionSource(std::string_view name) {
+  if (name == "observed") return RegionSource::kObserved;
+  if (name == "inferred") return RegionSource::kWithInferred;
+  ThrowInvalidArgument("--geo: expected observed or inferred, got \"" + std::string(name) + "\"");
+}
+
+std::string InferredRegionGroup(const std::string& region) { return region + " (inferred)"; }
+
+std::unordered_map<std::int64_t, std::string> RegionGroups(const corpora::Store& store, RegionSource source) {
   std::string join;
   const std::string group = RegionGroupSql(store, &join);
   corpora::Statement st(store.db(), "SELECT a.id, " + group + " FROM actors a" + join);
   std::unordered_map<std::int64_t, std::string> out;
   while (st.Step()) out.emplace(st.Int(0), st.Text(1));
+  if (source == RegionSource::kObserved) return out;
+  const auto inferred = corpora::InferredRegions(store);
+  if (inferred.empty())
+    ThrowInvalidArgument("--geo inferred: this store has no inferred régions: run relais geo infer --store S first");
+  for (const auto& [actor, home] : inferred) {
+    auto it = out.find(actor);
+    if (it != out.end() && it->second == "(none)") it->second = InferredRegionGroup(home.region);
+  }
   return out;
 }
 

@@ -19,6 +19,8 @@ struct FlowMatrixOptions {
   std::optional<TimeMs> at;  // with before/after: two windows [at-before, at) and [at, at+after)
   DurationMs before = 0, after = 0;
   bool pseudonymise = true;
+  /// With by = "region": whose homes make the groups (observed only, or also inferred, labelled as such).
+  RegionSource regions = RegionSource::kObserved;
 };
 
 struct FlowCell {

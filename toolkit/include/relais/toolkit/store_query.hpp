@@ -64,8 +64,21 @@ std::string RegionGroupSql(const corpora::Store& store, std::string* join);
 std::string RegionGroupSql(const corpora::Store& store, std::string* join, std::string_view actor_alias,
                            std::string_view geo_alias);
 
-/// Every actor's région group (RegionGroupSql), by actor id.
-std::unordered_map<std::int64_t, std::string> RegionGroups(const corpora::Store& store);
+/// Which homes make an actor's région group: the observed ones only (registry, geotag, place, profile), or those
+/// and, for the actors still without one, the région `relais geo infer` gave them (actor_geo_inferred), labelled
+/// "<région> (inferred)" so that an analysis never mixes inferred with observed homes silently.
+enum class RegionSource { kObserved, kWithInferred };
+
+/// "observed" | "inferred" (the --geo option) → RegionSource; anything else is a usage error.
+RegionSource ParseRegionSource(std::string_view name);
+
+/// The group name of an inferred home.
+std::string InferredRegionGroup(const std::string& region);
+
+/// Every actor's région group (RegionGroupSql), by actor id; with kWithInferred, the actors in "(none)" that
+/// have an inferred région get InferredRegionGroup of it (a usage error when `relais geo infer` never ran).
+std::unordered_map<std::int64_t, std::string> RegionGroups(const corpora::Store& store,
+                                                           RegionSource source = RegionSource::kObserved);
 
 /// How an actor is shown: its key, or a keyed pseudonym when it is not a public actor and
 /// pseudonymise is on (registry-listed outlets, politicians… stay named).
