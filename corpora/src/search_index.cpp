@@ -287,17 +287,22 @@ std::int64_t UpdateSearchIndex(Store& store) {
   return total;
 }
 
-std::string SearchExpression(std::string_view query) {
+namespace {
+/// Every phrase must match: the MATCH expression of already split phrases.
+std::string AllOf(const std::vector<std::string>& phrases) {
   std::string expr;
-  for (const std::string& phrase : SearchPhrases(query)) expr += (expr.empty() ? "" : " AND ") + phrase;
+  for (const std::string& phrase : phrases) expr += (expr.empty() ? "" : " AND ") + phrase;
   return expr;
 }
+}  // namespace
+
+std::string SearchExpression(std::string_view query) { return AllOf(SearchPhrases(query)); }
 
 std::vector<std::int64_t> SearchItems(const Store& store, std::string_view query, int limit, std::int64_t* total) {
   if (total) *total = 0;
   const std::vector<std::string> phrases = SearchPhrases(query);
   if (phrases.empty() || !HasSearchIndex(store)) return {};
-  const std::string expr = SearchExpression(query);
+  const std::string expr = AllOf(phrases);
   // The store's statistics, summed over the partitions' indexes.
   std::int64_t rows = 0, tokens = 0;
   std::vector<std::int64_t> hits(phrases.size(), 0);
