@@ -302,6 +302,9 @@ struct StoreWriter::Impl {
       info = registry.ResolveHandle(a.platform + ":" + a.handle);
     }
     if (!info && !a.platform_id.empty() && a.platform == "twitter") info = registry.ResolvePlatformId(a.platform_id);
+    // Other platforms' ids with their prefix: a Jetstream or CAR author is a DID ("bluesky:did:plc:…").
+    if (!info && !a.platform_id.empty() && !outlet && !a.platform.empty() && a.platform != "twitter")
+      info = registry.ResolvePlatformId(a.platform + ":" + a.platform_id);
     if (!info && outlet && a.key.find('.') != std::string::npos) info = registry.ResolveDomain(a.key);
     if (!info && outlet) {
       if (!names_built) {

@@ -171,6 +171,57 @@ Census TakeCensus(const fs::path& data) {
         EXPECT_EQ((*item)["source_platform"], "twitter.com");
         CountGraphqlTweet(c, (*item)["data"], "zeeschuimer", first_time);
       }
+    } else if (rel.rfind("bluesky/", 0) == 0) {
+      for (const auto& line : Lines(content)) {
+        auto ev = Parse(line);
+        if (!ev || (*ev)["kind"] != "commit") {
+          ++c.malformed;
+          continue;
+        }
+        ++c.by_format["bluesky-jetstream"];
+        const json& commit = (*ev)["commit"];
+        const std::string key = "bluesky:at://" + (*ev)["did"].get<std::string>() + "/" +
+                                commit["collection"].get<std::string>() + "/" + commit["rkey"].get<std::string>();
+        if (!first_time(key)) {
+          ++c.duplicates;
+          continue;
+        }
+        bool link = false;
+        for (const auto& facet : commit["record"].value("facets", json::array()))
+          link |= facet["features"][0]["$type"] == "app.bsky.richtext.facet#link";
+        CountPost(c, "original", link);
+      }
+    } else if (rel.rfind("telegram/", 0) == 0) {
+      auto chat = Parse(content);
+      if (!chat) {
+        ++c.malformed;
+        continue;
+      }
+      EXPECT_EQ((*chat)["type"], "public_channel") << rel;
+      for (const auto& m : (*chat)["messages"]) {
+        ++c.by_format["telegram"];
+        if (!first_time("telegram:" + std::to_string((*chat)["id"].get<std::uint64_t>()) + "/" +
+                        std::to_string(m["id"].get<std::uint64_t>()))) {
+          ++c.duplicates;
+          continue;
+        }
+        bool link = false;
+        for (const auto& e : m["text_entities"]) link |= e["type"] == "link";
+        CountPost(c, "original", link);
+      }
+    } else if (rel.rfind("press/europresse/", 0) == 0) {
+      std::size_t pos = 0;
+      while ((pos = content.find("<article>", pos)) != std::string::npos) {
+        const std::size_t end = content.find("</article>", pos);
+        const std::string block = content.substr(pos, end - pos);
+        const std::string marker = "linkReferencedDoc\" href=\"";
+        const std::size_t hb = block.find(marker) + marker.size(), he = block.find('"', hb);
+        ++c.by_format["europresse"];
+        const std::string url = block.substr(hb, he - hb);
+        EXPECT_TRUE(first_time(url)) << url;
+        CountArticle(c, url, block.substr(block.find("DocText")), false);
+        pos = end;
+      }
     } else if (rel.rfind("twitter/v1/", 0) == 0) {
       for (const auto& line : Lines(content)) {
         auto t = Parse(line);
@@ -437,14 +488,19 @@ TEST(Synth, DeactivationIsElevenMinutes) {
   EXPECT_GT(after, 100u) << "the account comes back after the window";
 }
 
-// The share written as X GraphQL responses and Zeeschuimer NDJSON goes through those readers (sniffed) and
-// is stored as the API formats would store it: nothing quarantined, no duplicate, and the store's items and
-// flows are the planted ones (truth.json does not depend on the formats the items are written in).
+// The share written as X GraphQL responses, Zeeschuimer NDJSON, Bluesky Jetstream events, Telegram channel
+// exports and Europresse HTML goes through those readers (sniffed) and is stored as planted: nothing
+// quarantined, no duplicate, and the store's items, actors, classes and flows are the planted ones
+// (truth.json names the moved accounts and their items by the keys those readers give them).
 TEST(Synth, ScrapedFormatsIngestWithTheWorldUnchanged) {
   const fs::path world = Shared().clean;
   json t = Truth(world);
   ASSERT_GT(t["counts"]["by_format"]["twitter-graphql"].get<std::uint64_t>(), 1000u);
   ASSERT_GT(t["counts"]["by_format"]["zeeschuimer"].get<std::uint64_t>(), 1000u);
+  for (const char* format : {"bluesky-jetstream", "telegram", "europresse"})
+    ASSERT_GT(t["counts"]["by_format"][format].get<std::uint64_t>(), 20u) << format;
+  EXPECT_EQ(t["counts"]["by_platform"]["bluesky"], t["counts"]["by_format"]["bluesky-jetstream"]);
+  EXPECT_EQ(t["counts"]["by_platform"]["telegram"], t["counts"]["by_format"]["telegram"]);
   relais::testing::TempDir tmp;
   auto store = relais::corpora::Store::Open(tmp.path() / "store", relais::corpora::OpenMode::kCreate);
   relais::corpora::IngestOptions opt;
@@ -457,7 +513,7 @@ TEST(Synth, ScrapedFormatsIngestWithTheWorldUnchanged) {
   EXPECT_EQ(res.total.quarantined, 0u);
   EXPECT_EQ(res.total.duplicates, 0u);
   EXPECT_EQ(res.total.read, t["counts"]["records"].get<std::uint64_t>());
-  for (const char* format : {"twitter-graphql", "zeeschuimer"}) {
+  for (const char* format : {"twitter-graphql", "zeeschuimer", "bluesky-jetstream", "telegram", "europresse"}) {
     ASSERT_TRUE(res.by_format.count(format)) << format;
     const auto& c = res.by_format.at(format);
     EXPECT_EQ(c.read, t["counts"]["by_format"][format].get<std::uint64_t>()) << format;
@@ -468,9 +524,15 @@ TEST(Synth, ScrapedFormatsIngestWithTheWorldUnchanged) {
   EXPECT_EQ(st.items, t["counts"]["items"].get<std::uint64_t>());
   EXPECT_EQ(st.expansions, 0u);
   for (const auto& [ch, n] : t["counts"]["by_channel"].items()) EXPECT_EQ(st.by_channel.at(ch), n.get<std::uint64_t>());
+  // Every author is registered under the key its reader gives it (moved accounts included): same classes.
+  EXPECT_EQ(st.actors, t["counts"]["actor_keys_with_items"].get<std::uint64_t>());
+  for (const auto& [cls, n] : t["counts"]["by_class"].items())
+    EXPECT_EQ(st.by_class.at(cls), n.get<std::uint64_t>()) << cls;
   for (const char* layer : {"retweet", "quote", "reply", "link", "embed"})
     EXPECT_EQ(st.flows_by_layer.at(layer), t["flows"][layer].get<std::uint64_t>()) << layer;
-  std::cout << "scraped formats: " << res.by_format.at("twitter-graphql").read << " graphql and "
-            << res.by_format.at("zeeschuimer").read << " zeeschuimer records of " << res.total.read << "; " << st.items
-            << " items, " << st.actors << " actors, mention flows " << st.flows_by_layer.at("mention") << "\n";
+  std::cout << "scraped formats:";
+  for (const char* format : {"twitter-graphql", "zeeschuimer", "bluesky-jetstream", "telegram", "europresse"})
+    std::cout << " " << format << " " << res.by_format.at(format).read;
+  std::cout << " of " << res.total.read << " records; " << st.items << " items, " << st.actors
+            << " actors, mention flows " << st.flows_by_layer.at("mention") << "\n";
 }

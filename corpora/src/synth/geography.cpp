@@ -288,10 +288,7 @@ ojson GeographyTruth(const World& w) {
     if (g.place < 0) continue;
     ++(g.coordinates ? tagged_coords : tagged_places)[w.items[r].actor];
   }
-  auto key_of = [&](std::int32_t ai) {
-    const Actor& a = w.actors[ai];
-    return a.platform == kMastodon ? "mastodon:@" + a.handle + "@" + a.host : "@" + a.handle;
-  };
+  auto key_of = [&](std::int32_t ai) { return ActorKey(w, ai); };
   ojson homes = ojson::array();
   std::map<std::string, std::uint64_t> by_evidence, by_region;
   for (std::size_t a = 0; a < n_actors; ++a) {

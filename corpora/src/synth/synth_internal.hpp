@@ -94,6 +94,11 @@ inline bool IsSocialGroup(int g) { return g >= kBrand; }
 
 enum Platform : std::uint8_t { kTwitter, kMastodon };
 
+/// Where a Twitter account's posts are written (write_formats.cpp): the Twitter formats, or, for the
+/// accounts nobody interacts with, a Bluesky Jetstream stream or a Telegram channel export. Chosen after
+/// the simulation, which never reads it.
+enum class Venue : std::uint8_t { kTwitter, kBluesky, kTelegram };
+
 struct Actor {
   std::string name;    // display / outlet name
   std::string handle;  // without '@'; for Mastodon the user part
@@ -111,6 +116,7 @@ struct Actor {
   bool head_of_state = false;
   bool rss = false;  // articles published as an RSS feed
   bool csv = false;  // articles exported as a Windows-1252 CSV (dirty worlds)
+  Venue venue = Venue::kTwitter;
 };
 
 struct SyndicationGroup {
@@ -294,6 +300,45 @@ TwitterShare TwitterShareOf(std::uint64_t seed, std::uint64_t uid);
 /// The folder (relative to the output) and the file of a week ("01"…) of a scraped format.
 std::string TwitterShareFolder(TwitterShare share);
 std::string TwitterShareFile(TwitterShare share, const std::string& week);
+/// Moves a share of the Twitter accounts whose posts no item references, mentions or embeds, that
+/// carry no place, to Bluesky or Telegram (Actor::venue), and re-keys their items as those readers key
+/// them; nothing else changes. Called once, after PlantGeography.
+void AssignVenues(World& w);
+/// The registry key of an actor, as written in actors.csv and truth.json (and as the store names it).
+std::string ActorKey(const World& w, std::int32_t actor);
+/// The Bluesky DID of a moved account, the Telegram channel id (digits) of another.
+std::string BlueskyDid(const World& w, std::int32_t actor);
+std::string TelegramChannelId(const World& w, std::int32_t actor);
+/// Regional press articles published on a whole minute (Europresse headers give hh:mm) that the
+/// world writes as a Europresse export instead of press JSONL.
+bool EuropresseCarries(const World& w, std::int32_t item);
+
+/// A Bluesky post, as write.cpp composes it, for a Jetstream commit event.
+struct BlueskyPost {
+  std::string text;                                            // the link written out, not a t.co
+  std::vector<std::pair<std::size_t, std::size_t>> tag_bytes;  // [start, end) of each "#tag"
+  std::vector<std::string> tags;
+  std::string link;                          // shared URL, empty if none
+  std::size_t link_start = 0, link_end = 0;  // byte offsets of the link in text
+};
+/// One Jetstream commit event line creating the post (key "bluesky:at://<did>/app.bsky.feed.post/<rkey>").
+void AppendJetstreamPost(std::string& out, const std::string& did, const std::string& rkey, TimeMs t,
+                         const std::string& lang, const BlueskyPost& post);
+/// A Telegram Desktop channel export (result.json): `messages` already rendered, one JSON object each.
+void AppendTelegramExport(std::string& out, const std::string& channel_id, const std::string& name,
+                          const std::vector<std::string>& messages);
+/// One Telegram channel message: id, time (date and date_unixtime), text_entities with the link and hashtags.
+std::string TelegramMessage(std::uint64_t id, TimeMs t, const std::string& channel_id, const std::string& name,
+                            const BlueskyPost& post);
+/// One Europresse <article> block (today's rdp__ layout): publication "(site web)", header with the
+/// Paris time to the minute, title, byline, paragraphs, the article's own link and a document number.
+struct EuropresseArticle {
+  std::string publication, title, byline, body, url, doc_code;
+  TimeMs t = 0;
+  std::uint64_t doc_number = 0;
+};
+void AppendEuropresseArticle(std::string& out, const EuropresseArticle& a);
+
 /// SearchTimeline responses, one a line, 20 tweets each, converted from v1.1 statuses (one JSON object
 /// a string, as write.cpp composes them): each tweet keeps its id, time, author, text, entities and
 /// references.

@@ -36,10 +36,14 @@ enum FileFormat : std::uint8_t {
   kFmtCsv,
   kFmtGraphql,      // write_formats.cpp
   kFmtZeeschuimer,  // write_formats.cpp
+  kFmtJetstream,    // write_formats.cpp
+  kFmtTelegram,     // write_formats.cpp
+  kFmtEuropresse,   // write_formats.cpp
   kNumFmts
 };
 const char* const kFmtNames[] = {"twitter-v2", "twitter-v1", "mastodon",        "press-jsonl", "pr-jsonl",
-                                 "rss",        "press-csv",  "twitter-graphql", "zeeschuimer"};
+                                 "rss",        "press-csv",  "twitter-graphql", "zeeschuimer", "bluesky-jetstream",
+                                 "telegram",   "europresse"};
 
 struct Civil {
   int y, m, d, hh, mm, ss;
@@ -822,7 +826,8 @@ void PrepareFolders(const fs::path& out) {
   for (const std::string& d :
        {std::string("data/twitter/v2"), std::string("data/twitter/v1"), std::string("data/mastodon"),
         std::string("data/press"), std::string("data/pr"), std::string("data/rss"),
-        TwitterShareFolder(TwitterShare::kGraphql), TwitterShareFolder(TwitterShare::kZeeschuimer)}) {
+        TwitterShareFolder(TwitterShare::kGraphql), TwitterShareFolder(TwitterShare::kZeeschuimer),
+        std::string("data/bluesky"), std::string("data/telegram"), std::string("data/press/europresse")}) {
     fs::create_directories(out / d, ec);
     if (ec) throw Error(ErrorKind::kIo, "cannot create " + (out / d).string() + ": " + ec.message());
   }
@@ -843,11 +848,17 @@ std::vector<Bucket> AssignBuckets(const World& w) {
     std::int64_t sub = (it.t - w.start) / (7 * kDay);
     if (it.kind == kArticle) {
       f = a.rss ? kFmtRss : (a.csv && w.opt.dirty > 0) ? kFmtCsv : kFmtPress;
-      if (f != kFmtPress) sub = 1000 + it.actor;
+      if (f == kFmtPress && EuropresseCarries(w, static_cast<std::int32_t>(r))) f = kFmtEuropresse;
+      if (f != kFmtPress && f != kFmtEuropresse) sub = 1000 + it.actor;
     } else if (it.kind == kRelease) {
       f = kFmtPr;
     } else if (a.platform == kMastodon) {
       f = kFmtMastodon;
+    } else if (a.venue == Venue::kBluesky) {
+      f = kFmtJetstream;
+    } else if (a.venue == Venue::kTelegram) {
+      f = kFmtTelegram;
+      sub = 1000 + it.actor;  // one export per channel
     } else {
       f = (Key(seed, 70, it.uid) % 1000) < static_cast<std::uint64_t>(w.par.v1_share * 1000) ? kFmtV1 : kFmtV2;
       if (f == kFmtV2 && TwitterShareOf(seed, it.uid) != TwitterShare::kApi)
@@ -884,6 +895,15 @@ std::vector<Bucket> AssignBuckets(const World& w) {
         case kFmtZeeschuimer:
           b.path = TwitterShareFile(TwitterShare::kZeeschuimer, wk);
           break;
+        case kFmtJetstream:
+          b.path = std::string("data/bluesky/jetstream-week") + wk + ".jsonl";
+          break;
+        case kFmtTelegram:
+          b.path = "data/telegram/ChatExport_" + TelegramChannelId(w, it.actor) + "/result.json";
+          break;
+        case kFmtEuropresse:
+          b.path = std::string("data/press/europresse/europresse-week") + wk + ".html";
+          break;
         default:
           b.path = "data/press/" + a.domain + "-export-cp1252.csv";
           break;
@@ -896,6 +916,32 @@ std::vector<Bucket> AssignBuckets(const World& w) {
   std::sort(buckets.begin(), buckets.end(), [](const Bucket& x, const Bucket& y) { return x.path < y.path; });
 
   return buckets;
+}
+
+// A post of an account moved to Bluesky or Telegram: its text with the shared URL written out (no t.co),
+// the byte spans of its hashtags and of the link.
+BlueskyPost PlainPost(const Texts& texts, std::int32_t r) {
+  const Post p = texts.Compose(r);
+  BlueskyPost out;
+  out.text = p.text;
+  for (const Entity& e : p.urls) {
+    const std::size_t at = out.text.find(e.a);
+    if (at == std::string::npos) continue;
+    out.text.replace(at, e.a.size(), e.b);
+    out.link = e.b;
+    out.link_start = at;
+    out.link_end = at + e.b.size();
+  }
+  std::size_t from = 0;
+  for (const Entity& e : p.hashtags) {
+    const std::string tag = "#" + e.a;
+    const std::size_t at = out.text.find(tag, from);
+    if (at == std::string::npos) continue;
+    out.tags.push_back(e.a);
+    out.tag_bytes.emplace_back(at, at + tag.size());
+    from = at + tag.size();
+  }
+  return out;
 }
 
 // One data file, written whole; returns what it holds.
@@ -962,6 +1008,44 @@ Stats WriteBucket(const World& w, const Texts& texts, const Writer& writer, cons
       st.records += statuses.size();
       break;
     }
+    case kFmtJetstream:  // never damaged, as the other scraped formats
+      for (std::int32_t r : b.items) {
+        const Item& it = w.items[r];
+        const std::string& key = w.keys[r];
+        AppendJetstreamPost(o, BlueskyDid(w, it.actor), key.substr(key.rfind('/') + 1), it.t, texts.Lang(r),
+                            PlainPost(texts, r));
+        ++st.records;
+      }
+      break;
+    case kFmtTelegram: {
+      const Actor& a = w.actors[b.actor];
+      const std::string channel = TelegramChannelId(w, b.actor);
+      std::vector<std::string> messages;
+      for (std::int32_t r : b.items)
+        messages.push_back(TelegramMessage(w.ids[r], w.items[r].t, channel, a.name, PlainPost(texts, r)));
+      AppendTelegramExport(o, channel, a.name, messages);
+      st.records += messages.size();
+      break;
+    }
+    case kFmtEuropresse:
+      o +=
+          "<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>Europresse.com</title>\n</head>\n<body>\n";
+      for (std::int32_t r : b.items) {
+        const Item& it = w.items[r];
+        EuropresseArticle art;
+        art.publication = w.actors[it.actor].name;
+        art.title = texts.Title(r);
+        art.byline = AuthorName(Key(seed, 64, it.uid));
+        art.body = texts.ArticleFull(r);
+        art.url = w.urls[r];
+        art.doc_code = "SYN";
+        art.doc_number = it.uid % 1000000000000ULL;
+        art.t = it.t;
+        AppendEuropresseArticle(o, art);
+        ++st.records;
+      }
+      o += "</body>\n</html>\n";
+      break;
     case kFmtRss: {
       const Actor& a = w.actors[b.actor];
       o += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss "
@@ -1011,14 +1095,16 @@ Stats WriteBucket(const World& w, const Texts& texts, const Writer& writer, cons
 void WriteActors(const World& w, const fs::path& path) {
   std::string csv = "key,kind,actor_class,region,name\n";
   auto field = [](const std::string& s) { return s.find_first_of(",\"\n") == std::string::npos ? s : CsvField(s); };
-  for (const Actor& a : w.actors) {
+  for (std::size_t ai = 0; ai < w.actors.size(); ++ai) {
+    const Actor& a = w.actors[ai];
     std::string cls(GroupName(a.group));
     if (!a.domain.empty())
       csv += field(a.domain) + ",domain," + cls + "," + field(a.group == kPressRegional ? a.region : "") + "," +
              field(a.name) + "\n";
-    std::string handle = a.platform == kMastodon ? "mastodon:@" + a.handle + "@" + a.host : "@" + a.handle;
-    csv += field(handle) + ",handle," + cls + "," + field(a.group == kPressRegional ? a.region : "") + "," +
-           field(a.name) + "\n";
+    // A Jetstream author is a DID (no handle): the registry names it by platform id.
+    const char* kind = a.venue == Venue::kBluesky ? ",platform_id," : ",handle,";
+    csv += field(ActorKey(w, static_cast<std::int32_t>(ai))) + kind + cls + "," +
+           field(a.group == kPressRegional ? a.region : "") + "," + field(a.name) + "\n";
   }
   std::ofstream f(path, std::ios::binary);
   f << csv;
@@ -1045,18 +1131,20 @@ struct Realised {
   std::map<std::uint64_t, std::uint64_t> size_hist;
 };
 
-// The registry key of an actor, as written in actors.csv.
-std::string ActorKey(const World& w, std::int32_t ai) {
-  const Actor& a = w.actors[ai];
-  return a.platform == kMastodon ? "mastodon:@" + a.handle + "@" + a.host : "@" + a.handle;
-}
-
 // The registry key of an item's author: the outlet's domain for articles and
 // releases.
 std::string ItemAuthorKey(const World& w, std::size_t r) {
   const Item& it = w.items[r];
   if (it.kind == kArticle || it.kind == kRelease) return w.actors[it.actor].domain;
   return ActorKey(w, it.actor);
+}
+
+// The platform the store gives a social item of this author.
+std::string PlatformName(const Actor& a) {
+  if (a.platform == kMastodon) return "mastodon";
+  if (a.venue == Venue::kBluesky) return "bluesky";
+  if (a.venue == Venue::kTelegram) return "telegram";
+  return "twitter";
 }
 
 Realised CountRealised(const World& w, const Texts& texts) {
@@ -1085,7 +1173,7 @@ Realised CountRealised(const World& w, const Texts& texts) {
     ++c.by_channel[channel];
     ++c.by_kind[kKindNames[it.kind]];
     ++c.by_origin[kOriginNames[it.origin]];
-    ++c.by_platform[channel != "social" ? channel : a.platform == kMastodon ? "mastodon" : "twitter"];
+    ++c.by_platform[channel != "social" ? channel : PlatformName(a)];
     c.author_keys.insert(ItemAuthorKey(w, r));
     int day = static_cast<int>((it.t - w.start) / kDay);
     ++c.daily[day][it.group];
@@ -1326,6 +1414,7 @@ Stats WriteTruth(const World& w, const Texts& texts, const std::vector<Bucket>& 
 
 SynthResult WriteWorld(World& w) {
   const fs::path out = w.opt.out;
+  AssignVenues(w);
   PrepareFolders(out);
   // Reaction counts for public metrics.
   const std::size_t n = w.items.size();

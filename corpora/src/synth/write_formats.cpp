@@ -1,21 +1,28 @@
 // The synthetic world's share of the formats people hold since the APIs closed (issue 16): X web
-// GraphQL responses (SearchTimeline pages, as scrapers save them) and Zeeschuimer/4CAT NDJSON.
+// GraphQL responses (SearchTimeline pages, as scrapers save them), Zeeschuimer/4CAT NDJSON, Bluesky
+// Jetstream events, Telegram Desktop channel exports and Europresse HTML exports.
 //
-// A share of the tweets that would have gone to twarc2 pages is written in these formats instead,
+// A share of the tweets that would have gone to twarc2 pages is written as GraphQL or Zeeschuimer,
 // each tweet in exactly one file, so the world's items, keys, times, authors, texts and references
 // are those of the API formats (a GraphQL tweet's `legacy` is a v1.1 status without its user:
 // the tweets are converted from the v1.1 statuses write.cpp composes, nothing is written twice).
 //
-// Not written: bluesky-jetstream, bluesky-car and telegram records would be new items (their keys,
-// `bluesky:at://…` and `telegram:…`, cannot name a tweet or a toot), and europresse articles carry
-// times to the minute and paragraphs joined by single newlines, so none of them can hold a world
-// item unchanged (docs/synth.md).
+// Bluesky and Telegram keys (`bluesky:at://…`, `telegram:<chat>/<id>`) cannot name a tweet, so a post
+// written there can only be referenced from its own platform: the accounts moved there are the
+// Twitter accounts of the public (not supporters) that no item retweets, quotes, replies to, mentions
+// or embeds, that post originals only (no mention, no place) and show no profile location. Their
+// items stay the world's items (same times, classes, link shares) under the keys the readers give
+// them, and actors.csv registers them under those keys, so every planted flow and count is unchanged.
+// Europresse gives times to the minute: the regional press articles published on a whole minute are
+// written there (the article's own link keys it by its URL, as press JSONL does).
 #include <algorithm>
+#include <cstdio>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "relais/base/civil.hpp"
 #include "synth_internal.hpp"
 
 namespace relais::corpora::detail {
@@ -105,7 +112,241 @@ ojson CursorEntry(std::size_t page) {
             {"cursorType", "Bottom"}}}};
 }
 
+// --- Bluesky, Telegram, Europresse ------------------------------------------------------------------
+
+constexpr std::uint64_t kBlueskyPerMille = 400;   // of the accounts that can move
+constexpr std::uint64_t kTelegramPerMille = 400;  // likewise; the rest stay on Twitter
+constexpr TimeMs kMinute = 60 * 1000;
+constexpr TimeMs kParisWinter = 3600 * 1000;  // +01:00, as the world's other Paris times (write.cpp)
+
+// atproto's base32-sortable alphabet, used by TIDs (record keys) and did:plc identifiers.
+constexpr char kBase32Sort[] = "234567abcdefghijklmnopqrstuvwxyz";
+
+// A TID record key: 53 bits of microseconds and 10 bits of clock id, 13 characters.
+std::string Tid(TimeMs t, std::uint64_t clock) {
+  std::uint64_t v = ((static_cast<std::uint64_t>(t) * 1000ULL) << 10) | (clock & 0x3FFULL);
+  std::string s(13, '2');
+  for (int k = 12; k >= 0; --k) {
+    s[static_cast<std::size_t>(k)] = kBase32Sort[v & 31ULL];
+    v >>= 5;
+  }
+  return s;
+}
+
+// Accounts whose posts can leave Twitter without any flow of the world losing an end: see the file
+// comment. `touched` marks the authors of referenced, mentioned or embedded items, and of anything but
+// plain originals.
+std::vector<bool> MovableAccounts(const World& w) {
+  std::vector<bool> touched(w.actors.size(), false), posted(w.actors.size(), false);
+  for (std::size_t r = 0; r < w.items.size(); ++r) {
+    const Item& it = w.items[r];
+    if (it.ref >= 0) touched[static_cast<std::size_t>(w.items[static_cast<std::size_t>(it.ref)].actor)] = true;
+    if (it.embed >= 0) touched[static_cast<std::size_t>(w.items[static_cast<std::size_t>(it.embed)].actor)] = true;
+    if (it.mention >= 0) touched[static_cast<std::size_t>(it.mention)] = true;
+    const auto author = static_cast<std::size_t>(it.actor);
+    posted[author] = true;
+    if (it.kind != kOriginal || it.mention >= 0 || ItemGeoOf(w, static_cast<std::int32_t>(r)).place >= 0)
+      touched[author] = true;
+  }
+  std::vector<bool> movable(w.actors.size(), false);
+  for (std::size_t ai = 0; ai < w.actors.size(); ++ai) {
+    const Actor& a = w.actors[ai];
+    movable[ai] = posted[ai] && !touched[ai] && a.platform == kTwitter && a.group == kPublic && !a.supporter &&
+                  !a.head_of_state && ProfileLocation(w, static_cast<std::int32_t>(ai)).empty();
+  }
+  return movable;
+}
+
+const char* const kJoursFr[] = {"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"};
+const char* const kMoisFr[] = {"janvier", "février", "mars",      "avril",   "mai",      "juin",
+                               "juillet", "août",    "septembre", "octobre", "novembre", "décembre"};
+
+// "samedi 9 janvier 2021 - 00:21 UTC +0100 612 mots"
+std::string EuropresseHeader(TimeMs t, std::size_t words) {
+  const CivilTime c = ToCivil(t + kParisWinter);
+  char b[128];
+  std::snprintf(b, sizeof b, "%s %u %s %d - %02u:%02u UTC +0100 %zu mots", kJoursFr[c.weekday], c.day,
+                kMoisFr[c.month - 1], c.year, c.hour, c.minute, words);
+  return b;
+}
+
+std::size_t WordCount(std::string_view s) {
+  std::size_t n = 0;
+  bool in_word = false;
+  for (char ch : s) {
+    const bool space = ch == ' ' || ch == '\n';
+    if (!space && !in_word) ++n;
+    in_word = !space;
+  }
+  return n;
+}
+
 }  // namespace
+
+void AssignVenues(World& w) {
+  const std::vector<bool> movable = MovableAccounts(w);
+  for (std::size_t ai = 0; ai < w.actors.size(); ++ai) {
+    if (!movable[ai]) continue;
+    const std::uint64_t draw = Key(w.opt.seed, 74, ai) % 1000;
+    if (draw < kBlueskyPerMille)
+      w.actors[ai].venue = Venue::kBluesky;
+    else if (draw < kBlueskyPerMille + kTelegramPerMille)
+      w.actors[ai].venue = Venue::kTelegram;
+  }
+  // Items in time order: a channel's message ids count up from 1, as Telegram numbers them.
+  std::vector<std::uint64_t> next_message(w.actors.size(), 1);
+  for (std::size_t r = 0; r < w.items.size(); ++r) {
+    const Item& it = w.items[r];
+    const auto ai = static_cast<std::size_t>(it.actor);
+    switch (w.actors[ai].venue) {
+      case Venue::kBluesky:
+        w.ids[r] = 0;
+        w.keys[r] = "bluesky:at://" + BlueskyDid(w, it.actor) + "/app.bsky.feed.post/" + Tid(it.t, it.uid);
+        break;
+      case Venue::kTelegram:
+        w.ids[r] = next_message[ai]++;
+        w.keys[r] = "telegram:" + TelegramChannelId(w, it.actor) + "/" + std::to_string(w.ids[r]);
+        break;
+      case Venue::kTwitter:
+        break;
+    }
+  }
+}
+
+std::string ActorKey(const World& w, std::int32_t ai) {
+  const Actor& a = w.actors[static_cast<std::size_t>(ai)];
+  if (a.platform == kMastodon) return "mastodon:@" + a.handle + "@" + a.host;
+  if (a.venue == Venue::kBluesky) return "bluesky:" + BlueskyDid(w, ai);
+  if (a.venue == Venue::kTelegram) return "telegram:channel" + TelegramChannelId(w, ai);
+  return "@" + a.handle;
+}
+
+std::string BlueskyDid(const World& w, std::int32_t ai) {
+  std::uint64_t h = Key(w.opt.seed, 75, static_cast<std::uint64_t>(ai));
+  std::uint64_t g = Key(w.opt.seed, 76, static_cast<std::uint64_t>(ai));
+  std::string s = "did:plc:";
+  for (int k = 0; k < 24; ++k) {
+    std::uint64_t& src = k < 12 ? h : g;
+    s += kBase32Sort[src & 31ULL];
+    src >>= 5;
+  }
+  return s;
+}
+
+std::string TelegramChannelId(const World& w, std::int32_t ai) {
+  return std::to_string(1500000000ULL + static_cast<std::uint64_t>(ai) * 1000ULL +
+                        Key(w.opt.seed, 77, static_cast<std::uint64_t>(ai)) % 1000ULL);
+}
+
+bool EuropresseCarries(const World& w, std::int32_t r) {
+  const Item& it = w.items[static_cast<std::size_t>(r)];
+  const Actor& a = w.actors[static_cast<std::size_t>(it.actor)];
+  return it.kind == kArticle && a.group == kPressRegional && !a.rss && !a.csv && it.t % kMinute == 0;
+}
+
+void AppendJetstreamPost(std::string& out, const std::string& did, const std::string& rkey, TimeMs t,
+                         const std::string& lang, const BlueskyPost& post) {
+  ojson record = {{"$type", "app.bsky.feed.post"}, {"createdAt", FormatIso8601(t)}, {"langs", ojson::array({lang})}};
+  record["text"] = post.text;
+  ojson facets = ojson::array();
+  for (std::size_t k = 0; k < post.tags.size(); ++k)
+    facets.push_back({{"index", {{"byteStart", post.tag_bytes[k].first}, {"byteEnd", post.tag_bytes[k].second}}},
+                      {"features", ojson::array({{{"$type", "app.bsky.richtext.facet#tag"}, {"tag", post.tags[k]}}})}});
+  if (!post.link.empty())
+    facets.push_back({{"index", {{"byteStart", post.link_start}, {"byteEnd", post.link_end}}},
+                      {"features", ojson::array({{{"$type", "app.bsky.richtext.facet#link"}, {"uri", post.link}}})}});
+  if (!facets.empty()) record["facets"] = std::move(facets);
+  // Jetstream's time_us is when the relay saw the commit: a few seconds after createdAt.
+  const std::int64_t seen_us = (t + 2000) * 1000 + static_cast<std::int64_t>(rkey.back() - '2');
+  ojson event = {{"did", did},
+                 {"time_us", seen_us},
+                 {"kind", "commit"},
+                 {"commit",
+                  {{"rev", rkey},
+                   {"operation", "create"},
+                   {"collection", "app.bsky.feed.post"},
+                   {"rkey", rkey},
+                   {"record", std::move(record)},
+                   {"cid", "bafyrei" + rkey + rkey}}}};
+  out += event.dump();
+  out += '\n';
+}
+
+std::string TelegramMessage(std::uint64_t id, TimeMs t, const std::string& channel_id, const std::string& name,
+                            const BlueskyPost& post) {
+  // The text in pieces: plain strings, "#tag" hashtags and the link, as text_entities lists them.
+  struct Span {
+    std::size_t start, end;
+    const char* type;
+  };
+  std::vector<Span> spans;
+  for (const auto& [start, end] : post.tag_bytes) spans.push_back({start, end, "hashtag"});
+  if (!post.link.empty()) spans.push_back({post.link_start, post.link_end, "link"});
+  std::sort(spans.begin(), spans.end(), [](const Span& x, const Span& y) { return x.start < y.start; });
+  ojson entities = ojson::array();
+  std::size_t at = 0;
+  for (const Span& sp : spans) {
+    if (sp.start > at) entities.push_back({{"type", "plain"}, {"text", post.text.substr(at, sp.start - at)}});
+    entities.push_back({{"type", sp.type}, {"text", post.text.substr(sp.start, sp.end - sp.start)}});
+    at = sp.end;
+  }
+  if (at < post.text.size()) entities.push_back({{"type", "plain"}, {"text", post.text.substr(at)}});
+  // Telegram Desktop writes `date` in the exporting machine's local time (Paris) without a zone.
+  std::string local = FormatIso8601(t + kParisWinter);
+  if (!local.empty() && local.back() == 'Z') local.pop_back();
+  ojson msg = {{"id", id},         {"type", "message"},
+               {"date", local},    {"date_unixtime", std::to_string(t / 1000)},
+               {"from", name},     {"from_id", "channel" + channel_id},
+               {"text", entities}, {"text_entities", entities}};
+  return msg.dump();
+}
+
+void AppendTelegramExport(std::string& out, const std::string& channel_id, const std::string& name,
+                          const std::vector<std::string>& messages) {
+  out += "{\n \"name\": ";
+  out += ojson(name).dump();
+  out += ",\n \"type\": \"public_channel\",\n \"id\": " + channel_id + ",\n \"messages\": [";
+  for (std::size_t k = 0; k < messages.size(); ++k) {
+    out += k ? ",\n  " : "\n  ";
+    out += messages[k];
+  }
+  out += "\n ]\n}\n";
+}
+
+void AppendEuropresseArticle(std::string& out, const EuropresseArticle& a) {
+  const std::string publication = a.publication + " (site web)";
+  out += "<article>\n<header>\n<div class=\"rdp__DocPublicationName\"><span class=\"DocPublicationName\">";
+  AppendXmlEscaped(out, publication);
+  out += "</span></div>\n<div class=\"rdp__DocHeader\"><span class=\"DocHeader\">";
+  AppendXmlEscaped(out, EuropresseHeader(a.t, WordCount(a.body)));
+  out += "</span></div>\n<div class=\"titreArticle\"><p class=\"titreArticleVisu rdp__articletitle\">";
+  AppendXmlEscaped(out, a.title);
+  out += "</p></div>\n<div class=\"docAuthors\">";
+  AppendXmlEscaped(out, a.byline);
+  out += "</div>\n</header>\n<section>\n<div class=\"DocText clearfix\">\n<div class=\"docOcurrContainer\">\n";
+  for (std::size_t at = 0; at < a.body.size();) {
+    std::size_t end = a.body.find("\n\n", at);
+    if (end == std::string::npos) end = a.body.size();
+    out += "<p>";
+    AppendXmlEscaped(out, std::string_view(a.body).substr(at, end - at));
+    out += "</p>\n";
+    at = end + 2;
+  }
+  out += "</div>\n</div>\n</section>\n<footer>\n<div class=\"Doc-LegalInfo\"><small>© ";
+  out += std::to_string(ToCivil(a.t + kParisWinter).year) + " ";
+  AppendXmlEscaped(out, a.publication);
+  out += ". Tous droits réservés.</small></div>\n<div class=\"Doc-UrlRef\"><a class=\"linkReferencedDoc\" href=\"";
+  AppendXmlEscaped(out, a.url);
+  out += "\">Cet article est paru dans ";
+  AppendXmlEscaped(out, publication);
+  const CivilTime c = ToCivil(a.t + kParisWinter);
+  char number[96];
+  std::snprintf(number, sizeof number, "news·%04d%02u%02u·%s·%llu", c.year, c.month, c.day, a.doc_code.c_str(),
+                static_cast<unsigned long long>(a.doc_number));
+  out += "</a></div>\n<div class=\"publiC-lblNodoc\">";
+  out += number;
+  out += "</div>\n</footer>\n</article>\n";
+}
 
 TwitterShare TwitterShareOf(std::uint64_t seed, std::uint64_t uid) {
   const std::uint64_t draw = Key(seed, 73, uid) % 1000;
