@@ -2,8 +2,11 @@
 // the golden events, the edge-case fixture, and each quarantine reason.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "corpora/reader_ingest_util.hpp"
 #include "corpora/reader_test_util.hpp"
+#include "relais/corpora/store.hpp"
 #include "test_util.hpp"
 
 namespace relais::corpora {
@@ -115,6 +118,27 @@ TEST(JetstreamReader, EdgeCasesIngested) {
   EXPECT_EQ(s.flows("retweet"), 1u);
   EXPECT_EQ(s.flows("link"), 1u);     // p1 shares a varmatin.com article
   EXPECT_EQ(s.flows("mention"), 0u);  // bob.bsky.social has no stored actor with that handle
+}
+
+// A Jetstream author is a DID: a registry row `bluesky:did:…,platform_id,…` gives it its class.
+TEST(JetstreamReader, RegistryClassifiesADidAuthorByPlatformId) {
+  relais::testing::TempDir tmp;
+  const fs::path csv = tmp.path() / "actors.csv";
+  {
+    std::ofstream out(csv);
+    out << "key,kind,actor_class,region,name\nbluesky:did:plc:aaaa,platform_id,journalist,,Alice\n";
+  }
+  Registry registry = Registry::Builtin();
+  registry.LoadCsv(csv.string());
+  auto store = Store::Open(tmp.path() / "store", OpenMode::kCreate);
+  IngestOptions opt;
+  opt.paths = {Fixture().string()};
+  opt.threads = 2;
+  opt.registry = &registry;
+  Ingest(store, opt);
+  const StoreStats stats = ComputeStats(store);
+  // did:plc:aaaa wrote p1 (its update is a duplicate, its delete quarantined): one stored item.
+  EXPECT_EQ(stats.by_class.at("journalist"), 1u);
 }
 
 TEST(JetstreamReader, EachQuarantineReason) {
