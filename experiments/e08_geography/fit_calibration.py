@@ -3,6 +3,7 @@
 
     fit_calibration.py OUT_DIR...                      fit on every folder
     fit_calibration.py --test TEST_DIR... -- OUT_DIR...  fit on the OUT_DIRs, evaluate on the TEST_DIRs (held out)
+    fit_calibration.py --params A,B,E --test TEST_DIR... -- evaluate given (slope, intercept, elsewhere), no fit
 
 Each OUT_DIR is an `e08_geography --out` folder whose calibration_points.csv lists, per account with a vote, the
 naive posterior's log-odds l, the number n of régions with a seed and whether the winning région is right. The
@@ -133,10 +134,16 @@ def evaluate(fit, dirs):
 
 def main():
     args = sys.argv[1:]
-    test = []
+    test, given = [], None
+    if args and args[0] == "--params":
+        given = [float(x) for x in args[1].split(",")]
+        args = args[2:]
     if args and args[0] == "--test":
         split = args.index("--")
         test, args = args[1:split], args[split + 1:]
+    if given:
+        print(json.dumps({"params": given, "held_out": evaluate(given, test)}, indent=1))
+        return
     points = load(args)
     fit, value = nelder_mead(lambda p: loss(p, points), [1.0, 0.0, 0.0])
     raw = [(confidence((1, 0, 0), l, n), right) for l, n, right in points]
