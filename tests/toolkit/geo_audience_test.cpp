@@ -218,9 +218,12 @@ void SetInferredRegions(const std::filesystem::path& store_dir,
                         std::initializer_list<std::pair<const char*, const char*>> rows) {
   auto store = corpora::Store::Open(store_dir, corpora::OpenMode::kReadWrite);
   store.Exec("DELETE FROM actor_geo_inferred");
-  for (const auto& [handle, region] : rows)
+  for (const auto& [handle, region] : rows) {
+    std::string quoted;  // an SQL literal: "Provence-Alpes-Côte d'Azur" has a quote
+    for (const char c : std::string(region)) quoted += c == '\'' ? std::string("''") : std::string(1, c);
     store.Exec(std::string("INSERT INTO actor_geo_inferred(actor_id, region, confidence, weight, round) SELECT id, '") +
-               region + "', 0.9, 1, 1 FROM actors WHERE handle = '" + handle + "'");
+               quoted + "', 0.9, 1, 1 FROM actors WHERE handle = '" + handle + "'");
+  }
 }
 
 void DropInference(const std::filesystem::path& store_dir) {
