@@ -647,4 +647,16 @@ void PartitionIndexes(sqlite3* db, bool create) {
   ExecOn(db, WithSchema(create ? kPartitionIndexes : kDropPartitionIndexes, "main."));
 }
 
+sqlite3* OpenPartitionFile(const std::filesystem::path& path) {
+  sqlite3* db = OpenDb(path, SQLITE_OPEN_READWRITE);
+  try {
+    ConfigureConnection(db);
+    ExecOn(db, "PRAGMA synchronous=NORMAL");
+  } catch (...) {
+    sqlite3_close_v2(db);
+    throw;
+  }
+  return db;
+}
+
 }  // namespace relais::corpora::detail
