@@ -105,8 +105,8 @@ void ExpectSameStore(const fs::path& one, const fs::path& many, const std::strin
 void ExpectSameSearchIndex(const fs::path& one, const fs::path& many, int partitions, const std::string& what) {
   for (int p = 0; p < partitions; ++p) {
     const std::string schema = "p" + std::to_string(p);
-    for (const std::string q : {"SELECT id, sz FROM " + schema + ".items_fts_docsize ORDER BY id",
-                                "SELECT max_item FROM " + schema + ".items_fts_mark"}) {
+    for (const std::string& q : {"SELECT id, sz FROM " + schema + ".items_fts_docsize ORDER BY id",
+                                 "SELECT max_item FROM " + schema + ".items_fts_mark"}) {
       const RunResult a = Sh(RelaisBin() + " sql --store " + one.string() + " \"" + q + "\"");
       const RunResult b = Sh(RelaisBin() + " sql --store " + many.string() + " \"" + q + "\"");
       ASSERT_EQ(a.exit_code, 0) << q << ": " << a.err;
