@@ -14,7 +14,9 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "detail/store_detail.hpp"
 #include "relais/base/error.hpp"
@@ -37,7 +39,7 @@ SELECT (x.item_id << 18) + x.ord, x.layer, x.tid, d.id,
        d.time - (SELECT t.time FROM all_items t WHERE t.id = x.tid)
 FROM (SELECT r.item_id, r.layer, r.target_key, r.target_handle,
              row_number() OVER (PARTITION BY r.item_id ORDER BY r.layer, r.target_key) - 1 AS ord,
-             (SELECT t.id FROM all_items t WHERE t.key = r.target_key) AS tid
+             {TARGET_ID} AS tid
       FROM {P}refs r {WHERE_REFS}) x
 JOIN {P}items d ON d.id = x.item_id
 WHERE (x.tid IS NOT NULL AND x.tid <> d.id) OR (x.tid IS NULL AND src_actor IS NOT NULL)
@@ -103,6 +105,43 @@ std::string BestOverPartitions(const std::vector<std::string>& schemas, std::str
   return sql + ") i ORDER BY " + std::string(order) + " LIMIT 1";
 }
 
+// relais_partition(key): the partition an item key is stored in (Store::PartitionOfKey), for n
+// partitions (the function's user data).
+void PartitionOfKeySql(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  const auto* text = sqlite3_value_text(argv[0]);
+  if (!text) return sqlite3_result_null(ctx);
+  const std::string_view key(reinterpret_cast<const char*>(text),
+                             static_cast<std::size_t>(sqlite3_value_bytes(argv[0])));
+  const auto n = static_cast<int>(reinterpret_cast<std::intptr_t>(sqlite3_user_data(ctx)));
+  sqlite3_result_int(ctx, Store::PartitionOfKey(key, n));
+}
+
+void RegisterPartitionOfKey(sqlite3* db, int partitions) {
+  const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+  if (sqlite3_create_function(db, "relais_partition", 1, flags,
+                              reinterpret_cast<void*>(static_cast<std::intptr_t>(partitions)), PartitionOfKeySql,
+                              nullptr, nullptr) != SQLITE_OK)
+    throw Error(ErrorKind::kData, std::string("cannot register relais_partition: ") + sqlite3_errmsg(db));
+}
+
+// `column` of the item whose key is `key` (a correlated expression), looked up in the one partition
+// the key routes to: each partition's arm is guarded by relais_partition(key) = p, a term that
+// names no table of the arm, which SQLite tests once before the arm's index search. Through the
+// all_items view, every lookup searched every partition's key index: with 8 partitions of 1M tweets the
+// flow pass took 26.7-27.2 s, 23.0-24.4 s routed (experiments/results/store.md).
+std::string ItemByKey(const std::vector<std::string>& schemas, std::string_view column, std::string_view key) {
+  const std::string match = "t.key = " + std::string(key);
+  if (schemas.size() == 1)
+    return "(SELECT " + std::string(column) + " FROM " + schemas[0] + "items t WHERE " + match + ")";
+  std::string sql = "(";
+  for (std::size_t k = 0; k < schemas.size(); ++k) {
+    if (k) sql += " UNION ALL ";
+    sql += "SELECT " + std::string(column) + " FROM " + schemas[k] + "items t WHERE relais_partition(" +
+           std::string(key) + ") = " + std::to_string(k) + " AND " + match;
+  }
+  return sql + ")";
+}
+
 std::uint64_t CountFlows(sqlite3* db, const std::string& prefix) {
   Statement st(db, "SELECT count(*) FROM " + prefix + "flows WHERE layer <> 'reuse'");
   return st.Step() ? static_cast<std::uint64_t>(st.Int(0)) : 0;
@@ -118,7 +157,7 @@ namespace {
 constexpr const char* kUnresolved = R"sql(
 INSERT INTO {P}unresolved(item_id, target_key, target_handle)
 SELECT r.item_id, r.target_key, r.target_handle FROM {P}refs r
-WHERE NOT EXISTS (SELECT 1 FROM all_items t WHERE t.key = r.target_key) {AND_REFS}
+WHERE NOT EXISTS {TARGET_EXISTS} {AND_REFS}
 )sql";
 
 // The destination items of one partition whose flows an ingest may have changed, given the items
@@ -170,6 +209,8 @@ std::string FlowSql(std::string sql, const std::string& prefix, const std::vecto
   const std::string earliest = BestOverPartitions(
       all_prefixes, "i.url = u.url AND i.channel IN ('press', 'pr') AND i.id <> u.item_id", "i.time, i.id");
   const std::string in_dirty = " IN (SELECT id FROM temp.flow_dirty)";
+  sql = Replace(std::move(sql), "{TARGET_ID}", ItemByKey(all_prefixes, "t.id", "r.target_key"));
+  sql = Replace(std::move(sql), "{TARGET_EXISTS}", ItemByKey(all_prefixes, "1", "r.target_key"));
   sql = Replace(std::move(sql), "{LATEST}", latest);
   sql = Replace(std::move(sql), "{EARLIEST}", earliest);
   sql = Replace(std::move(sql), "{WHERE_REFS}", dirty_only ? "WHERE r.item_id" + in_dirty : "");
@@ -193,6 +234,7 @@ FlowMarks CurrentMarks(sqlite3* db, const std::vector<std::string>& all_prefixes
 }
 
 void ComputePartitionFlows(sqlite3* db, const std::string& prefix, const std::vector<std::string>& all_prefixes) {
+  RegisterPartitionOfKey(db, static_cast<int>(all_prefixes.size()));
   // Indexes on flows are rebuilt after the bulk insert: cheaper than maintaining them row by row.
   ExecOn(db, Replace("DROP INDEX IF EXISTS {P}flows_layer; DROP INDEX IF EXISTS {P}flows_src; "
                      "DROP INDEX IF EXISTS {P}flows_dst; DELETE FROM {P}flows WHERE layer <> 'reuse'; "
@@ -208,6 +250,7 @@ void ComputePartitionFlows(sqlite3* db, const std::string& prefix, const std::ve
 
 std::uint64_t UpdatePartitionFlows(sqlite3* db, const std::string& prefix, const std::vector<std::string>& all_prefixes,
                                    const FlowMarks& done) {
+  RegisterPartitionOfKey(db, static_cast<int>(all_prefixes.size()));
   std::string fresh_items = "SELECT id, key, actor_id, time, url, channel FROM all_items WHERE id > {W}";
   std::string moved = "SELECT actor_id, time FROM temp.flow_new WHERE actor_id IS NOT NULL";
   for (const auto& q : all_prefixes) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <unordered_map>
 #include <vector>
 
@@ -103,6 +104,7 @@ Graph BuildGraph(const Store& store, const GeoInferOptions& o, GeoInferSummary& 
     g.registry[it->second] = place.registry;
     ++sum.seeds;
   }
+  sum.regions = static_cast<std::int64_t>(g.regions.size());
   g.ties.resize(g.ids.size());
   for (const Flow& f : RelayFlows(store, o.layers)) {
     auto s = index.find(f.src), d = index.find(f.dst);
@@ -194,10 +196,11 @@ Labels Decide(const Graph& g, const Labels& prev, const std::vector<GeoTieWeight
     }
     if (!any) continue;
     const auto best = static_cast<std::size_t>(std::max_element(score.begin(), score.end()) - score.begin());
-    // Posterior under a uniform prior over the régions that have a seed.
-    double z = 0;
-    for (double s : score) z += std::exp(s - score[best]);
-    const double posterior = 1 / z;
+    // Naive posterior under a uniform prior over the régions that have a seed, as log-odds, then calibrated.
+    double rest = 0;
+    for (std::size_t r = 0; r < score.size(); ++r) rest += r == best ? 0.0 : std::exp(score[r] - score[best]);
+    const double log_odds = rest > 0 ? -std::log(rest) : std::numeric_limits<double>::infinity();
+    const double posterior = o.calibration.Confidence(log_odds, score.size());
     if (posterior < o.min_confidence) continue;
     next.region[u] = static_cast<int>(best);
     next.confidence[u] = posterior;
@@ -242,6 +245,15 @@ void WriteInferred(Store& store, const Graph& g, const Labels& l, const std::vec
 
 }  // namespace
 
+GeoCalibration GeoCalibration::Fitted() { return {0.764, 0.267, 0.180}; }  // seeds 1–3, geo.md
+
+double GeoCalibration::Confidence(double log_odds, std::size_t regions) const {
+  const double x = slope * log_odds + intercept;
+  const double sigma = x >= 0 ? 1 / (1 + std::exp(-x)) : std::exp(x) / (1 + std::exp(x));
+  const double uniform = regions > 0 ? 1.0 / static_cast<double>(regions) : 1.0;
+  return (1 - elsewhere) * sigma + elsewhere * uniform;
+}
+
 GeoInferSummary InferActorRegions(Store& store, const GeoInferOptions& o) {
   if (!HasGeography(store))
     throw Error(ErrorKind::kData, "the store has no geography (schema version 4): re-ingest its inputs first");
@@ -283,5 +295,15 @@ std::map<std::int64_t, InferredRegion> InferredRegions(const Store& store) {
   while (st.Step()) out[st.Int(0)] = InferredRegion{st.Text(1), st.Double(2)};
   return out;
 }
+
+std::map<std::int64_t, InferredRegion> RequireInferredRegions(const Store& store) {
+  auto out = InferredRegions(store);
+  if (out.empty())
+    throw Error(ErrorKind::kInvalidArgument,
+                "--geo inferred: this store has no inferred régions: run relais geo infer --store S first");
+  return out;
+}
+
+std::string InferredRegionLabel(const std::string& region) { return region + " (inferred)"; }
 
 }  // namespace relais::corpora

@@ -405,68 +405,98 @@ Registry LoadRegistry(const IngestOptions& options) {
   return registry;
 }
 
-/// Every partition's flows, in parallel: each partition's connection attaches the catalog (for
-/// actors) and the other partitions (for the sources), in WAL mode so that they read each other
-/// while they write. One transaction per partition. A first load computes them all; later ingests
-/// only those the items and actors new since the last pass can change (`since`, catalog meta
-/// flows_items_done / flows_actors_done, and each partition's flow_pending). The marks move and
-/// flow_pending empties only once every partition is done, so a kill at any point leaves the new
-/// data still marked new and the next ingest redoes its flows. Returns the items whose flows were redone.
-std::uint64_t ComputeFlows(Store& store, Connections& conns, bool fresh,
-                           const std::optional<detail::FlowMarks>& since) {
-  const int n = store.partitions();
-  std::vector<std::uint64_t> redone(static_cast<std::size_t>(n), 0);
-  // RELAIS_FAULT_AFTER_FLOW_COMMITS=N: SIGKILL right after the N-th partition's flows are committed.
-  const char* fault = std::getenv("RELAIS_FAULT_AFTER_FLOW_COMMITS");
-  const long long fault_after = fault ? std::atoll(fault) : 0;
-  std::atomic<long long> flow_commits{0};
-  conns.ForEachPartition([&](std::size_t, sqlite3* db) {
-    if (fresh) ExecOn(db, "PRAGMA journal_mode=WAL");
-  });
-  conns.ForEachPartition([&](std::size_t p, sqlite3* db) {
-    std::vector<std::string> prefixes;
-    {
-      Statement at(db, "ATTACH DATABASE ? AS cat");
-      at.Bind(1, store.CatalogPath().string()).Run();
+/// A partition file opened for one pass, closed on destruction.
+class PartitionConnection {
+ public:
+  explicit PartitionConnection(const std::string& path) : db_(detail::OpenPartitionFile(path)) {}
+  ~PartitionConnection() { sqlite3_close_v2(db_); }
+  PartitionConnection(const PartitionConnection&) = delete;
+  PartitionConnection& operator=(const PartitionConnection&) = delete;
+  sqlite3* db() const { return db_; }
+
+ private:
+  sqlite3* db_;
+};
+
+/// Partition p's secondary indexes. On a first load they are built without a journal (as the items
+/// were written) and the partition then turns to WAL, so that the other partitions' flow passes can
+/// read it while its own pass writes.
+void IndexPartition(const PartitionPassPlan& plan, int p) {
+  PartitionConnection conn(plan.partitions.at(static_cast<std::size_t>(p)));
+  if (plan.fresh) {
+    ExecOn(conn.db(), "PRAGMA journal_mode=MEMORY");
+    ExecOn(conn.db(), "PRAGMA synchronous=OFF");
+  }
+  detail::PartitionIndexes(conn.db(), true);
+  if (plan.fresh) ExecOn(conn.db(), "PRAGMA journal_mode=WAL");
+}
+
+/// RELAIS_FAULT_AFTER_FLOW_COMMITS=N: SIGKILL right after the N-th partition's flows are committed
+/// in this process.
+std::atomic<long long> flow_commits{0};
+
+void AfterFlowCommit() {
+  static const long long fault_after = [] {
+    const char* fault = std::getenv("RELAIS_FAULT_AFTER_FLOW_COMMITS");
+    return fault ? std::atoll(fault) : 0;
+  }();
+  if (fault_after > 0 && ++flow_commits >= fault_after) std::raise(SIGKILL);
+}
+
+/// Partition p's flows, then its search index. Its connection attaches the catalog (for actors) and
+/// the other partitions (for the sources), which other processes may be writing the flows of (WAL). One
+/// transaction for the flows: a first load computes them all; a later one only those the items and
+/// actors new since the plan's marks (and every partition's flow_pending) can change. flow_pending is
+/// left as it is: the other partitions' passes read it (Ingest empties it once every pass is done).
+/// Returns the items whose flows were redone.
+std::uint64_t FlowPartition(const PartitionPassPlan& plan, int p) {
+  PartitionConnection conn(plan.partitions.at(static_cast<std::size_t>(p)));
+  sqlite3* db = conn.db();
+  const int n = static_cast<int>(plan.partitions.size());
+  std::vector<std::string> prefixes;
+  {
+    Statement at(db, "ATTACH DATABASE ? AS cat");
+    at.Bind(1, plan.catalog).Run();
+  }
+  for (int q = 0; q < n; ++q) {
+    if (q == p) {
+      prefixes.push_back("main.");
+      continue;
     }
-    for (int q = 0; q < n; ++q) {
-      if (static_cast<std::size_t>(q) == p) {
-        prefixes.push_back("main.");
-        continue;
-      }
-      Statement at(db, "ATTACH DATABASE ? AS " + Store::PartitionSchema(q));
-      at.Bind(1, store.PartitionPath(q).string()).Run();
-      prefixes.push_back(Store::PartitionSchema(q) + ".");
+    Statement at(db, "ATTACH DATABASE ? AS " + Store::PartitionSchema(q));
+    at.Bind(1, plan.partitions[static_cast<std::size_t>(q)]).Run();
+    prefixes.push_back(Store::PartitionSchema(q) + ".");
+  }
+  std::string view = "CREATE TEMP VIEW all_items AS ";
+  for (std::size_t k = 0; k < prefixes.size(); ++k) {
+    if (k) view += " UNION ALL ";
+    view += "SELECT * FROM " + prefixes[k] + "items";
+  }
+  ExecOn(db, view);
+  std::uint64_t redone = 0;
+  // Deferred: BEGIN IMMEDIATE would take the write lock of every attached partition too.
+  ExecOn(db, "BEGIN");
+  try {
+    if (plan.incremental) {
+      redone =
+          detail::UpdatePartitionFlows(db, "main.", prefixes, detail::FlowMarks{plan.items_done, plan.actors_done});
+    } else {
+      detail::ComputePartitionFlows(db, "main.", prefixes);
     }
-    std::string view = "CREATE TEMP VIEW all_items AS ";
-    for (std::size_t k = 0; k < prefixes.size(); ++k) {
-      if (k) view += " UNION ALL ";
-      view += "SELECT * FROM " + prefixes[k] + "items";
-    }
-    ExecOn(db, view.c_str());
-    // Deferred: BEGIN IMMEDIATE would take the write lock of every attached partition too.
-    ExecOn(db, "BEGIN");
-    try {
-      if (since) {
-        redone[p] = detail::UpdatePartitionFlows(db, "main.", prefixes, *since);
-      } else {
-        detail::ComputePartitionFlows(db, "main.", prefixes);
-      }
-      ExecOn(db, "COMMIT");
-      if (fault_after > 0 && ++flow_commits >= fault_after) std::raise(SIGKILL);
-    } catch (...) {
-      sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-      throw;
-    }
-    ExecOn(db, "DROP VIEW temp.all_items");
-    for (int q = 0; q < n; ++q) {
-      if (static_cast<std::size_t>(q) != p) ExecOn(db, ("DETACH DATABASE " + Store::PartitionSchema(q)).c_str());
-    }
-    ExecOn(db, "DETACH DATABASE cat");
-  });
-  std::uint64_t total = 0;
-  for (auto r : redone) total += r;
-  return total;
+    ExecOn(db, "COMMIT");
+  } catch (...) {
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  AfterFlowCommit();
+  ExecOn(db, "DROP VIEW temp.all_items");
+  for (int q = 0; q < n; ++q) {
+    if (q != p) ExecOn(db, "DETACH DATABASE " + Store::PartitionSchema(q));
+  }
+  ExecOn(db, "DETACH DATABASE cat");
+  // Full-text index of the partition's new items (read by relais serve's /api/search).
+  UpdatePartitionSearchIndex(db);
+  return redone;
 }
 
 /// The marks a flow pass that starts now leaves behind: the largest item and actor ids.
@@ -490,6 +520,21 @@ std::optional<detail::FlowMarks> LastMarks(const Store& store) {
 }
 
 }  // namespace
+
+std::uint64_t RunPartitionPasses(const PartitionPassPlan& plan, const std::vector<int>& partitions,
+                                 PartitionPass pass) {
+  std::vector<std::uint64_t> redone(partitions.size(), 0);
+  tbb::parallel_for(std::size_t{0}, partitions.size(), [&](std::size_t k) {
+    if (pass == PartitionPass::kIndex) {
+      IndexPartition(plan, partitions[k]);
+    } else {
+      redone[k] = FlowPartition(plan, partitions[k]);
+    }
+  });
+  std::uint64_t total = 0;
+  for (const std::uint64_t r : redone) total += r;
+  return total;
+}
 
 std::vector<std::filesystem::path> IngestInputFiles(const IngestOptions& options, std::vector<FailedInput>* failed) {
   std::vector<std::filesystem::path> files;
@@ -714,7 +759,8 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
   }
 
   Connections& tx = *conns;
-  StoreWriter writer(store, registry, tx.parts());
+  std::optional<StoreWriter> writer;
+  writer.emplace(store, registry, tx.parts());
   auto last_progress = Clock::now();
   std::uint64_t records_before_file = 0;
 
@@ -782,7 +828,7 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
       p.seconds = std::chrono::duration<double>(now - t0).count();
       options.on_progress(p);
     };
-    FileIngest ingest(store, tx, writer, options, sha, InputRow{run_id, "", path_str, 0, format_name}, result,
+    FileIngest ingest(store, tx, *writer, options, sha, InputRow{run_id, "", path_str, 0, format_name}, result,
                       format_name, progress);
     live_counts = &ingest.counts();
     std::string error;
@@ -817,7 +863,7 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
       }
       // Unhashable: nothing of the file was committed (commits wait for the hash); drop it all.
       tx.Rollback();
-      writer.ForgetCaches();
+      writer->ForgetCaches();
       result.failed_files.push_back(FailedInput{path_str, e.what()});
       continue;
     }
@@ -829,35 +875,47 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
     if (!error.empty()) result.failed_files.push_back(FailedInput{path_str, error});
   }
 
-  auto since = [](Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); };
-  result.files_seconds = since(t0);
+  auto since_t = [](Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); };
+  result.files_seconds = since_t(t0);
   const auto t_index = Clock::now();
   store.EnsureIndexes();
-  // The partitions' passes run in the run's arena: --threads bounds them as it bounds the parsing.
-  arena.execute([&] { tx.ForEachPartition([](std::size_t, sqlite3* db) { detail::PartitionIndexes(db, true); }); });
-  result.index_seconds = since(t_index);
-  const auto t_flows = Clock::now();
-  {
-    const std::optional<detail::FlowMarks> since = fresh ? std::nullopt : LastMarks(store);
-    const detail::FlowMarks marks = MarksNow(store, tx);
-    arena.execute([&] {
-      result.flow_items_redone = ComputeFlows(store, tx, fresh, since);
-      tx.ForEachPartition([](std::size_t, sqlite3* db) { ExecOn(db, "DELETE FROM flow_pending"); });
-    });
-    result.flows_incremental = since.has_value();
-    store.Begin();
-    store.SetMeta("flows_items_done", std::to_string(marks.items));
-    store.SetMeta("flows_actors_done", std::to_string(marks.actors));
-    store.BumpContentVersion();
-    store.Commit();
-  }
+  // The partition passes (indexes, flows, search index) open the partitions on connections of their
+  // own, here or on their owners' ranks (options.partition_passes): this run's are closed first.
+  const std::optional<detail::FlowMarks> since = fresh ? std::nullopt : LastMarks(store);
+  const detail::FlowMarks marks = MarksNow(store, tx);
+  result.expansions_added = writer->expansions_added();
+  writer.reset();  // its statements on the partitions' connections first
   conns.reset();
+  DropCatalogSearchIndex(store);
+  PartitionPassPlan plan;
+  plan.catalog = store.CatalogPath().string();
+  for (int p = 0; p < store.partitions(); ++p) plan.partitions.push_back(store.PartitionPath(p).string());
+  plan.fresh = fresh;
+  plan.incremental = since.has_value();
+  if (since) plan.items_done = since->items, plan.actors_done = since->actors;
+  // The partitions' passes run in the run's arena: --threads bounds them as it bounds the parsing.
+  auto run_passes = [&](PartitionPass pass) -> std::uint64_t {
+    if (options.partition_passes) return options.partition_passes(plan, pass);
+    std::vector<int> all(plan.partitions.size());
+    for (std::size_t p = 0; p < all.size(); ++p) all[p] = static_cast<int>(p);
+    return arena.execute([&] { return RunPartitionPasses(plan, all, pass); });
+  };
+  run_passes(PartitionPass::kIndex);
+  result.index_seconds = since_t(t_index);
+  const auto t_flows = Clock::now();
+  result.flow_items_redone = run_passes(PartitionPass::kFlows);
+  result.flows_incremental = since.has_value();
+  // Every partition's flows are done: the marks move and flow_pending empties together. A kill before
+  // leaves the new data marked new, and the next ingest redoes its flows.
   store.AttachPartitions();
-  result.flow_seconds = since(t_flows);
+  store.Begin();
+  for (int p = 0; p < store.partitions(); ++p) store.Exec("DELETE FROM " + Store::PartitionSchema(p) + ".flow_pending");
+  store.SetMeta("flows_items_done", std::to_string(marks.items));
+  store.SetMeta("flows_actors_done", std::to_string(marks.actors));
+  store.BumpContentVersion();
+  store.Commit();
+  result.flow_seconds = since_t(t_flows);
   RefreshActorGeo(store);  // actors' homes from their items' locations and profiles (docs/schema.md)
-  // Full-text index of the new items (read by relais serve's /api/search), the partitions in parallel.
-  arena.execute([&] { UpdateSearchIndex(store); });
-  result.expansions_added = writer.expansions_added();
   result.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   {
     Statement st(store.db(),

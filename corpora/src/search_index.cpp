@@ -269,6 +269,10 @@ bool HasSearchIndex(const Store& store) {
   return st.Step() && st.Int(0) > 0;
 }
 
+std::int64_t UpdatePartitionSearchIndex(sqlite3* db) { return UpdatePartitionIndex(db); }
+
+void DropCatalogSearchIndex(Store& store) { DropCatalogIndex(store); }
+
 std::int64_t UpdateSearchIndex(Store& store) {
   DropCatalogIndex(store);
   std::vector<std::int64_t> changed(static_cast<std::size_t>(store.partitions()), 0);

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "relais/corpora/geo_infer.hpp"
 #include "relais/corpora/geo_store.hpp"
 #include "relais/corpora/partition_query.hpp"
 #include "relais/corpora/record.hpp"
@@ -44,8 +45,13 @@ StatsPartial ComputeStatsPartial(sqlite3* db) {
   return part;
 }
 
-StoreStats FinishStats(const Store& store, const std::vector<StatsPartial>& partials) {
+StoreStats FinishStats(const Store& store, const std::vector<StatsPartial>& partials, StatsRegions regions) {
   StoreStats s;
+  std::map<std::int64_t, InferredRegion> inferred;
+  if (regions == StatsRegions::kWithInferred) {
+    inferred = RequireInferredRegions(store);
+    s.inferred_regions = true;
+  }
   for (auto c : {Channel::kSocial, Channel::kPress, Channel::kPr}) s.by_channel[std::string(ToString(c))] = 0;
   for (auto c : kActorClasses) s.by_class[std::string(c)] = 0;
   for (int l = 0; l < kNumLayers; ++l) s.flows_by_layer[std::string(ToString(static_cast<Layer>(l)))] = 0;
@@ -63,9 +69,10 @@ StoreStats FinishStats(const Store& store, const std::vector<StatsPartial>& part
   const auto places = ActorPlaces(store);
   auto region_of = [&](std::int64_t actor) -> std::string {
     auto p = places.find(actor);
-    if (p == places.end()) return "(none)";
-    if (!p->second.country.empty() && p->second.country != "FR") return "(abroad)";
-    return p->second.region.empty() ? "(none)" : p->second.region;
+    if (p != places.end() && !p->second.country.empty() && p->second.country != "FR") return "(abroad)";
+    if (p != places.end() && !p->second.region.empty()) return p->second.region;
+    auto i = inferred.find(actor);
+    return i == inferred.end() ? "(none)" : InferredRegionLabel(i->second.region);
   };
   {
     Statement st(store.db(), "SELECT id, coalesce(actor_class, 'public') FROM actors");
@@ -89,9 +96,10 @@ StoreStats FinishStats(const Store& store, const std::vector<StatsPartial>& part
   return s;
 }
 
-StoreStats ComputeStats(const Store& store) {
-  return FinishStats(store,
-                     MapPartitions<StatsPartial>(store, [](sqlite3* db, int) { return ComputeStatsPartial(db); }));
+StoreStats ComputeStats(const Store& store, StatsRegions regions) {
+  if (regions == StatsRegions::kWithInferred) RequireInferredRegions(store);  // the usage error before the scan
+  return FinishStats(
+      store, MapPartitions<StatsPartial>(store, [](sqlite3* db, int) { return ComputeStatsPartial(db); }), regions);
 }
 
 std::string StatsPartialToJson(const StatsPartial& p) {
@@ -134,6 +142,7 @@ std::string StatsToJson(const StoreStats& s) {
   nlohmann::ordered_json regions = nlohmann::ordered_json::object();
   for (const auto& [region, c] : s.by_region) regions[region] = {{"actors", c.actors}, {"items", c.items}};
   j["by_region"] = std::move(regions);
+  if (s.inferred_regions) j["geo"] = "inferred";  // absent: observed homes only
   return j.dump();
 }
 
@@ -154,6 +163,10 @@ std::string StatsToTable(const StoreStats& s) {
     std::string name(ToString(static_cast<Layer>(l)));
     row(name, s.flows_by_layer.at(name));
   }
+  out << "actors (items) by région" << (s.inferred_regions ? ", inferred homes apart" : "") << "\n";
+  for (const auto& [region, c] : s.by_region)
+    out << "  " << std::left << std::setw(34) << region << std::right << std::setw(8) << c.actors << " (" << c.items
+        << ")\n";
   return out.str();
 }
 

@@ -138,6 +138,101 @@ void CheckInferred(Experiment& e, corpora::Store& store, const std::map<std::int
   e.CheckAtLeast("inferred homes: région accuracy >= 0.7 (goal)", 0.7, acc.Rate());
 }
 
+// A reliability table: stated confidence in ten bins of width 0.1 against the share right in each, and the
+// expected calibration error ECE = Σ_bins n_b / N × |accuracy_b − mean confidence_b|.
+struct Stated {
+  double confidence = 0;
+  bool right = false;
+};
+nlohmann::json Reliability(const std::vector<Stated>& points) {
+  struct Bin {
+    std::int64_t n = 0, right = 0;
+    double confidence = 0;
+  };
+  std::vector<Bin> bins(10);
+  double confidence = 0, right = 0, ece = 0;
+  for (const Stated& p : points) {
+    Bin& b = bins[std::min<std::size_t>(9, static_cast<std::size_t>(p.confidence * 10))];
+    ++b.n;
+    b.right += p.right ? 1 : 0;
+    b.confidence += p.confidence;
+    confidence += p.confidence;
+    right += p.right ? 1 : 0;
+  }
+  const double n = static_cast<double>(points.size());
+  nlohmann::json table = nlohmann::json::array();
+  for (std::size_t k = 0; k < bins.size(); ++k) {
+    const Bin& b = bins[k];
+    if (b.n == 0) continue;
+    const double acc = static_cast<double>(b.right) / static_cast<double>(b.n), conf = b.confidence / double(b.n);
+    ece += static_cast<double>(b.n) / n * std::abs(acc - conf);
+    table.push_back(
+        {{"bin", {0.1 * double(k), 0.1 * double(k + 1)}}, {"n", b.n}, {"mean_confidence", conf}, {"accuracy", acc}});
+  }
+  return {{"n", points.size()},
+          {"mean_confidence", n > 0 ? confidence / n : 0.0},
+          {"accuracy", n > 0 ? right / n : 0.0},
+          {"ece", ece},
+          {"bins", table}};
+}
+
+// Calibration of the inference's stated confidence (docs/geo.md "Calibration"): every account with a vote
+// (min_confidence 0), under the naive posterior (GeoCalibration::Raw) and under the fitted default, against the
+// planted homes; and the same at --min-confidence 0.7. calibration_points.csv holds, per account with a vote,
+// the naive posterior's log-odds (recovered exactly from a run with slope 0.001), the number of régions and
+// whether the winner is right: what the defaults are fitted on (experiments/e08_geography/fit_calibration.py).
+void CheckCalibration(Experiment& e, corpora::Store& store, const std::map<std::int64_t, std::string>& keys,
+                      const std::map<std::string, TrueHome>& truth) {
+  auto run = [&](const corpora::GeoCalibration& c, std::int64_t* without_evidence, std::int64_t* regions) {
+    corpora::GeoInferOptions o;
+    o.min_confidence = 0;
+    o.calibration = c;
+    const auto summary = corpora::InferActorRegions(store, o);
+    if (without_evidence) *without_evidence = summary.inferred + summary.undecided;
+    if (regions) *regions = summary.regions;
+    std::map<std::int64_t, Stated> out;
+    for (const auto& [id, r] : corpora::InferredRegions(store)) {
+      auto k = keys.find(id);
+      if (k == keys.end()) continue;
+      auto t = truth.find(k->second);
+      if (t == truth.end()) continue;
+      out[id] = {r.confidence, r.region == t->second.region};
+    }
+    return out;
+  };
+  std::int64_t without_evidence = 0, regions = 0;
+  const auto raw = run(corpora::GeoCalibration::Raw(), &without_evidence, &regions);
+  const auto fitted = run(corpora::GeoCalibration::Fitted(), nullptr, nullptr);
+  const auto slow = run({0.001, 0, 0}, nullptr, nullptr);
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& [id, p] : slow) {
+    const double c = std::clamp(p.confidence, 1e-300, 1 - 1e-16);
+    rows.push_back({Num(1000 * std::log(c / (1 - c))), std::to_string(regions), p.right ? "1" : "0"});
+  }
+  e.WriteCsv("calibration_points", {"log_odds", "regions", "right"}, rows);
+  nlohmann::json j = {{"accounts_without_evidence", without_evidence}, {"regions", regions}};
+  const corpora::GeoCalibration f = corpora::GeoCalibration::Fitted();
+  j["fitted"] = {{"slope", f.slope}, {"intercept", f.intercept}, {"elsewhere", f.elsewhere}};
+  for (const auto& [name, points] : {std::pair{"raw", &raw}, std::pair{"calibrated", &fitted}}) {
+    std::vector<Stated> all, decided;
+    for (const auto& [id, p] : *points) {
+      all.push_back(p);
+      if (p.confidence >= corpora::GeoInferOptions{}.min_confidence) decided.push_back(p);
+    }
+    j[name]["all_with_a_vote"] = Reliability(all);
+    j[name]["at_min_confidence"] = Reliability(decided);
+    j[name]["at_min_confidence"]["coverage"] =
+        without_evidence > 0 ? static_cast<double>(decided.size()) / static_cast<double>(without_evidence) : 0.0;
+  }
+  e.result()["calibration"] = j;
+  const double ece = j["calibrated"]["all_with_a_vote"]["ece"].get<double>();
+  e.result()["checks"].push_back({{"name", "calibrated inference: ECE over the accounts with a vote <= 0.05"},
+                                  {"truth", 0.05},
+                                  {"estimate", ece},
+                                  {"ci", {ece, ece}},
+                                  {"covered", ece <= 0.05}});
+}
+
 // Local audiences of the regional titles with the most amplifiers: who --audience-of against the realised truth.
 void CheckAudiences(Experiment& e, const corpora::Store& store, const nlohmann::json& geo, TimeMs event) {
   std::vector<nlohmann::json> titles(geo["audiences"].begin(), geo["audiences"].end());
@@ -193,6 +288,7 @@ int main(int argc, char** argv) {
     const auto keys = ActorKeys(store);
     CheckObserved(e, store, keys, truth);
     CheckAudiences(e, store, geo, w.event);
+    CheckCalibration(e, store, keys, truth);
     CheckInferred(e, store, keys, truth);
   });
 }

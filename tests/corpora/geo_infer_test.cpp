@@ -3,6 +3,7 @@
 // never into actor_geo; and `stats` counts actors and items by région.
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <numeric>
 #include <stdexcept>
 #include <string>
@@ -111,8 +112,15 @@ TEST_F(GeoInfer, WeightsAreLearnedFromTheObservedHomes) {
   EXPECT_DOUBLE_EQ(observed.weight, 0.0);
 }
 
+// The naive posterior itself (GeoCalibration::Raw): the numbers below are computed by hand from it.
+GeoInferOptions Uncalibrated() {
+  GeoInferOptions o;
+  o.calibration = GeoCalibration::Raw();
+  return o;
+}
+
 TEST_F(GeoInfer, RelayersTakeTheRegionOfWhatTheyRelay) {
-  const auto s = InferActorRegions(*store_);
+  const auto s = InferActorRegions(*store_, Uncalibrated());
   const auto by_key = ByKey();
   const double w = std::log(14.0 / 10.0);
   // @relayer: 3 retweets of @varmatin; posterior over the 2 régions with seeds e^{3w} / (e^{3w} + 1) = 0.73.
@@ -135,7 +143,7 @@ TEST_F(GeoInfer, RelayersTakeTheRegionOfWhatTheyRelay) {
 }
 
 TEST_F(GeoInfer, ALowerThresholdInfersMoreAndAbstainsLess) {
-  GeoInferOptions o;
+  GeoInferOptions o = Uncalibrated();
   o.min_confidence = 0.6;  // @fan's 0.66 is enough now, @once's 0.58 still not
   const auto s = InferActorRegions(*store_, o);
   EXPECT_EQ(s.inferred, 2);
@@ -146,6 +154,30 @@ TEST_F(GeoInfer, ALowerThresholdInfersMoreAndAbstainsLess) {
   o.min_confidence = 0.5;
   EXPECT_EQ(InferActorRegions(*store_, o).inferred, 3);
   EXPECT_EQ(ByKey().at("@once").region, "Provence-Alpes-Côte d'Azur");
+}
+
+// The stated confidence is (1 − elsewhere) σ(slope ℓ + intercept) + elsewhere / n over the naive posterior's
+// log-odds ℓ; a tempered calibration lowers @relayer's confidence and can push it below the threshold.
+TEST_F(GeoInfer, CalibrationTempersTheNaivePosterior) {
+  const GeoCalibration raw = GeoCalibration::Raw();
+  EXPECT_NEAR(raw.Confidence(std::log(3.0), 2), 0.75, 1e-12);
+  EXPECT_EQ(raw.Confidence(std::numeric_limits<double>::infinity(), 13), 1.0);
+  const GeoCalibration c{0.5, -0.25, 0.2};
+  EXPECT_NEAR(c.Confidence(2.0, 4), 0.8 / (1 + std::exp(-0.75)) + 0.2 / 4, 1e-12);
+  EXPECT_NEAR(c.Confidence(std::numeric_limits<double>::infinity(), 4), 0.8 + 0.05, 1e-12);
+  const double w = std::log(14.0 / 10.0);
+  GeoInferOptions o = Uncalibrated();
+  o.min_confidence = 0.5;
+  o.calibration = {0.5, 0, 0};
+  InferActorRegions(*store_, o);
+  auto by_key = ByKey();
+  ASSERT_TRUE(by_key.count("@relayer"));
+  EXPECT_NEAR(by_key.at("@relayer").confidence, 1 / (1 + std::exp(-1.5 * w)), 1e-12) << "σ(0.5 × 3w)";
+  o.min_confidence = 0.7;  // 0.62 < 0.7 once tempered (0.73 naive)
+  InferActorRegions(*store_, o);
+  EXPECT_FALSE(ByKey().count("@relayer"));
+  // The defaults are fitted, not raw: they state less than the naive posterior for strong evidence.
+  EXPECT_LT(GeoCalibration::Fitted().Confidence(10, 13), raw.Confidence(10, 13));
 }
 
 TEST_F(GeoInfer, StatsCountActorsAndItemsByRegion) {
@@ -165,8 +197,17 @@ TEST_F(GeoInfer, StatsCountActorsAndItemsByRegion) {
   EXPECT_EQ(actors, s.actors);
   EXPECT_EQ(items, s.items);
   // Inferred régions are not observed ones: stats do not use them.
-  InferActorRegions(*store_);
+  InferActorRegions(*store_, Uncalibrated());
   EXPECT_EQ(ComputeStats(*store_).by_region.at("Provence-Alpes-Côte d'Azur").items, 12u);
+  // Unless asked for, apart: @relayer (3 retweets) leaves "(none)" for "Provence-Alpes-Côte d'Azur (inferred)".
+  const StoreStats with = ComputeStats(*store_, StatsRegions::kWithInferred);
+  EXPECT_TRUE(with.inferred_regions);
+  EXPECT_EQ(with.by_region.at("Provence-Alpes-Côte d'Azur").items, 12u);
+  ASSERT_TRUE(with.by_region.count("Provence-Alpes-Côte d'Azur (inferred)"));
+  EXPECT_EQ(with.by_region.at("Provence-Alpes-Côte d'Azur (inferred)").actors, 1u);
+  EXPECT_EQ(with.by_region.at("Provence-Alpes-Côte d'Azur (inferred)").items, 3u);
+  EXPECT_EQ(with.by_region.at("(none)").actors + 1, s.by_region.at("(none)").actors);
+  EXPECT_NE(StatsToJson(with).find("\"geo\":\"inferred\""), std::string::npos);
   const std::string json = StatsToJson(s);
   EXPECT_NE(json.find("\"by_region\":{"), std::string::npos);
 }

@@ -100,6 +100,22 @@ void ExpectSameStore(const fs::path& one, const fs::path& many, const std::strin
   }
 }
 
+// The search index, built per partition by the partition's owner: the same rows (item ids and their token
+// counts) and watermark in every partition.
+void ExpectSameSearchIndex(const fs::path& one, const fs::path& many, int partitions, const std::string& what) {
+  for (int p = 0; p < partitions; ++p) {
+    const std::string schema = "p" + std::to_string(p);
+    for (const std::string& q : {"SELECT id, sz FROM " + schema + ".items_fts_docsize ORDER BY id",
+                                 "SELECT max_item FROM " + schema + ".items_fts_mark"}) {
+      const RunResult a = Sh(RelaisBin() + " sql --store " + one.string() + " \"" + q + "\"");
+      const RunResult b = Sh(RelaisBin() + " sql --store " + many.string() + " \"" + q + "\"");
+      ASSERT_EQ(a.exit_code, 0) << q << ": " << a.err;
+      EXPECT_GT(std::count(a.out.begin(), a.out.end(), '\n'), 1) << q << ": rows";
+      EXPECT_EQ(a.out, b.out) << what << ": " << q;
+    }
+  }
+}
+
 TEST(MpiFlows, PartialMatricesReducedInPartitionOrder) {
   RELAIS_REQUIRE_MPIRUN();
   World& w = SmallWorld();
@@ -134,6 +150,7 @@ TEST(MpiIngest, SyntheticWorldSameStoreAtOneToThreeRanks) {
                                                       counts["duplicates"].get<std::int64_t>() +
                                                       counts["quarantined"].get<std::int64_t>());
     ExpectSameStore(w.store, store, what);
+    ExpectSameSearchIndex(w.store, store, 3, what);
     EXPECT_TRUE(fs::exists(store / "part-002.db")) << what;
   }
 }
@@ -257,7 +274,66 @@ TEST(MpiIngest, LargeJsonlCutIntoByteRangesSameStore) {
                                                     many["quarantined"].get<std::int64_t>());
     EXPECT_EQ(QuarantinedLines(store, big.path), big.malformed_lines) << what;
     ExpectSameStore(one, store, what);
+    ExpectSameSearchIndex(one, store, 3, what);
   }
+}
+
+// A second ingest into the store (statuses retweeting those of the first file, expansions of the first
+// file's statuses ingested in full): the owners' incremental flow passes and search indexes give the
+// store of the same two ingests in one process.
+TEST(MpiIngest, SecondIngestIncrementalPassesSameStore) {
+  RELAIS_REQUIRE_MPIRUN();
+  TempDir tmp;
+  const LargeJsonl first = WriteLargeJsonl(tmp.path() / "first.jsonl", 0, 6000);
+  const LargeJsonl second = WriteLargeJsonl(tmp.path() / "second.jsonl", 6000, 3000);
+  const std::string common = " --format twitter-v1 --threads 2 --partitions 3 --json ";
+  const fs::path one = tmp.path() / "one";
+  auto sql_one = [&](const std::string& q) {
+    const RunResult r = Sh(RelaisBin() + " sql --store " + one.string() + " \"" + q + "\"");
+    EXPECT_EQ(r.exit_code, 0) << q << ": " << r.err;
+    return std::stoll(r.out.substr(r.out.find('\n') + 1));  // CSV: header, then the value
+  };
+  std::int64_t last_first = 0;  // the first ingest's last item id
+  for (const auto* f : {&first, &second}) {
+    const RunResult a = Sh(RelaisBin() + " ingest --store " + one.string() + common + f->path);
+    ASSERT_EQ(a.exit_code, 0) << a.err;
+    if (f == &first) last_first = sql_one("SELECT max(id) FROM items");
+  }
+  const std::string across = std::to_string(last_first);
+  EXPECT_GT(sql_one("SELECT count(*) FROM flows WHERE src_item <= " + across + " AND dst_item > " + across), 0)
+      << "flows from the first ingest's items to the second's";
+  for (int np : {2, 3}) {
+    const std::string what = "second ingest -np " + std::to_string(np);
+    const fs::path store = tmp.path() / ("np" + std::to_string(np));
+    for (const auto* f : {&first, &second}) {
+      const RunResult b = Sh(Mpirun(np) + RelaisBin() + " ingest --store " + store.string() + common + f->path);
+      ASSERT_EQ(b.exit_code, 0) << what << ": " << b.err;
+    }
+    ExpectSameStore(one, store, what);
+    ExpectSameSearchIndex(one, store, 3, what);
+  }
+}
+
+// A rank killed during its partitions' flow pass (after its first flow commit; MPMD: only rank 2 gets the
+// fault switch) ends the job: non-zero exit naming rank 2, no hang, nothing on stdout, and the store is
+// left marked incomplete (its first load never finished), so no reader takes it for a whole store.
+TEST(MpiIngest, RankKilledInItsFlowPassEndsTheJob) {
+  RELAIS_REQUIRE_MPIRUN();
+  TempDir tmp;
+  const LargeJsonl big = WriteLargeJsonl(tmp.path() / "big.jsonl", 0, 6000);
+  const std::string store = (tmp.path() / "store").string();
+  const std::string args = " ingest --format twitter-v1 --threads 1 --partitions 3 --store " + store + " " + big.path;
+  const RunResult r =
+      Sh("timeout 120 " + std::string(RELAIS_TEST_MPIEXEC) + " --oversubscribe --allow-run-as-root -np 2 " +
+         RelaisBin() + args + " : -np 1 env RELAIS_FAULT_AFTER_FLOW_COMMITS=1 " + RelaisBin() + args);
+  EXPECT_NE(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.exit_code, 124) << "the job hung until the timeout";
+  EXPECT_NE(r.err.find("rank 2"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("signal 9"), std::string::npos) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  const RunResult stats = Sh(RelaisBin() + " stats --store " + store);
+  EXPECT_EQ(stats.exit_code, 3) << stats.out << stats.err;
+  EXPECT_NE(stats.err.find("incomplete"), std::string::npos) << stats.err;
 }
 
 // Runs `args` at three ranks, rank 2 without the capabilities that let root read any file: the job must exit 3

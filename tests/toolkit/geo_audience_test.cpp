@@ -212,5 +212,104 @@ TEST_F(Audience, FlowsByInferredRegionKeepInferredGroupsApart) {
   EXPECT_EQ(RegionCells(inferred), expected);
 }
 
+// Sets the store's inferred régions by hand (what the inference decides on this tiny store is not the point):
+// a7 has no home; a10's (abroad) and a1's (PACA) are observed and must stay.
+void SetInferredRegions(const std::filesystem::path& store_dir,
+                        std::initializer_list<std::pair<const char*, const char*>> rows) {
+  auto store = corpora::Store::Open(store_dir, corpora::OpenMode::kReadWrite);
+  store.Exec("DELETE FROM actor_geo_inferred");
+  for (const auto& [handle, region] : rows) {
+    std::string quoted;  // an SQL literal: "Provence-Alpes-Côte d'Azur" has a quote
+    for (const char c : std::string(region)) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+    store.Exec(std::string("INSERT INTO actor_geo_inferred(actor_id, region, confidence, weight, round) SELECT id, '") +
+               quoted + "', 0.9, 1, 1 FROM actors WHERE handle = '" + handle + "'");
+  }
+}
+
+void DropInference(const std::filesystem::path& store_dir) {
+  auto store = corpora::Store::Open(store_dir, corpora::OpenMode::kReadWrite);
+  store.Exec("DROP TABLE IF EXISTS actor_geo_inferred");
+}
+
+// who --audience-of --geo inferred: the amplifiers placed only by the inference are counted apart, in each
+// period's "inferred" block; the observed counts do not move.
+TEST_F(Audience, AudienceOfCountsInferredAmplifiersApart) {
+  const std::string st = (tmp_->path() / "st").string();
+  DropInference(tmp_->path() / "st");
+  auto err = Who("--audience-of @varmatin --geo inferred", 2)["stderr"].get<std::string>();
+  EXPECT_NE(err.find("relais geo infer"), std::string::npos) << err;
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+  err = Who("--audience-of @varmatin --geo guessed", 2)["stderr"].get<std::string>();
+  EXPECT_NE(err.find("expected observed or inferred"), std::string::npos) << err;
+  err = Who("--amplifiers-of @varmatin --geo inferred", 2)["stderr"].get<std::string>();
+  EXPECT_NE(err.find("--geo goes with --audience-of"), std::string::npos) << err;
+  ASSERT_EQ(testing::Run(testing::RelaisBin() + " geo infer --store " + st).exit_code, 0);
+  SetInferredRegions(tmp_->path() / "st",
+                     {{"a7", "Provence-Alpes-Côte d'Azur"}, {"a10", "Corse"}, {"a1", "Normandie"}});
+  const auto observed = Who("--audience-of @varmatin --at 2024-07-10T00:00:00Z");
+  const auto j = Who("--audience-of @varmatin --at 2024-07-10T00:00:00Z --geo inferred");
+  EXPECT_FALSE(observed.contains("geo"));
+  EXPECT_EQ(j["geo"], "inferred");
+  ASSERT_EQ(j["periods"].size(), 3u);
+  for (std::size_t k = 0; k < 3; ++k) {
+    nlohmann::json p = j["periods"][k];
+    EXPECT_FALSE(observed["periods"][k].contains("inferred"));
+    p.erase("inferred");
+    EXPECT_EQ(p, observed["periods"][k]) << "observed counts unchanged";
+  }
+  // Only a7 (a before-event amplifier without a home) counts as inferred, in PACA: 1 of 1.
+  const auto& all = j["periods"][0]["inferred"];
+  EXPECT_EQ(all["located_region"], 1);
+  EXPECT_EQ(all["in_region"], 1);
+  EXPECT_NEAR(all["share_region"].get<double>(), 1.0, 1e-12);
+  const auto [lo, hi] = WilsonInterval(1, 1);
+  EXPECT_NEAR(all["ci_region"][0].get<double>(), lo, 1e-12);
+  EXPECT_NEAR(all["ci_region"][1].get<double>(), hi, 1e-12);
+  EXPECT_EQ(j["periods"][1]["inferred"]["located_region"], 1);
+  EXPECT_EQ(j["periods"][2]["inferred"]["located_region"], 0);
+  EXPECT_TRUE(j["periods"][2]["inferred"]["share_region"].is_null());
+  EXPECT_TRUE(j["change"]["region_inferred"].is_null()) << "no inferred amplifier after the event";
+  EXPECT_EQ(j["change"]["region"], observed["change"]["region"]);
+  EXPECT_EQ(j["amplifiers_by_evidence"]["inferred"], 1);
+  EXPECT_FALSE(j["amplifiers_by_evidence"].contains("none"));
+  EXPECT_EQ(j["amplifiers_by_region"]["Provence-Alpes-Côte d'Azur (inferred)"], 1);
+  EXPECT_EQ(j["amplifiers_by_region"]["Provence-Alpes-Côte d'Azur"], 5);
+  EXPECT_FALSE(j["amplifiers_by_region"].contains("Corse (inferred)"));
+  // The table labels the inferred line.
+  const auto r = testing::Run(testing::RelaisBin() + " who --store " + st + " --audience-of @varmatin --geo inferred");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("+inferred"), std::string::npos) << r.out;
+}
+
+// stats --geo inferred: actors without an observed home but with an inferred région count under
+// "<région> (inferred)"; the observed groups keep their counts.
+TEST_F(Audience, StatsByRegionKeepInferredHomesApart) {
+  const std::string st = (tmp_->path() / "st").string();
+  const std::string stats = testing::RelaisBin() + " stats --store " + st + " --json";
+  DropInference(tmp_->path() / "st");
+  auto r = testing::Run(stats + " --geo inferred");
+  EXPECT_EQ(r.exit_code, 2) << "no inference yet";
+  EXPECT_NE(r.err.find("relais geo infer"), std::string::npos) << r.err;
+  EXPECT_EQ(testing::Run(stats + " --geo everywhere").exit_code, 2);
+  ASSERT_EQ(testing::Run(testing::RelaisBin() + " geo infer --store " + st).exit_code, 0);
+  SetInferredRegions(tmp_->path() / "st", {{"a7", "Bretagne"}, {"a10", "Corse"}, {"a1", "Normandie"}});
+  r = testing::Run(stats);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto observed = nlohmann::json::parse(r.out)["by_region"];
+  r = testing::Run(stats + " --geo inferred");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["geo"], "inferred");
+  auto expected = observed;
+  // a7 (one retweet) leaves "(none)" for "Bretagne (inferred)"; a10 stays abroad, a1 in PACA.
+  expected["(none)"]["actors"] = observed["(none)"]["actors"].get<int>() - 1;
+  expected["(none)"]["items"] = observed["(none)"]["items"].get<int>() - 1;
+  if (expected["(none)"]["actors"] == 0) expected.erase("(none)");  // an emptied group is not listed
+  expected["Bretagne (inferred)"] = {{"actors", 1}, {"items", 1}};
+  EXPECT_EQ(j["by_region"], expected);
+  EXPECT_FALSE(j["by_region"].contains("Corse (inferred)"));
+  EXPECT_FALSE(j["by_region"].contains("Normandie (inferred)"));
+}
+
 }  // namespace
 }  // namespace relais::toolkit

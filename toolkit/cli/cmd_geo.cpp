@@ -103,6 +103,10 @@ void RunInfer(const InferOptions& opts) {
                               {"rounds", s.rounds},
                               {"converged", s.converged},
                               {"min_confidence", opts.infer.min_confidence},
+                              {"calibration",
+                               {{"slope", opts.infer.calibration.slope},
+                                {"intercept", opts.infer.calibration.intercept},
+                                {"elsewhere", opts.infer.calibration.elsewhere}}},
                               {"layers", opts.infer.layers},
                               {"by_region", by_region},
                               {"weights", weights}};
@@ -140,10 +144,13 @@ void RegisterGeo(CLI::App& app, CliContext& ctx) {
   infer->add_flag(
       "--json", iopts->json,
       "One JSON object: {accounts, observed, inferred, undecided, seeds, rounds, converged, min_confidence, "
-      "layers, by_region, weights}");
+      "calibration, layers, by_region, weights}");
   infer->add_option("--min-confidence", iopts->infer.min_confidence,
-                    "Least posterior probability of the winning région; below it the account stays undecided "
+                    "Least (calibrated) confidence of the winning région; below it the account stays undecided "
                     "(default 0.7)");
+  infer->add_flag_function(
+      "--uncalibrated", [iopts](std::int64_t) { iopts->infer.calibration = corpora::GeoCalibration::Raw(); },
+      "State the naive-Bayes posterior itself as the confidence (over-confident; default: calibrated, docs/geo.md)");
   infer->add_option("--rounds", iopts->infer.max_rounds,
                     "Rounds (default 1: observed régions only; from round 2 on inferred labels vote too; stops when no "
                     "label changes)");

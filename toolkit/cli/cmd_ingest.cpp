@@ -1,14 +1,21 @@
 // relais ingest: reads files into a store (see DESIGN.md's CLI contract).
+#include <tbb/task_arena.h>
+#include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <map>
 #include <optional>
+#include <span>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "commands.hpp"
 #include "options.hpp"
@@ -184,11 +191,68 @@ void PrintResult(const IngestArgs& args, const corpora::Store& store, const corp
   }
 }
 
+// The partition pass plan, as rank 0 broadcasts it.
+std::vector<std::byte> EncodePlan(const corpora::PartitionPassPlan& plan) {
+  const nlohmann::json j = {{"catalog", plan.catalog},       {"partitions", plan.partitions},
+                            {"fresh", plan.fresh},           {"incremental", plan.incremental},
+                            {"items_done", plan.items_done}, {"actors_done", plan.actors_done}};
+  const std::vector<std::uint8_t> bytes = nlohmann::json::to_msgpack(j);
+  const auto b = std::as_bytes(std::span<const std::uint8_t>(bytes));
+  return {b.begin(), b.end()};
+}
+
+corpora::PartitionPassPlan DecodePlan(const std::vector<std::byte>& bytes) {
+  const auto* data = reinterpret_cast<const std::uint8_t*>(bytes.data());
+  const nlohmann::json j = nlohmann::json::from_msgpack(std::vector<std::uint8_t>(data, data + bytes.size()));
+  corpora::PartitionPassPlan plan;
+  plan.catalog = j.at("catalog").get<std::string>();
+  plan.partitions = j.at("partitions").get<std::vector<std::string>>();
+  plan.fresh = j.at("fresh").get<bool>();
+  plan.incremental = j.at("incremental").get<bool>();
+  plan.items_done = j.at("items_done").get<std::int64_t>();
+  plan.actors_done = j.at("actors_done").get<std::int64_t>();
+  return plan;
+}
+
+// True when every rank runs on this rank's host. A partition's flow pass reads the other partitions while
+// their owners write their flows, which SQLite's WAL allows only between processes of one host (its -shm
+// index is shared memory, not a file a network filesystem keeps coherent). Collective.
+bool AllRanksOnOneHost(const dist::Comm& world) {
+  std::array<char, 256> host{};
+  if (gethostname(host.data(), host.size() - 1) != 0) host.fill('\0');
+  const std::vector<std::array<char, 256>> all = world.Allgather(host);
+  return std::all_of(all.begin(), all.end(), [&](const auto& h) { return h == all.front() && h[0] != '\0'; });
+}
+
+// One phase of the partition passes on every rank, each rank on the partitions it owns (p ≡ rank mod N,
+// as stats and flows read them) with its threads — the flow phase on rank 0 alone when the ranks are not
+// on one host (`spread_flows` false); the phase ends with an agreement, so that no partition starts its
+// flows before every partition is indexed and a failing rank fails the job, named, on every rank. Returns
+// the items redone, summed over the ranks.
+std::uint64_t OwnPartitionPasses(const dist::Comm& world, const corpora::PartitionPassPlan& plan,
+                                 corpora::PartitionPass pass, int threads, bool spread_flows) {
+  const int n = static_cast<int>(plan.partitions.size());
+  std::vector<int> mine;
+  if (pass == corpora::PartitionPass::kFlows && !spread_flows) {
+    for (int p = 0; world.root() && p < n; ++p) mine.push_back(p);
+  } else {
+    for (int p = world.rank(); p < n; p += world.size()) mine.push_back(p);
+  }
+  std::uint64_t redone = 0;
+  dist::Agree(world, [&] {
+    tbb::task_arena arena(threads > 0 ? threads : tbb::info::default_concurrency());
+    redone = arena.execute([&] { return corpora::RunPartitionPasses(plan, mine, pass); });
+  });
+  return static_cast<std::uint64_t>(world.AllSum(static_cast<std::int64_t>(redone)));
+}
+
 // Under mpirun (issue 13, docs/cluster.md): the input files are split across the ranks, large JSONL
 // files cut into byte ranges on line boundaries (PlanPieces); each rank reads, hashes and parses its
 // pieces (in parallel with the others); a file that cannot be read fails the job on every rank, naming
 // the rank, before anything is written. Rank 0 then writes the store, taking each file's pieces in input
-// order from their ranks (point to point), so the store is the one-process store.
+// order from their ranks (point to point), so the store is the one-process store. The passes over the
+// partitions that follow (indexes, flows, search index) run on the partitions' owners, each rank on its
+// own partitions (OwnPartitionPasses), with rank 0's plan.
 void IngestDistributed(const IngestArgs& args, corpora::IngestOptions opt, CliContext& ctx) {
   const dist::Comm& world = ctx.world();
   ctx.collective = true;
@@ -212,12 +276,19 @@ void IngestDistributed(const IngestArgs& args, corpora::IngestOptions opt, CliCo
   });
   constexpr int kTag = 13;
   ctx.ranks = world.size();
+  const bool one_host = AllRanksOnOneHost(world);
   if (!world.root()) {
     // In piece order: rank 0 receives them in that order.
     for (auto& [k, bytes] : mine) {
       world.SendBytes(bytes, 0, kTag);
       std::vector<std::byte>().swap(bytes);
     }
+    // Then, in step with rank 0's Ingest: its plan, and the two phases of the partition passes.
+    std::vector<std::byte> plan_bytes;
+    world.BcastBytes(plan_bytes, 0);
+    const corpora::PartitionPassPlan plan = DecodePlan(plan_bytes);
+    OwnPartitionPasses(world, plan, corpora::PartitionPass::kIndex, opt.threads, one_host);
+    OwnPartitionPasses(world, plan, corpora::PartitionPass::kFlows, opt.threads, one_host);
     return;
   }
   if (store->discarded_interrupted_load())
@@ -234,6 +305,17 @@ void IngestDistributed(const IngestArgs& args, corpora::IngestOptions opt, CliCo
     if (piece >= file_pieces.at(i).size()) return {};
     const std::size_t k = file_pieces[i][piece];
     return owner[k] == 0 ? std::move(mine.at(k)) : world.RecvBytes(owner[k], kTag);
+  };
+  if (!one_host)
+    std::cerr << "ingest: the ranks are on several hosts: rank 0 runs every partition's flow pass (SQLite's WAL "
+                 "is shared between the processes of one host only)\n";
+  opt.partition_passes = [&world, threads = opt.threads, one_host](const corpora::PartitionPassPlan& plan,
+                                                                   corpora::PartitionPass pass) {
+    if (pass == corpora::PartitionPass::kIndex) {
+      std::vector<std::byte> plan_bytes = EncodePlan(plan);
+      world.BcastBytes(plan_bytes, 0);
+    }
+    return OwnPartitionPasses(world, plan, pass, threads, one_host);
   };
   const corpora::IngestResult r = corpora::Ingest(*store, opt);
   PrintResult(args, *store, r, ctx.ranks, ctx);

@@ -9,25 +9,34 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "relais/corpora/geo_infer.hpp"
 #include "relais/corpora/partition_query.hpp"
 #include "relais/corpora/stats.hpp"
+#include "relais/toolkit/store_query.hpp"
 
 namespace relais::cli {
 
 void RegisterStats(CLI::App& app, CliContext& ctx) {
   struct Args {
-    std::string store;
+    std::string store, geo = "observed";
     bool json = false;
   };
   auto args = std::make_shared<Args>();
   auto* sub = app.add_subcommand("stats", "summary of a store: items, actors, channels, classes, flows, period");
   sub->add_option("--store", args->store, "store folder")->required();
   sub->add_flag("--json", args->json, "print JSON");
+  sub->add_option("--geo", args->geo,
+                  "actors by région: observed (registry and evidence homes) or inferred (also the régions of relais "
+                  "geo infer, as groups \"<région> (inferred)\")")
+      ->capture_default_str();
   sub->callback([args, &ctx] {
+    const corpora::StatsRegions regions = toolkit::ParseRegionSource(args->geo) == toolkit::RegionSource::kObserved
+                                              ? corpora::StatsRegions::kObserved
+                                              : corpora::StatsRegions::kWithInferred;
     const dist::Comm& world = ctx.world();
     if (world.serial()) {
       auto store = corpora::Store::Open(args->store, corpora::OpenMode::kReadOnly);
-      corpora::StoreStats s = corpora::ComputeStats(store);
+      corpora::StoreStats s = corpora::ComputeStats(store, regions);
       std::cout << (args->json ? WithRanks(corpora::StatsToJson(s), 1) + "\n" : corpora::StatsToTable(s));
       return;
     }
@@ -37,6 +46,7 @@ void RegisterStats(CLI::App& app, CliContext& ctx) {
     std::optional<corpora::Store> store;
     const std::string mine = dist::Agree(world, [&] {
       store.emplace(corpora::Store::Open(args->store, corpora::OpenMode::kReadOnly));
+      if (regions == corpora::StatsRegions::kWithInferred) corpora::RequireInferredRegions(*store);  // every rank
       std::vector<int> which;
       for (int p = world.rank(); p < store->partitions(); p += world.size()) which.push_back(p);
       std::vector<std::string> parts(which.size());
@@ -58,7 +68,7 @@ void RegisterStats(CLI::App& app, CliContext& ctx) {
       for (const auto& e : nlohmann::json::parse(text))
         partials.at(e.at(0).get<std::size_t>()) = corpora::StatsPartialFromJson(e.at(1).get<std::string>());
     }
-    const corpora::StoreStats s = corpora::FinishStats(*store, partials);
+    const corpora::StoreStats s = corpora::FinishStats(*store, partials, regions);
     ctx.ranks = world.size();
     if (!world.root()) return;
     std::cout << (args->json ? WithRanks(corpora::StatsToJson(s), ctx.ranks) + "\n" : corpora::StatsToTable(s));

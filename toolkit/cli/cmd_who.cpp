@@ -11,7 +11,7 @@ namespace relais::cli {
 
 void RegisterWho(CLI::App& app, CliContext& ctx) {
   struct Opts {
-    std::string store, amplifiers_of, first_sharers, audience_of, at, layers;
+    std::string store, amplifiers_of, first_sharers, audience_of, at, layers, geo;
     std::vector<std::string> path;
     int top = 20;
     bool json = false, no_pseudonymise = false;
@@ -26,6 +26,9 @@ void RegisterWho(CLI::App& app, CliContext& ctx) {
   auto* audience = sub->add_option("--audience-of", o->audience_of,
                                    "actor: share of its amplifiers located in its own région and département");
   sub->add_option("--at", o->at, "with --audience-of: event time (ISO 8601), shares before and after it");
+  sub->add_option("--geo", o->geo,
+                  "with --audience-of: observed (default: registry and evidence homes) or inferred (also the "
+                  "amplifiers placed by relais geo infer, counted apart)");
   amp->excludes(first)->excludes(path)->excludes(audience);
   first->excludes(path)->excludes(audience);
   path->excludes(audience);
@@ -35,10 +38,12 @@ void RegisterWho(CLI::App& app, CliContext& ctx) {
   sub->add_flag("--no-pseudonymise", o->no_pseudonymise, "show non-public accounts by their keys");
   sub->callback([o] {
     if (!o->at.empty() && o->audience_of.empty()) ThrowInvalidArgument("--at goes with --audience-of");
+    if (!o->geo.empty() && o->audience_of.empty()) ThrowInvalidArgument("--geo goes with --audience-of");
     toolkit::WhoOptions opt;
     opt.layers = toolkit::ParseLayers(o->layers);
     opt.top = o->top;
     opt.pseudonymise = !o->no_pseudonymise;
+    if (!o->geo.empty()) opt.regions = toolkit::ParseRegionSource(o->geo);
     auto store = corpora::Store::Open(o->store, corpora::OpenMode::kReadOnly);
     nlohmann::json answer;
     if (!o->amplifiers_of.empty()) {

@@ -125,7 +125,7 @@ RegionSource ParseRegionSource(std::string_view name) {
   ThrowInvalidArgument("--geo: expected observed or inferred, got \"" + std::string(name) + "\"");
 }
 
-std::string InferredRegionGroup(const std::string& region) { return region + " (inferred)"; }
+std::string InferredRegionGroup(const std::string& region) { return corpora::InferredRegionLabel(region); }
 
 std::unordered_map<std::int64_t, std::string> RegionGroups(const corpora::Store& store, RegionSource source) {
   std::string join;
@@ -134,9 +134,7 @@ std::unordered_map<std::int64_t, std::string> RegionGroups(const corpora::Store&
   std::unordered_map<std::int64_t, std::string> out;
   while (st.Step()) out.emplace(st.Int(0), st.Text(1));
   if (source == RegionSource::kObserved) return out;
-  const auto inferred = corpora::InferredRegions(store);
-  if (inferred.empty())
-    ThrowInvalidArgument("--geo inferred: this store has no inferred régions: run relais geo infer --store S first");
+  const auto inferred = corpora::RequireInferredRegions(store);
   for (const auto& [actor, home] : inferred) {
     auto it = out.find(actor);
     if (it != out.end() && it->second == "(none)") it->second = InferredRegionGroup(home.region);

@@ -12,6 +12,7 @@
 
 #include "relais/base/error.hpp"
 #include "relais/base/quantile.hpp"
+#include "relais/corpora/geo_infer.hpp"
 #include "relais/corpora/geo_store.hpp"
 #include "relais/corpora/partition_query.hpp"
 #include "relais/corpora/search_index.hpp"
@@ -314,6 +315,8 @@ nlohmann::json AudienceOf(const corpora::Store& store, const std::string& actor_
                                       " has no known région (neither the registry nor its posts or profile "
                                       "locate it)");
   const corpora::ActorPlace& target = home->second;
+  std::map<std::int64_t, corpora::InferredRegion> inferred;
+  if (o.regions == RegionSource::kWithInferred) inferred = corpora::RequireInferredRegions(store);
   // Per amplifier: flows before `at`, flows from `at` on (all in `before` when there is no `at`).
   struct Seen {
     std::int64_t before = 0, after = 0;
@@ -345,11 +348,28 @@ nlohmann::json AudienceOf(const corpora::Store& store, const std::string& actor_
   }
   struct Tally {
     std::int64_t amplifiers = 0, region_known = 0, in_region = 0, departement_known = 0, in_departement = 0;
+    std::int64_t region_inferred = 0, in_region_inferred = 0;  // amplifiers without an observed home, inferred
   };
   std::map<std::string, std::int64_t> by_region, by_evidence;
+  // An amplifier without an observed home (France, région unknown, or none) counts apart when it has an inferred
+  // région: never within the observed shares.
+  auto count_inferred = [&](std::int64_t id, Tally& t, bool describe) {
+    auto i = inferred.find(id);
+    if (i == inferred.end()) return false;
+    ++t.region_inferred;
+    if (i->second.region == target.region) ++t.in_region_inferred;
+    if (describe) {
+      ++by_evidence["inferred"];
+      ++by_region[InferredRegionGroup(i->second.region)];
+    }
+    return true;
+  };
   auto count = [&](std::int64_t id, Tally& t, bool describe) {
     ++t.amplifiers;
     auto p = places.find(id);
+    if (p == places.end() || (p->second.region.empty() && (p->second.country.empty() || p->second.country == "FR"))) {
+      if (count_inferred(id, t, describe)) return;
+    }
     if (p == places.end()) {
       if (describe) ++by_evidence["none"];
       return;
@@ -396,6 +416,14 @@ nlohmann::json AudienceOf(const corpora::Store& store, const std::string& actor_
       j["share_departement"] = share(t.in_departement, t.departement_known);
       j["ci_departement"] = t.departement_known > 0 ? nlohmann::json::array({dl, dh}) : nlohmann::json(nullptr);
     }
+    if (o.regions == RegionSource::kWithInferred) {
+      const auto [il, ih] = WilsonInterval(t.in_region_inferred, t.region_inferred);
+      j["inferred"] = {
+          {"located_region", t.region_inferred},
+          {"in_region", t.in_region_inferred},
+          {"share_region", share(t.in_region_inferred, t.region_inferred)},
+          {"ci_region", t.region_inferred > 0 ? nlohmann::json::array({il, ih}) : nlohmann::json(nullptr)}};
+    }
     return j;
   };
   nlohmann::json out = {
@@ -405,6 +433,7 @@ nlohmann::json AudienceOf(const corpora::Store& store, const std::string& actor_
       {"departement", target.departement.empty() ? nlohmann::json(nullptr) : nlohmann::json(target.departement)},
       {"at", at ? nlohmann::json(FormatIso8601(*at)) : nlohmann::json(nullptr)},
       {"confidence_level", 0.95}};
+  if (o.regions == RegionSource::kWithInferred) out["geo"] = "inferred";  // absent: observed homes only
   out["periods"] = nlohmann::json::array({period("all", all)});
   if (at) {
     out["periods"].push_back(period("before", before));
@@ -418,6 +447,9 @@ nlohmann::json AudienceOf(const corpora::Store& store, const std::string& actor_
     if (!target.departement.empty())
       out["change"]["departement"] =
           change(before.in_departement, before.departement_known, after.in_departement, after.departement_known);
+    if (o.regions == RegionSource::kWithInferred)
+      out["change"]["region_inferred"] =
+          change(before.in_region_inferred, before.region_inferred, after.in_region_inferred, after.region_inferred);
   }
   out["amplifiers_by_region"] = by_region;
   out["amplifiers_by_evidence"] = by_evidence;
@@ -624,6 +656,12 @@ std::string WhoTable(const nlohmann::json& j) {
                         pct(p["share_region"]), ci(p["ci_region"]),
                         dep ? std::to_string(p["located_departement"].get<std::int64_t>()) : "-",
                         dep ? pct(p["share_departement"]) : "-", dep ? ci(p["ci_departement"]) : "-");
+      if (p.contains("inferred")) {
+        const nlohmann::json& i = p["inferred"];
+        os << fmt::format("  {:<8} {:>10} {:>8} {:>8} {:>16}   (amplifiers with an inferred région only)\n",
+                          "+inferred", "", i["located_region"].get<std::int64_t>(), pct(i["share_region"]),
+                          ci(i["ci_region"]));
+      }
     }
     if (j.contains("change")) {
       for (auto it = j["change"].begin(); it != j["change"].end(); ++it) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,10 @@ namespace relais::corpora::detail {
 
 /// Runs SQL without results on `db`; a failure throws an internal Error naming the statement.
 void ExecOn(sqlite3* db, const std::string& sql);
+
+/// Opens a partition file read-write as Store::OpenPartition does, from its path alone (a rank of a
+/// distributed ingest that has no Store open). The caller closes it with sqlite3_close_v2.
+sqlite3* OpenPartitionFile(const std::filesystem::path& path);
 
 /// Creates (create = true) or drops the secondary indexes of the partition open as `db`'s main.
 void PartitionIndexes(sqlite3* db, bool create);

@@ -15,12 +15,28 @@
 
 namespace relais::corpora {
 
+/// How the naive-Bayes posterior becomes the stated confidence (docs/geo.md "Calibration"). Naive Bayes counts every
+/// flow as independent evidence, so its posterior is over-confident; the stated confidence of the winning région,
+/// from the log-odds ℓ = log(P / (1 − P)) of its naive posterior P over the n régions with a seed, is
+///   (1 − elsewhere) σ(slope ℓ + intercept) + elsewhere / n,
+/// a Platt scaling (slope < 1 tempers the evidence) mixed with the share of accounts that live away from what
+/// their ties say. Raw() is the naive posterior itself; the defaults were fitted on held-out synthetic worlds
+/// (experiments/e08_geography, experiments/results/geo.md "Calibration").
+struct GeoCalibration {
+  double slope = 1, intercept = 0, elsewhere = 0;
+  static GeoCalibration Raw() { return {}; }
+  static GeoCalibration Fitted();
+  /// The stated confidence of a winning région whose naive posterior has log-odds `log_odds` (may be +inf).
+  double Confidence(double log_odds, std::size_t regions) const;
+};
+
 struct GeoInferOptions {
   /// Rounds: 1 = the observed régions only (the default: on the synthetic worlds, letting inferred labels vote
   /// from round 2 on covered a few more accounts but lowered the accuracy, docs/geo.md); stops when no label changes.
   int max_rounds = 1;
-  double min_confidence = 0.7;  ///< least posterior probability of the winning région to decide (else abstain)
-  double prior_flows = 20;      ///< pseudo-flows that shrink a kind of tie's measured agreement towards chance
+  double min_confidence = 0.7;  ///< least (calibrated) confidence of the winning région to decide (else abstain)
+  GeoCalibration calibration = GeoCalibration::Fitted();
+  double prior_flows = 20;  ///< pseudo-flows that shrink a kind of tie's measured agreement towards chance
   /// Flow layers that count as relaying (mentions, embeds and reuse do not, by default).
   std::vector<std::string> layers = {"retweet", "quote", "reply", "link"};
 };
@@ -45,6 +61,7 @@ struct GeoInferSummary {
   std::int64_t inferred = 0;                      ///< given a région by the inference
   std::int64_t undecided = 0;                     ///< neither (no labelled tie, or below min_confidence)
   std::int64_t seeds = 0;                         ///< actors (outlets included) whose observed région votes
+  std::int64_t regions = 0;                       ///< distinct régions among the seeds (the posterior's support)
   int rounds = 0;                                 ///< rounds run
   bool converged = false;                         ///< the last round changed no label
   std::map<std::string, std::int64_t> by_region;  ///< inferred accounts per région
@@ -60,8 +77,8 @@ struct GeoInferSummary {
 /// chance to stay in a région weighs nothing; (2) every account without an observed location scores each région
 /// by the sum of w × flows over its labelled neighbours (inferred neighbours of the previous round × their
 /// confidence) and takes the best région when its posterior probability, exp(score) normalised over the régions
-/// that have a seed (a naive Bayes posterior under a uniform prior), is at least `min_confidence`; its confidence
-/// is that probability. Labels are recomputed every round from the
+/// that have a seed (a naive Bayes posterior under a uniform prior) made a confidence by `calibration`, is at
+/// least `min_confidence`; its confidence is that calibrated probability. Labels are recomputed every round from the
 /// observed ones and the previous round's; the rounds stop when none changes. Throws (kData) when the store has
 /// no geography tables.
 GeoInferSummary InferActorRegions(Store& store, const GeoInferOptions& options = {});
@@ -72,5 +89,11 @@ struct InferredRegion {
 };
 /// The rows of actor_geo_inferred by actor id (empty when the table is missing).
 std::map<std::int64_t, InferredRegion> InferredRegions(const Store& store);
+/// InferredRegions, or a usage error (kInvalidArgument, "--geo inferred: … run relais geo infer --store S
+/// first") when there are none: what every `--geo inferred` option reads.
+std::map<std::int64_t, InferredRegion> RequireInferredRegions(const Store& store);
+
+/// How an analysis names the group of an inferred home: "<région> (inferred)", never a bare région.
+std::string InferredRegionLabel(const std::string& region);
 
 }  // namespace relais::corpora

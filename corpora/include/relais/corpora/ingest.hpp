@@ -52,6 +52,32 @@ struct IngestProgress {
   double seconds = 0;         // since the run started
 };
 
+/// The passes over each partition that follow the writing of an ingest's items, in two phases: first
+/// every partition's secondary indexes (kIndex), then — once every partition is indexed, since a
+/// partition's flows look their sources up in all of them — every partition's flows and search index
+/// (kFlows). Each pass touches only its own partition (the others and the catalog are attached and read),
+/// so a distributed ingest runs each on the partition's owner (docs/cluster.md).
+enum class PartitionPass { kIndex, kFlows };
+
+/// What a partition's passes need to know, whatever process runs them.
+struct PartitionPassPlan {
+  std::string catalog;                  // the catalog file (actors)
+  std::vector<std::string> partitions;  // every partition's file, by index
+  /// A first load: indexes built without a journal, then the partition turned to WAL (so that the
+  /// others' flow passes read it while it writes its flows), every flow computed.
+  bool fresh = false;
+  /// A later load: only the flows that the items and actors newer than these ids (the last pass's
+  /// marks) and each partition's flow_pending can change.
+  bool incremental = false;
+  std::int64_t items_done = 0;
+  std::int64_t actors_done = 0;
+};
+
+/// Runs `pass` on each of `partitions` (indexes into plan.partitions), in parallel, each on a
+/// connection of its own. kFlows returns the items whose flows were redone (0 for kIndex and for a
+/// full pass). Throws relais::Error when SQLite fails.
+std::uint64_t RunPartitionPasses(const PartitionPassPlan& plan, const std::vector<int>& partitions, PartitionPass pass);
+
 struct IngestOptions {
   std::vector<std::string> paths;        // files or folders
   std::optional<Format> format;          // nullopt = sniff each file
@@ -73,6 +99,11 @@ struct IngestOptions {
   /// for, even after a read error (whose range ends what is kept, as one reading would). The store comes
   /// out as if Ingest had read the file.
   std::function<std::vector<std::byte>(std::size_t file_index, std::size_t piece)> parsed_input;
+  /// Distributed ingest: when set, Ingest hands each phase of the partition passes to it (kIndex, then
+  /// kFlows, once each, with no connection of its own open on a partition) instead of running
+  /// RunPartitionPasses on every partition itself; it returns what RunPartitionPasses would, summed over
+  /// the partitions, once every partition's pass is done.
+  std::function<std::uint64_t(const PartitionPassPlan&, PartitionPass)> partition_passes;
 };
 
 /// An input that could not be ingested (unreadable, unrecognised format, read error midway).

@@ -26,6 +26,13 @@ namespace relais::corpora {
 /// is rebuilt once. Returns how many items were added or re-indexed. Runs in its own transaction.
 std::int64_t UpdateSearchIndex(Store& store);
 
+/// UpdateSearchIndex's work on one partition, open as `db`'s main, in its own transaction: a
+/// distributed ingest runs it on the partition's owner. The catalog-wide index of an old store must be
+/// dropped first (DropCatalogSearchIndex; UpdateSearchIndex does both).
+std::int64_t UpdatePartitionSearchIndex(sqlite3* db);
+/// Drops the catalog-wide index of a store written before the index moved into the partitions.
+void DropCatalogSearchIndex(Store& store);
+
 /// True when the store holds a search index.
 bool HasSearchIndex(const Store& store);
 

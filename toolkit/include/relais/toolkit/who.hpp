@@ -15,6 +15,9 @@ struct WhoOptions {
   int top = 20;
   int examples = 3;
   bool pseudonymise = true;
+  /// --audience-of: kWithInferred also counts the amplifiers without an observed home that `relais geo infer`
+  /// placed, apart (each period's "inferred" block), never within the observed shares.
+  RegionSource regions = RegionSource::kObserved;
 };
 
 /// Actors whose items derive from X's items (retweets, quotes, links, reuse…), ranked by count.
@@ -34,7 +37,11 @@ nlohmann::json StrongestPath(const corpora::Store& store, const std::string& fro
 /// Newcombe's hybrid score interval. X's région is the registry's (or its resolved home), its
 /// département its home's (datelines for an outlet); amplifiers' locations as corpora::ActorPlaces.
 /// Only counts and shares are returned: no amplifier's location is shown. Throws (kData) when the
-/// store has no geography or X has no known région.
+/// store has no geography or X has no known région. With options.regions = kWithInferred (`--geo inferred`),
+/// every period also has an "inferred" block — the amplifiers without an observed home whose région was
+/// inferred: how many, how many in X's région, the share and its Wilson interval (no département: the
+/// inference gives a région only) — "change" a "region_inferred" entry, and the answer "geo": "inferred";
+/// the observed counts are the same as without it. A usage error when the store has no inferred régions.
 nlohmann::json AudienceOf(const corpora::Store& store, const std::string& actor, std::optional<TimeMs> at,
                           const WhoOptions& options);
 
