@@ -1084,6 +1084,10 @@ Stats WriteBucket(const World& w, const Texts& texts, const Writer& writer, cons
       if (!Utf8ToCp1252(utf8, &o)) throw Error(ErrorKind::kInternal, "synth: text not encodable in Windows-1252");
     }
   }
+  // A Telegram export is a folder per channel (ChatExport_<id>/result.json), made here.
+  std::error_code ec;
+  fs::create_directories((out / b.path).parent_path(), ec);
+  if (ec) throw Error(ErrorKind::kIo, "cannot create " + (out / b.path).parent_path().string() + ": " + ec.message());
   std::ofstream f(out / b.path, std::ios::binary);
   f.write(o.data(), static_cast<std::streamsize>(o.size()));
   if (!f) throw Error(ErrorKind::kIo, "cannot write " + (out / b.path).string());
