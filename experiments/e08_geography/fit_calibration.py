@@ -80,23 +80,24 @@ def nelder_mead(f, x0, step=0.1, iterations=400):
     return simplex[i], values[i]
 
 
-def ece(pairs):
+def reliability_bins(pairs):
+    """Ten bins of stated confidence: [count, right, sum of confidence] each."""
     bins = [[0, 0, 0.0] for _ in range(10)]
     for c, right in pairs:
         b = bins[min(9, int(c * 10))]
         b[0] += 1
         b[1] += right
         b[2] += c
+    return bins
+
+
+def ece(pairs):
+    bins = reliability_bins(pairs)
     return sum(abs(b[1] / b[0] - b[2] / b[0]) * b[0] for b in bins if b[0]) / max(1, len(pairs))
 
 
 def table(pairs):
-    bins = [[0, 0, 0.0] for _ in range(10)]
-    for c, right in pairs:
-        b = bins[min(9, int(c * 10))]
-        b[0] += 1
-        b[1] += right
-        b[2] += c
+    bins = reliability_bins(pairs)
     return [{"bin": [k / 10, (k + 1) / 10], "n": b[0], "mean_confidence": round(b[2] / b[0], 4),
              "accuracy": round(b[1] / b[0], 4)} for k, b in enumerate(bins) if b[0]]
 
