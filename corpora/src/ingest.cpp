@@ -477,6 +477,7 @@ std::uint64_t FlowPartition(const PartitionPassPlan& plan, int p) {
   // Deferred: BEGIN IMMEDIATE would take the write lock of every attached partition too.
   ExecOn(db, "BEGIN");
   try {
+    detail::BeginWritingMainPartition(db);
     if (plan.incremental) {
       redone =
           detail::UpdatePartitionFlows(db, "main.", prefixes, detail::FlowMarks{plan.items_done, plan.actors_done});

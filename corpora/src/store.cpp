@@ -655,6 +655,12 @@ void ExecOn(sqlite3* db, const std::string& sql) {
   }
 }
 
+void BeginWritingMainPartition(sqlite3* db) {
+  ExecOn(db, "DELETE FROM main.flow_pending WHERE 0");  // writes nothing, but takes the write lock
+  if (sqlite3_txn_state(db, "main") != SQLITE_TXN_WRITE)
+    throw Error(ErrorKind::kInternal, "the partition's write transaction did not begin");
+}
+
 void PartitionIndexes(sqlite3* db, bool create) {
   ExecOn(db, WithSchema(create ? kPartitionIndexes : kDropPartitionIndexes, "main."));
 }

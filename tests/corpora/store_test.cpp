@@ -3,6 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <sqlite3.h>
+
+#include <chrono>
+#include <thread>
+
+#include "detail/store_detail.hpp"
 #include "relais/base/error.hpp"
 #include "test_util.hpp"
 
@@ -117,6 +123,47 @@ TEST(Store, ChildTablesRejectDuplicateRowsPerItem) {
   Statement st(s.db(), "SELECT count(*) FROM hashtags");
   st.Step();
   EXPECT_EQ(st.Int(0), 3);
+}
+
+// A partition's flow pass (one connection per partition, each reading the others) must take its
+// partition's write lock before reading: a transaction that has read a WAL database gets SQLITE_BUSY
+// at once when it writes while another connection holds the write lock (the busy timeout is not
+// waited out). Taken first, the lock waits for the other writer. (CI saw "database is locked" once.)
+TEST(Store, APartitionWriteTakenFirstWaitsForAnotherWriter) {
+  testing::TempDir tmp;
+  { auto created = Store::Open(tmp.path(), OpenMode::kCreate); }
+  const auto partition = Store::Open(tmp.path(), OpenMode::kReadOnly).PartitionPath(0);
+  auto hold_write_lock = [&](std::chrono::milliseconds ms) {
+    sqlite3* other = detail::OpenPartitionFile(partition);
+    detail::ExecOn(other, "BEGIN IMMEDIATE");
+    std::this_thread::sleep_for(ms);
+    detail::ExecOn(other, "COMMIT");
+    sqlite3_close_v2(other);
+  };
+  sqlite3* db = detail::OpenPartitionFile(partition);
+  {  // read, then write while another connection holds the lock: refused without waiting
+    detail::ExecOn(db, "BEGIN");
+    detail::ExecOn(db, "SELECT count(*) FROM main.items");
+    std::thread writer(hold_write_lock, std::chrono::milliseconds(1500));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_THROW(detail::ExecOn(db, "DELETE FROM main.flows WHERE 0"), Error);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(1000));
+    detail::ExecOn(db, "ROLLBACK");
+    writer.join();
+  }
+  {  // the write lock taken first: waits for the other writer, then reads and writes
+    std::thread writer(hold_write_lock, std::chrono::milliseconds(500));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    detail::ExecOn(db, "BEGIN");
+    EXPECT_NO_THROW(detail::BeginWritingMainPartition(db));
+    EXPECT_EQ(sqlite3_txn_state(db, "main"), SQLITE_TXN_WRITE);
+    EXPECT_NO_THROW(detail::ExecOn(db, "SELECT count(*) FROM main.items"));
+    EXPECT_NO_THROW(detail::ExecOn(db, "DELETE FROM main.flows WHERE 0"));
+    detail::ExecOn(db, "COMMIT");
+    writer.join();
+  }
+  sqlite3_close_v2(db);
 }
 
 }  // namespace

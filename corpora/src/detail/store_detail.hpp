@@ -13,6 +13,12 @@ namespace relais::corpora::detail {
 /// Runs SQL without results on `db`; a failure throws an internal Error naming the statement.
 void ExecOn(sqlite3* db, const std::string& sql);
 
+/// Turns the deferred transaction just begun on `db` into a write transaction on its main database (a
+/// partition) before anything is read. A transaction that has read a WAL database and then writes it
+/// gets SQLITE_BUSY at once, without waiting out the busy timeout, if another connection holds the
+/// database's write lock at that moment; a write lock taken first waits like any other lock.
+void BeginWritingMainPartition(sqlite3* db);
+
 /// Opens a partition file read-write as Store::OpenPartition does, from its path alone (a rank of a
 /// distributed ingest that has no Store open). The caller closes it with sqlite3_close_v2.
 sqlite3* OpenPartitionFile(const std::filesystem::path& path);
