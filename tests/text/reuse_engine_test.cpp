@@ -211,6 +211,28 @@ TEST(ReuseEngine, OutputDoesNotDependOnTheThreadCount) {
   }
 }
 
+// The memory bounds (index shards, verification blocks) change how much is held at once, never the flows.
+TEST(ReuseEngine, OutputDoesNotDependOnTheMemoryBounds) {
+  const Planted p = MakePlanted(7, 300, 0.05);
+  ReuseOptions whole, bounded;
+  bounded.index_shard_entries = 3000;  // the corpus has ~70,000 shingles: ~24 shards
+  bounded.verify_block = 7;
+  const ReuseResult a = FindReuse(p.docs, whole), b = FindReuse(p.docs, bounded);
+  ASSERT_GT(a.flows.size(), 50u);
+  EXPECT_EQ(a.stats.lsh_candidates, b.stats.lsh_candidates);
+  EXPECT_EQ(a.stats.index_candidates, b.stats.index_candidates);
+  EXPECT_EQ(a.stats.candidates, b.stats.candidates);
+  EXPECT_EQ(a.stats.verified, b.stats.verified);
+  ASSERT_EQ(a.flows.size(), b.flows.size());
+  for (std::size_t k = 0; k < a.flows.size(); ++k) {
+    EXPECT_EQ(a.flows[k].source, b.flows[k].source);
+    EXPECT_EQ(a.flows[k].target, b.flows[k].target);
+    EXPECT_EQ(a.flows[k].score, b.flows[k].score);
+    EXPECT_EQ(a.flows[k].target_span.begin, b.flows[k].target_span.begin);
+    EXPECT_EQ(a.flows[k].target_span.end, b.flows[k].target_span.end);
+  }
+}
+
 TEST(ReuseEngine, HandlesEmptyAndTinyInputs) {
   EXPECT_TRUE(FindReuse({}, {}).flows.empty());
   std::vector<ReuseDoc> docs(3);

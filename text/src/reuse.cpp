@@ -255,14 +255,23 @@ void BucketPairs(const std::vector<std::pair<std::uint64_t, std::uint32_t>>& ent
   }
 }
 
-// Index entries of one document: every shingle of a source, the (sampled) shingles of a target.
+// Shard `shard` of `shards` holds the shingle hashes h with SplitMix64(h) mod shards = shard.
+struct IndexShard {
+  std::size_t shard = 0, shards = 1;
+  bool Holds(std::uint64_t h) const { return shards == 1 || SplitMix64(h) % shards == shard; }
+};
+
+// Index entries of one document: every shingle of a source, the (sampled) shingles of a target; only
+// those of `shard`.
 void IndexEntriesOf(const ReuseDoc& doc, const std::vector<std::uint64_t>& tokens, std::uint32_t rank,
-                    const ReuseOptions& opt, std::vector<IndexEntry>& out, std::uint8_t& sampled) {
+                    const ReuseOptions& opt, std::vector<IndexEntry>& out, std::uint8_t& sampled,
+                    IndexShard shard = {}) {
   if (!doc.is_source && !doc.is_target) return;
   std::vector<std::uint64_t> set = ShingleSet(tokens, opt.shingle_size);
   const bool sample = set.size() > opt.long_doc;
   sampled = sample;
   for (std::uint64_t h : set) {  // role 0 entries count towards the document frequency only
+    if (!shard.Holds(h)) continue;
     std::uint32_t role = doc.is_source ? 1u : 0u;
     if (doc.is_target && (!sample || h % kSampleModulus == 0)) role |= 2u;
     out.push_back({h, rank, role});
@@ -519,7 +528,7 @@ ReuseResult FindReuseDistributed(std::span<const ReuseDoc> docs, const ReuseOpti
 
 namespace {
 
-// 1–2. Tokens, MinHash signatures and LSH band keys of every document, in rank order.
+// 1–2. Tokens, MinHash signatures and LSH band keys of every document: band_keys[band · n + rank].
 std::vector<std::uint64_t> PrepareDocs(std::span<const ReuseDoc> docs, const std::vector<std::uint32_t>& by_rank,
                                        const ReuseOptions& opt, const LshParams& lsh,
                                        std::vector<PreparedDoc>& prepared, ReuseStats& stats) {
@@ -540,8 +549,7 @@ std::vector<std::uint64_t> PrepareDocs(std::span<const ReuseDoc> docs, const std
       const std::vector<std::uint64_t> shingles = ShingleHashes(toks, opt.shingle_size);
       hasher.Sign(shingles, sig);
       for (int band = 0; band < lsh.bands; ++band)
-        band_keys[rank * static_cast<std::size_t>(lsh.bands) + static_cast<std::size_t>(band)] =
-            shingles.empty() ? 0 : BandKey(sig, band, lsh.rows);
+        band_keys[static_cast<std::size_t>(band) * n + rank] = shingles.empty() ? 0 : BandKey(sig, band, lsh.rows);
     }
     total_tokens.fetch_add(local_tokens, std::memory_order_relaxed);
   });
@@ -550,28 +558,43 @@ std::vector<std::uint64_t> PrepareDocs(std::span<const ReuseDoc> docs, const std
   return band_keys;
 }
 
-// 2. LSH candidates: pairs of documents sharing a band key, sorted and unique.
+// 2. LSH candidates: pairs of documents sharing a band key, sorted and unique. One band at a time (band
+//    keys mix the band's number, so no bucket spans two bands): n entries in memory, not n · bands.
 std::vector<std::uint64_t> LshCandidates(std::span<const ReuseDoc> docs, const std::vector<std::uint32_t>& by_rank,
                                          const std::vector<PreparedDoc>& prepared, std::vector<std::uint64_t> band_keys,
                                          const LshParams& lsh) {
   const std::size_t n = docs.size();
   std::vector<std::uint64_t> pairs;
-  {
-    std::vector<std::pair<std::uint64_t, std::uint32_t>> entries;
-    entries.reserve(n * static_cast<std::size_t>(lsh.bands));
-    for (std::size_t rank = 0; rank < n; ++rank) {
-      if (prepared[rank].tokens.empty()) continue;
-      for (int band = 0; band < lsh.bands; ++band)
-        entries.emplace_back(band_keys[rank * static_cast<std::size_t>(lsh.bands) + static_cast<std::size_t>(band)],
-                             static_cast<std::uint32_t>(rank));
-    }
-    std::vector<std::uint64_t>().swap(band_keys);
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> entries;
+  entries.reserve(n);
+  for (int band = 0; band < lsh.bands; ++band) {
+    entries.clear();
+    const std::uint64_t* keys = band_keys.data() + static_cast<std::size_t>(band) * n;
+    for (std::size_t rank = 0; rank < n; ++rank)
+      if (!prepared[rank].tokens.empty()) entries.emplace_back(keys[rank], static_cast<std::uint32_t>(rank));
     tbb::parallel_sort(entries.begin(), entries.end());
     BucketPairs(entries, docs, by_rank, pairs);
   }
+  std::vector<std::pair<std::uint64_t, std::uint32_t>>().swap(entries);
+  std::vector<std::uint64_t>().swap(band_keys);
   tbb::parallel_sort(pairs.begin(), pairs.end());
   pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
   return pairs;
+}
+
+// How many shards the shingle index needs to hold at most opt.index_shard_entries entries at once (from
+// the shingles each document can have: one per token past the first shingle_size − 1).
+std::size_t IndexShards(std::span<const ReuseDoc> docs, const std::vector<std::uint32_t>& by_rank,
+                        const std::vector<PreparedDoc>& prepared, const ReuseOptions& opt) {
+  std::size_t bound = 0;
+  const auto width = static_cast<std::size_t>(opt.shingle_size);
+  for (std::size_t rank = 0; rank < prepared.size(); ++rank) {
+    const ReuseDoc& doc = docs[by_rank[rank]];
+    const std::size_t t = prepared[rank].tokens.size();
+    if ((doc.is_source || doc.is_target) && t > 0) bound += t >= width ? t - width + 1 : 1;
+  }
+  const std::size_t per_shard = std::max<std::size_t>(opt.index_shard_entries, 1);
+  return std::max<std::size_t>(1, (bound + per_shard - 1) / per_shard);
 }
 
 // 3. Shingle index for containment: sources index every shingle, targets query all (short) or a sample.
@@ -582,22 +605,28 @@ std::size_t AddIndexCandidates(std::span<const ReuseDoc> docs, const std::vector
                                std::vector<std::uint64_t>& pairs, std::vector<std::uint64_t>& common) {
   const std::size_t n = docs.size();
   std::vector<std::uint8_t> sampled(n, 0);
-  tbb::enumerable_thread_specific<std::vector<IndexEntry>> local_entries;
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 256), [&](const auto& r) {
-    auto& out = local_entries.local();
-    for (std::size_t rank = r.begin(); rank != r.end(); ++rank)
-      IndexEntriesOf(docs[by_rank[rank]], prepared[rank].tokens, static_cast<std::uint32_t>(rank), opt, out,
-                     sampled[rank]);
-  });
-  std::vector<IndexEntry> entries;
-  for (auto& v : local_entries) {
-    entries.insert(entries.end(), v.begin(), v.end());
-    std::vector<IndexEntry>().swap(v);
-  }
-  tbb::parallel_sort(entries.begin(), entries.end());
+  const IndexShard whole{0, IndexShards(docs, by_rank, prepared, opt)};
   std::vector<std::uint64_t> index_pairs;
-  SharedShinglePairs(entries, opt, index_pairs, common);
-  std::vector<IndexEntry>().swap(entries);
+  for (IndexShard shard = whole; shard.shard < shard.shards; ++shard.shard) {
+    tbb::enumerable_thread_specific<std::vector<IndexEntry>> local_entries;
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 256), [&](const auto& r) {
+      auto& out = local_entries.local();
+      for (std::size_t rank = r.begin(); rank != r.end(); ++rank)
+        IndexEntriesOf(docs[by_rank[rank]], prepared[rank].tokens, static_cast<std::uint32_t>(rank), opt, out,
+                       sampled[rank], shard);
+    });
+    std::vector<IndexEntry> entries;
+    std::size_t total = 0;
+    for (const auto& v : local_entries) total += v.size();
+    entries.reserve(total);
+    for (auto& v : local_entries) {
+      entries.insert(entries.end(), v.begin(), v.end());
+      std::vector<IndexEntry>().swap(v);
+    }
+    tbb::parallel_sort(entries.begin(), entries.end());
+    SharedShinglePairs(entries, opt, index_pairs, common);
+  }
+  std::sort(common.begin(), common.end());  // each shard's are in hash order
   tbb::parallel_sort(index_pairs.begin(), index_pairs.end());
   return KeepSharedPairs(
       index_pairs, [&](std::uint32_t t) { return sampled[t] != 0; }, opt, pairs);
@@ -608,22 +637,27 @@ std::vector<Verified> VerifyCandidates(const std::vector<std::uint64_t>& pairs,
                                        const std::vector<std::uint32_t>& by_rank,
                                        const std::vector<PreparedDoc>& prepared, const ReuseOptions& opt,
                                        const std::vector<std::uint64_t>& common) {
-  std::vector<std::optional<ReuseFlow>> checked(pairs.size());
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, pairs.size(), 64), [&](const auto& r) {
-    for (std::size_t k = r.begin(); k != r.end(); ++k) {
-      const auto s = static_cast<std::uint32_t>(pairs[k] >> 32);
-      const auto t = static_cast<std::uint32_t>(pairs[k] & 0xFFFFFFFFu);
-      checked[k] = VerifyPair(prepared[s].tokens, prepared[t].tokens, opt, common);
-    }
-  });
   std::vector<Verified> verified;
-  for (std::size_t k = 0; k < pairs.size(); ++k) {
-    if (!checked[k]) continue;
-    Verified v{*checked[k], static_cast<std::uint32_t>(pairs[k] >> 32),
-               static_cast<std::uint32_t>(pairs[k] & 0xFFFFFFFFu)};
-    v.flow.source = by_rank[v.source_rank];
-    v.flow.target = by_rank[v.target_rank];
-    verified.push_back(v);
+  const std::size_t block = std::max<std::size_t>(opt.verify_block, 1);
+  std::vector<std::optional<ReuseFlow>> checked;
+  for (std::size_t lo = 0; lo < pairs.size(); lo += block) {
+    const std::size_t hi = std::min(pairs.size(), lo + block);
+    checked.assign(hi - lo, std::nullopt);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(lo, hi, 64), [&](const auto& r) {
+      for (std::size_t k = r.begin(); k != r.end(); ++k) {
+        const auto s = static_cast<std::uint32_t>(pairs[k] >> 32);
+        const auto t = static_cast<std::uint32_t>(pairs[k] & 0xFFFFFFFFu);
+        checked[k - lo] = VerifyPair(prepared[s].tokens, prepared[t].tokens, opt, common);
+      }
+    });
+    for (std::size_t k = lo; k < hi; ++k) {
+      if (!checked[k - lo]) continue;
+      Verified v{*checked[k - lo], static_cast<std::uint32_t>(pairs[k] >> 32),
+                 static_cast<std::uint32_t>(pairs[k] & 0xFFFFFFFFu)};
+      v.flow.source = by_rank[v.source_rank];
+      v.flow.target = by_rank[v.target_rank];
+      verified.push_back(v);
+    }
   }
   return verified;
 }

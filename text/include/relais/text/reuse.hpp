@@ -74,6 +74,11 @@ struct ReuseOptions {
   double min_score = 0.5;  ///< alignment score / (2 · aligned length): 1 for a verbatim copy
   bool all_pairs = false;  ///< keep every verified pair instead of attributing sources
   int threads = 0;         ///< 0: all cores
+  /// Memory bound of one process's run (the flows do not depend on these): the shingle index is built in
+  /// shards of at most this many entries (16 bytes each; shingle hashes split by hash), the LSH bands one
+  /// at a time, and candidates verified in blocks of verify_block pairs. 2^25 entries: 512 MiB.
+  std::size_t index_shard_entries = std::size_t{1} << 25;
+  std::size_t verify_block = std::size_t{1} << 20;
   std::uint64_t seed = 1;
   AlignParams align;
   /// Distributed run (mpirun; every rank passes the same documents and options): each rank tokenises
