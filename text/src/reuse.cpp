@@ -278,25 +278,54 @@ void IndexEntriesOf(const ReuseDoc& doc, const std::vector<std::uint64_t>& token
   }
 }
 
-// One pair per (source, target) entry sharing a shingle hash, from entries sorted by (hash, rank);
-// shingles in more than max_df sources are skipped. Shingles of more than specific_df documents go to
-// `common`, in hash order, for the short-passage rule.
+// One pair per (source, target) entry of one shingle (`group`, sorted by rank); a shingle in more than
+// max_df sources is skipped. A shingle of more than specific_df documents goes to `common`, for the
+// short-passage rule.
+void ShingleGroupPairs(std::span<const IndexEntry> group, const ReuseOptions& opt,
+                       std::vector<std::uint64_t>& index_pairs, std::vector<std::uint64_t>& common) {
+  std::size_t num_sources = 0;
+  for (const IndexEntry& e : group) num_sources += e.role & 1u;
+  if (group.size() > opt.specific_df) common.push_back(group.front().hash);
+  if (group.size() < 2 || num_sources < 1 || num_sources > opt.max_df) return;
+  for (std::size_t t = 0; t < group.size(); ++t) {
+    if (!(group[t].role & 2u)) continue;
+    for (std::size_t s = 0; s < t; ++s)
+      if (group[s].role & 1u) index_pairs.push_back(PackPair(group[s].rank, group[t].rank));
+  }
+}
+
+// ShingleGroupPairs of every shingle of `entries`, sorted by (hash, rank): `common` in hash order.
 void SharedShinglePairs(const std::vector<IndexEntry>& entries, const ReuseOptions& opt,
                         std::vector<std::uint64_t>& index_pairs, std::vector<std::uint64_t>& common) {
   for (std::size_t lo = 0; lo < entries.size();) {
     std::size_t hi = lo + 1;
     while (hi < entries.size() && entries[hi].hash == entries[lo].hash) ++hi;
-    std::size_t num_sources = 0;
-    for (std::size_t k = lo; k < hi; ++k) num_sources += entries[k].role & 1u;
-    if (hi - lo > opt.specific_df) common.push_back(entries[lo].hash);
-    if (hi - lo >= 2 && num_sources >= 1 && num_sources <= opt.max_df) {
-      for (std::size_t t = lo; t < hi; ++t) {
-        if (!(entries[t].role & 2u)) continue;
-        for (std::size_t s = lo; s < t; ++s)
-          if (entries[s].role & 1u) index_pairs.push_back(PackPair(entries[s].rank, entries[t].rank));
-      }
-    }
+    ShingleGroupPairs(std::span<const IndexEntry>(entries).subspan(lo, hi - lo), opt, index_pairs, common);
     lo = hi;
+  }
+}
+
+// SharedShinglePairs of the union of `runs`, each sorted by (hash, rank), merged shingle by shingle
+// without concatenating them (which would hold every entry twice).
+void MergedShinglePairs(const std::vector<std::vector<IndexEntry>*>& runs, const ReuseOptions& opt,
+                        std::vector<std::uint64_t>& index_pairs, std::vector<std::uint64_t>& common) {
+  std::vector<std::size_t> at(runs.size(), 0);
+  std::vector<IndexEntry> group;
+  for (;;) {
+    bool any = false;
+    std::uint64_t hash = 0;
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+      if (at[r] == runs[r]->size()) continue;
+      const std::uint64_t h = (*runs[r])[at[r]].hash;
+      if (!any || h < hash) hash = h, any = true;
+    }
+    if (!any) return;
+    group.clear();
+    for (std::size_t r = 0; r < runs.size(); ++r)
+      for (const auto& run = *runs[r]; at[r] < run.size() && run[at[r]].hash == hash; ++at[r])
+        group.push_back(run[at[r]]);
+    std::sort(group.begin(), group.end());
+    ShingleGroupPairs(group, opt, index_pairs, common);
   }
 }
 
@@ -606,7 +635,7 @@ std::size_t AddIndexCandidates(std::span<const ReuseDoc> docs, const std::vector
   const std::size_t n = docs.size();
   std::vector<std::uint8_t> sampled(n, 0);
   const IndexShard whole{0, IndexShards(docs, by_rank, prepared, opt)};
-  std::vector<std::uint64_t> index_pairs;
+  std::vector<std::uint64_t> index_pairs;  // one per shared shingle
   for (IndexShard shard = whole; shard.shard < shard.shards; ++shard.shard) {
     tbb::enumerable_thread_specific<std::vector<IndexEntry>> local_entries;
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 256), [&](const auto& r) {
@@ -615,16 +644,10 @@ std::size_t AddIndexCandidates(std::span<const ReuseDoc> docs, const std::vector
         IndexEntriesOf(docs[by_rank[rank]], prepared[rank].tokens, static_cast<std::uint32_t>(rank), opt, out,
                        sampled[rank], shard);
     });
-    std::vector<IndexEntry> entries;
-    std::size_t total = 0;
-    for (const auto& v : local_entries) total += v.size();
-    entries.reserve(total);
-    for (auto& v : local_entries) {
-      entries.insert(entries.end(), v.begin(), v.end());
-      std::vector<IndexEntry>().swap(v);
-    }
-    tbb::parallel_sort(entries.begin(), entries.end());
-    SharedShinglePairs(entries, opt, index_pairs, common);
+    std::vector<std::vector<IndexEntry>*> runs;
+    for (auto& v : local_entries) runs.push_back(&v);
+    tbb::parallel_for(std::size_t{0}, runs.size(), [&](std::size_t r) { std::sort(runs[r]->begin(), runs[r]->end()); });
+    MergedShinglePairs(runs, opt, index_pairs, common);
   }
   std::sort(common.begin(), common.end());  // each shard's are in hash order
   tbb::parallel_sort(index_pairs.begin(), index_pairs.end());
