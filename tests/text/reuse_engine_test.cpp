@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -10,6 +12,7 @@
 #include <random>
 #include <set>
 
+#include "relais/base/error.hpp"
 #include "relais/base/time.hpp"
 #include "relais/text/tokenize.hpp"
 #include "test_util.hpp"
@@ -217,7 +220,19 @@ TEST(ReuseEngine, OutputDoesNotDependOnTheMemoryBounds) {
   ReuseOptions whole, bounded;
   bounded.index_shard_entries = 3000;  // the corpus has ~70,000 shingles: ~24 shards
   bounded.verify_block = 7;
+  testing::TempDir tmp;  // the shards' pairs are spilled there, and removed
+  ::setenv("TMPDIR", tmp.path().c_str(), 1);
   const ReuseResult a = FindReuse(p.docs, whole), b = FindReuse(p.docs, bounded);
+  EXPECT_TRUE(std::filesystem::is_empty(tmp.path()));
+  ::setenv("TMPDIR", (tmp.path() / "missing").c_str(), 1);
+  try {
+    FindReuse(p.docs, bounded);
+    ADD_FAILURE() << "expected a data error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kData);
+    EXPECT_NE(std::string(e.what()).find("TMPDIR"), std::string::npos) << e.what();
+  }
+  ::unsetenv("TMPDIR");
   ASSERT_GT(a.flows.size(), 50u);
   EXPECT_EQ(a.stats.lsh_candidates, b.stats.lsh_candidates);
   EXPECT_EQ(a.stats.index_candidates, b.stats.index_candidates);

@@ -11,6 +11,10 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
 #include <numeric>
 #include <optional>
 #include <thread>
@@ -332,14 +336,19 @@ void MergedShinglePairs(const std::vector<std::vector<IndexEntry>*>& runs, const
 // Pairs of sorted `index_pairs` repeated at least min_shared times (fewer for a sampled target) go to
 // `pairs`; returns how many.
 template <typename Sampled>
+bool KeepsSharedPair(std::uint64_t pair, std::size_t times, Sampled&& sampled, const ReuseOptions& opt) {
+  const auto target = static_cast<std::uint32_t>(pair & 0xFFFFFFFFu);
+  return times >= (sampled(target) ? std::min(opt.min_shared, kMinSampledShared) : opt.min_shared);
+}
+
+template <typename Sampled>
 std::size_t KeepSharedPairs(const std::vector<std::uint64_t>& index_pairs, Sampled&& sampled, const ReuseOptions& opt,
                             std::vector<std::uint64_t>& pairs) {
   std::size_t kept = 0;
   for (std::size_t lo = 0; lo < index_pairs.size();) {
     std::size_t hi = lo + 1;
     while (hi < index_pairs.size() && index_pairs[hi] == index_pairs[lo]) ++hi;
-    const auto target = static_cast<std::uint32_t>(index_pairs[lo] & 0xFFFFFFFFu);
-    if (hi - lo >= (sampled(target) ? std::min(opt.min_shared, kMinSampledShared) : opt.min_shared)) {
+    if (KeepsSharedPair(index_pairs[lo], hi - lo, sampled, opt)) {
       pairs.push_back(index_pairs[lo]);
       ++kept;
     }
@@ -611,6 +620,91 @@ std::vector<std::uint64_t> LshCandidates(std::span<const ReuseDoc> docs, const s
   return pairs;
 }
 
+// The shards' document pairs (one per shared shingle), each shard's sorted into a temporary file of its
+// own and read back merged: memory holds one shard's pairs, not every shard's (17.6 M items: ~8 GB).
+class SpilledPairRuns {
+ public:
+  SpilledPairRuns() {
+    std::error_code ec;
+    const std::filesystem::path tmp = std::filesystem::temp_directory_path(ec);
+    std::string tmpl = (tmp / "relais-reuse-XXXXXX").string();
+    if (ec || ::mkdtemp(tmpl.data()) == nullptr) {
+      const char* env = std::getenv("TMPDIR");
+      throw Error(ErrorKind::kData, std::string("reuse: cannot create a temporary folder in ") +
+                                        (ec ? (env ? env : "$TMPDIR") : tmp.c_str()) + " (set TMPDIR)");
+    }
+    dir_ = tmpl;
+  }
+  ~SpilledPairRuns() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  SpilledPairRuns(const SpilledPairRuns&) = delete;
+  SpilledPairRuns& operator=(const SpilledPairRuns&) = delete;
+
+  /// Writes `sorted` as the next run.
+  void Write(const std::vector<std::uint64_t>& sorted) {
+    const std::string path = RunPath(runs_++);
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "wb"), &std::fclose);
+    if (!f || std::fwrite(sorted.data(), sizeof(std::uint64_t), sorted.size(), f.get()) != sorted.size() ||
+        std::fflush(f.get()) != 0)
+      throw Error(ErrorKind::kData, "reuse: cannot write " + path + " (disk full? set TMPDIR)");
+  }
+
+  /// Calls on_pair(pair, times) for every distinct pair of the runs, in order, with its number of
+  /// occurrences over all runs.
+  template <typename OnPair>
+  void Merge(OnPair&& on_pair) const {
+    struct Reader {
+      std::unique_ptr<std::FILE, int (*)(std::FILE*)> file{nullptr, &std::fclose};
+      std::vector<std::uint64_t> buf;
+      std::size_t at = 0;
+      bool Next() {  // buf[at] is the head afterwards; false at the end
+        if (++at < buf.size()) return true;
+        buf.resize(1 << 16);
+        buf.resize(std::fread(buf.data(), sizeof(std::uint64_t), buf.size(), file.get()));
+        at = 0;
+        return !buf.empty();
+      }
+    };
+    std::vector<Reader> readers(runs_);
+    std::vector<std::pair<std::uint64_t, std::size_t>> heap;  // (head, run), min-heap
+    for (std::size_t r = 0; r < runs_; ++r) {
+      const std::string path = RunPath(r);
+      readers[r].file.reset(std::fopen(path.c_str(), "rb"));
+      if (!readers[r].file) throw Error(ErrorKind::kData, "reuse: cannot read " + path);
+      readers[r].at = readers[r].buf.size();  // empty: Next() fills
+      if (readers[r].Next()) heap.emplace_back(readers[r].buf[0], r);
+    }
+    auto later = [](const auto& a, const auto& b) { return a > b; };
+    std::make_heap(heap.begin(), heap.end(), later);
+    std::uint64_t current = 0;
+    std::size_t times = 0;
+    while (!heap.empty()) {
+      std::pop_heap(heap.begin(), heap.end(), later);
+      const auto [pair, r] = heap.back();
+      heap.pop_back();
+      if (times > 0 && pair != current) {
+        on_pair(current, times);
+        times = 0;
+      }
+      current = pair;
+      ++times;
+      if (readers[r].Next()) {
+        heap.emplace_back(readers[r].buf[readers[r].at], r);
+        std::push_heap(heap.begin(), heap.end(), later);
+      }
+    }
+    if (times > 0) on_pair(current, times);
+  }
+
+ private:
+  std::string RunPath(std::size_t r) const { return (dir_ / ("pairs-" + std::to_string(r))).string(); }
+
+  std::filesystem::path dir_;
+  std::size_t runs_ = 0;
+};
+
 // How many shards the shingle index needs to hold at most opt.index_shard_entries entries at once (from
 // the shingles each document can have: one per token past the first shingle_size − 1).
 std::size_t IndexShards(std::span<const ReuseDoc> docs, const std::vector<std::uint32_t>& by_rank,
@@ -636,6 +730,8 @@ std::size_t AddIndexCandidates(std::span<const ReuseDoc> docs, const std::vector
   std::vector<std::uint8_t> sampled(n, 0);
   const IndexShard whole{0, IndexShards(docs, by_rank, prepared, opt)};
   std::vector<std::uint64_t> index_pairs;  // one per shared shingle
+  std::optional<SpilledPairRuns> spilled;
+  if (whole.shards > 1) spilled.emplace();
   for (IndexShard shard = whole; shard.shard < shard.shards; ++shard.shard) {
     tbb::enumerable_thread_specific<std::vector<IndexEntry>> local_entries;
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 256), [&](const auto& r) {
@@ -648,11 +744,28 @@ std::size_t AddIndexCandidates(std::span<const ReuseDoc> docs, const std::vector
     for (auto& v : local_entries) runs.push_back(&v);
     tbb::parallel_for(std::size_t{0}, runs.size(), [&](std::size_t r) { std::sort(runs[r]->begin(), runs[r]->end()); });
     MergedShinglePairs(runs, opt, index_pairs, common);
+    if (spilled) {
+      local_entries.clear();
+      tbb::parallel_sort(index_pairs.begin(), index_pairs.end());
+      spilled->Write(index_pairs);
+      index_pairs.clear();
+    }
   }
   std::sort(common.begin(), common.end());  // each shard's are in hash order
-  tbb::parallel_sort(index_pairs.begin(), index_pairs.end());
-  return KeepSharedPairs(
-      index_pairs, [&](std::uint32_t t) { return sampled[t] != 0; }, opt, pairs);
+  auto sampled_target = [&](std::uint32_t t) { return sampled[t] != 0; };
+  if (!spilled) {
+    tbb::parallel_sort(index_pairs.begin(), index_pairs.end());
+    return KeepSharedPairs(index_pairs, sampled_target, opt, pairs);
+  }
+  std::vector<std::uint64_t>().swap(index_pairs);
+  std::size_t kept = 0;
+  spilled->Merge([&](std::uint64_t pair, std::size_t times) {
+    if (KeepsSharedPair(pair, times, sampled_target, opt)) {
+      pairs.push_back(pair);
+      ++kept;
+    }
+  });
+  return kept;
 }
 
 // 4. Verification: each candidate pair aligned; the pairs that pass, in candidate order.

@@ -76,7 +76,9 @@ struct ReuseOptions {
   int threads = 0;         ///< 0: all cores
   /// Memory bound of one process's run (the flows do not depend on these): the shingle index is built in
   /// shards of at most this many entries (16 bytes each; shingle hashes split by hash), the LSH bands one
-  /// at a time, and candidates verified in blocks of verify_block pairs. 2^25 entries: 512 MiB.
+  /// at a time, and candidates verified in blocks of verify_block pairs. 2^25 entries: 512 MiB. With more
+  /// than one shard, each shard's document pairs (8 bytes per shingle two documents share) are written,
+  /// sorted, to a temporary file (in $TMPDIR) and counted by merging the files.
   std::size_t index_shard_entries = std::size_t{1} << 25;
   std::size_t verify_block = std::size_t{1} << 20;
   std::uint64_t seed = 1;
