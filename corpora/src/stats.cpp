@@ -45,13 +45,18 @@ StatsPartial ComputeStatsPartial(sqlite3* db) {
   return part;
 }
 
-StoreStats FinishStats(const Store& store, const std::vector<StatsPartial>& partials, StatsRegions regions) {
+namespace {
+
+// The inferred homes `regions` asks for (none for kObserved; a usage error when there are none to give).
+std::map<std::int64_t, InferredRegion> InferredHomesFor(const Store& store, StatsRegions regions) {
+  if (regions == StatsRegions::kObserved) return {};
+  return RequireInferredRegions(store);
+}
+
+StoreStats FinishStatsWith(const Store& store, const std::vector<StatsPartial>& partials, StatsRegions regions,
+                           const std::map<std::int64_t, InferredRegion>& inferred) {
   StoreStats s;
-  std::map<std::int64_t, InferredRegion> inferred;
-  if (regions == StatsRegions::kWithInferred) {
-    inferred = RequireInferredRegions(store);
-    s.inferred_regions = true;
-  }
+  s.inferred_regions = regions == StatsRegions::kWithInferred;
   for (auto c : {Channel::kSocial, Channel::kPress, Channel::kPr}) s.by_channel[std::string(ToString(c))] = 0;
   for (auto c : kActorClasses) s.by_class[std::string(c)] = 0;
   for (int l = 0; l < kNumLayers; ++l) s.flows_by_layer[std::string(ToString(static_cast<Layer>(l)))] = 0;
@@ -96,10 +101,17 @@ StoreStats FinishStats(const Store& store, const std::vector<StatsPartial>& part
   return s;
 }
 
+}  // namespace
+
+StoreStats FinishStats(const Store& store, const std::vector<StatsPartial>& partials, StatsRegions regions) {
+  return FinishStatsWith(store, partials, regions, InferredHomesFor(store, regions));
+}
+
 StoreStats ComputeStats(const Store& store, StatsRegions regions) {
-  if (regions == StatsRegions::kWithInferred) RequireInferredRegions(store);  // the usage error before the scan
-  return FinishStats(
-      store, MapPartitions<StatsPartial>(store, [](sqlite3* db, int) { return ComputeStatsPartial(db); }), regions);
+  const auto inferred = InferredHomesFor(store, regions);  // read once, and the usage error before the scan
+  return FinishStatsWith(store,
+                         MapPartitions<StatsPartial>(store, [](sqlite3* db, int) { return ComputeStatsPartial(db); }),
+                         regions, inferred);
 }
 
 std::string StatsPartialToJson(const StatsPartial& p) {

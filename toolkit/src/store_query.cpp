@@ -125,8 +125,6 @@ RegionSource ParseRegionSource(std::string_view name) {
   ThrowInvalidArgument("--geo: expected observed or inferred, got \"" + std::string(name) + "\"");
 }
 
-std::string InferredRegionGroup(const std::string& region) { return corpora::InferredRegionLabel(region); }
-
 std::unordered_map<std::int64_t, std::string> RegionGroups(const corpora::Store& store, RegionSource source) {
   std::string join;
   const std::string group = RegionGroupSql(store, &join);
@@ -137,7 +135,7 @@ std::unordered_map<std::int64_t, std::string> RegionGroups(const corpora::Store&
   const auto inferred = corpora::RequireInferredRegions(store);
   for (const auto& [actor, home] : inferred) {
     auto it = out.find(actor);
-    if (it != out.end() && it->second == "(none)") it->second = InferredRegionGroup(home.region);
+    if (it != out.end() && it->second == "(none)") it->second = corpora::InferredRegionLabel(home.region);
   }
   return out;
 }

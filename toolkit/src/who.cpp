@@ -360,7 +360,7 @@ nlohmann::json AudienceOf(const corpora::Store& store, const std::string& actor_
     if (i->second.region == target.region) ++t.in_region_inferred;
     if (describe) {
       ++by_evidence["inferred"];
-      ++by_region[InferredRegionGroup(i->second.region)];
+      ++by_region[corpora::InferredRegionLabel(i->second.region)];
     }
     return true;
   };

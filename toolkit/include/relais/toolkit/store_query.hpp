@@ -72,11 +72,8 @@ enum class RegionSource { kObserved, kWithInferred };
 /// "observed" | "inferred" (the --geo option) → RegionSource; anything else is a usage error.
 RegionSource ParseRegionSource(std::string_view name);
 
-/// The group name of an inferred home.
-std::string InferredRegionGroup(const std::string& region);
-
 /// Every actor's région group (RegionGroupSql), by actor id; with kWithInferred, the actors in "(none)" that
-/// have an inferred région get InferredRegionGroup of it (a usage error when `relais geo infer` never ran).
+/// have an inferred région get corpora::InferredRegionLabel of it (a usage error when `relais geo infer` never ran).
 std::unordered_map<std::int64_t, std::string> RegionGroups(const corpora::Store& store,
                                                            RegionSource source = RegionSource::kObserved);
 
