@@ -13,11 +13,8 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "harness/git_revision.hpp"
 #include "relais/base/error.hpp"
-
-#ifndef RELAIS_GIT_REVISION
-#define RELAIS_GIT_REVISION "unknown"
-#endif
 
 namespace relais::experiments {
 
@@ -68,11 +65,10 @@ class Experiment {
     params()["seed"] = args_.seed;
     params()["threads"] = args_.threads;
     params()["store"] = args_.store;
-    result_["git_revision"] = RELAIS_GIT_REVISION;
+    result_["git_revision"] = GitRevision();
     result_["question"] = question_;
-    std::cout
-        << nlohmann::json{{"experiment", name_}, {"params", params()}, {"git_revision", RELAIS_GIT_REVISION}}.dump()
-        << std::endl;
+    std::cout << nlohmann::json{{"experiment", name_}, {"params", params()}, {"git_revision", GitRevision()}}.dump()
+              << std::endl;
     start_ = std::chrono::steady_clock::now();
   }
 

@@ -18,6 +18,14 @@ namespace fs = std::filesystem;
 
 fs::path ExperimentBin(const std::string& name) { return fs::path(RELAIS_BINARY_DIR) / "experiments" / name; }
 
+// The source tree's commit ("" outside a git checkout), as the build stamps it into the experiments.
+std::string SourceRevision() {
+  auto r = relais::testing::Run(std::string("git -C ") + RELAIS_TEST_DIR + " rev-parse --short HEAD 2>/dev/null");
+  std::string rev = r.exit_code == 0 ? r.out : "";
+  while (!rev.empty() && (rev.back() == '\n' || rev.back() == '\r')) rev.pop_back();
+  return rev;
+}
+
 class ExperimentsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { cache_ = std::make_unique<relais::testing::TempDir>(); }
@@ -42,6 +50,11 @@ class ExperimentsTest : public ::testing::Test {
     EXPECT_TRUE(j.contains("params") && j["params"].is_object());
     EXPECT_EQ(j["params"].value("scale", ""), "small");
     EXPECT_TRUE(j.contains("git_revision"));
+    // Stamped when the binary was built, not when CMake configured: it names the commit under test.
+    if (const std::string rev = SourceRevision(); !rev.empty()) {
+      const std::string stamped = j.value("git_revision", "");
+      EXPECT_TRUE(stamped == rev || stamped == rev + "-dirty") << stamped << " vs HEAD " << rev;
+    }
     EXPECT_TRUE(j["checks"].is_array());
     EXPECT_FALSE(j["checks"].empty());
     for (const auto& c : j["checks"]) {
