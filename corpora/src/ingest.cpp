@@ -33,6 +33,7 @@
 
 #include "detail/ingest_pipeline.hpp"
 #include "detail/parsed_input.hpp"
+#include "detail/partition_owner.hpp"
 #include "detail/store_detail.hpp"
 #include "relais/base/error.hpp"
 #include "relais/base/hash.hpp"
@@ -228,49 +229,105 @@ void RecordInput(Store& store, const InputRow& in, const IngestCounts& c, bool c
   run.Run();
 }
 
-/// The catalog connection and one connection per partition, with transactions over all of them.
-/// RELAIS_FAULT_AFTER_BATCHES=N kills the process (SIGKILL) right after the N-th commit: the
-/// fault-injection point of the kill-and-rerun tests.
+/// The catalog connection and one connection per partition this process writes (all of them, or those of
+/// owner 0 when `owners` is set: the others are opened, written and closed by their owners), with
+/// transactions over all of them. RELAIS_FAULT_AFTER_BATCHES=N kills the process (SIGKILL) right after the
+/// N-th commit: the fault-injection point of the kill-and-rerun tests.
 class Connections {
  public:
-  explicit Connections(Store& store) : store_(store) {
-    for (int p = 0; p < store.partitions(); ++p) parts_.push_back(store.OpenPartition(p));
+  /// `fresh`: a first load, written without a journal and without the partitions' secondary indexes.
+  Connections(Store& store, PartitionOwners* owners, bool fresh) : store_(store), owners_(owners) {
     if (const char* fault = std::getenv("RELAIS_FAULT_AFTER_BATCHES")) fault_after_ = std::atoll(fault);
+    std::vector<std::vector<std::pair<int, std::string>>> theirs(owners ? owners->count() : 1);
+    for (int p = 0; p < store.partitions(); ++p) {
+      const int owner = owners ? detail::OwnerOfPartition(p, *owners) : 0;
+      if (owner == 0) {
+        parts_.push_back(store.OpenPartition(p));
+      } else {
+        parts_.push_back(nullptr);
+        theirs[static_cast<std::size_t>(owner)].emplace_back(p, store.PartitionPath(p).string());
+      }
+    }
+    if (fresh) {
+      ForEachPartition([](std::size_t, sqlite3* db) {
+        detail::PartitionIndexes(db, false);
+        ExecOn(db, "PRAGMA journal_mode=MEMORY");
+        ExecOn(db, "PRAGMA synchronous=OFF");
+      });
+    }
+    if (!owners) return;
+    for (int o = 1; o < owners->count(); ++o) owners->Send(o, detail::OpenRequest(theirs[o], fresh));
+    for (int o = 1; o < owners->count(); ++o) owners->Receive(o);
   }
   ~Connections() {
-    for (sqlite3* db : parts_) sqlite3_close_v2(db);
+    try {
+      Close();
+    } catch (...) {  // an owner that failed ends the job itself
+    }
   }
   Connections(const Connections&) = delete;
   Connections& operator=(const Connections&) = delete;
 
+  /// This process's connections, by partition (nullptr for the partitions of other owners).
   const std::vector<sqlite3*>& parts() const { return parts_; }
+  PartitionOwners* owners() const { return owners_; }
 
   void Begin() {
     store_.Begin();
-    for (sqlite3* db : parts_) ExecOn(db, "BEGIN IMMEDIATE");
+    Everywhere(detail::OwnerOp::kBegin, "BEGIN IMMEDIATE");
   }
   void Commit() {
     store_.Commit();
-    for (sqlite3* db : parts_) ExecOn(db, "COMMIT");
+    Everywhere(detail::OwnerOp::kCommit, "COMMIT");
     // After the partitions: a reader that sees the new counter sees their data (Store::ContentVersion).
     store_.BumpContentVersion();
     if (fault_after_ > 0 && ++commits_ >= fault_after_) std::raise(SIGKILL);
   }
   void Rollback() {
     store_.Rollback();
-    for (sqlite3* db : parts_) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (owners_) {
+      for (int o = 1; o < owners_->count(); ++o) owners_->Send(o, detail::OwnerRequest(detail::OwnerOp::kRollback));
+    }
+    for (sqlite3* db : parts_)
+      if (db) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (owners_) {
+      for (int o = 1; o < owners_->count(); ++o) owners_->Receive(o);
+    }
   }
-  /// Runs `f(partition index, connection)` for every partition, in parallel.
+  /// Runs `f(partition index, connection)` for every partition this process writes, in parallel.
   template <typename F>
   void ForEachPartition(F&& f) {
-    tbb::parallel_for(std::size_t{0}, parts_.size(), [&](std::size_t p) { f(p, parts_[p]); });
+    tbb::parallel_for(std::size_t{0}, parts_.size(), [&](std::size_t p) {
+      if (parts_[p]) f(p, parts_[p]);
+    });
+  }
+  /// Closes every connection, the owners' too (they answer once theirs are closed).
+  void Close() {
+    if (closed_) return;
+    closed_ = true;
+    for (sqlite3* db : parts_) sqlite3_close_v2(db);
+    if (owners_) detail::AskOtherOwners(*owners_, detail::OwnerRequest(detail::OwnerOp::kClose));
   }
 
  private:
+  // `sql` on this process's partitions while the other owners run `op` on theirs.
+  void Everywhere(detail::OwnerOp op, const char* sql) {
+    if (owners_) {
+      for (int o = 1; o < owners_->count(); ++o) owners_->Send(o, detail::OwnerRequest(op));
+    }
+    for (sqlite3* db : parts_)
+      if (db) ExecOn(db, sql);
+    if (owners_) {
+      for (int o = 1; o < owners_->count(); ++o) owners_->Receive(o);
+    }
+  }
+
   Store& store_;
+  PartitionOwners* owners_ = nullptr;
   std::vector<sqlite3*> parts_;
   long long fault_after_ = 0;
   long long commits_ = 0;
+  bool closed_ = false;
 };
 
 /// An exclusive lock on DIR/ingest.lock for the run: a second ingest into the store refuses.
@@ -504,9 +561,11 @@ std::uint64_t FlowPartition(const PartitionPassPlan& plan, int p) {
 detail::FlowMarks MarksNow(Store& store, Connections& conns) {
   detail::FlowMarks m;
   for (sqlite3* db : conns.parts()) {
+    if (!db) continue;  // another owner's
     Statement st(db, "SELECT coalesce(max(id), 0) FROM items");
     if (st.Step()) m.items = std::max(m.items, st.Int(0));
   }
+  if (conns.owners()) m.items = std::max(m.items, detail::OtherOwnersMaxId(*conns.owners()));
   Statement st(store.db(), "SELECT coalesce(max(id), 0) FROM actors");
   if (st.Step()) m.actors = st.Int(0);
   return m;
@@ -740,17 +799,12 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
       }
     }
   } reattach{store};
-  std::optional<Connections> conns;
-  conns.emplace(store);
   if (fresh) {
     store.DropSecondaryIndexes();
     store.BeginBulkLoad();
-    conns->ForEachPartition([](std::size_t, sqlite3* db) {
-      detail::PartitionIndexes(db, false);
-      ExecOn(db, "PRAGMA journal_mode=MEMORY");
-      ExecOn(db, "PRAGMA synchronous=OFF");
-    });
   }
+  std::optional<Connections> conns;
+  conns.emplace(store, options.owners, fresh);
 
   std::int64_t run_id = 0;
   {
@@ -761,7 +815,7 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
 
   Connections& tx = *conns;
   std::optional<StoreWriter> writer;
-  writer.emplace(store, registry, tx.parts());
+  writer.emplace(store, registry, tx.parts(), tx.owners());
   auto last_progress = Clock::now();
   std::uint64_t records_before_file = 0;
 

@@ -4,6 +4,7 @@
 // idempotent and expansions get upgraded.
 #include <sqlite3.h>
 #include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <memory>
@@ -11,6 +12,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "detail/parsed_input.hpp"
+#include "detail/partition_owner.hpp"
+#include "detail/store_detail.hpp"
 #include "relais/base/error.hpp"
 #include "relais/base/strings.hpp"
 #include "relais/corpora/ingest.hpp"
@@ -254,8 +258,50 @@ struct RoutedItem {
   bool added = false;
 };
 
+// One item as its partition's owner receives it (a kWrite request), with what its writer needs.
+struct OwnedItem {
+  ItemRecord item;
+  bool expansion = false;
+  InputPos pos;
+  std::vector<std::string> raw_links;
+  std::int64_t actor_id = 0;
+  std::int64_t id = 0;
+  std::vector<std::int64_t> host_actors;
+  geo::Place place;
+};
+
+void PutOwnedItem(detail::ByteWriter& o, const ItemRecord& item, bool expansion, const InputPos& pos,
+                  const std::vector<std::string>& raw_links, std::int64_t actor_id, const std::int64_t* host_actors,
+                  std::int64_t id, const geo::Place& place) {
+  detail::PutItem(o, item);
+  o.U8(expansion ? 1 : 0);
+  detail::PutPos(o, pos);
+  o.Strs(raw_links);
+  o.I64(actor_id);
+  o.I64(id);
+  o.U64(item.links.size());
+  for (std::size_t i = 0; i < item.links.size(); ++i) o.I64(host_actors[i]);
+  detail::PutPlace(o, place);
+}
+
+OwnedItem GetOwnedItem(detail::ByteReader& in) {
+  OwnedItem it;
+  it.item = detail::GetItem(in);
+  it.expansion = in.U8() != 0;
+  it.pos = detail::GetPos(in);
+  it.raw_links = in.Strs();
+  it.actor_id = in.I64();
+  it.id = in.I64();
+  it.host_actors.resize(in.Count());
+  for (auto& h : it.host_actors) h = in.I64();
+  if (it.host_actors.size() != it.item.links.size())
+    throw Error(ErrorKind::kInternal, "partition write: host actors do not match the item's links");
+  it.place = detail::GetPlace(in);
+  return it;
+}
+
 struct StoreWriter::Impl {
-  Impl(Store& store, const Registry& reg, std::vector<sqlite3*> partition_dbs)
+  Impl(Store& store, const Registry& reg, std::vector<sqlite3*> partition_dbs, PartitionOwners* owners_)
       : db(store.db()),
         store_(store),
         registry(reg),
@@ -276,11 +322,15 @@ struct StoreWriter::Impl {
                     "loc_region = excluded.loc_region, loc_country = excluded.loc_country, "
                     "loc_confidence = excluded.loc_confidence") {
     const int n = store.partitions();
+    owners = owners_;
     for (int p = 0; p < n; ++p) {
       if (partition_dbs.empty()) {
         parts.push_back(std::make_unique<PartitionWriter>(db, Store::PartitionSchema(p) + "."));
+      } else if (sqlite3* pdb = partition_dbs.at(static_cast<std::size_t>(p))) {
+        parts.push_back(std::make_unique<PartitionWriter>(pdb, "main."));
       } else {
-        parts.push_back(std::make_unique<PartitionWriter>(partition_dbs.at(static_cast<std::size_t>(p)), "main."));
+        if (!owners) throw Error(ErrorKind::kInternal, "partition " + std::to_string(p) + " has no writer");
+        parts.push_back(nullptr);  // written by its owner
       }
     }
     routed.resize(parts.size());
@@ -289,7 +339,9 @@ struct StoreWriter::Impl {
 
   void ResetNextId() {
     next_id = 1;
-    for (auto& p : parts) next_id = std::max(next_id, p->MaxId() + 1);
+    for (auto& p : parts)
+      if (p) next_id = std::max(next_id, p->MaxId() + 1);
+    if (owners) next_id = std::max(next_id, detail::OtherOwnersMaxId(*owners) + 1);
   }
 
   std::optional<ActorInfo> ResolveActor(const ActorRecord& a) {
@@ -446,7 +498,9 @@ struct StoreWriter::Impl {
         routed[static_cast<std::size_t>(p)].push_back(r);
       }
     }
+    const std::vector<int> asked = SendToOwners();
     auto write_partition = [&](std::size_t p) {
+      if (!parts[p]) return;  // its owner's
       for (auto& r : routed[p]) {
         const auto& rec = *r.record;
         static const std::vector<std::string> kNoLinks;
@@ -462,6 +516,7 @@ struct StoreWriter::Impl {
     } else {
       for (std::size_t p = 0; p < parts.size(); ++p) write_partition(p);
     }
+    ReceiveFromOwners(asked);
     outcomes.clear();
     std::size_t k = 0;
     for (const PreparedRecord* rec : records) {
@@ -476,7 +531,58 @@ struct StoreWriter::Impl {
     }
   }
 
+  /// Sends each other owner its partitions' share of the routed batch (one kWrite each, for those with
+  /// items); returns the owners asked.
+  std::vector<int> SendToOwners() {
+    std::vector<int> asked;
+    if (!owners) return asked;
+    static const std::vector<std::string> kNoLinks;
+    static const geo::Place kNowhere;
+    for (int o = 1; o < owners->count(); ++o) {
+      std::vector<std::byte> request;
+      detail::ByteWriter out(request);
+      out.U8(static_cast<std::uint8_t>(detail::OwnerOp::kWrite));
+      std::vector<std::size_t> mine;
+      for (std::size_t p = 0; p < parts.size(); ++p)
+        if (!parts[p] && detail::OwnerOfPartition(static_cast<int>(p), *owners) == o && !routed[p].empty())
+          mine.push_back(p);
+      if (mine.empty()) continue;
+      out.U64(mine.size());
+      for (const std::size_t p : mine) {
+        out.I64(static_cast<std::int64_t>(p));
+        out.U64(routed[p].size());
+        for (const auto& r : routed[p]) {
+          const auto& rec = *r.record;
+          const auto& raw = r.index < rec.raw_links.size() ? rec.raw_links[r.index] : kNoLinks;
+          const geo::Place& place = r.index < rec.places.size() ? rec.places[r.index] : kNowhere;
+          PutOwnedItem(out, rec.record.items[r.index], r.index > 0, rec.record.pos, raw, r.actor_id,
+                       hosts.data() + r.hosts, r.id, place);
+        }
+      }
+      owners->Send(o, std::move(request));
+      asked.push_back(o);
+    }
+    return asked;
+  }
+
+  /// Their answers: which of the items sent were added, partition by partition in the order sent.
+  void ReceiveFromOwners(const std::vector<int>& asked) {
+    for (const int o : asked) {
+      const std::vector<std::byte> answer = owners->Receive(o);
+      detail::ByteReader in(answer);
+      const std::size_t n = in.Count();
+      for (std::size_t k = 0; k < n; ++k) {
+        const auto p = static_cast<std::size_t>(in.I64());
+        if (p >= routed.size() || in.Count() != routed[p].size())
+          throw Error(ErrorKind::kInternal, "partition owner " + std::to_string(o) + " answered another write");
+        for (auto& r : routed[p]) r.added = in.U8() != 0;
+      }
+      if (!in.done()) throw Error(ErrorKind::kInternal, "partition owner " + std::to_string(o) + ": trailing bytes");
+    }
+  }
+
   sqlite3* db;
+  PartitionOwners* owners = nullptr;
   Store& store_;
   const Registry& registry;
   Stmt sel_actor, ins_actor, upd_actor, ins_quarantine, ups_profile;
@@ -495,9 +601,12 @@ struct StoreWriter::Impl {
 };
 
 StoreWriter::StoreWriter(Store& store, const Registry& registry)
-    : impl_(std::make_unique<Impl>(store, registry, std::vector<sqlite3*>{})) {}
+    : impl_(std::make_unique<Impl>(store, registry, std::vector<sqlite3*>{}, nullptr)) {}
 StoreWriter::StoreWriter(Store& store, const Registry& registry, std::vector<sqlite3*> partition_dbs)
-    : impl_(std::make_unique<Impl>(store, registry, std::move(partition_dbs))) {
+    : StoreWriter(store, registry, std::move(partition_dbs), nullptr) {}
+StoreWriter::StoreWriter(Store& store, const Registry& registry, std::vector<sqlite3*> partition_dbs,
+                         PartitionOwners* owners)
+    : impl_(std::make_unique<Impl>(store, registry, std::move(partition_dbs), owners)) {
   impl_->parallel = true;
 }
 StoreWriter::~StoreWriter() = default;
@@ -535,5 +644,168 @@ void StoreWriter::Quarantine(const Diagnostic& d, std::string_view sha256, std::
 }
 
 std::int64_t StoreWriter::UpsertActor(const ActorRecord& actor) { return impl_->UpsertActor(actor); }
+
+namespace detail {
+
+std::vector<std::byte> OwnerRequest(OwnerOp op) { return {static_cast<std::byte>(op)}; }
+
+std::vector<std::byte> OpenRequest(const std::vector<std::pair<int, std::string>>& partitions, bool fresh) {
+  std::vector<std::byte> request;
+  ByteWriter out(request);
+  out.U8(static_cast<std::uint8_t>(OwnerOp::kOpen));
+  out.U8(fresh ? 1 : 0);
+  out.U64(partitions.size());
+  for (const auto& [p, path] : partitions) {
+    out.I64(p);
+    out.Str(path);
+  }
+  return request;
+}
+
+std::vector<std::vector<std::byte>> AskOtherOwners(PartitionOwners& owners, const std::vector<std::byte>& request) {
+  for (int o = 1; o < owners.count(); ++o) owners.Send(o, request);
+  std::vector<std::vector<std::byte>> answers;
+  for (int o = 1; o < owners.count(); ++o) answers.push_back(owners.Receive(o));
+  return answers;
+}
+
+std::int64_t OtherOwnersMaxId(PartitionOwners& owners) {
+  std::int64_t id = 0;
+  for (const auto& answer : AskOtherOwners(owners, OwnerRequest(OwnerOp::kMaxId))) {
+    ByteReader in(answer);
+    id = std::max(id, in.I64());
+  }
+  return id;
+}
+
+}  // namespace detail
+
+// The owner's partitions, each with its connection and writer.
+struct PartitionServer::Impl {
+  struct Owned {
+    int p = 0;
+    sqlite3* db = nullptr;
+    std::unique_ptr<PartitionWriter> writer;
+  };
+  explicit Impl(int threads) : arena(threads > 0 ? threads : tbb::info::default_concurrency()) {}
+  ~Impl() { Close(); }
+
+  void Open(detail::ByteReader& in) {
+    const bool fresh = in.U8() != 0;
+    const std::size_t n = in.Count();
+    for (std::size_t k = 0; k < n; ++k) {
+      Owned o;
+      o.p = static_cast<int>(in.I64());
+      const std::string path = in.Str();
+      o.db = detail::OpenPartitionFile(path);
+      owned.push_back(std::move(o));
+      partitions.push_back(owned.back().p);
+      if (fresh) {  // as Ingest's own connections on a first load
+        detail::PartitionIndexes(owned.back().db, false);
+        detail::ExecOn(owned.back().db, "PRAGMA journal_mode=MEMORY");
+        detail::ExecOn(owned.back().db, "PRAGMA synchronous=OFF");
+      }
+      owned.back().writer = std::make_unique<PartitionWriter>(owned.back().db, "main.");
+    }
+  }
+
+  void ExecAll(const char* sql) {
+    for (auto& o : owned) detail::ExecOn(o.db, sql);
+  }
+
+  std::vector<std::byte> Write(detail::ByteReader& in) {
+    std::vector<std::pair<Owned*, std::vector<OwnedItem>>> work(in.Count());
+    for (auto& [o, items] : work) {
+      const int p = static_cast<int>(in.I64());
+      auto it = std::find_if(owned.begin(), owned.end(), [p](const Owned& x) { return x.p == p; });
+      if (it == owned.end())
+        throw Error(ErrorKind::kInternal, "partition write: partition " + std::to_string(p) + " is not this owner's");
+      o = &*it;
+      items.resize(in.Count());
+      for (auto& item : items) item = GetOwnedItem(in);
+    }
+    if (!in.done()) throw Error(ErrorKind::kInternal, "partition write: trailing bytes");
+    std::vector<std::vector<std::uint8_t>> added(work.size());
+    arena.execute([&] {
+      tbb::parallel_for(std::size_t{0}, work.size(), [&](std::size_t k) {
+        auto& [o, items] = work[k];
+        for (const auto& it : items) {
+          const bool a = o->writer->WriteItem(it.item, it.expansion, it.pos, it.raw_links, it.actor_id,
+                                              it.host_actors.data(), it.id, it.place);
+          added[k].push_back(a ? 1 : 0);
+        }
+      });
+    });
+    std::vector<std::byte> answer;
+    detail::ByteWriter out(answer);
+    out.U64(work.size());
+    for (std::size_t k = 0; k < work.size(); ++k) {
+      out.I64(work[k].first->p);
+      out.U64(added[k].size());
+      for (const std::uint8_t a : added[k]) {
+        out.U8(a);
+        items_written += a;
+      }
+    }
+    return answer;
+  }
+
+  void Close() {
+    for (auto& o : owned) {
+      o.writer.reset();  // its statements before the connection
+      sqlite3_close_v2(o.db);
+    }
+    owned.clear();
+  }
+
+  tbb::task_arena arena;
+  std::vector<Owned> owned;
+  std::vector<int> partitions;
+  std::uint64_t items_written = 0;
+  bool closed = false;
+};
+
+PartitionServer::PartitionServer(int threads) : impl_(std::make_unique<Impl>(threads)) {}
+PartitionServer::~PartitionServer() = default;
+
+std::vector<std::byte> PartitionServer::Answer(std::span<const std::byte> request) {
+  if (request.empty() || impl_->closed) throw Error(ErrorKind::kInternal, "partition owner: unexpected request");
+  detail::ByteReader in(request.subspan(1));
+  std::vector<std::byte> answer;
+  switch (static_cast<detail::OwnerOp>(request[0])) {
+    case detail::OwnerOp::kOpen:
+      impl_->Open(in);
+      break;
+    case detail::OwnerOp::kBegin:
+      impl_->ExecAll("BEGIN IMMEDIATE");
+      break;
+    case detail::OwnerOp::kCommit:
+      impl_->ExecAll("COMMIT");
+      break;
+    case detail::OwnerOp::kRollback:
+      for (auto& o : impl_->owned) sqlite3_exec(o.db, "ROLLBACK", nullptr, nullptr, nullptr);
+      break;
+    case detail::OwnerOp::kMaxId: {
+      std::int64_t id = 0;
+      for (auto& o : impl_->owned) id = std::max(id, o.writer->MaxId());
+      detail::ByteWriter(answer).I64(id);
+      break;
+    }
+    case detail::OwnerOp::kWrite:
+      answer = impl_->Write(in);
+      break;
+    case detail::OwnerOp::kClose:
+      impl_->Close();
+      impl_->closed = true;
+      break;
+    default:
+      throw Error(ErrorKind::kInternal, "partition owner: unknown request");
+  }
+  return answer;
+}
+
+bool PartitionServer::closed() const { return impl_->closed; }
+std::uint64_t PartitionServer::items_written() const { return impl_->items_written; }
+const std::vector<int>& PartitionServer::partitions() const { return impl_->partitions; }
 
 }  // namespace relais::corpora

@@ -1,6 +1,6 @@
-// ingest and flows under mpirun (issue 13): a distributed ingest (files parsed by the ranks, the store
-// written by rank 0 in input order) gives the store of a one-process ingest — the same ingest counts,
-// stats, flow matrices, item/actor/flow ids — at 1 to 3 ranks, on the small synthetic world (with
+// ingest and flows under mpirun (issue 13): a distributed ingest (files parsed by the ranks, records routed
+// by rank 0 in input order, each partition written by its owner rank) gives the store of a one-process ingest — the
+// same ingest counts, stats, flow matrices, item/actor/flow ids — at 1 to 3 ranks, on the small synthetic world (with
 // duplicates and malformed records) and on real fixtures; `flows` reduces per-partition partial
 // matrices to the one-process output; a rank that cannot read its file fails the whole job, naming
 // it, without a hang. Skipped, with a message, when mpirun is absent or relais was built without MPI.
@@ -116,6 +116,35 @@ void ExpectSameSearchIndex(const fs::path& one, const fs::path& many, int partit
   }
 }
 
+// Each rank but 0 wrote the items of its own partitions (p ≡ rank mod np), as its stderr line says: at least
+// as many items as those partitions hold (upgraded expansions are written twice), none elsewhere.
+void ExpectOwnersWroteTheirPartitions(const std::string& err, const fs::path& store, int np, int partitions,
+                                      const std::string& what) {
+  for (int rank = 1; rank < np; ++rank) {
+    std::string expected_parts;
+    std::int64_t rows = 0;
+    for (int p = rank; p < partitions; p += np) {
+      expected_parts += (expected_parts.empty() ? "" : ", ") + std::to_string(p);
+      const RunResult c = Sh(RelaisBin() + " sql --store " + store.string() + " \"SELECT count(*) FROM p" +
+                             std::to_string(p) + ".items\"");
+      ASSERT_EQ(c.exit_code, 0) << c.err;
+      std::istringstream lines(c.out);
+      std::string header, count;
+      std::getline(lines, header);
+      std::getline(lines, count);
+      rows += std::stoll(count);
+    }
+    const std::string prefix = "ingest: rank " + std::to_string(rank) + " wrote ";
+    const auto at = err.find(prefix);
+    ASSERT_NE(at, std::string::npos) << what << ": no line of rank " << rank << " in\n" << err;
+    const std::string line = err.substr(at, err.find('\n', at) - at);
+    const std::int64_t written = std::stoll(line.substr(prefix.size()));
+    EXPECT_NE(line.find("into partitions " + expected_parts), std::string::npos) << what << ": " << line;
+    EXPECT_GT(written, 0) << what << ": " << line;
+    EXPECT_GE(written, rows) << what << ": " << line;
+  }
+}
+
 TEST(MpiFlows, PartialMatricesReducedInPartitionOrder) {
   RELAIS_REQUIRE_MPIRUN();
   World& w = SmallWorld();
@@ -152,6 +181,7 @@ TEST(MpiIngest, SyntheticWorldSameStoreAtOneToThreeRanks) {
     ExpectSameStore(w.store, store, what);
     ExpectSameSearchIndex(w.store, store, 3, what);
     EXPECT_TRUE(fs::exists(store / "part-002.db")) << what;
+    ExpectOwnersWroteTheirPartitions(r.err, store, np, 3, what);
   }
 }
 

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -246,13 +247,64 @@ std::uint64_t OwnPartitionPasses(const dist::Comm& world, const corpora::Partiti
   return static_cast<std::uint64_t>(world.AllSum(static_cast<std::int64_t>(redone)));
 }
 
+// Messages from rank 0 to the other ranks during the writing of the store, on one tag so that each rank
+// takes them in the order sent: "send me piece k" (answered with the piece's bytes on kPieceTag), or a
+// request of Ingest's writer to the rank as a partition owner (answered on kOwnerTag).
+constexpr int kToRankTag = 13;
+constexpr int kPieceTag = 14;
+constexpr int kOwnerTag = 15;
+constexpr std::byte kPieceRequest{0};
+constexpr std::byte kOwnerRequest{1};
+
+// The ranks as owners of the partitions, for rank 0's Ingest.
+class RankOwners final : public corpora::PartitionOwners {
+ public:
+  explicit RankOwners(const dist::Comm& world) : world_(world) {}
+  int count() const override { return world_.size(); }
+  void Send(int owner, std::vector<std::byte> request) override {
+    request.insert(request.begin(), kOwnerRequest);
+    world_.SendBytes(request, owner, kToRankTag);
+  }
+  std::vector<std::byte> Receive(int owner) override { return world_.RecvBytes(owner, kOwnerTag); }
+
+ private:
+  const dist::Comm& world_;
+};
+
+// A rank other than 0 while rank 0 writes the store: hands its parsed pieces over when asked, writes its
+// partitions (as their owner) until rank 0 closes them. Reports what it wrote on stderr.
+void ServeRankZero(const dist::Comm& world, std::map<std::size_t, std::vector<std::byte>>& mine, int threads) {
+  corpora::PartitionServer server(threads);
+  while (!server.closed()) {
+    const std::vector<std::byte> message = world.RecvBytes(0, kToRankTag);
+    if (message.empty()) throw Error(ErrorKind::kInternal, "empty message from rank 0");
+    const auto body = std::span<const std::byte>(message).subspan(1);
+    if (message[0] == kPieceRequest) {
+      std::uint64_t k = 0;
+      if (body.size() != sizeof k) throw Error(ErrorKind::kInternal, "malformed piece request from rank 0");
+      std::memcpy(&k, body.data(), sizeof k);
+      auto it = mine.find(k);
+      if (it == mine.end()) throw Error(ErrorKind::kInternal, "rank 0 asked for a piece this rank does not hold");
+      world.SendBytes(it->second, 0, kPieceTag);
+      mine.erase(it);
+      continue;
+    }
+    world.SendBytes(server.Answer(body), 0, kOwnerTag);
+  }
+  std::ostringstream parts;
+  for (const int p : server.partitions()) parts << (parts.tellp() > 0 ? ", " : "") << p;
+  std::cerr << "ingest: rank " << world.rank() << " wrote " << server.items_written() << " items into partitions "
+            << (server.partitions().empty() ? std::string("(none)") : parts.str()) << "\n";
+}
+
 // Under mpirun (issue 13, docs/cluster.md): the input files are split across the ranks, large JSONL
 // files cut into byte ranges on line boundaries (PlanPieces); each rank reads, hashes and parses its
 // pieces (in parallel with the others); a file that cannot be read fails the job on every rank, naming
-// the rank, before anything is written. Rank 0 then writes the store, taking each file's pieces in input
-// order from their ranks (point to point), so the store is the one-process store. The passes over the
-// partitions that follow (indexes, flows, search index) run on the partitions' owners, each rank on its
-// own partitions (OwnPartitionPasses), with rank 0's plan.
+// the rank, before anything is written. Rank 0 then routes the records in input order (actors, item ids,
+// partitions: the serial part), taking each file's pieces from their ranks when it reaches them; each
+// partition is written by its owner (p ≡ rank mod N), which receives its share of every batch and the
+// steps of rank 0's transactions, so the store is the one-process store. The passes over the partitions
+// that follow (indexes, flows, search index) run on the same owners (OwnPartitionPasses), with rank 0's plan.
 void IngestDistributed(const IngestArgs& args, corpora::IngestOptions opt, CliContext& ctx) {
   const dist::Comm& world = ctx.world();
   ctx.collective = true;
@@ -274,15 +326,10 @@ void IngestDistributed(const IngestArgs& args, corpora::IngestOptions opt, CliCo
   dist::Agree(world, [&] {
     if (world.root()) store.emplace(corpora::Store::Open(args.store, corpora::OpenMode::kCreate));
   });
-  constexpr int kTag = 13;
   ctx.ranks = world.size();
   const bool one_host = AllRanksOnOneHost(world);
   if (!world.root()) {
-    // In piece order: rank 0 receives them in that order.
-    for (auto& [k, bytes] : mine) {
-      world.SendBytes(bytes, 0, kTag);
-      std::vector<std::byte>().swap(bytes);
-    }
+    ServeRankZero(world, mine, opt.threads);
     // Then, in step with rank 0's Ingest: its plan, and the two phases of the partition passes.
     std::vector<std::byte> plan_bytes;
     world.BcastBytes(plan_bytes, 0);
@@ -304,8 +351,15 @@ void IngestDistributed(const IngestArgs& args, corpora::IngestOptions opt, CliCo
   opt.parsed_input = [&](std::size_t i, std::size_t piece) -> std::vector<std::byte> {
     if (piece >= file_pieces.at(i).size()) return {};
     const std::size_t k = file_pieces[i][piece];
-    return owner[k] == 0 ? std::move(mine.at(k)) : world.RecvBytes(owner[k], kTag);
+    if (owner[k] == 0) return std::move(mine.at(k));
+    std::vector<std::byte> ask(1 + sizeof(std::uint64_t), kPieceRequest);
+    const auto k64 = static_cast<std::uint64_t>(k);
+    std::memcpy(ask.data() + 1, &k64, sizeof k64);
+    world.SendBytes(ask, owner[k], kToRankTag);
+    return world.RecvBytes(owner[k], kPieceTag);
   };
+  RankOwners owners(world);
+  opt.owners = &owners;
   if (!one_host)
     std::cerr << "ingest: the ranks are on several hosts: rank 0 runs every partition's flow pass (SQLite's WAL "
                  "is shared between the processes of one host only)\n";

@@ -7,77 +7,14 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "detail/byte_io.hpp"
 #include "relais/base/error.hpp"
 
 namespace relais::corpora::detail {
 namespace {
 
-class Out {
- public:
-  explicit Out(std::vector<std::byte>& bytes) : bytes_(bytes) {}
-  void U64(std::uint64_t v) { Raw(&v, sizeof v); }
-  void I64(std::int64_t v) { Raw(&v, sizeof v); }
-  void U8(std::uint8_t v) { Raw(&v, 1); }
-  void F64(double v) { Raw(&v, sizeof v); }
-  void Str(std::string_view s) {
-    U64(s.size());
-    Raw(s.data(), s.size());
-  }
-  void Strs(const std::vector<std::string>& v) {
-    U64(v.size());
-    for (const auto& s : v) Str(s);
-  }
-
- private:
-  void Raw(const void* p, std::size_t n) {
-    const auto* b = static_cast<const std::byte*>(p);
-    bytes_.insert(bytes_.end(), b, b + n);
-  }
-  std::vector<std::byte>& bytes_;
-};
-
-class In {
- public:
-  explicit In(std::span<const std::byte> bytes) : bytes_(bytes) {}
-  std::uint64_t U64() { return Fixed<std::uint64_t>(); }
-  std::int64_t I64() { return Fixed<std::int64_t>(); }
-  std::uint8_t U8() { return Fixed<std::uint8_t>(); }
-  double F64() { return Fixed<double>(); }
-  std::string Str() {
-    const std::uint64_t n = U64();
-    Need(n);
-    std::string s(reinterpret_cast<const char*>(bytes_.data() + at_), n);
-    at_ += n;
-    return s;
-  }
-  std::vector<std::string> Strs() {
-    std::vector<std::string> v(Count());
-    for (auto& s : v) s = Str();
-    return v;
-  }
-  /// A count of elements, each at least one byte long (so a corrupt count cannot allocate wildly).
-  std::size_t Count() {
-    const std::uint64_t n = U64();
-    Need(n);
-    return n;
-  }
-  bool done() const { return at_ == bytes_.size(); }
-
- private:
-  template <typename T>
-  T Fixed() {
-    Need(sizeof(T));
-    T v;
-    std::memcpy(&v, bytes_.data() + at_, sizeof(T));
-    at_ += sizeof(T);
-    return v;
-  }
-  void Need(std::uint64_t n) const {
-    if (n > bytes_.size() - at_) throw Error(ErrorKind::kInternal, "parsed input: truncated bytes");
-  }
-  std::span<const std::byte> bytes_;
-  std::size_t at_ = 0;
-};
+using Out = ByteWriter;
+using In = ByteReader;
 
 // Place names are few (départements, régions, countries): interned for the process's lifetime.
 std::string_view Intern(const std::string& s) {
@@ -87,6 +24,17 @@ std::string_view Intern(const std::string& s) {
   std::lock_guard lock(mu);
   return *pool.insert(s).first;
 }
+
+void PutActor(Out& o, const ActorRecord& a) {
+  for (const std::string* s : {&a.key, &a.platform, &a.handle, &a.name, &a.platform_id}) o.Str(*s);
+}
+ActorRecord GetActor(In& in) {
+  ActorRecord a;
+  for (std::string* s : {&a.key, &a.platform, &a.handle, &a.name, &a.platform_id}) *s = in.Str();
+  return a;
+}
+
+}  // namespace
 
 void PutPos(Out& o, const InputPos& p) {
   o.Str(p.file);
@@ -99,15 +47,6 @@ InputPos GetPos(In& in) {
   p.line = in.U64();
   p.column = static_cast<std::uint32_t>(in.U64());
   return p;
-}
-
-void PutActor(Out& o, const ActorRecord& a) {
-  for (const std::string* s : {&a.key, &a.platform, &a.handle, &a.name, &a.platform_id}) o.Str(*s);
-}
-ActorRecord GetActor(In& in) {
-  ActorRecord a;
-  for (std::string* s : {&a.key, &a.platform, &a.handle, &a.name, &a.platform_id}) *s = in.Str();
-  return a;
 }
 
 void PutItem(Out& o, const ItemRecord& it) {
@@ -168,27 +107,34 @@ ItemRecord GetItem(In& in) {
   return it;
 }
 
+void PutPlace(Out& o, const geo::Place& p) {
+  o.Str(p.departement);
+  o.Str(p.region);
+  o.Str(p.country);
+  o.F64(p.confidence);
+  o.U8(static_cast<std::uint8_t>(p.evidence));
+  o.U8(p.ambiguous ? 1 : 0);
+}
+geo::Place GetPlace(In& in) {
+  geo::Place p;
+  p.departement = Intern(in.Str());
+  p.region = Intern(in.Str());
+  p.country = Intern(in.Str());
+  p.confidence = in.F64();
+  p.evidence = static_cast<geo::Evidence>(in.U8());
+  p.ambiguous = in.U8() != 0;
+  return p;
+}
+
+namespace {
+
 void PutPlaces(Out& o, const std::vector<geo::Place>& v) {
   o.U64(v.size());
-  for (const auto& p : v) {
-    o.Str(p.departement);
-    o.Str(p.region);
-    o.Str(p.country);
-    o.F64(p.confidence);
-    o.U8(static_cast<std::uint8_t>(p.evidence));
-    o.U8(p.ambiguous ? 1 : 0);
-  }
+  for (const auto& p : v) PutPlace(o, p);
 }
 std::vector<geo::Place> GetPlaces(In& in) {
   std::vector<geo::Place> v(in.Count());
-  for (auto& p : v) {
-    p.departement = Intern(in.Str());
-    p.region = Intern(in.Str());
-    p.country = Intern(in.Str());
-    p.confidence = in.F64();
-    p.evidence = static_cast<geo::Evidence>(in.U8());
-    p.ambiguous = in.U8() != 0;
-  }
+  for (auto& p : v) p = GetPlace(in);
   return v;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "detail/byte_io.hpp"
 #include "detail/ingest_pipeline.hpp"
 
 namespace relais::corpora::detail {
@@ -27,6 +28,14 @@ struct ParsedInput {
 
 /// Makes a byte range's line numbers the file's: adds `lines_before` (the lines of the ranges before it).
 void ShiftLines(ParsedInput& range, std::uint64_t lines_before);
+
+/// The pieces of those bytes, for other messages between relais processes (partition writes).
+void PutItem(ByteWriter& o, const ItemRecord& item);
+ItemRecord GetItem(ByteReader& in);
+void PutPos(ByteWriter& o, const InputPos& pos);
+InputPos GetPos(ByteReader& in);
+void PutPlace(ByteWriter& o, const geo::Place& place);
+geo::Place GetPlace(ByteReader& in);  // its names interned (valid for the process's lifetime)
 
 /// Bytes of a parsed input (an exact copy: doubles bit for bit).
 std::vector<std::byte> EncodeParsedInput(const ParsedInput& input);

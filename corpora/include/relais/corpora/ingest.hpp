@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -78,6 +79,44 @@ struct PartitionPassPlan {
 /// full pass). Throws relais::Error when SQLite fails.
 std::uint64_t RunPartitionPasses(const PartitionPassPlan& plan, const std::vector<int>& partitions, PartitionPass pass);
 
+/// A distributed ingest's partition owners (docs/cluster.md), as the process running Ingest sees them:
+/// partition p is written by owner p mod count(), owner 0 being that process. Ingest sends each other
+/// owner its partitions' share of every batch and the steps of its transactions (requests it encodes);
+/// each owner answers every request, in order, with what its PartitionServer::Answer returns.
+class PartitionOwners {
+ public:
+  virtual ~PartitionOwners() = default;
+  /// Number of owners (≥ 1): the ranks of the job.
+  virtual int count() const = 0;
+  /// Sends a request to owner `owner` (1 ≤ owner < count()).
+  virtual void Send(int owner, std::vector<std::byte> request) = 0;
+  /// That owner's answer to the oldest request not yet answered.
+  virtual std::vector<std::byte> Receive(int owner) = 0;
+};
+
+/// The owner's side: opens its partitions when told, writes the items routed to them (the same
+/// statements as Ingest's own writers, its partitions in parallel), runs their transactions, closes
+/// them. Throws relais::Error when SQLite fails or a request is malformed.
+class PartitionServer {
+ public:
+  explicit PartitionServer(int threads);
+  ~PartitionServer();
+  PartitionServer(const PartitionServer&) = delete;
+  PartitionServer& operator=(const PartitionServer&) = delete;
+
+  /// The answer to one request (the bytes Ingest sent through PartitionOwners::Send).
+  std::vector<std::byte> Answer(std::span<const std::byte> request);
+  /// True once Ingest closed the partitions (no more requests come).
+  bool closed() const;
+  /// Items written (new or upgraded) into this owner's partitions, and the partitions it opened.
+  std::uint64_t items_written() const;
+  const std::vector<int>& partitions() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 struct IngestOptions {
   std::vector<std::string> paths;        // files or folders
   std::optional<Format> format;          // nullopt = sniff each file
@@ -104,6 +143,9 @@ struct IngestOptions {
   /// RunPartitionPasses on every partition itself; it returns what RunPartitionPasses would, summed over
   /// the partitions, once every partition's pass is done.
   std::function<std::uint64_t(const PartitionPassPlan&, PartitionPass)> partition_passes;
+  /// Distributed ingest: when set, the partitions of owners other than 0 are written by those owners
+  /// (their PartitionServer), not on connections of this process; nullptr = every partition here.
+  PartitionOwners* owners = nullptr;
 };
 
 /// An input that could not be ingested (unreadable, unrecognised format, read error midway).
@@ -202,6 +244,8 @@ class StoreWriter {
 
   StoreWriter(Store& store, const Registry& registry);
   StoreWriter(Store& store, const Registry& registry, std::vector<sqlite3*> partition_dbs);
+  /// As above, the partitions whose connection is nullptr written by their owners (IngestOptions::owners).
+  StoreWriter(Store& store, const Registry& registry, std::vector<sqlite3*> partition_dbs, PartitionOwners* owners);
   ~StoreWriter();
   StoreWriter(const StoreWriter&) = delete;
   StoreWriter& operator=(const StoreWriter&) = delete;

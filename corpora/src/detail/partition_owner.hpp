@@ -1,0 +1,40 @@
+// Private to corpora: the requests a distributed ingest's writer sends to the owners of the partitions
+// it does not write itself (IngestOptions::owners, PartitionServer), docs/cluster.md. Every request is
+// answered, in order; its first byte is an OwnerOp.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "relais/corpora/ingest.hpp"
+
+namespace relais::corpora::detail {
+
+enum class OwnerOp : std::uint8_t {
+  kOpen = 1,  // open these partitions (index, file), fresh or not; answer: nothing
+  kBegin,     // BEGIN IMMEDIATE on each
+  kCommit,
+  kRollback,
+  kMaxId,  // answer: the largest item id of its partitions (I64, 0 when empty)
+  kWrite,  // items routed to its partitions; answer: per item, whether it was added
+  kClose,  // close them; the last request
+};
+
+/// The owner of partition p (the same rule as the partition passes: p mod the number of owners).
+inline int OwnerOfPartition(int p, const PartitionOwners& owners) { return p % owners.count(); }
+
+/// A request without arguments.
+std::vector<std::byte> OwnerRequest(OwnerOp op);
+/// kOpen for owner `owner`: the partitions (index, file) it owns.
+std::vector<std::byte> OpenRequest(const std::vector<std::pair<int, std::string>>& partitions, bool fresh);
+
+/// Sends `request` to every owner but this process, then reads their answers (owner 1 first).
+std::vector<std::vector<std::byte>> AskOtherOwners(PartitionOwners& owners, const std::vector<std::byte>& request);
+
+/// The largest item id the other owners' partitions hold.
+std::int64_t OtherOwnersMaxId(PartitionOwners& owners);
+
+}  // namespace relais::corpora::detail
