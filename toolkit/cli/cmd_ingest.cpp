@@ -291,10 +291,13 @@ void ServeRankZero(const dist::Comm& world, std::map<std::size_t, std::vector<st
     }
     world.SendBytes(server.Answer(body), 0, kOwnerTag);
   }
-  std::ostringstream parts;
-  for (const int p : server.partitions()) parts << (parts.tellp() > 0 ? ", " : "") << p;
-  std::cerr << "ingest: rank " << world.rank() << " wrote " << server.items_written() << " items into partitions "
-            << (server.partitions().empty() ? std::string("(none)") : parts.str()) << "\n";
+  std::string parts;
+  for (const int p : server.partitions()) parts += (parts.empty() ? "" : ", ") + std::to_string(p);
+  // One write, so that the ranks' lines do not interleave.
+  const std::string line = "ingest: rank " + std::to_string(world.rank()) + " wrote " +
+                           std::to_string(server.items_written()) + " items into partitions " +
+                           (parts.empty() ? std::string("(none)") : parts) + "\n";
+  [[maybe_unused]] const auto written = write(STDERR_FILENO, line.data(), line.size());
 }
 
 // Under mpirun (issue 13, docs/cluster.md): the input files are split across the ranks, large JSONL

@@ -21,6 +21,12 @@
 
 namespace {
 
+// User and system CPU time of this process (a rank's work, whatever the other ranks' contention).
+double CpuSeconds(const rusage& u) {
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
 using namespace relais::cli;
 
 // The subcommand: the first argument that is not an option.
@@ -136,7 +142,8 @@ int main(int argc, char** argv) {
     const std::string line = "relais-rank-stats rank=" + std::to_string(world.rank()) +
                              " ranks=" + std::to_string(world.size()) + " seconds=" + std::to_string(seconds) +
                              " bytes_sent=" + std::to_string(world.bytes_sent()) +
-                             " peak_rss_mb=" + std::to_string(static_cast<double>(u.ru_maxrss) / 1024.0) + "\n";
+                             " peak_rss_mb=" + std::to_string(static_cast<double>(u.ru_maxrss) / 1024.0) +
+                             " cpu_seconds=" + std::to_string(CpuSeconds(u)) + "\n";
     [[maybe_unused]] const auto written = write(STDERR_FILENO, line.data(), line.size());
   }
   // Every rank leaves with the job's exit code (a collective: ranks that skipped the verb wait here).
