@@ -7,6 +7,8 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <csignal>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -687,8 +689,16 @@ struct PartitionServer::Impl {
     sqlite3* db = nullptr;
     std::unique_ptr<PartitionWriter> writer;
   };
-  explicit Impl(int threads) : arena(threads > 0 ? threads : tbb::info::default_concurrency()) {}
+  explicit Impl(int threads) : arena(threads > 0 ? threads : tbb::info::default_concurrency()) {
+    // The fault-injection point of the kill tests, as Ingest's own commits (RELAIS_FAULT_AFTER_BATCHES=N).
+    if (const char* fault = std::getenv("RELAIS_FAULT_AFTER_BATCHES")) fault_after = std::atoll(fault);
+  }
   ~Impl() { Close(); }
+
+  void Commit() {
+    ExecAll("COMMIT");
+    if (fault_after > 0 && ++commits >= fault_after) std::raise(SIGKILL);
+  }
 
   void Open(detail::ByteReader& in) {
     const bool fresh = in.U8() != 0;
@@ -763,6 +773,8 @@ struct PartitionServer::Impl {
   std::vector<int> partitions;
   std::uint64_t items_written = 0;
   bool closed = false;
+  long long fault_after = 0;
+  long long commits = 0;
 };
 
 PartitionServer::PartitionServer(int threads) : impl_(std::make_unique<Impl>(threads)) {}
@@ -780,7 +792,7 @@ std::vector<std::byte> PartitionServer::Answer(std::span<const std::byte> reques
       impl_->ExecAll("BEGIN IMMEDIATE");
       break;
     case detail::OwnerOp::kCommit:
-      impl_->ExecAll("COMMIT");
+      impl_->Commit();
       break;
     case detail::OwnerOp::kRollback:
       for (auto& o : impl_->owned) sqlite3_exec(o.db, "ROLLBACK", nullptr, nullptr, nullptr);

@@ -366,6 +366,37 @@ TEST(MpiIngest, RankKilledInItsFlowPassEndsTheJob) {
   EXPECT_NE(stats.err.find("incomplete"), std::string::npos) << stats.err;
 }
 
+// Rank 2, the owner of partition 2, is killed right after it commits its first rows (before any pass): the
+// job ends, named, without a hang; the store is marked incomplete; a rerun (one process) discards the
+// interrupted load and gives the store of a clean ingest.
+TEST(MpiIngest, OwnerKilledWhileWritingItsRowsThenRerunEqualsACleanIngest) {
+  RELAIS_REQUIRE_MPIRUN();
+  TempDir tmp;
+  const LargeJsonl big = WriteLargeJsonl(tmp.path() / "big.jsonl", 0, 6000);
+  const fs::path store = tmp.path() / "store", clean = tmp.path() / "clean";
+  const std::string args =
+      " ingest --format twitter-v1 --threads 1 --partitions 3 --store " + store.string() + " " + big.path;
+  const RunResult r =
+      Sh("timeout 120 " + std::string(RELAIS_TEST_MPIEXEC) + " --oversubscribe --allow-run-as-root -np 2 " +
+         RelaisBin() + args + " : -np 1 env RELAIS_FAULT_AFTER_BATCHES=1 " + RelaisBin() + args);
+  EXPECT_NE(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.exit_code, 124) << "the job hung until the timeout";
+  EXPECT_NE(r.err.find("rank 2"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("signal 9"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("ingest: rank 2 wrote"), std::string::npos) << "rank 2 finished: " << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  const RunResult stats = Sh(RelaisBin() + " stats --store " + store.string());
+  EXPECT_EQ(stats.exit_code, 3) << stats.out << stats.err;
+  EXPECT_NE(stats.err.find("incomplete"), std::string::npos) << stats.err;
+  const RunResult rerun = Sh(RelaisBin() + args);
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  EXPECT_NE(rerun.err.find("interrupted first ingest"), std::string::npos) << rerun.err;
+  const RunResult once = Sh(RelaisBin() + " ingest --format twitter-v1 --threads 1 --partitions 3 --store " +
+                            clean.string() + " " + big.path);
+  ASSERT_EQ(once.exit_code, 0) << once.err;
+  ExpectSameStore(clean, store, "rerun after an owner was killed");
+}
+
 // Runs `args` at three ranks, rank 2 without the capabilities that let root read any file: the job must exit 3
 // with rank 2's error naming `unreadable`, printing nothing on stdout. Skips where setpriv cannot drop them.
 void ExpectRankTwoFailsOn(const std::string& args, const std::string& unreadable) {
