@@ -242,7 +242,8 @@ class Connections {
     for (int p = 0; p < store.partitions(); ++p) {
       const int owner = owners ? detail::OwnerOfPartition(p, *owners) : 0;
       if (owner == 0) {
-        parts_.push_back(store.OpenPartition(p));
+        handles_.emplace_back(store.OpenPartition(p));
+        parts_.push_back(handles_.back().get());
       } else {
         parts_.push_back(nullptr);
         theirs[static_cast<std::size_t>(owner)].emplace_back(p, store.PartitionPath(p).string());
@@ -305,7 +306,7 @@ class Connections {
   void Close() {
     if (closed_) return;
     closed_ = true;
-    for (sqlite3* db : parts_) sqlite3_close_v2(db);
+    handles_.clear();
     if (owners_) detail::AskOtherOwners(*owners_, detail::OwnerRequest(detail::OwnerOp::kClose));
   }
 
@@ -324,7 +325,8 @@ class Connections {
 
   Store& store_;
   PartitionOwners* owners_ = nullptr;
-  std::vector<sqlite3*> parts_;
+  std::vector<detail::Connection> handles_;  // this process's partitions
+  std::vector<sqlite3*> parts_;              // by partition: a handle's connection, or nullptr (another owner's)
   long long fault_after_ = 0;
   long long commits_ = 0;
   bool closed_ = false;
@@ -463,29 +465,17 @@ Registry LoadRegistry(const IngestOptions& options) {
 }
 
 /// A partition file opened for one pass, closed on destruction.
-class PartitionConnection {
- public:
-  explicit PartitionConnection(const std::string& path) : db_(detail::OpenPartitionFile(path)) {}
-  ~PartitionConnection() { sqlite3_close_v2(db_); }
-  PartitionConnection(const PartitionConnection&) = delete;
-  PartitionConnection& operator=(const PartitionConnection&) = delete;
-  sqlite3* db() const { return db_; }
-
- private:
-  sqlite3* db_;
-};
-
 /// Partition p's secondary indexes. On a first load they are built without a journal (as the items
 /// were written) and the partition then turns to WAL, so that the other partitions' flow passes can
 /// read it while its own pass writes.
 void IndexPartition(const PartitionPassPlan& plan, int p) {
-  PartitionConnection conn(plan.partitions.at(static_cast<std::size_t>(p)));
+  const detail::Connection conn = detail::OpenPartitionFile(plan.partitions.at(static_cast<std::size_t>(p)));
   if (plan.fresh) {
-    ExecOn(conn.db(), "PRAGMA journal_mode=MEMORY");
-    ExecOn(conn.db(), "PRAGMA synchronous=OFF");
+    ExecOn(conn.get(), "PRAGMA journal_mode=MEMORY");
+    ExecOn(conn.get(), "PRAGMA synchronous=OFF");
   }
-  detail::PartitionIndexes(conn.db(), true);
-  if (plan.fresh) ExecOn(conn.db(), "PRAGMA journal_mode=WAL");
+  detail::PartitionIndexes(conn.get(), true);
+  if (plan.fresh) ExecOn(conn.get(), "PRAGMA journal_mode=WAL");
 }
 
 /// RELAIS_FAULT_AFTER_FLOW_COMMITS=N: SIGKILL right after the N-th partition's flows are committed
@@ -507,8 +497,8 @@ void AfterFlowCommit() {
 /// left as it is: the other partitions' passes read it (Ingest empties it once every pass is done).
 /// Returns the items whose flows were redone.
 std::uint64_t FlowPartition(const PartitionPassPlan& plan, int p) {
-  PartitionConnection conn(plan.partitions.at(static_cast<std::size_t>(p)));
-  sqlite3* db = conn.db();
+  const detail::Connection conn = detail::OpenPartitionFile(plan.partitions.at(static_cast<std::size_t>(p)));
+  sqlite3* db = conn.get();
   const int n = static_cast<int>(plan.partitions.size());
   std::vector<std::string> prefixes;
   {

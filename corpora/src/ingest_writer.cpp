@@ -686,8 +686,8 @@ std::int64_t OtherOwnersMaxId(PartitionOwners& owners) {
 struct PartitionServer::Impl {
   struct Owned {
     int p = 0;
-    sqlite3* db = nullptr;
-    std::unique_ptr<PartitionWriter> writer;
+    detail::Connection db;
+    std::unique_ptr<PartitionWriter> writer;  // its statements go before the connection
   };
   explicit Impl(int threads) : arena(threads > 0 ? threads : tbb::info::default_concurrency()) {
     // The fault-injection point of the kill tests, as Ingest's own commits (RELAIS_FAULT_AFTER_BATCHES=N).
@@ -710,17 +710,18 @@ struct PartitionServer::Impl {
       o.db = detail::OpenPartitionFile(path);
       owned.push_back(std::move(o));
       partitions.push_back(owned.back().p);
+      sqlite3* db = owned.back().db.get();
       if (fresh) {  // as Ingest's own connections on a first load
-        detail::PartitionIndexes(owned.back().db, false);
-        detail::ExecOn(owned.back().db, "PRAGMA journal_mode=MEMORY");
-        detail::ExecOn(owned.back().db, "PRAGMA synchronous=OFF");
+        detail::PartitionIndexes(db, false);
+        detail::ExecOn(db, "PRAGMA journal_mode=MEMORY");
+        detail::ExecOn(db, "PRAGMA synchronous=OFF");
       }
-      owned.back().writer = std::make_unique<PartitionWriter>(owned.back().db, "main.");
+      owned.back().writer = std::make_unique<PartitionWriter>(db, "main.");
     }
   }
 
   void ExecAll(const char* sql) {
-    for (auto& o : owned) detail::ExecOn(o.db, sql);
+    for (auto& o : owned) detail::ExecOn(o.db.get(), sql);
   }
 
   std::vector<std::byte> Write(detail::ByteReader& in) {
@@ -761,10 +762,7 @@ struct PartitionServer::Impl {
   }
 
   void Close() {
-    for (auto& o : owned) {
-      o.writer.reset();  // its statements before the connection
-      sqlite3_close_v2(o.db);
-    }
+    for (auto& o : owned) o.writer.reset();  // its statements before the connection
     owned.clear();
   }
 
@@ -795,7 +793,7 @@ std::vector<std::byte> PartitionServer::Answer(std::span<const std::byte> reques
       impl_->Commit();
       break;
     case detail::OwnerOp::kRollback:
-      for (auto& o : impl_->owned) sqlite3_exec(o.db, "ROLLBACK", nullptr, nullptr, nullptr);
+      for (auto& o : impl_->owned) sqlite3_exec(o.db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
       break;
     case detail::OwnerOp::kMaxId: {
       std::int64_t id = 0;

@@ -1,6 +1,8 @@
 // Read queries run partition by partition (see partition_query.hpp).
 #include "relais/corpora/partition_query.hpp"
 
+#include "detail/store_detail.hpp"
+
 #include <sqlite3.h>
 #include <tbb/parallel_for.h>
 
@@ -40,22 +42,15 @@ std::optional<std::pair<int (*)(void*), void*>> ProgressHandlerOf(sqlite3* catal
 }
 
 // A partition's read-only connection with the catalog attached as `cat`.
-class PartitionConnection {
- public:
-  PartitionConnection(const Store& store, int p) : db_(store.OpenPartition(p, /*read_only=*/true)) {
-    Statement attach(db_, "ATTACH DATABASE ?1 AS cat");  // read-only like the connection it joins
-    attach.Bind(1, std::string_view(store.dir().string() + "/relais.db"));
-    attach.Run();
-    if (const auto h = ProgressHandlerOf(store.db())) sqlite3_progress_handler(db_, 1000, h->first, h->second);
-  }
-  ~PartitionConnection() { sqlite3_close_v2(db_); }
-  PartitionConnection(const PartitionConnection&) = delete;
-  PartitionConnection& operator=(const PartitionConnection&) = delete;
-  sqlite3* db() const { return db_; }
-
- private:
-  sqlite3* db_;
-};
+// A read-only connection to partition p with the catalog attached as `cat`, interruptible as the store's.
+detail::Connection OpenPartitionForQuery(const Store& store, int p) {
+  detail::Connection db(store.OpenPartition(p, /*read_only=*/true));
+  Statement attach(db.get(), "ATTACH DATABASE ?1 AS cat");  // read-only like the connection it joins
+  attach.Bind(1, std::string_view(store.dir().string() + "/relais.db"));
+  attach.Run();
+  if (const auto h = ProgressHandlerOf(store.db())) sqlite3_progress_handler(db.get(), 1000, h->first, h->second);
+  return db;
+}
 
 }  // namespace
 
@@ -73,8 +68,8 @@ void ForPartitions(const Store& store, const std::vector<int>& which,
   std::vector<std::exception_ptr> errors(which.size());
   tbb::parallel_for(std::size_t{0}, which.size(), [&](std::size_t k) {
     try {
-      PartitionConnection conn(store, which[k]);
-      fn(conn.db(), which[k]);
+      const detail::Connection conn = OpenPartitionForQuery(store, which[k]);
+      fn(conn.get(), which[k]);
     } catch (...) {
       errors[k] = std::current_exception();
     }
@@ -98,12 +93,12 @@ void MergePartitionRows(const Store& store, const std::string& sql, const std::f
     while (st.Step()) row(st);
     return;
   }
-  std::vector<std::unique_ptr<PartitionConnection>> conns;
+  std::vector<detail::Connection> conns;
   std::vector<std::unique_ptr<Statement>> sts;
   std::vector<bool> alive;
   for (int p = 0; p < n; ++p) {
-    conns.push_back(std::make_unique<PartitionConnection>(store, p));
-    sts.push_back(std::make_unique<Statement>(conns.back()->db(), sql));
+    conns.push_back(OpenPartitionForQuery(store, p));
+    sts.push_back(std::make_unique<Statement>(conns.back().get(), sql));
     bind(*sts.back());
     alive.push_back(sts.back()->Step());
   }

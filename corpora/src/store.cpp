@@ -665,15 +665,12 @@ void PartitionIndexes(sqlite3* db, bool create) {
   ExecOn(db, WithSchema(create ? kPartitionIndexes : kDropPartitionIndexes, "main."));
 }
 
-sqlite3* OpenPartitionFile(const std::filesystem::path& path) {
-  sqlite3* db = OpenDb(path, SQLITE_OPEN_READWRITE);
-  try {
-    ConfigureConnection(db);
-    ExecOn(db, "PRAGMA synchronous=NORMAL");
-  } catch (...) {
-    sqlite3_close_v2(db);
-    throw;
-  }
+void CloseConnection::operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+
+Connection OpenPartitionFile(const std::filesystem::path& path) {
+  Connection db(OpenDb(path, SQLITE_OPEN_READWRITE));
+  ConfigureConnection(db.get());
+  ExecOn(db.get(), "PRAGMA synchronous=NORMAL");
   return db;
 }
 

@@ -134,13 +134,13 @@ TEST(Store, APartitionWriteTakenFirstWaitsForAnotherWriter) {
   { auto created = Store::Open(tmp.path(), OpenMode::kCreate); }
   const auto partition = Store::Open(tmp.path(), OpenMode::kReadOnly).PartitionPath(0);
   auto hold_write_lock = [&](std::chrono::milliseconds ms) {
-    sqlite3* other = detail::OpenPartitionFile(partition);
-    detail::ExecOn(other, "BEGIN IMMEDIATE");
+    const detail::Connection other = detail::OpenPartitionFile(partition);
+    detail::ExecOn(other.get(), "BEGIN IMMEDIATE");
     std::this_thread::sleep_for(ms);
-    detail::ExecOn(other, "COMMIT");
-    sqlite3_close_v2(other);
+    detail::ExecOn(other.get(), "COMMIT");
   };
-  sqlite3* db = detail::OpenPartitionFile(partition);
+  const detail::Connection connection = detail::OpenPartitionFile(partition);
+  sqlite3* db = connection.get();
   {  // read, then write while another connection holds the lock: refused without waiting
     detail::ExecOn(db, "BEGIN");
     detail::ExecOn(db, "SELECT count(*) FROM main.items");
@@ -163,7 +163,6 @@ TEST(Store, APartitionWriteTakenFirstWaitsForAnotherWriter) {
     detail::ExecOn(db, "COMMIT");
     writer.join();
   }
-  sqlite3_close_v2(db);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,9 +20,16 @@ void ExecOn(sqlite3* db, const std::string& sql);
 /// database's write lock at that moment; a write lock taken first waits like any other lock.
 void BeginWritingMainPartition(sqlite3* db);
 
+/// Closes a connection (sqlite3_close_v2: statements still open are finalised with it).
+struct CloseConnection {
+  void operator()(sqlite3* db) const noexcept;
+};
+/// A connection owned by its handle: closed when the handle goes.
+using Connection = std::unique_ptr<sqlite3, CloseConnection>;
+
 /// Opens a partition file read-write as Store::OpenPartition does, from its path alone (a rank of a
-/// distributed ingest that has no Store open). The caller closes it with sqlite3_close_v2.
-sqlite3* OpenPartitionFile(const std::filesystem::path& path);
+/// distributed ingest that has no Store open).
+Connection OpenPartitionFile(const std::filesystem::path& path);
 
 /// Creates (create = true) or drops the secondary indexes of the partition open as `db`'s main.
 void PartitionIndexes(sqlite3* db, bool create);
