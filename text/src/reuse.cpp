@@ -14,9 +14,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <numeric>
 #include <optional>
+#include <queue>
 #include <thread>
 
 #include "relais/base/error.hpp"
@@ -310,24 +312,26 @@ void SharedShinglePairs(const std::vector<IndexEntry>& entries, const ReuseOptio
 }
 
 // SharedShinglePairs of the union of `runs`, each sorted by (hash, rank), merged shingle by shingle
-// without concatenating them (which would hold every entry twice).
+// without concatenating them (which would hold every entry twice). The runs' next hashes wait in a
+// min-heap, so a shingle costs log(runs), not a scan of every run (one run per thread).
 void MergedShinglePairs(const std::vector<std::vector<IndexEntry>*>& runs, const ReuseOptions& opt,
                         std::vector<std::uint64_t>& index_pairs, std::vector<std::uint64_t>& common) {
+  using Head = std::pair<std::uint64_t, std::size_t>;  // a run's next hash, the run
+  std::priority_queue<Head, std::vector<Head>, std::greater<>> heads;
   std::vector<std::size_t> at(runs.size(), 0);
+  for (std::size_t r = 0; r < runs.size(); ++r)
+    if (!runs[r]->empty()) heads.emplace((*runs[r])[0].hash, r);
   std::vector<IndexEntry> group;
-  for (;;) {
-    bool any = false;
-    std::uint64_t hash = 0;
-    for (std::size_t r = 0; r < runs.size(); ++r) {
-      if (at[r] == runs[r]->size()) continue;
-      const std::uint64_t h = (*runs[r])[at[r]].hash;
-      if (!any || h < hash) hash = h, any = true;
-    }
-    if (!any) return;
+  while (!heads.empty()) {
+    const std::uint64_t hash = heads.top().first;
     group.clear();
-    for (std::size_t r = 0; r < runs.size(); ++r)
-      for (const auto& run = *runs[r]; at[r] < run.size() && run[at[r]].hash == hash; ++at[r])
-        group.push_back(run[at[r]]);
+    while (!heads.empty() && heads.top().first == hash) {
+      const std::size_t r = heads.top().second;
+      heads.pop();
+      const auto& run = *runs[r];
+      for (; at[r] < run.size() && run[at[r]].hash == hash; ++at[r]) group.push_back(run[at[r]]);
+      if (at[r] < run.size()) heads.emplace(run[at[r]].hash, r);
+    }
     std::sort(group.begin(), group.end());
     ShingleGroupPairs(group, opt, index_pairs, common);
   }
