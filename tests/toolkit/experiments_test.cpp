@@ -53,7 +53,8 @@ class ExperimentsTest : public ::testing::Test {
     // Stamped when the binary was built, not when CMake configured: it names the commit under test.
     if (const std::string rev = SourceRevision(); !rev.empty()) {
       const std::string stamped = j.value("git_revision", "");
-      EXPECT_TRUE(stamped == rev || stamped == rev + "-dirty") << stamped << " vs HEAD " << rev;
+      EXPECT_TRUE(stamped == rev || stamped == rev + "-dirty")
+          << "the experiments were built from " << stamped << ", HEAD is " << rev << ": rebuild (ninja) after a commit";
     }
     EXPECT_TRUE(j["checks"].is_array());
     EXPECT_FALSE(j["checks"].empty());
