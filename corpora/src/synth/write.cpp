@@ -918,12 +918,15 @@ std::vector<Bucket> AssignBuckets(const World& w) {
   return buckets;
 }
 
-// A post of an account moved to Bluesky or Telegram: its text with the shared URL written out (no t.co),
-// the byte spans of its hashtags and of the link.
-BlueskyPost PlainPost(const Texts& texts, std::int32_t r) {
+// A post written on Bluesky or Telegram: its text with the shared URL written out (no t.co), without a
+// reply's leading addressee, the byte spans of its hashtags and of the link.
+BlueskyPost PlainPost(const Texts& texts, std::int32_t r, bool reply) {
   const Post p = texts.Compose(r);
   BlueskyPost out;
   out.text = p.text;
+  // Twitter's leading "@addressee " of a reply: Bluesky and Telegram show whom a reply answers by its
+  // reply refs, not in the text.
+  if (reply && !p.mentions.empty() && p.mentions.front().start == 0) out.text.erase(0, out.text.find(' ') + 1);
   for (const Entity& e : p.urls) {
     const std::size_t at = out.text.find(e.a);
     if (at == std::string::npos) continue;
@@ -955,7 +958,7 @@ void AppendBlueskyItem(std::string& o, const World& w, const Texts& texts, std::
   const std::string& key = w.keys[static_cast<std::size_t>(r)];
   const std::string did = BlueskyDid(w, it.actor), rkey = key.substr(key.rfind('/') + 1);
   if (it.kind == kRetweet) return AppendJetstreamRepost(o, did, rkey, it.t, UriOf(w, it.ref));
-  BlueskyPost post = PlainPost(texts, r);
+  BlueskyPost post = PlainPost(texts, r, it.kind == kReply);
   if (it.kind == kQuote) post.quote_uri = UriOf(w, it.ref);
   if (it.kind == kReply) {
     std::int32_t root = it.ref;
@@ -982,7 +985,7 @@ std::string TelegramItem(const World& w, const Texts& texts, std::int32_t r) {
     const std::string rt = texts.Compose(r).text;
     post.text = rt.substr(rt.find(": ") + 2);
   } else {
-    post = PlainPost(texts, r);
+    post = PlainPost(texts, r, it.kind == kReply);
   }
   if (it.kind == kQuote) throw Error(ErrorKind::kInternal, "synth: a quote cannot be written to Telegram");
   if (it.kind == kReply) {
