@@ -503,7 +503,8 @@ TEST(Synth, DeactivationIsElevenMinutes) {
 // The share written as X GraphQL responses, Zeeschuimer NDJSON, Bluesky Jetstream events, Telegram channel
 // exports and Europresse HTML goes through those readers (sniffed) and is stored as planted: nothing
 // quarantined, no duplicate, and the store's items, actors, classes and flows are the planted ones
-// (truth.json names the moved accounts and their items by the keys those readers give them).
+// (truth.json names the items of the moved conversations, and their authors' second accounts, by the
+// keys those readers give them).
 TEST(Synth, ScrapedFormatsIngestWithTheWorldUnchanged) {
   const fs::path world = Shared().clean;
   json t = Truth(world);
@@ -538,7 +539,7 @@ TEST(Synth, ScrapedFormatsIngestWithTheWorldUnchanged) {
   EXPECT_EQ(st.items, t["counts"]["items"].get<std::uint64_t>());
   EXPECT_EQ(st.expansions, 0u);
   for (const auto& [ch, n] : t["counts"]["by_channel"].items()) EXPECT_EQ(st.by_channel.at(ch), n.get<std::uint64_t>());
-  // Every author is registered under the key its reader gives it (moved accounts included): same classes.
+  // Every author is registered under the key its reader gives it (second accounts included): same classes.
   for (const auto& [cls, n] : t["counts"]["by_class"].items())
     EXPECT_EQ(st.by_class.at(cls), n.get<std::uint64_t>()) << cls;
   for (const char* layer : {"retweet", "quote", "reply", "link", "embed"})

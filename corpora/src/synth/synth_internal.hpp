@@ -312,10 +312,10 @@ void AssignVenues(World& w);
 /// its Twitter (or Mastodon) account; with a venue, its account there.
 std::string ActorKey(const World& w, std::int32_t actor);
 std::string ActorKey(const World& w, std::int32_t actor, Venue venue);
-/// The Bluesky DID of a moved account, the Telegram channel id (digits) of another.
+/// An actor's Bluesky DID and Telegram channel id (digits), for its posts written there.
 std::string BlueskyDid(const World& w, std::int32_t actor);
 std::string TelegramChannelId(const World& w, std::int32_t actor);
-/// The at:// URI of a moved account's post (or, `repost`, of its repost) with record key `rkey`.
+/// The at:// URI of an actor's Bluesky post (or, `repost`, of its repost) with record key `rkey`.
 std::string BlueskyUri(const World& w, std::int32_t actor, bool repost, const std::string& rkey);
 /// Regional press articles published on a whole minute (Europresse headers give hh:mm) that the
 /// world writes as a Europresse export instead of press JSONL.

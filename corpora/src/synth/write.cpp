@@ -947,7 +947,7 @@ BlueskyPost PlainPost(const Texts& texts, std::int32_t r, bool reply) {
   return out;
 }
 
-// The at:// URI of a moved account's item, from its key ("bluesky:at://…").
+// The at:// URI of an item written on Bluesky, from its key ("bluesky:at://…").
 std::string UriOf(const World& w, std::int32_t r) { return w.keys[static_cast<std::size_t>(r)].substr(8); }
 
 // A Bluesky item as a Jetstream event: a repost record for a retweet, else a post record with its
