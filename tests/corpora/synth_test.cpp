@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -65,6 +66,7 @@ std::optional<json> Parse(const std::string& line) {
 struct Census {
   std::uint64_t records = 0, malformed = 0, duplicates = 0;
   std::map<std::string, std::uint64_t> by_kind, by_channel, by_format;
+  std::map<std::string, std::map<std::string, std::uint64_t>> kinds_by_format;  // Bluesky and Telegram
   std::uint64_t links = 0, embeds = 0;
   std::set<std::string> press_keys;  // canonical URLs of articles and releases
 };
@@ -186,10 +188,16 @@ Census TakeCensus(const fs::path& data) {
           ++c.duplicates;
           continue;
         }
+        const json& record = commit["record"];
         bool link = false;
-        for (const auto& facet : commit["record"].value("facets", json::array()))
+        for (const auto& facet : record.value("facets", json::array()))
           link |= facet["features"][0]["$type"] == "app.bsky.richtext.facet#link";
-        CountPost(c, "original", link);
+        const std::string kind = commit["collection"] == "app.bsky.feed.repost" ? "retweet"
+                                 : record.contains("reply")                     ? "reply"
+                                 : record.contains("embed")                     ? "quote"
+                                                                                : "original";
+        ++c.kinds_by_format["bluesky-jetstream"][kind];
+        CountPost(c, kind, link);
       }
     } else if (rel.rfind("telegram/", 0) == 0) {
       auto chat = Parse(content);
@@ -207,7 +215,11 @@ Census TakeCensus(const fs::path& data) {
         }
         bool link = false;
         for (const auto& e : m["text_entities"]) link |= e["type"] == "link";
-        CountPost(c, "original", link);
+        const std::string kind = m.contains("forwarded_from_id")     ? "retweet"
+                                 : m.contains("reply_to_message_id") ? "reply"
+                                                                     : "original";
+        ++c.kinds_by_format["telegram"][kind];
+        CountPost(c, kind, link);
       }
     } else if (rel.rfind("press/europresse/", 0) == 0) {
       std::size_t pos = 0;
@@ -491,14 +503,14 @@ TEST(Synth, DeactivationIsElevenMinutes) {
 // The share written as X GraphQL responses, Zeeschuimer NDJSON, Bluesky Jetstream events, Telegram channel
 // exports and Europresse HTML goes through those readers (sniffed) and is stored as planted: nothing
 // quarantined, no duplicate, and the store's items, actors, classes and flows are the planted ones
-// (truth.json names the moved accounts and their items by the keys those readers give them).
+// (truth.json names the items of the moved conversations, and their authors' second accounts, by the
+// keys those readers give them).
 TEST(Synth, ScrapedFormatsIngestWithTheWorldUnchanged) {
   const fs::path world = Shared().clean;
   json t = Truth(world);
   ASSERT_GT(t["counts"]["by_format"]["twitter-graphql"].get<std::uint64_t>(), 1000u);
   ASSERT_GT(t["counts"]["by_format"]["zeeschuimer"].get<std::uint64_t>(), 1000u);
   ASSERT_GT(t["counts"]["by_format"]["europresse"].get<std::uint64_t>(), 10u);
-  // Few accounts qualify for Bluesky and Telegram (seed 1, small: one Jetstream post, no Telegram channel).
   EXPECT_EQ(t["counts"]["by_platform"].value("bluesky", std::uint64_t{0}),
             t["counts"]["by_format"]["bluesky-jetstream"].get<std::uint64_t>());
   EXPECT_EQ(t["counts"]["by_platform"].value("telegram", std::uint64_t{0}),
@@ -527,14 +539,47 @@ TEST(Synth, ScrapedFormatsIngestWithTheWorldUnchanged) {
   EXPECT_EQ(st.items, t["counts"]["items"].get<std::uint64_t>());
   EXPECT_EQ(st.expansions, 0u);
   for (const auto& [ch, n] : t["counts"]["by_channel"].items()) EXPECT_EQ(st.by_channel.at(ch), n.get<std::uint64_t>());
-  // Every author is registered under the key its reader gives it (moved accounts included): same classes.
+  // Every author is registered under the key its reader gives it (second accounts included): same classes.
   for (const auto& [cls, n] : t["counts"]["by_class"].items())
     EXPECT_EQ(st.by_class.at(cls), n.get<std::uint64_t>()) << cls;
   for (const char* layer : {"retweet", "quote", "reply", "link", "embed"})
     EXPECT_EQ(st.flows_by_layer.at(layer), t["flows"][layer].get<std::uint64_t>()) << layer;
+  // The conversations written on Bluesky and Telegram keep their flows: every repost, quote and reply
+  // there resolves to the stored item it names, on the same platform; a Telegram forward (the original
+  // message's id is not exported) to its source channel.
+  const Census census = TakeCensus(world / "data");
+  std::map<std::string, std::map<std::string, std::array<std::uint64_t, 3>>> got;  // all, to an item, same platform
+  relais::corpora::Statement q(store.db(),
+                               "SELECT d.platform, f.layer, count(*), sum(f.src_item IS NOT NULL), "
+                               "sum(s.platform IS d.platform OR (f.src_item IS NULL AND a.platform IS d.platform)) "
+                               "FROM flows f JOIN items d ON d.id = f.dst_item LEFT JOIN items s ON s.id = f.src_item "
+                               "LEFT JOIN actors a ON a.id = f.src_actor "
+                               "WHERE d.platform IN ('bluesky', 'telegram') GROUP BY 1, 2");
+  while (q.Step())
+    got[q.Text(0)][q.Text(1)] = {static_cast<std::uint64_t>(q.Int(2)), static_cast<std::uint64_t>(q.Int(3)),
+                                 static_cast<std::uint64_t>(q.Int(4))};
+  const auto& bluesky = census.kinds_by_format.at("bluesky-jetstream");
+  const auto& telegram = census.kinds_by_format.at("telegram");
+  for (const char* kind : {"original", "retweet", "quote", "reply"})
+    EXPECT_GE(bluesky.count(kind) ? bluesky.at(kind) : 0, 50u) << "bluesky " << kind;
+  for (const char* kind : {"original", "retweet", "reply"})
+    EXPECT_GE(telegram.count(kind) ? telegram.at(kind) : 0, 50u) << "telegram " << kind;
+  EXPECT_EQ(telegram.count("quote"), 0u);
+  for (const auto& [layer, kind] : {std::pair{"retweet", "retweet"}, {"quote", "quote"}, {"reply", "reply"}}) {
+    const std::uint64_t written = bluesky.at(kind);
+    EXPECT_EQ(got["bluesky"][layer], (std::array<std::uint64_t, 3>{written, written, written})) << layer;
+  }
+  const std::uint64_t replies = telegram.at("reply"), forwards = telegram.at("retweet");
+  EXPECT_EQ(got["telegram"]["reply"], (std::array<std::uint64_t, 3>{replies, replies, replies}));
+  EXPECT_EQ(got["telegram"]["retweet"], (std::array<std::uint64_t, 3>{forwards, 0, forwards}));
   std::cout << "scraped formats:";
   for (const char* format : {"twitter-graphql", "zeeschuimer", "bluesky-jetstream", "telegram", "europresse"})
     std::cout << " " << format << " " << (res.by_format.count(format) ? res.by_format.at(format).read : 0);
   std::cout << " of " << res.total.read << " records; " << st.items << " items, " << st.actors
             << " actors, mention flows " << st.flows_by_layer.at("mention") << "\n";
+  for (const auto& [format, kinds] : census.kinds_by_format) {
+    std::cout << format << ":";
+    for (const auto& [kind, n] : kinds) std::cout << " " << kind << " " << n;
+    std::cout << "\n";
+  }
 }

@@ -94,9 +94,9 @@ inline bool IsSocialGroup(int g) { return g >= kBrand; }
 
 enum Platform : std::uint8_t { kTwitter, kMastodon };
 
-/// Where a Twitter account's posts are written (write_formats.cpp): the Twitter formats, or, for the
-/// accounts nobody interacts with, a Bluesky Jetstream stream or a Telegram channel export. Chosen after
-/// the simulation, which never reads it.
+/// Where a post is written (write_formats.cpp): the Twitter formats, or, for a share of the
+/// conversations that no mention, place or embed ties to Twitter, a Bluesky Jetstream stream or a
+/// Telegram channel export. Chosen after the simulation, which never reads it.
 enum class Venue : std::uint8_t { kTwitter, kBluesky, kTelegram };
 
 struct Actor {
@@ -116,7 +116,9 @@ struct Actor {
   bool head_of_state = false;
   bool rss = false;  // articles published as an RSS feed
   bool csv = false;  // articles exported as a Windows-1252 CSV (dirty worlds)
-  Venue venue = Venue::kTwitter;
+  // Posts some of its conversations on Bluesky / Telegram too (AssignVenues), as a second account there.
+  bool on_bluesky = false;
+  bool on_telegram = false;
 };
 
 struct SyndicationGroup {
@@ -264,6 +266,7 @@ struct World {
   std::vector<std::uint64_t> ids;  // platform ids per item (tweet / status ids; 0 for press)
   std::vector<std::string> urls;   // articles / releases: their URL
   std::vector<std::string> keys;   // item keys as the store names them
+  std::vector<Venue> venues;       // per item: where it is written (AssignVenues)
   std::uint64_t hawkes_events = 0;
   std::uint64_t dropped_after_removal = 0;
   std::uint64_t cascades_capped = 0;
@@ -300,15 +303,20 @@ TwitterShare TwitterShareOf(std::uint64_t seed, std::uint64_t uid);
 /// The folder (relative to the output) and the file of a week ("01"…) of a scraped format.
 std::string TwitterShareFolder(TwitterShare share);
 std::string TwitterShareFile(TwitterShare share, const std::string& week);
-/// Moves a share of the Twitter accounts whose posts no item references, mentions or embeds, that
-/// carry no place, to Bluesky or Telegram (Actor::venue), and re-keys their items as those readers key
-/// them; nothing else changes. Called once, after PlantGeography.
+/// Writes a share of the conversations (posts joined by retweets, quotes and replies) of public accounts
+/// on Bluesky or Telegram (World::venues, Actor::on_bluesky / on_telegram): those none of whose posts
+/// mentions someone, carries a place or is embedded in an article. Re-keys their items as those readers
+/// key them; nothing else changes. Called once, after PlantGeography.
 void AssignVenues(World& w);
-/// The registry key of an actor, as written in actors.csv and truth.json (and as the store names it).
+/// The registry key of an actor, as written in actors.csv and truth.json (and as the store names it):
+/// its Twitter (or Mastodon) account; with a venue, its account there.
 std::string ActorKey(const World& w, std::int32_t actor);
-/// The Bluesky DID of a moved account, the Telegram channel id (digits) of another.
+std::string ActorKey(const World& w, std::int32_t actor, Venue venue);
+/// An actor's Bluesky DID and Telegram channel id (digits), for its posts written there.
 std::string BlueskyDid(const World& w, std::int32_t actor);
 std::string TelegramChannelId(const World& w, std::int32_t actor);
+/// The at:// URI of an actor's Bluesky post (or, `repost`, of its repost) with record key `rkey`.
+std::string BlueskyUri(const World& w, std::int32_t actor, bool repost, const std::string& rkey);
 /// Regional press articles published on a whole minute (Europresse headers give hh:mm) that the
 /// world writes as a Europresse export instead of press JSONL.
 bool EuropresseCarries(const World& w, std::int32_t item);
@@ -318,18 +326,33 @@ struct BlueskyPost {
   std::string text;                                            // the link written out, not a t.co
   std::vector<std::pair<std::size_t, std::size_t>> tag_bytes;  // [start, end) of each "#tag"
   std::vector<std::string> tags;
-  std::string link;                          // shared URL, empty if none
-  std::size_t link_start = 0, link_end = 0;  // byte offsets of the link in text
+  std::string link;                              // shared URL, empty if none
+  std::size_t link_start = 0, link_end = 0;      // byte offsets of the link in text
+  std::string quote_uri;                         // Bluesky: the quoted post (embed.record), empty if none
+  std::string reply_parent_uri, reply_root_uri;  // Bluesky: the post answered and its thread's root
 };
-/// One Jetstream commit event line creating the post (key "bluesky:at://<did>/app.bsky.feed.post/<rkey>").
+/// One Jetstream commit event line creating the post (key "bluesky:at://<did>/app.bsky.feed.post/<rkey>"),
+/// with its reply refs and quoted record when the post has them.
 void AppendJetstreamPost(std::string& out, const std::string& did, const std::string& rkey, TimeMs t,
                          const std::string& lang, const BlueskyPost& post);
+/// One Jetstream commit event line creating a repost of `subject_uri`
+/// (key "bluesky:at://<did>/app.bsky.feed.repost/<rkey>").
+void AppendJetstreamRepost(std::string& out, const std::string& did, const std::string& rkey, TimeMs t,
+                           const std::string& subject_uri);
 /// A Telegram Desktop channel export (result.json): `messages` already rendered, one JSON object each.
 void AppendTelegramExport(std::string& out, const std::string& channel_id, const std::string& name,
                           const std::vector<std::string>& messages);
-/// One Telegram channel message: id, time (date and date_unixtime), text_entities with the link and hashtags.
+/// What a Telegram message refers to: the channel it forwards (display name and "channel<id>"), the
+/// message it answers (its id, and "channel<id>" when that message is another channel's).
+struct TelegramRefs {
+  std::string forwarded_from, forwarded_from_id;  // empty: not a forward
+  std::uint64_t reply_to = 0;                     // 0: not a reply
+  std::string reply_to_peer;
+};
+/// One Telegram channel message: id, time (date and date_unixtime), forward and reply fields,
+/// text_entities with the link and hashtags.
 std::string TelegramMessage(std::uint64_t id, TimeMs t, const std::string& channel_id, const std::string& name,
-                            const BlueskyPost& post);
+                            const BlueskyPost& post, const TelegramRefs& refs);
 /// One Europresse <article> block (today's rdp__ layout): publication "(site web)", header with the
 /// Paris time to the minute, title, byline, paragraphs, the article's own link and a document number.
 struct EuropresseArticle {

@@ -854,9 +854,9 @@ std::vector<Bucket> AssignBuckets(const World& w) {
       f = kFmtPr;
     } else if (a.platform == kMastodon) {
       f = kFmtMastodon;
-    } else if (a.venue == Venue::kBluesky) {
+    } else if (w.venues[r] == Venue::kBluesky) {
       f = kFmtJetstream;
-    } else if (a.venue == Venue::kTelegram) {
+    } else if (w.venues[r] == Venue::kTelegram) {
       f = kFmtTelegram;
       sub = 1000 + it.actor;  // one export per channel
     } else {
@@ -918,12 +918,15 @@ std::vector<Bucket> AssignBuckets(const World& w) {
   return buckets;
 }
 
-// A post of an account moved to Bluesky or Telegram: its text with the shared URL written out (no t.co),
-// the byte spans of its hashtags and of the link.
-BlueskyPost PlainPost(const Texts& texts, std::int32_t r) {
+// A post written on Bluesky or Telegram: its text with the shared URL written out (no t.co), without a
+// reply's leading addressee, the byte spans of its hashtags and of the link.
+BlueskyPost PlainPost(const Texts& texts, std::int32_t r, bool reply) {
   const Post p = texts.Compose(r);
   BlueskyPost out;
   out.text = p.text;
+  // Twitter's leading "@addressee " of a reply: Bluesky and Telegram show whom a reply answers by its
+  // reply refs, not in the text.
+  if (reply && !p.mentions.empty() && p.mentions.front().start == 0) out.text.erase(0, out.text.find(' ') + 1);
   for (const Entity& e : p.urls) {
     const std::size_t at = out.text.find(e.a);
     if (at == std::string::npos) continue;
@@ -942,6 +945,55 @@ BlueskyPost PlainPost(const Texts& texts, std::int32_t r) {
     from = at + tag.size();
   }
   return out;
+}
+
+// The at:// URI of an item written on Bluesky, from its key ("bluesky:at://…").
+std::string UriOf(const World& w, std::int32_t r) { return w.keys[static_cast<std::size_t>(r)].substr(8); }
+
+// A Bluesky item as a Jetstream event: a repost record for a retweet, else a post record with its
+// reply refs (parent and thread root) or its quoted record. Every target is a Bluesky post of the
+// same cluster (AssignVenues), so the refs resolve to stored items.
+void AppendBlueskyItem(std::string& o, const World& w, const Texts& texts, std::int32_t r) {
+  const Item& it = w.items[static_cast<std::size_t>(r)];
+  const std::string& key = w.keys[static_cast<std::size_t>(r)];
+  const std::string did = BlueskyDid(w, it.actor), rkey = key.substr(key.rfind('/') + 1);
+  if (it.kind == kRetweet) return AppendJetstreamRepost(o, did, rkey, it.t, UriOf(w, it.ref));
+  BlueskyPost post = PlainPost(texts, r, it.kind == kReply);
+  if (it.kind == kQuote) post.quote_uri = UriOf(w, it.ref);
+  if (it.kind == kReply) {
+    std::int32_t root = it.ref;
+    while (w.items[static_cast<std::size_t>(root)].kind == kReply) root = w.items[static_cast<std::size_t>(root)].ref;
+    post.reply_parent_uri = UriOf(w, it.ref);
+    post.reply_root_uri = UriOf(w, root);
+  }
+  AppendJetstreamPost(o, did, rkey, it.t, texts.Lang(r), post);
+}
+
+// A Telegram item as a channel message: a retweet is a forward (the original's text, its source channel
+// named), a reply answers a message of its own channel or (reply_to_peer_id) of another.
+std::string TelegramItem(const World& w, const Texts& texts, std::int32_t r) {
+  const Item& it = w.items[static_cast<std::size_t>(r)];
+  const std::string channel = TelegramChannelId(w, it.actor);
+  const std::string& name = w.actors[static_cast<std::size_t>(it.actor)].name;
+  TelegramRefs refs;
+  BlueskyPost post;
+  if (it.kind == kRetweet) {
+    const std::int32_t source = w.items[static_cast<std::size_t>(it.ref)].actor;
+    refs.forwarded_from = w.actors[static_cast<std::size_t>(source)].name;
+    refs.forwarded_from_id = "channel" + TelegramChannelId(w, source);
+    // "RT @user: text" as Compose writes it: a forward shows the text alone, without entities.
+    const std::string rt = texts.Compose(r).text;
+    post.text = rt.substr(rt.find(": ") + 2);
+  } else {
+    post = PlainPost(texts, r, it.kind == kReply);
+  }
+  if (it.kind == kQuote) throw Error(ErrorKind::kInternal, "synth: a quote cannot be written to Telegram");
+  if (it.kind == kReply) {
+    const std::int32_t target = w.items[static_cast<std::size_t>(it.ref)].actor;
+    refs.reply_to = w.ids[static_cast<std::size_t>(it.ref)];
+    if (target != it.actor) refs.reply_to_peer = "channel" + TelegramChannelId(w, target);
+  }
+  return TelegramMessage(w.ids[static_cast<std::size_t>(r)], it.t, channel, name, post, refs);
 }
 
 // One data file, written whole; returns what it holds.
@@ -1009,21 +1061,13 @@ Stats WriteBucket(const World& w, const Texts& texts, const Writer& writer, cons
       break;
     }
     case kFmtJetstream:  // never damaged, as the other scraped formats
-      for (std::int32_t r : b.items) {
-        const Item& it = w.items[r];
-        const std::string& key = w.keys[r];
-        AppendJetstreamPost(o, BlueskyDid(w, it.actor), key.substr(key.rfind('/') + 1), it.t, texts.Lang(r),
-                            PlainPost(texts, r));
-        ++st.records;
-      }
+      for (std::int32_t r : b.items) AppendBlueskyItem(o, w, texts, r);
+      st.records += b.items.size();
       break;
     case kFmtTelegram: {
-      const Actor& a = w.actors[b.actor];
-      const std::string channel = TelegramChannelId(w, b.actor);
       std::vector<std::string> messages;
-      for (std::int32_t r : b.items)
-        messages.push_back(TelegramMessage(w.ids[r], w.items[r].t, channel, a.name, PlainPost(texts, r)));
-      AppendTelegramExport(o, channel, a.name, messages);
+      for (std::int32_t r : b.items) messages.push_back(TelegramItem(w, texts, r));
+      AppendTelegramExport(o, TelegramChannelId(w, b.actor), w.actors[b.actor].name, messages);
       st.records += messages.size();
       break;
     }
@@ -1105,10 +1149,16 @@ void WriteActors(const World& w, const fs::path& path) {
     if (!a.domain.empty())
       csv += field(a.domain) + ",domain," + cls + "," + field(a.group == kPressRegional ? a.region : "") + "," +
              field(a.name) + "\n";
-    // A Jetstream author is a DID (no handle): the registry names it by platform id.
-    const char* kind = a.venue == Venue::kBluesky ? ",platform_id," : ",handle,";
-    csv += field(ActorKey(w, static_cast<std::int32_t>(ai))) + kind + cls + "," +
-           field(a.group == kPressRegional ? a.region : "") + "," + field(a.name) + "\n";
+    const std::string region = field(a.group == kPressRegional ? a.region : "");
+    const auto actor = static_cast<std::int32_t>(ai);
+    csv += field(ActorKey(w, actor)) + ",handle," + cls + "," + region + "," + field(a.name) + "\n";
+    // Its accounts on Bluesky and Telegram, where it has some: a Jetstream author is a DID (no handle),
+    // named by platform id; a Telegram channel by its peer id ("channel…"), the handle its reader gives it.
+    if (a.on_bluesky)
+      csv += field(ActorKey(w, actor, Venue::kBluesky)) + ",platform_id," + cls + "," + region + "," + field(a.name) +
+             "\n";
+    if (a.on_telegram)
+      csv += field(ActorKey(w, actor, Venue::kTelegram)) + ",handle," + cls + "," + region + "," + field(a.name) + "\n";
   }
   std::ofstream f(path, std::ios::binary);
   f << csv;
@@ -1140,14 +1190,14 @@ struct Realised {
 std::string ItemAuthorKey(const World& w, std::size_t r) {
   const Item& it = w.items[r];
   if (it.kind == kArticle || it.kind == kRelease) return w.actors[it.actor].domain;
-  return ActorKey(w, it.actor);
+  return ActorKey(w, it.actor, w.venues[r]);
 }
 
 // The platform the store gives a social item of this author.
-std::string PlatformName(const Actor& a) {
+std::string PlatformName(const Actor& a, Venue venue) {
   if (a.platform == kMastodon) return "mastodon";
-  if (a.venue == Venue::kBluesky) return "bluesky";
-  if (a.venue == Venue::kTelegram) return "telegram";
+  if (venue == Venue::kBluesky) return "bluesky";
+  if (venue == Venue::kTelegram) return "telegram";
   return "twitter";
 }
 
@@ -1177,7 +1227,7 @@ Realised CountRealised(const World& w, const Texts& texts) {
     ++c.by_channel[channel];
     ++c.by_kind[kKindNames[it.kind]];
     ++c.by_origin[kOriginNames[it.origin]];
-    ++c.by_platform[channel != "social" ? channel : PlatformName(a)];
+    ++c.by_platform[channel != "social" ? channel : PlatformName(a, w.venues[r])];
     c.author_keys.insert(ItemAuthorKey(w, r));
     int day = static_cast<int>((it.t - w.start) / kDay);
     ++c.daily[day][it.group];

@@ -8,16 +8,25 @@
 // the tweets are converted from the v1.1 statuses write.cpp composes, nothing is written twice).
 //
 // Bluesky and Telegram keys (`bluesky:at://…`, `telegram:<chat>/<id>`) cannot name a tweet, so a post
-// written there can only be referenced from its own platform: the accounts moved there are the
-// Twitter accounts of the public (not supporters) that no item retweets, quotes, replies to, mentions
-// or embeds, that post originals only (no mention, no place) and show no profile location. Their
-// items stay the world's items (same times, classes, link shares) under the keys the readers give
-// them, and actors.csv registers them under those keys, so every planted flow and count is unchanged.
+// written there can only be referenced from its own platform. What moves is therefore a conversation:
+// the posts joined by retweets, quotes and replies (a root, its retweets, quotes and replies, and
+// theirs), all of them by public accounts (not supporters, without a profile location), none of them
+// mentioning someone, carrying a place or embedded in an article (those name Twitter handles and
+// status URLs). A share of those conversations, drawn per conversation from the seed, is written on
+// Bluesky (a retweet as an app.bsky.feed.repost, a quote as a post embedding the quoted record, a reply
+// with reply refs to its parent and thread root) or on Telegram (a retweet as a forward naming its
+// source channel, a reply with reply_to_message_id, plus reply_to_peer_id when it answers another
+// channel; conversations with a quote go to Bluesky). Their authors get a second account there (a DID,
+// a channel), registered in actors.csv with the same class and name, while their other posts stay on
+// Twitter. Items keep their times, classes, texts and link shares under the keys the readers give
+// them, so every planted flow and count is unchanged (a Telegram forward's flow starts at its source
+// channel: Telegram Desktop does not export the original message's id).
 // Europresse gives times to the minute: the regional press articles published on a whole minute are
 // written there (the article's own link keys it by its URL, as press JSONL does).
 #include <algorithm>
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -114,7 +123,7 @@ ojson CursorEntry(std::size_t page) {
 
 // --- Bluesky, Telegram, Europresse ------------------------------------------------------------------
 
-constexpr std::uint64_t kBlueskyPerMille = 400;   // of the accounts that can move
+constexpr std::uint64_t kBlueskyPerMille = 400;   // of the conversations that can move
 constexpr std::uint64_t kTelegramPerMille = 400;  // likewise; the rest stay on Twitter
 constexpr TimeMs kMinute = 60 * 1000;
 constexpr TimeMs kParisWinter = 3600 * 1000;  // +01:00, as the world's other Paris times (write.cpp)
@@ -133,28 +142,81 @@ std::string Tid(TimeMs t, std::uint64_t clock) {
   return s;
 }
 
-// Accounts whose posts can leave Twitter without any flow of the world losing an end: see the file
-// comment. `touched` marks the authors of referenced, mentioned or embedded items, and of anything but
-// plain originals.
-std::vector<bool> MovableAccounts(const World& w) {
-  std::vector<bool> touched(w.actors.size(), false), posted(w.actors.size(), false);
+// An account that may leave Twitter at all: a Twitter account of the public (not a supporter, whose
+// planted drop the event experiments read on Twitter) without a profile location (geography's evidence).
+bool MayLeaveTwitter(const World& w, std::size_t ai) {
+  const Actor& a = w.actors[ai];
+  return a.platform == kTwitter && a.group == kPublic && !a.supporter && !a.head_of_state &&
+         ProfileLocation(w, static_cast<std::int32_t>(ai)).empty();
+}
+
+// Union-find over items, the smallest index as a set's representative (so the representative, and
+// the draw keyed by it, do not depend on the order of the unions).
+class ItemSets {
+ public:
+  explicit ItemSets(std::size_t n) : parent_(n) {
+    for (std::size_t k = 0; k < n; ++k) parent_[k] = k;
+  }
+  std::size_t Find(std::size_t x) {
+    while (parent_[x] != x) x = parent_[x] = parent_[parent_[x]];
+    return x;
+  }
+  void Join(std::size_t a, std::size_t b) {
+    a = Find(a);
+    b = Find(b);
+    if (a == b) return;
+    if (b < a) std::swap(a, b);
+    parent_[b] = a;
+  }
+
+ private:
+  std::vector<std::size_t> parent_;
+};
+
+// Whether a post must stay on Twitter whatever its conversation: its author may not leave, it mentions
+// someone (a mention names a Twitter handle), it carries a place, or an article embeds it (by its
+// twitter.com status URL).
+std::vector<bool> PinnedToTwitter(const World& w) {
+  std::vector<bool> may_leave(w.actors.size());
+  for (std::size_t ai = 0; ai < w.actors.size(); ++ai) may_leave[ai] = MayLeaveTwitter(w, ai);
+  std::vector<bool> pinned(w.items.size(), false);
   for (std::size_t r = 0; r < w.items.size(); ++r) {
     const Item& it = w.items[r];
-    if (it.ref >= 0) touched[static_cast<std::size_t>(w.items[static_cast<std::size_t>(it.ref)].actor)] = true;
-    if (it.embed >= 0) touched[static_cast<std::size_t>(w.items[static_cast<std::size_t>(it.embed)].actor)] = true;
-    if (it.mention >= 0) touched[static_cast<std::size_t>(it.mention)] = true;
-    const auto author = static_cast<std::size_t>(it.actor);
-    posted[author] = true;
-    if (it.kind != kOriginal || it.mention >= 0 || ItemGeoOf(w, static_cast<std::int32_t>(r)).place >= 0)
-      touched[author] = true;
+    if (it.embed >= 0) pinned[static_cast<std::size_t>(it.embed)] = true;
+    if (it.kind == kArticle || it.kind == kRelease || it.mention >= 0 ||
+        !may_leave[static_cast<std::size_t>(it.actor)] || ItemGeoOf(w, static_cast<std::int32_t>(r)).place >= 0)
+      pinned[r] = true;
   }
-  std::vector<bool> movable(w.actors.size(), false);
-  for (std::size_t ai = 0; ai < w.actors.size(); ++ai) {
-    const Actor& a = w.actors[ai];
-    movable[ai] = posted[ai] && !touched[ai] && a.platform == kTwitter && a.group == kPublic && !a.supporter &&
-                  !a.head_of_state && ProfileLocation(w, static_cast<std::int32_t>(ai)).empty();
+  return pinned;
+}
+
+// The conversations that can move (see the file comment): items joined by every retweet, quote and
+// reply; a conversation moves only when none of its items is pinned to Twitter. Returns each item's
+// conversation representative (or -1: stays), and marks the conversations holding a quote (which
+// Telegram cannot express).
+struct Conversations {
+  std::vector<std::int64_t> rep;
+  std::vector<bool> has_quote;
+};
+
+Conversations MovableConversations(const World& w) {
+  const std::size_t n = w.items.size();
+  const std::vector<bool> pinned = PinnedToTwitter(w);
+  ItemSets sets(n);
+  for (std::size_t r = 0; r < n; ++r)
+    if (w.items[r].ref >= 0) sets.Join(r, static_cast<std::size_t>(w.items[r].ref));
+  std::vector<bool> rep_pinned(n, false);
+  Conversations c;
+  c.has_quote.assign(n, false);
+  for (std::size_t r = 0; r < n; ++r) {
+    const std::size_t rep = sets.Find(r);
+    if (pinned[r]) rep_pinned[rep] = true;
+    if (w.items[r].kind == kQuote) c.has_quote[rep] = true;
   }
-  return movable;
+  c.rep.assign(n, -1);
+  for (std::size_t r = 0; r < n; ++r)
+    if (const std::size_t rep = sets.Find(r); !rep_pinned[rep]) c.rep[r] = static_cast<std::int64_t>(rep);
+  return c;
 }
 
 const char* const kJoursFr[] = {"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"};
@@ -184,26 +246,30 @@ std::size_t WordCount(std::string_view s) {
 }  // namespace
 
 void AssignVenues(World& w) {
-  const std::vector<bool> movable = MovableAccounts(w);
-  for (std::size_t ai = 0; ai < w.actors.size(); ++ai) {
-    if (!movable[ai]) continue;
-    const std::uint64_t draw = Key(w.opt.seed, 74, ai) % 1000;
+  const Conversations conv = MovableConversations(w);
+  w.venues.assign(w.items.size(), Venue::kTwitter);
+  for (std::size_t r = 0; r < w.items.size(); ++r) {
+    if (conv.rep[r] < 0) continue;
+    const auto rep = static_cast<std::size_t>(conv.rep[r]);
+    const std::uint64_t draw = Key(w.opt.seed, 74, w.items[rep].uid) % 1000;
     if (draw < kBlueskyPerMille)
-      w.actors[ai].venue = Venue::kBluesky;
+      w.venues[r] = Venue::kBluesky;
     else if (draw < kBlueskyPerMille + kTelegramPerMille)
-      w.actors[ai].venue = Venue::kTelegram;
+      w.venues[r] = conv.has_quote[rep] ? Venue::kBluesky : Venue::kTelegram;
   }
   // Items in time order: a channel's message ids count up from 1, as Telegram numbers them.
   std::vector<std::uint64_t> next_message(w.actors.size(), 1);
   for (std::size_t r = 0; r < w.items.size(); ++r) {
     const Item& it = w.items[r];
     const auto ai = static_cast<std::size_t>(it.actor);
-    switch (w.actors[ai].venue) {
+    switch (w.venues[r]) {
       case Venue::kBluesky:
+        w.actors[ai].on_bluesky = true;
         w.ids[r] = 0;
-        w.keys[r] = "bluesky:at://" + BlueskyDid(w, it.actor) + "/app.bsky.feed.post/" + Tid(it.t, it.uid);
+        w.keys[r] = "bluesky:" + BlueskyUri(w, it.actor, it.kind == kRetweet, Tid(it.t, it.uid));
         break;
       case Venue::kTelegram:
+        w.actors[ai].on_telegram = true;
         w.ids[r] = next_message[ai]++;
         w.keys[r] = "telegram:" + TelegramChannelId(w, it.actor) + "/" + std::to_string(w.ids[r]);
         break;
@@ -213,12 +279,20 @@ void AssignVenues(World& w) {
   }
 }
 
+std::string BlueskyUri(const World& w, std::int32_t ai, bool repost, const std::string& rkey) {
+  return "at://" + BlueskyDid(w, ai) + (repost ? "/app.bsky.feed.repost/" : "/app.bsky.feed.post/") + rkey;
+}
+
 std::string ActorKey(const World& w, std::int32_t ai) {
   const Actor& a = w.actors[static_cast<std::size_t>(ai)];
   if (a.platform == kMastodon) return "mastodon:@" + a.handle + "@" + a.host;
-  if (a.venue == Venue::kBluesky) return "bluesky:" + BlueskyDid(w, ai);
-  if (a.venue == Venue::kTelegram) return "telegram:channel" + TelegramChannelId(w, ai);
   return "@" + a.handle;
+}
+
+std::string ActorKey(const World& w, std::int32_t ai, Venue venue) {
+  if (venue == Venue::kBluesky) return "bluesky:" + BlueskyDid(w, ai);
+  if (venue == Venue::kTelegram) return "telegram:channel" + TelegramChannelId(w, ai);
+  return ActorKey(w, ai);
 }
 
 std::string BlueskyDid(const World& w, std::int32_t ai) {
@@ -244,6 +318,39 @@ bool EuropresseCarries(const World& w, std::int32_t r) {
   return it.kind == kArticle && a.group == kPressRegional && !a.rss && !a.csv && it.t % kMinute == 0;
 }
 
+namespace {
+
+// The CID the world gives a record (Jetstream's `commit.cid`, a strong ref's `cid`): a stand-in built
+// from the record key, as the world keeps no record bytes to hash.
+std::string RecordCid(std::string_view uri) {
+  const std::string rkey(uri.substr(uri.rfind('/') + 1));
+  return "bafyrei" + rkey + rkey;
+}
+
+ojson StrongRef(const std::string& uri) { return {{"uri", uri}, {"cid", RecordCid(uri)}}; }
+
+// One Jetstream commit event creating `record` in `collection`.
+void AppendCommit(std::string& out, const std::string& did, const std::string& collection, const std::string& rkey,
+                  TimeMs t, ojson record) {
+  // Jetstream's time_us is when the relay saw the commit: a few seconds after createdAt.
+  const std::int64_t seen_us = (t + 2000) * 1000 + static_cast<std::int64_t>(rkey.back() - '2');
+  const std::string uri = "at://" + did + "/" + collection + "/" + rkey;
+  ojson event = {{"did", did},
+                 {"time_us", seen_us},
+                 {"kind", "commit"},
+                 {"commit",
+                  {{"rev", rkey},
+                   {"operation", "create"},
+                   {"collection", collection},
+                   {"rkey", rkey},
+                   {"record", std::move(record)},
+                   {"cid", RecordCid(uri)}}}};
+  out += event.dump();
+  out += '\n';
+}
+
+}  // namespace
+
 void AppendJetstreamPost(std::string& out, const std::string& did, const std::string& rkey, TimeMs t,
                          const std::string& lang, const BlueskyPost& post) {
   ojson record = {{"$type", "app.bsky.feed.post"}, {"createdAt", FormatIso8601(t)}, {"langs", ojson::array({lang})}};
@@ -256,24 +363,22 @@ void AppendJetstreamPost(std::string& out, const std::string& did, const std::st
     facets.push_back({{"index", {{"byteStart", post.link_start}, {"byteEnd", post.link_end}}},
                       {"features", ojson::array({{{"$type", "app.bsky.richtext.facet#link"}, {"uri", post.link}}})}});
   if (!facets.empty()) record["facets"] = std::move(facets);
-  // Jetstream's time_us is when the relay saw the commit: a few seconds after createdAt.
-  const std::int64_t seen_us = (t + 2000) * 1000 + static_cast<std::int64_t>(rkey.back() - '2');
-  ojson event = {{"did", did},
-                 {"time_us", seen_us},
-                 {"kind", "commit"},
-                 {"commit",
-                  {{"rev", rkey},
-                   {"operation", "create"},
-                   {"collection", "app.bsky.feed.post"},
-                   {"rkey", rkey},
-                   {"record", std::move(record)},
-                   {"cid", "bafyrei" + rkey + rkey}}}};
-  out += event.dump();
-  out += '\n';
+  if (!post.reply_parent_uri.empty())
+    record["reply"] = {{"root", StrongRef(post.reply_root_uri)}, {"parent", StrongRef(post.reply_parent_uri)}};
+  if (!post.quote_uri.empty())
+    record["embed"] = {{"$type", "app.bsky.embed.record"}, {"record", StrongRef(post.quote_uri)}};
+  AppendCommit(out, did, "app.bsky.feed.post", rkey, t, std::move(record));
+}
+
+void AppendJetstreamRepost(std::string& out, const std::string& did, const std::string& rkey, TimeMs t,
+                           const std::string& subject_uri) {
+  ojson record = {
+      {"$type", "app.bsky.feed.repost"}, {"createdAt", FormatIso8601(t)}, {"subject", StrongRef(subject_uri)}};
+  AppendCommit(out, did, "app.bsky.feed.repost", rkey, t, std::move(record));
 }
 
 std::string TelegramMessage(std::uint64_t id, TimeMs t, const std::string& channel_id, const std::string& name,
-                            const BlueskyPost& post) {
+                            const BlueskyPost& post, const TelegramRefs& refs) {
   // The text in pieces: plain strings, "#tag" hashtags and the link, as text_entities lists them.
   struct Span {
     std::size_t start, end;
@@ -294,10 +399,21 @@ std::string TelegramMessage(std::uint64_t id, TimeMs t, const std::string& chann
   // Telegram Desktop writes `date` in the exporting machine's local time (Paris) without a zone.
   std::string local = FormatIso8601(t + kParisWinter);
   if (!local.empty() && local.back() == 'Z') local.pop_back();
-  ojson msg = {{"id", id},         {"type", "message"},
-               {"date", local},    {"date_unixtime", std::to_string(t / 1000)},
-               {"from", name},     {"from_id", "channel" + channel_id},
-               {"text", entities}, {"text_entities", entities}};
+  ojson msg = {{"id", id},      {"type", "message"},
+               {"date", local}, {"date_unixtime", std::to_string(t / 1000)},
+               {"from", name},  {"from_id", "channel" + channel_id}};
+  // A forward names its source channel (the original message's id is not exported); a reply the
+  // message it answers, and that message's chat when it is another channel's.
+  if (!refs.forwarded_from_id.empty()) {
+    msg["forwarded_from"] = refs.forwarded_from;
+    msg["forwarded_from_id"] = refs.forwarded_from_id;
+  }
+  if (refs.reply_to > 0) {
+    if (!refs.reply_to_peer.empty()) msg["reply_to_peer_id"] = refs.reply_to_peer;
+    msg["reply_to_message_id"] = refs.reply_to;
+  }
+  msg["text"] = entities;
+  msg["text_entities"] = std::move(entities);
   return msg.dump();
 }
 
