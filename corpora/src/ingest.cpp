@@ -249,13 +249,7 @@ class Connections {
         theirs[static_cast<std::size_t>(owner)].emplace_back(p, store.PartitionPath(p).string());
       }
     }
-    if (fresh) {
-      ForEachPartition([](std::size_t, sqlite3* db) {
-        detail::PartitionIndexes(db, false);
-        ExecOn(db, "PRAGMA journal_mode=MEMORY");
-        ExecOn(db, "PRAGMA synchronous=OFF");
-      });
-    }
+    if (fresh) ForEachPartition([](std::size_t, sqlite3* db) { detail::PrepareFirstLoad(db); });
     if (!owners) return;
     for (int o = 1; o < owners->count(); ++o) owners->Send(o, detail::OpenRequest(theirs[o], fresh));
     for (int o = 1; o < owners->count(); ++o) owners->Receive(o);
@@ -275,25 +269,19 @@ class Connections {
 
   void Begin() {
     store_.Begin();
-    Everywhere(detail::OwnerOp::kBegin, "BEGIN IMMEDIATE");
+    Everywhere(detail::OwnerOp::kBegin, [](sqlite3* db) { ExecOn(db, "BEGIN IMMEDIATE"); });
   }
   void Commit() {
     store_.Commit();
-    Everywhere(detail::OwnerOp::kCommit, "COMMIT");
+    Everywhere(detail::OwnerOp::kCommit, [](sqlite3* db) { ExecOn(db, "COMMIT"); });
     // After the partitions: a reader that sees the new counter sees their data (Store::ContentVersion).
     store_.BumpContentVersion();
     if (fault_after_ > 0 && ++commits_ >= fault_after_) std::raise(SIGKILL);
   }
   void Rollback() {
     store_.Rollback();
-    if (owners_) {
-      for (int o = 1; o < owners_->count(); ++o) owners_->Send(o, detail::OwnerRequest(detail::OwnerOp::kRollback));
-    }
-    for (sqlite3* db : parts_)
-      if (db) sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-    if (owners_) {
-      for (int o = 1; o < owners_->count(); ++o) owners_->Receive(o);
-    }
+    Everywhere(detail::OwnerOp::kRollback,
+               [](sqlite3* db) { sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr); });
   }
   /// Runs `f(partition index, connection)` for every partition this process writes, in parallel.
   template <typename F>
@@ -311,13 +299,14 @@ class Connections {
   }
 
  private:
-  // `sql` on this process's partitions while the other owners run `op` on theirs.
-  void Everywhere(detail::OwnerOp op, const char* sql) {
+  // `step` on this process's partitions while the other owners run `op` on theirs.
+  template <typename Step>
+  void Everywhere(detail::OwnerOp op, Step&& step) {
     if (owners_) {
       for (int o = 1; o < owners_->count(); ++o) owners_->Send(o, detail::OwnerRequest(op));
     }
     for (sqlite3* db : parts_)
-      if (db) ExecOn(db, sql);
+      if (db) step(db);
     if (owners_) {
       for (int o = 1; o < owners_->count(); ++o) owners_->Receive(o);
     }
@@ -464,7 +453,6 @@ Registry LoadRegistry(const IngestOptions& options) {
   return registry;
 }
 
-/// A partition file opened for one pass, closed on destruction.
 /// Partition p's secondary indexes. On a first load they are built without a journal (as the items
 /// were written) and the partition then turns to WAL, so that the other partitions' flow passes can
 /// read it while its own pass writes.

@@ -258,6 +258,18 @@ struct RoutedItem {
   std::int64_t id;
   std::size_t hosts;  // offset of its links' host actors in the batch's host list
   bool added = false;
+
+  const ItemRecord& item() const { return record->record.items[index]; }
+  /// The raw form of its links (none recorded: empty).
+  const std::vector<std::string>& raw_links() const {
+    static const std::vector<std::string> kNoLinks;
+    return index < record->raw_links.size() ? record->raw_links[index] : kNoLinks;
+  }
+  /// Where it was posted (unresolved when not recorded).
+  const geo::Place& place() const {
+    static const geo::Place kNowhere;
+    return index < record->places.size() ? record->places[index] : kNowhere;
+  }
 };
 
 // One item as its partition's owner receives it (a kWrite request), with what its writer needs.
@@ -305,6 +317,7 @@ OwnedItem GetOwnedItem(detail::ByteReader& in) {
 struct StoreWriter::Impl {
   Impl(Store& store, const Registry& reg, std::vector<sqlite3*> partition_dbs, PartitionOwners* owners_)
       : db(store.db()),
+        owners(owners_),
         store_(store),
         registry(reg),
         sel_actor(db, "SELECT id FROM actors WHERE key = ?1"),
@@ -324,7 +337,6 @@ struct StoreWriter::Impl {
                     "loc_region = excluded.loc_region, loc_country = excluded.loc_country, "
                     "loc_confidence = excluded.loc_confidence") {
     const int n = store.partitions();
-    owners = owners_;
     for (int p = 0; p < n; ++p) {
       if (partition_dbs.empty()) {
         parts.push_back(std::make_unique<PartitionWriter>(db, Store::PartitionSchema(p) + "."));
@@ -503,15 +515,9 @@ struct StoreWriter::Impl {
     const std::vector<int> asked = SendToOwners();
     auto write_partition = [&](std::size_t p) {
       if (!parts[p]) return;  // its owner's
-      for (auto& r : routed[p]) {
-        const auto& rec = *r.record;
-        static const std::vector<std::string> kNoLinks;
-        const auto& raw = r.index < rec.raw_links.size() ? rec.raw_links[r.index] : kNoLinks;
-        static const geo::Place kNowhere;
-        const geo::Place& place = r.index < rec.places.size() ? rec.places[r.index] : kNowhere;
-        r.added = parts[p]->WriteItem(rec.record.items[r.index], r.index > 0, rec.record.pos, raw, r.actor_id,
-                                      hosts.data() + r.hosts, r.id, place);
-      }
+      for (auto& r : routed[p])
+        r.added = parts[p]->WriteItem(r.item(), r.index > 0, r.record->record.pos, r.raw_links(), r.actor_id,
+                                      hosts.data() + r.hosts, r.id, r.place());
     };
     if (parallel && parts.size() > 1) {
       tbb::parallel_for(std::size_t{0}, parts.size(), write_partition);
@@ -538,8 +544,6 @@ struct StoreWriter::Impl {
   std::vector<int> SendToOwners() {
     std::vector<int> asked;
     if (!owners) return asked;
-    static const std::vector<std::string> kNoLinks;
-    static const geo::Place kNowhere;
     for (int o = 1; o < owners->count(); ++o) {
       std::vector<std::byte> request;
       detail::ByteWriter out(request);
@@ -553,13 +557,9 @@ struct StoreWriter::Impl {
       for (const std::size_t p : mine) {
         out.I64(static_cast<std::int64_t>(p));
         out.U64(routed[p].size());
-        for (const auto& r : routed[p]) {
-          const auto& rec = *r.record;
-          const auto& raw = r.index < rec.raw_links.size() ? rec.raw_links[r.index] : kNoLinks;
-          const geo::Place& place = r.index < rec.places.size() ? rec.places[r.index] : kNowhere;
-          PutOwnedItem(out, rec.record.items[r.index], r.index > 0, rec.record.pos, raw, r.actor_id,
-                       hosts.data() + r.hosts, r.id, place);
-        }
+        for (const auto& r : routed[p])
+          PutOwnedItem(out, r.item(), r.index > 0, r.record->record.pos, r.raw_links(), r.actor_id,
+                       hosts.data() + r.hosts, r.id, r.place());
       }
       owners->Send(o, std::move(request));
       asked.push_back(o);
@@ -711,11 +711,7 @@ struct PartitionServer::Impl {
       owned.push_back(std::move(o));
       partitions.push_back(owned.back().p);
       sqlite3* db = owned.back().db.get();
-      if (fresh) {  // as Ingest's own connections on a first load
-        detail::PartitionIndexes(db, false);
-        detail::ExecOn(db, "PRAGMA journal_mode=MEMORY");
-        detail::ExecOn(db, "PRAGMA synchronous=OFF");
-      }
+      if (fresh) detail::PrepareFirstLoad(db);  // as Ingest's own connections on a first load
       owned.back().writer = std::make_unique<PartitionWriter>(db, "main.");
     }
   }

@@ -667,6 +667,12 @@ void PartitionIndexes(sqlite3* db, bool create) {
 
 void CloseConnection::operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
 
+void PrepareFirstLoad(sqlite3* db) {
+  PartitionIndexes(db, false);
+  ExecOn(db, "PRAGMA journal_mode=MEMORY");
+  ExecOn(db, "PRAGMA synchronous=OFF");
+}
+
 Connection OpenPartitionFile(const std::filesystem::path& path) {
   Connection db(OpenDb(path, SQLITE_OPEN_READWRITE));
   ConfigureConnection(db.get());

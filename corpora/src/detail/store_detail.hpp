@@ -34,6 +34,10 @@ Connection OpenPartitionFile(const std::filesystem::path& path);
 /// Creates (create = true) or drops the secondary indexes of the partition open as `db`'s main.
 void PartitionIndexes(sqlite3* db, bool create);
 
+/// A partition connection made ready for a first load: its secondary indexes dropped, no journal, no sync
+/// (the loading marker guards the store until the load ends).
+void PrepareFirstLoad(sqlite3* db);
+
 /// Recomputes the flows (all but reuse) ending in the items of the partition whose tables are
 /// `prefix` ("main." or "p2.") on `db`, and its index of unresolved ref targets; `all_prefixes`
 /// names every partition's tables on `db` (including `prefix`), `actors` must resolve to the
