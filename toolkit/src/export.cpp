@@ -5,7 +5,8 @@
 #include <cmath>
 #include <fstream>
 #include <map>
-#include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -30,21 +31,39 @@ struct Node {
 };
 
 struct Edge {
-  std::size_t src = 0, dst = 0;
+  std::uint32_t src = 0, dst = 0;  // node indices
   std::int64_t weight = 0;
-  std::map<std::string, std::int64_t> layers;
-  std::set<std::int64_t> periods;  // active spell indices
+  std::vector<std::pair<std::uint16_t, std::int64_t>> layers;  // (index in Graph::layer_names, flows)
+  std::vector<std::int64_t> periods;                           // active spell indices, ascending once built
 };
 
+// Compact on purpose: an export holds one Edge per actor pair (636,013 for 1.3 M flows on the 2 M-item world),
+// so small vectors and numbered layers rather than a map and a set per edge: 439 → 203 MB peak there (store.md).
 struct Graph {
   std::vector<Node> nodes;
   std::vector<Edge> edges;
+  std::vector<std::string> layer_names;
 };
+
+// "layer:count;…" by layer name.
+std::string LayersText(const Graph& g, const Edge& e) {
+  std::vector<std::pair<std::string_view, std::int64_t>> named;
+  named.reserve(e.layers.size());
+  for (const auto& [l, c] : e.layers) named.emplace_back(g.layer_names[l], c);
+  std::sort(named.begin(), named.end());
+  std::string text;
+  for (const auto& [l, c] : named) {
+    if (!text.empty()) text += ';';
+    text += l;
+    text += ':';
+    text += std::to_string(c);
+  }
+  return text;
+}
 
 // Flows credit their source: edges run source actor → derived actor as stored.
 Graph BuildGraph(const corpora::Store& store, const ExportOptions& o) {
   auto actors = LoadActors(store);
-  auto flows = LoadFlows(store, o.query);
   Graph g;
   std::map<std::int64_t, std::size_t> index;
   auto node = [&](std::int64_t actor, TimeMs t) {
@@ -64,19 +83,30 @@ Graph BuildGraph(const corpora::Store& store, const ExportOptions& o) {
     n.first = std::min(n.first, t);
     return it->second;
   };
-  std::map<std::pair<std::size_t, std::size_t>, std::size_t> eindex;
-  for (const auto& f : flows) {
-    if (!f.src_actor || !f.dst_actor) continue;
-    std::size_t s = node(f.src_actor, f.time), d = node(f.dst_actor, f.time);
-    auto [it, inserted] = eindex.emplace(std::make_pair(s, d), g.edges.size());
+  std::unordered_map<std::uint64_t, std::uint32_t> eindex;  // (src << 32 | dst) → edge
+  std::unordered_map<std::string, std::uint16_t> layer_index;
+  ForEachFlow(store, o.query, [&](const FlowRow& f) {
+    if (!f.src_actor || !f.dst_actor) return;
+    const auto s = static_cast<std::uint32_t>(node(f.src_actor, f.time));
+    const auto d = static_cast<std::uint32_t>(node(f.dst_actor, f.time));
+    auto [it, inserted] = eindex.emplace(std::uint64_t{s} << 32 | d, static_cast<std::uint32_t>(g.edges.size()));
     if (inserted) g.edges.push_back(Edge{s, d, 0, {}, {}});
     Edge& e = g.edges[it->second];
     ++e.weight;
-    ++e.layers[f.layer];
-    e.periods.insert(f.time / o.spell);
+    const auto [lt, new_layer] = layer_index.emplace(f.layer, static_cast<std::uint16_t>(g.layer_names.size()));
+    if (new_layer) g.layer_names.push_back(f.layer);
+    const auto counted =
+        std::find_if(e.layers.begin(), e.layers.end(), [&](const auto& x) { return x.first == lt->second; });
+    if (counted == e.layers.end())
+      e.layers.emplace_back(lt->second, 1);
+    else
+      ++counted->second;
+    const std::int64_t period = f.time / o.spell;
+    if (std::find(e.periods.rbegin(), e.periods.rend(), period) == e.periods.rend()) e.periods.push_back(period);
     g.nodes[s].out_strength += 1;
     g.nodes[d].in_strength += 1;
-  }
+  });
+  for (Edge& e : g.edges) std::sort(e.periods.begin(), e.periods.end());
   // PageRank crediting sources: walk from derived to source (reverse edges), damping 0.85,
   // dangling mass spread uniformly. Serial: export graphs are actor-level and small.
   const std::size_t n = g.nodes.size();
@@ -140,8 +170,7 @@ void WriteGexf(const Graph& g, const ExportOptions& o, std::ostream& out) {
   out << "    </nodes>\n    <edges>\n";
   std::size_t eid = 0;
   for (const auto& e : g.edges) {
-    std::string layers;
-    for (const auto& [l, c] : e.layers) layers += (layers.empty() ? "" : ";") + l + ":" + std::to_string(c);
+    const std::string layers = LayersText(g, e);
     out << "      <edge id=\"e" << eid++ << "\" source=\"" << g.nodes[e.src].id << "\" target=\"" << g.nodes[e.dst].id
         << "\" weight=\"" << e.weight << "\">\n        <attvalues><attvalue for=\"layers\" value=\"" << layers
         << "\"/></attvalues>\n        <spells>\n";
@@ -183,8 +212,7 @@ void WriteGraphml(const Graph& g, std::ostream& out) {
   }
   std::size_t eid = 0;
   for (const auto& e : g.edges) {
-    std::string layers;
-    for (const auto& [l, c] : e.layers) layers += (layers.empty() ? "" : ";") + l + ":" + std::to_string(c);
+    const std::string layers = LayersText(g, e);
     out << "    <edge id=\"e" << eid++ << "\" source=\"" << g.nodes[e.src].id << "\" target=\"" << g.nodes[e.dst].id
         << "\"><data key=\"weight\">" << e.weight << "</data><data key=\"layers\">" << layers << "</data></edge>\n";
   }
@@ -220,9 +248,7 @@ ExportSummary ExportGraph(const corpora::Store& store, const std::filesystem::pa
     auto edges = OpenOut(edges_path);
     edges << "source,target,weight,layers\n";
     for (const auto& e : g.edges) {
-      std::string layers;
-      for (const auto& [l, c] : e.layers) layers += (layers.empty() ? "" : ";") + l + ":" + std::to_string(c);
-      edges << g.nodes[e.src].id << "," << g.nodes[e.dst].id << "," << e.weight << "," << layers << "\n";
+      edges << g.nodes[e.src].id << "," << g.nodes[e.dst].id << "," << e.weight << "," << LayersText(g, e) << "\n";
     }
     s.files = {nodes_path, edges_path};
   }

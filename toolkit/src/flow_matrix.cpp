@@ -4,8 +4,11 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <string>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -48,7 +51,9 @@ void CheckBy(const FlowMatrixOptions& o) {
     ThrowInvalidArgument("--by: \"" + o.by + "\" is not one of class, region, actor");
 }
 
-// Adds flows to the partial's cells of every window they fall in.
+// Adds flows to the partial's cells of every window they fall in. Each actor's group is worked out once
+// (naming an account under pseudonymisation is a keyed hash) and cells are keyed by group numbers while
+// flows stream in; Take() names them.
 class Accumulator {
  public:
   Accumulator(const corpora::Store& store, const FlowMatrixOptions& o)
@@ -57,31 +62,52 @@ class Accumulator {
         windows_(Windows(o)),
         actors_(LoadActors(store)),
         regions_(o.by == "region" ? RegionGroups(store, o.regions) : std::unordered_map<std::int64_t, std::string>{}) {
-    partial_.windows.resize(windows_.size());
+    cells_.resize(windows_.size());
   }
 
   void Add(const FlowRow& f) {
+    std::optional<std::pair<std::uint32_t, std::uint32_t>> key;
     for (std::size_t w = 0; w < windows_.size(); ++w) {
       const Window& win = windows_[w];
       if (win.from && f.time < *win.from) continue;
       if (win.to && f.time >= *win.to) continue;
-      std::string s = GroupOf(store_, actors_, regions_, f.src_actor, o_.by, o_.pseudonymise);
-      std::string t = GroupOf(store_, actors_, regions_, f.dst_actor, o_.by, o_.pseudonymise);
-      auto& cell = partial_.windows[w][{std::move(s), std::move(t)}];
+      if (!key) key.emplace(Group(f.src_actor), Group(f.dst_actor));
+      auto& cell = cells_[w][*key];
       ++cell.count;
       if (f.latency) cell.latencies.push_back(*f.latency);
     }
   }
 
-  FlowMatrixPartial Take() { return std::move(partial_); }
+  FlowMatrixPartial Take() {
+    FlowMatrixPartial partial;
+    partial.windows.resize(cells_.size());
+    for (std::size_t w = 0; w < cells_.size(); ++w) {
+      for (auto& [key, cell] : cells_[w])
+        partial.windows[w].emplace(std::make_pair(names_[key.first], names_[key.second]), std::move(cell));
+      cells_[w].clear();
+    }
+    return partial;
+  }
 
  private:
+  std::uint32_t Group(std::int64_t actor_id) {
+    const auto [it, inserted] = group_of_actor_.emplace(actor_id, 0);
+    if (!inserted) return it->second;
+    std::string name = GroupOf(store_, actors_, regions_, actor_id, o_.by, o_.pseudonymise);
+    const auto [named, added] = group_of_name_.emplace(name, static_cast<std::uint32_t>(names_.size()));
+    if (added) names_.push_back(std::move(name));
+    return it->second = named->second;
+  }
+
   const corpora::Store& store_;
   const FlowMatrixOptions& o_;
   std::vector<Window> windows_;
   std::unordered_map<std::int64_t, ActorRow> actors_;
   std::unordered_map<std::int64_t, std::string> regions_;
-  FlowMatrixPartial partial_;
+  std::unordered_map<std::int64_t, std::uint32_t> group_of_actor_;
+  std::unordered_map<std::string, std::uint32_t> group_of_name_;
+  std::vector<std::string> names_;
+  std::vector<std::map<std::pair<std::uint32_t, std::uint32_t>, FlowMatrixPartial::Cell>> cells_;
 };
 
 FlowMatrix Finish(FlowMatrixPartial::Cells& acc, const Window& win) {
@@ -123,7 +149,7 @@ nlohmann::json CellJson(const FlowCell& c) {
 FlowComparison ComputeFlowMatrices(const corpora::Store& store, const FlowMatrixOptions& o) {
   CheckBy(o);
   Accumulator acc(store, o);
-  for (const auto& f : LoadFlows(store, o.query)) acc.Add(f);
+  ForEachFlow(store, o.query, [&](const FlowRow& f) { acc.Add(f); });
   return FinishFlowMatrices(acc.Take(), o);
 }
 

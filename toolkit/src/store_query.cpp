@@ -1,9 +1,7 @@
 // Reading flows and actors out of the store.
 #include "relais/toolkit/store_query.hpp"
 
-#include <algorithm>
 #include <cctype>
-#include <iterator>
 
 #include "relais/base/error.hpp"
 #include "relais/base/strings.hpp"
@@ -28,49 +26,55 @@ int BindLayers(corpora::Statement& st, int first, const std::vector<std::string>
   return first;
 }
 
-std::vector<FlowRow> LoadPartitionFlows(sqlite3* db, const FlowQuery& query) {
+namespace {
+
+// The flows of `query` with their dst item's time, in id order, on one partition's connection (or a
+// one-partition store's db()): the one statement LoadPartitionFlows and ForEachFlow run.
+std::string FlowSql(const FlowQuery& query) {
   std::string sql =
       "SELECT f.id, f.layer, coalesce(f.src_item,0), f.dst_item, coalesce(f.src_actor,0), coalesce(f.dst_actor,0), "
       "d.time, f.latency FROM flows f JOIN items d ON d.id = f.dst_item WHERE 1=1" +
       LayerInClause(query.layers);
   if (query.from) sql += " AND d.time >= ?";
   if (query.to) sql += " AND d.time < ?";
-  sql += " ORDER BY f.id";
-  corpora::Statement st(db, sql);
+  return sql + " ORDER BY f.id";
+}
+
+void BindFlowQuery(corpora::Statement& st, const FlowQuery& query) {
   int idx = BindLayers(st, 1, query.layers);
   if (query.from) st.Bind(idx++, static_cast<std::int64_t>(*query.from));
   if (query.to) st.Bind(idx++, static_cast<std::int64_t>(*query.to));
+}
+
+void ReadFlowRow(const corpora::Statement& st, FlowRow& r) {
+  r.id = st.Int(0);
+  r.layer = st.Text(1);
+  r.src_item = st.Int(2);
+  r.dst_item = st.Int(3);
+  r.src_actor = st.Int(4);
+  r.dst_actor = st.Int(5);
+  r.time = st.Int(6);
+  r.latency = st.IsNull(7) ? std::nullopt : std::optional<std::int64_t>(st.Int(7));
+}
+
+}  // namespace
+
+std::vector<FlowRow> LoadPartitionFlows(sqlite3* db, const FlowQuery& query) {
+  corpora::Statement st(db, FlowSql(query));
+  BindFlowQuery(st, query);
   std::vector<FlowRow> out;
-  while (st.Step()) {
-    FlowRow r;
-    r.id = st.Int(0);
-    r.layer = st.Text(1);
-    r.src_item = st.Int(2);
-    r.dst_item = st.Int(3);
-    r.src_actor = st.Int(4);
-    r.dst_actor = st.Int(5);
-    r.time = st.Int(6);
-    if (!st.IsNull(7)) r.latency = st.Int(7);
-    out.push_back(std::move(r));
-  }
+  while (st.Step()) ReadFlowRow(st, out.emplace_back());
   return out;
 }
 
-std::vector<FlowRow> LoadFlows(const corpora::Store& store, const FlowQuery& query) {
-  // A flow joins its dst item in the same partition: each partition's flows in id order, merged by id.
-  auto parts = corpora::MapPartitions<std::vector<FlowRow>>(
-      store, [&](sqlite3* db, int) { return LoadPartitionFlows(db, query); });
-  if (parts.size() == 1) return std::move(parts[0]);
-  std::size_t total = 0;
-  for (const auto& p : parts) total += p.size();
-  std::vector<FlowRow> out;
-  out.reserve(total);
-  for (auto& p : parts) {
-    std::move(p.begin(), p.end(), std::back_inserter(out));
-    std::vector<FlowRow>().swap(p);
-  }
-  std::sort(out.begin(), out.end(), [](const FlowRow& a, const FlowRow& b) { return a.id < b.id; });
-  return out;
+void ForEachFlow(const corpora::Store& store, const FlowQuery& query, const std::function<void(const FlowRow&)>& fn) {
+  FlowRow r;
+  corpora::MergePartitionRows(
+      store, FlowSql(query), [&](corpora::Statement& st) { BindFlowQuery(st, query); }, 1,
+      [&](const corpora::Statement& st) {
+        ReadFlowRow(st, r);
+        fn(r);
+      });
 }
 
 namespace {

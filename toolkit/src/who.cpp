@@ -209,14 +209,13 @@ nlohmann::json StrongestPath(const corpora::Store& store, const std::string& fro
   TextMasker masker(store, o.pseudonymise);
   FlowQuery q;
   q.layers = o.layers;
-  auto flows = LoadFlows(store, q);
   std::map<std::int64_t, std::map<std::int64_t, std::int64_t>> w;
   std::map<std::int64_t, std::int64_t> out_strength;
-  for (const auto& f : flows) {
-    if (!f.src_actor || !f.dst_actor || f.src_actor == f.dst_actor) continue;
+  ForEachFlow(store, q, [&](const FlowRow& f) {
+    if (!f.src_actor || !f.dst_actor || f.src_actor == f.dst_actor) return;
     ++w[f.src_actor][f.dst_actor];
     ++out_strength[f.src_actor];
-  }
+  });
   std::map<std::int64_t, double> dist;
   std::map<std::int64_t, std::int64_t> prev;
   using Entry = std::pair<double, std::int64_t>;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,8 +47,9 @@ std::string LayerInClause(const std::vector<std::string>& layers);
 /// Binds `layers` to parameters first, first + 1, …; returns the index after the last one.
 int BindLayers(corpora::Statement& st, int first, const std::vector<std::string>& layers);
 
-/// Flows ordered by id (deterministic).
-std::vector<FlowRow> LoadFlows(const corpora::Store& store, const FlowQuery& query);
+/// Calls fn with every flow of `query` in id order (deterministic), one at a time: the partitions' flows are
+/// merged by id as they are read, so memory does not grow with the number of flows (issue 11).
+void ForEachFlow(const corpora::Store& store, const FlowQuery& query, const std::function<void(const FlowRow&)>& fn);
 /// The flows of one partition's connection (catalog attached), ordered by id.
 std::vector<FlowRow> LoadPartitionFlows(sqlite3* db, const FlowQuery& query);
 
