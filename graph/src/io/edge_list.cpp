@@ -339,42 +339,18 @@ EdgeList ReadGeneral(Blocks for_each_block, const std::string& name, std::uint64
 }
 
 // ---- The integer fast path ----
-// Block after block (a few MiB, so that its bytes, raw labels and ids stay in cache): the chunks are
-// parsed in parallel into reusable scratch arrays of raw labels, then, still in parallel and in cache,
-// the labels first seen in this block are found (the smallest position of each by atomic min: 2i for
-// the source of edge i, 2i + 1 for its target), numbered in order after the earlier blocks' labels, and
-// the block's ids written to the edge arrays. One pass over the file's bytes and one write of the ids.
 
-constexpr std::size_t kFastBlockBytes = std::size_t{4} << 20;
+constexpr std::size_t kFastBlockBytes = std::size_t{4} << 20;  // small enough to stay in cache between the two passes
 constexpr std::size_t kFastChunkBytes = std::size_t{512} << 10;
-constexpr std::uint32_t kUnseen = 0xFFFFFFFFu;
+constexpr std::size_t kFastRangeEdges = std::size_t{1} << 16;  // edges per task when numbering
 
-// One chunk of whole lines: its raw labels (scratch reused block after block) and what else it gave.
+// What parsing one chunk of whole lines gave; its edges went straight into the edge arrays.
 struct RawChunk {
-  std::unique_ptr<std::uint32_t[]> src, dst;  // room for `cap` edges, not initialised
-  std::size_t cap = 0;
-  std::vector<float> weights;         // filled only once the chunk has seen a weight column
-  std::vector<std::uint32_t> firsts;  // labels first seen in this chunk, in order
+  std::vector<float> weights;  // filled only once the chunk has seen a weight column
   std::size_t edges = 0;
   std::uint64_t lines = 0, comments = 0;
   std::uint32_t max_label = 0;
   bool ok = true;
-
-  /// Empties the chunk and makes room for the edges of `bytes` of text.
-  void Reset(std::size_t bytes) {
-    const std::size_t need = bytes / 4 + 1;  // a line with an edge has at least 4 bytes ("1 2\n"), the last 3
-    if (cap < need) {  // with room to spare, as chunks differ by a line: fresh memory is page faults
-      cap = need + need / 4;
-      src = std::make_unique_for_overwrite<std::uint32_t[]>(cap);
-      dst = std::make_unique_for_overwrite<std::uint32_t[]>(cap);
-    }
-    weights.clear();
-    firsts.clear();
-    edges = 0;
-    lines = comments = 0;
-    max_label = 0;
-    ok = true;
-  }
 };
 
 // Parses a label at p: decimal digits, no leading zero, below 2^32, followed by a space, a line end
@@ -403,17 +379,14 @@ inline const char* LineEnd(const char* p, const char* e) {
   return nl ? static_cast<const char*>(nl) : e;
 }
 
-// Parses [b, e), whole lines, as the general path's ParseChunk would, writing raw labels to the
-// chunk's scratch; ok = false at the first line the fast path does not take (a string or 64-bit
-// label, a missing target, a bad weight).
-void ParseIntegerChunk(const char* b, const char* e, RawChunk& out) {
-  std::uint32_t* const src = out.src.get();
-  std::uint32_t* const dst = out.dst.get();
+// Parses [b, e), whole lines, as the general path's ParseChunk would, writing raw labels to src/dst
+// (room for one edge per line); ok = false at the first line the fast path does not take (a string
+// or 64-bit label, a missing target, a bad weight).
+void ParseIntegerChunk(const char* b, const char* e, std::uint32_t* src, std::uint32_t* dst, RawChunk& out) {
   std::uint32_t max_label = 0;
   std::size_t n = 0;
   const char* p = b;
   while (p < e) {
-    __builtin_prefetch(p + 1024);  // the next pages of a mapped file: this loop is the first to read them
     ++out.lines;
     p = SkipSpaces(p, e);
     if (p == e || *p == '\n' || *p == '#') {
@@ -449,6 +422,14 @@ void ParseIntegerChunk(const char* b, const char* e, RawChunk& out) {
   out.max_label = max_label;
 }
 
+// Raw labels of the whole input, block after block.
+struct RawEdges {
+  std::vector<std::uint32_t> src, dst;
+  std::vector<float> weights;  // empty until some line has a weight
+  std::uint64_t lines = 0, comments = 0;
+  std::uint32_t max_label = 0;
+};
+
 // Reserves room for n elements and asks for transparent huge pages on it: the arrays are written once
 // from end to end, and 4 KiB page faults were a quarter of the reading time.
 template <typename T>
@@ -460,179 +441,144 @@ void ReserveLarge(std::vector<T>& v, std::size_t n) {
   if (e > b) madvise(reinterpret_cast<void*>(b), e - b, MADV_HUGEPAGE);  // advice only: failure is harmless
 }
 
-// The fast path's edges so far, as dense ids in first-seen order.
-class IntegerReader {
- public:
-  /// `size_hint`: bytes of the whole input, 0 = unknown (sizes the arrays and bounds the label table).
-  explicit IntegerReader(std::uint64_t size_hint) : size_hint_(size_hint) {}
+// Lines in [b, e) (the last one may lack its '\n').
+// Counts '\n' eight bytes at a time (a byte of x is zero iff it was '\n'; the high bit of each byte of t
+// is set iff that byte of x is not zero), as std::count was a quarter of the reading time.
+std::size_t CountLines(const char* b, const char* e) {
+  constexpr std::uint64_t kOnes7 = 0x7F7F7F7F7F7F7F7FULL, kNewlines = 0x0A0A0A0A0A0A0A0AULL;
+  std::size_t n = 0;
+  const char* p = b;
+  for (; e - p >= 8; p += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    const std::uint64_t x = w ^ kNewlines;
+    const std::uint64_t t = (((x & kOnes7) + kOnes7) | x) & ~kOnes7;
+    n += 8 - static_cast<std::size_t>(((t >> 7) * 0x0101010101010101ULL) >> 56);  // bytes of t with the bit
+  }
+  for (; p < e; ++p) n += *p == '\n';
+  return n + (b < e && e[-1] != '\n' ? 1 : 0);
+}
 
-  /// Reads one block of whole lines; false when the fast path does not take it.
-  bool Append(const char* data, std::size_t size) {
-    const std::vector<Span> spans = SplitAtLineEnds(data, size, kFastChunkBytes);
-    if (chunks_.size() < spans.size()) chunks_.resize(spans.size());
-    tbb::parallel_for(std::size_t{0}, spans.size(), [&](std::size_t c) {
-      chunks_[c].Reset(spans[c].second - spans[c].first);
-      ParseIntegerChunk(data + spans[c].first, data + spans[c].second, chunks_[c]);
-    });
-    std::vector<std::size_t> at(spans.size() + 1, src_.size());  // the chunks' first edges
-    std::uint32_t max_label = 0;
-    for (std::size_t c = 0; c < spans.size(); ++c) {
-      if (!chunks_[c].ok) return false;
-      at[c + 1] = at[c] + chunks_[c].edges;
-      max_label = std::max(max_label, chunks_[c].max_label);
+// Parses one block's chunks in parallel, each straight into the edge arrays at its first line's
+// place, then closes the gaps left by comment lines; false when a chunk gave up.
+// `size_hint` (bytes of the whole input, 0 = unknown) sizes the arrays once from the first block's lines
+// per byte.
+bool AppendIntegerBlock(const char* data, std::size_t size, std::uint64_t size_hint, RawEdges& raw) {
+  const std::vector<Span> chunks = SplitAtLineEnds(data, size, kFastChunkBytes);
+  std::vector<std::size_t> at(chunks.size() + 1, raw.src.size());
+  tbb::parallel_for(std::size_t{0}, chunks.size(),
+                    [&](std::size_t c) { at[c + 1] = CountLines(data + chunks[c].first, data + chunks[c].second); });
+  for (std::size_t c = 0; c < chunks.size(); ++c) at[c + 1] += at[c];
+  if (raw.src.capacity() < at.back()) {
+    const double per_byte = static_cast<double>(at.back() - at[0]) / static_cast<double>(size);
+    const auto expect = std::max(at.back(), static_cast<std::size_t>(per_byte * 1.02 * static_cast<double>(size_hint)));
+    ReserveLarge(raw.src, expect);
+    ReserveLarge(raw.dst, expect);
+  }
+  raw.src.resize(at.back());
+  raw.dst.resize(at.back());
+  std::vector<RawChunk> outs(chunks.size());
+  tbb::parallel_for(std::size_t{0}, chunks.size(), [&](std::size_t c) {
+    ParseIntegerChunk(data + chunks[c].first, data + chunks[c].second, raw.src.data() + at[c], raw.dst.data() + at[c],
+                      outs[c]);
+  });
+  std::size_t end = at[0];
+  bool weighted = !raw.weights.empty();
+  for (std::size_t c = 0; c < outs.size(); ++c) {
+    const RawChunk& o = outs[c];
+    if (!o.ok) return false;
+    if (end != at[c]) {
+      std::memmove(raw.src.data() + end, raw.src.data() + at[c], o.edges * sizeof(std::uint32_t));
+      std::memmove(raw.dst.data() + end, raw.dst.data() + at[c], o.edges * sizeof(std::uint32_t));
     }
-    bytes_ += size;
-    const std::size_t m = at.back();
-    if (m >= (std::size_t{1} << 31) - 1) return false;  // positions must fit in 32 bits
-    if (m > src_.size() && !GrowLabelTable(static_cast<std::size_t>(max_label) + 1, m)) return false;
-    if (src_.capacity() < m) {
-      const double per_byte = static_cast<double>(m) / static_cast<double>(bytes_);
-      const auto expect = std::max(m, static_cast<std::size_t>(per_byte * 1.02 * static_cast<double>(size_hint_)));
-      ReserveLarge(src_, expect);
-      ReserveLarge(dst_, expect);
+    if (!o.weights.empty()) {
+      if (!weighted) raw.weights.assign(end, 1.0f);
+      weighted = true;
+      raw.weights.insert(raw.weights.end(), o.weights.begin(), o.weights.end());
+    } else if (weighted) {
+      raw.weights.resize(raw.weights.size() + o.edges, 1.0f);
     }
-    src_.resize(m);
-    dst_.resize(m);
-    NumberNewLabels(spans.size(), at);
-    WriteIds(spans.size(), at);
-    AppendWeights(spans.size(), at);
-    for (std::size_t c = 0; c < spans.size(); ++c) {
-      lines_ += chunks_[c].lines;
-      comments_ += chunks_[c].comments;
+    end += o.edges;
+    raw.lines += o.lines;
+    raw.comments += o.comments;
+    raw.max_label = std::max(raw.max_label, o.max_label);
+  }
+  raw.src.resize(end);
+  raw.dst.resize(end);
+  return true;
+}
+
+// Numbers raw labels in first-seen order (position 2i for the source of edge i, 2i + 1 for its target)
+// and rewrites the arrays as dense ids, all in parallel; the same ids as the serial numbering. The
+// label table has max_label + 1 slots, so it is used only when that stays small beside the edges.
+std::optional<EdgeList> NumberFirstSeen(RawEdges raw) {
+  const std::size_t m = raw.src.size();
+  const std::size_t slots = static_cast<std::size_t>(raw.max_label) + 1;
+  if (m >= (std::size_t{1} << 31) - 1) return std::nullopt;  // positions must fit in 32 bits
+  if (m > 0 && slots > std::max<std::size_t>(std::size_t{1} << 22, 8 * m)) return std::nullopt;
+  constexpr std::uint32_t kUnseen = 0xFFFFFFFFu;
+  std::vector<std::uint32_t> first(m > 0 ? slots : 0, kUnseen);
+  auto lower = [&](std::uint32_t label, std::uint32_t pos) {
+    std::atomic_ref<std::uint32_t> slot(first[label]);
+    std::uint32_t cur = slot.load(std::memory_order_relaxed);
+    while (pos < cur && !slot.compare_exchange_weak(cur, pos, std::memory_order_relaxed)) {
     }
-    return true;
-  }
-
-  EdgeList Finish() && {
-    static_assert(std::is_same_v<NodeId, std::uint32_t>);
-    EdgeList el;
-    el.src = std::move(src_);
-    el.dst = std::move(dst_);
-    el.weights = std::move(weights_);
-    el.lines = lines_;
-    el.comments = comments_;
-    EdgeListBuilder::SetIntegerLabels(el.labels, std::move(ints_));
-    return el;
-  }
-
- private:
-  // Makes the label tables hold `slots` labels; false when that is large beside the edges expected
-  // (a sparse list: the general path's hash table suits it).
-  bool GrowLabelTable(std::size_t slots, std::size_t m) {
-    if (slots <= table_.size()) return true;
-    std::size_t expect = m;
-    if (size_hint_ > bytes_)
-      expect = static_cast<std::size_t>(static_cast<double>(m) * static_cast<double>(size_hint_) /
-                                        static_cast<double>(bytes_));
-    const std::size_t limit = std::max<std::size_t>(std::size_t{1} << 22, 8 * expect);
-    if (slots > limit) return false;
-    // Room for the labels the rest of the input is expected to bring at this block's rate (labels tend
-    // to grow through a list), else for twice as many: each growth copies the table.
-    const std::size_t ahead = std::max(
-        2 * table_.size(),
-        static_cast<std::size_t>(static_cast<double>(slots) * static_cast<double>(expect) / static_cast<double>(m)));
-    const std::size_t size = std::max(slots, std::min(limit, ahead));
-    ReserveLarge(table_, size);  // huge pages: 4 KiB ones made the lookups TLB misses
-    table_.resize(size, Slot{});
-    return true;
-  }
-
-  // Numbers the labels first seen in this block's chunks (at[c] is chunk c's first edge), in order,
-  // after the earlier ones.
-  void NumberNewLabels(std::size_t nchunks, const std::vector<std::size_t>& at) {
-    auto lower = [&](std::uint32_t label, std::uint32_t pos) {
-      if (table_[label].id != kUnseen) return;
-      std::atomic_ref<std::uint32_t> slot(table_[label].first);
-      std::uint32_t cur = slot.load(std::memory_order_relaxed);
-      while (pos < cur && !slot.compare_exchange_weak(cur, pos, std::memory_order_relaxed)) {
-      }
-    };
-    tbb::parallel_for(std::size_t{0}, nchunks, [&](std::size_t c) {
-      const RawChunk& ch = chunks_[c];
-      for (std::size_t j = 0; j < ch.edges; ++j) {
-        const auto pos = static_cast<std::uint32_t>(2 * (at[c] + j));
-        lower(ch.src[j], pos);
-        lower(ch.dst[j], pos + 1);
-      }
-    });
-    tbb::parallel_for(std::size_t{0}, nchunks, [&](std::size_t c) {
-      RawChunk& ch = chunks_[c];
-      auto is_first = [&](std::uint32_t label, std::uint32_t pos) {
-        return table_[label].id == kUnseen && table_[label].first == pos;
-      };
-      for (std::size_t j = 0; j < ch.edges; ++j) {
-        const auto pos = static_cast<std::uint32_t>(2 * (at[c] + j));
-        if (is_first(ch.src[j], pos)) ch.firsts.push_back(ch.src[j]);
-        if (is_first(ch.dst[j], pos + 1)) ch.firsts.push_back(ch.dst[j]);
-      }
-    });
-    std::vector<std::size_t> id_at(nchunks + 1, ints_.size());
-    for (std::size_t c = 0; c < nchunks; ++c) id_at[c + 1] = id_at[c] + chunks_[c].firsts.size();
-    if (id_at.back() > kNoNode) throw Error(ErrorKind::kInvalidArgument, "more than 2^32-1 nodes");
-    if (ints_.capacity() < id_at.back() && size_hint_ > bytes_)  // at this block's rate, as the table
-      ints_.reserve(static_cast<std::size_t>(static_cast<double>(id_at.back()) * static_cast<double>(size_hint_) /
-                                             static_cast<double>(bytes_)));
-    ints_.resize(id_at.back());
-    tbb::parallel_for(std::size_t{0}, nchunks, [&](std::size_t c) {
-      const std::vector<std::uint32_t>& firsts = chunks_[c].firsts;
-      for (std::size_t k = 0; k < firsts.size(); ++k) {
-        table_[firsts[k]].id = static_cast<std::uint32_t>(id_at[c] + k);
-        ints_[id_at[c] + k] = firsts[k];
-      }
-    });
-  }
-
-  // Writes the ids of the block's labels to the edge arrays.
-  void WriteIds(std::size_t nchunks, const std::vector<std::size_t>& at) {
-    tbb::parallel_for(std::size_t{0}, nchunks, [&](std::size_t c) {
-      const RawChunk& ch = chunks_[c];
-      std::uint32_t* const s = src_.data() + at[c];
-      std::uint32_t* const d = dst_.data() + at[c];
-      for (std::size_t j = 0; j < ch.edges; ++j) {
-        s[j] = table_[ch.src[j]].id;
-        d[j] = table_[ch.dst[j]].id;
-      }
-    });
-  }
-
-  // Appends the block's weights: none until some line has one, then one per edge (1 when absent).
-  void AppendWeights(std::size_t nchunks, const std::vector<std::size_t>& at) {
-    bool weighted = !weights_.empty();
-    for (std::size_t c = 0; c < nchunks; ++c) {
-      const RawChunk& ch = chunks_[c];
-      if (!ch.weights.empty()) {
-        if (!weighted) weights_.assign(at[c], 1.0f);
-        weighted = true;
-        weights_.insert(weights_.end(), ch.weights.begin(), ch.weights.end());
-      } else if (weighted) {
-        weights_.resize(weights_.size() + ch.edges, 1.0f);
-      }
-    }
-  }
-
-  std::uint64_t size_hint_;
-  std::uint64_t bytes_ = 0;
-  std::vector<RawChunk> chunks_;
-  std::vector<std::uint32_t> src_, dst_;
-  std::vector<float> weights_;
-  std::vector<std::uint64_t> ints_;  // label of each id
-  // Of each label: its id (kUnseen before the block it is first seen in) and, during that block, its
-  // first position; side by side, as both are looked up at random.
-  struct Slot {
-    std::uint32_t id = kUnseen, first = kUnseen;
   };
-  std::vector<Slot> table_;
-  std::uint64_t lines_ = 0, comments_ = 0;
-};
+  const std::size_t nranges = (m + kFastRangeEdges - 1) / kFastRangeEdges;
+  auto range_of = [&](std::size_t r) { return std::pair{r * kFastRangeEdges, std::min(m, (r + 1) * kFastRangeEdges)}; };
+  tbb::parallel_for(std::size_t{0}, nranges, [&](std::size_t r) {
+    auto [b, e] = range_of(r);
+    for (std::size_t i = b; i < e; ++i) {
+      lower(raw.src[i], static_cast<std::uint32_t>(2 * i));
+      lower(raw.dst[i], static_cast<std::uint32_t>(2 * i + 1));
+    }
+  });
+  // The labels first seen in each range, in order; their ids follow the ranges' order.
+  std::vector<std::vector<std::uint32_t>> firsts(nranges);
+  tbb::parallel_for(std::size_t{0}, nranges, [&](std::size_t r) {
+    auto [b, e] = range_of(r);
+    for (std::size_t i = b; i < e; ++i) {
+      if (first[raw.src[i]] == 2 * i) firsts[r].push_back(raw.src[i]);
+      if (first[raw.dst[i]] == 2 * i + 1) firsts[r].push_back(raw.dst[i]);
+    }
+  });
+  std::vector<std::size_t> id_at(nranges + 1, 0);
+  for (std::size_t r = 0; r < nranges; ++r) id_at[r + 1] = id_at[r] + firsts[r].size();
+  std::vector<std::uint64_t> ints(id_at.back());
+  tbb::parallel_for(std::size_t{0}, nranges, [&](std::size_t r) {
+    for (std::size_t k = 0; k < firsts[r].size(); ++k) {
+      const std::uint32_t label = firsts[r][k];
+      ints[id_at[r] + k] = label;
+      first[label] = static_cast<std::uint32_t>(id_at[r] + k);  // now the label's id; each label is written once
+    }
+  });
+  tbb::parallel_for(std::size_t{0}, nranges, [&](std::size_t r) {
+    auto [b, e] = range_of(r);
+    for (std::size_t i = b; i < e; ++i) {
+      raw.src[i] = first[raw.src[i]];
+      raw.dst[i] = first[raw.dst[i]];
+    }
+  });
+  static_assert(std::is_same_v<NodeId, std::uint32_t>);
+  EdgeList el;
+  el.src = std::move(raw.src);
+  el.dst = std::move(raw.dst);
+  el.weights = std::move(raw.weights);
+  el.lines = raw.lines;
+  el.comments = raw.comments;
+  EdgeListBuilder::SetIntegerLabels(el.labels, std::move(ints));
+  return el;
+}
 
 // The fast path over a block source; nullopt when the input is not for it.
 template <typename Blocks>
 std::optional<EdgeList> TryReadIntegers(Blocks for_each_block, std::uint64_t size_hint) {
-  IntegerReader reader(size_hint);
-  const bool taken =
-      for_each_block(kFastBlockBytes, [&](const char* data, std::size_t whole) { return reader.Append(data, whole); });
+  RawEdges raw;
+  const bool taken = for_each_block(kFastBlockBytes, [&](const char* data, std::size_t whole) {
+    return AppendIntegerBlock(data, whole, size_hint, raw);
+  });
   if (!taken) return std::nullopt;
-  return std::move(reader).Finish();
+  return NumberFirstSeen(std::move(raw));
 }
 
 // The fast path, then the general one over the input again when the fast path gives up.
