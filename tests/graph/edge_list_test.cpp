@@ -261,6 +261,25 @@ TEST(EdgeList, ReadsGzipAndPlainFilesAlike) {
   EXPECT_EQ(b.num_edges(), 2u);
 }
 
+TEST(EdgeList, FileReadInBlocksEqualsTheTextInMemory) {
+  // Over several 4 MiB read blocks; the second file's last line sends it to the general path, which
+  // reads the file again from its start.
+  ::relais::testing::TempDir tmp;
+  const std::string ints = RandomIntegerList(6, 700'000, 0);
+  ASSERT_GT(ints.size(), std::size_t{9} << 20);
+  for (const std::string& text : {ints, ints + "12 bob\n"}) {
+    auto path = tmp.path() / "big.tsv";
+    std::ofstream(path, std::ios::binary) << text;
+    const EdgeList from_file = ReadEdgeList(path), in_memory = ParseEdgeList(text);
+    EXPECT_EQ(from_file.labels.integer(), in_memory.labels.integer());
+    EXPECT_EQ(from_file.num_nodes(), in_memory.num_nodes());
+    EXPECT_EQ(from_file.src, in_memory.src);
+    EXPECT_EQ(from_file.dst, in_memory.dst);
+    EXPECT_EQ(from_file.lines, in_memory.lines);
+    EXPECT_EQ(from_file.comments, in_memory.comments);
+  }
+}
+
 TEST(EdgeList, MissingFileIsAnIoError) {
   try {
     ReadEdgeList("/nonexistent/edges.tsv");
