@@ -1,6 +1,7 @@
 #include "relais/graph/io/edge_list.hpp"
 
 #include <gtest/gtest.h>
+#include <tbb/task_arena.h>
 #include <zlib.h>
 
 #include <fstream>
@@ -98,6 +99,48 @@ TEST(EdgeList, IntegerFastPathEqualsTheFormatsReading) {
     ASSERT_GT(text.size(), std::size_t{3} << 20);
     ExpectSameAsOracle(ParseEdgeList(text), text);
   }
+}
+
+// Over several 4 MiB blocks and 512 KiB chunks: every line brings a new label (counting down, so ids
+// are not the labels' order) and reuses labels of the last few lines and old ones, so labels first seen
+// at the end of a chunk or block appear again right after it. Numbering per chunk or per block without
+// the earlier ones, or in label order, gives other ids than the format's reading.
+std::string NewLabelEveryLine(std::size_t edges) {
+  std::mt19937_64 rng(17);
+  std::string text;
+  std::vector<std::uint32_t> labels;
+  for (std::size_t i = 0; i < edges; ++i) {
+    labels.push_back(static_cast<std::uint32_t>(4'000'000 - i));
+    const std::size_t back = std::min<std::size_t>(labels.size(), 1 + rng() % 8);
+    const std::uint32_t recent = labels[labels.size() - back];
+    const std::uint32_t old = labels[rng() % labels.size()];
+    const bool new_first = rng() & 1;
+    text += std::to_string(new_first ? labels.back() : recent);
+    text += ' ';
+    text += std::to_string(new_first ? (rng() % 4 == 0 ? old : recent) : labels.back());
+    text += '\n';
+  }
+  return text;
+}
+
+TEST(EdgeList, FirstSeenOrderHoldsAcrossChunksAndBlocks) {
+  const std::string text = NewLabelEveryLine(1'000'000);
+  ASSERT_GT(text.size(), std::size_t{9} << 20);  // more than two 4 MiB blocks
+  const EdgeList el = ParseEdgeList(text);
+  EXPECT_TRUE(el.labels.integer());
+  ExpectSameAsOracle(el, text);
+}
+
+TEST(EdgeList, SameResultOnOneAndTwoThreads) {
+  const std::string text = RandomIntegerList(5, 400'000, 300'000);
+  EdgeList one, two;
+  tbb::task_arena(1).execute([&] { one = ParseEdgeList(text); });
+  tbb::task_arena(2).execute([&] { two = ParseEdgeList(text); });
+  EXPECT_EQ(one.src, two.src);
+  EXPECT_EQ(one.dst, two.dst);
+  EXPECT_EQ(one.weights, two.weights);
+  EXPECT_EQ(one.labels.ints(), two.labels.ints());
+  EXPECT_EQ(one.lines, two.lines);
 }
 
 TEST(EdgeList, LateStringOrHugeLabelFallsBackToTheSameResult) {
@@ -216,6 +259,25 @@ TEST(EdgeList, ReadsGzipAndPlainFilesAlike) {
   EXPECT_EQ(a.dst, b.dst);
   EXPECT_EQ(a.weights, b.weights);
   EXPECT_EQ(b.num_edges(), 2u);
+}
+
+TEST(EdgeList, FileReadInBlocksEqualsTheTextInMemory) {
+  // Over several 4 MiB read blocks; the second file's last line sends it to the general path, which
+  // reads the file again from its start.
+  ::relais::testing::TempDir tmp;
+  const std::string ints = RandomIntegerList(6, 700'000, 0);
+  ASSERT_GT(ints.size(), std::size_t{9} << 20);
+  for (const std::string& text : {ints, ints + "12 bob\n"}) {
+    auto path = tmp.path() / "big.tsv";
+    std::ofstream(path, std::ios::binary) << text;
+    const EdgeList from_file = ReadEdgeList(path), in_memory = ParseEdgeList(text);
+    EXPECT_EQ(from_file.labels.integer(), in_memory.labels.integer());
+    EXPECT_EQ(from_file.num_nodes(), in_memory.num_nodes());
+    EXPECT_EQ(from_file.src, in_memory.src);
+    EXPECT_EQ(from_file.dst, in_memory.dst);
+    EXPECT_EQ(from_file.lines, in_memory.lines);
+    EXPECT_EQ(from_file.comments, in_memory.comments);
+  }
 }
 
 TEST(EdgeList, MissingFileIsAnIoError) {

@@ -261,18 +261,16 @@ void ParseBlock(const char* data, std::size_t size, std::uint64_t first_line, co
 // A block source calls on_block(data, size) on successive blocks of about `block_bytes` holding whole
 // lines (the last line of the input need not end with '\n') and returns false as soon as on_block does.
 
-// Text in memory (a string, a mapped file): blocks are views, nothing is copied. `release(b, e)` is
-// told when the bytes before e are no longer needed.
-template <typename OnBlock, typename Release>
-bool ForEachSlice(std::string_view text, std::size_t block_bytes, OnBlock on_block, Release release) {
+// Text in memory: blocks are views, nothing is copied.
+template <typename OnBlock>
+bool ForEachSlice(std::string_view text, std::size_t block_bytes, OnBlock on_block) {
   for (const Span& s : SplitAtLineEnds(text.data(), text.size(), block_bytes)) {
     if (!on_block(text.data() + s.first, s.second - s.first)) return false;
-    release(s.second);
   }
   return true;
 }
 
-// A stream read into a buffer (gzip): a block grows to hold a line longer than it.
+// A stream read into a buffer (a file, gzip): a block grows to hold a line longer than it.
 template <typename ReadFn, typename OnBlock>
 bool ForEachStreamBlock(ReadFn read, std::size_t block_bytes, OnBlock on_block) {
   std::size_t cap = block_bytes;
@@ -590,43 +588,10 @@ EdgeList ReadEitherPath(Blocks for_each_block, const std::string& name, std::uin
   return ReadGeneral(for_each_block, name, size_hint, first_line);
 }
 
-// A read-only mapping of a whole file; pages already parsed are handed back (MADV_DONTNEED) so the
-// file does not stay in the process's memory.
-class MappedFile {
- public:
-  MappedFile(int fd, std::size_t size, const std::string& name) : size_(size) {
-    if (size_ == 0) return;
-    void* p = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-    if (p == MAP_FAILED) throw Error(ErrorKind::kIo, "cannot map " + name + ": " + std::strerror(errno));
-    data_ = static_cast<const char*>(p);
-    madvise(const_cast<char*>(data_), size_, MADV_SEQUENTIAL);
-  }
-  MappedFile(const MappedFile&) = delete;
-  MappedFile& operator=(const MappedFile&) = delete;
-  ~MappedFile() {
-    if (data_) munmap(const_cast<char*>(data_), size_);
-  }
-
-  std::string_view text() const { return {data_, size_}; }
-
-  /// Drops the whole pages before offset `end` from memory (they are read again if touched).
-  void Release(std::size_t end) const {
-    const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-    const std::size_t upto = end / page * page;
-    if (data_ && upto > 0) madvise(const_cast<char*>(data_), upto, MADV_DONTNEED);
-  }
-
- private:
-  const char* data_ = nullptr;
-  std::size_t size_ = 0;
-};
-
 }  // namespace
 
 EdgeList ParseEdgeList(std::string_view text, const std::string& name, std::uint64_t first_line) {
-  auto blocks = [text](std::size_t block_bytes, auto on_block) {
-    return ForEachSlice(text, block_bytes, on_block, [](std::size_t) {});
-  };
+  auto blocks = [text](std::size_t block_bytes, auto on_block) { return ForEachSlice(text, block_bytes, on_block); };
   return ReadEitherPath(blocks, name, text.size(), first_line);
 }
 
@@ -674,11 +639,20 @@ EdgeList ReadEdgeList(const std::filesystem::path& path) {
   if (!S_ISREG(st.st_mode)) throw Error(ErrorKind::kIo, "cannot read edge list " + name + ": not a regular file");
   unsigned char magic[2] = {0, 0};
   if (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) return ReadGzipEdgeList(name);
-  const MappedFile file(fd, static_cast<std::size_t>(st.st_size), name);
-  auto blocks = [&](std::size_t block_bytes, auto on_block) {
-    return ForEachSlice(file.text(), block_bytes, on_block, [&](std::size_t end) { file.Release(end); });
+  // Read into a reused block buffer: the copy leaves the block in cache for the passes over it, and
+  // no page tables are built and torn down for the file.
+  std::uint64_t offset = 0;
+  auto read = [&](char* out, std::size_t cap) -> std::size_t {
+    const ssize_t got = pread(fd, out, cap, static_cast<off_t>(offset));
+    if (got < 0) throw Error(ErrorKind::kIo, "cannot read " + name + ": " + std::strerror(errno));
+    offset += static_cast<std::uint64_t>(got);
+    return static_cast<std::size_t>(got);
   };
-  return ReadEitherPath(blocks, name, file.text().size(), 1);
+  auto blocks = [&](std::size_t block_bytes, auto on_block) {
+    offset = 0;
+    return ForEachStreamBlock(read, block_bytes, on_block);
+  };
+  return ReadEitherPath(blocks, name, static_cast<std::uint64_t>(st.st_size), 1);
 }
 
 }  // namespace relais::graph
