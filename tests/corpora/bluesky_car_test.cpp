@@ -13,6 +13,7 @@
 #include "corpora/reader_ingest_util.hpp"
 #include "corpora/reader_test_util.hpp"
 #include "detail/dag_cbor.hpp"
+#include "synth/repo_car.hpp"
 #include "test_util.hpp"
 
 namespace relais::corpora {
@@ -23,31 +24,6 @@ using relais::testing::ReadText;
 using relais::testing::ReadWith;
 
 fs::path CarDir(const fs::path& data) { return data / "bluesky-car"; }
-
-std::string Unbase64(std::string_view s) {
-  auto val = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+' || c == '-') return 62;
-    if (c == '/' || c == '_') return 63;
-    return -1;
-  };
-  std::string out;
-  std::uint32_t buf = 0;
-  int bits = 0;
-  for (char c : s) {
-    int v = val(c);
-    if (v < 0) continue;
-    buf = (buf << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      out += static_cast<char>((buf >> (bits - 8)) & 0xFF);
-      bits -= 8;
-    }
-  }
-  return out;
-}
 
 std::string Unhex(std::string_view h) {
   std::string out;
@@ -193,7 +169,7 @@ TEST(BlueskyCarReader, DagCborVectors) {
       nlohmann::json::parse(ReadAll(CarDir(data) / "interop-tests" / "data-model" / "data-model-fixtures.json"));
   ASSERT_EQ(fixtures.size(), 3u);
   for (const auto& fx : fixtures) {
-    std::string cbor = Unbase64(fx["cbor_base64"].get<std::string>());
+    std::string cbor = *detail::Base64Decode(fx["cbor_base64"].get<std::string>());
     auto json = detail::DagCborToJson(cbor);
     ASSERT_TRUE(json);
     EXPECT_EQ(nlohmann::json::parse(*json), fx["json"]);
