@@ -32,16 +32,6 @@ std::string Unhex(std::string_view h) {
   return out;
 }
 
-std::string Varint(std::uint64_t v) {
-  std::string out;
-  do {
-    auto b = static_cast<std::uint8_t>(v & 0x7F);
-    v >>= 7;
-    out += static_cast<char>(v ? (b | 0x80) : b);
-  } while (v);
-  return out;
-}
-
 // The sections of a CAR v1 after its header: [start, end) byte ranges (varint included).
 std::vector<std::pair<std::size_t, std::size_t>> Sections(const std::string& car, std::size_t* header_end) {
   auto read_varint = [&](std::size_t& i) {
@@ -222,7 +212,7 @@ TEST_F(CarMutations, EachQuarantineReason) {
 
   // A block no one links to: "unreferenced-block" (a CIDv1 identity-hash block holding the integer 1).
   std::string extra = std::string("\x01\x71\x00\x01\x01", 5) + "\x01";
-  r = ReadText(Format::kBlueskyCar, car_ + Varint(extra.size()) + extra, "extra.car");
+  r = ReadText(Format::kBlueskyCar, car_ + detail::CarVarint(extra.size()) + extra, "extra.car");
   EXPECT_EQ(r.total(), 24u);
   EXPECT_EQ(r.by_reason["unreferenced-block"], 1);
 
@@ -232,7 +222,7 @@ TEST_F(CarMutations, EachQuarantineReason) {
   std::string junk = "\xbf\xff";
   std::string junk_cid = std::string("\x01\x71\x12\x20", 4) + Unhex(Sha256Hex(junk));
   std::string with_junk = car_.substr(0, sections_.back().first);
-  with_junk += Varint(junk_cid.size() + junk.size()) + junk_cid + junk;
+  with_junk += detail::CarVarint(junk_cid.size() + junk.size()) + junk_cid + junk;
   r = ReadText(Format::kBlueskyCar, with_junk, "junk.car");
   EXPECT_EQ(r.by_reason["missing-block"], 1);
   EXPECT_EQ(r.by_reason["unreferenced-block"], 1);

@@ -69,16 +69,6 @@ void LinkOrNull(std::string& o, const std::optional<std::string>& cid) {
     o += '\xf6';
 }
 
-std::string Varint(std::uint64_t v) {
-  std::string out;
-  do {
-    auto b = static_cast<std::uint8_t>(v & 0x7F);
-    v >>= 7;
-    out += static_cast<char>(v ? (b | 0x80) : b);
-  } while (v);
-  return out;
-}
-
 // DAG-CBOR's canonical key order: shorter keys first, then bytewise.
 bool KeyBefore(const std::string& a, const std::string& b) {
   if (a.size() != b.size()) return a.size() < b.size();
@@ -209,6 +199,16 @@ std::string DagCbor(const nlohmann::ordered_json& value) {
   return out;
 }
 
+std::string CarVarint(std::uint64_t v) {
+  std::string out;
+  do {
+    auto b = static_cast<std::uint8_t>(v & 0x7F);
+    v >>= 7;
+    out += static_cast<char>(v ? (b | 0x80) : b);
+  } while (v);
+  return out;
+}
+
 std::optional<std::string> Base64Decode(std::string_view s) {
   std::string out;
   std::uint32_t buf = 0;
@@ -315,9 +315,9 @@ std::string RepoCar(const std::string& did, const std::string& rev, std::vector<
   Link(header, commit_cid);
   Text(header, "version");
   Head(header, 0, 1);
-  std::string out = Varint(header.size()) + header;
+  std::string out = CarVarint(header.size()) + header;
   auto section = [&](const std::string& cid, const std::string& data) {
-    out += Varint(cid.size() + data.size());
+    out += CarVarint(cid.size() + data.size());
     out += cid;
     out += data;
   };

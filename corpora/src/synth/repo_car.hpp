@@ -3,6 +3,7 @@
 // "export my data" give them.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,9 @@ std::string BlockCid(std::string_view block);
 
 /// Bytes from base64 (standard or URL alphabet, padded or not); nullopt on another character.
 std::optional<std::string> Base64Decode(std::string_view s);
+
+/// Unsigned LEB128, as CAR frames its header and sections.
+std::string CarVarint(std::uint64_t v);
 
 /// The binary CID of a multibase base32 ("b…") CIDv1 text; empty when it is not one.
 std::string CidFromString(std::string_view text);
