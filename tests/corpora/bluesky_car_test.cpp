@@ -13,6 +13,7 @@
 #include "corpora/reader_ingest_util.hpp"
 #include "corpora/reader_test_util.hpp"
 #include "detail/dag_cbor.hpp"
+#include "synth/repo_car.hpp"
 #include "test_util.hpp"
 
 namespace relais::corpora {
@@ -24,45 +25,10 @@ using relais::testing::ReadWith;
 
 fs::path CarDir(const fs::path& data) { return data / "bluesky-car"; }
 
-std::string Unbase64(std::string_view s) {
-  auto val = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+' || c == '-') return 62;
-    if (c == '/' || c == '_') return 63;
-    return -1;
-  };
-  std::string out;
-  std::uint32_t buf = 0;
-  int bits = 0;
-  for (char c : s) {
-    int v = val(c);
-    if (v < 0) continue;
-    buf = (buf << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      out += static_cast<char>((buf >> (bits - 8)) & 0xFF);
-      bits -= 8;
-    }
-  }
-  return out;
-}
-
 std::string Unhex(std::string_view h) {
   std::string out;
   for (std::size_t i = 0; i + 1 < h.size(); i += 2)
     out += static_cast<char>(std::stoi(std::string(h.substr(i, 2)), nullptr, 16));
-  return out;
-}
-
-std::string Varint(std::uint64_t v) {
-  std::string out;
-  do {
-    auto b = static_cast<std::uint8_t>(v & 0x7F);
-    v >>= 7;
-    out += static_cast<char>(v ? (b | 0x80) : b);
-  } while (v);
   return out;
 }
 
@@ -193,7 +159,7 @@ TEST(BlueskyCarReader, DagCborVectors) {
       nlohmann::json::parse(ReadAll(CarDir(data) / "interop-tests" / "data-model" / "data-model-fixtures.json"));
   ASSERT_EQ(fixtures.size(), 3u);
   for (const auto& fx : fixtures) {
-    std::string cbor = Unbase64(fx["cbor_base64"].get<std::string>());
+    std::string cbor = *detail::Base64Decode(fx["cbor_base64"].get<std::string>());
     auto json = detail::DagCborToJson(cbor);
     ASSERT_TRUE(json);
     EXPECT_EQ(nlohmann::json::parse(*json), fx["json"]);
@@ -246,7 +212,7 @@ TEST_F(CarMutations, EachQuarantineReason) {
 
   // A block no one links to: "unreferenced-block" (a CIDv1 identity-hash block holding the integer 1).
   std::string extra = std::string("\x01\x71\x00\x01\x01", 5) + "\x01";
-  r = ReadText(Format::kBlueskyCar, car_ + Varint(extra.size()) + extra, "extra.car");
+  r = ReadText(Format::kBlueskyCar, car_ + detail::CarVarint(extra.size()) + extra, "extra.car");
   EXPECT_EQ(r.total(), 24u);
   EXPECT_EQ(r.by_reason["unreferenced-block"], 1);
 
@@ -256,7 +222,7 @@ TEST_F(CarMutations, EachQuarantineReason) {
   std::string junk = "\xbf\xff";
   std::string junk_cid = std::string("\x01\x71\x12\x20", 4) + Unhex(Sha256Hex(junk));
   std::string with_junk = car_.substr(0, sections_.back().first);
-  with_junk += Varint(junk_cid.size() + junk.size()) + junk_cid + junk;
+  with_junk += detail::CarVarint(junk_cid.size() + junk.size()) + junk_cid + junk;
   r = ReadText(Format::kBlueskyCar, with_junk, "junk.car");
   EXPECT_EQ(r.by_reason["missing-block"], 1);
   EXPECT_EQ(r.by_reason["unreferenced-block"], 1);

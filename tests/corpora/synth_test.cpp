@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "detail/dag_cbor.hpp"
 #include "relais/base/error.hpp"
 #include "relais/base/hash.hpp"
 #include "relais/corpora/ingest.hpp"
@@ -19,6 +20,7 @@
 #include "relais/corpora/store.hpp"
 #include "relais/corpora/synth.hpp"
 #include "relais/corpora/url.hpp"
+#include "synth/repo_car.hpp"
 #include "test_util.hpp"
 
 namespace fs = std::filesystem;
@@ -63,6 +65,57 @@ std::optional<json> Parse(const std::string& line) {
 }
 
 /// What an independent reader sees in a world's data/ folder.
+// The records of a repository export, walked here without the reader: the sections (CIDv1 sha2-256,
+// 36 bytes, each checked against its block), the commit named by the header, its MST in key order.
+// Returns the did and (key "<collection>/<rkey>", record) pairs.
+std::pair<std::string, std::vector<std::pair<std::string, json>>> RepoRecords(const std::string& car) {
+  auto varint = [&](std::size_t& i) {
+    std::uint64_t v = 0;
+    for (int shift = 0;; shift += 7) {
+      const auto b = static_cast<std::uint8_t>(car.at(i++));
+      v |= static_cast<std::uint64_t>(b & 0x7F) << shift;
+      if (!(b & 0x80)) return v;
+    }
+  };
+  std::size_t i = 0;
+  const std::size_t header_len = varint(i);
+  const json header = json::parse(*relais::corpora::detail::DagCborToJson(car.substr(i, header_len)));
+  i += header_len;
+  std::map<std::string, json> blocks;
+  while (i < car.size()) {
+    const std::size_t len = varint(i);
+    const std::string cid = car.substr(i, 36), block = car.substr(i + 36, len - 36);
+    EXPECT_EQ(cid.substr(0, 4), std::string("\x01\x71\x12\x20", 4));
+    std::string digest;
+    for (char ch : cid.substr(4)) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      digest += kHex[static_cast<std::uint8_t>(ch) >> 4];
+      digest += kHex[static_cast<std::uint8_t>(ch) & 15];
+    }
+    EXPECT_EQ(relais::Sha256Hex(block), digest) << "a block whose CID does not verify";
+    blocks[relais::corpora::detail::CidToString(cid)] = json::parse(*relais::corpora::detail::DagCborToJson(block));
+    i += len;
+  }
+  const json& commit = blocks.at(header["roots"][0]["$link"].get<std::string>());
+  EXPECT_EQ(commit["version"], 3);
+  std::vector<std::pair<std::string, json>> records;
+  std::function<void(const json&)> walk = [&](const json& link) {
+    if (link.is_null()) return;
+    const json& node = blocks.at(link["$link"].get<std::string>());
+    walk(node["l"]);
+    std::string key;
+    for (const auto& e : node["e"]) {
+      key = key.substr(0, e["p"].get<std::size_t>()) +
+            *relais::corpora::detail::Base64Decode(e["k"]["$bytes"].get<std::string>());
+      records.emplace_back(key, blocks.at(e["v"]["$link"].get<std::string>()));
+      walk(e["t"]);
+    }
+  };
+  walk(commit["data"]);
+  for (std::size_t k = 1; k < records.size(); ++k) EXPECT_LT(records[k - 1].first, records[k].first);
+  return {commit["did"].get<std::string>(), std::move(records)};
+}
+
 struct Census {
   std::uint64_t records = 0, malformed = 0, duplicates = 0;
   std::map<std::string, std::uint64_t> by_kind, by_channel, by_format;
@@ -172,6 +225,25 @@ Census TakeCensus(const fs::path& data) {
         }
         EXPECT_EQ((*item)["source_platform"], "twitter.com");
         CountGraphqlTweet(c, (*item)["data"], "zeeschuimer", first_time);
+      }
+    } else if (rel.rfind("bluesky/repos/", 0) == 0) {
+      const auto [did, records] = RepoRecords(content);
+      EXPECT_EQ(rel, "bluesky/repos/" + did.substr(8) + ".car");
+      for (const auto& [key, record] : records) {
+        ++c.by_format["bluesky-car"];
+        if (!first_time("bluesky:at://" + did + "/" + key)) {
+          ++c.duplicates;
+          continue;
+        }
+        bool link = false;
+        for (const auto& facet : record.value("facets", json::array()))
+          link |= facet["features"][0]["$type"] == "app.bsky.richtext.facet#link";
+        const std::string kind = key.rfind("app.bsky.feed.repost/", 0) == 0 ? "retweet"
+                                 : record.contains("reply")                 ? "reply"
+                                 : record.contains("embed")                 ? "quote"
+                                                                            : "original";
+        ++c.kinds_by_format["bluesky-car"][kind];
+        CountPost(c, kind, link);
       }
     } else if (rel.rfind("bluesky/", 0) == 0) {
       for (const auto& line : Lines(content)) {
@@ -512,7 +584,11 @@ TEST(Synth, ScrapedFormatsIngestWithTheWorldUnchanged) {
   ASSERT_GT(t["counts"]["by_format"]["zeeschuimer"].get<std::uint64_t>(), 1000u);
   ASSERT_GT(t["counts"]["by_format"]["europresse"].get<std::uint64_t>(), 10u);
   EXPECT_EQ(t["counts"]["by_platform"].value("bluesky", std::uint64_t{0}),
-            t["counts"]["by_format"]["bluesky-jetstream"].get<std::uint64_t>());
+            t["counts"]["by_format"]["bluesky-jetstream"].get<std::uint64_t>() +
+                t["counts"]["by_format"]["bluesky-car"].get<std::uint64_t>());
+  // About half of the Bluesky accounts are written as repository exports, the others as Jetstream.
+  ASSERT_GT(t["counts"]["by_format"]["bluesky-car"].get<std::uint64_t>(), 100u);
+  ASSERT_GT(t["counts"]["by_format"]["bluesky-jetstream"].get<std::uint64_t>(), 100u);
   EXPECT_EQ(t["counts"]["by_platform"].value("telegram", std::uint64_t{0}),
             t["counts"]["by_format"]["telegram"].get<std::uint64_t>());
   relais::testing::TempDir tmp;
@@ -527,7 +603,8 @@ TEST(Synth, ScrapedFormatsIngestWithTheWorldUnchanged) {
   EXPECT_EQ(res.total.quarantined, 0u);
   EXPECT_EQ(res.total.duplicates, 0u);
   EXPECT_EQ(res.total.read, t["counts"]["records"].get<std::uint64_t>());
-  for (const char* format : {"twitter-graphql", "zeeschuimer", "bluesky-jetstream", "telegram", "europresse"}) {
+  for (const char* format :
+       {"twitter-graphql", "zeeschuimer", "bluesky-jetstream", "bluesky-car", "telegram", "europresse"}) {
     if (t["counts"]["by_format"][format].get<std::uint64_t>() == 0) continue;  // no file of it in this world
     ASSERT_TRUE(res.by_format.count(format)) << format;
     const auto& c = res.by_format.at(format);
@@ -558,7 +635,13 @@ TEST(Synth, ScrapedFormatsIngestWithTheWorldUnchanged) {
   while (q.Step())
     got[q.Text(0)][q.Text(1)] = {static_cast<std::uint64_t>(q.Int(2)), static_cast<std::uint64_t>(q.Int(3)),
                                  static_cast<std::uint64_t>(q.Int(4))};
-  const auto& bluesky = census.kinds_by_format.at("bluesky-jetstream");
+  std::map<std::string, std::uint64_t> bluesky = census.kinds_by_format.at("bluesky-jetstream");
+  for (const auto& [kind, n] : census.kinds_by_format.at("bluesky-car")) bluesky[kind] += n;
+  // The repository exports read back as the census walked them, kind by kind.
+  std::map<std::string, std::uint64_t> from_cars;
+  relais::corpora::Statement cars(store.db(), "SELECT kind, count(*) FROM items WHERE file LIKE '%.car' GROUP BY 1");
+  while (cars.Step()) from_cars[cars.Text(0)] = static_cast<std::uint64_t>(cars.Int(1));
+  EXPECT_EQ(from_cars, census.kinds_by_format.at("bluesky-car"));
   const auto& telegram = census.kinds_by_format.at("telegram");
   for (const char* kind : {"original", "retweet", "quote", "reply"})
     EXPECT_GE(bluesky.count(kind) ? bluesky.at(kind) : 0, 50u) << "bluesky " << kind;
@@ -573,7 +656,8 @@ TEST(Synth, ScrapedFormatsIngestWithTheWorldUnchanged) {
   EXPECT_EQ(got["telegram"]["reply"], (std::array<std::uint64_t, 3>{replies, replies, replies}));
   EXPECT_EQ(got["telegram"]["retweet"], (std::array<std::uint64_t, 3>{forwards, 0, forwards}));
   std::cout << "scraped formats:";
-  for (const char* format : {"twitter-graphql", "zeeschuimer", "bluesky-jetstream", "telegram", "europresse"})
+  for (const char* format :
+       {"twitter-graphql", "zeeschuimer", "bluesky-jetstream", "bluesky-car", "telegram", "europresse"})
     std::cout << " " << format << " " << (res.by_format.count(format) ? res.by_format.at(format).read : 0);
   std::cout << " of " << res.total.read << " records; " << st.items << " items, " << st.actors
             << " actors, mention flows " << st.flows_by_layer.at("mention") << "\n";

@@ -331,6 +331,16 @@ struct BlueskyPost {
   std::string quote_uri;                         // Bluesky: the quoted post (embed.record), empty if none
   std::string reply_parent_uri, reply_root_uri;  // Bluesky: the post answered and its thread's root
 };
+/// The app.bsky.feed.post record of a post (text, createdAt, langs, facets for its hashtags and link,
+/// reply refs, the quoted record as embed.record) and the app.bsky.feed.repost record of a repost, in
+/// the atproto data model's JSON form: Jetstream events carry them, repository exports their DAG-CBOR.
+nlohmann::ordered_json BlueskyPostRecord(TimeMs t, const std::string& lang, const BlueskyPost& post);
+nlohmann::ordered_json BlueskyRepostRecord(TimeMs t, const std::string& subject_uri);
+/// Whether an account's Bluesky posts are written as its repository export (a CAR file, repo_car.hpp)
+/// rather than as Jetstream events: about half of the accounts, drawn per account from the seed.
+bool BlueskyRepoExport(const World& w, std::int32_t actor);
+/// The export's path relative to the output: data/bluesky/repos/<the DID's plc suffix>.car.
+std::string BlueskyRepoFile(const World& w, std::int32_t actor);
 /// One Jetstream commit event line creating the post (key "bluesky:at://<did>/app.bsky.feed.post/<rkey>"),
 /// with its reply refs and quoted record when the post has them.
 void AppendJetstreamPost(std::string& out, const std::string& did, const std::string& rkey, TimeMs t,

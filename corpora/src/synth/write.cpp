@@ -1,6 +1,7 @@
 // Writes the synthetic world in real formats: Twitter API v2 twarc2 pages, v1.1
 // lines, Mastodon REST statuses, press/PR JSONL, RSS 2.0 feeds, a Windows-1252
-// press CSV (dirty worlds), actors.csv and truth.json. Files are grouped by
+// press CSV (dirty worlds), actors.csv and truth.json; the scraped formats of
+// write_formats.cpp and Bluesky repository exports (repo_car.cpp). Files are grouped by
 // week and built in parallel; each file's bytes depend only on the world.
 #include <algorithm>
 #include <cstdio>
@@ -16,6 +17,7 @@
 #include "relais/base/error.hpp"
 #include "relais/base/time.hpp"
 #include "relais/corpora/url.hpp"
+#include "repo_car.hpp"
 #include "synth_internal.hpp"
 
 namespace relais::corpora::detail {
@@ -39,11 +41,12 @@ enum FileFormat : std::uint8_t {
   kFmtJetstream,    // write_formats.cpp
   kFmtTelegram,     // write_formats.cpp
   kFmtEuropresse,   // write_formats.cpp
+  kFmtBlueskyCar,   // repo_car.cpp
   kNumFmts
 };
 const char* const kFmtNames[] = {"twitter-v2", "twitter-v1", "mastodon",        "press-jsonl", "pr-jsonl",
                                  "rss",        "press-csv",  "twitter-graphql", "zeeschuimer", "bluesky-jetstream",
-                                 "telegram",   "europresse"};
+                                 "telegram",   "europresse", "bluesky-car"};
 
 struct Civil {
   int y, m, d, hh, mm, ss;
@@ -827,7 +830,8 @@ void PrepareFolders(const fs::path& out) {
        {std::string("data/twitter/v2"), std::string("data/twitter/v1"), std::string("data/mastodon"),
         std::string("data/press"), std::string("data/pr"), std::string("data/rss"),
         TwitterShareFolder(TwitterShare::kGraphql), TwitterShareFolder(TwitterShare::kZeeschuimer),
-        std::string("data/bluesky"), std::string("data/telegram"), std::string("data/press/europresse")}) {
+        std::string("data/bluesky"), std::string("data/bluesky/repos"), std::string("data/telegram"),
+        std::string("data/press/europresse")}) {
     fs::create_directories(out / d, ec);
     if (ec) throw Error(ErrorKind::kIo, "cannot create " + (out / d).string() + ": " + ec.message());
   }
@@ -855,7 +859,8 @@ std::vector<Bucket> AssignBuckets(const World& w) {
     } else if (a.platform == kMastodon) {
       f = kFmtMastodon;
     } else if (w.venues[r] == Venue::kBluesky) {
-      f = kFmtJetstream;
+      f = BlueskyRepoExport(w, it.actor) ? kFmtBlueskyCar : kFmtJetstream;
+      if (f == kFmtBlueskyCar) sub = 1000 + it.actor;  // one export per account
     } else if (w.venues[r] == Venue::kTelegram) {
       f = kFmtTelegram;
       sub = 1000 + it.actor;  // one export per channel
@@ -904,6 +909,9 @@ std::vector<Bucket> AssignBuckets(const World& w) {
         case kFmtEuropresse:
           b.path = std::string("data/press/europresse/europresse-week") + wk + ".html";
           break;
+        case kFmtBlueskyCar:
+          b.path = BlueskyRepoFile(w, it.actor);
+          break;
         default:
           b.path = "data/press/" + a.domain + "-export-cp1252.csv";
           break;
@@ -950,14 +958,11 @@ BlueskyPost PlainPost(const Texts& texts, std::int32_t r, bool reply) {
 // The at:// URI of an item written on Bluesky, from its key ("bluesky:at://…").
 std::string UriOf(const World& w, std::int32_t r) { return w.keys[static_cast<std::size_t>(r)].substr(8); }
 
-// A Bluesky item as a Jetstream event: a repost record for a retweet, else a post record with its
-// reply refs (parent and thread root) or its quoted record. Every target is a Bluesky post of the
-// same cluster (AssignVenues), so the refs resolve to stored items.
-void AppendBlueskyItem(std::string& o, const World& w, const Texts& texts, std::int32_t r) {
+// A Bluesky post item as the reader's mapping needs it: its text, facets, reply refs (parent and
+// thread root) or quoted record. Every target is a Bluesky post of the same cluster (AssignVenues), so
+// the refs resolve to stored items.
+BlueskyPost BlueskyPostOf(const World& w, const Texts& texts, std::int32_t r) {
   const Item& it = w.items[static_cast<std::size_t>(r)];
-  const std::string& key = w.keys[static_cast<std::size_t>(r)];
-  const std::string did = BlueskyDid(w, it.actor), rkey = key.substr(key.rfind('/') + 1);
-  if (it.kind == kRetweet) return AppendJetstreamRepost(o, did, rkey, it.t, UriOf(w, it.ref));
   BlueskyPost post = PlainPost(texts, r, it.kind == kReply);
   if (it.kind == kQuote) post.quote_uri = UriOf(w, it.ref);
   if (it.kind == kReply) {
@@ -966,7 +971,37 @@ void AppendBlueskyItem(std::string& o, const World& w, const Texts& texts, std::
     post.reply_parent_uri = UriOf(w, it.ref);
     post.reply_root_uri = UriOf(w, root);
   }
-  AppendJetstreamPost(o, did, rkey, it.t, texts.Lang(r), post);
+  return post;
+}
+
+// A Bluesky item as a Jetstream event: a repost record for a retweet, else a post record.
+void AppendBlueskyItem(std::string& o, const World& w, const Texts& texts, std::int32_t r) {
+  const Item& it = w.items[static_cast<std::size_t>(r)];
+  const std::string& key = w.keys[static_cast<std::size_t>(r)];
+  const std::string did = BlueskyDid(w, it.actor), rkey = key.substr(key.rfind('/') + 1);
+  if (it.kind == kRetweet) return AppendJetstreamRepost(o, did, rkey, it.t, UriOf(w, it.ref));
+  AppendJetstreamPost(o, did, rkey, it.t, texts.Lang(r), BlueskyPostOf(w, texts, r));
+}
+
+// An account's Bluesky items as its repository export: the same records as the Jetstream events would
+// carry, under the same keys ("<collection>/<rkey>" of their at:// URIs); the commit's rev is the
+// latest record key (TIDs sort by time).
+void AppendBlueskyRepo(std::string& o, const World& w, const Texts& texts, std::int32_t actor,
+                       const std::vector<std::int32_t>& items) {
+  const std::string did = BlueskyDid(w, actor);
+  std::vector<RepoRecord> records;
+  std::string rev;
+  for (std::int32_t r : items) {
+    const Item& it = w.items[static_cast<std::size_t>(r)];
+    const std::string uri = UriOf(w, r);
+    const std::string key = uri.substr(5 + did.size() + 1);
+    rev = std::max(rev, key.substr(key.rfind('/') + 1));
+    const nlohmann::ordered_json record = it.kind == kRetweet
+                                              ? BlueskyRepostRecord(it.t, UriOf(w, it.ref))
+                                              : BlueskyPostRecord(it.t, texts.Lang(r), BlueskyPostOf(w, texts, r));
+    records.push_back(RepoRecord{key, DagCbor(record)});
+  }
+  o += RepoCar(did, rev, std::move(records));
 }
 
 // A Telegram item as a channel message: a retweet is a forward (the original's text, its source channel
@@ -1062,6 +1097,10 @@ Stats WriteBucket(const World& w, const Texts& texts, const Writer& writer, cons
     }
     case kFmtJetstream:  // never damaged, as the other scraped formats
       for (std::int32_t r : b.items) AppendBlueskyItem(o, w, texts, r);
+      st.records += b.items.size();
+      break;
+    case kFmtBlueskyCar:  // never damaged, as Jetstream
+      AppendBlueskyRepo(o, w, texts, b.actor, b.items);
       st.records += b.items.size();
       break;
     case kFmtTelegram: {

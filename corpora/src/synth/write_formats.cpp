@@ -21,6 +21,8 @@
 // Twitter. Items keep their times, classes, texts and link shares under the keys the readers give
 // them, so every planted flow and count is unchanged (a Telegram forward's flow starts at its source
 // channel: Telegram Desktop does not export the original message's id).
+// About half of the Bluesky accounts (BlueskyRepoExport, per account from the seed) are written as their
+// repository export (a CAR, repo_car.cpp) instead of Jetstream events: the same records, the same keys.
 // Europresse gives times to the minute: the regional press articles published on a whole minute are
 // written there (the article's own link keys it by its URL, as press JSONL does).
 #include <algorithm>
@@ -123,8 +125,9 @@ ojson CursorEntry(std::size_t page) {
 
 // --- Bluesky, Telegram, Europresse ------------------------------------------------------------------
 
-constexpr std::uint64_t kBlueskyPerMille = 400;   // of the conversations that can move
-constexpr std::uint64_t kTelegramPerMille = 400;  // likewise; the rest stay on Twitter
+constexpr std::uint64_t kBlueskyPerMille = 400;      // of the conversations that can move
+constexpr std::uint64_t kTelegramPerMille = 400;     // likewise; the rest stay on Twitter
+constexpr std::uint64_t kBlueskyRepoPerMille = 500;  // of the Bluesky accounts: a repository export each
 constexpr TimeMs kMinute = 60 * 1000;
 constexpr TimeMs kParisWinter = 3600 * 1000;  // +01:00, as the world's other Paris times (write.cpp)
 
@@ -307,6 +310,14 @@ std::string BlueskyDid(const World& w, std::int32_t ai) {
   return s;
 }
 
+bool BlueskyRepoExport(const World& w, std::int32_t ai) {
+  return Key(w.opt.seed, 78, static_cast<std::uint64_t>(ai)) % 1000 < kBlueskyRepoPerMille;
+}
+
+std::string BlueskyRepoFile(const World& w, std::int32_t ai) {
+  return "data/bluesky/repos/" + BlueskyDid(w, ai).substr(8) + ".car";
+}
+
 std::string TelegramChannelId(const World& w, std::int32_t ai) {
   return std::to_string(1500000000ULL + static_cast<std::uint64_t>(ai) * 1000ULL +
                         Key(w.opt.seed, 77, static_cast<std::uint64_t>(ai)) % 1000ULL);
@@ -351,8 +362,7 @@ void AppendCommit(std::string& out, const std::string& did, const std::string& c
 
 }  // namespace
 
-void AppendJetstreamPost(std::string& out, const std::string& did, const std::string& rkey, TimeMs t,
-                         const std::string& lang, const BlueskyPost& post) {
+ojson BlueskyPostRecord(TimeMs t, const std::string& lang, const BlueskyPost& post) {
   ojson record = {{"$type", "app.bsky.feed.post"}, {"createdAt", FormatIso8601(t)}, {"langs", ojson::array({lang})}};
   record["text"] = post.text;
   ojson facets = ojson::array();
@@ -367,14 +377,21 @@ void AppendJetstreamPost(std::string& out, const std::string& did, const std::st
     record["reply"] = {{"root", StrongRef(post.reply_root_uri)}, {"parent", StrongRef(post.reply_parent_uri)}};
   if (!post.quote_uri.empty())
     record["embed"] = {{"$type", "app.bsky.embed.record"}, {"record", StrongRef(post.quote_uri)}};
-  AppendCommit(out, did, "app.bsky.feed.post", rkey, t, std::move(record));
+  return record;
+}
+
+ojson BlueskyRepostRecord(TimeMs t, const std::string& subject_uri) {
+  return {{"$type", "app.bsky.feed.repost"}, {"createdAt", FormatIso8601(t)}, {"subject", StrongRef(subject_uri)}};
+}
+
+void AppendJetstreamPost(std::string& out, const std::string& did, const std::string& rkey, TimeMs t,
+                         const std::string& lang, const BlueskyPost& post) {
+  AppendCommit(out, did, "app.bsky.feed.post", rkey, t, BlueskyPostRecord(t, lang, post));
 }
 
 void AppendJetstreamRepost(std::string& out, const std::string& did, const std::string& rkey, TimeMs t,
                            const std::string& subject_uri) {
-  ojson record = {
-      {"$type", "app.bsky.feed.repost"}, {"createdAt", FormatIso8601(t)}, {"subject", StrongRef(subject_uri)}};
-  AppendCommit(out, did, "app.bsky.feed.repost", rkey, t, std::move(record));
+  AppendCommit(out, did, "app.bsky.feed.repost", rkey, t, BlueskyRepostRecord(t, subject_uri));
 }
 
 std::string TelegramMessage(std::uint64_t id, TimeMs t, const std::string& channel_id, const std::string& name,
