@@ -3,11 +3,14 @@
 
 #include <cmath>
 #include <fstream>
+#include <random>
 
 #include "analysis_fixture.hpp"
 #include "analysis_store.hpp"
 #include "relais/base/error.hpp"
 #include "relais/corpora/store.hpp"
+#include "relais/toolkit/analysis/glm.hpp"
+#include "relais/toolkit/analysis/linalg.hpp"
 #include "relais/toolkit/analysis/series.hpp"
 
 namespace relais::toolkit {
@@ -178,6 +181,93 @@ TEST(Did, TwoWayFixedEffectsMatchStatsmodelsClustered) {
   EXPECT_EQ(r.extra["placebo_in_time"]["fake_event"].get<long long>(), -3);
   p.treated.assign(40, true);
   EXPECT_THROW((void)FitDifferenceInDifferences(p), Error);
+}
+
+namespace {
+
+// The dense two-way fixed-effects fit the DiD stood on before it was computed unit by unit: demeaned outcome
+// and demeaned treated-by-period indicators in an explicit design, FitOls with unit clusters.
+RegressionFit DenseTwfe(const Panel& p, const std::vector<std::pair<std::size_t, std::size_t>>& ranges) {
+  const std::size_t nu = p.units, nt = p.periods;
+  auto demean = [&](const std::vector<double>& v) {
+    std::vector<double> um(nu, 0), tm(nt, 0), out(v.size());
+    double grand = 0;
+    for (std::size_t u = 0; u < nu; ++u)
+      for (std::size_t t = 0; t < nt; ++t) {
+        um[u] += v[u * nt + t] / static_cast<double>(nt);
+        tm[t] += v[u * nt + t] / static_cast<double>(nu);
+        grand += v[u * nt + t] / static_cast<double>(nu * nt);
+      }
+    for (std::size_t u = 0; u < nu; ++u)
+      for (std::size_t t = 0; t < nt; ++t) out[u * nt + t] = v[u * nt + t] - um[u] - tm[t] + grand;
+    return out;
+  };
+  Matrix x(nu * nt, ranges.size());
+  for (std::size_t k = 0; k < ranges.size(); ++k) {
+    std::vector<double> d(nu * nt, 0.0);
+    for (std::size_t u = 0; u < nu; ++u)
+      for (std::size_t t = ranges[k].first; t < ranges[k].second; ++t) d[u * nt + t] = p.treated[u] ? 1.0 : 0.0;
+    const auto dd = demean(d);
+    for (std::size_t i = 0; i < dd.size(); ++i) x(i, k) = dd[i];
+  }
+  std::vector<std::int64_t> clusters;
+  for (std::size_t u = 0; u < nu; ++u)
+    for (std::size_t t = 0; t < nt; ++t) clusters.push_back(static_cast<std::int64_t>(u));
+  RegressionOptions ro;
+  ro.cov = CovType::kCluster;
+  ro.clusters = clusters;
+  ro.absorbed = static_cast<int>(nu + nt - 1);
+  const auto y = demean(p.y);
+  return FitOls(x, y, ro);
+}
+
+}  // namespace
+
+// The DiD and its event study are fitted unit by unit, without the dense design (issue 11: memory); the fit
+// must be the dense one's: estimates, clustered standard errors and the leads' covariance (through the
+// pre-trend F) on a random panel with uneven treated share, trends and noise.
+TEST(Did, UnitByUnitFitEqualsTheDenseDesign) {
+  Panel p;
+  p.units = 157;
+  p.periods = 23;
+  p.first_post = 13;
+  std::mt19937_64 rng(7);
+  std::normal_distribution<double> noise(0.0, 1.0);
+  std::poisson_distribution<int> counts(3.0);
+  for (std::size_t u = 0; u < p.units; ++u) p.treated.push_back(u % 5 == 1 || u % 7 == 0);
+  for (std::size_t u = 0; u < p.units; ++u)
+    for (std::size_t t = 0; t < p.periods; ++t)
+      p.y.push_back(counts(rng) + 0.05 * static_cast<double>(t) * (p.treated[u] ? 1.0 : 0.4) +
+                    (p.treated[u] && t >= p.first_post ? -1.2 : 0.0) + 0.3 * noise(rng));
+  const auto r = FitDifferenceInDifferences(p);
+  const auto dense = DenseTwfe(p, {{p.first_post, p.periods}});
+  EXPECT_TRUE(CloseRel(r.level.estimate, dense.coef[0], 1e-10));
+  EXPECT_TRUE(CloseRel(r.level.se, dense.se[0], 1e-10));
+  EXPECT_TRUE(CloseRel(r.dispersion, dense.dispersion, 1e-10));
+  // Event study: 6 bins a side, the last pre-event bin the reference (as FitDifferenceInDifferences splits).
+  const auto& es = r.extra["event_study"];
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;
+  for (const auto& g : es)
+    ranges.emplace_back(static_cast<std::size_t>(g["periods"][0].get<long long>() + 13),
+                        static_cast<std::size_t>(g["periods"][1].get<long long>() + 13));
+  ASSERT_EQ(ranges.size(), 11u);
+  const auto de = DenseTwfe(p, ranges);
+  std::size_t leads = 0;
+  for (std::size_t k = 0; k < ranges.size(); ++k) {
+    EXPECT_TRUE(CloseRel(es[k]["estimate"].get<double>(), de.coef[k], 1e-10)) << k;
+    EXPECT_TRUE(CloseRel(es[k]["se"].get<double>(), de.se[k], 1e-10)) << k;
+    if (es[k]["kind"] == "lead") ++leads;
+  }
+  Matrix v(leads, leads);
+  std::vector<double> b(leads);
+  for (std::size_t a = 0; a < leads; ++a) {
+    b[a] = de.coef[a];
+    for (std::size_t c = 0; c < leads; ++c) v(a, c) = de.cov(a, c);
+  }
+  const auto sol = CholeskySolve(Cholesky(v), b);
+  double w = 0;
+  for (std::size_t a = 0; a < leads; ++a) w += b[a] * sol[a];
+  EXPECT_TRUE(CloseRel(r.extra["pretrend_test"]["F"].get<double>(), w / static_cast<double>(leads), 1e-9));
 }
 
 TEST(StoreEvent, ItsAndDidRecoverPlantedDrop) {

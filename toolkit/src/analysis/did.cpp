@@ -12,6 +12,119 @@ namespace relais::toolkit {
 
 using namespace event_detail;
 
+namespace {
+
+using PeriodRange = std::pair<std::size_t, std::size_t>;  // periods [first, second)
+
+// The outcome two-way demeaned (exact for a balanced panel), one unit at a time: the unit's mean, the
+// periods' means and the grand mean are summed once, in the order of a dense demeaning.
+class DemeanedOutcome {
+ public:
+  explicit DemeanedOutcome(const Panel& p) : p_(p), unit_mean_(p.units, 0), time_mean_(p.periods, 0) {
+    const std::size_t nu = p.units, nt = p.periods;
+    for (std::size_t u = 0; u < nu; ++u)
+      for (std::size_t t = 0; t < nt; ++t) {
+        unit_mean_[u] += p.y[u * nt + t];
+        time_mean_[t] += p.y[u * nt + t];
+        grand_ += p.y[u * nt + t];
+      }
+    for (auto& m : unit_mean_) m /= static_cast<long double>(nt);
+    for (auto& m : time_mean_) m /= static_cast<long double>(nu);
+    grand_ /= static_cast<long double>(nu * nt);
+  }
+  double operator()(std::size_t u, std::size_t t) const {
+    return static_cast<double>(p_.y[u * p_.periods + t] - unit_mean_[u] - time_mean_[t] + grand_);
+  }
+
+ private:
+  const Panel& p_;
+  std::vector<long double> unit_mean_, time_mean_;
+  long double grand_ = 0;
+};
+
+// OLS of the two-way demeaned outcome on two-way demeaned indicators D_k(u, t) = T_u 1[t in ranges[k]] of
+// the treated units in some periods, with errors clustered by unit: the fit FitOls gives on that dense
+// design with `absorbed` = units + periods - 1 (tests/toolkit/event_test.cpp compares them), without building
+// it. In a balanced panel D_k demeans to c_u h_k(t), c_u = T_u - (treated share), h_k(t) = 1[t in ranges[k]]
+// - |ranges[k]| / periods, so X'X = (sum of c_u^2) H with H_ab = sum over t of h_a h_b, and X'y, the
+// residuals and each unit's score follow one unit at a time. Memory: the outcome's, not units x periods x k
+// (the event study's dense design held 3.6 GB on the 17.6M-item world). `fitted` and `resid` stay empty.
+RegressionFit FitTreatedPeriods(const Panel& p, const std::vector<PeriodRange>& ranges) {
+  const std::size_t nu = p.units, nt = p.periods, k = ranges.size(), n = nu * nt;
+  const DemeanedOutcome y(p);
+  const auto num_treated = static_cast<double>(std::count(p.treated.begin(), p.treated.end(), true));
+  const double share = num_treated / static_cast<double>(nu);
+  auto c = [&](std::size_t u) { return (p.treated[u] ? 1.0 : 0.0) - share; };
+  Matrix h(k, nt);
+  for (std::size_t a = 0; a < k; ++a) {
+    const double mean = static_cast<double>(ranges[a].second - ranges[a].first) / static_cast<double>(nt);
+    for (std::size_t t = 0; t < nt; ++t) h(a, t) = (t >= ranges[a].first && t < ranges[a].second ? 1.0 : 0.0) - mean;
+  }
+  long double sum_c2 = 0;
+  std::vector<long double> xty(k, 0);
+  for (std::size_t u = 0; u < nu; ++u) {
+    const double cu = c(u);
+    sum_c2 += static_cast<long double>(cu) * cu;
+    for (std::size_t a = 0; a < k; ++a) {
+      long double s = 0;
+      for (std::size_t t = 0; t < nt; ++t) s += static_cast<long double>(h(a, t)) * y(u, t);
+      xty[a] += cu * s;
+    }
+  }
+  Matrix xtx(k, k);
+  for (std::size_t a = 0; a < k; ++a)
+    for (std::size_t b = 0; b < k; ++b) {
+      long double s = 0;
+      for (std::size_t t = 0; t < nt; ++t) s += static_cast<long double>(h(a, t)) * h(b, t);
+      xtx(a, b) = static_cast<double>(sum_c2 * s);
+    }
+  std::vector<double> rhs(k);
+  for (std::size_t a = 0; a < k; ++a) rhs[a] = static_cast<double>(xty[a]);
+  RegressionFit fit;
+  fit.n = n;
+  fit.p = k;
+  fit.coef = CholeskySolve(Cholesky(xtx, "event-study design"), rhs);
+  const Matrix bread_inv = InverseSpd(xtx, "event-study design");
+  // Residuals and the units' scores s_u = c_u sum over t of h(t) e_ut, one unit at a time.
+  std::vector<double> effect(nt, 0.0);  // sum over a of coef_a h_a(t)
+  for (std::size_t t = 0; t < nt; ++t)
+    for (std::size_t a = 0; a < k; ++a) effect[t] += fit.coef[a] * h(a, t);
+  long double ssr = 0;
+  Matrix meat(k, k);
+  std::vector<double> e(nt), score(k);
+  for (std::size_t u = 0; u < nu; ++u) {
+    const double cu = c(u);
+    for (std::size_t t = 0; t < nt; ++t) {
+      e[t] = y(u, t) - cu * effect[t];
+      ssr += static_cast<long double>(e[t]) * e[t];
+    }
+    for (std::size_t a = 0; a < k; ++a) {
+      double s = 0;
+      for (std::size_t t = 0; t < nt; ++t) s += cu * h(a, t) * e[t];
+      score[a] = s;
+    }
+    for (std::size_t a = 0; a < k; ++a)
+      for (std::size_t b = 0; b < k; ++b) meat(a, b) += score[a] * score[b];
+  }
+  fit.ssr = static_cast<double>(ssr);
+  fit.df_resid = static_cast<double>(n) - static_cast<double>(k) - static_cast<double>(nu + nt - 1);
+  if (fit.df_resid <= 0) throw Error(ErrorKind::kData, "no residual degrees of freedom left");
+  fit.dispersion = fit.ssr / fit.df_resid;
+  const double g = static_cast<double>(nu);
+  if (g < 2) throw Error(ErrorKind::kData, "cluster-robust errors need at least two clusters");
+  fit.cov = Multiply(Multiply(bread_inv, meat), bread_inv);
+  fit.cov.Scale(g / (g - 1) * (static_cast<double>(n) - 1) / fit.df_resid);
+  fit.use_t = true;
+  fit.df_inference = g - 1;
+  fit.se.resize(k);
+  for (std::size_t a = 0; a < k; ++a) fit.se[a] = std::sqrt(std::max(0.0, fit.cov(a, a)));
+  const double nn = static_cast<double>(n);
+  fit.loglik = -nn / 2 * (std::log(2 * M_PI) + std::log(fit.ssr / nn) + 1);
+  return fit;
+}
+
+}  // namespace
+
 EventResult FitDifferenceInDifferences(const Panel& p, const DidOptions& o) {
   const std::size_t nu = p.units, nt = p.periods;
   if (p.y.size() != nu * nt || p.treated.size() != nu) throw Error(ErrorKind::kInternal, "panel dimensions");
@@ -21,42 +134,7 @@ EventResult FitDifferenceInDifferences(const Panel& p, const DidOptions& o) {
                                       std::to_string(num_treated) + " of " + std::to_string(nu) + ")");
   if (p.first_post == 0 || p.first_post >= nt)
     throw Error(ErrorKind::kData, "difference-in-differences needs periods before and after the event");
-  // Two-way within transformation (exact for a balanced panel).
-  auto demean = [&](const std::vector<double>& v) {
-    std::vector<long double> unit_mean(nu, 0), time_mean(nt, 0);
-    long double grand = 0;
-    for (std::size_t u = 0; u < nu; ++u)
-      for (std::size_t t = 0; t < nt; ++t) {
-        unit_mean[u] += v[u * nt + t];
-        time_mean[t] += v[u * nt + t];
-        grand += v[u * nt + t];
-      }
-    for (auto& m : unit_mean) m /= static_cast<long double>(nt);
-    for (auto& m : time_mean) m /= static_cast<long double>(nu);
-    grand /= static_cast<long double>(nu * nt);
-    std::vector<double> out(v.size());
-    for (std::size_t u = 0; u < nu; ++u)
-      for (std::size_t t = 0; t < nt; ++t)
-        out[u * nt + t] = static_cast<double>(v[u * nt + t] - unit_mean[u] - time_mean[t] + grand);
-    return out;
-  };
-  const std::vector<double> y = demean(p.y);
-  std::vector<std::int64_t> clusters(nu * nt);
-  for (std::size_t u = 0; u < nu; ++u)
-    for (std::size_t t = 0; t < nt; ++t) clusters[u * nt + t] = static_cast<std::int64_t>(u);
-  const int absorbed = static_cast<int>(nu + nt - 1);
-  // Static DiD.
-  std::vector<double> d(nu * nt, 0.0);
-  for (std::size_t u = 0; u < nu; ++u)
-    for (std::size_t t = p.first_post; t < nt; ++t) d[u * nt + t] = p.treated[u] ? 1.0 : 0.0;
-  const auto dd = demean(d);
-  Matrix x(nu * nt, 1);
-  for (std::size_t i = 0; i < dd.size(); ++i) x(i, 0) = dd[i];
-  RegressionOptions ro;
-  ro.cov = CovType::kCluster;
-  ro.clusters = clusters;
-  ro.absorbed = absorbed;
-  const RegressionFit fit = FitOls(x, y, ro);
+  const RegressionFit fit = FitTreatedPeriods(p, {{p.first_post, nt}});
   EventResult r;
   r.design = "did";
   r.model = "twfe";
@@ -87,28 +165,19 @@ EventResult FitDifferenceInDifferences(const Panel& p, const DidOptions& o) {
   // Event study: leads/lags grouped into bins of consecutive periods; reference = last pre bin.
   const int bins = std::max(1, o.event_study_bins);
   auto split = [&](std::size_t begin, std::size_t end) {
-    std::vector<std::pair<std::size_t, std::size_t>> groups;
+    std::vector<PeriodRange> groups;
     const std::size_t len = end - begin;
     const std::size_t k = std::min<std::size_t>(len, static_cast<std::size_t>(bins));
     for (std::size_t g = 0; g < k; ++g) groups.emplace_back(begin + len * g / k, begin + len * (g + 1) / k);
     return groups;
   };
   const auto pre_groups = split(0, p.first_post), post_groups = split(p.first_post, nt);
-  std::vector<std::pair<std::size_t, std::size_t>> groups(pre_groups.begin(), pre_groups.end() - 1);
+  std::vector<PeriodRange> groups(pre_groups.begin(), pre_groups.end() - 1);
   const std::size_t num_leads = groups.size();
   groups.insert(groups.end(), post_groups.begin(), post_groups.end());
-  Matrix xe(nu * nt, groups.size());
-  for (std::size_t g = 0; g < groups.size(); ++g) {
-    std::vector<double> dg(nu * nt, 0.0);
-    for (std::size_t u = 0; u < nu; ++u)
-      if (p.treated[u])
-        for (std::size_t t = groups[g].first; t < groups[g].second; ++t) dg[u * nt + t] = 1.0;
-    const auto dm = demean(dg);
-    for (std::size_t i = 0; i < dm.size(); ++i) xe(i, g) = dm[i];
-  }
   nlohmann::json es = nlohmann::json::array();
   try {
-    const RegressionFit ef = FitOls(xe, y, ro);
+    const RegressionFit ef = FitTreatedPeriods(p, groups);
     for (std::size_t g = 0; g < groups.size(); ++g) {
       const auto [lo, hi] = ef.Interval(g);
       const long long rel_begin = static_cast<long long>(groups[g].first) - static_cast<long long>(p.first_post);
