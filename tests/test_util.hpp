@@ -1,12 +1,18 @@
 // Helpers shared by the test suites: where the shared fixtures and the relais binary are.
 #pragma once
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
 #include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
+#include <stdexcept>
 #include <string>
 
 namespace relais::testing {
@@ -56,6 +62,46 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+/// A folder made once per build and shared by the test processes of a ctest run (each test runs in its own
+/// process, so a fixture built in a static is otherwise built once per test): `make(dir)` fills
+/// <build>/test-fixtures/<name>-<stamp> under an exclusive lock (flock), in a ".partial" folder renamed when
+/// complete. The stamp is the relais binary's size and modification time, so a rebuilt binary never reads a
+/// fixture an older one made; the name's other stamps are removed. Tests only read it: a test that changes
+/// a store copies it first.
+inline std::filesystem::path SharedFixtureDir(const std::string& name,
+                                              const std::function<void(const std::filesystem::path&)>& make) {
+  namespace fs = std::filesystem;
+  const fs::path base = fs::path(RELAIS_BINARY_DIR) / "test-fixtures";
+  fs::create_directories(base);
+  struct stat st {};
+  if (::stat(RelaisBin().c_str(), &st) != 0) throw std::runtime_error("cannot stat " + RelaisBin());
+  const std::string stamp =
+      std::to_string(st.st_size) + "-" + std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
+  const fs::path dir = base / (name + "-" + stamp);
+  const int lock = ::open((base / (name + ".lock")).c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+  if (lock < 0 || ::flock(lock, LOCK_EX) != 0) throw std::runtime_error("cannot lock the fixture " + name);
+  struct Unlock {
+    int fd;
+    ~Unlock() { ::close(fd); }  // closing releases the flock
+  } unlock{lock};
+  if (fs::is_directory(dir)) return dir;
+  for (const auto& e : fs::directory_iterator(base)) {
+    const std::string file = e.path().filename().string();
+    if (e.is_directory() && file.rfind(name + "-", 0) == 0) fs::remove_all(e.path());
+  }
+  const fs::path partial = base / (name + "-" + stamp + ".partial");
+  fs::create_directories(partial);
+  try {
+    make(partial);
+  } catch (...) {
+    std::error_code ec;
+    fs::remove_all(partial, ec);
+    throw;
+  }
+  fs::rename(partial, dir);
+  return dir;
+}
 
 struct RunResult {
   int exit_code = -1;

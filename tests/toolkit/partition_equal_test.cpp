@@ -22,48 +22,55 @@ using relais::testing::TempDir;
 namespace {
 
 struct Stores {
-  TempDir tmp;
   fs::path world, one, four, reversed;
 };
 
-Stores& SmallWorldStores() {
-  // Owned by a static so that its folder is removed at exit (a leaked pointer left ~550 MB per run).
-  static const std::unique_ptr<Stores> s = [] {
-    auto x = std::make_unique<Stores>();
-    x->world = x->tmp.path() / "w";
-    x->one = x->tmp.path() / "one";
-    x->four = x->tmp.path() / "four";
-    x->reversed = x->tmp.path() / "reversed";
-    auto r = Run(RelaisBin() + " synth --out " + x->world.string() + " --seed 1 --scale small --threads 2");
-    if (r.exit_code != 0) throw std::runtime_error("synth failed: " + r.err);
-    for (const auto& [store, n] : {std::pair{x->one, 1}, std::pair{x->four, 4}}) {
-      r = Run(RelaisBin() + " ingest --threads 2 --partitions " + std::to_string(n) + " --store " + store.string() +
-              " --actors " + (x->world / "actors.csv").string() + " " + (x->world / "data").string());
-      if (r.exit_code != 0) throw std::runtime_error("ingest failed: " + r.err);
-    }
-    std::vector<std::string> files;
-    for (const auto& e : fs::recursive_directory_iterator(x->world / "data"))
-      if (e.is_regular_file()) files.push_back(e.path().string());
-    std::sort(files.rbegin(), files.rend());
-    std::string cmd = RelaisBin() + " ingest --threads 2 --store " + x->reversed.string() + " --actors " +
-                      (x->world / "actors.csv").string();
-    for (const auto& f : files) cmd += " " + f;
-    r = Run(cmd);
-    if (r.exit_code != 0) throw std::runtime_error("reversed ingest failed: " + r.err);
-    return x;
-  }();
-  return *s;
+// The small world and its three stores, made once per build for every PartitionEqual test process
+// (SharedFixtureDir): read only, ReuseThenStats works on copies.
+void MakeSmallWorldStores(const fs::path& root) {
+  const fs::path world = root / "w";
+  auto r = Run(RelaisBin() + " synth --out " + world.string() + " --seed 1 --scale small --threads 2");
+  if (r.exit_code != 0) throw std::runtime_error("synth failed: " + r.err);
+  for (const auto& [store, n] : {std::pair{root / "one", 1}, std::pair{root / "four", 4}}) {
+    r = Run(RelaisBin() + " ingest --threads 2 --partitions " + std::to_string(n) + " --store " + store.string() +
+            " --actors " + (world / "actors.csv").string() + " " + (world / "data").string());
+    if (r.exit_code != 0) throw std::runtime_error("ingest failed: " + r.err);
+  }
+  // Paths relative to the fixture's folder: a thousand absolute paths would pass the 128 KiB limit of the
+  // one argument std::system gives the shell.
+  std::vector<std::string> files;
+  for (const auto& e : fs::recursive_directory_iterator(world / "data"))
+    if (e.is_regular_file()) files.push_back(fs::relative(e.path(), root).string());
+  std::sort(files.rbegin(), files.rend());
+  std::string cmd = "cd " + root.string() + " && " + RelaisBin() + " ingest --threads 2 --store reversed --actors " +
+                    (world / "actors.csv").string();
+  for (const auto& f : files) cmd += " " + f;
+  r = Run(cmd);
+  if (r.exit_code != 0) throw std::runtime_error("reversed ingest failed: " + r.err);
 }
 
-// Runs `args` on the one-partition store and on `other`; the outputs must be equal and the command must succeed.
-void ExpectSameOutput(const std::string& args, fs::path Stores::*other = &Stores::four) {
-  Stores& s = SmallWorldStores();
-  const auto one = Run(RelaisBin() + " " + args + " --store " + s.one.string());
-  const auto two = Run(RelaisBin() + " " + args + " --store " + (s.*other).string());
+Stores& SmallWorldStores() {
+  static Stores s = [] {
+    const fs::path root = relais::testing::SharedFixtureDir("partition-equal", MakeSmallWorldStores);
+    return Stores{root / "w", root / "one", root / "four", root / "reversed"};
+  }();
+  return s;
+}
+
+// Runs `args` on the store `one` and on `other`; the outputs must be equal and the command must succeed.
+void ExpectSameOutputOn(const std::string& args, const fs::path& one_store, const fs::path& other_store) {
+  const auto one = Run(RelaisBin() + " " + args + " --store " + one_store.string());
+  const auto two = Run(RelaisBin() + " " + args + " --store " + other_store.string());
   ASSERT_EQ(one.exit_code, 0) << args << ": " << one.err;
   ASSERT_EQ(two.exit_code, 0) << args << ": " << two.err;
   EXPECT_FALSE(one.out.empty()) << args;
   EXPECT_EQ(one.out, two.out) << args;
+}
+
+// Runs `args` on the one-partition store and on `other`.
+void ExpectSameOutput(const std::string& args, fs::path Stores::*other = &Stores::four) {
+  Stores& s = SmallWorldStores();
+  ExpectSameOutputOn(args, s.one, s.*other);
 }
 
 }  // namespace
@@ -135,7 +142,12 @@ TEST(PartitionEqual, Search) {
 
 // reuse writes its flows into the store: last, and compared again through stats afterwards.
 TEST(PartitionEqual, ReuseThenStats) {
-  ExpectSameOutput("reuse --json --threads 2 --no-pseudonymise");  // pseudonym keys differ per store
-  ExpectSameOutput("stats --json");
-  ExpectSameOutput("flows --json --by class --layers reuse");
+  const Stores& s = SmallWorldStores();
+  TempDir tmp;
+  const fs::path one = tmp.path() / "one", four = tmp.path() / "four";
+  fs::copy(s.one, one, fs::copy_options::recursive);
+  fs::copy(s.four, four, fs::copy_options::recursive);
+  ExpectSameOutputOn("reuse --json --threads 2 --no-pseudonymise", one, four);  // pseudonym keys differ per store
+  ExpectSameOutputOn("stats --json", one, four);
+  ExpectSameOutputOn("flows --json --by class --layers reuse", one, four);
 }
