@@ -11,6 +11,7 @@
 
 #include "graph_store_fixture.hpp"
 #include "relais/base/error.hpp"
+#include "relais/base/json_writer.hpp"
 #include "relais/corpora/store.hpp"
 #include "relais/toolkit/cascades.hpp"
 
@@ -60,6 +61,30 @@ TEST_F(FollowersTinyTest, CsvAndSnapListsMatchHandlesAndCountTheRest) {
   EXPECT_EQ(sn.matched, 2u);
   EXPECT_EQ(sn.edges, 1u);  // the repeated line is one arc
   EXPECT_EQ(sn.follows.targets(), fg.follows.targets());
+}
+
+// cascades --json is streamed: the same bytes as the tree's dump, with and without nodes and follow list.
+TEST_F(FollowersTinyTest, StreamedJsonIsTheTreesDump) {
+  const fs::path csv = tmp_.path() / "f.csv";
+  WriteText(csv, "follower,followed\n@bob,@alice\n");
+  auto s = corpora::Store::Open(store_dir(), corpora::OpenMode::kReadOnly);
+  const FollowerGraph fg = ReadFollowerGraph(s, csv);
+  for (const bool root : {false, true}) {
+    for (const FollowerGraph* followers : {static_cast<const FollowerGraph*>(nullptr), &fg}) {
+      CascadeQuery q;
+      if (root) q.root = "twitter:1";
+      q.followers = followers;
+      const CascadeReport r = ComputeCascades(s, q);
+      std::ostringstream os;
+      {
+        JsonWriter w(os);
+        w.BeginObject();
+        WriteCascadesJsonMembers(w, r, followers, root);
+        w.EndObject();
+      }
+      EXPECT_EQ(os.str(), CascadesJson(r, followers, root).dump()) << root << (followers != nullptr);
+    }
+  }
 }
 
 TEST_F(FollowersTinyTest, ReattachesTheLaterRetweetUnderTheEarlierOneItsAuthorFollows) {

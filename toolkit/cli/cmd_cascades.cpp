@@ -10,6 +10,7 @@
 
 #include "commands.hpp"
 #include "relais/base/error.hpp"
+#include "relais/base/json_writer.hpp"
 #include "relais/base/threads.hpp"
 #include "relais/base/time.hpp"
 #include "relais/corpora/store.hpp"
@@ -60,7 +61,8 @@ void RunCascades(const CascadesArgs& a) {
     std::cerr << "relais: " << r.extra_parents << " flows into items that already had a parent and " << r.in_cycles
               << " items on parent cycles are not in the trees\n";
   if (a.json) {
-    std::cout << WithRanks(toolkit::CascadesJson(r, used, q.root.has_value()).dump(), 1) << "\n";
+    PrintStreamedWithRanks([&](JsonWriter& w) { toolkit::WriteCascadesJsonMembers(w, r, used, q.root.has_value()); },
+                           1);
     return;
   }
   std::cout << "root\tactor\ttime\tsize\tdepth\tmax_breadth\tstructural_virality\n";

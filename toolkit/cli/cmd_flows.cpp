@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "relais/base/error.hpp"
+#include "relais/base/json_writer.hpp"
 #include "relais/toolkit/analysis/series.hpp"
 #include "relais/toolkit/flow_matrix.hpp"
 #include "relais/toolkit/graph_view.hpp"
@@ -55,7 +56,7 @@ void RegisterFlows(CLI::App& app, CliContext& ctx) {
     };
     auto print = [&](const toolkit::FlowComparison& result, const toolkit::FlowMatrixOptions& opt, int ranks) {
       if (o->json) {
-        std::cout << WithRanks(toolkit::ToJson(result, opt).dump(), ranks) << "\n";
+        PrintStreamedWithRanks([&](JsonWriter& w) { toolkit::WriteJsonMembers(w, result, opt); }, ranks);
       } else {
         std::cout << toolkit::ToTable(result);
       }

@@ -11,6 +11,7 @@
 
 #include "commands.hpp"
 #include "relais/base/error.hpp"
+#include "relais/base/json_writer.hpp"
 #include "relais/base/threads.hpp"
 #include "relais/base/time.hpp"
 #include "relais/corpora/store.hpp"
@@ -58,12 +59,16 @@ graph::RankOptions CheckedOptions(const RankArgs& a) {
 
 void PrintRanking(const RankArgs& a, graph::Metric metric, const std::vector<std::pair<std::string, double>>& rows,
                   int ranks) {
-  if (a.json) {
-    nlohmann::json out;
-    out["metric"] = graph::MetricName(metric);
-    auto& results = out["results"] = nlohmann::json::array();
-    for (const auto& [node, score] : rows) results.push_back({{"node", node}, {"score", score}});
-    std::cout << WithRanks(out.dump(), ranks) << "\n";
+  if (a.json) {  // {"metric", "results": [{"node", "score"}…], "ranks"}, a row at a time (--top 0: every node)
+    PrintStreamedWithRanks(
+        [&](JsonWriter& w) {
+          w.Member("metric", graph::MetricName(metric));
+          w.Key("results");
+          w.BeginArray();
+          for (const auto& [node, score] : rows) w.Value({{"node", node}, {"score", score}});
+          w.EndArray();
+        },
+        ranks);
     return;
   }
   std::cout << "rank\tnode\t" << graph::MetricName(metric) << "\n";

@@ -2,9 +2,14 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <string>
 
 #include "relais/dist/comm.hpp"
+
+namespace relais {
+class JsonWriter;
+}
 
 namespace relais::cli {
 
@@ -26,6 +31,10 @@ struct CliContext {
 /// `json_object` (a dumped JSON object) with `"ranks": ranks` added as its last member; every other
 /// member is left as it was.
 std::string WithRanks(std::string json_object, int ranks);
+/// The same for an object too large to dump whole: `members` writes its members, in sorted key order,
+/// to a writer on stdout; then `"ranks": ranks` and a newline. Same bytes as
+/// WithRanks(tree.dump(), ranks) + "\n" of the object those members make.
+void PrintStreamedWithRanks(const std::function<void(JsonWriter&)>& members, int ranks);
 
 void RegisterIngest(CLI::App& app, CliContext& ctx);
 void RegisterStats(CLI::App& app, CliContext& ctx);

@@ -17,6 +17,7 @@
 #include "commands.hpp"
 #include "options.hpp"
 #include "relais/base/error.hpp"
+#include "relais/base/json_writer.hpp"
 #include "relais/dist/comm.hpp"
 
 namespace {
@@ -123,6 +124,17 @@ std::string relais::cli::WithRanks(std::string json_object, int ranks) {
   const bool empty = open != std::string::npos && json_object[open] == '{';
   json_object.insert(close, std::string(empty ? "" : ",") + "\"ranks\":" + std::to_string(ranks));
   return json_object;
+}
+
+void relais::cli::PrintStreamedWithRanks(const std::function<void(JsonWriter&)>& members, int ranks) {
+  {
+    JsonWriter w(std::cout);
+    w.BeginObject();
+    members(w);
+    w.Member("ranks", ranks);
+    w.EndObject();
+  }
+  std::cout << "\n";
 }
 
 int main(int argc, char** argv) {

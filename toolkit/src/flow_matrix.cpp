@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "relais/base/error.hpp"
+#include "relais/base/json_writer.hpp"
 #include "relais/base/quantile.hpp"
 #include "relais/corpora/partition_query.hpp"
 
@@ -144,6 +145,14 @@ nlohmann::json CellJson(const FlowCell& c) {
   return j;
 }
 
+// A window's members but its cells.
+nlohmann::json WindowHeaderJson(const FlowMatrix& m) {
+  nlohmann::json w = {{"name", m.name}, {"total", m.total}, {"groups", m.groups}};
+  w["from"] = m.from ? nlohmann::json(FormatIso8601(*m.from)) : nlohmann::json(nullptr);
+  w["to"] = m.to ? nlohmann::json(FormatIso8601(*m.to)) : nlohmann::json(nullptr);
+  return w;
+}
+
 }  // namespace
 
 FlowComparison ComputeFlowMatrices(const corpora::Store& store, const FlowMatrixOptions& o) {
@@ -236,15 +245,38 @@ nlohmann::json ToJson(const FlowComparison& c, const FlowMatrixOptions& o) {
   j["layers"] = o.query.layers;
   j["windows"] = nlohmann::json::array();
   for (const auto& m : c.windows) {
-    nlohmann::json w = {{"name", m.name}, {"total", m.total}, {"groups", m.groups}};
-    w["from"] = m.from ? nlohmann::json(FormatIso8601(*m.from)) : nlohmann::json(nullptr);
-    w["to"] = m.to ? nlohmann::json(FormatIso8601(*m.to)) : nlohmann::json(nullptr);
+    nlohmann::json w = WindowHeaderJson(m);
     w["cells"] = nlohmann::json::array();
     for (const auto& cell : m.cells) w["cells"].push_back(CellJson(cell));
     j["windows"].push_back(std::move(w));
   }
   if (c.windows.size() == 2) j["difference"] = c.difference;
   return j;
+}
+
+void WriteJsonMembers(JsonWriter& w, const FlowComparison& c, const FlowMatrixOptions& o) {
+  // The members of ToJson's object in its (sorted) key order, one cell or difference row at a time.
+  w.Member("by", o.by);
+  if (c.windows.size() == 2) {
+    w.Key("difference");
+    w.BeginArray();
+    for (const auto& d : c.difference) w.Value(d);
+    w.EndArray();
+  }
+  if (o.regions == RegionSource::kWithInferred) w.Member("geo", "inferred");
+  w.Member("layers", o.query.layers);
+  w.Key("windows");
+  w.BeginArray();
+  for (const auto& m : c.windows) {
+    w.BeginObject();
+    w.MembersWith(WindowHeaderJson(m), "cells", [&] {
+      w.BeginArray();
+      for (const auto& cell : m.cells) w.Value(CellJson(cell));
+      w.EndArray();
+    });
+    w.EndObject();
+  }
+  w.EndArray();
 }
 
 std::string ToTable(const FlowComparison& c) {

@@ -26,6 +26,10 @@
 #include "relais/graph/cascades.hpp"
 #include "relais/graph/csr_graph.hpp"
 
+namespace relais {
+class JsonWriter;
+}
+
 namespace relais::corpora {
 class Store;
 }
@@ -90,5 +94,9 @@ CascadeReport ComputeCascades(const corpora::Store& store, const CascadeQuery& q
 /// retweets, reattached}), cascades:[{root, actor, time, size, depth, max_breadth,
 /// structural_virality[, nodes:[{item, parent, depth, time, layer}]]}]}; nodes when `with_nodes`.
 nlohmann::json CascadesJson(const CascadeReport& report, const FollowerGraph* followers, bool with_nodes);
+/// CascadesJson's members written to an open object of `w` a cascade (and node) at a time, byte for byte
+/// as CascadesJson(…).dump() prints them (`--top 0` or a large `--root` tree: no tree nor string of all).
+void WriteCascadesJsonMembers(JsonWriter& w, const CascadeReport& report, const FollowerGraph* followers,
+                              bool with_nodes);
 
 }  // namespace relais::toolkit

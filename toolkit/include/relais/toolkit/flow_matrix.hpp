@@ -11,6 +11,10 @@
 
 #include "relais/toolkit/store_query.hpp"
 
+namespace relais {
+class JsonWriter;
+}
+
 namespace relais::toolkit {
 
 struct FlowMatrixOptions {
@@ -73,6 +77,9 @@ std::vector<std::uint8_t> FlowMatrixPartialToBytes(const FlowMatrixPartial& part
 FlowMatrixPartial FlowMatrixPartialFromBytes(const std::vector<std::uint8_t>& bytes);
 
 nlohmann::json ToJson(const FlowComparison& c, const FlowMatrixOptions& options);
+/// The members of ToJson's object written to an open object of `w` as they are produced, byte for byte
+/// as ToJson(c, options).dump() prints them (flows --by actor: no tree nor string of every cell).
+void WriteJsonMembers(JsonWriter& w, const FlowComparison& c, const FlowMatrixOptions& options);
 /// Human-readable tables.
 std::string ToTable(const FlowComparison& c);
 
