@@ -115,6 +115,19 @@ TEST(GeoReaders, MastodonProfileFieldNamedLikeALocation) {
   EXPECT_EQ(rec->items.at(0).author_location, "Toulon, Var");
 }
 
+// A new store in `dir` holding `paths` ingested with the built-in registry (2 threads).
+Store* NewStoreOf(const testing::TempDir& dir, std::vector<std::string> paths, int partitions) {
+  static const Registry registry = Registry::Builtin();
+  auto* store = new Store(Store::Open(dir.path() / "st", OpenMode::kCreate));
+  IngestOptions opt;
+  opt.paths = std::move(paths);
+  opt.threads = 2;
+  opt.partitions = partitions;
+  opt.registry = &registry;
+  Ingest(*store, opt);
+  return store;
+}
+
 // The rows SQL gives on a store, each as its text columns joined by '|'.
 std::vector<std::string> QueryRows(const Store& store, const std::string& sql) {
   sqlite3_stmt* st = nullptr;
@@ -139,17 +152,12 @@ class GeoStore : public ::testing::Test {
     data_ = new std::filesystem::path(testing::SharedDataDir());
     if (data_->empty()) return;
     tmp_ = new testing::TempDir();
-    static const Registry registry = Registry::Builtin();
-    store_ = new Store(Store::Open(tmp_->path() / "st", OpenMode::kCreate));
-    IngestOptions opt;
-    opt.paths = {(*data_ / "v1-fr-timeline-2013" / "statuses.jsonl").string(),
-                 (*data_ / "twitterdev-tweet-payloads" / "original_format_examples.json").string(),
-                 (*data_ / "twarc2-jsonl" / "geo_tweets.jsonl").string(),
-                 (testing::FixturesDir() / "geo" / "datelines.jsonl").string()};
-    opt.threads = 2;
-    opt.partitions = 3;
-    opt.registry = &registry;
-    Ingest(*store_, opt);
+    store_ = NewStoreOf(*tmp_,
+                        {(*data_ / "v1-fr-timeline-2013" / "statuses.jsonl").string(),
+                         (*data_ / "twitterdev-tweet-payloads" / "original_format_examples.json").string(),
+                         (*data_ / "twarc2-jsonl" / "geo_tweets.jsonl").string(),
+                         (testing::FixturesDir() / "geo" / "datelines.jsonl").string()},
+                        3);
   }
   static void TearDownTestSuite() {
     delete store_;
@@ -304,14 +312,7 @@ class GeoEditions : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     tmp_ = new testing::TempDir();
-    static const Registry registry = Registry::Builtin();
-    store_ = new Store(Store::Open(tmp_->path() / "st", OpenMode::kCreate));
-    IngestOptions opt;
-    opt.paths = {(testing::FixturesDir() / "input" / "europresse-editions").string()};
-    opt.threads = 2;
-    opt.partitions = 2;
-    opt.registry = &registry;
-    Ingest(*store_, opt);
+    store_ = NewStoreOf(*tmp_, {(testing::FixturesDir() / "input" / "europresse-editions").string()}, 2);
   }
   static void TearDownTestSuite() {
     delete store_;
