@@ -44,7 +44,7 @@ void RefreshActorGeo(Store& store) {
                      s + ".item_geo g JOIN " + s +
                      ".items i ON i.id = g.item_id WHERE i.actor_id IS NOT NULL AND g.country IS NOT NULL AND "
                      "((i.channel = 'social' AND g.evidence IN ('geotag', 'place')) OR "
-                     "(i.channel = 'press' AND g.evidence = 'dateline')) GROUP BY 1, 2, 3, 4, 5");
+                     "(i.channel = 'press' AND g.evidence IN ('place', 'dateline'))) GROUP BY 1, 2, 3, 4, 5");
     while (st.Step()) {
       counts[Key{st.Int(0), Rank(st.TextView(1)), st.Text(2), st.Text(3), st.Text(4)}] += st.Int(5);
     }
@@ -68,6 +68,7 @@ void RefreshActorGeo(Store& store) {
       while (end != counts.end() && std::get<0>(end->first) == actor) ++end;
       int best_rank = 0;
       for (auto j = it; j != end; ++j) best_rank = std::max(best_rank, std::get<1>(j->first));
+      // A press item's place is its edition (docs/geo.md), so an outlet's editions outrank its datelines.
       // A dateline never outranks a profile: an account with a profile location keeps it.
       std::int64_t total = 0, best_n = -1;
       auto best = end;
@@ -134,7 +135,7 @@ std::map<std::int64_t, ActorPlace> ActorPlaces(const Store& store) {
       p.registry = true;
       if (p.evidence == geo::Evidence::kNone) p.confidence = 1;
     } else if (p.evidence == geo::Evidence::kDateline) {
-      continue;  // an unlisted outlet's datelines say where it reports, not where it is
+      continue;  // an unlisted outlet's datelines say where it reports, not where it is (its editions do)
     } else if (!p.departement.empty() && p.region.empty()) {
       p.region = std::string(gaz.RegionOf(p.departement));
     }

@@ -129,7 +129,8 @@ void PrepareItem(ItemRecord& item, std::vector<std::string>& raw_links, std::vec
   }
 }
 
-// The item's own location: a geotag, else its platform place, else (press) its dateline.
+// The item's own location: a geotag, else its platform place (a press article's edition), else (press) its
+// dateline.
 geo::Place ResolveItemPlace(const ItemRecord& item) {
   const auto& gaz = geo::Gazetteer::Builtin();
   if (item.geo.has_point) {

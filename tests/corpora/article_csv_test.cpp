@@ -108,5 +108,20 @@ TEST(ArticleCsvReader, UnterminatedQuoteIsABadRowAndLaterRowsAreRead) {
   EXPECT_EQ(r.records[0].items[0].title, "suivant");
 }
 
+TEST(ArticleCsvReader, EditionColumn) {
+  auto r = ReadText(Format::kPressCsv,
+                    "titre;date;journal;\xC3\xA9"
+                    "dition\n"
+                    "Le port;2021-06-01T08:00:00Z;Var-Matin;Toulon\n"
+                    "Le tram;2021-06-01T08:00:00Z;Sud Ouest (Bordeaux);\n"
+                    "La mer;2021-06-01T08:00:00Z;Nice-Matin;\xC3\xA9"
+                    "dition num\xC3\xA9rique\n",
+                    "mem.csv");
+  ASSERT_EQ(r.records.size(), 3u);
+  EXPECT_EQ(r.records[0].items[0].geo.place, "Toulon");
+  EXPECT_EQ(r.records[1].items[0].geo.place, "Bordeaux");  // the outlet's parenthesis
+  EXPECT_EQ(r.records[2].items[0].geo.place, "");
+}
+
 }  // namespace
 }  // namespace relais::corpora

@@ -120,5 +120,31 @@ TEST(ArticleJsonlReader, ParseLineIsThreadSafeAndDeterministic) {
   EXPECT_EQ(std::get<ParsedRecord>(serial[1]).items[0].title, "Titre é 1");
 }
 
+TEST(ArticleJsonlReader, EditionIsThePlaceOfAPressArticle) {
+  // An `edition` field, else the outlet's trailing parenthesis; "site web" is no place; releases have none.
+  auto r = ReadText(Format::kPressJsonl,
+                    R"j({"url":"https://www.nicematin.com/a-1","published":"2021-06-01T08:00:00Z","title":"T",)j"
+                    R"j("outlet":"Nice-Matin","edition":"Cannes"})j"
+                    "\n"
+                    R"j({"published":"2021-06-01T08:00:00Z","title":"T","outlet":"Ouest-France (Rennes)"})j"
+                    "\n"
+                    R"j({"url":"https://www.lemonde.fr/a-2","published":"2021-06-01T08:00:00Z","title":"T",)j"
+                    R"j("outlet":"Le Monde (site web)"})j"
+                    "\n",
+                    "mem.jsonl");
+  ASSERT_EQ(r.records.size(), 3u);
+  EXPECT_EQ(r.records[0].items[0].geo.place, "Cannes");
+  EXPECT_EQ(r.records[0].items[0].author.key, "nicematin.com");
+  EXPECT_EQ(r.records[1].items[0].geo.place, "Rennes");
+  EXPECT_EQ(r.records[1].items[0].author.key, "Ouest-France (Rennes)");  // no URL: the outlet as written
+  EXPECT_EQ(r.records[2].items[0].geo.place, "");
+  auto pr = ReadText(Format::kPrJsonl,
+                     R"j({"published":"2021-06-01T08:00:00Z","title":"T","outlet":"Acme (Lyon)","edition":"Lyon"})j"
+                     "\n",
+                     "mem.jsonl");
+  ASSERT_EQ(pr.records.size(), 1u);
+  EXPECT_EQ(pr.records[0].items[0].geo.place, "");
+}
+
 }  // namespace
 }  // namespace relais::corpora

@@ -1,10 +1,13 @@
 // Europresse HTML exports: the two real exports of ../shared/data/europresse-html (the 2015
 // <article> layout with its broken third article, and the 2012 flat layout with a wrong META
-// charset), today's rdp__ layout (own fixture), French dates, and each quarantine reason.
+// charset), today's rdp__ layout (own fixture), French dates, each quarantine reason, and the editions of
+// regional titles (own fixture input/europresse-editions).
 #include <gtest/gtest.h>
 
 #include "corpora/reader_ingest_util.hpp"
 #include "corpora/reader_test_util.hpp"
+#include "detail/article.hpp"
+#include "relais/corpora/geo.hpp"
 #include "test_util.hpp"
 
 namespace relais::corpora {
@@ -159,6 +162,89 @@ TEST(EuropresseReader, EachQuarantineReason) {
                         "janvier 2021</span><p class=\"titreArticleVisu\">T</p></article>",
                         "x.html");
   EXPECT_EQ(no_id.by_reason["missing-field"], 1);
+}
+
+TEST(EuropresseReader, RealExportsNameNoEdition) {
+  RELAIS_REQUIRE_SHARED_DATA(data);
+  // The publications of the two real exports: none ends with "(…)", so no article has an edition
+  // (nor any other geography: their placeholder texts open with no dateline).
+  std::vector<std::string> names;
+  for (const char* file : {"europresse_test1.html", "europresse_test2.html"}) {
+    auto r = ReadWith(Format::kEuropresse, data / "europresse-html" / file);
+    for (const auto& rec : r.records) {
+      const ItemRecord& a = rec.items[0];
+      names.push_back(a.author.name);
+      EXPECT_TRUE(a.geo.empty()) << a.author.name;
+      EXPECT_FALSE(geo::Gazetteer::Builtin().ResolveDateline(a.text).resolved()) << a.text;
+    }
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"l'Humanit\xC3\xA9", "Mag", "Magazine 1", "Newspaper", "Newspaper",
+                                             "Newspaper", "Newspaper"}));
+}
+
+TEST(EuropresseReader, EditionsOfRegionalTitles) {
+  auto r = ReadWith(Format::kEuropresse, FixturesDir() / "input" / "europresse-editions" / "editions.html");
+  ASSERT_EQ(r.records.size(), 11u);
+  EXPECT_TRUE(r.diagnostics.empty());
+  struct Want {
+    const char* key;
+    const char* name;
+    const char* edition;
+  };
+  const Want want[] = {
+      // The title is the author, its edition the article's place (docs/geo.md "Editions of regional titles").
+      {"ouest-france.fr", "Ouest-France (Rennes)", "Rennes"},
+      {"nicematin.com", "Nice-Matin (Cannes)", "Cannes"},
+      {"varmatin.com", "Var-Matin (Toulon)", "Toulon"},
+      {"nicematin.com", "Nice-Matin (site web)", ""},                                        // not a place
+      {"leprogres.fr", "Le Progr\xC3\xA8s (Trifouillis-les-Oies)", "Trifouillis-les-Oies"},  // kept as written
+      // Written exactly as the registry names its path-keyed edition: that actor ("édition de" dropped).
+      {"sudouest.fr/gironde/bordeaux",
+       "Sud Ouest (\xC3\xA9"
+       "dition de Bordeaux)",
+       "Bordeaux"},
+      {"letelegramme.fr",
+       "Le T\xC3\xA9l\xC3\xA9gramme (\xC3\xA9"
+       "dition num\xC3\xA9rique)",
+       ""},
+      {"Le Petit Varois", "Le Petit Varois (Hy\xC3\xA8res)", "Hy\xC3\xA8res"},  // not in the registry
+      {"Le Petit Varois", "Le Petit Varois (Hy\xC3\xA8res)", "Hy\xC3\xA8res"},
+      {"La Gazette du Sud", "La Gazette du Sud (Saint-Denis)", "Saint-Denis"},
+      {"Le Courrier Libre", "Le Courrier Libre", ""},
+  };
+  for (std::size_t k = 0; k < std::size(want); ++k) {
+    const ItemRecord& a = r.records[k].items[0];
+    EXPECT_EQ(a.author.key, want[k].key) << k;
+    EXPECT_EQ(a.author.name, want[k].name) << k;
+    EXPECT_EQ(a.geo.place, want[k].edition) << k;
+    EXPECT_EQ(a.geo.country_code, "") << k;
+    EXPECT_FALSE(a.geo.has_point) << k;
+  }
+}
+
+TEST(EuropresseReader, EditionPlaces) {
+  using detail::EditionPlace;
+  using detail::SplitEdition;
+  EXPECT_EQ(SplitEdition("Ouest-France (Rennes)").outlet, "Ouest-France");
+  EXPECT_EQ(SplitEdition("Ouest-France (Rennes)").edition, "Rennes");
+  EXPECT_EQ(SplitEdition("Var-Matin").edition, "");
+  EXPECT_EQ(SplitEdition("(Rennes)").edition, "");  // a name, not an outlet and its edition
+  EXPECT_EQ(EditionPlace("Rennes"), "Rennes");
+  EXPECT_EQ(EditionPlace(" \xC3\xA9"
+                         "dition de Rennes "),
+            "Rennes");
+  EXPECT_EQ(EditionPlace("\xC3\x89"
+                         "dition d'Avignon"),
+            "Avignon");
+  EXPECT_EQ(EditionPlace("\xC3\xA9"
+                         "dition du Var"),
+            "Var");
+  EXPECT_EQ(EditionPlace("Ille-et-Vilaine"), "Ille-et-Vilaine");
+  for (const char* none : {"site web", "Site Web", "web", "en ligne",
+                           "\xC3\xA9"
+                           "dition num\xC3\xA9rique",
+                           "abonn\xC3\xA9s", "suppl\xC3\xA9ment", "Magazine", "dimanche", "", "  "})
+    EXPECT_EQ(EditionPlace(none), "") << none;
 }
 
 }  // namespace

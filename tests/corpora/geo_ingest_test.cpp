@@ -115,6 +115,36 @@ TEST(GeoReaders, MastodonProfileFieldNamedLikeALocation) {
   EXPECT_EQ(rec->items.at(0).author_location, "Toulon, Var");
 }
 
+// A new store in `dir` holding `paths` ingested with the built-in registry (2 threads).
+Store* NewStoreOf(const testing::TempDir& dir, std::vector<std::string> paths, int partitions) {
+  static const Registry registry = Registry::Builtin();
+  auto* store = new Store(Store::Open(dir.path() / "st", OpenMode::kCreate));
+  IngestOptions opt;
+  opt.paths = std::move(paths);
+  opt.threads = 2;
+  opt.partitions = partitions;
+  opt.registry = &registry;
+  Ingest(*store, opt);
+  return store;
+}
+
+// The rows SQL gives on a store, each as its text columns joined by '|'.
+std::vector<std::string> QueryRows(const Store& store, const std::string& sql) {
+  sqlite3_stmt* st = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(store.db(), sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(store.db());
+  std::vector<std::string> rows;
+  while (st && sqlite3_step(st) == SQLITE_ROW) {
+    std::string& row = rows.emplace_back();
+    for (int c = 0; c < sqlite3_column_count(st); ++c) {
+      if (c) row += "|";
+      const unsigned char* t = sqlite3_column_text(st, c);
+      if (t) row += reinterpret_cast<const char*>(t);
+    }
+  }
+  sqlite3_finalize(st);
+  return rows;
+}
+
 // One ingest of the real fixtures with geography and of the dateline fixture, into 3 partitions.
 class GeoStore : public ::testing::Test {
  protected:
@@ -122,17 +152,12 @@ class GeoStore : public ::testing::Test {
     data_ = new std::filesystem::path(testing::SharedDataDir());
     if (data_->empty()) return;
     tmp_ = new testing::TempDir();
-    static const Registry registry = Registry::Builtin();
-    store_ = new Store(Store::Open(tmp_->path() / "st", OpenMode::kCreate));
-    IngestOptions opt;
-    opt.paths = {(*data_ / "v1-fr-timeline-2013" / "statuses.jsonl").string(),
-                 (*data_ / "twitterdev-tweet-payloads" / "original_format_examples.json").string(),
-                 (*data_ / "twarc2-jsonl" / "geo_tweets.jsonl").string(),
-                 (testing::FixturesDir() / "geo" / "datelines.jsonl").string()};
-    opt.threads = 2;
-    opt.partitions = 3;
-    opt.registry = &registry;
-    Ingest(*store_, opt);
+    store_ = NewStoreOf(*tmp_,
+                        {(*data_ / "v1-fr-timeline-2013" / "statuses.jsonl").string(),
+                         (*data_ / "twitterdev-tweet-payloads" / "original_format_examples.json").string(),
+                         (*data_ / "twarc2-jsonl" / "geo_tweets.jsonl").string(),
+                         (testing::FixturesDir() / "geo" / "datelines.jsonl").string()},
+                        3);
   }
   static void TearDownTestSuite() {
     delete store_;
@@ -147,20 +172,8 @@ class GeoStore : public ::testing::Test {
   }
   // One row of SQL as text columns joined by '|'.
   static std::string Row(const std::string& sql) {
-    sqlite3_stmt* st = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(store_->db(), sql.c_str(), -1, &st, nullptr), SQLITE_OK)
-        << sqlite3_errmsg(store_->db());
-    std::string out = "<none>";
-    if (st && sqlite3_step(st) == SQLITE_ROW) {
-      out.clear();
-      for (int c = 0; c < sqlite3_column_count(st); ++c) {
-        if (c) out += "|";
-        const unsigned char* t = sqlite3_column_text(st, c);
-        if (t) out += reinterpret_cast<const char*>(t);
-      }
-    }
-    sqlite3_finalize(st);
-    return out;
+    const auto rows = QueryRows(*store_, sql);
+    return rows.empty() ? "<none>" : rows.front();
   }
   static std::filesystem::path* data_;
   static testing::TempDir* tmp_;
@@ -248,6 +261,140 @@ TEST_F(GeoStore, ActorPlacesPreferTheRegistryRegion) {
   EXPECT_EQ(by_key.at("@sdeleuze").departement, "69");
   EXPECT_EQ(by_key.at("@sdeleuze").evidence, geo::Evidence::kProfile);
   EXPECT_FALSE(by_key.count("@dartlang_fr"));
+}
+
+// An item's place from its strongest evidence (PrepareRecord): a press article's edition is its place, so it
+// ranks below its geotag and above its dateline.
+TEST(GeoReaders, EditionRanksBelowGeotagAboveDateline) {
+  auto place_of = [](const ItemRecord& item) {
+    ParsedRecord rec;
+    rec.items.push_back(item);
+    return PrepareRecord(std::move(rec)).places.at(0);
+  };
+  ItemRecord a;
+  a.platform = "press";
+  a.channel = Channel::kPress;
+  a.kind = ItemKind::kArticle;
+  a.author.key = "nicematin.com";
+  a.author.platform = "press";
+  a.url = "https://www.nicematin.com/a-1";
+  a.title = "Titre";
+  a.text = "TOULON (AFP) \xE2\x80\x93 Les marins sont arriv\xC3\xA9s.";  // dateline: Toulon, 83
+  auto p = place_of(a);
+  EXPECT_EQ(p.departement, "83");
+  EXPECT_EQ(p.evidence, geo::Evidence::kDateline);
+  a.geo.place = "Cannes";  // the edition ("Nice-Matin (Cannes)") wins over the dateline
+  p = place_of(a);
+  EXPECT_EQ(p.departement, "06");
+  EXPECT_EQ(p.evidence, geo::Evidence::kPlace);
+  EXPECT_GT(p.confidence, geo::Gazetteer::Builtin().ResolveDateline(a.text).confidence);
+  a.geo.place = "Trifouillis-les-Oies";  // an edition that does not resolve leaves the dateline
+  p = place_of(a);
+  EXPECT_EQ(p.departement, "83");
+  EXPECT_EQ(p.evidence, geo::Evidence::kDateline);
+  a.geo.place = "Saint-Denis";  // a homonym (93, 974): France, no département, as the gazetteer says
+  p = place_of(a);
+  EXPECT_EQ(p.departement, "");
+  EXPECT_EQ(p.country, "FR");
+  EXPECT_TRUE(p.ambiguous);
+  EXPECT_EQ(p.evidence, geo::Evidence::kPlace);
+  a.geo.place = "Cannes";
+  a.geo.has_point = true;  // a geotag outranks the edition (Rennes)
+  a.geo.lat = 48.1114;
+  a.geo.lon = -1.6800;
+  p = place_of(a);
+  EXPECT_EQ(p.departement, "35");
+  EXPECT_EQ(p.evidence, geo::Evidence::kGeotag);
+}
+
+// The edition fixture (own, no shared data) ingested: item_geo, actor_geo and ActorPlaces.
+class GeoEditions : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    tmp_ = new testing::TempDir();
+    store_ = NewStoreOf(*tmp_, {(testing::FixturesDir() / "input" / "europresse-editions").string()}, 2);
+  }
+  static void TearDownTestSuite() {
+    delete store_;
+    delete tmp_;
+    store_ = nullptr;
+    tmp_ = nullptr;
+  }
+  // Every row of SQL, columns joined by '|', rows by '\n'.
+  static std::string Rows(const std::string& sql) {
+    std::string out;
+    for (const auto& row : QueryRows(*store_, sql)) out += (out.empty() ? "" : "\n") + row;
+    return out;
+  }
+  static std::int64_t ActorId(const std::string& key) {
+    return std::stoll(Rows("SELECT id FROM actors WHERE key = '" + key + "'"));
+  }
+  static testing::TempDir* tmp_;
+  static Store* store_;
+};
+testing::TempDir* GeoEditions::tmp_ = nullptr;
+Store* GeoEditions::store_ = nullptr;
+
+TEST_F(GeoEditions, ItemGeoHoldsEachEdition) {
+  // In the fixture's order: the edition (the `place` column), its resolution and the evidence used.
+  EXPECT_EQ(Rows("SELECT a.key, coalesce(g.place, ''), coalesce(g.departement, ''), coalesce(g.country, ''), "
+                 "coalesce(g.evidence, '') FROM items i JOIN actors a ON a.id = i.actor_id "
+                 "LEFT JOIN item_geo g ON g.item_id = i.id ORDER BY i.id"),
+            "ouest-france.fr|Rennes|35|FR|place\n"  // not Brest, its dateline
+            "nicematin.com|Cannes|06|FR|place\n"    // not Toulon, its dateline
+            "varmatin.com|Toulon|83|FR|place\n"
+            "nicematin.com||13|FR|dateline\n"         // "(site web)": its dateline
+            "leprogres.fr|Trifouillis-les-Oies|||\n"  // kept as text, unresolved
+            "sudouest.fr/gironde/bordeaux|Bordeaux|33|FR|place\n"
+            "letelegramme.fr||56|FR|dateline\n"  // "(édition numérique)": Lorient
+            "Le Petit Varois|Hy\xC3\xA8res|83|FR|place\n"
+            "Le Petit Varois|Hy\xC3\xA8res|83|FR|place\n"
+            "La Gazette du Sud|Saint-Denis||FR|place\n"  // 93 or 974
+            "Le Courrier Libre||06|FR|dateline");
+}
+
+TEST_F(GeoEditions, PerEditionGeographyIsQueryable) {
+  // The outlets' articles by the département of their edition: what `relais sql` answers on item_geo.
+  EXPECT_EQ(Rows("SELECT a.key, g.departement, count(*) FROM item_geo g JOIN items i ON i.id = g.item_id "
+                 "JOIN actors a ON a.id = i.actor_id WHERE i.channel = 'press' AND g.evidence = 'place' AND "
+                 "g.departement IS NOT NULL "
+                 "GROUP BY 1, 2 ORDER BY 1, 2"),
+            "Le Petit Varois|83|2\n"
+            "nicematin.com|06|1\n"
+            "ouest-france.fr|35|1\n"
+            "sudouest.fr/gironde/bordeaux|33|1\n"
+            "varmatin.com|83|1");
+  // An edition is not an actor of its own (docs/geo.md): Ouest-France's Rennes article is the title's.
+  EXPECT_EQ(Rows("SELECT count(*) FROM actors WHERE key LIKE 'ouest-france.fr/%'"), "0");
+}
+
+TEST_F(GeoEditions, OutletHomesFromEditionsBeforeDatelines) {
+  auto home = [](const std::string& key) {
+    return Rows(
+        "SELECT coalesce(g.departement, ''), g.country, g.evidence, g.items, g.confidence FROM actor_geo g "
+        "JOIN actors a ON a.id = g.actor_id WHERE a.key = '" +
+        key + "'");
+  };
+  EXPECT_EQ(home("nicematin.com"), "06|FR|place|1|1.0");  // its edition, not its other article's dateline
+  EXPECT_EQ(home("Le Petit Varois"), "83|FR|place|2|1.0");
+  EXPECT_EQ(home("Le Courrier Libre"), "06|FR|dateline|1|1.0");
+  EXPECT_EQ(home("La Gazette du Sud"), "|FR|place|1|1.0");
+  EXPECT_EQ(home("leprogres.fr"), "");  // an unresolved edition gives no home
+  // Analyses (who --audience-of, flows/stats --by region) locate an unlisted title by its editions, never by
+  // its datelines (where it reports, not where it is published).
+  const auto places = ActorPlaces(*store_);
+  ASSERT_TRUE(places.count(ActorId("Le Petit Varois")));
+  const ActorPlace& varois = places.at(ActorId("Le Petit Varois"));
+  EXPECT_EQ(varois.departement, "83");
+  EXPECT_EQ(varois.region, "Provence-Alpes-C\xC3\xB4te d'Azur");
+  EXPECT_EQ(varois.evidence, geo::Evidence::kPlace);
+  EXPECT_FALSE(varois.registry);
+  EXPECT_FALSE(places.count(ActorId("Le Courrier Libre")));
+  // A listed title keeps the registry's région, with its editions' département when it lies in it.
+  const ActorPlace& of = places.at(ActorId("ouest-france.fr"));
+  EXPECT_EQ(of.region, "Bretagne");
+  EXPECT_EQ(of.departement, "35");
+  EXPECT_TRUE(of.registry);
 }
 
 }  // namespace

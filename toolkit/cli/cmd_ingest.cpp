@@ -389,7 +389,8 @@ void RegisterIngest(CLI::App& app, CliContext& ctx) {
                   "registry CSV key,kind,actor_class,region,name (one path per flag; repeat the flag for more)");
   sub->add_option("--delimiter", args->delimiter, "CSV delimiter (one character, or \\t)");
   sub->add_flag("--no-header", args->no_header, "CSV files have no header row");
-  sub->add_option("--columns", args->columns, "CSV mapping field=COL,… (url,published,title,text,outlet,author,id)");
+  sub->add_option("--columns", args->columns,
+                  "CSV mapping field=COL,… (url,published,title,text,outlet,author,id,edition)");
   sub->add_option("--date-format", args->date_format, "strftime format of CSV dates");
   sub->add_option("--encoding", args->encoding, "auto | utf-8 | windows-1252 | latin-1");
   sub->add_option("--threads", args->threads, "worker threads (default: every core)");

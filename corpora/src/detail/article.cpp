@@ -1,6 +1,11 @@
 // Press articles and PR releases from named fields.
 #include "detail/article.hpp"
 
+#include <algorithm>
+#include <array>
+
+#include "relais/corpora/geo.hpp"
+
 #include "detail/html.hpp"
 #include "detail/text_util.hpp"
 
@@ -16,10 +21,64 @@ bool ArticleFields::Set(std::string_view name, std::string value) {
                         : name == "id"        ? &id
                         : name == "lang"      ? &lang
                         : name == "channel"   ? &channel
+                        : name == "edition"   ? &edition
                                               : nullptr;
   if (!target) return false;
   *target = std::move(value);
   return true;
+}
+
+OutletEdition SplitEdition(std::string_view name) {
+  OutletEdition out{std::string(Trim(name)), {}};
+  const std::string_view n = out.outlet;
+  const std::size_t open = n.rfind('(');
+  if (n.empty() || n.back() != ')' || open == std::string_view::npos || open == 0) return out;
+  return {std::string(Trim(n.substr(0, open))), std::string(Trim(n.substr(open + 1, n.size() - open - 2)))};
+}
+
+namespace {
+
+// The folded words an edition that is not a place is made of ("site web", "édition numérique", "abonnés").
+bool IsNonPlaceWord(std::string_view w) {
+  static constexpr std::array<std::string_view, 42> kWords = {
+      "site",       "web",         "internet", "en",      "ligne",   "online",     "numerique",
+      "digital",    "edition",     "editions", "version", "abonnes", "abonne",     "premium",
+      "supplement", "supplements", "magazine", "mag",     "hebdo",   "quotidien",  "hebdomadaire",
+      "dimanche",   "week",        "end",      "weekend", "papier",  "print",      "mobile",
+      "app",        "application", "blog",     "blogs",   "pdf",     "newsletter", "nationale",
+      "national",   "toutes",      "de",       "d",       "du",      "la",         "le"};
+  return std::find(kWords.begin(), kWords.end(), w) != kWords.end();
+}
+
+// "édition de Rennes", "Édition d'Avignon", "édition du Var" → the place alone; else the text itself.
+std::string_view WithoutEditionPrefix(std::string_view edition) {
+  for (std::string_view prefix : {"\xC3\xA9"
+                                  "dition ",
+                                  "\xC3\x89"
+                                  "dition ",
+                                  "edition ", "Edition "}) {
+    if (edition.rfind(prefix, 0) != 0) continue;
+    std::string_view rest = Trim(edition.substr(prefix.size()));
+    for (std::string_view article : {"de ", "du ", "d'", "d\xE2\x80\x99"}) {
+      if (rest.rfind(article, 0) == 0) return Trim(rest.substr(article.size()));
+    }
+    return rest;
+  }
+  return edition;
+}
+
+}  // namespace
+
+std::string EditionPlace(std::string_view edition) {
+  edition = Trim(edition);
+  const std::string folded = geo::FoldPlaceText(edition);
+  for (std::size_t i = 0; i < folded.size();) {
+    std::size_t j = folded.find(' ', i);
+    if (j == std::string::npos) j = folded.size();
+    if (!IsNonPlaceWord(std::string_view(folded).substr(i, j - i))) return std::string(WithoutEditionPrefix(edition));
+    i = j + 1;
+  }
+  return {};
 }
 
 std::variant<ItemRecord, ArticleFailure> BuildArticle(ArticleFields f, Channel channel, const ReadOptions& options) {
@@ -58,6 +117,9 @@ std::variant<ItemRecord, ArticleFailure> BuildArticle(ArticleFields f, Channel c
   item.author.name = !outlet.empty() ? outlet : host;
   if (item.author.key.empty())
     return ArticleFailure{"missing-field", "neither \"url\" nor \"outlet\": the source cannot be named"};
+  // A regional title's edition is the article's place (docs/geo.md "Editions of regional titles").
+  if (channel == Channel::kPress)
+    item.geo.place = EditionPlace(!Trim(f.edition).empty() ? Trim(f.edition) : SplitEdition(outlet).edition);
   return item;
 }
 

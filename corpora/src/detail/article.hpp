@@ -9,9 +9,10 @@
 
 namespace relais::corpora::detail {
 
-/// The article fields of DESIGN.md (`url,published,title,text,outlet,author,id`) plus lang, channel.
+/// The article fields of DESIGN.md (`url,published,title,text,outlet,author,id`) plus lang, channel and
+/// edition (the edition of a regional title: "Rennes", "Cannes").
 struct ArticleFields {
-  std::string url, published, title, text, outlet, author, id, lang, channel;
+  std::string url, published, title, text, outlet, author, id, lang, channel, edition;
   /// Sets the field named `name`; false for an unknown name.
   bool Set(std::string_view name, std::string value);
 };
@@ -22,10 +23,23 @@ struct ArticleFailure {
   std::string message;  // names the field and the bad value
 };
 
+/// A publication name split at a trailing parenthesis: "Ouest-France (Rennes)" → {"Ouest-France",
+/// "Rennes"}; "Nice-Matin" → {"Nice-Matin", ""}.
+struct OutletEdition {
+  std::string outlet, edition;
+};
+OutletEdition SplitEdition(std::string_view name);
+
+/// The place an edition names, without a leading "édition de/du/d'" ("édition de Rennes" → "Rennes"); empty
+/// when the edition is not a place: made only of words such as "site web", "en ligne", "édition numérique",
+/// "abonnés", "supplément", "magazine", "dimanche" (docs/geo.md "Editions of regional titles").
+std::string EditionPlace(std::string_view edition);
+
 /// The item for an article (channel press) or release (channel pr). `key` is left empty: the
 /// pipeline sets the canonical URL or "press:sha256-…". The author is the outlet: key = host of
 /// `url` without "www." when there is a URL, else the outlet's name. `published` is parsed with
-/// options.date_format when set, else ParseAnyTime. Text and title holding HTML are converted.
+/// options.date_format when set, else ParseAnyTime. Text and title holding HTML are converted. A press
+/// article's place (`geo.place`) is the EditionPlace of the `edition` field, else of the outlet's parenthesis.
 std::variant<ItemRecord, ArticleFailure> BuildArticle(ArticleFields fields, Channel channel,
                                                       const ReadOptions& options);
 

@@ -140,6 +140,10 @@ std::optional<std::string_view> ArticleFieldForHeader(std::string_view header) {
       {"language", "lang"},
       {"channel", "channel"},
       {"canal", "channel"},
+      {"edition", "edition"},
+      {"\xc3\xa9"
+       "dition",
+       "edition"},
   };
   std::string h = ToLowerAscii(Trim(header));
   // "Titre" with a BOM or surrounding quotes already removed by the reader; accept spaces as '_'.

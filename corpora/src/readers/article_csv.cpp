@@ -62,8 +62,9 @@ class ArticleCsvReader final : public Reader {
       const std::string& col = column.second;
       ArticleFields probe;
       if (!probe.Set(field, {}))
-        throw Error(ErrorKind::kInvalidArgument, "--columns: unknown field \"" + field +
-                                                     "\" (expected url, published, title, text, outlet, author, id)");
+        throw Error(ErrorKind::kInvalidArgument,
+                    "--columns: unknown field \"" + field +
+                        "\" (expected url, published, title, text, outlet, author, id, edition)");
       if (AllDigits(col) &&
           (options_.no_header || std::none_of(header.begin(), header.end(), [&](const std::string& h) {
              return ToLowerAscii(Trim(h)) == ToLowerAscii(col);

@@ -5,8 +5,8 @@
 // div.rdp__subtitle, p.titreArticleVisu / .rdp__articletitle, div.docAuthors, div.DocText), and the
 // older flat layout (before 2013) where each document starts at a span.DocPublicationName.
 // Fields: publication (span.DocPublicationName, ", no. 1234" dropped; a trailing "(Rennes)" or
-// "(site web)" is the edition), span.DocHeader (section, French or English date with an optional
-// time and "UTC +0100" zone, page, "612 mots"), title, author, body, the document number
+// "(site web)" is the edition, the item's place when it names one: docs/geo.md), span.DocHeader (section, French or
+// English date with an optional time and "UTC +0100" zone, page, "612 mots"), title, author, body, the document number
 // ("news·20060314·LM·0q1403_1255263") and the article's own link when the export gives one.
 //
 // Keys: the article's own URL when given (the pipeline canonicalises it), else
@@ -25,6 +25,7 @@
 #include "relais/corpora/input.hpp"
 #include "relais/corpora/registry.hpp"
 
+#include "detail/article.hpp"
 #include "detail/readers.hpp"
 #include "detail/text_util.hpp"
 
@@ -321,14 +322,9 @@ Publication ParsePublication(std::string_view raw) {
     if (at != std::string::npos) name.resize(at);
   }
   p.name = std::string(Trim(name));
-  p.outlet = p.name;
-  if (!p.name.empty() && p.name.back() == ')') {
-    std::size_t open = p.name.rfind('(');
-    if (open != std::string::npos && open > 0) {
-      p.edition = std::string(Trim(std::string_view(p.name).substr(open + 1, p.name.size() - open - 2)));
-      p.outlet = std::string(Trim(std::string_view(p.name).substr(0, open)));
-    }
-  }
+  OutletEdition split = SplitEdition(p.name);
+  p.outlet = std::move(split.outlet);
+  p.edition = std::move(split.edition);
   return p;
 }
 
@@ -660,6 +656,7 @@ class EuropresseReader final : public Reader {
     if (it == domains.end()) it = domains.find(Fold(pub.outlet));
     item.author.platform = "press";
     item.author.name = pub.name;
+    item.geo.place = EditionPlace(pub.edition);  // the edition is the article's place: "Rennes", not "site web"
     if (it != domains.end()) {
       item.author.key = it->second;
     } else if (std::string host = HostOf(a.url); !host.empty()) {

@@ -186,6 +186,7 @@ class RssReader final : public Reader {
       }
       ItemRecord item = std::move(std::get<ItemRecord>(built));
       if (!channel_host.empty()) item.author.key = channel_host;
+      item.geo.place.clear();  // a channel title names a feed, not a publication and its edition
       std::vector<ItemRecord> v;
       v.push_back(std::move(item));
       out.push_back(ParsedRecord{std::move(v), pos});
