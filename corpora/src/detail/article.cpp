@@ -118,8 +118,13 @@ std::variant<ItemRecord, ArticleFailure> BuildArticle(ArticleFields f, Channel c
   if (item.author.key.empty())
     return ArticleFailure{"missing-field", "neither \"url\" nor \"outlet\": the source cannot be named"};
   // A regional title's edition is the article's place (docs/geo.md "Editions of regional titles").
-  if (channel == Channel::kPress)
-    item.geo.place = EditionPlace(!Trim(f.edition).empty() ? Trim(f.edition) : SplitEdition(outlet).edition);
+  if (channel == Channel::kPress) {
+    const std::string_view edition = Trim(f.edition);
+    if (!edition.empty())
+      item.geo.place = EditionPlace(edition);
+    else if (f.outlet_names_edition)
+      item.geo.place = EditionPlace(SplitEdition(outlet).edition);
+  }
   return item;
 }
 

@@ -13,6 +13,9 @@ namespace relais::corpora::detail {
 /// edition (the edition of a regional title: "Rennes", "Cannes").
 struct ArticleFields {
   std::string url, published, title, text, outlet, author, id, lang, channel, edition;
+  /// Whether a trailing "(…)" of `outlet` names the edition when `edition` is empty ("Ouest-France (Rennes)");
+  /// false where the outlet is a feed's title (RSS), not a publication's name.
+  bool outlet_names_edition = true;
   /// Sets the field named `name`; false for an unknown name.
   bool Set(std::string_view name, std::string value);
 };
@@ -39,7 +42,8 @@ std::string EditionPlace(std::string_view edition);
 /// pipeline sets the canonical URL or "press:sha256-…". The author is the outlet: key = host of
 /// `url` without "www." when there is a URL, else the outlet's name. `published` is parsed with
 /// options.date_format when set, else ParseAnyTime. Text and title holding HTML are converted. A press
-/// article's place (`geo.place`) is the EditionPlace of the `edition` field, else of the outlet's parenthesis.
+/// article's place (`geo.place`) is the EditionPlace of the `edition` field, else of the outlet's parenthesis
+/// (when `outlet_names_edition`).
 std::variant<ItemRecord, ArticleFailure> BuildArticle(ArticleFields fields, Channel channel,
                                                       const ReadOptions& options);
 

@@ -175,6 +175,7 @@ class RssReader final : public Reader {
       f.title = it.title;
       f.text = Trim(it.content).empty() ? it.description : it.content;
       f.outlet = std::string(Trim(channel_title));
+      f.outlet_names_edition = false;  // a channel title names a feed, not a publication and its edition
       f.author = it.author;
       auto built = BuildArticle(std::move(f), pr ? Channel::kPr : Channel::kPress, options_);
       if (auto* failure = std::get_if<ArticleFailure>(&built)) {
@@ -186,7 +187,6 @@ class RssReader final : public Reader {
       }
       ItemRecord item = std::move(std::get<ItemRecord>(built));
       if (!channel_host.empty()) item.author.key = channel_host;
-      item.geo.place.clear();  // a channel title names a feed, not a publication and its edition
       std::vector<ItemRecord> v;
       v.push_back(std::move(item));
       out.push_back(ParsedRecord{std::move(v), pos});
