@@ -49,6 +49,20 @@ TEST(RssReader, AtomPressReleases) {
   EXPECT_EQ(b.text, "Madame X est nommée. Elle prend ses fonctions.");
 }
 
+// A feed's title is not a publication's name: "Nice-Matin (Cannes)" as a channel title gives its items no
+// edition, hence no place (press JSONL/CSV outlets and Europresse publications do: docs/geo.md).
+TEST(RssReader, ChannelTitleNamesNoEdition) {
+  const std::string feed =
+      "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Nice-Matin (Cannes)</title>"
+      "<link>https://www.nicematin.com/</link><item><title>Festival</title>"
+      "<link>https://www.nicematin.com/cannes/festival-1</link><pubDate>Fri, 08 Jan 2021 09:00:00 GMT</pubDate>"
+      "</item></channel></rss>";
+  auto r = ReadText(Format::kRss, feed, "cannes.rss");
+  ASSERT_EQ(r.records.size(), 1u);
+  EXPECT_EQ(r.records[0].items[0].author.name, "Nice-Matin (Cannes)");
+  EXPECT_TRUE(r.records[0].items[0].geo.empty());
+}
+
 TEST(RssReader, MalformedXmlKeepsTheItemsBeforeIt) {
   auto r = ReadWith(Format::kRss, FixturesDir() / "input" / "broken.rss");
   ASSERT_EQ(r.records.size(), 2u);
