@@ -12,6 +12,14 @@ endfunction()
 
 # relais_add_test(NAME DIR [CLI] DEPS...): one GoogleTest binary from tests/DIR/*.cpp. CLI: its tests run
 # the relais executable (RELAIS_BIN), so it depends on it; the others build without the toolkit and CLI.
+# Compiles target `name` in unity batches of RELAIS_UNITY_BATCH files (see the top CMakeLists.txt). Helpers in
+# the batched files' anonymous namespaces must have distinct names (or come from tests/test_util.hpp).
+function(relais_unity_batches name)
+  if(RELAIS_UNITY_BATCH GREATER 0)
+    set_target_properties(${name} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE ${RELAIS_UNITY_BATCH})
+  endif()
+endfunction()
+
 function(relais_add_test name dir)
   cmake_parse_arguments(T "CLI" "" "DEPS" ${ARGN})
   file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${dir}/*.cpp)
@@ -24,6 +32,7 @@ function(relais_add_test name dir)
   # Test code at -O1 in Release (the libraries under test keep -O3): the suites compile in about 70 % of the
   # time, which CI's budget needs (experiments/results/trust.md), and run as fast (their time is in the libraries).
   target_compile_options(${name} PRIVATE $<$<CONFIG:Release>:-O1>)
+  relais_unity_batches(${name})
   target_compile_definitions(${name} PRIVATE RELAIS_TEST_DIR="${CMAKE_CURRENT_SOURCE_DIR}"
                                              RELAIS_BINARY_DIR="${CMAKE_BINARY_DIR}")
   if(T_CLI)

@@ -11,11 +11,19 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 
 namespace relais::testing {
+
+/// The whole file's bytes (empty when it cannot be read).
+inline std::string Slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
 
 /// ../shared/data (RELAIS_SHARED_DATA overrides); empty path when absent.
 inline std::filesystem::path SharedDataDir() {

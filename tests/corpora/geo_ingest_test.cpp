@@ -18,12 +18,7 @@
 namespace relais::corpora {
 namespace {
 
-std::string Slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using relais::testing::Slurp;
 
 // Every item (records and expansions) of a file read with `format`, by key.
 std::map<std::string, ItemRecord> ReadItems(Format format, const std::filesystem::path& path) {

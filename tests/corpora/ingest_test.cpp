@@ -15,12 +15,7 @@
 namespace relais::corpora {
 namespace {
 
-std::string Slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using relais::testing::Slurp;
 
 std::int64_t Count(Store& s, const std::string& sql) {
   Statement st(s.db(), sql);

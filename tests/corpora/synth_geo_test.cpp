@@ -34,7 +34,7 @@ struct GeoWorld {
   }
   fs::path data() const { return dir.path() / "w" / "data"; }
 };
-const GeoWorld& Shared() {
+const GeoWorld& GeoShared() {
   static GeoWorld w;
   return w;
 }
@@ -48,7 +48,7 @@ std::map<std::string, json> Homes(const json& truth) {
 }  // namespace
 
 TEST(SynthGeo, EveryAccountHasAHomeInOneRegion) {
-  const auto& g = Shared().truth["geography"];
+  const auto& g = GeoShared().truth["geography"];
   const auto& gaz = geo::Gazetteer::Builtin();
   // Small scale: 2,000 actors, of which 30+60+4+40 outlets and PR sources and the head of state have no home.
   EXPECT_EQ(g["accounts"].get<int>(), 2000 - 30 - 60 - 4 - 40 - 1);
@@ -63,11 +63,11 @@ TEST(SynthGeo, EveryAccountHasAHomeInOneRegion) {
 }
 
 TEST(SynthGeo, EvidenceInTheRecordsResolvesToTheHome) {
-  const auto homes = Homes(Shared().truth);
+  const auto homes = Homes(GeoShared().truth);
   const auto& gaz = geo::Gazetteer::Builtin();
   std::map<std::string, int> profiles, right, unresolved;
   int geotags = 0, places = 0, geotags_home = 0;
-  for (const auto& entry : fs::directory_iterator(Shared().data() / "twitter" / "v1")) {
+  for (const auto& entry : fs::directory_iterator(GeoShared().data() / "twitter" / "v1")) {
     std::ifstream f(entry.path());
     std::string line;
     while (std::getline(f, line)) {
@@ -112,7 +112,7 @@ TEST(SynthGeo, EvidenceInTheRecordsResolvesToTheHome) {
 
 TEST(SynthGeo, PlantedLocalSharesShowInTheAnchors) {
   int n_before = 0, local_before = 0, n_after = 0, local_after = 0;
-  for (const auto& h : Shared().truth["geography"]["homes"]) {
+  for (const auto& h : GeoShared().truth["geography"]["homes"]) {
     if (!h.contains("anchor")) continue;
     const bool after = h["anchor"]["first_amplified"] == "after";
     const bool local = h["anchor"]["local"].get<bool>();
@@ -121,14 +121,14 @@ TEST(SynthGeo, PlantedLocalSharesShowInTheAnchors) {
   }
   ASSERT_GT(n_before, 100);
   ASSERT_GT(n_after, 30);
-  const auto& m = Shared().truth["geography"]["model"];
+  const auto& m = GeoShared().truth["geography"]["model"];
   const double pb = m["p_local_before"].get<double>(), pa = m["p_local_after"].get<double>();
   // Within 4 binomial standard errors of the planted probabilities.
   EXPECT_NEAR(double(local_before) / n_before, pb, 4 * std::sqrt(pb * (1 - pb) / n_before));
   EXPECT_NEAR(double(local_after) / n_after, pa, 4 * std::sqrt(pa * (1 - pa) / n_after));
   // And in the realised audiences, pooled over the titles: fewer local amplifiers after the event.
   double before = 0, nb = 0, after = 0, na = 0;
-  for (const auto& a : Shared().truth["geography"]["audiences"]) {
+  for (const auto& a : GeoShared().truth["geography"]["audiences"]) {
     before += a["before"]["in_region"].get<double>();
     nb += a["before"]["with_region"].get<double>();
     after += a["after"]["in_region"].get<double>();

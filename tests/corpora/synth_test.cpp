@@ -30,12 +30,7 @@ using relais::corpora::SynthOptions;
 
 namespace {
 
-std::string Slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
+using relais::testing::Slurp;
 
 std::map<std::string, std::string> HashTree(const fs::path& root) {
   std::map<std::string, std::string> out;
@@ -406,7 +401,7 @@ struct Worlds {
     GenerateSynthWorld(Small(dirty, 2, 0.02));
   }
 };
-Worlds& Shared() {
+Worlds& SynthWorlds() {
   static Worlds w;
   return w;
 }
@@ -433,18 +428,18 @@ TEST(Synth, SameSeedSameBytesAtAnyThreadCount) {
   relais::testing::TempDir tmp;
   GenerateSynthWorld(Small(tmp.path() / "one", 1, 0.02));
   auto a = HashTree(tmp.path() / "one");
-  auto b = HashTree(Shared().dirty);  // generated with 2 threads
+  auto b = HashTree(SynthWorlds().dirty);  // generated with 2 threads
   ASSERT_GT(a.size(), 10u);
   EXPECT_EQ(a, b);
   // A different seed gives a different world.
   SynthOptions o = Small(tmp.path() / "other", 2);
   o.seed = 7;
   GenerateSynthWorld(o);
-  EXPECT_NE(HashTree(tmp.path() / "other").at("truth.json"), HashTree(Shared().clean).at("truth.json"));
+  EXPECT_NE(HashTree(tmp.path() / "other").at("truth.json"), HashTree(SynthWorlds().clean).at("truth.json"));
 }
 
 TEST(Synth, SmallWorldHasTheAdvertisedSize) {
-  json t = Truth(Shared().clean);
+  json t = Truth(SynthWorlds().clean);
   EXPECT_EQ(t["scale"], "small");
   EXPECT_GE(t["counts"]["items"].get<std::uint64_t>(), 100000u);
   EXPECT_LE(t["counts"]["items"].get<std::uint64_t>(), 400000u);
@@ -459,7 +454,7 @@ TEST(Synth, SmallWorldHasTheAdvertisedSize) {
 }
 
 TEST(Synth, TruthMatchesTheFiles) {
-  const fs::path world = Shared().clean;
+  const fs::path world = SynthWorlds().clean;
   json t = Truth(world);
   Census c = TakeCensus(world / "data");
   EXPECT_EQ(c.malformed, 0u);
@@ -513,7 +508,7 @@ TEST(Synth, TruthMatchesTheFiles) {
 TEST(Synth, HawkesCountsMatchTheStationaryExpectation) {
   // E[N] = (I - A^T)^{-1} mu T for the process without edge effects; check within 10% per class
   // (the event changes mu for politicians and a few alpha entries: use the before/after average).
-  json t = Truth(Shared().clean);
+  json t = Truth(SynthWorlds().clean);
   const auto& groups = t["groups"];
   const int k = static_cast<int>(groups.size());
   std::vector<double> mu(k), x(k, 0.0);
@@ -540,7 +535,7 @@ TEST(Synth, HawkesCountsMatchTheStationaryExpectation) {
 }
 
 TEST(Synth, DirtyFaultsAreCountedExactly) {
-  const fs::path world = Shared().dirty;
+  const fs::path world = SynthWorlds().dirty;
   json t = Truth(world);
   Census c = TakeCensus(world / "data");
   EXPECT_GT(c.malformed, 100u);
@@ -553,7 +548,7 @@ TEST(Synth, DirtyFaultsAreCountedExactly) {
   EXPECT_EQ(t["dirty"]["windows1252_files"].size(), 1u);
   // Damage is added next to intact records: the world's content is the clean world's.
   EXPECT_EQ(c.records, t["counts"]["items"].get<std::uint64_t>());
-  json clean = Truth(Shared().clean);
+  json clean = Truth(SynthWorlds().clean);
   EXPECT_EQ(clean["counts"]["by_channel"], t["counts"]["by_channel"]);
   EXPECT_EQ(clean["flows"], t["flows"]);
 }
@@ -578,7 +573,7 @@ TEST(Synth, DeactivationIsElevenMinutes) {
 // (truth.json names the items of the moved conversations, and their authors' second accounts, by the
 // keys those readers give them).
 TEST(Synth, ScrapedFormatsIngestWithTheWorldUnchanged) {
-  const fs::path world = Shared().clean;
+  const fs::path world = SynthWorlds().clean;
   json t = Truth(world);
   ASSERT_GT(t["counts"]["by_format"]["twitter-graphql"].get<std::uint64_t>(), 1000u);
   ASSERT_GT(t["counts"]["by_format"]["zeeschuimer"].get<std::uint64_t>(), 1000u);

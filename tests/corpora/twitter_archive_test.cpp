@@ -13,7 +13,7 @@
 namespace relais::corpora {
 namespace {
 
-struct Tally {
+struct ArchiveTally {
   std::vector<ParsedRecord> records;
   std::vector<Diagnostic> diagnostics;
   std::map<ItemKind, int> by_kind;
@@ -25,12 +25,12 @@ struct Tally {
   }
 };
 
-Tally Parse(std::string_view content, const std::string& path) {
+ArchiveTally Parse(std::string_view content, const std::string& path) {
   auto reader = MakeReader(Format::kTwitterArchive, {});
   EXPECT_FALSE(reader->line_oriented());
   std::vector<RecordOutcome> out;
   reader->ParseDocument(content, path, out);
-  Tally t;
+  ArchiveTally t;
   for (auto& o : out) {
     if (auto* d = std::get_if<Diagnostic>(&o)) {
       t.diagnostics.push_back(std::move(*d));
@@ -43,12 +43,7 @@ Tally Parse(std::string_view content, const std::string& path) {
   return t;
 }
 
-std::string Slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using relais::testing::Slurp;
 
 std::string Gunzip(const std::filesystem::path& p) {
   gzFile f = gzopen(p.c_str(), "rb");
@@ -64,7 +59,7 @@ std::string Gunzip(const std::filesystem::path& p) {
 TEST(TwitterArchive, First500WithOwnerFromAccountJs) {
   RELAIS_REQUIRE_SHARED_DATA(dir);
   auto path = dir / "twitter-archive-export" / "tweets.first500.js";
-  Tally t = Parse(Slurp(path), path.string());
+  ArchiveTally t = Parse(Slurp(path), path.string());
   ASSERT_EQ(t.records.size(), 500u);
   EXPECT_TRUE(t.diagnostics.empty());
   // python3: full_text starting "RT @" 163; in_reply_to_status_id_str (none of them RTs) 142.
@@ -114,7 +109,7 @@ TEST(TwitterArchive, FullArchiveGz) {
   auto gz = dir / "twitter-archive-export" / "tweets.full.js.gz";
   std::string content = Gunzip(gz);
   ASSERT_GT(content.size(), 3'000'000u);
-  Tally t = Parse(content, (dir / "twitter-archive-export" / "tweets.full.js").string());
+  ArchiveTally t = Parse(content, (dir / "twitter-archive-export" / "tweets.full.js").string());
   ASSERT_EQ(t.records.size(), 1986u);
   EXPECT_TRUE(t.diagnostics.empty());
   EXPECT_EQ(t.by_kind[ItemKind::kRetweet], 643);
@@ -126,7 +121,7 @@ TEST(TwitterArchive, WithoutAccountJsEveryTweetIsQuarantined) {
   RELAIS_REQUIRE_SHARED_DATA(dir);
   std::string content = Slurp(dir / "twitter-archive-export" / "tweets.first500.js");
   testing::TempDir tmp;  // no account.js there
-  Tally t = Parse(content, (tmp.path() / "tweets.js").string());
+  ArchiveTally t = Parse(content, (tmp.path() / "tweets.js").string());
   EXPECT_TRUE(t.records.empty());
   ASSERT_EQ(t.diagnostics.size(), 500u);
   EXPECT_EQ(t.diagnostics[0].reason, "missing-field");
@@ -148,7 +143,7 @@ TEST(TwitterArchive, OwnAccountJsAndBadElements) {
       "  {\"tweet\" : {\"created_at\" : \"Thu Nov 03 08:50:26 +0000 2022\", \"full_text\" : \"t\"}},\n"
       "  {\"tweet\" : {\"id_str\" : \"4\", \"full_text\" : \"\xE9t\xE9\"}},\n"
       "  {\"tweet\" : {\"id_str\" : \"5\", \"full_text\" : \"cut";
-  Tally t = Parse(content, (tmp.path() / "tweets.js").string());
+  ArchiveTally t = Parse(content, (tmp.path() / "tweets.js").string());
   ASSERT_EQ(t.records.size(), 1u);
   EXPECT_EQ(t.records[0].items[0].author.key, "@mairie");
   EXPECT_EQ(t.records[0].items[0].text, "RT @afp: x & y");

@@ -13,7 +13,7 @@
 namespace relais::corpora {
 namespace {
 
-struct Tally {
+struct V1Tally {
   std::vector<ParsedRecord> records;
   std::vector<Diagnostic> diagnostics;
   std::map<std::string, int> by_reason;
@@ -26,8 +26,8 @@ struct Tally {
   }
 };
 
-Tally Count(std::vector<RecordOutcome> outcomes) {
-  Tally t;
+V1Tally CountV1(std::vector<RecordOutcome> outcomes) {
+  V1Tally t;
   for (auto& o : outcomes) {
     if (auto* d = std::get_if<Diagnostic>(&o)) {
       ++t.by_reason[d->reason];
@@ -41,22 +41,17 @@ Tally Count(std::vector<RecordOutcome> outcomes) {
   return t;
 }
 
-std::string Slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using relais::testing::Slurp;
 
-Tally ParseDocument(const std::filesystem::path& p) {
+V1Tally ParseV1Document(const std::filesystem::path& p) {
   auto reader = MakeReader(Format::kTwitterV1, {});
   std::vector<RecordOutcome> out;
   reader->ParseDocument(Slurp(p), p.string(), out);
-  return Count(std::move(out));
+  return CountV1(std::move(out));
 }
 
 // As the ingest pipeline does for line-oriented readers: one ParseLine per non-blank line.
-Tally ParseLines(std::string_view content, const std::string& file = "mem.jsonl") {
+V1Tally ParseV1Lines(std::string_view content, const std::string& file = "mem.jsonl") {
   auto reader = MakeReader(Format::kTwitterV1, {});
   std::vector<RecordOutcome> out;
   std::uint64_t line_no = 0;
@@ -69,13 +64,13 @@ Tally ParseLines(std::string_view content, const std::string& file = "mem.jsonl"
     if (line.find_first_not_of(" \t\r") != std::string_view::npos) reader->ParseLine(line, {file, line_no, 0}, out);
     start = end + 1;
   }
-  return Count(std::move(out));
+  return CountV1(std::move(out));
 }
 
 TEST(TwitterV1, OriginalFormatExamples) {
   RELAIS_REQUIRE_SHARED_DATA(dir);
   auto path = dir / "twitterdev-tweet-payloads" / "original_format_examples.json";
-  Tally t = ParseDocument(path);
+  V1Tally t = ParseV1Document(path);
   ASSERT_EQ(t.records.size(), 25u);
   EXPECT_TRUE(t.diagnostics.empty());
   // python3: retweeted_status 3; quoted_status (not retweets) 8; replies that are not quotes 3.
@@ -112,7 +107,7 @@ TEST(TwitterV1, OriginalFormatExamples) {
     EXPECT_EQ(r.items[1].author.key, "@notFromShrek");
   }
   // The same file line by line gives the same records.
-  Tally lines = ParseLines(Slurp(path));
+  V1Tally lines = ParseV1Lines(Slurp(path));
   ASSERT_EQ(lines.records.size(), 25u);
   for (std::size_t i = 0; i < 25; ++i) {
     EXPECT_EQ(lines.records[i].items[0].key, t.records[i].items[0].key);
@@ -122,7 +117,7 @@ TEST(TwitterV1, OriginalFormatExamples) {
 
 TEST(TwitterV1, ActivityStreamsExamples) {
   RELAIS_REQUIRE_SHARED_DATA(dir);
-  Tally t = ParseDocument(dir / "twitterdev-tweet-payloads" / "activity_streams_examples.json");
+  V1Tally t = ParseV1Document(dir / "twitterdev-tweet-payloads" / "activity_streams_examples.json");
   ASSERT_EQ(t.records.size(), 25u);
   EXPECT_TRUE(t.diagnostics.empty());
   // python3: verb share 3; twitter_quoted_status 8 (none of them shares); inReplyTo without a quote 3.
@@ -142,9 +137,9 @@ TEST(TwitterV1, ActivityStreamsExamples) {
 
 TEST(TwitterV1, FrenchTimelineJsonlAndJsArray) {
   RELAIS_REQUIRE_SHARED_DATA(dir);
-  Tally jsonl = ParseDocument(dir / "v1-fr-timeline-2013" / "statuses.jsonl");
-  Tally js = ParseDocument(dir / "v1-fr-timeline-2013" / "tweets_var.js");
-  for (Tally* t : {&jsonl, &js}) {
+  V1Tally jsonl = ParseV1Document(dir / "v1-fr-timeline-2013" / "statuses.jsonl");
+  V1Tally js = ParseV1Document(dir / "v1-fr-timeline-2013" / "tweets_var.js");
+  for (V1Tally* t : {&jsonl, &js}) {
     ASSERT_EQ(t->records.size(), 96u);
     EXPECT_TRUE(t->diagnostics.empty());
     EXPECT_EQ(t->by_kind[ItemKind::kRetweet], 37);
@@ -187,13 +182,13 @@ TEST(TwitterV1, TweepyBodies) {
   RELAIS_REQUIRE_SHARED_DATA(dir);
   auto bodies = dir / "tweepy-cassettes" / "bodies";
   // python3: top-level statuses of the pretty-printed v1.1 bodies.
-  Tally home = ParseDocument(bodies / "testhometimeline__00.json");
+  V1Tally home = ParseV1Document(bodies / "testhometimeline__00.json");
   EXPECT_EQ(home.records.size(), 19u);
   EXPECT_TRUE(home.diagnostics.empty());
-  Tally status = ParseDocument(bodies / "testgetstatus__00.json");
+  V1Tally status = ParseV1Document(bodies / "testgetstatus__00.json");
   EXPECT_EQ(status.records.size(), 1u);
   EXPECT_EQ(status.records.at(0).pos.line, 1u);
-  Tally retweets = ParseDocument(bodies / "testgetretweets__00.json");
+  V1Tally retweets = ParseV1Document(bodies / "testgetretweets__00.json");
   EXPECT_EQ(retweets.records.size(), 15u);
   EXPECT_EQ(retweets.by_kind[ItemKind::kRetweet], 15);
 }
@@ -236,14 +231,14 @@ TEST(TwitterV1Bad, EveryRecordAccountedWithItsReason) {
   content += R"({"limit":{"track":12}})"
              "\n";  // 9 not-a-tweet
   for (bool by_line : {true, false}) {
-    Tally t;
+    V1Tally t;
     if (by_line) {
-      t = ParseLines(content, "bad.jsonl");
+      t = ParseV1Lines(content, "bad.jsonl");
     } else {
       auto reader = MakeReader(Format::kTwitterV1, {});
       std::vector<RecordOutcome> out;
       reader->ParseDocument(content, "bad.jsonl", out);
-      t = Count(std::move(out));
+      t = CountV1(std::move(out));
     }
     ASSERT_EQ(t.records.size(), 1u);
     EXPECT_EQ(t.records[0].items[0].text, "a & b");
@@ -294,7 +289,7 @@ TEST(TwitterV1Bad, TruncatedArrayKeepsEarlierElements) {
   auto reader = MakeReader(Format::kTwitterV1, {});
   std::vector<RecordOutcome> out;
   reader->ParseDocument(content, "cut.js", out);
-  Tally t = Count(std::move(out));
+  V1Tally t = CountV1(std::move(out));
   ASSERT_EQ(t.records.size(), 1u);
   ASSERT_EQ(t.diagnostics.size(), 1u);
   EXPECT_EQ(t.diagnostics[0].reason, "truncated");
@@ -302,12 +297,12 @@ TEST(TwitterV1Bad, TruncatedArrayKeepsEarlierElements) {
 }
 
 TEST(TwitterV1Bad, MissingUserAndWrongTypes) {
-  Tally t =
-      ParseLines(R"({"created_at":"Wed Apr 24 16:27:38 +0000 2013","id_str":"5","text":"t"})"
-                 "\n"
-                 R"({"created_at":"Wed Apr 24 16:27:38 +0000 2013","id_str":"5","text":7,"user":{"screen_name":"a"}})"
-                 "\n"
-                 "[1,2]\n");
+  V1Tally t =
+      ParseV1Lines(R"({"created_at":"Wed Apr 24 16:27:38 +0000 2013","id_str":"5","text":"t"})"
+                   "\n"
+                   R"({"created_at":"Wed Apr 24 16:27:38 +0000 2013","id_str":"5","text":7,"user":{"screen_name":"a"}})"
+                   "\n"
+                   "[1,2]\n");
   ASSERT_EQ(t.diagnostics.size(), 3u);
   EXPECT_EQ(t.diagnostics[0].reason, "missing-field");
   EXPECT_NE(t.diagnostics[0].message.find("user"), std::string::npos);

@@ -14,7 +14,7 @@
 namespace relais::corpora {
 namespace {
 
-struct Tally {
+struct V2Tally {
   std::vector<ParsedRecord> records;
   std::vector<Diagnostic> diagnostics;
   std::map<std::string, int> by_reason;
@@ -28,8 +28,8 @@ struct Tally {
   }
 };
 
-Tally Count(std::vector<RecordOutcome> outcomes) {
-  Tally t;
+V2Tally CountV2(std::vector<RecordOutcome> outcomes) {
+  V2Tally t;
   for (auto& o : outcomes) {
     if (auto* d = std::get_if<Diagnostic>(&o)) {
       ++t.by_reason[d->reason];
@@ -46,15 +46,10 @@ Tally Count(std::vector<RecordOutcome> outcomes) {
   return t;
 }
 
-std::string Slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using relais::testing::Slurp;
 
 // As the ingest pipeline does for line-oriented readers: one ParseLine per non-blank line.
-Tally ParseLines(std::string_view content, const std::string& file = "mem.jsonl") {
+V2Tally ParseV2Lines(std::string_view content, const std::string& file = "mem.jsonl") {
   auto reader = MakeReader(Format::kTwitterV2, {});
   std::vector<RecordOutcome> out;
   std::uint64_t line_no = 0;
@@ -67,21 +62,21 @@ Tally ParseLines(std::string_view content, const std::string& file = "mem.jsonl"
     if (line.find_first_not_of(" \t\r") != std::string_view::npos) reader->ParseLine(line, {file, line_no, 0}, out);
     start = end + 1;
   }
-  return Count(std::move(out));
+  return CountV2(std::move(out));
 }
 
-Tally ParseFileByLines(const std::filesystem::path& p) { return ParseLines(Slurp(p), p.string()); }
+V2Tally ParseV2FileByLines(const std::filesystem::path& p) { return ParseV2Lines(Slurp(p), p.string()); }
 
-Tally ParseDocument(const std::filesystem::path& p) {
+V2Tally ParseV2Document(const std::filesystem::path& p) {
   auto reader = MakeReader(Format::kTwitterV2, {});
   std::vector<RecordOutcome> out;
   reader->ParseDocument(Slurp(p), p.string(), out);
-  return Count(std::move(out));
+  return CountV2(std::move(out));
 }
 
 TEST(TwitterV2, Brexit) {
   RELAIS_REQUIRE_SHARED_DATA(dir);
-  Tally t = ParseFileByLines(dir / "twarc2-jsonl" / "brexit.jsonl");
+  V2Tally t = ParseV2FileByLines(dir / "twarc2-jsonl" / "brexit.jsonl");
   ASSERT_EQ(t.records.size(), 100u);
   EXPECT_TRUE(t.diagnostics.empty());
   // python3 over referenced_tweets: retweeted 67, else quoted 11, else replied_to 10.
@@ -105,13 +100,13 @@ TEST(TwitterV2, Brexit) {
 
 TEST(TwitterV2, TwoSetsAndWithheld) {
   RELAIS_REQUIRE_SHARED_DATA(dir);
-  Tally two = ParseFileByLines(dir / "twarc2-jsonl" / "2sets.jsonl");
+  V2Tally two = ParseV2FileByLines(dir / "twarc2-jsonl" / "2sets.jsonl");
   EXPECT_EQ(two.records.size(), 200u);
   EXPECT_TRUE(two.diagnostics.empty());
   EXPECT_EQ(two.by_kind[ItemKind::kRetweet], 145);
   // withheld.jsonl: 215 tweets; 6 on line 5 have an author_id absent from includes.users (withheld
   // accounts), so they cannot be attributed: quarantined, not dropped.
-  Tally w = ParseFileByLines(dir / "twarc2-jsonl" / "withheld.jsonl");
+  V2Tally w = ParseV2FileByLines(dir / "twarc2-jsonl" / "withheld.jsonl");
   EXPECT_EQ(w.records.size() + w.diagnostics.size(), 215u);
   EXPECT_EQ(w.records.size(), 209u);
   ASSERT_EQ(w.by_reason["missing-field"], 6);
@@ -122,7 +117,7 @@ TEST(TwitterV2, TwoSetsAndWithheld) {
 
 TEST(TwitterV2, EntitiesAndExpansions) {
   RELAIS_REQUIRE_SHARED_DATA(dir);
-  Tally t = ParseFileByLines(dir / "twarc2-jsonl" / "entities_test.jsonl");
+  V2Tally t = ParseV2FileByLines(dir / "twarc2-jsonl" / "entities_test.jsonl");
   ASSERT_EQ(t.records.size(), 474u);
   EXPECT_TRUE(t.diagnostics.empty());
   EXPECT_EQ(t.by_kind[ItemKind::kRetweet], 314);
@@ -175,8 +170,8 @@ TEST(TwitterV2, EntitiesAndExpansions) {
 
 TEST(TwitterV2, FlatAndNoflatGiveTheSameTweets) {
   RELAIS_REQUIRE_SHARED_DATA(dir);
-  Tally flat = ParseFileByLines(dir / "twarc2-jsonl" / "flat.jsonl");
-  Tally noflat = ParseFileByLines(dir / "twarc2-jsonl" / "noflat.jsonl");
+  V2Tally flat = ParseV2FileByLines(dir / "twarc2-jsonl" / "flat.jsonl");
+  V2Tally noflat = ParseV2FileByLines(dir / "twarc2-jsonl" / "noflat.jsonl");
   ASSERT_EQ(flat.records.size(), 100u);
   ASSERT_EQ(noflat.records.size(), 100u);
   EXPECT_TRUE(flat.diagnostics.empty());
@@ -208,7 +203,7 @@ TEST(TwitterV2, StreamWithACutLine) {
   RELAIS_REQUIRE_SHARED_DATA(dir);
   for (bool by_lines : {true, false}) {
     auto path = dir / "twarc2-jsonl" / "streaming_output_with_error.jsonl";
-    Tally t = by_lines ? ParseFileByLines(path) : ParseDocument(path);
+    V2Tally t = by_lines ? ParseV2FileByLines(path) : ParseV2Document(path);
     EXPECT_EQ(t.records.size(), 7u);
     ASSERT_EQ(t.diagnostics.size(), 1u);
     // Line 8 is `{"data": {"author_id": "1021159080151404544"`: not valid JSON because it is cut off.
@@ -221,15 +216,15 @@ TEST(TwitterV2, StreamWithACutLine) {
 TEST(TwitterV2, LinesWithoutTweetsAreAccounted) {
   RELAIS_REQUIRE_SHARED_DATA(dir);
   for (const char* name : {"counts.jsonl", "users.jsonl"}) {
-    Tally t = ParseFileByLines(dir / "twarc2-jsonl" / name);
+    V2Tally t = ParseV2FileByLines(dir / "twarc2-jsonl" / name);
     EXPECT_TRUE(t.records.empty()) << name;
     ASSERT_EQ(t.diagnostics.size(), 1u) << name;
     EXPECT_EQ(t.diagnostics[0].reason, "not-a-tweet");
   }
-  Tally compliance = ParseFileByLines(dir / "twarc2-jsonl" / "tweets_compliance.jsonl");
+  V2Tally compliance = ParseV2FileByLines(dir / "twarc2-jsonl" / "tweets_compliance.jsonl");
   EXPECT_EQ(compliance.by_reason["not-a-tweet"], 2);
   EXPECT_NE(compliance.diagnostics.at(0).message.find("delete"), std::string::npos);
-  EXPECT_TRUE(ParseDocument(dir / "twarc2-jsonl" / "empty.json").diagnostics.empty());
+  EXPECT_TRUE(ParseV2Document(dir / "twarc2-jsonl" / "empty.json").diagnostics.empty());
 }
 
 TEST(TwitterV2, TweepyBodies) {
@@ -237,13 +232,13 @@ TEST(TwitterV2, TweepyBodies) {
   auto bodies = dir / "tweepy-cassettes" / "bodies";
   // These bodies were requested without expansions: tweets have no created_at nor author_id, so
   // every one is quarantined as missing-field (python3: 2 and 98 tweets in data).
-  Tally two = ParseDocument(bodies / "test_client_get_tweets__00.json");
+  V2Tally two = ParseV2Document(bodies / "test_client_get_tweets__00.json");
   ASSERT_EQ(two.by_reason["missing-field"], 2);
   EXPECT_EQ(two.diagnostics.size(), 2u);
   EXPECT_EQ(two.diagnostics[0].pos.line, 3u);  // where each element of "data" starts
   EXPECT_EQ(two.diagnostics[1].pos.line, 10u);
   EXPECT_NE(two.diagnostics[0].message.find("created_at"), std::string::npos);
-  Tally home = ParseDocument(bodies / "test_client_get_home_timeline__00.json");
+  V2Tally home = ParseV2Document(bodies / "test_client_get_home_timeline__00.json");
   EXPECT_EQ(home.by_reason["missing-field"], 98);
   EXPECT_TRUE(home.records.empty());
 }
@@ -285,14 +280,14 @@ TEST(TwitterV2Bad, EveryReason) {
   content += R"({"data":[{"id":"1" "text":"t"}]})"
              "\n";  // 7 invalid-json
   for (bool by_lines : {true, false}) {
-    Tally t;
+    V2Tally t;
     if (by_lines) {
-      t = ParseLines(content, "bad.jsonl");
+      t = ParseV2Lines(content, "bad.jsonl");
     } else {
       auto reader = MakeReader(Format::kTwitterV2, {});
       std::vector<RecordOutcome> out;
       reader->ParseDocument(content, "bad.jsonl", out);
-      t = Count(std::move(out));
+      t = CountV2(std::move(out));
     }
     ASSERT_EQ(t.records.size(), 1u);
     const ParsedRecord& r = t.records[0];
@@ -340,7 +335,7 @@ TEST(TwitterV2Bad, CutsAndFlipsOfARealPageAreAccounted) {
 }
 
 TEST(TwitterV2Bad, FlattenedTweetWithoutAuthor) {
-  Tally t = ParseLines(R"({"id":"5","text":"t","created_at":"2021-01-08T23:21:05Z"})");
+  V2Tally t = ParseV2Lines(R"({"id":"5","text":"t","created_at":"2021-01-08T23:21:05Z"})");
   ASSERT_EQ(t.diagnostics.size(), 1u);
   EXPECT_EQ(t.diagnostics[0].reason, "missing-field");
   EXPECT_NE(t.diagnostics[0].message.find("author_id"), std::string::npos);

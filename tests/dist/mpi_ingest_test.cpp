@@ -29,7 +29,7 @@ using relais::testing::TempDir;
 
 namespace {
 
-std::string Mpirun(int np) { return relais::testing::Mpirun(np, 300); }
+std::string MpirunLong(int np) { return relais::testing::Mpirun(np, 300); }
 
 // The JSON object printed on one line, with "ranks" checked and removed (and "seconds", a timing).
 json Without(const RunResult& r, int ranks, const std::string& what) {
@@ -154,13 +154,13 @@ TEST(MpiFlows, PartialMatricesReducedInPartitionOrder) {
     const json one = Without(Sh(RelaisBin() + args), 1, view);
     EXPECT_GT(one["windows"][0]["total"].get<std::int64_t>(), 0) << view;
     for (int np = 1; np <= 3; ++np) {
-      const json many = Without(Sh(Mpirun(np) + RelaisBin() + args), np, view + " -np " + std::to_string(np));
+      const json many = Without(Sh(MpirunLong(np) + RelaisBin() + args), np, view + " -np " + std::to_string(np));
       EXPECT_EQ(one.dump(), many.dump()) << view << " -np " << np;
     }
   }
   // The table too (no JSON): byte-identical.
   const std::string table = " flows --by class --store " + w.store.string();
-  EXPECT_EQ(Sh(RelaisBin() + table).out, Sh(Mpirun(3) + RelaisBin() + table).out);
+  EXPECT_EQ(Sh(RelaisBin() + table).out, Sh(MpirunLong(3) + RelaisBin() + table).out);
 }
 
 TEST(MpiIngest, SyntheticWorldSameStoreAtOneToThreeRanks) {
@@ -171,7 +171,7 @@ TEST(MpiIngest, SyntheticWorldSameStoreAtOneToThreeRanks) {
   for (int np = 1; np <= 3; ++np) {
     const std::string what = "ingest -np " + std::to_string(np);
     const fs::path store = w.tmp.path() / ("np" + std::to_string(np));
-    const RunResult r = Sh(Mpirun(np) + RelaisBin() + " ingest --store " + store.string() + w.inputs);
+    const RunResult r = Sh(MpirunLong(np) + RelaisBin() + " ingest --store " + store.string() + w.inputs);
     ASSERT_EQ(r.exit_code, 0) << what << ": " << r.err;
     const json counts = Without(r, np, what);
     EXPECT_EQ(counts.dump(), w.ingest.dump()) << what;
@@ -206,7 +206,7 @@ TEST(MpiIngest, RealFixturesSameStore) {
   for (int np : {2, 3}) {
     const std::string what = "fixtures -np " + std::to_string(np);
     const fs::path store = tmp.path() / ("np" + std::to_string(np));
-    const RunResult b = Sh(Mpirun(np) + RelaisBin() + " ingest --store " + store.string() + inputs);
+    const RunResult b = Sh(MpirunLong(np) + RelaisBin() + " ingest --store " + store.string() + inputs);
     EXPECT_EQ(b.exit_code, a.exit_code) << what << ": " << b.err;
     EXPECT_EQ(Without(b, np, what).dump(), counts.dump()) << what;
     ExpectSameStore(one, store, what);
@@ -293,7 +293,7 @@ TEST(MpiIngest, LargeJsonlCutIntoByteRangesSameStore) {
   for (int np = 1; np <= 4; ++np) {
     const std::string what = "large JSONL -np " + std::to_string(np);
     const fs::path store = tmp.path() / ("np" + std::to_string(np));
-    const RunResult b = Sh(Mpirun(np) + RelaisBin() + " ingest --store " + store.string() + inputs);
+    const RunResult b = Sh(MpirunLong(np) + RelaisBin() + " ingest --store " + store.string() + inputs);
     ASSERT_EQ(b.exit_code, 0) << what << ": " << b.err;
     EXPECT_EQ(b.err.find(big.path + ": cut into") != std::string::npos, np > 1) << what << ":\n" << b.err;
     EXPECT_EQ(b.err.find(small.path + ": cut into"), std::string::npos) << what << ": a small file stays whole";
@@ -336,7 +336,7 @@ TEST(MpiIngest, SecondIngestIncrementalPassesSameStore) {
     const std::string what = "second ingest -np " + std::to_string(np);
     const fs::path store = tmp.path() / ("np" + std::to_string(np));
     for (const auto* f : {&first, &second}) {
-      const RunResult b = Sh(Mpirun(np) + RelaisBin() + " ingest --store " + store.string() + common + f->path);
+      const RunResult b = Sh(MpirunLong(np) + RelaisBin() + " ingest --store " + store.string() + common + f->path);
       ASSERT_EQ(b.exit_code, 0) << what << ": " << b.err;
     }
     ExpectSameStore(one, store, what);
