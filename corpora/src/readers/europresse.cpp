@@ -12,13 +12,14 @@
 // Keys: the article's own URL when given (the pipeline canonicalises it), else
 // "europresse:<document number>". The author is the outlet: the shipped registry's domain for the
 // publication name (without its edition), else the link's host, else the name. A time written
+// without a zone is Paris time; a date alone is midnight UTC.
 //
 // The parse is libxml2's HTML SAX interface (no DOM): one pass of start/end/text events drives a small
 // state machine per <article> that captures each field's text into reused buffers, with the same
 // rules the DOM walk had (first element of a class in document order, text with block boundaries as
-// lines, script and style skipped). libxml2 builds its DOM from these same events, so the records are
-// those of the DOM reader (diffed on both real samples, the fixtures and damaged copies of them:
-// experiments/results/readers.md).
+// lines, script and style skipped). libxml2 builds its DOM from these same events, and SaxDocument places
+// elements as that tree builder does, so the records are those of the former DOM reader (diffed on both
+// real samples, the fixtures and damaged copies of them: experiments/results/readers.md).
 #include <libxml/HTMLparser.h>
 
 #include <algorithm>
