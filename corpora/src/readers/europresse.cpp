@@ -13,12 +13,20 @@
 // "europresse:<document number>". The author is the outlet: the shipped registry's domain for the
 // publication name (without its edition), else the link's host, else the name. A time written
 // without a zone is Paris time; a date alone is midnight UTC.
+//
+// The parse is libxml2's HTML SAX interface (no DOM): one pass of start/end/text events drives a small
+// state machine per <article> that captures each field's text into reused buffers, with the same
+// rules the DOM walk had (first element of a class in document order, text with block boundaries as
+// lines, script and style skipped). libxml2 builds its DOM from these same events, and SaxDocument places
+// elements as that tree builder does, so the records are those of the former DOM reader (diffed on both
+// real samples, the fixtures and damaged copies of them: experiments/results/readers.md).
 #include <libxml/HTMLparser.h>
-#include <libxml/tree.h>
 
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <deque>
+#include <memory>
 #include <mutex>
 #include <unordered_map>
 
@@ -32,32 +40,7 @@
 namespace relais::corpora::detail {
 namespace {
 
-// --- DOM helpers -----------------------------------------------------------------------------------
-
-std::string_view NameOf(const xmlNode* n) {
-  return n->name ? std::string_view(reinterpret_cast<const char*>(n->name)) : std::string_view();
-}
-
-std::string Attr(const xmlNode* n, const char* name) {
-  xmlChar* v = xmlGetProp(n, reinterpret_cast<const xmlChar*>(name));
-  if (!v) return {};
-  std::string s(reinterpret_cast<const char*>(v));
-  xmlFree(v);
-  return s;
-}
-
-bool HasClass(const xmlNode* n, std::string_view cls) {
-  if (n->type != XML_ELEMENT_NODE) return false;
-  std::string c = Attr(n, "class");
-  std::size_t i = 0;
-  while (i < c.size()) {
-    std::size_t j = c.find_first_of(" \t\n", i);
-    if (j == std::string::npos) j = c.size();
-    if (std::string_view(c).substr(i, j - i) == cls) return true;
-    i = j + 1;
-  }
-  return false;
-}
+// --- Text ------------------------------------------------------------------------------------------
 
 bool IsBlock(std::string_view name) {
   static constexpr std::array<std::string_view, 21> kBlocks = {
@@ -66,35 +49,7 @@ bool IsBlock(std::string_view name) {
   return std::find(kBlocks.begin(), kBlocks.end(), name) != kBlocks.end();
 }
 
-// Text of a subtree: whitespace collapsed, block boundaries as '\n'.
-void AppendText(const xmlNode* n, std::string& out) {
-  for (const xmlNode* c = n; c; c = c->next) {
-    if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
-      const char* t = reinterpret_cast<const char*>(c->content);
-      for (; t && *t; ++t) {
-        char ch = *t;
-        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f') {
-          if (!out.empty() && out.back() != ' ' && out.back() != '\n') out += ' ';
-        } else {
-          out += ch;
-        }
-      }
-    } else if (c->type == XML_ELEMENT_NODE) {
-      std::string_view name = NameOf(c);
-      if (name == "script" || name == "style") continue;
-      bool block = IsBlock(name);
-      if (block && !out.empty() && out.back() != '\n') {
-        if (out.back() == ' ') out.pop_back();
-        out += '\n';
-      }
-      AppendText(c->children, out);
-      if (block && !out.empty() && out.back() != '\n') {
-        if (out.back() == ' ') out.pop_back();
-        out += '\n';
-      }
-    }
-  }
-}
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
 // Lines of text, each trimmed, empty ones dropped, joined by `sep`.
 std::string JoinLines(const std::string& raw, std::string_view sep) {
@@ -116,34 +71,145 @@ std::string JoinLines(const std::string& raw, std::string_view sep) {
   return out;
 }
 
-std::string TextOf(const xmlNode* n, std::string_view sep = " ") {
-  if (!n) return {};
-  std::string raw;
-  AppendText(n->children, raw);
-  return JoinLines(raw, sep);
+// What the reader needs to know of one element, read once at its start tag.
+struct ElementInfo {
+  enum Class : std::uint32_t {
+    kPublication = 1u << 0,     // DocPublicationName
+    kRdpPublication = 1u << 1,  // rdp__DocPublicationName
+    kHeader = 1u << 2,          // DocHeader
+    kTitleVisu = 1u << 3,       // titreArticleVisu
+    kRdpTitle = 1u << 4,        // rdp__articletitle
+    kTitleVisuCap = 1u << 5,    // TitreArticleVisu
+    kGrandTitre = 1u << 6,      // grandTitre
+    kAuthors = 1u << 7,         // docAuthors
+    kNewsMargin = 1u << 8,      // sm-margin-bottomNews
+    kTitleBox = 1u << 9,        // titreArticle
+    kDocText = 1u << 10,        // DocText
+    kOcurr = 1u << 11,          // docOcurrContainer
+    kDocNumber = 1u << 12,      // class publiC-lblNodoc, or id PubliC_lblNodoc / publiC-lblNodoc
+  };
+  std::string_view name;
+  std::uint32_t classes = 0;
+  bool block = false;
+  bool skipped = false;  // script, style: no text
+  bool no_class = true;  // no class attribute, or an empty one
+  std::string_view href;
+};
+
+std::uint32_t ClassBit(std::string_view token) {
+  static constexpr std::array<std::pair<std::string_view, std::uint32_t>, 13> kClasses = {{
+      {"DocPublicationName", ElementInfo::kPublication},
+      {"rdp__DocPublicationName", ElementInfo::kRdpPublication},
+      {"DocHeader", ElementInfo::kHeader},
+      {"titreArticleVisu", ElementInfo::kTitleVisu},
+      {"rdp__articletitle", ElementInfo::kRdpTitle},
+      {"TitreArticleVisu", ElementInfo::kTitleVisuCap},
+      {"grandTitre", ElementInfo::kGrandTitre},
+      {"docAuthors", ElementInfo::kAuthors},
+      {"sm-margin-bottomNews", ElementInfo::kNewsMargin},
+      {"titreArticle", ElementInfo::kTitleBox},
+      {"DocText", ElementInfo::kDocText},
+      {"docOcurrContainer", ElementInfo::kOcurr},
+      {"publiC-lblNodoc", ElementInfo::kDocNumber},
+  }};
+  for (const auto& [cls, bit] : kClasses)
+    if (cls == token) return bit;
+  return 0;
 }
 
-// Depth-first search below `root` (not `root` itself), in document order.
-template <typename Pred>
-void FindAll(xmlNode* root, Pred pred, std::vector<xmlNode*>& out) {
-  for (xmlNode* c = root ? root->children : nullptr; c; c = c->next) {
-    if (c->type != XML_ELEMENT_NODE) continue;
-    if (pred(c)) out.push_back(c);
-    FindAll(c, pred, out);
+// The classes of interest among a class attribute's space-separated names.
+std::uint32_t ClassBits(std::string_view value) {
+  std::uint32_t bits = 0;
+  std::size_t i = 0;
+  while (i < value.size()) {
+    std::size_t j = value.find_first_of(" \t\n", i);
+    if (j == std::string_view::npos) j = value.size();
+    if (j > i) bits |= ClassBit(value.substr(i, j - i));
+    i = j + 1;
   }
+  return bits;
 }
-template <typename Pred>
-xmlNode* FindFirst(xmlNode* root, Pred pred) {
-  for (xmlNode* c = root ? root->children : nullptr; c; c = c->next) {
-    if (c->type != XML_ELEMENT_NODE) continue;
-    if (pred(c)) return c;
-    if (xmlNode* r = FindFirst(c, pred)) return r;
+
+std::string_view View(const xmlChar* s) {
+  return s ? std::string_view(reinterpret_cast<const char*>(s)) : std::string_view();
+}
+
+ElementInfo ReadElement(const xmlChar* name, const xmlChar** atts) {
+  ElementInfo e;
+  e.name = View(name);
+  e.block = IsBlock(e.name);
+  e.skipped = e.name == "script" || e.name == "style";
+  for (const xmlChar** a = atts; a && a[0]; a += 2) {
+    std::string_view key = View(a[0]), value = View(a[1]);
+    if (key == "class") {
+      e.no_class = value.empty();
+      e.classes |= ClassBits(value);
+    } else if (key == "id") {
+      if (value == "PubliC_lblNodoc" || value == "publiC-lblNodoc") e.classes |= ElementInfo::kDocNumber;
+    } else if (key == "href") {
+      e.href = value;
+    }
   }
-  return nullptr;
+  return e;
 }
-xmlNode* FindClass(xmlNode* root, std::string_view cls) {
-  return FindFirst(root, [&](xmlNode* n) { return HasClass(n, cls); });
-}
+
+// The text below one element: whitespace collapsed, block boundaries as '\n', script and style
+// skipped. Fed the element's descendants' events; JoinLines makes the field of it.
+struct TextCapture {
+  std::string raw;
+  std::size_t depth = 0;  // the element's depth; 0: not capturing
+  int skip = 0;           // inside a script or style element
+  bool taken = false;     // the first element of its kind was seen
+
+  void Begin(std::size_t element_depth) {
+    raw.clear();
+    depth = element_depth;
+    skip = 0;
+    taken = true;
+  }
+  void Reset() {
+    raw.clear();
+    depth = 0;
+    skip = 0;
+    taken = false;
+  }
+  void Boundary() {
+    if (raw.empty() || raw.back() == '\n') return;
+    if (raw.back() == ' ') raw.pop_back();
+    raw += '\n';
+  }
+  void Start(const ElementInfo& e) {
+    if (skip) {
+      ++skip;
+    } else if (e.skipped) {
+      skip = 1;
+    } else if (e.block) {
+      Boundary();
+    }
+  }
+  void End(const ElementInfo& e) {
+    if (skip) {
+      --skip;
+    } else if (e.block) {
+      Boundary();
+    }
+  }
+  void Text(const char* s, std::size_t n) {
+    if (skip) return;
+    const char* end = s + n;
+    while (s < end) {
+      if (IsSpace(*s)) {
+        if (!raw.empty() && raw.back() != ' ' && raw.back() != '\n') raw += ' ';
+        ++s;
+        continue;
+      }
+      const char* run = s;
+      while (s < end && !IsSpace(*s)) ++s;
+      raw.append(run, static_cast<std::size_t>(s - run));
+    }
+  }
+  std::string Field(std::string_view sep) const { return JoinLines(raw, sep); }
+};
 
 // --- Dates -----------------------------------------------------------------------------------------
 
@@ -358,106 +424,208 @@ struct ArticleParts {
   std::string publication, header, title, author, body, doc_id, url;
 };
 
-void ExtractLink(xmlNode* root, ArticleParts& a) {
-  std::vector<xmlNode*> anchors;
-  FindAll(
-      root, [](xmlNode* n) { return NameOf(n) == "a"; }, anchors);
-  for (xmlNode* n : anchors) {
-    std::string href = Attr(n, "href");
-    if (href.rfind("http://", 0) != 0 && href.rfind("https://", 0) != 0) continue;
-    if (IsEuropresseHost(HostOf(href))) continue;
-    a.url = href;
-    return;
-  }
-}
+// One <article> element being read: a capture per field, the first element of each class in
+// document order (the last one for sm-margin-bottomNews; every DocHeader).
+struct ArticleState {
+  std::size_t depth = 0;  // the <article> element's
+  std::uint64_t line = 0;
+  std::size_t slot = 0;  // its place among the document's articles (document order)
+  TextCapture publication, rdp_publication, authors, news, box_sibling, doc_text, ocurr, section, doc_number;
+  TextCapture whole;                  // the article's text, for a document number written in it
+  std::array<TextCapture, 4> titles;  // titreArticleVisu, rdp__articletitle, TitreArticleVisu, grandTitre
+  std::deque<TextCapture> headers;    // stable addresses: the active list points into it
+  std::size_t header_count = 0;
+  bool box_seen = false;       // the first div.titreArticle (2015 layout: the author follows it)
+  std::size_t box_depth = 0;   // its depth while it is open
+  std::size_t sibling_of = 0;  // its depth once closed, while its next element sibling is awaited
+  std::string url;
+  bool url_found = false;
 
-// One <article> element.
-ArticleParts FromArticle(xmlNode* art) {
-  ArticleParts a;
-  xmlNode* pub = FindClass(art, "DocPublicationName");
-  if (!pub) pub = FindClass(art, "rdp__DocPublicationName");
-  a.publication = TextOf(pub);
-  std::vector<xmlNode*> headers;
-  FindAll(
-      art, [](xmlNode* n) { return HasClass(n, "DocHeader"); }, headers);
-  for (xmlNode* h : headers) a.header += (a.header.empty() ? "" : " ") + TextOf(h);
-  xmlNode* title = nullptr;
-  for (std::string_view cls : {"titreArticleVisu", "rdp__articletitle", "TitreArticleVisu", "grandTitre"})
-    if (!title) title = FindClass(art, cls);
-  a.title = TextOf(title);
-  if (xmlNode* au = FindClass(art, "docAuthors")) {
-    a.author = TextOf(au);
-  } else {
-    std::vector<xmlNode*> news;
-    FindAll(
-        art, [](xmlNode* n) { return HasClass(n, "sm-margin-bottomNews"); }, news);
-    if (!news.empty()) {
-      a.author = TextOf(news.back());
-    } else if (xmlNode* box = FindClass(art, "titreArticle")) {
-      // 2015 layout: a plain <div> after the title box holds the author.
-      for (xmlNode* s = box->next; s; s = s->next) {
-        if (s->type != XML_ELEMENT_NODE) continue;
-        if (NameOf(s) == "div" && Attr(s, "class").empty()) a.author = TextOf(s);
-        break;
+  void Reset(std::size_t article_depth, std::uint64_t article_line, std::size_t article_slot) {
+    depth = article_depth;
+    line = article_line;
+    slot = article_slot;
+    for (TextCapture* c : {&publication, &rdp_publication, &authors, &news, &box_sibling, &doc_text, &ocurr, &section,
+                           &doc_number, &whole})
+      c->Reset();
+    for (auto& t : titles) t.Reset();
+    header_count = 0;
+    box_seen = false;
+    box_depth = sibling_of = 0;
+    url.clear();
+    url_found = false;
+  }
+
+  // A descendant element opens at `d`: the captures it begins join `active`.
+  void OnStart(const ElementInfo& e, std::size_t d, std::vector<TextCapture*>& active) {
+    auto begin = [&](TextCapture& c) {
+      const bool capturing = c.depth != 0;
+      c.Begin(d);
+      if (!capturing) active.push_back(&c);
+    };
+    auto first = [&](TextCapture& c) {
+      if (!c.taken) begin(c);
+    };
+    if (sibling_of != 0 && d == sibling_of) {
+      if (e.name == "div" && e.no_class) begin(box_sibling);
+      sibling_of = 0;
+    }
+    if (const std::uint32_t k = e.classes) {
+      if (k & ElementInfo::kPublication) first(publication);
+      if (k & ElementInfo::kRdpPublication) first(rdp_publication);
+      if (k & ElementInfo::kHeader) {
+        if (header_count == headers.size()) headers.emplace_back();
+        TextCapture& h = headers[header_count++];
+        h.Reset();
+        begin(h);
       }
+      if (k & ElementInfo::kTitleVisu) first(titles[0]);
+      if (k & ElementInfo::kRdpTitle) first(titles[1]);
+      if (k & ElementInfo::kTitleVisuCap) first(titles[2]);
+      if (k & ElementInfo::kGrandTitre) first(titles[3]);
+      if (k & ElementInfo::kAuthors) first(authors);
+      if (k & ElementInfo::kNewsMargin) begin(news);  // the last one wins
+      if ((k & ElementInfo::kTitleBox) && !box_seen) {
+        box_seen = true;
+        box_depth = d;
+      }
+      if (k & ElementInfo::kDocText) first(doc_text);
+      if (k & ElementInfo::kOcurr) first(ocurr);
+      if (k & ElementInfo::kDocNumber) first(doc_number);
+    }
+    if (e.name == "section") first(section);
+    if (e.name == "a" && !url_found) TakeLink(e.href);
+  }
+
+  // The descendant element at depth `d` closes.
+  void OnEnd(std::size_t d) {
+    if (box_depth != 0 && d == box_depth) {
+      box_depth = 0;
+      sibling_of = d;
+    } else if (sibling_of != 0 && d + 1 == sibling_of) {
+      sibling_of = 0;  // the box's parent closed: no element after the box
     }
   }
-  xmlNode* body = FindClass(art, "DocText");
-  if (!body) body = FindClass(art, "docOcurrContainer");
-  if (!body) body = FindFirst(art, [](xmlNode* n) { return NameOf(n) == "section"; });
-  a.body = TextOf(body, "\n");
-  xmlNode* id = FindFirst(art, [](xmlNode* n) {
-    std::string i = Attr(n, "id");
-    return HasClass(n, "publiC-lblNodoc") || i == "PubliC_lblNodoc" || i == "publiC-lblNodoc";
-  });
-  a.doc_id = id ? TextOf(id) : std::string();
-  if (a.doc_id.empty()) a.doc_id = FindDocId(TextOf(art, "\n"));
-  ExtractLink(art, a);
-  return a;
-}
 
-// The flat layout: a document runs from one span.DocPublicationName to the next.
+  void TakeLink(std::string_view href) {
+    if (href.rfind("http://", 0) != 0 && href.rfind("https://", 0) != 0) return;
+    if (IsEuropresseHost(HostOf(href))) return;
+    url.assign(href);
+    url_found = true;
+  }
+
+  ArticleParts Parts() const {
+    ArticleParts a;
+    if (const TextCapture* pub = publication.taken ? &publication : rdp_publication.taken ? &rdp_publication : nullptr)
+      a.publication = pub->Field(" ");
+    for (std::size_t k = 0; k < header_count; ++k) a.header += (a.header.empty() ? "" : " ") + headers[k].Field(" ");
+    for (const TextCapture& t : titles) {
+      if (!t.taken) continue;
+      a.title = t.Field(" ");
+      break;
+    }
+    for (const TextCapture* c : {&authors, &news, &box_sibling}) {
+      if (!c->taken) continue;
+      a.author = c->Field(" ");
+      break;
+    }
+    for (const TextCapture* c : {&doc_text, &ocurr, &section}) {
+      if (!c->taken) continue;
+      a.body = c->Field("\n");
+      break;
+    }
+    if (doc_number.taken) a.doc_id = doc_number.Field(" ");
+    if (a.doc_id.empty()) a.doc_id = FindDocId(whole.Field("\n"));
+    a.url = url;
+    return a;
+  }
+};
+
+// The flat layout: the text of the body as pieces, each with the role its nearest classed ancestor
+// gives it, and a boundary marker around every block or role change.
 struct FlatPiece {
   std::string text;
   enum Role { kNone, kPublication, kHeader, kTitle } role;
   bool block_before;
 };
 
-void Flatten(xmlNode* n, FlatPiece::Role role, std::vector<FlatPiece>& out, std::vector<xmlNode*>& anchors) {
-  for (xmlNode* c = n; c; c = c->next) {
-    if (c->type == XML_TEXT_NODE) {
-      // Whitespace collapsed; a leading space is kept (it separates this text from the previous).
-      std::string raw;
-      for (const char* t = reinterpret_cast<const char*>(c->content); t && *t; ++t) {
-        char ch = *t;
-        bool space = ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f';
-        if (space) {
-          if (raw.empty() || raw.back() != ' ') raw += ' ';
-        } else {
-          raw += ch;
-        }
-      }
-      if (!Trim(raw).empty()) out.push_back(FlatPiece{raw, role, false});
-      continue;
-    }
-    if (c->type != XML_ELEMENT_NODE) continue;
-    std::string_view name = NameOf(c);
-    if (name == "script" || name == "style" || name == "form") continue;
-    FlatPiece::Role r = role;
-    if (HasClass(c, "DocPublicationName")) r = FlatPiece::kPublication;
-    if (HasClass(c, "DocHeader")) r = FlatPiece::kHeader;
-    if (HasClass(c, "TitreArticleVisu") || HasClass(c, "titreArticleVisu")) r = FlatPiece::kTitle;
-    if (r != role || IsBlock(name)) out.push_back(FlatPiece{"", r, true});  // a boundary marker
-    if (name == "a") anchors.push_back(c);
-    Flatten(c->children, r, out, anchors);
-    if (r != role || IsBlock(name)) out.push_back(FlatPiece{"", role, true});
-  }
-}
-
-std::vector<ArticleParts> FromFlat(xmlNode* body) {
+// Collects the pieces below one element (the scope), as a walk of its subtree would: each text node
+// with its whitespace collapsed (a leading space kept), script, style and form subtrees skipped.
+struct FlatCollector {
   std::vector<FlatPiece> pieces;
-  std::vector<xmlNode*> anchors;
-  Flatten(body ? body->children : nullptr, FlatPiece::kNone, pieces, anchors);
+  bool open = false;      // the scope is open: elements deeper than `scope` are in it
+  std::size_t scope = 0;  // the scope element's depth (0: elements libxml2 re-attached to the root)
+  bool found = false;
+
+  void Open(std::size_t d) {
+    open = found = true;
+    scope = d;
+  }
+  bool collecting(std::size_t d) const { return open && d > scope; }
+  void Close() {
+    Flush();
+    open = false;
+  }
+  void Start(const ElementInfo& e) {
+    Flush();
+    if (skip_) {
+      ++skip_;
+      return;
+    }
+    if (e.skipped || e.name == "form") {
+      skip_ = 1;
+      return;
+    }
+    const FlatPiece::Role parent = Current();
+    FlatPiece::Role r = parent;
+    if (e.classes & ElementInfo::kPublication) r = FlatPiece::kPublication;
+    if (e.classes & ElementInfo::kHeader) r = FlatPiece::kHeader;
+    if (e.classes & (ElementInfo::kTitleVisu | ElementInfo::kTitleVisuCap)) r = FlatPiece::kTitle;
+    const bool marked = r != parent || e.block;
+    if (marked) pieces.push_back(FlatPiece{"", r, true});  // a boundary marker
+    open_.push_back(Open_{r, parent, marked});
+  }
+  void End() {
+    Flush();
+    if (skip_) {
+      --skip_;
+      return;
+    }
+    if (open_.empty()) return;
+    const Open_ o = open_.back();
+    open_.pop_back();
+    if (o.marked) pieces.push_back(FlatPiece{"", o.parent, true});
+  }
+  void Text(const char* s, std::size_t n) {
+    if (!skip_) text_.append(s, n);
+  }
+  // A text node ends (an element, a comment or the scope's end follows).
+  void Flush() {
+    if (text_.empty()) return;
+    std::string raw;
+    for (char ch : text_) {
+      if (IsSpace(ch)) {
+        if (raw.empty() || raw.back() != ' ') raw += ' ';
+      } else {
+        raw += ch;
+      }
+    }
+    text_.clear();
+    if (!Trim(raw).empty()) pieces.push_back(FlatPiece{std::move(raw), Current(), false});
+  }
+
+ private:
+  struct Open_ {
+    FlatPiece::Role role, parent;
+    bool marked;
+  };
+  FlatPiece::Role Current() const { return open_.empty() ? FlatPiece::kNone : open_.back().role; }
+  std::vector<Open_> open_;
+  int skip_ = 0;
+  std::string text_;
+};
+
+std::vector<ArticleParts> FromFlat(const std::vector<FlatPiece>& pieces) {
   std::vector<ArticleParts> out;
   ArticleParts* cur = nullptr;
   std::string lines;  // text after the title, one line per block
@@ -542,6 +710,235 @@ std::vector<ArticleParts> FromFlat(xmlNode* body) {
   return out;
 }
 
+// --- The SAX pass ----------------------------------------------------------------------------------
+
+// One page's events → its articles (and, for a page read whole, the flat layout's pieces), placed as
+// libxml2's tree builder (xmlSAX2StartElement) places the elements: the root is the first top-level
+// element, and an element that starts when no element is open goes below the root when the root is
+// the document's first child (else it is a top-level sibling). Each event carries libxml2's count of
+// open elements: an element libxml2 drops without an end event (a start tag with no '>') is closed
+// here when the count shows it gone.
+class SaxDocument {
+ public:
+  std::vector<std::pair<ArticleParts, std::uint64_t>> articles;  // document order, with the start tag's line
+  FlatCollector root_flat, body_flat;                            // the root's and the first <body>'s
+  bool has_root = false;
+
+  void Reset(bool collect_flat) {
+    articles.clear();
+    root_flat = {};
+    body_flat = {};
+    has_root = false;
+    collect_flat_ = collect_flat;
+    stack_.clear();
+    active_.clear();
+    open_.clear();
+    first_child_ = kNothing;
+    dtd_ = false;
+    free_.clear();
+    for (auto& a : pool_) free_.push_back(a.get());
+  }
+
+  void Start(const xmlChar* name, const xmlChar** atts, std::uint64_t line, int open_names) {
+    Sync(open_names - 1);
+    Entry en{ReadElement(name, atts), false, false};
+    const ElementInfo& e = en.info;
+    const std::size_t d = stack_.size() + 1;
+    bool below_root = false;  // a top-level start that libxml2 attaches below the root
+    if (stack_.empty()) {
+      if (first_child_ == kNothing) first_child_ = kElement;
+      below_root = has_root && !dtd_ && first_child_ == kElement;
+      if (below_root) {
+        en.in_root = true;
+      } else if (!has_root) {
+        has_root = en.in_root = en.is_root = true;
+      }
+    } else {
+      en.in_root = stack_.back().in_root;
+    }
+    for (TextCapture* c : active_) c->Start(e);
+    if (collect_flat_ && en.in_root) {
+      if (below_root) root_flat.Open(0);
+      for (FlatCollector* f : {&root_flat, &body_flat})
+        if (f->collecting(d)) f->Start(e);
+      if (en.is_root) root_flat.Open(d);
+      if (!en.is_root && !body_flat.found && e.name == "body") body_flat.Open(d);
+    }
+    for (ArticleState* a : open_) a->OnStart(e, d, active_);
+    if (en.in_root && !en.is_root && e.name == "article") OpenArticle(d, line);
+    en.info.href = {};  // the attribute's storage ends with this event
+    stack_.push_back(en);
+  }
+
+  void End(int open_names) {
+    Sync(open_names);
+    Pop();
+  }
+
+  void Text(const char* s, std::size_t n, bool cdata, int open_names) {
+    Sync(open_names);
+    if (stack_.empty()) return;  // outside every element: not in the tree
+    for (TextCapture* c : active_) c->Text(s, n);
+    if (!collect_flat_) return;
+    const std::size_t d = stack_.size() + 1;  // a text node is a child of the open element
+    for (FlatCollector* f : {&root_flat, &body_flat}) {
+      if (!f->collecting(d)) continue;
+      if (cdata) {
+        f->Flush();  // a CDATA node is not text to the flat layout, and ends the text node before it
+      } else {
+        f->Text(s, n);
+      }
+    }
+  }
+
+  // A comment or processing instruction: it ends the text node before it.
+  void Break(int open_names) {
+    Sync(open_names);
+    if (stack_.empty() && first_child_ == kNothing) first_child_ = kOther;
+    if (!collect_flat_) return;
+    for (FlatCollector* f : {&root_flat, &body_flat})
+      if (f->collecting(stack_.size() + 1)) f->Flush();
+  }
+
+  // A DOCTYPE: libxml2 puts its DTD first among the document's children.
+  void Doctype() { dtd_ = true; }
+
+  // What is still open at the end of the input is closed there.
+  void Finish() { Sync(0); }
+
+ private:
+  struct Entry {
+    ElementInfo info;
+    bool in_root;  // the root or below it
+    bool is_root;
+  };
+  enum FirstChild { kNothing, kElement, kOther };
+
+  void Sync(int open_names) {
+    const std::size_t keep = static_cast<std::size_t>(std::max(open_names, 0));
+    while (stack_.size() > keep) Pop();
+  }
+
+  void Pop() {
+    if (stack_.empty()) return;
+    const std::size_t d = stack_.size();
+    const ElementInfo e = stack_.back().info;
+    stack_.pop_back();
+    std::erase_if(active_, [d](TextCapture* c) {
+      if (c->depth != d) return false;
+      c->depth = 0;
+      return true;
+    });
+    for (TextCapture* c : active_) c->End(e);
+    for (ArticleState* a : open_) a->OnEnd(d);
+    if (!open_.empty() && open_.back()->depth == d) CloseArticle();
+    if (!collect_flat_) return;
+    for (FlatCollector* f : {&root_flat, &body_flat}) {
+      if (f->open && f->scope == d) {
+        f->Close();
+      } else if (f->collecting(d)) {
+        f->End();
+      }
+    }
+    if (stack_.empty() && root_flat.open) root_flat.Close();  // an element attached below the root
+  }
+
+  void OpenArticle(std::size_t d, std::uint64_t line) {
+    if (free_.empty()) {
+      pool_.push_back(std::make_unique<ArticleState>());
+      free_.push_back(pool_.back().get());
+    }
+    ArticleState* a = free_.back();
+    free_.pop_back();
+    a->Reset(d, line, articles.size());
+    articles.emplace_back();
+    a->whole.Begin(d);
+    active_.push_back(&a->whole);
+    open_.push_back(a);
+  }
+
+  void CloseArticle() {
+    ArticleState* a = open_.back();
+    open_.pop_back();
+    articles[a->slot] = {a->Parts(), a->line};
+    free_.push_back(a);
+  }
+
+  bool collect_flat_ = false;
+  std::vector<Entry> stack_;
+  std::vector<TextCapture*> active_;   // the captures the next event feeds
+  std::vector<ArticleState*> open_;    // the open <article> elements, outermost first
+  FirstChild first_child_ = kNothing;  // the document's first child
+  bool dtd_ = false;
+  std::vector<std::unique_ptr<ArticleState>> pool_;
+  std::vector<ArticleState*> free_;
+};
+
+htmlParserCtxtPtr ContextOf(void* ctx) { return static_cast<htmlParserCtxtPtr>(ctx); }
+SaxDocument& DocumentOf(void* ctx) { return *static_cast<SaxDocument*>(ContextOf(ctx)->_private); }
+
+void OnStartElement(void* ctx, const xmlChar* name, const xmlChar** atts) {
+  const htmlParserCtxtPtr ctxt = ContextOf(ctx);
+  // The line libxml2's tree builder gives the element (xmlGetLineNo: at most 65535).
+  const int line = ctxt->input ? ctxt->input->line : 0;
+  DocumentOf(ctx).Start(name, atts, static_cast<std::uint64_t>(std::clamp(line, 0, 65535)), ctxt->nameNr);
+}
+void OnEndElement(void* ctx, const xmlChar*) { DocumentOf(ctx).End(ContextOf(ctx)->nameNr); }
+void OnCharacters(void* ctx, const xmlChar* s, int n) {
+  DocumentOf(ctx).Text(reinterpret_cast<const char*>(s), static_cast<std::size_t>(n), false, ContextOf(ctx)->nameNr);
+}
+void OnCdata(void* ctx, const xmlChar* s, int n) {
+  DocumentOf(ctx).Text(reinterpret_cast<const char*>(s), static_cast<std::size_t>(n), true, ContextOf(ctx)->nameNr);
+}
+void OnComment(void* ctx, const xmlChar*) { DocumentOf(ctx).Break(ContextOf(ctx)->nameNr); }
+void OnProcessingInstruction(void* ctx, const xmlChar*, const xmlChar*) {
+  DocumentOf(ctx).Break(ContextOf(ctx)->nameNr);
+}
+void OnInternalSubset(void* ctx, const xmlChar*, const xmlChar*, const xmlChar*) { DocumentOf(ctx).Doctype(); }
+
+// libxml2's HTML parser in recover mode with the handlers above; one context for every page of a
+// document. The META charset is not trusted (exports declare ISO-8859-1 over UTF-8 bytes).
+class HtmlSaxParser {
+ public:
+  HtmlSaxParser() : ctxt_(htmlNewParserCtxt(), htmlFreeParserCtxt) {
+    if (!ctxt_) throw std::bad_alloc();
+    xmlSAXHandler h{};
+    h.startElement = OnStartElement;
+    h.endElement = OnEndElement;
+    h.characters = OnCharacters;
+    h.cdataBlock = OnCdata;
+    h.comment = OnComment;
+    h.processingInstruction = OnProcessingInstruction;
+    h.internalSubset = OnInternalSubset;
+    *ctxt_->sax = h;
+  }
+
+  void Parse(std::string_view html, const std::string& path, SaxDocument& doc) {
+    ctxt_->_private = &doc;
+    htmlDocPtr tree = htmlCtxtReadMemory(
+        ctxt_.get(), html.data(), static_cast<int>(html.size()), path.c_str(), "UTF-8",
+        HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC);
+    if (tree) xmlFreeDoc(tree);  // none: these handlers build no tree
+    doc.Finish();
+  }
+
+ private:
+  std::unique_ptr<htmlParserCtxt, void (*)(htmlParserCtxtPtr)> ctxt_;
+};
+
+// The document as DecodeToUtf8 gives it, without its copy when the bytes already are UTF-8 (a BOM
+// dropped): a 100 MB export spent a tenth of its time in that copy (experiments/results/readers.md).
+std::string_view AsUtf8(std::string_view content, const std::string& encoding, std::string& storage) {
+  const std::string enc = ToLowerAscii(Trim(encoding));
+  const bool utf16_bom = content.substr(0, 2) == "\xFF\xFE" || content.substr(0, 2) == "\xFE\xFF";
+  if ((enc.empty() || enc == "auto") && !utf16_bom && IsValidUtf8(content)) {
+    if (content.substr(0, 3) == "\xEF\xBB\xBF") content.remove_prefix(3);
+    return content;
+  }
+  storage = DecodeToUtf8(content, encoding);
+  return storage;
+}
+
 class EuropresseReader final : public Reader {
  public:
   explicit EuropresseReader(ReadOptions options) : options_(std::move(options)) {}
@@ -551,32 +948,24 @@ class EuropresseReader final : public Reader {
   void ParseDocument(std::string_view content, const std::string& path,
                      std::vector<RecordOutcome>& out) const override {
     // The pipeline hands raw bytes: decode (UTF-8 kept; windows-1252 exports converted).
-    std::string text = DecodeToUtf8(content, options_.encoding);
-    // An export of many <article> blocks is parsed one block at a time: one DOM of a 100 MB page
-    // spent most of its time in malloc (measured: experiments/results/readers.md).
-    if (ParseByArticle(text, path, out)) return;
-    // The META charset is not trusted (exports declare ISO-8859-1 over UTF-8 bytes).
-    htmlDocPtr doc = htmlReadMemory(
-        text.data(), static_cast<int>(text.size()), path.c_str(), "UTF-8",
-        HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC);
-    if (!doc) {
+    std::string decoded;
+    const std::string_view text = AsUtf8(content, options_.encoding, decoded);
+    HtmlSaxParser parser;
+    SaxDocument doc;
+    // An export of many <article> blocks is parsed one block at a time (what the DOM reader did to
+    // keep its tree small; kept so that a broken article cannot swallow the next ones).
+    if (ParseByArticle(text, path, parser, doc, out)) return;
+    if (text.empty()) {
       out.push_back(
           MakeDiagnostic(ErrorKind::kSchema, InputPos{path, 1, 0}, "not-an-article", "not an HTML document", content));
       return;
     }
-    std::unique_ptr<xmlDoc, void (*)(xmlDocPtr)> guard(doc, xmlFreeDoc);
-    xmlNode* root = xmlDocGetRootElement(doc);
-    std::vector<xmlNode*> articles;
-    if (root)
-      FindAll(
-          root, [](xmlNode* n) { return NameOf(n) == "article"; }, articles);
-    std::vector<std::pair<ArticleParts, long>> parts;
-    if (!articles.empty()) {
-      for (xmlNode* a : articles) parts.emplace_back(FromArticle(a), xmlGetLineNo(a));
-    } else if (root) {
-      xmlNode* body = FindFirst(root, [](xmlNode* n) { return NameOf(n) == "body"; });
-      for (auto& a : FromFlat(body ? body : root)) parts.emplace_back(std::move(a), 0);
-    }
+    doc.Reset(/*collect_flat=*/true);
+    parser.Parse(text, path, doc);
+    std::vector<std::pair<ArticleParts, std::uint64_t>> parts = std::move(doc.articles);
+    if (parts.empty() && doc.has_root)
+      for (auto& a : FromFlat(doc.body_flat.found ? doc.body_flat.pieces : doc.root_flat.pieces))
+        parts.emplace_back(std::move(a), 0);
     if (parts.empty()) {
       out.push_back(MakeDiagnostic(ErrorKind::kSchema, InputPos{path, 1, 0}, "not-an-article",
                                    "no Europresse article (no <article>, no span.DocPublicationName)", content));
@@ -585,7 +974,7 @@ class EuropresseReader final : public Reader {
     std::uint64_t ordinal = 0;
     for (auto& [a, line] : parts) {
       ++ordinal;
-      InputPos pos{path, line > 0 ? static_cast<std::uint64_t>(line) : ordinal, 0};
+      InputPos pos{path, line > 0 ? line : ordinal, 0};
       Convert(a, pos, out);
     }
   }
@@ -593,7 +982,8 @@ class EuropresseReader final : public Reader {
  private:
   // Each "<article" up to the next one (or the end) parsed as a page of its own, its lines counted
   // from the file's start. False (nothing appended) when the text holds fewer than two.
-  static bool ParseByArticle(const std::string& text, const std::string& path, std::vector<RecordOutcome>& out) {
+  static bool ParseByArticle(std::string_view text, const std::string& path, HtmlSaxParser& parser, SaxDocument& doc,
+                             std::vector<RecordOutcome>& out) {
     std::vector<std::size_t> starts;
     for (std::size_t at = text.find("<article"); at != std::string::npos; at = text.find("<article", at + 8)) {
       char next = at + 8 < text.size() ? text[at + 8] : '>';
@@ -603,6 +993,7 @@ class EuropresseReader final : public Reader {
     std::uint64_t line = 1;
     std::size_t counted = 0;
     std::string page;
+    out.reserve(out.size() + starts.size());
     for (std::size_t k = 0; k < starts.size(); ++k) {
       const std::size_t begin = starts[k], end = k + 1 < starts.size() ? starts[k + 1] : text.size();
       line += static_cast<std::uint64_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(counted),
@@ -610,20 +1001,11 @@ class EuropresseReader final : public Reader {
       counted = begin;
       page.assign("<html><body>");
       page.append(text, begin, end - begin);
-      htmlDocPtr doc = htmlReadMemory(
-          page.data(), static_cast<int>(page.size()), path.c_str(), "UTF-8",
-          HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC);
-      if (!doc) continue;
-      std::unique_ptr<xmlDoc, void (*)(xmlDocPtr)> guard(doc, xmlFreeDoc);
-      xmlNode* root = xmlDocGetRootElement(doc);
-      std::vector<xmlNode*> articles;
-      if (root)
-        FindAll(
-            root, [](xmlNode* n) { return NameOf(n) == "article"; }, articles);
-      for (xmlNode* a : articles) {
-        const long rel = xmlGetLineNo(a);
-        InputPos pos{path, rel > 0 ? line + static_cast<std::uint64_t>(rel) - 1 : line, 0};
-        Convert(FromArticle(a), pos, out);
+      doc.Reset(/*collect_flat=*/false);
+      parser.Parse(page, path, doc);
+      for (const auto& [a, rel] : doc.articles) {
+        InputPos pos{path, rel > 0 ? line + rel - 1 : line, 0};
+        Convert(a, pos, out);
       }
     }
     return true;
