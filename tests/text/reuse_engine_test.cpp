@@ -220,7 +220,8 @@ TEST(ReuseEngine, OutputDoesNotDependOnTheMemoryBounds) {
   ReuseOptions whole, bounded;
   bounded.index_shard_entries = 3000;  // the corpus has ~70,000 shingles: ~24 shards
   bounded.verify_block = 7;
-  testing::TempDir tmp;  // the shards' pairs are spilled there, and removed
+  bounded.sign_block = 13;  // band keys appended to their files in blocks of 13 documents
+  testing::TempDir tmp;     // the shards' pairs are spilled there, and removed
   ::setenv("TMPDIR", tmp.path().c_str(), 1);
   const ReuseResult a = FindReuse(p.docs, whole), b = FindReuse(p.docs, bounded);
   EXPECT_TRUE(std::filesystem::is_empty(tmp.path()));

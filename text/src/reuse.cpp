@@ -16,9 +16,9 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <numeric>
 #include <optional>
-#include <queue>
 #include <thread>
 
 #include "relais/base/error.hpp"
@@ -42,10 +42,6 @@ constexpr std::size_t kBucketWindow = 8;      // larger buckets: each member wit
 constexpr std::size_t kMaxSeeds = 4096;
 constexpr std::int64_t kMaxBandCells = 8'000'000;
 
-struct PreparedDoc {
-  std::vector<std::uint64_t> tokens;
-};
-
 struct IndexEntry {
   std::uint64_t hash;
   std::uint32_t rank;
@@ -55,6 +51,14 @@ struct IndexEntry {
 
 std::uint64_t PackPair(std::uint32_t earlier, std::uint32_t later) {
   return (static_cast<std::uint64_t>(earlier) << 32) | later;
+}
+
+// The tokens of a document's text, decoded first when stored encoded (ReuseOptions::decode_text), in
+// `out` (cleared); returns the ill-formed UTF-8 sequences replaced.
+std::size_t DocTokens(const ReuseDoc& doc, const ReuseTextDecoder& decode, std::string& buffer,
+                      std::vector<std::uint64_t>& out) {
+  out.clear();
+  return ReuseTokenHashes(decode ? decode(doc.text, buffer) : doc.text, out);
 }
 
 // Seeds: (position in a, position in b) of shingles shared by both, first occurrence in a.
@@ -261,23 +265,14 @@ void BucketPairs(const std::vector<std::pair<std::uint64_t, std::uint32_t>>& ent
   }
 }
 
-// Shard `shard` of `shards` holds the shingle hashes h with SplitMix64(h) mod shards = shard.
-struct IndexShard {
-  std::size_t shard = 0, shards = 1;
-  bool Holds(std::uint64_t h) const { return shards == 1 || SplitMix64(h) % shards == shard; }
-};
-
-// Index entries of one document: every shingle of a source, the (sampled) shingles of a target; only
-// those of `shard`.
+// Index entries of one document: every shingle of a source, the (sampled) shingles of a target.
 void IndexEntriesOf(const ReuseDoc& doc, const std::vector<std::uint64_t>& tokens, std::uint32_t rank,
-                    const ReuseOptions& opt, std::vector<IndexEntry>& out, std::uint8_t& sampled,
-                    IndexShard shard = {}) {
+                    const ReuseOptions& opt, std::vector<IndexEntry>& out, std::uint8_t& sampled) {
   if (!doc.is_source && !doc.is_target) return;
   std::vector<std::uint64_t> set = ShingleSet(tokens, opt.shingle_size);
   const bool sample = set.size() > opt.long_doc;
   sampled = sample;
   for (std::uint64_t h : set) {  // role 0 entries count towards the document frequency only
-    if (!shard.Holds(h)) continue;
     std::uint32_t role = doc.is_source ? 1u : 0u;
     if (doc.is_target && (!sample || h % kSampleModulus == 0)) role |= 2u;
     out.push_back({h, rank, role});
@@ -308,32 +303,6 @@ void SharedShinglePairs(const std::vector<IndexEntry>& entries, const ReuseOptio
     while (hi < entries.size() && entries[hi].hash == entries[lo].hash) ++hi;
     ShingleGroupPairs(std::span<const IndexEntry>(entries).subspan(lo, hi - lo), opt, index_pairs, common);
     lo = hi;
-  }
-}
-
-// SharedShinglePairs of the union of `runs`, each sorted by (hash, rank), merged shingle by shingle
-// without concatenating them (which would hold every entry twice). The runs' next hashes wait in a
-// min-heap, so a shingle costs log(runs), not a scan of every run (one run per thread).
-void MergedShinglePairs(const std::vector<std::vector<IndexEntry>*>& runs, const ReuseOptions& opt,
-                        std::vector<std::uint64_t>& index_pairs, std::vector<std::uint64_t>& common) {
-  using Head = std::pair<std::uint64_t, std::size_t>;  // a run's next hash, the run
-  std::priority_queue<Head, std::vector<Head>, std::greater<>> heads;
-  std::vector<std::size_t> at(runs.size(), 0);
-  for (std::size_t r = 0; r < runs.size(); ++r)
-    if (!runs[r]->empty()) heads.emplace((*runs[r])[0].hash, r);
-  std::vector<IndexEntry> group;
-  while (!heads.empty()) {
-    const std::uint64_t hash = heads.top().first;
-    group.clear();
-    while (!heads.empty() && heads.top().first == hash) {
-      const std::size_t r = heads.top().second;
-      heads.pop();
-      const auto& run = *runs[r];
-      for (; at[r] < run.size() && run[at[r]].hash == hash; ++at[r]) group.push_back(run[at[r]]);
-      if (at[r] < run.size()) heads.emplace(run[at[r]].hash, r);
-    }
-    std::sort(group.begin(), group.end());
-    ShingleGroupPairs(group, opt, index_pairs, common);
   }
 }
 
@@ -454,6 +423,7 @@ ReuseResult FindReuseDistributed(std::span<const ReuseDoc> docs, const ReuseOpti
   std::uint64_t counts[6] = {0, 0, 0, 0, 0, 0};  // tokens, invalid, lsh, index, candidates, verified
   tbb::task_arena arena(ThreadCountOrDefault(opt.threads));
   const MinHasher hasher(opt.num_perm, opt.seed);
+  tbb::enumerable_thread_specific<std::string> text_buffer;  // decoded texts
   arena.execute([&] {
     // 1. Tokens, signatures and band entries of this rank's documents.
     auto t0 = Clock::now();
@@ -464,7 +434,8 @@ ReuseResult FindReuseDistributed(std::span<const ReuseDoc> docs, const ReuseOpti
       std::vector<std::uint32_t> sig(static_cast<std::size_t>(opt.num_perm));
       for (std::size_t rank = r.begin(); rank != r.end(); ++rank) {
         auto& toks = tokens[rank];
-        if (ReuseTokenHashes(docs[by_rank[rank]].text, toks) > 0) invalid_docs.fetch_add(1, std::memory_order_relaxed);
+        if (DocTokens(docs[by_rank[rank]], opt.decode_text, text_buffer.local(), toks) > 0)
+          invalid_docs.fetch_add(1, std::memory_order_relaxed);
         total_tokens.fetch_add(toks.size(), std::memory_order_relaxed);
         if (toks.empty()) continue;
         const std::vector<std::uint64_t> shingles = ShingleHashes(toks, opt.shingle_size);
@@ -534,8 +505,9 @@ ReuseResult FindReuseDistributed(std::span<const ReuseDoc> docs, const ReuseOpti
     }
     std::sort(remote.begin(), remote.end());
     remote.erase(std::unique(remote.begin(), remote.end()), remote.end());
-    tbb::parallel_for(std::size_t{0}, remote.size(),
-                      [&](std::size_t k) { ReuseTokenHashes(docs[by_rank[remote[k]]].text, tokens[remote[k]]); });
+    tbb::parallel_for(std::size_t{0}, remote.size(), [&](std::size_t k) {
+      DocTokens(docs[by_rank[remote[k]]], opt.decode_text, text_buffer.local(), tokens[remote[k]]);
+    });
     std::vector<std::optional<ReuseFlow>> checked(pairs.size());
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, pairs.size(), 64), [&](const auto& r) {
       for (std::size_t k = r.begin(); k != r.end(); ++k)
@@ -570,65 +542,18 @@ ReuseResult FindReuseDistributed(std::span<const ReuseDoc> docs, const ReuseOpti
 
 namespace {
 
-// 1–2. Tokens, MinHash signatures and LSH band keys of every document: band_keys[band · n + rank].
-std::vector<std::uint64_t> PrepareDocs(std::span<const ReuseDoc> docs, const std::vector<std::uint32_t>& by_rank,
-                                       const ReuseOptions& opt, const LshParams& lsh,
-                                       std::vector<PreparedDoc>& prepared, ReuseStats& stats) {
-  const std::size_t n = docs.size();
-  std::vector<std::uint64_t> band_keys(n * static_cast<std::size_t>(lsh.bands));
-  std::atomic<std::size_t> invalid_docs{0}, total_tokens{0};
-  const MinHasher hasher(opt.num_perm, opt.seed);
-  tbb::enumerable_thread_specific<std::vector<std::uint32_t>> sig_buf(
-      [&] { return std::vector<std::uint32_t>(static_cast<std::size_t>(opt.num_perm)); });
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 256), [&](const auto& r) {
-    auto& sig = sig_buf.local();
-    std::size_t local_tokens = 0;
-    for (std::size_t rank = r.begin(); rank != r.end(); ++rank) {
-      const ReuseDoc& doc = docs[by_rank[rank]];
-      auto& toks = prepared[rank].tokens;
-      if (ReuseTokenHashes(doc.text, toks) > 0) invalid_docs.fetch_add(1, std::memory_order_relaxed);
-      local_tokens += toks.size();
-      const std::vector<std::uint64_t> shingles = ShingleHashes(toks, opt.shingle_size);
-      hasher.Sign(shingles, sig);
-      for (int band = 0; band < lsh.bands; ++band)
-        band_keys[static_cast<std::size_t>(band) * n + rank] = shingles.empty() ? 0 : BandKey(sig, band, lsh.rows);
-    }
-    total_tokens.fetch_add(local_tokens, std::memory_order_relaxed);
-  });
-  stats.tokens = total_tokens.load();
-  stats.invalid_utf8_docs = invalid_docs.load();
-  return band_keys;
+using File = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
+
+File OpenFile(const std::string& path, const char* mode) {
+  File f(std::fopen(path.c_str(), mode), &std::fclose);
+  if (!f) throw Error(ErrorKind::kData, std::string("reuse: cannot open ") + path + " (disk full? set TMPDIR)");
+  return f;
 }
 
-// 2. LSH candidates: pairs of documents sharing a band key, sorted and unique. One band at a time (band
-//    keys mix the band's number, so no bucket spans two bands): n entries in memory, not n · bands.
-std::vector<std::uint64_t> LshCandidates(std::span<const ReuseDoc> docs, const std::vector<std::uint32_t>& by_rank,
-                                         const std::vector<PreparedDoc>& prepared, std::vector<std::uint64_t> band_keys,
-                                         const LshParams& lsh) {
-  const std::size_t n = docs.size();
-  std::vector<std::uint64_t> pairs;
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> entries;
-  entries.reserve(n);
-  for (int band = 0; band < lsh.bands; ++band) {
-    entries.clear();
-    const std::uint64_t* keys = band_keys.data() + static_cast<std::size_t>(band) * n;
-    for (std::size_t rank = 0; rank < n; ++rank)
-      if (!prepared[rank].tokens.empty()) entries.emplace_back(keys[rank], static_cast<std::uint32_t>(rank));
-    tbb::parallel_sort(entries.begin(), entries.end());
-    BucketPairs(entries, docs, by_rank, pairs);
-  }
-  std::vector<std::pair<std::uint64_t, std::uint32_t>>().swap(entries);
-  std::vector<std::uint64_t>().swap(band_keys);
-  tbb::parallel_sort(pairs.begin(), pairs.end());
-  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
-  return pairs;
-}
-
-// The shards' document pairs (one per shared shingle), each shard's sorted into a temporary file of its
-// own and read back merged: memory holds one shard's pairs, not every shard's (17.6 M items: ~8 GB).
-class SpilledPairRuns {
+// A temporary folder in $TMPDIR for what one run spills to disk, removed with its files at the end.
+class SpillFolder {
  public:
-  SpilledPairRuns() {
+  SpillFolder() {
     std::error_code ec;
     const std::filesystem::path tmp = std::filesystem::temp_directory_path(ec);
     std::string tmpl = (tmp / "relais-reuse-XXXXXX").string();
@@ -639,18 +564,151 @@ class SpilledPairRuns {
     }
     dir_ = tmpl;
   }
-  ~SpilledPairRuns() {
+  ~SpillFolder() {
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
   }
-  SpilledPairRuns(const SpilledPairRuns&) = delete;
-  SpilledPairRuns& operator=(const SpilledPairRuns&) = delete;
+  SpillFolder(const SpillFolder&) = delete;
+  SpillFolder& operator=(const SpillFolder&) = delete;
+
+  std::string Path(std::string_view name, std::size_t k) const {
+    return (dir_ / (std::string(name) + "-" + std::to_string(k))).string();
+  }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+// Numbered files of fixed-size values (one per LSH band, one per index shard): values appended to a file
+// from any thread (each file's appends are serialised; their order is the callers'), a file read back
+// whole. The caller sorts what needs an order.
+template <typename T>
+class SpillFiles {
+ public:
+  SpillFiles(const SpillFolder& folder, std::string name, std::size_t files)
+      : folder_(folder), name_(std::move(name)), locks_(files) {
+    for (std::size_t k = 0; k < files; ++k) OpenFile(Path(k), "wb");  // every file exists, maybe empty
+  }
+
+  void Append(std::size_t k, std::span<const T> values) {
+    if (values.empty()) return;
+    const std::lock_guard<std::mutex> lock(locks_[k]);
+    const std::string path = Path(k);
+    File f = OpenFile(path, "ab");
+    if (std::fwrite(values.data(), sizeof(T), values.size(), f.get()) != values.size() || std::fflush(f.get()) != 0)
+      throw Error(ErrorKind::kData, "reuse: cannot write " + path + " (disk full? set TMPDIR)");
+  }
+
+  /// The values of file k, in the order appended; the file is removed.
+  std::vector<T> Take(std::size_t k) {
+    const std::string path = Path(k);
+    std::error_code ec;
+    const auto bytes = static_cast<std::size_t>(std::filesystem::file_size(path, ec));
+    if (ec) throw Error(ErrorKind::kData, "reuse: cannot read " + path);
+    std::vector<T> values(bytes / sizeof(T));
+    {
+      File f = OpenFile(path, "rb");
+      if (std::fread(values.data(), sizeof(T), values.size(), f.get()) != values.size())
+        throw Error(ErrorKind::kData, "reuse: cannot read " + path);
+    }
+    std::filesystem::remove(path, ec);
+    return values;
+  }
+
+ private:
+  std::string Path(std::size_t k) const { return folder_.Path(name_, k); }
+
+  const SpillFolder& folder_;
+  std::string name_;
+  std::vector<std::mutex> locks_;
+};
+
+// 1–2. Tokens, MinHash signatures and LSH band keys of every document, in blocks of sign_block ranks: each
+//      band's keys appended, in rank order, to that band's file; the tokens are not kept (they are
+//      re-read from the texts where needed). Returns each rank's number of tokens.
+std::vector<std::uint32_t> PrepareDocs(std::span<const ReuseDoc> docs, const std::vector<std::uint32_t>& by_rank,
+                                       const ReuseOptions& opt, const LshParams& lsh,
+                                       SpillFiles<std::uint64_t>& band_files, ReuseStats& stats) {
+  const std::size_t n = docs.size();
+  const auto bands = static_cast<std::size_t>(lsh.bands);
+  const std::size_t block = std::max<std::size_t>(opt.sign_block, 1);
+  std::vector<std::uint32_t> token_counts(n, 0);
+  std::vector<std::uint64_t> keys;  // this block's: keys[band · size + rank − lo]
+  std::atomic<std::size_t> invalid_docs{0}, total_tokens{0};
+  const MinHasher hasher(opt.num_perm, opt.seed);
+  struct Scratch {
+    std::vector<std::uint32_t> sig;
+    std::vector<std::uint64_t> tokens;
+    std::string text;
+  };
+  tbb::enumerable_thread_specific<Scratch> scratch([&] {
+    return Scratch{std::vector<std::uint32_t>(static_cast<std::size_t>(opt.num_perm)), {}, {}};
+  });
+  for (std::size_t lo = 0; lo < n; lo += block) {
+    const std::size_t hi = std::min(n, lo + block), size = hi - lo;
+    keys.assign(size * bands, 0);
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(lo, hi, 256), [&](const auto& r) {
+      Scratch& s = scratch.local();
+      std::size_t local_tokens = 0;
+      for (std::size_t rank = r.begin(); rank != r.end(); ++rank) {
+        if (DocTokens(docs[by_rank[rank]], opt.decode_text, s.text, s.tokens) > 0)
+          invalid_docs.fetch_add(1, std::memory_order_relaxed);
+        token_counts[rank] = static_cast<std::uint32_t>(s.tokens.size());
+        local_tokens += s.tokens.size();
+        const std::vector<std::uint64_t> shingles = ShingleHashes(s.tokens, opt.shingle_size);
+        hasher.Sign(shingles, s.sig);
+        for (std::size_t band = 0; band < bands; ++band)
+          keys[band * size + rank - lo] = shingles.empty() ? 0 : BandKey(s.sig, static_cast<int>(band), lsh.rows);
+      }
+      total_tokens.fetch_add(local_tokens, std::memory_order_relaxed);
+    });
+    for (std::size_t band = 0; band < bands; ++band)
+      band_files.Append(band, std::span<const std::uint64_t>(keys).subspan(band * size, size));
+  }
+  stats.tokens = total_tokens.load();
+  stats.invalid_utf8_docs = invalid_docs.load();
+  return token_counts;
+}
+
+// 2. LSH candidates: pairs of documents sharing a band key, sorted and unique. One band at a time (band
+//    keys mix the band's number, so no bucket spans two bands): n entries in memory, not n · bands; the
+//    band's keys read back from its file.
+std::vector<std::uint64_t> LshCandidates(std::span<const ReuseDoc> docs, const std::vector<std::uint32_t>& by_rank,
+                                         const std::vector<std::uint32_t>& token_counts,
+                                         SpillFiles<std::uint64_t>& band_files, const LshParams& lsh) {
+  const std::size_t n = docs.size();
+  std::vector<std::uint64_t> pairs;
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> entries;
+  entries.reserve(n);
+  for (int band = 0; band < lsh.bands; ++band) {
+    entries.clear();
+    const std::vector<std::uint64_t> keys = band_files.Take(static_cast<std::size_t>(band));
+    if (keys.size() != n) throw Error(ErrorKind::kData, "reuse: a band's spilled keys are truncated");
+    for (std::size_t rank = 0; rank < n; ++rank)
+      if (token_counts[rank] > 0) entries.emplace_back(keys[rank], static_cast<std::uint32_t>(rank));
+    tbb::parallel_sort(entries.begin(), entries.end());
+    const std::size_t before = pairs.size();
+    BucketPairs(entries, docs, by_rank, pairs);
+    // Sorted and unique after every band: a pair found by many bands (a large bucket repeats its
+    // window's pairs in each) is held once, not once per band.
+    tbb::parallel_sort(pairs.begin() + static_cast<std::ptrdiff_t>(before), pairs.end());
+    std::inplace_merge(pairs.begin(), pairs.begin() + static_cast<std::ptrdiff_t>(before), pairs.end());
+    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  }
+  return pairs;
+}
+
+// The shards' document pairs (one per shared shingle), each shard's sorted into a temporary file of its
+// own and read back merged: memory holds one shard's pairs, not every shard's (17.6 M items: ~8 GB).
+class SpilledPairRuns {
+ public:
+  explicit SpilledPairRuns(const SpillFolder& folder) : folder_(folder) {}
 
   /// Writes `sorted` as the next run.
   void Write(const std::vector<std::uint64_t>& sorted) {
-    const std::string path = RunPath(runs_++);
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "wb"), &std::fclose);
-    if (!f || std::fwrite(sorted.data(), sizeof(std::uint64_t), sorted.size(), f.get()) != sorted.size() ||
+    const std::string path = folder_.Path("pairs", runs_++);
+    File f = OpenFile(path, "wb");
+    if (std::fwrite(sorted.data(), sizeof(std::uint64_t), sorted.size(), f.get()) != sorted.size() ||
         std::fflush(f.get()) != 0)
       throw Error(ErrorKind::kData, "reuse: cannot write " + path + " (disk full? set TMPDIR)");
   }
@@ -660,7 +718,7 @@ class SpilledPairRuns {
   template <typename OnPair>
   void Merge(OnPair&& on_pair) const {
     struct Reader {
-      std::unique_ptr<std::FILE, int (*)(std::FILE*)> file{nullptr, &std::fclose};
+      File file{nullptr, &std::fclose};
       std::vector<std::uint64_t> buf;
       std::size_t at = 0;
       bool Next() {  // buf[at] is the head afterwards; false at the end
@@ -674,9 +732,7 @@ class SpilledPairRuns {
     std::vector<Reader> readers(runs_);
     std::vector<std::pair<std::uint64_t, std::size_t>> heap;  // (head, run), min-heap
     for (std::size_t r = 0; r < runs_; ++r) {
-      const std::string path = RunPath(r);
-      readers[r].file.reset(std::fopen(path.c_str(), "rb"));
-      if (!readers[r].file) throw Error(ErrorKind::kData, "reuse: cannot read " + path);
+      readers[r].file = OpenFile(folder_.Path("pairs", r), "rb");
       readers[r].at = readers[r].buf.size();  // empty: Next() fills
       if (readers[r].Next()) heap.emplace_back(readers[r].buf[0], r);
     }
@@ -703,56 +759,87 @@ class SpilledPairRuns {
   }
 
  private:
-  std::string RunPath(std::size_t r) const { return (dir_ / ("pairs-" + std::to_string(r))).string(); }
-
-  std::filesystem::path dir_;
+  const SpillFolder& folder_;
   std::size_t runs_ = 0;
 };
 
 // How many shards the shingle index needs to hold at most opt.index_shard_entries entries at once (from
 // the shingles each document can have: one per token past the first shingle_size − 1).
 std::size_t IndexShards(std::span<const ReuseDoc> docs, const std::vector<std::uint32_t>& by_rank,
-                        const std::vector<PreparedDoc>& prepared, const ReuseOptions& opt) {
+                        const std::vector<std::uint32_t>& token_counts, const ReuseOptions& opt) {
   std::size_t bound = 0;
   const auto width = static_cast<std::size_t>(opt.shingle_size);
-  for (std::size_t rank = 0; rank < prepared.size(); ++rank) {
+  for (std::size_t rank = 0; rank < token_counts.size(); ++rank) {
     const ReuseDoc& doc = docs[by_rank[rank]];
-    const std::size_t t = prepared[rank].tokens.size();
+    const std::size_t t = token_counts[rank];
     if ((doc.is_source || doc.is_target) && t > 0) bound += t >= width ? t - width + 1 : 1;
   }
   const std::size_t per_shard = std::max<std::size_t>(opt.index_shard_entries, 1);
   return std::max<std::size_t>(1, (bound + per_shard - 1) / per_shard);
 }
 
+// The index entries of every document, re-tokenised once, appended to their shard's file (shard: the
+// shingle hash split by SplitMix64) through per-thread buffers. Sets `sampled` of every document.
+void SpillIndexEntries(std::span<const ReuseDoc> docs, const std::vector<std::uint32_t>& by_rank,
+                       const ReuseOptions& opt, std::vector<std::uint8_t>& sampled, SpillFiles<IndexEntry>& shard_files,
+                       std::size_t shards) {
+  constexpr std::size_t kBuffer = 4096;  // entries per shard and thread before an append
+  struct Scratch {
+    std::vector<std::uint64_t> tokens;
+    std::string text;
+    std::vector<IndexEntry> entries;
+    std::vector<std::vector<IndexEntry>> buffers;
+  };
+  tbb::enumerable_thread_specific<Scratch> scratch([&] {
+    return Scratch{{}, {}, {}, std::vector<std::vector<IndexEntry>>(shards)};
+  });
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, docs.size(), 256), [&](const auto& r) {
+    Scratch& s = scratch.local();
+    for (std::size_t rank = r.begin(); rank != r.end(); ++rank) {
+      const ReuseDoc& doc = docs[by_rank[rank]];
+      if (!doc.is_source && !doc.is_target) continue;
+      DocTokens(doc, opt.decode_text, s.text, s.tokens);
+      s.entries.clear();
+      IndexEntriesOf(doc, s.tokens, static_cast<std::uint32_t>(rank), opt, s.entries, sampled[rank]);
+      for (const IndexEntry& e : s.entries) {
+        const std::size_t shard = shards == 1 ? 0 : SplitMix64(e.hash) % shards;
+        s.buffers[shard].push_back(e);
+        if (s.buffers[shard].size() == kBuffer) {
+          shard_files.Append(shard, s.buffers[shard]);
+          s.buffers[shard].clear();
+        }
+      }
+    }
+  });
+  for (Scratch& s : scratch)
+    for (std::size_t shard = 0; shard < shards; ++shard) shard_files.Append(shard, s.buffers[shard]);
+}
+
 // 3. Shingle index for containment: sources index every shingle, targets query all (short) or a sample.
 //    Adds the pairs it keeps to `pairs` and returns their number; shingles of more than specific_df
-//    documents go to `common` (sorted) for the short-passage rule.
+//    documents go to `common` (sorted) for the short-passage rule. The entries go to shard files in one
+//    pass; each shard is then read, sorted by (hash, rank) and turned into document pairs.
 std::size_t AddIndexCandidates(std::span<const ReuseDoc> docs, const std::vector<std::uint32_t>& by_rank,
-                               const std::vector<PreparedDoc>& prepared, const ReuseOptions& opt,
-                               std::vector<std::uint64_t>& pairs, std::vector<std::uint64_t>& common) {
+                               const std::vector<std::uint32_t>& token_counts, const ReuseOptions& opt,
+                               const SpillFolder& folder, std::vector<std::uint64_t>& pairs,
+                               std::vector<std::uint64_t>& common) {
   const std::size_t n = docs.size();
   std::vector<std::uint8_t> sampled(n, 0);
-  const IndexShard whole{0, IndexShards(docs, by_rank, prepared, opt)};
+  const std::size_t shards = IndexShards(docs, by_rank, token_counts, opt);
+  SpillFiles<IndexEntry> shard_files(folder, "index", shards);
+  SpillIndexEntries(docs, by_rank, opt, sampled, shard_files, shards);
   std::vector<std::uint64_t> index_pairs;  // one per shared shingle
   std::optional<SpilledPairRuns> spilled;
-  if (whole.shards > 1) spilled.emplace();
-  for (IndexShard shard = whole; shard.shard < shard.shards; ++shard.shard) {
-    tbb::enumerable_thread_specific<std::vector<IndexEntry>> local_entries;
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 256), [&](const auto& r) {
-      auto& out = local_entries.local();
-      for (std::size_t rank = r.begin(); rank != r.end(); ++rank)
-        IndexEntriesOf(docs[by_rank[rank]], prepared[rank].tokens, static_cast<std::uint32_t>(rank), opt, out,
-                       sampled[rank], shard);
-    });
-    std::vector<std::vector<IndexEntry>*> runs;
-    for (auto& v : local_entries) runs.push_back(&v);
-    tbb::parallel_for(std::size_t{0}, runs.size(), [&](std::size_t r) { std::sort(runs[r]->begin(), runs[r]->end()); });
-    MergedShinglePairs(runs, opt, index_pairs, common);
+  if (shards > 1) spilled.emplace(folder);
+  for (std::size_t shard = 0; shard < shards; ++shard) {
+    std::vector<IndexEntry> entries = shard_files.Take(shard);
+    tbb::parallel_sort(entries.begin(), entries.end());
+    SharedShinglePairs(entries, opt, index_pairs, common);
     if (spilled) {
-      local_entries.clear();
+      std::vector<IndexEntry>().swap(entries);
       tbb::parallel_sort(index_pairs.begin(), index_pairs.end());
       spilled->Write(index_pairs);
-      index_pairs.clear();
+      std::vector<std::uint64_t>().swap(index_pairs);
     }
   }
   std::sort(common.begin(), common.end());  // each shard's are in hash order
@@ -761,7 +848,6 @@ std::size_t AddIndexCandidates(std::span<const ReuseDoc> docs, const std::vector
     tbb::parallel_sort(index_pairs.begin(), index_pairs.end());
     return KeepSharedPairs(index_pairs, sampled_target, opt, pairs);
   }
-  std::vector<std::uint64_t>().swap(index_pairs);
   std::size_t kept = 0;
   spilled->Merge([&](std::uint64_t pair, std::size_t times) {
     if (KeepsSharedPair(pair, times, sampled_target, opt)) {
@@ -772,11 +858,17 @@ std::size_t AddIndexCandidates(std::span<const ReuseDoc> docs, const std::vector
   return kept;
 }
 
-// 4. Verification: each candidate pair aligned; the pairs that pass, in candidate order.
-std::vector<Verified> VerifyCandidates(const std::vector<std::uint64_t>& pairs,
-                                       const std::vector<std::uint32_t>& by_rank,
-                                       const std::vector<PreparedDoc>& prepared, const ReuseOptions& opt,
+// 4. Verification: each candidate pair aligned; the pairs that pass, in candidate order. Both texts are
+//    re-tokenised (a thread keeps its last target's tokens: pairs come grouped by target).
+std::vector<Verified> VerifyCandidates(std::span<const ReuseDoc> docs, const std::vector<std::uint64_t>& pairs,
+                                       const std::vector<std::uint32_t>& by_rank, const ReuseOptions& opt,
                                        const std::vector<std::uint64_t>& common) {
+  struct Scratch {
+    std::uint32_t target = UINT32_MAX;
+    std::vector<std::uint64_t> source_tokens, target_tokens;
+    std::string text;
+  };
+  tbb::enumerable_thread_specific<Scratch> scratch;
   std::vector<Verified> verified;
   const std::size_t block = std::max<std::size_t>(opt.verify_block, 1);
   std::vector<std::optional<ReuseFlow>> checked;
@@ -784,10 +876,16 @@ std::vector<Verified> VerifyCandidates(const std::vector<std::uint64_t>& pairs,
     const std::size_t hi = std::min(pairs.size(), lo + block);
     checked.assign(hi - lo, std::nullopt);
     tbb::parallel_for(tbb::blocked_range<std::size_t>(lo, hi, 64), [&](const auto& r) {
+      Scratch& s = scratch.local();
       for (std::size_t k = r.begin(); k != r.end(); ++k) {
-        const auto s = static_cast<std::uint32_t>(pairs[k] >> 32);
-        const auto t = static_cast<std::uint32_t>(pairs[k] & 0xFFFFFFFFu);
-        checked[k - lo] = VerifyPair(prepared[s].tokens, prepared[t].tokens, opt, common);
+        const auto source = static_cast<std::uint32_t>(pairs[k] >> 32);
+        const auto target = static_cast<std::uint32_t>(pairs[k] & 0xFFFFFFFFu);
+        if (s.target != target) {
+          DocTokens(docs[by_rank[target]], opt.decode_text, s.text, s.target_tokens);
+          s.target = target;
+        }
+        DocTokens(docs[by_rank[source]], opt.decode_text, s.text, s.source_tokens);
+        checked[k - lo] = VerifyPair(s.source_tokens, s.target_tokens, opt, common);
       }
     });
     for (std::size_t k = lo; k < hi; ++k) {
@@ -822,29 +920,30 @@ ReuseResult FindReuse(std::span<const ReuseDoc> docs, const ReuseOptions& opt,
   // Ranks: documents in (time, key) order; rank order is "earlier".
   const std::vector<std::uint32_t> by_rank = RankOrder(docs);
   const std::size_t n = docs.size();
-  std::vector<PreparedDoc> prepared(n);
+  const SpillFolder folder;  // band keys, index shards, shard pairs
   tbb::task_arena arena(ThreadCountOrDefault(opt.threads));
   std::vector<Verified> verified;
   std::vector<std::uint64_t> common;  // shingles of more than specific_df documents, sorted
   arena.execute([&] {
     auto t0 = Clock::now();
     report("tokenise and sign", 0, n);
-    std::vector<std::uint64_t> band_keys = PrepareDocs(docs, by_rank, opt, lsh, prepared, stats);
+    SpillFiles<std::uint64_t> band_files(folder, "band", static_cast<std::size_t>(lsh.bands));
+    const std::vector<std::uint32_t> token_counts = PrepareDocs(docs, by_rank, opt, lsh, band_files, stats);
     stats.seconds_prepare = Since(t0);
     report("tokenise and sign", n, n);
 
     t0 = Clock::now();
-    std::vector<std::uint64_t> pairs = LshCandidates(docs, by_rank, prepared, std::move(band_keys), lsh);
+    std::vector<std::uint64_t> pairs = LshCandidates(docs, by_rank, token_counts, band_files, lsh);
     stats.lsh_candidates = pairs.size();
     report("LSH candidates", pairs.size(), pairs.size());
-    stats.index_candidates = AddIndexCandidates(docs, by_rank, prepared, opt, pairs, common);
+    stats.index_candidates = AddIndexCandidates(docs, by_rank, token_counts, opt, folder, pairs, common);
     SortByTarget(pairs);
     stats.candidates = pairs.size();
     stats.seconds_candidates = Since(t0);
     report("candidates", pairs.size(), pairs.size());
 
     t0 = Clock::now();
-    verified = VerifyCandidates(pairs, by_rank, prepared, opt, common);
+    verified = VerifyCandidates(docs, pairs, by_rank, opt, common);
     stats.aligned = pairs.size();
     stats.verified = verified.size();
     stats.seconds_verify = Since(t0);
@@ -860,7 +959,8 @@ ReuseResult FindReuse(std::span<const ReuseDoc> docs, const ReuseOptions& opt,
 }
 
 std::vector<SyndicationGroup> FindSyndicationGroups(std::span<const ReuseDoc> docs, std::span<const ReuseFlow> flows,
-                                                    std::size_t min_members, int threads) {
+                                                    std::size_t min_members, int threads,
+                                                    const ReuseTextDecoder& decode) {
   std::vector<ReuseFlow> press(flows.begin(), flows.end());
   std::erase_if(press, [&](const ReuseFlow& f) { return !docs[f.target].is_press; });
   auto earlier = [&](std::uint32_t x, std::uint32_t y) {
@@ -889,11 +989,11 @@ std::vector<SyndicationGroup> FindSyndicationGroups(std::span<const ReuseDoc> do
   tbb::task_arena arena(ThreadCountOrDefault(threads));
   arena.execute([&] {
     tbb::parallel_for(std::size_t{0}, groups.size(), [&](std::size_t gi) {
-      std::vector<std::uint64_t> src;
-      ReuseTokenHashes(docs[groups[gi].source].text, src);
+      std::vector<std::uint64_t> src, dst;
+      std::string buffer;
+      DocTokens(docs[groups[gi].source], decode, buffer, src);
       for (SyndicationMember& m : groups[gi].members) {
-        std::vector<std::uint64_t> dst;
-        ReuseTokenHashes(docs[m.doc].text, dst);
+        DocTokens(docs[m.doc], decode, buffer, dst);
         m.edit_distance = TokenEditDistance(src, dst);
       }
     });

@@ -10,6 +10,7 @@
 #include "relais/base/string_arena.hpp"
 #include "relais/corpora/store.hpp"
 #include "relais/text/tokenize.hpp"
+#include "relais/toolkit/text_codec.hpp"
 
 namespace relais::toolkit {
 namespace {
@@ -22,19 +23,20 @@ Channel ChannelOf(std::string_view name) {
   return name == "press" ? Channel::kPress : name == "pr" ? Channel::kPr : Channel::kSocial;
 }
 
-// One item for the engine: 64 bytes, its key and text in the table's arena (12.6 M items held each in
-// std::strings took ~190 bytes each besides the text).
+// One item for the engine: 64 bytes, its key and compressed text in the table's arena (12.6 M items held
+// each in std::strings took ~190 bytes each besides the text).
 struct ItemRow {
   std::int64_t id = 0;
   std::int64_t time = 0;
-  std::int64_t actor = -1;  // -1: NULL
-  std::string_view key, text;
+  std::int64_t actor = -1;     // -1: NULL
+  std::string_view key, text;  // text: TextCodec-encoded
   Channel channel = Channel::kSocial;
 };
 
 struct ItemTable {
   std::deque<ItemRow> rows;  // grows without copying what it holds
   StringArena strings;
+  TextCodec codec;  // the texts, compressed (1.27 M items: 350 MB of text)
   std::size_t size() const { return rows.size(); }
   const ItemRow& operator[](std::size_t k) const { return rows[k]; }
 };
@@ -52,8 +54,19 @@ std::string ReuseText(const corpora::Statement& st, int text_col, int title_col)
   return text;
 }
 
+// The items' texts are compressed against a dictionary trained on the first TextCodec::kSampleBytes of
+// them (held as they are until then).
 std::unique_ptr<ItemTable> ReadItems(corpora::Store& store, const std::set<std::string>& channels) {
   auto table = std::make_unique<ItemTable>();
+  std::vector<std::string> waiting;  // texts of the last rows, read before the dictionary
+  auto train = [&] {
+    table->codec.Train();
+    const std::size_t first = table->rows.size() - waiting.size();
+    for (std::size_t k = 0; k < waiting.size(); ++k)
+      table->rows[first + k].text = table->strings.Add(table->codec.Encode(waiting[k]));
+    std::vector<std::string>().swap(waiting);
+  };
+  bool trained = false;
   corpora::Statement st(store.db(),
                         "SELECT id, key, channel, time, actor_id, text, title FROM items "
                         "WHERE kind <> 'retweet' ORDER BY id");
@@ -66,9 +79,20 @@ std::unique_ptr<ItemTable> ReadItems(corpora::Store& store, const std::set<std::
     r.channel = ChannelOf(channel);
     r.time = st.Int(3);
     r.actor = st.IsNull(4) ? -1 : st.Int(4);
-    r.text = table->strings.Add(ReuseText(st, 5, 6));
+    std::string text = ReuseText(st, 5, 6);
+    if (trained) {
+      r.text = table->strings.Add(table->codec.Encode(text));
+    } else {
+      table->codec.Sample(text);
+      waiting.push_back(std::move(text));
+    }
     table->rows.push_back(r);
+    if (!trained && table->codec.SamplesFull()) {
+      train();
+      trained = true;
+    }
   }
+  if (!trained) train();
   return table;
 }
 
@@ -211,7 +235,12 @@ ReuseRunResult RunReuse(corpora::Store& store, const ReuseRunOptions& options,
     docs[k].is_target = to_channels.count(rows[k].channel) > 0;
     docs[k].is_press = rows[k].channel == Channel::kPress;
   }
-  text::ReuseResult engine = text::FindReuse(docs, options.engine, progress);
+  text::ReuseOptions engine_options = options.engine;
+  const text::ReuseTextDecoder decode = [&rows](std::string_view stored, std::string& buffer) {
+    return rows.codec.Decode(stored, buffer);
+  };
+  engine_options.decode_text = decode;
+  text::ReuseResult engine = text::FindReuse(docs, engine_options, progress);
   // Rank 0 alone writes the flows.
   dist::Agree(comm, [&] {
     if (options.write && comm.root()) WriteFlows(store, rows, engine.flows);
@@ -244,7 +273,7 @@ ReuseRunResult RunReuse(corpora::Store& store, const ReuseRunOptions& options,
     out.flows.push_back(std::move(s));
   }
   if (options.groups) {
-    for (const auto& g : text::FindSyndicationGroups(docs, engine.flows, 2, options.engine.threads)) {
+    for (const auto& g : text::FindSyndicationGroups(docs, engine.flows, 2, options.engine.threads, decode)) {
       StoredSyndicationGroup sg;
       sg.source_key = shown(g.source);
       for (const auto& m : g.members) sg.members.push_back({shown(m.doc), m.edit_distance, m.score});

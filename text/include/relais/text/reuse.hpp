@@ -48,6 +48,9 @@ struct ReuseDoc {
   bool is_press = false;  ///< member of syndication groups
 };
 
+/// The text of a stored ReuseDoc::text (e.g. decompressed into `buffer`); called from any thread.
+using ReuseTextDecoder = std::function<std::string_view(std::string_view stored, std::string& buffer)>;
+
 struct ReuseOptions {
   int shingle_size = 5;
   int num_perm = 128;
@@ -74,13 +77,20 @@ struct ReuseOptions {
   double min_score = 0.5;  ///< alignment score / (2 · aligned length): 1 for a verbatim copy
   bool all_pairs = false;  ///< keep every verified pair instead of attributing sources
   int threads = 0;         ///< 0: all cores
-  /// Memory bound of one process's run (the flows do not depend on these): the shingle index is built in
-  /// shards of at most this many entries (16 bytes each; shingle hashes split by hash), the LSH bands one
-  /// at a time, and candidates verified in blocks of verify_block pairs. 2^25 entries: 512 MiB. With more
-  /// than one shard, each shard's document pairs (8 bytes per shingle two documents share) are written,
-  /// sorted, to a temporary file (in $TMPDIR) and counted by merging the files.
-  std::size_t index_shard_entries = std::size_t{1} << 25;
+  /// Memory bound of one process's run (the flows do not depend on these). Tokens are not held: each
+  /// text is re-tokenised where needed (signing, the index pass, verification). Documents are signed in
+  /// blocks of sign_block, each band's LSH keys appended to a temporary file (in $TMPDIR) and bucketed one
+  /// band at a time. The shingle index's entries (16 bytes each) go, in one pass, to shard files (shingle
+  /// hashes split by hash) of at most index_shard_entries entries, each shard then read, sorted and turned
+  /// into document pairs (8 bytes per shingle two documents share), which with more than one shard are
+  /// written, sorted, to a temporary file and counted by merging the files. Candidates are verified in
+  /// blocks of verify_block pairs. 2^22 entries: 64 MiB.
+  std::size_t sign_block = std::size_t{1} << 16;
+  std::size_t index_shard_entries = std::size_t{1} << 22;
   std::size_t verify_block = std::size_t{1} << 20;
+  /// When set, ReuseDoc::text is a stored form (a compressed text) and the engine tokenises
+  /// decode_text(text, buffer) instead; texts are decoded each time they are tokenised.
+  ReuseTextDecoder decode_text;
   std::uint64_t seed = 1;
   AlignParams align;
   /// Distributed run (mpirun; every rank passes the same documents and options): each rank tokenises
@@ -133,9 +143,10 @@ ReuseResult FindReuse(std::span<const ReuseDoc> docs, const ReuseOptions& option
                       const std::function<void(std::string_view, std::size_t, std::size_t)>& progress = {});
 
 /// Syndication groups: for each source with at least min_members press targets among `flows`, the group
-/// with each member's token edit distance to the source (docs are re-tokenised).
+/// with each member's token edit distance to the source (docs are re-tokenised, decoded by `decode` if set).
 std::vector<SyndicationGroup> FindSyndicationGroups(std::span<const ReuseDoc> docs, std::span<const ReuseFlow> flows,
-                                                    std::size_t min_members = 2, int threads = 0);
+                                                    std::size_t min_members = 2, int threads = 0,
+                                                    const ReuseTextDecoder& decode = {});
 
 /// Aligns two texts as the engine does (for --explain): tokens of each and the alignment.
 struct ExplainedPair {
