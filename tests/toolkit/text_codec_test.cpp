@@ -59,9 +59,10 @@ TEST(TextCodec, ADictionaryTrainedOnTheCorpusShrinksItsShortTexts) {
   for (std::size_t k = 0; k < 3000; ++k) raw += texts[k].size();
   const TextCodec plain;
   TextCodec trained;
-  for (const std::string& t : texts) trained.Sample(t);
-  EXPECT_FALSE(trained.SamplesFull());  // ~1.3 MB of 16 MB
-  trained.Train();
+  std::size_t sample_bytes = 0;
+  for (const std::string& t : texts) sample_bytes += t.size();
+  EXPECT_LT(sample_bytes, TextCodec::kSampleBytes);  // ~1.3 MB of 16 MB
+  trained.Train(texts);
   const std::vector<std::string> short_texts(texts.begin(), texts.begin() + 3000);
   const std::size_t with_dict = RoundTrips(trained, short_texts), without = RoundTrips(plain, short_texts);
   RoundTrips(trained, texts);
@@ -72,8 +73,7 @@ TEST(TextCodec, ADictionaryTrainedOnTheCorpusShrinksItsShortTexts) {
 TEST(TextCodec, DecodesFromSeveralThreads) {
   const std::vector<std::string> texts = Corpus();
   TextCodec codec;
-  for (const std::string& t : texts) codec.Sample(t);
-  codec.Train();
+  codec.Train(texts);
   std::vector<std::string> stored;
   for (const std::string& t : texts) stored.push_back(codec.Encode(t));
   std::vector<std::size_t> wrong(4, 0);

@@ -550,6 +550,14 @@ File OpenFile(const std::string& path, const char* mode) {
   return f;
 }
 
+// Writes `values` to the file at `path` opened with `mode` ("wb" or "ab"), flushed.
+template <typename T>
+void WriteValues(const std::string& path, const char* mode, std::span<const T> values) {
+  File f = OpenFile(path, mode);
+  if (std::fwrite(values.data(), sizeof(T), values.size(), f.get()) != values.size() || std::fflush(f.get()) != 0)
+    throw Error(ErrorKind::kData, "reuse: cannot write " + path + " (disk full? set TMPDIR)");
+}
+
 // A temporary folder in $TMPDIR for what one run spills to disk, removed with its files at the end.
 class SpillFolder {
  public:
@@ -593,10 +601,7 @@ class SpillFiles {
   void Append(std::size_t k, std::span<const T> values) {
     if (values.empty()) return;
     const std::lock_guard<std::mutex> lock(locks_[k]);
-    const std::string path = Path(k);
-    File f = OpenFile(path, "ab");
-    if (std::fwrite(values.data(), sizeof(T), values.size(), f.get()) != values.size() || std::fflush(f.get()) != 0)
-      throw Error(ErrorKind::kData, "reuse: cannot write " + path + " (disk full? set TMPDIR)");
+    WriteValues(Path(k), "ab", values);
   }
 
   /// The values of file k, in the order appended; the file is removed.
@@ -706,11 +711,7 @@ class SpilledPairRuns {
 
   /// Writes `sorted` as the next run.
   void Write(const std::vector<std::uint64_t>& sorted) {
-    const std::string path = folder_.Path("pairs", runs_++);
-    File f = OpenFile(path, "wb");
-    if (std::fwrite(sorted.data(), sizeof(std::uint64_t), sorted.size(), f.get()) != sorted.size() ||
-        std::fflush(f.get()) != 0)
-      throw Error(ErrorKind::kData, "reuse: cannot write " + path + " (disk full? set TMPDIR)");
+    WriteValues(folder_.Path("pairs", runs_++), "wb", std::span<const std::uint64_t>(sorted));
   }
 
   /// Calls on_pair(pair, times) for every distinct pair of the runs, in order, with its number of

@@ -59,8 +59,9 @@ std::string ReuseText(const corpora::Statement& st, int text_col, int title_col)
 std::unique_ptr<ItemTable> ReadItems(corpora::Store& store, const std::set<std::string>& channels) {
   auto table = std::make_unique<ItemTable>();
   std::vector<std::string> waiting;  // texts of the last rows, read before the dictionary
+  std::size_t waiting_bytes = 0;
   auto train = [&] {
-    table->codec.Train();
+    table->codec.Train(waiting);
     const std::size_t first = table->rows.size() - waiting.size();
     for (std::size_t k = 0; k < waiting.size(); ++k)
       table->rows[first + k].text = table->strings.Add(table->codec.Encode(waiting[k]));
@@ -83,11 +84,11 @@ std::unique_ptr<ItemTable> ReadItems(corpora::Store& store, const std::set<std::
     if (trained) {
       r.text = table->strings.Add(table->codec.Encode(text));
     } else {
-      table->codec.Sample(text);
+      waiting_bytes += text.size();
       waiting.push_back(std::move(text));
     }
     table->rows.push_back(r);
-    if (!trained && table->codec.SamplesFull()) {
+    if (!trained && waiting_bytes >= TextCodec::kSampleBytes) {
       train();
       trained = true;
     }

@@ -44,24 +44,14 @@ struct TextCodec::Dictionaries {
 TextCodec::TextCodec() = default;
 TextCodec::~TextCodec() = default;
 
-void TextCodec::Sample(std::string_view text) {
-  if (SamplesFull() || text.empty()) return;
-  samples_.emplace_back(text);
-  sample_bytes_ += text.size();
-}
-
-bool TextCodec::SamplesFull() const { return sample_bytes_ >= kSampleBytes; }
-
-void TextCodec::Train() {
+void TextCodec::Train(std::span<const std::string> samples) {
   std::string joined;
   std::vector<std::size_t> sizes;
-  joined.reserve(sample_bytes_);
-  for (const std::string& s : samples_) {
+  for (const std::string& s : samples) {
+    if (s.empty()) continue;
     joined += s;
     sizes.push_back(s.size());
   }
-  std::vector<std::string>().swap(samples_);
-  sample_bytes_ = kSampleBytes;  // no more samples
   std::string dict(kDictionaryBytes, '\0');
   const std::size_t size = sizes.empty() ? 0
                                          : ZDICT_trainFromBuffer(dict.data(), dict.size(), joined.data(), sizes.data(),

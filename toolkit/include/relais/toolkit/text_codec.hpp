@@ -2,8 +2,7 @@
 // 12.6 M) and decompressed one at a time, from any thread, when read:
 //
 //   TextCodec codec;
-//   for (...) codec.Sample(text);        // the first texts train a zstd dictionary (optional)
-//   codec.Train();
+//   codec.Train(first_texts);            // a zstd dictionary from the first texts (optional)
 //   std::string_view stored = arena.Add(codec.Encode(text));
 //   std::string buffer;
 //   std::string_view text = codec.Decode(stored, buffer);   // the text, byte for byte
@@ -13,6 +12,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,13 +26,9 @@ class TextCodec {
   TextCodec(const TextCodec&) = delete;
   TextCodec& operator=(const TextCodec&) = delete;
 
-  /// Keeps a copy of `text` for Train (until sample_bytes are kept; the rest are ignored).
-  void Sample(std::string_view text);
-  /// True once sample_bytes are kept: time to Train.
-  bool SamplesFull() const;
-  /// Trains the dictionary on the samples (if there are enough) and frees them; Encode before Train
-  /// compresses without a dictionary.
-  void Train();
+  /// Trains the dictionary on `samples` (kSampleBytes of them are plenty; with too few, no dictionary);
+  /// Encode before Train compresses without a dictionary.
+  void Train(std::span<const std::string> samples);
 
   /// The stored form of `text` (empty for an empty text).
   std::string Encode(std::string_view text) const;
@@ -44,8 +40,6 @@ class TextCodec {
 
  private:
   struct Dictionaries;
-  std::vector<std::string> samples_;
-  std::size_t sample_bytes_ = 0;
   std::unique_ptr<Dictionaries> dict_;
 };
 
