@@ -366,10 +366,12 @@ std::string HexByte(char c) {
   return std::string("0x") + kHex[b >> 4] + kHex[b & 15];
 }
 
-std::string StripBom(std::string_view s) {
+std::string_view WithoutBom(std::string_view s) {
   if (s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);
-  return std::string(s);
+  return s;
 }
+
+std::string StripBom(std::string_view s) { return std::string(WithoutBom(s)); }
 
 bool HasC1Bytes(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) {
@@ -402,6 +404,14 @@ std::string DetectCharset(std::string_view bytes) {
 }
 
 }  // namespace
+
+std::string_view DecodeToUtf8View(std::string_view bytes, std::string_view encoding, std::string& storage) {
+  const std::string enc = detail::ToLowerAscii(detail::Trim(encoding));
+  const bool utf16_bom = bytes.substr(0, 2) == "\xFF\xFE" || bytes.substr(0, 2) == "\xFE\xFF";
+  if ((enc.empty() || enc == "auto") && !utf16_bom && IsValidUtf8(bytes)) return WithoutBom(bytes);
+  storage = DecodeToUtf8(bytes, encoding);
+  return storage;
+}
 
 std::string DecodeToUtf8(std::string_view bytes, std::string_view encoding, std::string* detected) {
   const std::string enc = detail::ToLowerAscii(detail::Trim(encoding));

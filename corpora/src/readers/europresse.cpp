@@ -926,19 +926,6 @@ class HtmlSaxParser {
   std::unique_ptr<htmlParserCtxt, void (*)(htmlParserCtxtPtr)> ctxt_;
 };
 
-// The document as DecodeToUtf8 gives it, without its copy when the bytes already are UTF-8 (a BOM
-// dropped): a 100 MB export spent a tenth of its time in that copy (experiments/results/readers.md).
-std::string_view AsUtf8(std::string_view content, const std::string& encoding, std::string& storage) {
-  const std::string enc = ToLowerAscii(Trim(encoding));
-  const bool utf16_bom = content.substr(0, 2) == "\xFF\xFE" || content.substr(0, 2) == "\xFE\xFF";
-  if ((enc.empty() || enc == "auto") && !utf16_bom && IsValidUtf8(content)) {
-    if (content.substr(0, 3) == "\xEF\xBB\xBF") content.remove_prefix(3);
-    return content;
-  }
-  storage = DecodeToUtf8(content, encoding);
-  return storage;
-}
-
 class EuropresseReader final : public Reader {
  public:
   explicit EuropresseReader(ReadOptions options) : options_(std::move(options)) {}
@@ -949,7 +936,7 @@ class EuropresseReader final : public Reader {
                      std::vector<RecordOutcome>& out) const override {
     // The pipeline hands raw bytes: decode (UTF-8 kept; windows-1252 exports converted).
     std::string decoded;
-    const std::string_view text = AsUtf8(content, options_.encoding, decoded);
+    const std::string_view text = DecodeToUtf8View(content, options_.encoding, decoded);
     HtmlSaxParser parser;
     SaxDocument doc;
     // An export of many <article> blocks is parsed one block at a time (what the DOM reader did to

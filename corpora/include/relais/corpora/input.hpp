@@ -38,6 +38,10 @@ std::optional<Format> SniffFormat(const std::filesystem::path& path, std::string
 /// Sets *detected to the encoding used. Throws relais::Error (kEncoding) when impossible.
 std::string DecodeToUtf8(std::string_view bytes, std::string_view encoding, std::string* detected = nullptr);
 
+/// DecodeToUtf8 without its copy when `bytes` already are UTF-8 for `encoding` (auto: valid UTF-8 without a
+/// UTF-16 byte-order mark): a view of them (a UTF-8 BOM dropped); otherwise the decoded text, held in `storage`.
+std::string_view DecodeToUtf8View(std::string_view bytes, std::string_view encoding, std::string& storage);
+
 /// True when `s` is valid UTF-8; *bad_offset gets the first invalid byte's offset.
 bool IsValidUtf8(std::string_view s, std::size_t* bad_offset = nullptr);
 
