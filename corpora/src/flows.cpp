@@ -128,16 +128,19 @@ void RegisterPartitionOfKey(sqlite3* db, int partitions) {
 // the key routes to: each partition's arm is guarded by relais_partition(key) = p, a term that
 // names no table of the arm, which SQLite tests once before the arm's index search. Through the
 // all_items view, every lookup searched every partition's key index: with 8 partitions of 1M tweets the
-// flow pass took 26.7-27.2 s, 23.0-24.4 s routed (experiments/results/store.md).
-std::string ItemByKey(const std::vector<std::string>& schemas, std::string_view column, std::string_view key) {
+// flow pass took 26.7-27.2 s, 23.0-24.4 s routed (experiments/results/store.md). Tables of items from
+// any partition (a distributed pass's copies) are searched unguarded.
+std::string ItemByKey(const detail::FlowSources& from, std::string_view column, std::string_view key) {
   const std::string match = "t.key = " + std::string(key);
-  if (schemas.size() == 1)
-    return "(SELECT " + std::string(column) + " FROM " + schemas[0] + "items t WHERE " + match + ")";
+  if (from.prefixes.size() == 1)
+    return "(SELECT " + std::string(column) + " FROM " + from.prefixes[0] + "items t WHERE " + match + ")";
   std::string sql = "(";
-  for (std::size_t k = 0; k < schemas.size(); ++k) {
+  for (std::size_t k = 0; k < from.prefixes.size(); ++k) {
     if (k) sql += " UNION ALL ";
-    sql += "SELECT " + std::string(column) + " FROM " + schemas[k] + "items t WHERE relais_partition(" +
-           std::string(key) + ") = " + std::to_string(k) + " AND " + match;
+    sql += "SELECT " + std::string(column) + " FROM " + from.prefixes[k] + "items t WHERE ";
+    if (from.parts[k] >= 0)
+      sql += "relais_partition(" + std::string(key) + ") = " + std::to_string(from.parts[k]) + " AND ";
+    sql += match;
   }
   return sql + ")";
 }
@@ -202,15 +205,14 @@ DROP TABLE IF EXISTS temp.flow_new; DROP TABLE IF EXISTS temp.flow_new_actors;
 DROP TABLE IF EXISTS temp.flow_handles; DROP TABLE IF EXISTS temp.flow_dirty;
 )sql";
 
-std::string FlowSql(std::string sql, const std::string& prefix, const std::vector<std::string>& all_prefixes,
-                    bool dirty_only) {
+std::string FlowSql(std::string sql, const std::string& prefix, const FlowSources& from, bool dirty_only) {
   const std::string latest =
-      BestOverPartitions(all_prefixes, "i.actor_id = m.actor AND i.time < m.time", "i.time DESC, i.id DESC");
+      BestOverPartitions(from.prefixes, "i.actor_id = m.actor AND i.time < m.time", "i.time DESC, i.id DESC");
   const std::string earliest = BestOverPartitions(
-      all_prefixes, "i.url = u.url AND i.channel IN ('press', 'pr') AND i.id <> u.item_id", "i.time, i.id");
+      from.prefixes, "i.url = u.url AND i.channel IN ('press', 'pr') AND i.id <> u.item_id", "i.time, i.id");
   const std::string in_dirty = " IN (SELECT id FROM temp.flow_dirty)";
-  sql = Replace(std::move(sql), "{TARGET_ID}", ItemByKey(all_prefixes, "t.id", "r.target_key"));
-  sql = Replace(std::move(sql), "{TARGET_EXISTS}", ItemByKey(all_prefixes, "1", "r.target_key"));
+  sql = Replace(std::move(sql), "{TARGET_ID}", ItemByKey(from, "t.id", "r.target_key"));
+  sql = Replace(std::move(sql), "{TARGET_EXISTS}", ItemByKey(from, "1", "r.target_key"));
   sql = Replace(std::move(sql), "{LATEST}", latest);
   sql = Replace(std::move(sql), "{EARLIEST}", earliest);
   sql = Replace(std::move(sql), "{WHERE_REFS}", dirty_only ? "WHERE r.item_id" + in_dirty : "");
@@ -233,31 +235,60 @@ FlowMarks CurrentMarks(sqlite3* db, const std::vector<std::string>& all_prefixes
   return m;
 }
 
-void ComputePartitionFlows(sqlite3* db, const std::string& prefix, const std::vector<std::string>& all_prefixes) {
-  RegisterPartitionOfKey(db, static_cast<int>(all_prefixes.size()));
+FlowSources FlowSources::AllAttached(std::vector<std::string> prefixes) {
+  FlowSources from;
+  from.partitions = static_cast<int>(prefixes.size());
+  for (int p = 0; p < from.partitions; ++p) from.parts.push_back(p);
+  from.prefixes = std::move(prefixes);
+  return from;
+}
+
+void ComputePartitionFlows(sqlite3* db, const std::string& prefix, const FlowSources& from) {
+  RegisterPartitionOfKey(db, from.partitions);
   // Indexes on flows are rebuilt after the bulk insert: cheaper than maintaining them row by row.
   ExecOn(db, Replace("DROP INDEX IF EXISTS {P}flows_layer; DROP INDEX IF EXISTS {P}flows_src; "
                      "DROP INDEX IF EXISTS {P}flows_dst; DELETE FROM {P}flows WHERE layer <> 'reuse'; "
                      "DELETE FROM {P}unresolved;",
                      "{P}", prefix));
   for (const char* sql : {kRefFlows, kMentionFlows, kLinkFlows, kUnresolved})
-    ExecOn(db, FlowSql(sql, prefix, all_prefixes, false));
+    ExecOn(db, FlowSql(sql, prefix, from, false));
   ExecOn(db, Replace("CREATE INDEX IF NOT EXISTS {P}flows_layer ON flows(layer); "
                      "CREATE INDEX IF NOT EXISTS {P}flows_src ON flows(src_item); "
                      "CREATE INDEX IF NOT EXISTS {P}flows_dst ON flows(dst_item);",
                      "{P}", prefix));
 }
 
-std::uint64_t UpdatePartitionFlows(sqlite3* db, const std::string& prefix, const std::vector<std::string>& all_prefixes,
-                                   const FlowMarks& done) {
-  RegisterPartitionOfKey(db, static_cast<int>(all_prefixes.size()));
-  std::string fresh_items = "SELECT id, key, actor_id, time, url, channel FROM all_items WHERE id > {W}";
-  std::string moved = "SELECT actor_id, time FROM temp.flow_new WHERE actor_id IS NOT NULL";
-  for (const auto& q : all_prefixes) {
-    fresh_items += " UNION ALL SELECT i.id, i.key, i.actor_id, i.time, i.url, i.channel FROM " + q +
-                   "flow_pending f JOIN " + q + "items i ON i.id = f.item_id";
-    moved += " UNION ALL SELECT old_actor, old_time FROM " + q + "flow_pending WHERE old_actor IS NOT NULL";
+namespace {
+
+// The items new to the flows (id > {W}, and the upgraded ones in flow_pending) over every partition.
+std::string FreshItemsSql(const std::vector<std::string>& prefixes) {
+  std::string sql;
+  for (const auto& q : prefixes) {
+    if (!sql.empty()) sql += " UNION ALL ";
+    sql += "SELECT id, key, actor_id, time, url, channel FROM " + q + "items WHERE id > {W}";
+    sql += " UNION ALL SELECT i.id, i.key, i.actor_id, i.time, i.url, i.channel FROM " + q + "flow_pending f JOIN " +
+           q + "items i ON i.id = f.item_id";
   }
+  return sql;
+}
+
+// The former (actor, time) of the upgraded items of every partition.
+std::string MovedSql(const std::vector<std::string>& prefixes) {
+  std::string sql;
+  for (const auto& q : prefixes) {
+    if (!sql.empty()) sql += " UNION ALL ";
+    sql += "SELECT old_actor AS actor_id, old_time AS time FROM " + q + "flow_pending WHERE old_actor IS NOT NULL";
+  }
+  return sql;
+}
+
+}  // namespace
+
+std::uint64_t MarkDirtyItems(sqlite3* db, const std::string& prefix, const FlowSources& from, const FlowMarks& done) {
+  RegisterPartitionOfKey(db, from.partitions);
+  const std::string fresh_items = from.fresh_sql.empty() ? FreshItemsSql(from.prefixes) : from.fresh_sql;
+  const std::string moved = "SELECT actor_id, time FROM temp.flow_new WHERE actor_id IS NOT NULL UNION ALL " +
+                            (from.moved_sql.empty() ? MovedSql(from.prefixes) : from.moved_sql);
   std::string dirty = Replace(kDirty, "{NEW}", fresh_items);
   dirty = Replace(std::move(dirty), "{MOVED}", moved);
   dirty = Replace(std::move(dirty), "{W}", std::to_string(done.items));
@@ -267,17 +298,24 @@ std::uint64_t UpdatePartitionFlows(sqlite3* db, const std::string& prefix, const
     Statement st(db, "SELECT EXISTS (SELECT 1 FROM temp.flow_new_actors WHERE platform IN ('press', 'pr'))");
     if (st.Step() && st.Int(0) != 0) ExecOn(db, Replace(kDirtyHosts, "{P}", prefix));
   }
-  std::uint64_t n = 0;
-  {
-    Statement st(db, "SELECT count(*) FROM temp.flow_dirty");
-    n = st.Step() ? static_cast<std::uint64_t>(st.Int(0)) : 0;
-  }
+  Statement st(db, "SELECT count(*) FROM temp.flow_dirty");
+  return st.Step() ? static_cast<std::uint64_t>(st.Int(0)) : 0;
+}
+
+void RedoDirtyFlows(sqlite3* db, const std::string& prefix, const FlowSources& from) {
+  RegisterPartitionOfKey(db, from.partitions);
   ExecOn(db, Replace("DELETE FROM {P}flows WHERE layer <> 'reuse' AND dst_item IN (SELECT id FROM temp.flow_dirty); "
                      "DELETE FROM {P}unresolved WHERE item_id IN (SELECT id FROM temp.flow_dirty);",
                      "{P}", prefix));
   for (const char* sql : {kRefFlows, kMentionFlows, kLinkFlows, kUnresolved})
-    ExecOn(db, FlowSql(sql, prefix, all_prefixes, true));
+    ExecOn(db, FlowSql(sql, prefix, from, true));
   ExecOn(db, kDropTemp);
+}
+
+std::uint64_t UpdatePartitionFlows(sqlite3* db, const std::string& prefix, const FlowSources& from,
+                                   const FlowMarks& done) {
+  const std::uint64_t n = MarkDirtyItems(db, prefix, from, done);
+  RedoDirtyFlows(db, prefix, from);
   return n;
 }
 
@@ -290,7 +328,7 @@ std::uint64_t RecomputeFlows(Store& store) {
   try {
     std::uint64_t n = 0;
     for (const auto& prefix : prefixes) {
-      detail::ComputePartitionFlows(store.db(), prefix, prefixes);
+      detail::ComputePartitionFlows(store.db(), prefix, detail::FlowSources::AllAttached(prefixes));
       n += CountFlows(store.db(), prefix);
       ExecOn(store.db(), "DELETE FROM " + prefix + "flow_pending");
     }

@@ -466,23 +466,8 @@ void IndexPartition(const PartitionPassPlan& plan, int p) {
   if (plan.fresh) ExecOn(conn.get(), "PRAGMA journal_mode=WAL");
 }
 
-/// RELAIS_FAULT_AFTER_FLOW_COMMITS=N: SIGKILL right after the N-th partition's flows are committed
-/// in this process.
-std::atomic<long long> flow_commits{0};
-
-void AfterFlowCommit() {
-  static const long long fault_after = [] {
-    const char* fault = std::getenv("RELAIS_FAULT_AFTER_FLOW_COMMITS");
-    return fault ? std::atoll(fault) : 0;
-  }();
-  if (fault_after > 0 && ++flow_commits >= fault_after) std::raise(SIGKILL);
-}
-
 /// Partition p's flows, then its search index. Its connection attaches the catalog (for actors) and
-/// the other partitions (for the sources), which other processes may be writing the flows of (WAL). One
-/// transaction for the flows: a first load computes them all; a later one only those the items and
-/// actors new since the plan's marks (and every partition's flow_pending) can change. flow_pending is
-/// left as it is: the other partitions' passes read it (Ingest empties it once every pass is done).
+/// the other partitions (for the sources), which other processes may be writing the flows of (WAL).
 /// Returns the items whose flows were redone.
 std::uint64_t FlowPartition(const PartitionPassPlan& plan, int p) {
   const detail::Connection conn = detail::OpenPartitionFile(plan.partitions.at(static_cast<std::size_t>(p)));
@@ -508,23 +493,9 @@ std::uint64_t FlowPartition(const PartitionPassPlan& plan, int p) {
     view += "SELECT * FROM " + prefixes[k] + "items";
   }
   ExecOn(db, view);
-  std::uint64_t redone = 0;
   // Deferred: BEGIN IMMEDIATE would take the write lock of every attached partition too.
   ExecOn(db, "BEGIN");
-  try {
-    detail::BeginWritingMainPartition(db);
-    if (plan.incremental) {
-      redone =
-          detail::UpdatePartitionFlows(db, "main.", prefixes, detail::FlowMarks{plan.items_done, plan.actors_done});
-    } else {
-      detail::ComputePartitionFlows(db, "main.", prefixes);
-    }
-    ExecOn(db, "COMMIT");
-  } catch (...) {
-    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
-  AfterFlowCommit();
+  const std::uint64_t redone = detail::WritePartitionFlows(db, plan, detail::FlowSources::AllAttached(prefixes));
   ExecOn(db, "DROP VIEW temp.all_items");
   for (int q = 0; q < n; ++q) {
     if (q != p) ExecOn(db, "DETACH DATABASE " + Store::PartitionSchema(q));
@@ -968,5 +939,40 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
   result.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   return result;
 }
+
+namespace detail {
+namespace {
+/// RELAIS_FAULT_AFTER_FLOW_COMMITS=N: SIGKILL right after the N-th partition's flows are committed
+/// in this process.
+std::atomic<long long> flow_commits{0};
+
+void AfterFlowCommit() {
+  static const long long fault_after = [] {
+    const char* fault = std::getenv("RELAIS_FAULT_AFTER_FLOW_COMMITS");
+    return fault ? std::atoll(fault) : 0;
+  }();
+  if (fault_after > 0 && ++flow_commits >= fault_after) std::raise(SIGKILL);
+}
+}  // namespace
+
+std::uint64_t WritePartitionFlows(sqlite3* db, const PartitionPassPlan& plan, const FlowSources& from) {
+  std::uint64_t redone = 0;
+  try {
+    BeginWritingMainPartition(db);
+    if (plan.incremental) {
+      redone = UpdatePartitionFlows(db, "main.", from, FlowMarks{plan.items_done, plan.actors_done});
+    } else {
+      ComputePartitionFlows(db, "main.", from);
+    }
+    ExecOn(db, "COMMIT");
+  } catch (...) {
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  AfterFlowCommit();
+  return redone;
+}
+
+}  // namespace detail
 
 }  // namespace relais::corpora

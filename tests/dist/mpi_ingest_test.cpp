@@ -163,6 +163,24 @@ TEST(MpiFlows, PartialMatricesReducedInPartitionOrder) {
   EXPECT_EQ(Sh(RelaisBin() + table).out, Sh(MpirunLong(3) + RelaisBin() + table).out);
 }
 
+// At np > 1 every rank's flow pass reports its exchange (corpora::RunExchangedFlowPasses): the sources
+// the partitions of one rank need from the others' partitions came through MPI, not through the files.
+// Returns the source items the ranks received, summed.
+std::int64_t ExchangedSourceItems(const std::string& err, int np, const std::string& what) {
+  std::int64_t received = 0;
+  for (int rank = 0; rank < np; ++rank) {
+    const std::string prefix = "ingest: rank " + std::to_string(rank) + " flow exchange: asked ";
+    const auto at = err.find(prefix);
+    EXPECT_NE(at, std::string::npos) << what << ": no exchange line of rank " << rank << " in\n" << err;
+    if (at == std::string::npos) continue;
+    const std::string line = err.substr(at, err.find('\n', at) - at);
+    const auto got = line.find("received ");
+    EXPECT_NE(got, std::string::npos) << line;
+    if (got != std::string::npos) received += std::stoll(line.substr(got + 9));
+  }
+  return received;
+}
+
 TEST(MpiIngest, SyntheticWorldSameStoreAtOneToThreeRanks) {
   RELAIS_REQUIRE_MPIRUN();
   World& w = SmallWorld();
@@ -182,6 +200,9 @@ TEST(MpiIngest, SyntheticWorldSameStoreAtOneToThreeRanks) {
     ExpectSameSearchIndex(w.store, store, 3, what);
     EXPECT_TRUE(fs::exists(store / "part-002.db")) << what;
     ExpectOwnersWroteTheirPartitions(r.err, store, np, 3, what);
+    if (np > 1) {
+      EXPECT_GT(ExchangedSourceItems(r.err, np, what), 0) << what;
+    }
   }
 }
 
@@ -338,6 +359,10 @@ TEST(MpiIngest, SecondIngestIncrementalPassesSameStore) {
     for (const auto* f : {&first, &second}) {
       const RunResult b = Sh(MpirunLong(np) + RelaisBin() + " ingest --store " + store.string() + common + f->path);
       ASSERT_EQ(b.exit_code, 0) << what << ": " << b.err;
+      EXPECT_GT(ExchangedSourceItems(b.err, np, what), 0) << what;
+      if (f == &second) {
+        EXPECT_EQ(b.err.find(" source items, 0 new items"), std::string::npos) << what << ": " << b.err;
+      }
     }
     ExpectSameStore(one, store, what);
     ExpectSameSearchIndex(one, store, 3, what);

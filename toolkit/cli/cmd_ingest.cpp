@@ -4,11 +4,11 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -215,35 +215,50 @@ corpora::PartitionPassPlan DecodePlan(const std::vector<std::byte>& bytes) {
   return plan;
 }
 
-// True when every rank runs on this rank's host. A partition's flow pass reads the other partitions while
-// their owners write their flows, which SQLite's WAL allows only between processes of one host (its -shm
-// index is shared memory, not a file a network filesystem keeps coherent). Collective.
-bool AllRanksOnOneHost(const dist::Comm& world) {
-  std::array<char, 256> host{};
-  if (gethostname(host.data(), host.size() - 1) != 0) host.fill('\0');
-  const std::vector<std::array<char, 256>> all = world.Allgather(host);
-  return std::all_of(all.begin(), all.end(), [&](const auto& h) { return h == all.front() && h[0] != '\0'; });
-}
+// The job's ranks as a distributed flow pass's collectives.
+class RankFlowExchange final : public corpora::FlowExchange {
+ public:
+  explicit RankFlowExchange(const dist::Comm& world) : world_(world) {}
+  int ranks() const override { return world_.size(); }
+  int rank() const override { return world_.rank(); }
+  std::vector<std::vector<std::byte>> Alltoall(const std::vector<std::vector<std::byte>>& send) override {
+    return world_.AlltoallBytes(send);
+  }
+  void Agree(const std::function<void()>& local) override { dist::Agree(world_, local); }
+
+ private:
+  const dist::Comm& world_;
+};
 
 // One phase of the partition passes on every rank, each rank on the partitions it owns (p ≡ rank mod N,
-// as stats and flows read them) with its threads — the flow phase on rank 0 alone when the ranks are not
-// on one host (`spread_flows` false); the phase ends with an agreement, so that no partition starts its
-// flows before every partition is indexed and a failing rank fails the job, named, on every rank. Returns
-// the items redone, summed over the ranks.
+// as stats and flows read them) with its threads. The index phase touches nothing but the rank's own
+// partitions; the flow phase gets the sources other partitions hold from their owners through MPI
+// (corpora::RunExchangedFlowPasses), so no rank reads a partition another rank writes, on one host or
+// several. Each phase ends with an agreement, so that no partition starts its flows before every
+// partition is indexed and a failing rank fails the job, named, on every rank. Returns the items redone,
+// summed over the ranks.
 std::uint64_t OwnPartitionPasses(const dist::Comm& world, const corpora::PartitionPassPlan& plan,
-                                 corpora::PartitionPass pass, int threads, bool spread_flows) {
+                                 corpora::PartitionPass pass, int threads) {
   const int n = static_cast<int>(plan.partitions.size());
   std::vector<int> mine;
-  if (pass == corpora::PartitionPass::kFlows && !spread_flows) {
-    for (int p = 0; world.root() && p < n; ++p) mine.push_back(p);
-  } else {
-    for (int p = world.rank(); p < n; p += world.size()) mine.push_back(p);
-  }
+  for (int p = world.rank(); p < n; p += world.size()) mine.push_back(p);
   std::uint64_t redone = 0;
-  dist::Agree(world, [&] {
-    tbb::task_arena arena(threads > 0 ? threads : tbb::info::default_concurrency());
-    redone = arena.execute([&] { return corpora::RunPartitionPasses(plan, mine, pass); });
-  });
+  tbb::task_arena arena(threads > 0 ? threads : tbb::info::default_concurrency());
+  if (pass == corpora::PartitionPass::kFlows) {
+    RankFlowExchange exchange(world);
+    corpora::FlowExchangeCounts c;
+    const std::uint64_t sent_before = world.bytes_sent();
+    redone = arena.execute([&] { return corpora::RunExchangedFlowPasses(plan, mine, exchange, &c); });
+    // One write, so that the ranks' lines do not interleave.
+    const std::string line = "ingest: rank " + std::to_string(world.rank()) + " flow exchange: asked " +
+                             std::to_string(c.keys_asked) + " ref keys, " + std::to_string(c.latest_asked) +
+                             " latest-item and " + std::to_string(c.urls_asked) + " URL lookups; received " +
+                             std::to_string(c.rows_received) + " source items, " + std::to_string(c.fresh_rows) +
+                             " new items; sent " + std::to_string(world.bytes_sent() - sent_before) + " bytes\n";
+    [[maybe_unused]] const auto written = write(STDERR_FILENO, line.data(), line.size());
+  } else {
+    dist::Agree(world, [&] { redone = arena.execute([&] { return corpora::RunPartitionPasses(plan, mine, pass); }); });
+  }
   return static_cast<std::uint64_t>(world.AllSum(static_cast<std::int64_t>(redone)));
 }
 
@@ -330,15 +345,14 @@ void IngestDistributed(const IngestArgs& args, corpora::IngestOptions opt, CliCo
     if (world.root()) store.emplace(corpora::Store::Open(args.store, corpora::OpenMode::kCreate));
   });
   ctx.ranks = world.size();
-  const bool one_host = AllRanksOnOneHost(world);
   if (!world.root()) {
     ServeRankZero(world, mine, opt.threads);
     // Then, in step with rank 0's Ingest: its plan, and the two phases of the partition passes.
     std::vector<std::byte> plan_bytes;
     world.BcastBytes(plan_bytes, 0);
     const corpora::PartitionPassPlan plan = DecodePlan(plan_bytes);
-    OwnPartitionPasses(world, plan, corpora::PartitionPass::kIndex, opt.threads, one_host);
-    OwnPartitionPasses(world, plan, corpora::PartitionPass::kFlows, opt.threads, one_host);
+    OwnPartitionPasses(world, plan, corpora::PartitionPass::kIndex, opt.threads);
+    OwnPartitionPasses(world, plan, corpora::PartitionPass::kFlows, opt.threads);
     return;
   }
   if (store->discarded_interrupted_load())
@@ -363,16 +377,13 @@ void IngestDistributed(const IngestArgs& args, corpora::IngestOptions opt, CliCo
   };
   RankOwners owners(world);
   opt.owners = &owners;
-  if (!one_host)
-    std::cerr << "ingest: the ranks are on several hosts: rank 0 runs every partition's flow pass (SQLite's WAL "
-                 "is shared between the processes of one host only)\n";
-  opt.partition_passes = [&world, threads = opt.threads, one_host](const corpora::PartitionPassPlan& plan,
-                                                                   corpora::PartitionPass pass) {
+  opt.partition_passes = [&world, threads = opt.threads](const corpora::PartitionPassPlan& plan,
+                                                         corpora::PartitionPass pass) {
     if (pass == corpora::PartitionPass::kIndex) {
       std::vector<std::byte> plan_bytes = EncodePlan(plan);
       world.BcastBytes(plan_bytes, 0);
     }
-    return OwnPartitionPasses(world, plan, pass, threads, one_host);
+    return OwnPartitionPasses(world, plan, pass, threads);
   };
   const corpora::IngestResult r = corpora::Ingest(*store, opt);
   PrintResult(args, *store, r, ctx.ranks, ctx);

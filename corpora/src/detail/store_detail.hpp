@@ -9,6 +9,10 @@
 
 struct sqlite3;
 
+namespace relais::corpora {
+struct PartitionPassPlan;
+}
+
 namespace relais::corpora::detail {
 
 /// Runs SQL without results on `db`; a failure throws an internal Error naming the statement.
@@ -38,11 +42,27 @@ void PartitionIndexes(sqlite3* db, bool create);
 /// (the loading marker guards the store until the load ends).
 void PrepareFirstLoad(sqlite3* db);
 
+/// Where a partition's flow pass looks the flows' sources up: prefixes[k] ("main.", "p2.", "ext.") names a
+/// schema whose `items` hold partition parts[k]'s items, or copies of items of any partition (parts[k] = -1:
+/// what a distributed pass received from the other ranks), in a store of `partitions` partitions.
+/// fresh_sql / moved_sql, when set, replace the incremental pass's own queries over the prefixes for the
+/// items new since the last pass and the former (actor, time) of upgraded items (a distributed pass has
+/// them from every rank).
+struct FlowSources {
+  std::vector<std::string> prefixes;
+  std::vector<int> parts;
+  int partitions = 1;
+  std::string fresh_sql;
+  std::string moved_sql;
+  /// Every partition attached: prefixes[p] holds partition p.
+  static FlowSources AllAttached(std::vector<std::string> prefixes);
+};
+
 /// Recomputes the flows (all but reuse) ending in the items of the partition whose tables are
-/// `prefix` ("main." or "p2.") on `db`, and its index of unresolved ref targets; `all_prefixes`
-/// names every partition's tables on `db` (including `prefix`), `actors` must resolve to the
-/// catalog's and `all_items` to a view over every partition. The caller runs the transaction.
-void ComputePartitionFlows(sqlite3* db, const std::string& prefix, const std::vector<std::string>& all_prefixes);
+/// `prefix` ("main." or "p2.") on `db`, and its index of unresolved ref targets; `from` names where
+/// the sources are (including `prefix`), `actors` must resolve to the catalog's and `all_items` to a
+/// view over every table of `from`. The caller runs the transaction.
+void ComputePartitionFlows(sqlite3* db, const std::string& prefix, const FlowSources& from);
 
 /// What the last completed flow pass covered (catalog meta flows_items_done, flows_actors_done):
 /// items and actors with a larger id are new to the flows.
@@ -57,7 +77,19 @@ FlowMarks CurrentMarks(sqlite3* db, const std::vector<std::string>& all_prefixes
 /// Incremental ComputePartitionFlows: recomputes only the flows of the partition's items that the
 /// items and actors new since `done` (and the upgraded expansions in flow_pending) can change.
 /// Same requirements as ComputePartitionFlows. Returns the number of items whose flows were redone.
-std::uint64_t UpdatePartitionFlows(sqlite3* db, const std::string& prefix, const std::vector<std::string>& all_prefixes,
+std::uint64_t UpdatePartitionFlows(sqlite3* db, const std::string& prefix, const FlowSources& from,
                                    const FlowMarks& done);
+
+/// A partition's flow pass (the plan says full or incremental) in the deferred transaction the caller
+/// began on `db` (a partition connection, `actors` and `all_items` resolving as ComputePartitionFlows
+/// needs): takes the partition's write lock first, commits (rolls back and rethrows on failure), then
+/// honours RELAIS_FAULT_AFTER_FLOW_COMMITS. Returns the items whose flows were redone.
+std::uint64_t WritePartitionFlows(sqlite3* db, const PartitionPassPlan& plan, const FlowSources& from);
+
+/// The pieces of UpdatePartitionFlows: MarkDirtyItems fills temp.flow_dirty (and the temp tables it
+/// derives it from) and returns its size; RedoDirtyFlows replaces those items' flows and drops the
+/// temp tables.
+std::uint64_t MarkDirtyItems(sqlite3* db, const std::string& prefix, const FlowSources& from, const FlowMarks& done);
+void RedoDirtyFlows(sqlite3* db, const std::string& prefix, const FlowSources& from);
 
 }  // namespace relais::corpora::detail

@@ -79,6 +79,37 @@ struct PartitionPassPlan {
 /// full pass). Throws relais::Error when SQLite fails.
 std::uint64_t RunPartitionPasses(const PartitionPassPlan& plan, const std::vector<int>& partitions, PartitionPass pass);
 
+/// The collectives of a distributed flow pass (docs/cluster.md), as the job's ranks provide them: every
+/// rank calls them in the same order. Agree runs a local stage and, when it failed on any rank, throws on
+/// every rank (so none waits in the next Alltoall).
+class FlowExchange {
+ public:
+  virtual ~FlowExchange() = default;
+  virtual int ranks() const = 0;
+  virtual int rank() const = 0;
+  /// send[q] goes to rank q (this one included); returns what each rank sent to this one, by rank.
+  virtual std::vector<std::vector<std::byte>> Alltoall(const std::vector<std::vector<std::byte>>& send) = 0;
+  virtual void Agree(const std::function<void()>& local) = 0;
+};
+
+/// The kFlows pass of this rank's `partitions` (p ≡ rank mod ranks), each partition attaching nothing but
+/// the catalog: the sources that live in other partitions — ref targets by key (sent to the owner of the
+/// key's partition), a mentioned actor's latest item before a time and the earliest press or PR item of
+/// a URL (asked of every rank) — and, for an incremental pass, every partition's new items, reach each
+/// rank through `exchange` and are held in a temporary table the flow SQL reads beside the partition's
+/// own items. The flows equal RunPartitionPasses's; no partition is read by another process. Returns the
+/// items whose flows were redone on this rank, and what it asked and received in `counts` when given.
+/// Collective.
+struct FlowExchangeCounts {
+  std::uint64_t fresh_rows = 0;     // new items received (incremental pass)
+  std::uint64_t keys_asked = 0;     // ref target keys asked of their partitions' owners
+  std::uint64_t latest_asked = 0;   // (actor, time) asked of every rank
+  std::uint64_t urls_asked = 0;     // URLs asked of every rank
+  std::uint64_t rows_received = 0;  // source items received
+};
+std::uint64_t RunExchangedFlowPasses(const PartitionPassPlan& plan, const std::vector<int>& partitions,
+                                     FlowExchange& exchange, FlowExchangeCounts* counts = nullptr);
+
 /// A distributed ingest's partition owners (docs/cluster.md), as the process running Ingest sees them:
 /// partition p is written by owner p mod count(), owner 0 being that process. Ingest sends each other
 /// owner its partitions' share of every batch and the steps of its transactions (requests it encodes);

@@ -1,0 +1,421 @@
+// A distributed flow pass (docs/cluster.md, issue 13): each rank computes the flows of the partitions
+// it owns with only those partitions open. The sources a flow looks up in other partitions come to the
+// rank through all-to-all exchanges instead of through the shared filesystem:
+//   1. (incremental pass) every rank's new and upgraded items, and the upgraded items' former actor and
+//      time, go to every rank (the dirty-item rules need them all); each partition marks its dirty items;
+//   2. each rank asks for what its partitions' (dirty) items refer to: the item of a ref's target key
+//      (of the rank owning the key's partition), a mentioned actor's latest item before the post, the
+//      earliest press or PR item of a linked URL (of every rank);
+//   3. each rank answers from its partitions with item rows (id, key, actor, time, URL, channel);
+//   4. each partition holds the rows it received in a temporary `ext.items` and runs the flow SQL of
+//      a one-process pass over (its own items, ext.items): the best source of every lookup is among
+//      its own items or the rows answered for it, so the flows are the same.
+// A local stage that fails on one rank fails the job on every rank (FlowExchange::Agree).
+#include <sqlite3.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "detail/byte_io.hpp"
+#include "detail/store_detail.hpp"
+#include "relais/corpora/ingest.hpp"
+#include "relais/corpora/search_index.hpp"
+#include "relais/corpora/store.hpp"
+
+namespace relais::corpora {
+namespace {
+
+using detail::ByteReader;
+using detail::ByteWriter;
+using detail::ExecOn;
+
+// An item as a flow source: the columns the flow SQL reads of items in other partitions.
+struct SourceRow {
+  std::int64_t id = 0;
+  std::string key;
+  std::optional<std::int64_t> actor;
+  std::int64_t time = 0;
+  std::optional<std::string> url;
+  std::string channel;
+};
+
+constexpr const char* kSourceColumns = "id, key, actor_id, time, url, channel";
+
+constexpr const char* kExtSchema = R"sql(
+CREATE TABLE ext.items (id INTEGER PRIMARY KEY, key TEXT NOT NULL, actor_id INTEGER, time INTEGER NOT NULL,
+  url TEXT, channel TEXT NOT NULL);
+CREATE TABLE ext.fresh (id INTEGER, key TEXT NOT NULL, actor_id INTEGER, time INTEGER NOT NULL, url TEXT,
+  channel TEXT NOT NULL);
+CREATE TABLE ext.moved (actor_id INTEGER, time INTEGER);
+)sql";
+
+constexpr const char* kExtIndexes = R"sql(
+CREATE INDEX ext.items_key ON items(key);
+CREATE INDEX ext.items_actor ON items(actor_id, time);
+CREATE INDEX ext.items_url ON items(url) WHERE url IS NOT NULL;
+)sql";
+
+void PutOptInt(ByteWriter& w, const std::optional<std::int64_t>& v) {
+  w.U8(v ? 1 : 0);
+  if (v) w.I64(*v);
+}
+std::optional<std::int64_t> GetOptInt(ByteReader& r) {
+  if (r.U8() == 0) return std::nullopt;
+  return r.I64();
+}
+void PutOptStr(ByteWriter& w, const std::optional<std::string>& v) {
+  w.U8(v ? 1 : 0);
+  if (v) w.Str(*v);
+}
+std::optional<std::string> GetOptStr(ByteReader& r) {
+  if (r.U8() == 0) return std::nullopt;
+  return r.Str();
+}
+
+void PutRow(ByteWriter& w, const SourceRow& row) {
+  w.I64(row.id);
+  w.Str(row.key);
+  PutOptInt(w, row.actor);
+  w.I64(row.time);
+  PutOptStr(w, row.url);
+  w.Str(row.channel);
+}
+SourceRow GetRow(ByteReader& r) {
+  SourceRow row;
+  row.id = r.I64();
+  row.key = r.Str();
+  row.actor = GetOptInt(r);
+  row.time = r.I64();
+  row.url = GetOptStr(r);
+  row.channel = r.Str();
+  return row;
+}
+
+// The rows a statement selecting kSourceColumns returns, appended to `out`.
+void CollectRows(Statement& st, std::vector<SourceRow>& out) {
+  while (st.Step()) {
+    SourceRow row;
+    row.id = st.Int(0);
+    row.key = st.Text(1);
+    if (!st.IsNull(2)) row.actor = st.Int(2);
+    row.time = st.Int(3);
+    if (!st.IsNull(4)) row.url = st.Text(4);
+    row.channel = st.Text(5);
+    out.push_back(std::move(row));
+  }
+}
+
+void InsertRows(sqlite3* db, const std::string& table, const std::vector<SourceRow>& rows) {
+  Statement st(db, "INSERT OR IGNORE INTO ext." + table + "(" + kSourceColumns + ") VALUES (?, ?, ?, ?, ?, ?)");
+  for (const SourceRow& row : rows) {
+    st.Bind(1, row.id).Bind(2, std::string_view(row.key)).Bind(4, row.time).Bind(6, std::string_view(row.channel));
+    if (row.actor) {
+      st.Bind(3, *row.actor);
+    } else {
+      st.BindNull(3);
+    }
+    if (row.url) {
+      st.Bind(5, std::string_view(*row.url));
+    } else {
+      st.BindNull(5);
+    }
+    st.Run();
+    st.Reset();
+  }
+}
+
+// What a rank asks of another: item keys, (actor, before time) pairs, URLs. Sorted and unique.
+struct Requests {
+  std::vector<std::string> keys;
+  std::vector<std::pair<std::int64_t, std::int64_t>> latest;
+  std::vector<std::string> urls;
+
+  void Normalise() {
+    auto unique = [](auto& v) {
+      std::sort(v.begin(), v.end());
+      v.erase(std::unique(v.begin(), v.end()), v.end());
+    };
+    unique(keys);
+    unique(latest);
+    unique(urls);
+  }
+  std::vector<std::byte> Encode() const {
+    std::vector<std::byte> bytes;
+    ByteWriter w(bytes);
+    w.Strs(keys);
+    w.U64(latest.size());
+    for (const auto& [actor, time] : latest) w.I64(actor), w.I64(time);
+    w.Strs(urls);
+    return bytes;
+  }
+  static Requests Decode(const std::vector<std::byte>& bytes) {
+    ByteReader r(bytes);
+    Requests q;
+    q.keys = r.Strs();
+    q.latest.resize(r.Count());
+    for (auto& [actor, time] : q.latest) actor = r.I64(), time = r.I64();
+    q.urls = r.Strs();
+    return q;
+  }
+};
+
+// One partition of this rank during the pass: its connection (the catalog as `cat`, a temporary
+// database as `ext`) in the write transaction of its flows.
+struct OwnPartition {
+  int p = 0;
+  detail::Connection conn;
+};
+
+OwnPartition OpenOwnPartition(const PartitionPassPlan& plan, int p) {
+  OwnPartition own{p, detail::OpenPartitionFile(plan.partitions.at(static_cast<std::size_t>(p)))};
+  sqlite3* db = own.conn.get();
+  {
+    Statement at(db, "ATTACH DATABASE ? AS cat");
+    at.Bind(1, plan.catalog).Run();
+  }
+  ExecOn(db, "ATTACH DATABASE '' AS ext");
+  ExecOn(db, kExtSchema);
+  ExecOn(db, std::string("CREATE TEMP VIEW all_items AS SELECT ") + kSourceColumns + " FROM main.items UNION ALL " +
+                 "SELECT " + kSourceColumns + " FROM ext.items");
+  ExecOn(db, "BEGIN");
+  detail::BeginWritingMainPartition(db);
+  return own;
+}
+
+detail::FlowSources SourcesOf(const PartitionPassPlan& plan, int p) {
+  detail::FlowSources from;
+  from.prefixes = {"main.", "ext."};
+  from.parts = {p, -1};
+  from.partitions = static_cast<int>(plan.partitions.size());
+  from.fresh_sql = std::string("SELECT ") + kSourceColumns + " FROM ext.fresh";
+  from.moved_sql = "SELECT actor_id, time FROM ext.moved";
+  return from;
+}
+
+// Step 1: a partition's items new to the flows and its upgraded items' former (actor, time).
+void EncodeFreshRows(sqlite3* db, const PartitionPassPlan& plan, std::vector<std::byte>& bytes) {
+  std::vector<SourceRow> rows;
+  {
+    Statement st(db, std::string("SELECT ") + kSourceColumns + " FROM main.items WHERE id > ?");
+    st.Bind(1, plan.items_done);
+    CollectRows(st, rows);
+  }
+  {
+    Statement st(db,
+                 "SELECT i.id, i.key, i.actor_id, i.time, i.url, i.channel FROM main.flow_pending f "
+                 "JOIN main.items i ON i.id = f.item_id");
+    CollectRows(st, rows);
+  }
+  std::vector<std::pair<std::int64_t, std::int64_t>> moved;
+  {
+    Statement st(db, "SELECT old_actor, old_time FROM main.flow_pending WHERE old_actor IS NOT NULL");
+    while (st.Step()) moved.emplace_back(st.Int(0), st.Int(1));
+  }
+  ByteWriter w(bytes);
+  w.U64(rows.size());
+  for (const auto& row : rows) PutRow(w, row);
+  w.U64(moved.size());
+  for (const auto& [actor, time] : moved) w.I64(actor), w.I64(time);
+}
+
+// Every rank's fresh rows into ext.fresh and ext.moved; returns the number of fresh rows.
+std::uint64_t InsertFreshRows(sqlite3* db, const std::vector<std::vector<std::byte>>& from_ranks) {
+  std::uint64_t inserted = 0;
+  Statement moved_st(db, "INSERT INTO ext.moved(actor_id, time) VALUES (?, ?)");
+  for (const auto& bytes : from_ranks) {
+    ByteReader r(bytes);
+    while (!r.done()) {
+      std::vector<SourceRow> rows(r.Count());
+      for (auto& row : rows) row = GetRow(r);
+      InsertRows(db, "fresh", rows);
+      inserted += rows.size();
+      const std::size_t n = r.Count();
+      for (std::size_t k = 0; k < n; ++k) {
+        const std::int64_t actor = r.I64(), time = r.I64();
+        moved_st.Bind(1, actor).Bind(2, time).Run();
+        moved_st.Reset();
+      }
+    }
+  }
+  return inserted;
+}
+
+// Step 2: what a partition's (dirty) items look up in other partitions, added to `to_rank`.
+void AddRequests(sqlite3* db, const PartitionPassPlan& plan, int p, int ranks, std::vector<Requests>& to_rank) {
+  const std::string only_dirty = plan.incremental ? " IN (SELECT id FROM temp.flow_dirty)" : "";
+  const int n = static_cast<int>(plan.partitions.size());
+  {
+    Statement st(db, "SELECT DISTINCT r.target_key FROM main.refs r" +
+                         (plan.incremental ? " WHERE r.item_id" + only_dirty : std::string()));
+    while (st.Step()) {
+      const std::string_view key = st.TextView(0);
+      const int q = Store::PartitionOfKey(key, n);
+      if (q != p) to_rank[static_cast<std::size_t>(q % ranks)].keys.emplace_back(key);
+    }
+  }
+  std::vector<std::pair<std::int64_t, std::int64_t>> latest;
+  {
+    Statement st(db,
+                 "SELECT DISTINCT (SELECT a.id FROM actors a WHERE a.handle = mn.handle COLLATE NOCASE "
+                 "AND a.platform = p.platform ORDER BY a.id LIMIT 1) AS actor, p.time "
+                 "FROM main.mentions mn JOIN main.items p ON p.id = mn.item_id" +
+                     (plan.incremental ? " WHERE mn.item_id" + only_dirty : std::string()));
+    while (st.Step())
+      if (!st.IsNull(0)) latest.emplace_back(st.Int(0), st.Int(1));
+  }
+  std::vector<std::string> urls;
+  {
+    Statement st(db, "SELECT DISTINCT u.url FROM main.urls u" +
+                         (plan.incremental ? " WHERE u.item_id" + only_dirty : std::string()));
+    while (st.Step()) urls.emplace_back(st.TextView(0));
+  }
+  for (auto& q : to_rank) {
+    q.latest.insert(q.latest.end(), latest.begin(), latest.end());
+    q.urls.insert(q.urls.end(), urls.begin(), urls.end());
+  }
+}
+
+// Step 3: a partition's answers to one rank's requests (keys only when they route to it).
+void AnswerRequests(sqlite3* db, int p, int partitions, const Requests& asked, std::vector<SourceRow>& rows) {
+  const std::string cols = std::string("SELECT ") + kSourceColumns + " FROM main.items ";
+  Statement by_key(db, cols + "WHERE key = ?");
+  for (const auto& key : asked.keys) {
+    if (Store::PartitionOfKey(key, partitions) != p) continue;
+    by_key.Bind(1, std::string_view(key));
+    CollectRows(by_key, rows);
+    by_key.Reset();
+  }
+  Statement latest(db, cols + "WHERE actor_id = ? AND time < ? ORDER BY time DESC, id DESC LIMIT 1");
+  for (const auto& [actor, time] : asked.latest) {
+    latest.Bind(1, actor).Bind(2, time);
+    CollectRows(latest, rows);
+    latest.Reset();
+  }
+  Statement earliest(db, cols + "WHERE url = ? AND channel IN ('press', 'pr') ORDER BY time, id LIMIT 1");
+  for (const auto& url : asked.urls) {
+    earliest.Bind(1, std::string_view(url));
+    CollectRows(earliest, rows);
+    earliest.Reset();
+  }
+}
+
+std::vector<std::byte> EncodeRows(std::vector<SourceRow> rows) {
+  std::sort(rows.begin(), rows.end(), [](const SourceRow& a, const SourceRow& b) { return a.id < b.id; });
+  rows.erase(std::unique(rows.begin(), rows.end(), [](const SourceRow& a, const SourceRow& b) { return a.id == b.id; }),
+             rows.end());
+  std::vector<std::byte> bytes;
+  ByteWriter w(bytes);
+  w.U64(rows.size());
+  for (const auto& row : rows) PutRow(w, row);
+  return bytes;
+}
+
+std::vector<SourceRow> DecodeRows(const std::vector<std::byte>& bytes) {
+  ByteReader r(bytes);
+  std::vector<SourceRow> rows(r.Count());
+  for (auto& row : rows) row = GetRow(r);
+  return rows;
+}
+
+// Step 4: the received rows into ext.items, then the flow SQL and the commit.
+std::uint64_t FinishPartition(OwnPartition& own, const PartitionPassPlan& plan,
+                              const std::vector<std::vector<SourceRow>>& received) {
+  sqlite3* db = own.conn.get();
+  for (const auto& rows : received) InsertRows(db, "items", rows);
+  ExecOn(db, kExtIndexes);
+  // An incremental pass marks the dirty items again (the same set: step 1 made the same temp tables).
+  return detail::WritePartitionFlows(db, plan, SourcesOf(plan, own.p));
+}
+
+}  // namespace
+
+std::uint64_t RunExchangedFlowPasses(const PartitionPassPlan& plan, const std::vector<int>& partitions,
+                                     FlowExchange& exchange, FlowExchangeCounts* counts) {
+  FlowExchangeCounts seen;
+  const int ranks = exchange.ranks();
+  const auto n_ranks = static_cast<std::size_t>(ranks);
+  std::vector<OwnPartition> own(partitions.size());
+  std::vector<std::uint64_t> redone(partitions.size(), 0);
+  // 1. Open, and (incremental) share the new items.
+  std::vector<std::byte> fresh;
+  exchange.Agree([&] {
+    tbb::parallel_for(std::size_t{0}, own.size(),
+                      [&](std::size_t k) { own[k] = OpenOwnPartition(plan, partitions[k]); });
+    if (plan.incremental)
+      for (auto& o : own) EncodeFreshRows(o.conn.get(), plan, fresh);
+  });
+  if (plan.incremental) {
+    const auto everyone = exchange.Alltoall(std::vector<std::vector<std::byte>>(n_ranks, fresh));
+    std::vector<std::uint64_t> fresh_rows(own.size(), 0);
+    exchange.Agree([&] {
+      tbb::parallel_for(std::size_t{0}, own.size(), [&](std::size_t k) {
+        sqlite3* db = own[k].conn.get();
+        fresh_rows[k] = InsertFreshRows(db, everyone);
+        detail::MarkDirtyItems(db, "main.", SourcesOf(plan, own[k].p),
+                               detail::FlowMarks{plan.items_done, plan.actors_done});
+      });
+    });
+    if (!fresh_rows.empty()) seen.fresh_rows = fresh_rows.front();
+  }
+  // 2. Ask.
+  std::vector<Requests> to_rank(n_ranks);
+  exchange.Agree([&] {
+    for (auto& o : own) AddRequests(o.conn.get(), plan, o.p, ranks, to_rank);
+  });
+  std::vector<std::vector<std::byte>> asks(n_ranks);
+  for (std::size_t q = 0; q < n_ranks; ++q) {
+    to_rank[q].Normalise();
+    asks[q] = to_rank[q].Encode();
+    seen.keys_asked += to_rank[q].keys.size();
+    seen.latest_asked += to_rank[q].latest.size();
+    seen.urls_asked += to_rank[q].urls.size();
+  }
+  to_rank.clear();
+  const auto asked = exchange.Alltoall(asks);
+  asks.clear();
+  // 3. Answer.
+  std::vector<std::vector<std::byte>> answers(n_ranks);
+  exchange.Agree([&] {
+    const int n = static_cast<int>(plan.partitions.size());
+    for (std::size_t q = 0; q < n_ranks; ++q) {
+      const Requests request = Requests::Decode(asked[q]);
+      std::vector<std::vector<SourceRow>> rows(own.size());
+      tbb::parallel_for(std::size_t{0}, own.size(),
+                        [&](std::size_t k) { AnswerRequests(own[k].conn.get(), own[k].p, n, request, rows[k]); });
+      std::vector<SourceRow> all;
+      for (auto& r : rows) std::move(r.begin(), r.end(), std::back_inserter(all));
+      answers[q] = EncodeRows(std::move(all));
+    }
+  });
+  const auto answered = exchange.Alltoall(answers);
+  answers.clear();
+  // 4. The flows.
+  exchange.Agree([&] {
+    std::vector<std::vector<SourceRow>> received;
+    for (const auto& bytes : answered) {
+      received.push_back(DecodeRows(bytes));
+      seen.rows_received += received.back().size();
+    }
+    tbb::parallel_for(std::size_t{0}, own.size(), [&](std::size_t k) {
+      redone[k] = FinishPartition(own[k], plan, received);
+      sqlite3* db = own[k].conn.get();
+      ExecOn(db, "DROP VIEW temp.all_items");
+      ExecOn(db, "DETACH DATABASE ext");
+      ExecOn(db, "DETACH DATABASE cat");
+      UpdatePartitionSearchIndex(db);
+    });
+  });
+  if (counts) *counts = seen;
+  std::uint64_t total = 0;
+  for (const std::uint64_t r : redone) total += r;
+  return total;
+}
+
+}  // namespace relais::corpora
