@@ -15,9 +15,11 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -173,12 +175,31 @@ struct OwnPartition {
   detail::Connection conn;
 };
 
+// The catalog as an SQLite URI opened immutable: read without locks, WAL or shared memory, which a
+// network filesystem does not keep coherent between hosts. Ingest checkpointed it, and nothing writes it
+// during the partition passes.
+std::string ImmutableUri(const std::string& path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string uri = "file:";
+  for (const char c : path) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || c == '/' || c == '.' || c == '-' || c == '_' || c == '~') {
+      uri += c;
+    } else {
+      uri += '%';
+      uri += kHex[u >> 4];
+      uri += kHex[u & 15];
+    }
+  }
+  return uri + "?immutable=1";
+}
+
 OwnPartition OpenOwnPartition(const PartitionPassPlan& plan, int p) {
   OwnPartition own{p, detail::OpenPartitionFile(plan.partitions.at(static_cast<std::size_t>(p)))};
   sqlite3* db = own.conn.get();
   {
     Statement at(db, "ATTACH DATABASE ? AS cat");
-    at.Bind(1, plan.catalog).Run();
+    at.Bind(1, ImmutableUri(plan.catalog)).Run();
   }
   ExecOn(db, "ATTACH DATABASE '' AS ext");
   ExecOn(db, kExtSchema);
@@ -282,6 +303,42 @@ void AddRequests(sqlite3* db, const PartitionPassPlan& plan, int p, int ranks, s
   }
 }
 
+// For each (actor, t) of `asked` (sorted by actor, then time), the partition's latest item of the actor
+// strictly before t (largest time, then largest id), as the one-process SQL picks it. One index-only scan
+// of each asked actor's (time, id) instead of one search per pair: a popular account is mentioned at
+// many times.
+void AnswerLatest(sqlite3* db, const std::vector<std::pair<std::int64_t, std::int64_t>>& asked,
+                  std::vector<SourceRow>& rows) {
+  Statement items_of(db, "SELECT time, id FROM main.items WHERE actor_id = ? ORDER BY time, id");
+  Statement by_id(db, std::string("SELECT ") + kSourceColumns + " FROM main.items WHERE id = ?");
+  std::vector<std::pair<std::int64_t, std::int64_t>> times;  // (time, id), ascending
+  std::vector<std::int64_t> picked;
+  for (std::size_t lo = 0; lo < asked.size();) {
+    const std::int64_t actor = asked[lo].first;
+    std::size_t hi = lo;
+    while (hi < asked.size() && asked[hi].first == actor) ++hi;
+    times.clear();
+    items_of.Bind(1, actor);
+    while (items_of.Step()) times.emplace_back(items_of.Int(0), items_of.Int(1));
+    items_of.Reset();
+    picked.clear();
+    for (std::size_t k = lo; k < hi; ++k) {
+      // The first (time, id) not before (t, −∞): the one before it is the latest strictly before t.
+      const auto at = std::lower_bound(times.begin(), times.end(),
+                                       std::make_pair(asked[k].second, std::numeric_limits<std::int64_t>::min()));
+      if (at != times.begin()) picked.push_back(std::prev(at)->second);
+    }
+    std::sort(picked.begin(), picked.end());
+    picked.erase(std::unique(picked.begin(), picked.end()), picked.end());
+    for (const std::int64_t id : picked) {
+      by_id.Bind(1, id);
+      CollectRows(by_id, rows);
+      by_id.Reset();
+    }
+    lo = hi;
+  }
+}
+
 // Step 3: a partition's answers to one rank's requests (keys only when they route to it).
 void AnswerRequests(sqlite3* db, int p, int partitions, const Requests& asked, std::vector<SourceRow>& rows) {
   const std::string cols = std::string("SELECT ") + kSourceColumns + " FROM main.items ";
@@ -292,12 +349,7 @@ void AnswerRequests(sqlite3* db, int p, int partitions, const Requests& asked, s
     CollectRows(by_key, rows);
     by_key.Reset();
   }
-  Statement latest(db, cols + "WHERE actor_id = ? AND time < ? ORDER BY time DESC, id DESC LIMIT 1");
-  for (const auto& [actor, time] : asked.latest) {
-    latest.Bind(1, actor).Bind(2, time);
-    CollectRows(latest, rows);
-    latest.Reset();
-  }
+  AnswerLatest(db, asked.latest, rows);
   Statement earliest(db, cols + "WHERE url = ? AND channel IN ('press', 'pr') ORDER BY time, id LIMIT 1");
   for (const auto& url : asked.urls) {
     earliest.Bind(1, std::string_view(url));

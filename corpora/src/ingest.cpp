@@ -506,6 +506,14 @@ std::uint64_t FlowPartition(const PartitionPassPlan& plan, int p) {
   return redone;
 }
 
+/// Moves every page of the catalog's WAL into its file and empties the WAL (a no-op outside WAL mode).
+void CheckpointCatalog(Store& store) {
+  Statement st(store.db(), "PRAGMA main.wal_checkpoint(TRUNCATE)");
+  if (st.Step() && st.Int(0) != 0)
+    throw Error(ErrorKind::kIo, "cannot checkpoint the catalog " + store.CatalogPath().string() +
+                                    " before the partition passes: another connection is reading it");
+}
+
 /// The marks a flow pass that starts now leaves behind: the largest item and actor ids.
 detail::FlowMarks MarksNow(Store& store, Connections& conns) {
   detail::FlowMarks m;
@@ -904,6 +912,9 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
     for (std::size_t p = 0; p < all.size(); ++p) all[p] = static_cast<int>(p);
     return arena.execute([&] { return RunPartitionPasses(plan, all, pass); });
   };
+  // A distributed pass reads the catalog from every rank, perhaps on other hosts, as an immutable file
+  // (RunExchangedFlowPasses): nothing of it may stay in its WAL, and nothing writes it until the passes end.
+  if (options.partition_passes) CheckpointCatalog(store);
   run_passes(PartitionPass::kIndex);
   result.index_seconds = since_t(t_index);
   const auto t_flows = Clock::now();
