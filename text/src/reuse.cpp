@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <numeric>
@@ -142,15 +143,26 @@ bool IsSpecificPassage(const Alignment& al, const std::vector<std::uint64_t>& sh
          static_cast<double>(rare) >= opt.min_specific * static_cast<double>(shared);
 }
 
-std::optional<ReuseFlow> VerifyPair(const std::vector<std::uint64_t>& src, const std::vector<std::uint64_t>& dst,
+// A text's shingle hashes in text order and their sorted distinct set, computed once for all the pairs a
+// text is verified in (a target's candidates come together).
+struct Shingled {
+  std::vector<std::uint64_t> shingles, set;
+
+  void Of(const std::vector<std::uint64_t>& tokens, int shingle_size) {
+    shingles = ShingleHashes(tokens, shingle_size);
+    set.assign(shingles.begin(), shingles.end());
+    std::sort(set.begin(), set.end());
+    set.erase(std::unique(set.begin(), set.end()), set.end());
+  }
+};
+
+std::optional<ReuseFlow> VerifyPair(const std::vector<std::uint64_t>& src, const Shingled& shingled_src,
+                                    const std::vector<std::uint64_t>& dst, const Shingled& shingled_dst,
                                     const ReuseOptions& opt, std::span<const std::uint64_t> common) {
-  const std::vector<std::uint64_t> sh_src = ShingleHashes(src, opt.shingle_size);
-  const std::vector<std::uint64_t> sh_dst = ShingleHashes(dst, opt.shingle_size);
-  std::vector<std::uint64_t> set_src = sh_src, set_dst = sh_dst;
-  std::sort(set_src.begin(), set_src.end());
-  set_src.erase(std::unique(set_src.begin(), set_src.end()), set_src.end());
-  std::sort(set_dst.begin(), set_dst.end());
-  set_dst.erase(std::unique(set_dst.begin(), set_dst.end()), set_dst.end());
+  const std::vector<std::uint64_t>& sh_src = shingled_src.shingles;
+  const std::vector<std::uint64_t>& sh_dst = shingled_dst.shingles;
+  const std::vector<std::uint64_t>& set_src = shingled_src.set;
+  const std::vector<std::uint64_t>& set_dst = shingled_dst.set;
   const double containment = Containment(set_src, set_dst);
   if (containment < opt.min_containment) {
     // A short passage of two long texts: as many shared rare shingles as a specific passage needs.
@@ -510,8 +522,14 @@ ReuseResult FindReuseDistributed(std::span<const ReuseDoc> docs, const ReuseOpti
     });
     std::vector<std::optional<ReuseFlow>> checked(pairs.size());
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, pairs.size(), 64), [&](const auto& r) {
-      for (std::size_t k = r.begin(); k != r.end(); ++k)
-        checked[k] = VerifyPair(tokens[pairs[k] >> 32], tokens[pairs[k] & 0xFFFFFFFFu], opt, common);
+      Shingled shingled_src, shingled_dst;
+      for (std::size_t k = r.begin(); k != r.end(); ++k) {
+        const auto& src = tokens[pairs[k] >> 32];
+        const auto& dst = tokens[pairs[k] & 0xFFFFFFFFu];
+        shingled_src.Of(src, opt.shingle_size);
+        shingled_dst.Of(dst, opt.shingle_size);
+        checked[k] = VerifyPair(src, shingled_src, dst, shingled_dst, opt, common);
+      }
     });
     for (std::size_t k = 0; k < pairs.size(); ++k) {
       if (!checked[k]) continue;
@@ -859,23 +877,106 @@ std::size_t AddIndexCandidates(std::span<const ReuseDoc> docs, const std::vector
   return kept;
 }
 
-// 4. Verification: each candidate pair aligned; the pairs that pass, in candidate order. Both texts are
-//    re-tokenised (a thread keeps its last target's tokens: pairs come grouped by target).
+// 4. Verification blocks: consecutive candidates (grouped by target) with at most verify_block pairs and
+//    distinct sources of at most verify_source_tokens tokens (a single larger source has a block of its
+//    own). Returns each block's end.
+std::vector<std::size_t> VerifyBlockEnds(const std::vector<std::uint64_t>& pairs,
+                                         const std::vector<std::uint32_t>& token_counts, const ReuseOptions& opt) {
+  const std::size_t max_pairs = std::max<std::size_t>(opt.verify_block, 1);
+  std::vector<std::uint32_t> block_of(token_counts.size(), UINT32_MAX);  // the last block a source is in
+  std::vector<std::size_t> ends;
+  std::size_t tokens = 0, begin = 0;
+  for (std::size_t k = 0; k < pairs.size(); ++k) {
+    const auto source = static_cast<std::uint32_t>(pairs[k] >> 32);
+    const bool full = k - begin == max_pairs;
+    if (block_of[source] == ends.size() && !full) continue;  // held already
+    if (full || (k > begin && tokens + token_counts[source] > opt.verify_source_tokens)) {
+      ends.push_back(k);
+      begin = k;
+      tokens = 0;
+    }
+    if (block_of[source] != ends.size()) tokens += token_counts[source];
+    block_of[source] = static_cast<std::uint32_t>(ends.size());
+  }
+  if (begin < pairs.size()) ends.push_back(pairs.size());
+  return ends;
+}
+
+// The tokens of one verification block's sources, by rank: those the next block needs too are kept, the
+// others dropped, the missing ones tokenised (in parallel) — each source is tokenised once per run of
+// consecutive blocks that need it, not once per pair.
+class SourceTokens {
+ public:
+  SourceTokens(std::span<const ReuseDoc> docs, const std::vector<std::uint32_t>& by_rank, const ReuseOptions& opt)
+      : docs_(docs), by_rank_(by_rank), opt_(opt), slot_of_(by_rank.size(), kNone) {}
+
+  /// Holds exactly `sources` (sorted, distinct ranks).
+  void Hold(const std::vector<std::uint32_t>& sources) {
+    std::vector<std::uint32_t> dropped, missing;
+    std::set_difference(held_.begin(), held_.end(), sources.begin(), sources.end(), std::back_inserter(dropped));
+    std::set_difference(sources.begin(), sources.end(), held_.begin(), held_.end(), std::back_inserter(missing));
+    for (std::uint32_t rank : dropped) {
+      std::vector<std::uint64_t>().swap(tokens_[slot_of_[rank]]);
+      free_.push_back(slot_of_[rank]);
+      slot_of_[rank] = kNone;
+    }
+    for (std::uint32_t rank : missing) {
+      if (free_.empty()) {
+        free_.push_back(static_cast<std::uint32_t>(tokens_.size()));
+        tokens_.emplace_back();
+      }
+      slot_of_[rank] = free_.back();
+      free_.pop_back();
+    }
+    tbb::parallel_for(std::size_t{0}, missing.size(), [&](std::size_t k) {
+      Scratch& s = scratch_.local();
+      DocTokens(docs_[by_rank_[missing[k]]], opt_.decode_text, s.text, s.tokens);
+      tokens_[slot_of_[missing[k]]].assign(s.tokens.begin(), s.tokens.end());  // no spare capacity
+    });
+    held_ = sources;
+  }
+
+  const std::vector<std::uint64_t>& Of(std::uint32_t rank) const { return tokens_[slot_of_[rank]]; }
+
+ private:
+  static constexpr std::uint32_t kNone = UINT32_MAX;
+  struct Scratch {
+    std::vector<std::uint64_t> tokens;
+    std::string text;
+  };
+  std::span<const ReuseDoc> docs_;
+  const std::vector<std::uint32_t>& by_rank_;
+  const ReuseOptions& opt_;
+  std::vector<std::uint32_t> slot_of_;  // rank → index in tokens_
+  std::vector<std::vector<std::uint64_t>> tokens_;
+  std::vector<std::uint32_t> free_, held_;
+  tbb::enumerable_thread_specific<Scratch> scratch_;
+};
+
+// 4. Verification: each candidate pair aligned; the pairs that pass, in candidate order. Texts are
+//    re-tokenised: a block's sources once (SourceTokens), a target once for its run of pairs on a thread.
 std::vector<Verified> VerifyCandidates(std::span<const ReuseDoc> docs, const std::vector<std::uint64_t>& pairs,
-                                       const std::vector<std::uint32_t>& by_rank, const ReuseOptions& opt,
+                                       const std::vector<std::uint32_t>& by_rank,
+                                       const std::vector<std::uint32_t>& token_counts, const ReuseOptions& opt,
                                        const std::vector<std::uint64_t>& common) {
   struct Scratch {
     std::uint32_t target = UINT32_MAX;
-    std::vector<std::uint64_t> source_tokens, target_tokens;
+    std::vector<std::uint64_t> target_tokens;
+    Shingled source, target_shingled;
     std::string text;
+    std::vector<std::pair<std::size_t, ReuseFlow>> passed;  // (candidate, flow)
   };
   tbb::enumerable_thread_specific<Scratch> scratch;
+  SourceTokens sources(docs, by_rank, opt);
   std::vector<Verified> verified;
-  const std::size_t block = std::max<std::size_t>(opt.verify_block, 1);
-  std::vector<std::optional<ReuseFlow>> checked;
-  for (std::size_t lo = 0; lo < pairs.size(); lo += block) {
-    const std::size_t hi = std::min(pairs.size(), lo + block);
-    checked.assign(hi - lo, std::nullopt);
+  std::vector<std::pair<std::size_t, ReuseFlow>> passed;
+  std::size_t lo = 0;
+  for (const std::size_t hi : VerifyBlockEnds(pairs, token_counts, opt)) {
+    std::vector<std::uint32_t> block_sources;
+    for (std::size_t k = lo; k < hi; ++k) block_sources.push_back(static_cast<std::uint32_t>(pairs[k] >> 32));
+    std::sort(block_sources.begin(), block_sources.end());
+    block_sources.erase(std::unique(block_sources.begin(), block_sources.end()), block_sources.end());
+    sources.Hold(block_sources);
     tbb::parallel_for(tbb::blocked_range<std::size_t>(lo, hi, 64), [&](const auto& r) {
       Scratch& s = scratch.local();
       for (std::size_t k = r.begin(); k != r.end(); ++k) {
@@ -883,20 +984,28 @@ std::vector<Verified> VerifyCandidates(std::span<const ReuseDoc> docs, const std
         const auto target = static_cast<std::uint32_t>(pairs[k] & 0xFFFFFFFFu);
         if (s.target != target) {
           DocTokens(docs[by_rank[target]], opt.decode_text, s.text, s.target_tokens);
+          s.target_shingled.Of(s.target_tokens, opt.shingle_size);
           s.target = target;
         }
-        DocTokens(docs[by_rank[source]], opt.decode_text, s.text, s.source_tokens);
-        checked[k - lo] = VerifyPair(s.source_tokens, s.target_tokens, opt, common);
+        const std::vector<std::uint64_t>& source_tokens = sources.Of(source);
+        s.source.Of(source_tokens, opt.shingle_size);
+        if (auto flow = VerifyPair(source_tokens, s.source, s.target_tokens, s.target_shingled, opt, common))
+          s.passed.emplace_back(k, *flow);
       }
     });
-    for (std::size_t k = lo; k < hi; ++k) {
-      if (!checked[k - lo]) continue;
-      Verified v{*checked[k - lo], static_cast<std::uint32_t>(pairs[k] >> 32),
-                 static_cast<std::uint32_t>(pairs[k] & 0xFFFFFFFFu)};
+    passed.clear();
+    for (Scratch& s : scratch) {
+      passed.insert(passed.end(), s.passed.begin(), s.passed.end());
+      s.passed.clear();
+    }
+    std::sort(passed.begin(), passed.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    for (const auto& [k, flow] : passed) {
+      Verified v{flow, static_cast<std::uint32_t>(pairs[k] >> 32), static_cast<std::uint32_t>(pairs[k] & 0xFFFFFFFFu)};
       v.flow.source = by_rank[v.source_rank];
       v.flow.target = by_rank[v.target_rank];
       verified.push_back(v);
     }
+    lo = hi;
   }
   return verified;
 }
@@ -944,7 +1053,7 @@ ReuseResult FindReuse(std::span<const ReuseDoc> docs, const ReuseOptions& opt,
     report("candidates", pairs.size(), pairs.size());
 
     t0 = Clock::now();
-    verified = VerifyCandidates(docs, pairs, by_rank, opt, common);
+    verified = VerifyCandidates(docs, pairs, by_rank, token_counts, opt, common);
     stats.aligned = pairs.size();
     stats.verified = verified.size();
     stats.seconds_verify = Since(t0);
