@@ -78,7 +78,8 @@ struct ReuseOptions {
   bool all_pairs = false;  ///< keep every verified pair instead of attributing sources
   int threads = 0;         ///< 0: all cores
   /// Memory bound of one process's run (the flows do not depend on these). Tokens are not held: each
-  /// text is re-tokenised where needed (signing, the index pass, verification). Documents are signed in
+  /// text is re-tokenised where needed (signing, verification); the signing pass spills each text's shingle
+  /// set to a temporary file, read back by the index pass. Documents are signed in
   /// blocks of sign_block, each band's LSH keys appended to a temporary file (in $TMPDIR) and bucketed one
   /// band at a time. The shingle index's entries (16 bytes each) go, in one pass, to shard files (shingle
   /// hashes split by hash) of at most index_shard_entries entries, each shard then read, sorted and turned
