@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
@@ -220,8 +221,9 @@ TEST(ReuseEngine, OutputDoesNotDependOnTheMemoryBounds) {
   ReuseOptions whole, bounded;
   bounded.index_shard_entries = 3000;  // the corpus has ~70,000 shingles: ~24 shards
   bounded.verify_block = 7;
-  bounded.sign_block = 13;  // band keys appended to their files in blocks of 13 documents
-  testing::TempDir tmp;     // the shards' pairs are spilled there, and removed
+  bounded.verify_source_tokens = 500;  // a verification block's sources: a few texts of ~200 tokens
+  bounded.sign_block = 13;             // band keys appended to their files in blocks of 13 documents
+  testing::TempDir tmp;                // the shards' pairs are spilled there, and removed
   ::setenv("TMPDIR", tmp.path().c_str(), 1);
   const ReuseResult a = FindReuse(p.docs, whole), b = FindReuse(p.docs, bounded);
   EXPECT_TRUE(std::filesystem::is_empty(tmp.path()));
@@ -246,6 +248,56 @@ TEST(ReuseEngine, OutputDoesNotDependOnTheMemoryBounds) {
     EXPECT_EQ(a.flows[k].score, b.flows[k].score);
     EXPECT_EQ(a.flows[k].target_span.begin, b.flows[k].target_span.begin);
     EXPECT_EQ(a.flows[k].target_span.end, b.flows[k].target_span.end);
+  }
+}
+
+// The verification's source cache (blocks of sources tokenised once, kept while the next block needs them)
+// verifies the same pairs as tokenising each pair's source anew: a budget of one token makes every new
+// source a block of its own, so each is tokenised again for each run of its pairs.
+TEST(ReuseEngine, SourceTokenCacheDoesNotChangeTheVerifiedPairs) {
+  const Planted p = MakePlanted(7, 300, 0.05);
+  std::vector<std::string> stored(p.texts.size());
+  std::vector<ReuseDoc> docs = p.docs;
+  const std::size_t num_sources = 7, num_copies = docs.size() - num_sources;
+  for (std::size_t k = 0; k < docs.size(); ++k) {  // stored reversed: the engine must decode each text it reads
+    stored[k].assign(p.texts[k].rbegin(), p.texts[k].rend());
+    docs[k].text = stored[k];
+    // The copies (made source by source) interleaved in time: consecutive targets copy different sources.
+    if (k >= num_sources) docs[k].time = static_cast<std::int64_t>(num_sources + (k * 37) % num_copies);
+  }
+  ASSERT_NE(num_copies % 37, 0u);
+  std::size_t decoded = 0;
+  std::mutex lock;
+  ReuseOptions per_source, cached;
+  per_source.verify_source_tokens = 1;
+  per_source.decode_text = [&](std::string_view s, std::string& buffer) -> std::string_view {
+    const std::lock_guard<std::mutex> guard(lock);
+    ++decoded;
+    buffer.assign(s.rbegin(), s.rend());
+    return buffer;
+  };
+  cached.decode_text = per_source.decode_text;
+  const ReuseResult a = FindReuse(docs, per_source);
+  const std::size_t decoded_per_source = decoded;
+  decoded = 0;
+  const ReuseResult b = FindReuse(docs, cached);
+  std::vector<ReuseDoc> plain_docs = p.docs;
+  for (std::size_t k = 0; k < docs.size(); ++k) plain_docs[k].time = docs[k].time;
+  const ReuseResult plain = FindReuse(plain_docs, {});
+  ASSERT_GT(a.stats.verified, 50u);
+  EXPECT_LT(decoded, decoded_per_source) << "one block holds every source: each decoded once in verification";
+  for (const ReuseResult* r : {&b, &plain}) {
+    EXPECT_EQ(a.stats.candidates, r->stats.candidates);
+    EXPECT_EQ(a.stats.verified, r->stats.verified);
+    ASSERT_EQ(a.flows.size(), r->flows.size());
+    for (std::size_t k = 0; k < a.flows.size(); ++k) {
+      EXPECT_EQ(a.flows[k].source, r->flows[k].source);
+      EXPECT_EQ(a.flows[k].target, r->flows[k].target);
+      EXPECT_EQ(a.flows[k].score, r->flows[k].score);
+      EXPECT_EQ(a.flows[k].containment, r->flows[k].containment);
+      EXPECT_EQ(a.flows[k].source_span.begin, r->flows[k].source_span.begin);
+      EXPECT_EQ(a.flows[k].target_span.end, r->flows[k].target_span.end);
+    }
   }
 }
 

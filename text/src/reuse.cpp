@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <numeric>
@@ -142,15 +143,26 @@ bool IsSpecificPassage(const Alignment& al, const std::vector<std::uint64_t>& sh
          static_cast<double>(rare) >= opt.min_specific * static_cast<double>(shared);
 }
 
-std::optional<ReuseFlow> VerifyPair(const std::vector<std::uint64_t>& src, const std::vector<std::uint64_t>& dst,
+// A text's shingle hashes in text order and their sorted distinct set, computed once for all the pairs a
+// text is verified in (a target's candidates come together).
+struct Shingled {
+  std::vector<std::uint64_t> shingles, set;
+
+  void Of(const std::vector<std::uint64_t>& tokens, int shingle_size) {
+    shingles = ShingleHashes(tokens, shingle_size);
+    set.assign(shingles.begin(), shingles.end());
+    std::sort(set.begin(), set.end());
+    set.erase(std::unique(set.begin(), set.end()), set.end());
+  }
+};
+
+std::optional<ReuseFlow> VerifyPair(const std::vector<std::uint64_t>& src, const Shingled& shingled_src,
+                                    const std::vector<std::uint64_t>& dst, const Shingled& shingled_dst,
                                     const ReuseOptions& opt, std::span<const std::uint64_t> common) {
-  const std::vector<std::uint64_t> sh_src = ShingleHashes(src, opt.shingle_size);
-  const std::vector<std::uint64_t> sh_dst = ShingleHashes(dst, opt.shingle_size);
-  std::vector<std::uint64_t> set_src = sh_src, set_dst = sh_dst;
-  std::sort(set_src.begin(), set_src.end());
-  set_src.erase(std::unique(set_src.begin(), set_src.end()), set_src.end());
-  std::sort(set_dst.begin(), set_dst.end());
-  set_dst.erase(std::unique(set_dst.begin(), set_dst.end()), set_dst.end());
+  const std::vector<std::uint64_t>& sh_src = shingled_src.shingles;
+  const std::vector<std::uint64_t>& sh_dst = shingled_dst.shingles;
+  const std::vector<std::uint64_t>& set_src = shingled_src.set;
+  const std::vector<std::uint64_t>& set_dst = shingled_dst.set;
   const double containment = Containment(set_src, set_dst);
   if (containment < opt.min_containment) {
     // A short passage of two long texts: as many shared rare shingles as a specific passage needs.
@@ -266,10 +278,9 @@ void BucketPairs(const std::vector<std::pair<std::uint64_t, std::uint32_t>>& ent
 }
 
 // Index entries of one document: every shingle of a source, the (sampled) shingles of a target.
-void IndexEntriesOf(const ReuseDoc& doc, const std::vector<std::uint64_t>& tokens, std::uint32_t rank,
+void IndexEntriesOf(const ReuseDoc& doc, std::span<const std::uint64_t> set, std::uint32_t rank,
                     const ReuseOptions& opt, std::vector<IndexEntry>& out, std::uint8_t& sampled) {
   if (!doc.is_source && !doc.is_target) return;
-  std::vector<std::uint64_t> set = ShingleSet(tokens, opt.shingle_size);
   const bool sample = set.size() > opt.long_doc;
   sampled = sample;
   for (std::uint64_t h : set) {  // role 0 entries count towards the document frequency only
@@ -475,7 +486,8 @@ ReuseResult FindReuseDistributed(std::span<const ReuseDoc> docs, const ReuseOpti
       std::vector<std::vector<IndexEntry>> send(p);
       for (std::size_t rank = lo; rank < hi; ++rank) {
         std::vector<IndexEntry> mine;
-        IndexEntriesOf(docs[by_rank[rank]], tokens[rank], static_cast<std::uint32_t>(rank), opt, mine, sampled[rank]);
+        IndexEntriesOf(docs[by_rank[rank]], ShingleSet(tokens[rank], opt.shingle_size),
+                       static_cast<std::uint32_t>(rank), opt, mine, sampled[rank]);
         for (const IndexEntry& e : mine) send[owner_of_hash(e.hash)].push_back(e);
       }
       std::vector<IndexEntry> entries;
@@ -510,8 +522,14 @@ ReuseResult FindReuseDistributed(std::span<const ReuseDoc> docs, const ReuseOpti
     });
     std::vector<std::optional<ReuseFlow>> checked(pairs.size());
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, pairs.size(), 64), [&](const auto& r) {
-      for (std::size_t k = r.begin(); k != r.end(); ++k)
-        checked[k] = VerifyPair(tokens[pairs[k] >> 32], tokens[pairs[k] & 0xFFFFFFFFu], opt, common);
+      Shingled shingled_src, shingled_dst;
+      for (std::size_t k = r.begin(); k != r.end(); ++k) {
+        const auto& src = tokens[pairs[k] >> 32];
+        const auto& dst = tokens[pairs[k] & 0xFFFFFFFFu];
+        shingled_src.Of(src, opt.shingle_size);
+        shingled_dst.Of(dst, opt.shingle_size);
+        checked[k] = VerifyPair(src, shingled_src, dst, shingled_dst, opt, common);
+      }
     });
     for (std::size_t k = 0; k < pairs.size(); ++k) {
       if (!checked[k]) continue;
@@ -598,10 +616,19 @@ class SpillFiles {
     for (std::size_t k = 0; k < files; ++k) OpenFile(Path(k), "wb");  // every file exists, maybe empty
   }
 
+  std::size_t size() const { return locks_.size(); }
+
   void Append(std::size_t k, std::span<const T> values) {
     if (values.empty()) return;
     const std::lock_guard<std::mutex> lock(locks_[k]);
     WriteValues(Path(k), "ab", values);
+  }
+
+  /// File k opened for reading (Remove it when read).
+  File Read(std::size_t k) const { return OpenFile(Path(k), "rb"); }
+  void Remove(std::size_t k) const {
+    std::error_code ec;
+    std::filesystem::remove(Path(k), ec);
   }
 
   /// The values of file k, in the order appended; the file is removed.
@@ -628,12 +655,57 @@ class SpillFiles {
   std::vector<std::mutex> locks_;
 };
 
+// The shingle sets of the documents the index needs (sources, targets), spilled by the signing pass for the
+// index pass: records (rank, size, the set's hashes) of 64-bit values, appended by each thread to a file of
+// its own in whole records.
+class SpilledSets {
+ public:
+  SpilledSets(const SpillFolder& folder, std::size_t files) : files_(folder, "sets", files) {}
+
+  std::size_t files() const { return files_.size(); }
+
+  /// Appends one record to `buffer`, written to file `file` when large.
+  void Add(std::size_t file, std::uint32_t rank, std::span<const std::uint64_t> set,
+           std::vector<std::uint64_t>& buffer) {
+    buffer.push_back(rank);
+    buffer.push_back(set.size());
+    buffer.insert(buffer.end(), set.begin(), set.end());
+    if (buffer.size() >= kFlush) Flush(file, buffer);
+  }
+  void Flush(std::size_t file, std::vector<std::uint64_t>& buffer) {
+    files_.Append(file, buffer);
+    buffer.clear();
+  }
+
+  /// Calls on_set(rank, set) for every record of file k, then removes it.
+  template <typename OnSet>
+  void ForEach(std::size_t k, OnSet&& on_set) const {
+    {
+      File f = files_.Read(k);
+      std::uint64_t head[2];
+      std::vector<std::uint64_t> set;
+      while (std::fread(head, sizeof(std::uint64_t), 2, f.get()) == 2) {
+        set.resize(head[1]);
+        if (std::fread(set.data(), sizeof(std::uint64_t), set.size(), f.get()) != set.size())
+          throw Error(ErrorKind::kData, "reuse: a spilled shingle set is truncated");
+        on_set(static_cast<std::uint32_t>(head[0]), std::span<const std::uint64_t>(set));
+      }
+    }
+    files_.Remove(k);
+  }
+
+ private:
+  static constexpr std::size_t kFlush = std::size_t{1} << 15;
+  SpillFiles<std::uint64_t> files_;
+};
+
 // 1–2. Tokens, MinHash signatures and LSH band keys of every document, in blocks of sign_block ranks: each
-//      band's keys appended, in rank order, to that band's file; the tokens are not kept (they are
-//      re-read from the texts where needed). Returns each rank's number of tokens.
+//      band's keys appended, in rank order, to that band's file, each document's shingle set to `sets`;
+//      the tokens are not kept (they are re-read from the texts where needed). Returns each rank's number
+//      of tokens.
 std::vector<std::uint32_t> PrepareDocs(std::span<const ReuseDoc> docs, const std::vector<std::uint32_t>& by_rank,
                                        const ReuseOptions& opt, const LshParams& lsh,
-                                       SpillFiles<std::uint64_t>& band_files, ReuseStats& stats) {
+                                       SpillFiles<std::uint64_t>& band_files, SpilledSets& sets, ReuseStats& stats) {
   const std::size_t n = docs.size();
   const auto bands = static_cast<std::size_t>(lsh.bands);
   const std::size_t block = std::max<std::size_t>(opt.sign_block, 1);
@@ -643,11 +715,18 @@ std::vector<std::uint32_t> PrepareDocs(std::span<const ReuseDoc> docs, const std
   const MinHasher hasher(opt.num_perm, opt.seed);
   struct Scratch {
     std::vector<std::uint32_t> sig;
-    std::vector<std::uint64_t> tokens;
+    std::vector<std::uint64_t> tokens, set, spilled;
     std::string text;
+    std::size_t file = 0;  // of `sets`
   };
+  std::atomic<std::size_t> threads{0};
   tbb::enumerable_thread_specific<Scratch> scratch([&] {
-    return Scratch{std::vector<std::uint32_t>(static_cast<std::size_t>(opt.num_perm)), {}, {}};
+    return Scratch{std::vector<std::uint32_t>(static_cast<std::size_t>(opt.num_perm)),
+                   {},
+                   {},
+                   {},
+                   {},
+                   threads.fetch_add(1) % sets.files()};
   });
   for (std::size_t lo = 0; lo < n; lo += block) {
     const std::size_t hi = std::min(n, lo + block), size = hi - lo;
@@ -664,12 +743,19 @@ std::vector<std::uint32_t> PrepareDocs(std::span<const ReuseDoc> docs, const std
         hasher.Sign(shingles, s.sig);
         for (std::size_t band = 0; band < bands; ++band)
           keys[band * size + rank - lo] = shingles.empty() ? 0 : BandKey(s.sig, static_cast<int>(band), lsh.rows);
+        const ReuseDoc& doc = docs[by_rank[rank]];
+        if (shingles.empty() || (!doc.is_source && !doc.is_target)) continue;
+        s.set.assign(shingles.begin(), shingles.end());  // ShingleSet
+        std::sort(s.set.begin(), s.set.end());
+        s.set.erase(std::unique(s.set.begin(), s.set.end()), s.set.end());
+        sets.Add(s.file, static_cast<std::uint32_t>(rank), s.set, s.spilled);
       }
       total_tokens.fetch_add(local_tokens, std::memory_order_relaxed);
     });
     for (std::size_t band = 0; band < bands; ++band)
       band_files.Append(band, std::span<const std::uint64_t>(keys).subspan(band * size, size));
   }
+  for (Scratch& s : scratch) sets.Flush(s.file, s.spilled);
   stats.tokens = total_tokens.load();
   stats.invalid_utf8_docs = invalid_docs.load();
   return token_counts;
@@ -779,29 +865,25 @@ std::size_t IndexShards(std::span<const ReuseDoc> docs, const std::vector<std::u
   return std::max<std::size_t>(1, (bound + per_shard - 1) / per_shard);
 }
 
-// The index entries of every document, re-tokenised once, appended to their shard's file (shard: the
-// shingle hash split by SplitMix64) through per-thread buffers. Sets `sampled` of every document.
+// The index entries of every document, from the shingle sets the signing pass spilled, appended to their
+// shard's file (shard: the shingle hash split by SplitMix64) through per-thread buffers. Sets `sampled` of
+// every document.
 void SpillIndexEntries(std::span<const ReuseDoc> docs, const std::vector<std::uint32_t>& by_rank,
-                       const ReuseOptions& opt, std::vector<std::uint8_t>& sampled, SpillFiles<IndexEntry>& shard_files,
-                       std::size_t shards) {
+                       const ReuseOptions& opt, const SpilledSets& sets, std::vector<std::uint8_t>& sampled,
+                       SpillFiles<IndexEntry>& shard_files, std::size_t shards) {
   constexpr std::size_t kBuffer = 4096;  // entries per shard and thread before an append
   struct Scratch {
-    std::vector<std::uint64_t> tokens;
-    std::string text;
     std::vector<IndexEntry> entries;
     std::vector<std::vector<IndexEntry>> buffers;
   };
   tbb::enumerable_thread_specific<Scratch> scratch([&] {
-    return Scratch{{}, {}, {}, std::vector<std::vector<IndexEntry>>(shards)};
+    return Scratch{{}, std::vector<std::vector<IndexEntry>>(shards)};
   });
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, docs.size(), 256), [&](const auto& r) {
+  tbb::parallel_for(std::size_t{0}, sets.files(), [&](std::size_t file) {
     Scratch& s = scratch.local();
-    for (std::size_t rank = r.begin(); rank != r.end(); ++rank) {
-      const ReuseDoc& doc = docs[by_rank[rank]];
-      if (!doc.is_source && !doc.is_target) continue;
-      DocTokens(doc, opt.decode_text, s.text, s.tokens);
+    sets.ForEach(file, [&](std::uint32_t rank, std::span<const std::uint64_t> set) {
       s.entries.clear();
-      IndexEntriesOf(doc, s.tokens, static_cast<std::uint32_t>(rank), opt, s.entries, sampled[rank]);
+      IndexEntriesOf(docs[by_rank[rank]], set, rank, opt, s.entries, sampled[rank]);
       for (const IndexEntry& e : s.entries) {
         const std::size_t shard = shards == 1 ? 0 : SplitMix64(e.hash) % shards;
         s.buffers[shard].push_back(e);
@@ -810,7 +892,7 @@ void SpillIndexEntries(std::span<const ReuseDoc> docs, const std::vector<std::ui
           s.buffers[shard].clear();
         }
       }
-    }
+    });
   });
   for (Scratch& s : scratch)
     for (std::size_t shard = 0; shard < shards; ++shard) shard_files.Append(shard, s.buffers[shard]);
@@ -822,13 +904,13 @@ void SpillIndexEntries(std::span<const ReuseDoc> docs, const std::vector<std::ui
 //    pass; each shard is then read, sorted by (hash, rank) and turned into document pairs.
 std::size_t AddIndexCandidates(std::span<const ReuseDoc> docs, const std::vector<std::uint32_t>& by_rank,
                                const std::vector<std::uint32_t>& token_counts, const ReuseOptions& opt,
-                               const SpillFolder& folder, std::vector<std::uint64_t>& pairs,
+                               const SpillFolder& folder, const SpilledSets& sets, std::vector<std::uint64_t>& pairs,
                                std::vector<std::uint64_t>& common) {
   const std::size_t n = docs.size();
   std::vector<std::uint8_t> sampled(n, 0);
   const std::size_t shards = IndexShards(docs, by_rank, token_counts, opt);
   SpillFiles<IndexEntry> shard_files(folder, "index", shards);
-  SpillIndexEntries(docs, by_rank, opt, sampled, shard_files, shards);
+  SpillIndexEntries(docs, by_rank, opt, sets, sampled, shard_files, shards);
   std::vector<std::uint64_t> index_pairs;  // one per shared shingle
   std::optional<SpilledPairRuns> spilled;
   if (shards > 1) spilled.emplace(folder);
@@ -859,23 +941,106 @@ std::size_t AddIndexCandidates(std::span<const ReuseDoc> docs, const std::vector
   return kept;
 }
 
-// 4. Verification: each candidate pair aligned; the pairs that pass, in candidate order. Both texts are
-//    re-tokenised (a thread keeps its last target's tokens: pairs come grouped by target).
+// 4. Verification blocks: consecutive candidates (grouped by target) with at most verify_block pairs and
+//    distinct sources of at most verify_source_tokens tokens (a single larger source has a block of its
+//    own). Returns each block's end.
+std::vector<std::size_t> VerifyBlockEnds(const std::vector<std::uint64_t>& pairs,
+                                         const std::vector<std::uint32_t>& token_counts, const ReuseOptions& opt) {
+  const std::size_t max_pairs = std::max<std::size_t>(opt.verify_block, 1);
+  std::vector<std::uint32_t> block_of(token_counts.size(), UINT32_MAX);  // the last block a source is in
+  std::vector<std::size_t> ends;
+  std::size_t tokens = 0, begin = 0;
+  for (std::size_t k = 0; k < pairs.size(); ++k) {
+    const auto source = static_cast<std::uint32_t>(pairs[k] >> 32);
+    const bool full = k - begin == max_pairs;
+    if (block_of[source] == ends.size() && !full) continue;  // held already
+    if (full || (k > begin && tokens + token_counts[source] > opt.verify_source_tokens)) {
+      ends.push_back(k);
+      begin = k;
+      tokens = 0;
+    }
+    if (block_of[source] != ends.size()) tokens += token_counts[source];
+    block_of[source] = static_cast<std::uint32_t>(ends.size());
+  }
+  if (begin < pairs.size()) ends.push_back(pairs.size());
+  return ends;
+}
+
+// The tokens of one verification block's sources, by rank: those the next block needs too are kept, the
+// others dropped, the missing ones tokenised (in parallel) — each source is tokenised once per run of
+// consecutive blocks that need it, not once per pair.
+class SourceTokens {
+ public:
+  SourceTokens(std::span<const ReuseDoc> docs, const std::vector<std::uint32_t>& by_rank, const ReuseOptions& opt)
+      : docs_(docs), by_rank_(by_rank), opt_(opt), slot_of_(by_rank.size(), kNone) {}
+
+  /// Holds exactly `sources` (sorted, distinct ranks).
+  void Hold(const std::vector<std::uint32_t>& sources) {
+    std::vector<std::uint32_t> dropped, missing;
+    std::set_difference(held_.begin(), held_.end(), sources.begin(), sources.end(), std::back_inserter(dropped));
+    std::set_difference(sources.begin(), sources.end(), held_.begin(), held_.end(), std::back_inserter(missing));
+    for (std::uint32_t rank : dropped) {
+      std::vector<std::uint64_t>().swap(tokens_[slot_of_[rank]]);
+      free_.push_back(slot_of_[rank]);
+      slot_of_[rank] = kNone;
+    }
+    for (std::uint32_t rank : missing) {
+      if (free_.empty()) {
+        free_.push_back(static_cast<std::uint32_t>(tokens_.size()));
+        tokens_.emplace_back();
+      }
+      slot_of_[rank] = free_.back();
+      free_.pop_back();
+    }
+    tbb::parallel_for(std::size_t{0}, missing.size(), [&](std::size_t k) {
+      Scratch& s = scratch_.local();
+      DocTokens(docs_[by_rank_[missing[k]]], opt_.decode_text, s.text, s.tokens);
+      tokens_[slot_of_[missing[k]]].assign(s.tokens.begin(), s.tokens.end());  // no spare capacity
+    });
+    held_ = sources;
+  }
+
+  const std::vector<std::uint64_t>& Of(std::uint32_t rank) const { return tokens_[slot_of_[rank]]; }
+
+ private:
+  static constexpr std::uint32_t kNone = UINT32_MAX;
+  struct Scratch {
+    std::vector<std::uint64_t> tokens;
+    std::string text;
+  };
+  std::span<const ReuseDoc> docs_;
+  const std::vector<std::uint32_t>& by_rank_;
+  const ReuseOptions& opt_;
+  std::vector<std::uint32_t> slot_of_;  // rank → index in tokens_
+  std::vector<std::vector<std::uint64_t>> tokens_;
+  std::vector<std::uint32_t> free_, held_;
+  tbb::enumerable_thread_specific<Scratch> scratch_;
+};
+
+// 4. Verification: each candidate pair aligned; the pairs that pass, in candidate order. Texts are
+//    re-tokenised: a block's sources once (SourceTokens), a target once for its run of pairs on a thread.
 std::vector<Verified> VerifyCandidates(std::span<const ReuseDoc> docs, const std::vector<std::uint64_t>& pairs,
-                                       const std::vector<std::uint32_t>& by_rank, const ReuseOptions& opt,
+                                       const std::vector<std::uint32_t>& by_rank,
+                                       const std::vector<std::uint32_t>& token_counts, const ReuseOptions& opt,
                                        const std::vector<std::uint64_t>& common) {
   struct Scratch {
     std::uint32_t target = UINT32_MAX;
-    std::vector<std::uint64_t> source_tokens, target_tokens;
+    std::vector<std::uint64_t> target_tokens;
+    Shingled source, target_shingled;
     std::string text;
+    std::vector<std::pair<std::size_t, ReuseFlow>> passed;  // (candidate, flow)
   };
   tbb::enumerable_thread_specific<Scratch> scratch;
+  SourceTokens sources(docs, by_rank, opt);
   std::vector<Verified> verified;
-  const std::size_t block = std::max<std::size_t>(opt.verify_block, 1);
-  std::vector<std::optional<ReuseFlow>> checked;
-  for (std::size_t lo = 0; lo < pairs.size(); lo += block) {
-    const std::size_t hi = std::min(pairs.size(), lo + block);
-    checked.assign(hi - lo, std::nullopt);
+  std::vector<std::pair<std::size_t, ReuseFlow>> passed;
+  std::size_t lo = 0;
+  for (const std::size_t hi : VerifyBlockEnds(pairs, token_counts, opt)) {
+    std::vector<std::uint32_t> block_sources;
+    for (std::size_t k = lo; k < hi; ++k) block_sources.push_back(static_cast<std::uint32_t>(pairs[k] >> 32));
+    std::sort(block_sources.begin(), block_sources.end());
+    block_sources.erase(std::unique(block_sources.begin(), block_sources.end()), block_sources.end());
+    sources.Hold(block_sources);
     tbb::parallel_for(tbb::blocked_range<std::size_t>(lo, hi, 64), [&](const auto& r) {
       Scratch& s = scratch.local();
       for (std::size_t k = r.begin(); k != r.end(); ++k) {
@@ -883,20 +1048,28 @@ std::vector<Verified> VerifyCandidates(std::span<const ReuseDoc> docs, const std
         const auto target = static_cast<std::uint32_t>(pairs[k] & 0xFFFFFFFFu);
         if (s.target != target) {
           DocTokens(docs[by_rank[target]], opt.decode_text, s.text, s.target_tokens);
+          s.target_shingled.Of(s.target_tokens, opt.shingle_size);
           s.target = target;
         }
-        DocTokens(docs[by_rank[source]], opt.decode_text, s.text, s.source_tokens);
-        checked[k - lo] = VerifyPair(s.source_tokens, s.target_tokens, opt, common);
+        const std::vector<std::uint64_t>& source_tokens = sources.Of(source);
+        s.source.Of(source_tokens, opt.shingle_size);
+        if (auto flow = VerifyPair(source_tokens, s.source, s.target_tokens, s.target_shingled, opt, common))
+          s.passed.emplace_back(k, *flow);
       }
     });
-    for (std::size_t k = lo; k < hi; ++k) {
-      if (!checked[k - lo]) continue;
-      Verified v{*checked[k - lo], static_cast<std::uint32_t>(pairs[k] >> 32),
-                 static_cast<std::uint32_t>(pairs[k] & 0xFFFFFFFFu)};
+    passed.clear();
+    for (Scratch& s : scratch) {
+      passed.insert(passed.end(), s.passed.begin(), s.passed.end());
+      s.passed.clear();
+    }
+    std::sort(passed.begin(), passed.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    for (const auto& [k, flow] : passed) {
+      Verified v{flow, static_cast<std::uint32_t>(pairs[k] >> 32), static_cast<std::uint32_t>(pairs[k] & 0xFFFFFFFFu)};
       v.flow.source = by_rank[v.source_rank];
       v.flow.target = by_rank[v.target_rank];
       verified.push_back(v);
     }
+    lo = hi;
   }
   return verified;
 }
@@ -929,7 +1102,8 @@ ReuseResult FindReuse(std::span<const ReuseDoc> docs, const ReuseOptions& opt,
     auto t0 = Clock::now();
     report("tokenise and sign", 0, n);
     SpillFiles<std::uint64_t> band_files(folder, "band", static_cast<std::size_t>(lsh.bands));
-    const std::vector<std::uint32_t> token_counts = PrepareDocs(docs, by_rank, opt, lsh, band_files, stats);
+    SpilledSets sets(folder, static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()));
+    const std::vector<std::uint32_t> token_counts = PrepareDocs(docs, by_rank, opt, lsh, band_files, sets, stats);
     stats.seconds_prepare = Since(t0);
     report("tokenise and sign", n, n);
 
@@ -937,14 +1111,14 @@ ReuseResult FindReuse(std::span<const ReuseDoc> docs, const ReuseOptions& opt,
     std::vector<std::uint64_t> pairs = LshCandidates(docs, by_rank, token_counts, band_files, lsh);
     stats.lsh_candidates = pairs.size();
     report("LSH candidates", pairs.size(), pairs.size());
-    stats.index_candidates = AddIndexCandidates(docs, by_rank, token_counts, opt, folder, pairs, common);
+    stats.index_candidates = AddIndexCandidates(docs, by_rank, token_counts, opt, folder, sets, pairs, common);
     SortByTarget(pairs);
     stats.candidates = pairs.size();
     stats.seconds_candidates = Since(t0);
     report("candidates", pairs.size(), pairs.size());
 
     t0 = Clock::now();
-    verified = VerifyCandidates(docs, pairs, by_rank, opt, common);
+    verified = VerifyCandidates(docs, pairs, by_rank, token_counts, opt, common);
     stats.aligned = pairs.size();
     stats.verified = verified.size();
     stats.seconds_verify = Since(t0);

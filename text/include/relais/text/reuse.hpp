@@ -78,16 +78,20 @@ struct ReuseOptions {
   bool all_pairs = false;  ///< keep every verified pair instead of attributing sources
   int threads = 0;         ///< 0: all cores
   /// Memory bound of one process's run (the flows do not depend on these). Tokens are not held: each
-  /// text is re-tokenised where needed (signing, the index pass, verification). Documents are signed in
+  /// text is re-tokenised where needed (signing, verification); the signing pass spills each text's shingle
+  /// set to a temporary file, read back by the index pass. Documents are signed in
   /// blocks of sign_block, each band's LSH keys appended to a temporary file (in $TMPDIR) and bucketed one
   /// band at a time. The shingle index's entries (16 bytes each) go, in one pass, to shard files (shingle
   /// hashes split by hash) of at most index_shard_entries entries, each shard then read, sorted and turned
   /// into document pairs (8 bytes per shingle two documents share), which with more than one shard are
-  /// written, sorted, to a temporary file and counted by merging the files. Candidates are verified in
-  /// blocks of verify_block pairs. 2^22 entries: 64 MiB.
+  /// written, sorted, to a temporary file and counted by merging the files. 2^22 entries: 64 MiB.
+  /// Candidates are verified in blocks of at most verify_block pairs whose distinct sources have at most
+  /// verify_source_tokens tokens (8 bytes each: 2^23 tokens, 64 MiB): a block's sources are tokenised once
+  /// and held for it, those the next block needs kept for it.
   std::size_t sign_block = std::size_t{1} << 16;
   std::size_t index_shard_entries = std::size_t{1} << 22;
   std::size_t verify_block = std::size_t{1} << 20;
+  std::size_t verify_source_tokens = std::size_t{1} << 23;
   /// When set, ReuseDoc::text is a stored form (a compressed text) and the engine tokenises
   /// decode_text(text, buffer) instead; texts are decoded each time they are tokenised.
   ReuseTextDecoder decode_text;
