@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# e05_scaling, MPI part: per-rank seconds, bytes sent and peak RSS of the distributed verbs (rank,
+# e05_scaling, MPI part: per-rank seconds, bytes sent and peak RSS of the distributed verbs (ingest, rank,
 # influence, reuse) at 1..4 ranks on one synthetic world, and whether the outputs equal the one-process
 # ones. Usage: experiments/e05_scaling/mpi_scaling.sh RELAIS_BINARY OUT_DIR [SCALE] [MAX_RANKS]
-# Writes OUT_DIR/mpi_scaling.tsv (verb, ranks, rank, seconds, bytes_sent, peak_rss_mb, same_output);
+# Writes OUT_DIR/mpi_scaling.tsv (verb, ranks, rank, seconds, bytes_sent, peak_rss_mb, same_output) for ingest
+# (a new store at each rank count, each rank's flow exchange echoed on stderr), rank, influence and reuse;
 # per-rank numbers come from RELAIS_RANK_STATS=1 (toolkit/cli/main.cpp). Reuses OUT_DIR/world and
 # OUT_DIR/store when present.
 set -euo pipefail
@@ -69,6 +70,33 @@ PY
     echo "$name np=$np same_output=$same" >&2
   done
 }
+# ingest into a new store at each rank count (--threads 1 per rank, the store's partitions as the one-process
+# store has them); "same" = the same `stats --json` and the same flow rows (ids included) as the np=1 store.
+ingest_same() {  # store -> md5 of stats and flows
+  { "$R" stats --json --store "$1"
+    "$R" sql --store "$1" "SELECT id, layer, src_item, dst_item, src_actor, dst_actor, latency FROM flows ORDER BY id"
+  } | md5sum | cut -d' ' -f1
+}
+PARTS=$("$R" sql --store "$OUT/store" "SELECT count(*) FROM partitions" | tail -1)
+for np in $(seq 1 "$MAXNP"); do
+  s="$OUT/ingest.np$np" e="$OUT/ingest.np$np.err"
+  rm -rf "$s"
+  if [ "$np" = 1 ]; then
+    RELAIS_RANK_STATS=1 "$R" ingest --threads 1 --partitions "$PARTS" --store "$s" --actors "$OUT/world/actors.csv" \
+      --json "$OUT/world/data" >"$OUT/ingest.np$np.out" 2>"$e"
+  else
+    $MPIRUN -x RELAIS_RANK_STATS=1 -np "$np" "$R" ingest --threads 1 --partitions "$PARTS" --store "$s" \
+      --actors "$OUT/world/actors.csv" --json "$OUT/world/data" >"$OUT/ingest.np$np.out" 2>"$e"
+  fi
+  sum=$(ingest_same "$s")
+  [ "$np" = 1 ] && ref_sum=$sum
+  same=$([ "$sum" = "$ref_sum" ] && echo yes || echo no)
+  grep -o 'rank=[0-9]* ranks=[0-9]* seconds=[0-9.e+-]* bytes_sent=[0-9]* peak_rss_mb=[0-9.e+-]*' "$e" | \
+    sed 's/[a-z_]*=//g' | awk -v s="$same" -v OFS='\t' '{print "ingest", $2, $1, $3, $4, $5, s}' >> "$OUT/mpi_scaling.tsv"
+  grep -o 'rank [0-9]* flow exchange: .*' "$e" >&2 || true
+  echo "ingest np=$np same_output=$same" >&2
+  rm -rf "$s"
+done
 run pagerank rank --edges "$OUT/edges.tsv" --metric pagerank --top 0 --json
 run kcore rank --edges "$OUT/edges.tsv" --undirected --metric kcore --top 0 --json
 run influence influence --store "$OUT/store" --groups class --beta 1 --json
