@@ -297,9 +297,10 @@ void AddRequests(sqlite3* db, const PartitionPassPlan& plan, int p, int ranks, s
                          (plan.incremental ? " WHERE u.item_id" + only_dirty : std::string()));
     while (st.Step()) urls.emplace_back(st.TextView(0));
   }
-  for (auto& q : to_rank) {
-    q.latest.insert(q.latest.end(), latest.begin(), latest.end());
-    q.urls.insert(q.urls.end(), urls.begin(), urls.end());
+  // Of every rank that owns a partition (rank q owns some when q < n).
+  for (std::size_t q = 0; q < to_rank.size() && q < static_cast<std::size_t>(n); ++q) {
+    to_rank[q].latest.insert(to_rank[q].latest.end(), latest.begin(), latest.end());
+    to_rank[q].urls.insert(to_rank[q].urls.end(), urls.begin(), urls.end());
   }
 }
 
