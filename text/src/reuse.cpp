@@ -143,6 +143,13 @@ bool IsSpecificPassage(const Alignment& al, const std::vector<std::uint64_t>& sh
          static_cast<double>(rare) >= opt.min_specific * static_cast<double>(shared);
 }
 
+// `set` := the sorted distinct values of `shingles` (ShingleSet from hashes already made; the buffer reused).
+void AssignShingleSet(std::span<const std::uint64_t> shingles, std::vector<std::uint64_t>& set) {
+  set.assign(shingles.begin(), shingles.end());
+  std::sort(set.begin(), set.end());
+  set.erase(std::unique(set.begin(), set.end()), set.end());
+}
+
 // A text's shingle hashes in text order and their sorted distinct set, computed once for all the pairs a
 // text is verified in (a target's candidates come together).
 struct Shingled {
@@ -150,9 +157,7 @@ struct Shingled {
 
   void Of(const std::vector<std::uint64_t>& tokens, int shingle_size) {
     shingles = ShingleHashes(tokens, shingle_size);
-    set.assign(shingles.begin(), shingles.end());
-    std::sort(set.begin(), set.end());
-    set.erase(std::unique(set.begin(), set.end()), set.end());
+    AssignShingleSet(shingles, set);
   }
 };
 
@@ -745,9 +750,7 @@ std::vector<std::uint32_t> PrepareDocs(std::span<const ReuseDoc> docs, const std
           keys[band * size + rank - lo] = shingles.empty() ? 0 : BandKey(s.sig, static_cast<int>(band), lsh.rows);
         const ReuseDoc& doc = docs[by_rank[rank]];
         if (shingles.empty() || (!doc.is_source && !doc.is_target)) continue;
-        s.set.assign(shingles.begin(), shingles.end());  // ShingleSet
-        std::sort(s.set.begin(), s.set.end());
-        s.set.erase(std::unique(s.set.begin(), s.set.end()), s.set.end());
+        AssignShingleSet(shingles, s.set);
         sets.Add(s.file, static_cast<std::uint32_t>(rank), s.set, s.spilled);
       }
       total_tokens.fetch_add(local_tokens, std::memory_order_relaxed);
