@@ -22,6 +22,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -64,38 +65,42 @@ CREATE INDEX ext.items_actor ON items(actor_id, time);
 CREATE INDEX ext.items_url ON items(url) WHERE url IS NOT NULL;
 )sql";
 
-void PutOptInt(ByteWriter& w, const std::optional<std::int64_t>& v) {
+// An optional value: a presence byte, then the value when present.
+template <typename T>
+void PutOpt(ByteWriter& w, const std::optional<T>& v) {
   w.U8(v ? 1 : 0);
-  if (v) w.I64(*v);
+  if (!v) return;
+  if constexpr (std::is_same_v<T, std::string>) {
+    w.Str(*v);
+  } else {
+    w.I64(*v);
+  }
 }
-std::optional<std::int64_t> GetOptInt(ByteReader& r) {
+template <typename T>
+std::optional<T> GetOpt(ByteReader& r) {
   if (r.U8() == 0) return std::nullopt;
-  return r.I64();
-}
-void PutOptStr(ByteWriter& w, const std::optional<std::string>& v) {
-  w.U8(v ? 1 : 0);
-  if (v) w.Str(*v);
-}
-std::optional<std::string> GetOptStr(ByteReader& r) {
-  if (r.U8() == 0) return std::nullopt;
-  return r.Str();
+  if constexpr (std::is_same_v<T, std::string>) {
+    return r.Str();
+  } else {
+    return r.I64();
+  }
 }
 
 void PutRow(ByteWriter& w, const SourceRow& row) {
   w.I64(row.id);
   w.Str(row.key);
-  PutOptInt(w, row.actor);
+  PutOpt(w, row.actor);
   w.I64(row.time);
-  PutOptStr(w, row.url);
+  PutOpt(w, row.url);
   w.Str(row.channel);
 }
 SourceRow GetRow(ByteReader& r) {
   SourceRow row;
   row.id = r.I64();
   row.key = r.Str();
-  row.actor = GetOptInt(r);
+  row.actor = GetOpt<std::int64_t>(r);
   row.time = r.I64();
-  row.url = GetOptStr(r);
+  row.url = GetOpt<std::string>(r);
   row.channel = r.Str();
   return row;
 }
@@ -173,6 +178,7 @@ struct Requests {
 struct OwnPartition {
   int p = 0;
   detail::Connection conn;
+  std::optional<std::uint64_t> dirty;  // dirty items marked (incremental pass)
 };
 
 // The catalog as an SQLite URI opened immutable: read without locks, WAL or shared memory, which a
@@ -195,7 +201,7 @@ std::string ImmutableUri(const std::string& path) {
 }
 
 OwnPartition OpenOwnPartition(const PartitionPassPlan& plan, int p) {
-  OwnPartition own{p, detail::OpenPartitionFile(plan.partitions.at(static_cast<std::size_t>(p)))};
+  OwnPartition own{p, detail::OpenPartitionFile(plan.partitions.at(static_cast<std::size_t>(p))), std::nullopt};
   sqlite3* db = own.conn.get();
   {
     Statement at(db, "ATTACH DATABASE ? AS cat");
@@ -383,8 +389,7 @@ std::uint64_t FinishPartition(OwnPartition& own, const PartitionPassPlan& plan,
   sqlite3* db = own.conn.get();
   for (const auto& rows : received) InsertRows(db, "items", rows);
   ExecOn(db, kExtIndexes);
-  // An incremental pass marks the dirty items again (the same set: step 1 made the same temp tables).
-  return detail::WritePartitionFlows(db, plan, SourcesOf(plan, own.p));
+  return detail::WritePartitionFlows(db, plan, SourcesOf(plan, own.p), own.dirty);
 }
 
 }  // namespace
@@ -411,8 +416,8 @@ std::uint64_t RunExchangedFlowPasses(const PartitionPassPlan& plan, const std::v
       tbb::parallel_for(std::size_t{0}, own.size(), [&](std::size_t k) {
         sqlite3* db = own[k].conn.get();
         fresh_rows[k] = InsertFreshRows(db, everyone);
-        detail::MarkDirtyItems(db, "main.", SourcesOf(plan, own[k].p),
-                               detail::FlowMarks{plan.items_done, plan.actors_done});
+        own[k].dirty = detail::MarkDirtyItems(db, "main.", SourcesOf(plan, own[k].p),
+                                              detail::FlowMarks{plan.items_done, plan.actors_done});
       });
     });
     if (!fresh_rows.empty()) seen.fresh_rows = fresh_rows.front();

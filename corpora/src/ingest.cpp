@@ -966,11 +966,15 @@ void AfterFlowCommit() {
 }
 }  // namespace
 
-std::uint64_t WritePartitionFlows(sqlite3* db, const PartitionPassPlan& plan, const FlowSources& from) {
+std::uint64_t WritePartitionFlows(sqlite3* db, const PartitionPassPlan& plan, const FlowSources& from,
+                                  std::optional<std::uint64_t> dirty_marked) {
   std::uint64_t redone = 0;
   try {
     BeginWritingMainPartition(db);
-    if (plan.incremental) {
+    if (plan.incremental && dirty_marked) {
+      RedoDirtyFlows(db, "main.", from);
+      redone = *dirty_marked;
+    } else if (plan.incremental) {
       redone = UpdatePartitionFlows(db, "main.", from, FlowMarks{plan.items_done, plan.actors_done});
     } else {
       ComputePartitionFlows(db, "main.", from);

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -83,8 +84,11 @@ std::uint64_t UpdatePartitionFlows(sqlite3* db, const std::string& prefix, const
 /// A partition's flow pass (the plan says full or incremental) in the deferred transaction the caller
 /// began on `db` (a partition connection, `actors` and `all_items` resolving as ComputePartitionFlows
 /// needs): takes the partition's write lock first, commits (rolls back and rethrows on failure), then
-/// honours RELAIS_FAULT_AFTER_FLOW_COMMITS. Returns the items whose flows were redone.
-std::uint64_t WritePartitionFlows(sqlite3* db, const PartitionPassPlan& plan, const FlowSources& from);
+/// honours RELAIS_FAULT_AFTER_FLOW_COMMITS. Returns the items whose flows were redone. An incremental pass
+/// whose dirty items the caller already marked (MarkDirtyItems, in this transaction) passes their number as
+/// `dirty_marked`, and they are not marked again.
+std::uint64_t WritePartitionFlows(sqlite3* db, const PartitionPassPlan& plan, const FlowSources& from,
+                                  std::optional<std::uint64_t> dirty_marked = std::nullopt);
 
 /// The pieces of UpdatePartitionFlows: MarkDirtyItems fills temp.flow_dirty (and the temp tables it
 /// derives it from) and returns its size; RedoDirtyFlows replaces those items' flows and drops the
