@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "relais/corpora/store.hpp"
+#include "relais/text/reuse.hpp"
 #include "test_util.hpp"
 
 namespace fs = std::filesystem;
@@ -288,4 +289,63 @@ TEST(ReuseCli, SameOutputAtOneAndTwoThreads) {
   EXPECT_EQ(one, two);
   EXPECT_EQ(Reuse(tmp.path() / "a", "--groups --json --threads 1"),
             Reuse(tmp.path() / "b", "--groups --json --threads 2"));
+}
+
+// The store path reads its texts back from a temporary file, ranked by (time, key) without holding the keys:
+// its flows are the engine's on the same items given as ReuseDocs, and two copies published in the same
+// millisecond go from the smaller key to the larger, whatever their insertion order.
+TEST(ReuseCli, StoreRunEqualsTheEngineOnTheSameDocsAndTiesGoByKey) {
+  TempDir tmp;
+  const fs::path dir = tmp.path() / "s";
+  BuildStore(dir);
+  const std::string tied = Prose(400, 160);
+  {
+    auto store = relais::corpora::Store::Open(dir, relais::corpora::OpenMode::kReadWrite);
+    store.Begin();
+    relais::corpora::Statement item(
+        store.db(),
+        "INSERT INTO items (key, channel, kind, actor_id, time, text) VALUES (?1, 'press', 'original', 2, ?2, ?3)");
+    for (const char* key : {"press:tie-b", "press:tie-a"}) {  // the larger key first
+      item.Bind(1, std::string_view(key)).Bind(2, kT0 + 40 * kHour).Bind(3, std::string_view(tied));
+      item.Run();
+      item.Reset();
+    }
+    store.Commit();
+  }
+  const auto flows = JsonLines(Reuse(dir, "--json"));
+  const auto pairs = ByPair(flows);
+  EXPECT_TRUE(pairs.count({"press:tie-a", "press:tie-b"})) << "equal times: the smaller key is the source";
+  EXPECT_FALSE(pairs.count({"press:tie-b", "press:tie-a"}));
+
+  struct Row {
+    std::string key, channel, text;
+    std::int64_t time = 0;
+  };
+  std::vector<Row> rows;
+  {
+    auto store = relais::corpora::Store::Open(dir, relais::corpora::OpenMode::kReadOnly);
+    relais::corpora::Statement st(store.db(), "SELECT key, channel, time, text FROM items WHERE kind <> 'retweet'");
+    while (st.Step()) rows.push_back({st.Text(0), st.Text(1), st.IsNull(3) ? "" : st.Text(3), st.Int(2)});
+  }
+  std::vector<relais::text::ReuseDoc> docs;
+  for (const Row& r : rows) {
+    relais::text::ReuseDoc d;
+    d.key = r.key;
+    d.time = r.time;
+    d.text = r.text;
+    d.is_source = r.channel == "pr" || r.channel == "press";
+    d.is_target = r.channel == "press" || r.channel == "social";
+    d.is_press = r.channel == "press";
+    docs.push_back(d);
+  }
+  const relais::text::ReuseResult engine = relais::text::FindReuse(docs, {});
+  ASSERT_EQ(engine.flows.size(), flows.size());
+  for (std::size_t k = 0; k < flows.size(); ++k) {
+    const auto& f = engine.flows[k];
+    EXPECT_EQ(flows[k]["source"], std::string(docs[f.source].key)) << k;
+    EXPECT_EQ(flows[k]["target"], std::string(docs[f.target].key)) << k;
+    EXPECT_EQ(flows[k]["source_span"][0].get<std::uint32_t>(), f.source_span.begin) << k;
+    EXPECT_EQ(flows[k]["target_span"][1].get<std::uint32_t>(), f.target_span.end) << k;
+    EXPECT_NEAR(flows[k]["score"].get<double>(), f.score, 1e-12) << k;
+  }
 }

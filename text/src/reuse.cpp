@@ -24,6 +24,7 @@
 
 #include "relais/base/error.hpp"
 #include "relais/base/hash.hpp"
+#include "relais/base/temp_folder.hpp"
 #include "relais/base/threads.hpp"
 #include "relais/text/lsh.hpp"
 #include "relais/text/minhash.hpp"
@@ -54,12 +55,12 @@ std::uint64_t PackPair(std::uint32_t earlier, std::uint32_t later) {
   return (static_cast<std::uint64_t>(earlier) << 32) | later;
 }
 
-// The tokens of a document's text, decoded first when stored encoded (ReuseOptions::decode_text), in
-// `out` (cleared); returns the ill-formed UTF-8 sequences replaced.
-std::size_t DocTokens(const ReuseDoc& doc, const ReuseTextDecoder& decode, std::string& buffer,
+// The tokens of the text of the document of rank `rank`, in `out` (cleared); returns the ill-formed UTF-8
+// sequences replaced.
+std::size_t DocTokens(const RankedDocs& docs, std::uint32_t rank, std::string& buffer,
                       std::vector<std::uint64_t>& out) {
   out.clear();
-  return ReuseTokenHashes(decode ? decode(doc.text, buffer) : doc.text, out);
+  return ReuseTokenHashes(docs.Text(rank, buffer), out);
 }
 
 // Seeds: (position in a, position in b) of shingles shared by both, first occurrence in a.
@@ -258,18 +259,18 @@ void Attribute(std::vector<Verified>& group, std::vector<Verified>& out) {
 
 // LSH pairs (earlier rank, later rank) from band entries sorted by (key, rank): small buckets pair
 // everyone, large ones each member with its kBucketWindow predecessors and the bucket's first.
-void BucketPairs(const std::vector<std::pair<std::uint64_t, std::uint32_t>>& entries, std::span<const ReuseDoc> docs,
-                 const std::vector<std::uint32_t>& by_rank, std::vector<std::uint64_t>& pairs) {
+void BucketPairs(const std::vector<std::pair<std::uint64_t, std::uint32_t>>& entries, const RankedDocs& docs,
+                 std::vector<std::uint64_t>& pairs) {
   for (std::size_t lo = 0; lo < entries.size();) {
     std::size_t hi = lo + 1;
     while (hi < entries.size() && entries[hi].first == entries[lo].first) ++hi;
     const std::size_t size = hi - lo;
     for (std::size_t later = lo + 1; later < hi; ++later) {
       const std::uint32_t t = entries[later].second;
-      if (!docs[by_rank[t]].is_target) continue;
+      if (!docs.IsTarget(t)) continue;
       auto consider = [&](std::size_t k) {
         const std::uint32_t s = entries[k].second;
-        if (s != t && docs[by_rank[s]].is_source) pairs.push_back(PackPair(s, t));
+        if (s != t && docs.IsSource(s)) pairs.push_back(PackPair(s, t));
       };
       if (size <= kBucketAllPairs) {
         for (std::size_t k = lo; k < later; ++k) consider(k);
@@ -283,14 +284,15 @@ void BucketPairs(const std::vector<std::pair<std::uint64_t, std::uint32_t>>& ent
 }
 
 // Index entries of one document: every shingle of a source, the (sampled) shingles of a target.
-void IndexEntriesOf(const ReuseDoc& doc, std::span<const std::uint64_t> set, std::uint32_t rank,
+void IndexEntriesOf(const RankedDocs& docs, std::span<const std::uint64_t> set, std::uint32_t rank,
                     const ReuseOptions& opt, std::vector<IndexEntry>& out, std::uint8_t& sampled) {
-  if (!doc.is_source && !doc.is_target) return;
+  const bool is_source = docs.IsSource(rank), is_target = docs.IsTarget(rank);
+  if (!is_source && !is_target) return;
   const bool sample = set.size() > opt.long_doc;
   sampled = sample;
   for (std::uint64_t h : set) {  // role 0 entries count towards the document frequency only
-    std::uint32_t role = doc.is_source ? 1u : 0u;
-    if (doc.is_target && (!sample || h % kSampleModulus == 0)) role |= 2u;
+    std::uint32_t role = is_source ? 1u : 0u;
+    if (is_target && (!sample || h % kSampleModulus == 0)) role |= 2u;
     out.push_back({h, rank, role});
   }
 }
@@ -395,7 +397,7 @@ void SortFlows(std::vector<Verified>& kept) {
 
 // The distributed engine (ReuseOptions::comm): the same stages as FindReuse, each rank holding a
 // contiguous range of document ranks, with the buckets of LSH and of the shingle index owned by hash.
-ReuseResult FindReuseDistributed(std::span<const ReuseDoc> docs, const ReuseOptions& opt,
+ReuseResult FindReuseDistributed(const RankedDocs& docs, const ReuseOptions& opt,
                                  const std::function<void(std::string_view, std::size_t, std::size_t)>& progress) {
   const dist::Comm& comm = *opt.comm;
   if (docs.size() >= UINT32_MAX) throw Error(ErrorKind::kInvalidArgument, "too many documents for the reuse engine");
@@ -409,7 +411,6 @@ ReuseResult FindReuseDistributed(std::span<const ReuseDoc> docs, const ReuseOpti
   auto report = [&](std::string_view stage, std::size_t done, std::size_t total) {
     if (progress && comm.root()) progress(stage, done, total);
   };
-  const std::vector<std::uint32_t> by_rank = RankOrder(docs);
   const std::size_t n = docs.size();
   const auto p = static_cast<std::size_t>(comm.size());
   std::vector<std::size_t> bounds(p + 1);
@@ -450,7 +451,7 @@ ReuseResult FindReuseDistributed(std::span<const ReuseDoc> docs, const ReuseOpti
       std::vector<std::uint32_t> sig(static_cast<std::size_t>(opt.num_perm));
       for (std::size_t rank = r.begin(); rank != r.end(); ++rank) {
         auto& toks = tokens[rank];
-        if (DocTokens(docs[by_rank[rank]], opt.decode_text, text_buffer.local(), toks) > 0)
+        if (DocTokens(docs, static_cast<std::uint32_t>(rank), text_buffer.local(), toks) > 0)
           invalid_docs.fetch_add(1, std::memory_order_relaxed);
         total_tokens.fetch_add(toks.size(), std::memory_order_relaxed);
         if (toks.empty()) continue;
@@ -478,7 +479,7 @@ ReuseResult FindReuseDistributed(std::span<const ReuseDoc> docs, const ReuseOpti
         for (const BandEntry& e : v) entries.emplace_back(e.key, e.rank);
       tbb::parallel_sort(entries.begin(), entries.end());
       std::vector<std::uint64_t> bucket_pairs;
-      BucketPairs(entries, docs, by_rank, bucket_pairs);
+      BucketPairs(entries, docs, bucket_pairs);
       pairs = to_owner_of_target(bucket_pairs);
     }
     tbb::parallel_sort(pairs.begin(), pairs.end());
@@ -491,8 +492,8 @@ ReuseResult FindReuseDistributed(std::span<const ReuseDoc> docs, const ReuseOpti
       std::vector<std::vector<IndexEntry>> send(p);
       for (std::size_t rank = lo; rank < hi; ++rank) {
         std::vector<IndexEntry> mine;
-        IndexEntriesOf(docs[by_rank[rank]], ShingleSet(tokens[rank], opt.shingle_size),
-                       static_cast<std::uint32_t>(rank), opt, mine, sampled[rank]);
+        IndexEntriesOf(docs, ShingleSet(tokens[rank], opt.shingle_size), static_cast<std::uint32_t>(rank), opt, mine,
+                       sampled[rank]);
         for (const IndexEntry& e : mine) send[owner_of_hash(e.hash)].push_back(e);
       }
       std::vector<IndexEntry> entries;
@@ -522,9 +523,8 @@ ReuseResult FindReuseDistributed(std::span<const ReuseDoc> docs, const ReuseOpti
     }
     std::sort(remote.begin(), remote.end());
     remote.erase(std::unique(remote.begin(), remote.end()), remote.end());
-    tbb::parallel_for(std::size_t{0}, remote.size(), [&](std::size_t k) {
-      DocTokens(docs[by_rank[remote[k]]], opt.decode_text, text_buffer.local(), tokens[remote[k]]);
-    });
+    tbb::parallel_for(std::size_t{0}, remote.size(),
+                      [&](std::size_t k) { DocTokens(docs, remote[k], text_buffer.local(), tokens[remote[k]]); });
     std::vector<std::optional<ReuseFlow>> checked(pairs.size());
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, pairs.size(), 64), [&](const auto& r) {
       Shingled shingled_src, shingled_dst;
@@ -540,8 +540,8 @@ ReuseResult FindReuseDistributed(std::span<const ReuseDoc> docs, const ReuseOpti
       if (!checked[k]) continue;
       Verified v{*checked[k], static_cast<std::uint32_t>(pairs[k] >> 32),
                  static_cast<std::uint32_t>(pairs[k] & 0xFFFFFFFFu)};
-      v.flow.source = by_rank[v.source_rank];
-      v.flow.target = by_rank[v.target_rank];
+      v.flow.source = v.source_rank;
+      v.flow.target = v.target_rank;
       verified.push_back(v);
     }
     counts[5] = verified.size();
@@ -581,34 +581,8 @@ void WriteValues(const std::string& path, const char* mode, std::span<const T> v
     throw Error(ErrorKind::kData, "reuse: cannot write " + path + " (disk full? set TMPDIR)");
 }
 
-// A temporary folder in $TMPDIR for what one run spills to disk, removed with its files at the end.
-class SpillFolder {
- public:
-  SpillFolder() {
-    std::error_code ec;
-    const std::filesystem::path tmp = std::filesystem::temp_directory_path(ec);
-    std::string tmpl = (tmp / "relais-reuse-XXXXXX").string();
-    if (ec || ::mkdtemp(tmpl.data()) == nullptr) {
-      const char* env = std::getenv("TMPDIR");
-      throw Error(ErrorKind::kData, std::string("reuse: cannot create a temporary folder in ") +
-                                        (ec ? (env ? env : "$TMPDIR") : tmp.c_str()) + " (set TMPDIR)");
-    }
-    dir_ = tmpl;
-  }
-  ~SpillFolder() {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  SpillFolder(const SpillFolder&) = delete;
-  SpillFolder& operator=(const SpillFolder&) = delete;
-
-  std::string Path(std::string_view name, std::size_t k) const {
-    return (dir_ / (std::string(name) + "-" + std::to_string(k))).string();
-  }
-
- private:
-  std::filesystem::path dir_;
-};
+// What one run spills to disk: band keys, index shards, shard pairs.
+using SpillFolder = TempFolder;
 
 // Numbered files of fixed-size values (one per LSH band, one per index shard): values appended to a file
 // from any thread (each file's appends are serialised; their order is the callers'), a file read back
@@ -708,8 +682,7 @@ class SpilledSets {
 //      band's keys appended, in rank order, to that band's file, each document's shingle set to `sets`;
 //      the tokens are not kept (they are re-read from the texts where needed). Returns each rank's number
 //      of tokens.
-std::vector<std::uint32_t> PrepareDocs(std::span<const ReuseDoc> docs, const std::vector<std::uint32_t>& by_rank,
-                                       const ReuseOptions& opt, const LshParams& lsh,
+std::vector<std::uint32_t> PrepareDocs(const RankedDocs& docs, const ReuseOptions& opt, const LshParams& lsh,
                                        SpillFiles<std::uint64_t>& band_files, SpilledSets& sets, ReuseStats& stats) {
   const std::size_t n = docs.size();
   const auto bands = static_cast<std::size_t>(lsh.bands);
@@ -740,7 +713,7 @@ std::vector<std::uint32_t> PrepareDocs(std::span<const ReuseDoc> docs, const std
       Scratch& s = scratch.local();
       std::size_t local_tokens = 0;
       for (std::size_t rank = r.begin(); rank != r.end(); ++rank) {
-        if (DocTokens(docs[by_rank[rank]], opt.decode_text, s.text, s.tokens) > 0)
+        if (DocTokens(docs, static_cast<std::uint32_t>(rank), s.text, s.tokens) > 0)
           invalid_docs.fetch_add(1, std::memory_order_relaxed);
         token_counts[rank] = static_cast<std::uint32_t>(s.tokens.size());
         local_tokens += s.tokens.size();
@@ -748,8 +721,8 @@ std::vector<std::uint32_t> PrepareDocs(std::span<const ReuseDoc> docs, const std
         hasher.Sign(shingles, s.sig);
         for (std::size_t band = 0; band < bands; ++band)
           keys[band * size + rank - lo] = shingles.empty() ? 0 : BandKey(s.sig, static_cast<int>(band), lsh.rows);
-        const ReuseDoc& doc = docs[by_rank[rank]];
-        if (shingles.empty() || (!doc.is_source && !doc.is_target)) continue;
+        const auto r32 = static_cast<std::uint32_t>(rank);
+        if (shingles.empty() || (!docs.IsSource(r32) && !docs.IsTarget(r32))) continue;
         AssignShingleSet(shingles, s.set);
         sets.Add(s.file, static_cast<std::uint32_t>(rank), s.set, s.spilled);
       }
@@ -767,8 +740,7 @@ std::vector<std::uint32_t> PrepareDocs(std::span<const ReuseDoc> docs, const std
 // 2. LSH candidates: pairs of documents sharing a band key, sorted and unique. One band at a time (band
 //    keys mix the band's number, so no bucket spans two bands): n entries in memory, not n · bands; the
 //    band's keys read back from its file.
-std::vector<std::uint64_t> LshCandidates(std::span<const ReuseDoc> docs, const std::vector<std::uint32_t>& by_rank,
-                                         const std::vector<std::uint32_t>& token_counts,
+std::vector<std::uint64_t> LshCandidates(const RankedDocs& docs, const std::vector<std::uint32_t>& token_counts,
                                          SpillFiles<std::uint64_t>& band_files, const LshParams& lsh) {
   const std::size_t n = docs.size();
   std::vector<std::uint64_t> pairs;
@@ -782,7 +754,7 @@ std::vector<std::uint64_t> LshCandidates(std::span<const ReuseDoc> docs, const s
       if (token_counts[rank] > 0) entries.emplace_back(keys[rank], static_cast<std::uint32_t>(rank));
     tbb::parallel_sort(entries.begin(), entries.end());
     const std::size_t before = pairs.size();
-    BucketPairs(entries, docs, by_rank, pairs);
+    BucketPairs(entries, docs, pairs);
     // Sorted and unique after every band: a pair found by many bands (a large bucket repeats its
     // window's pairs in each) is held once, not once per band.
     tbb::parallel_sort(pairs.begin() + static_cast<std::ptrdiff_t>(before), pairs.end());
@@ -855,14 +827,14 @@ class SpilledPairRuns {
 
 // How many shards the shingle index needs to hold at most opt.index_shard_entries entries at once (from
 // the shingles each document can have: one per token past the first shingle_size − 1).
-std::size_t IndexShards(std::span<const ReuseDoc> docs, const std::vector<std::uint32_t>& by_rank,
-                        const std::vector<std::uint32_t>& token_counts, const ReuseOptions& opt) {
+std::size_t IndexShards(const RankedDocs& docs, const std::vector<std::uint32_t>& token_counts,
+                        const ReuseOptions& opt) {
   std::size_t bound = 0;
   const auto width = static_cast<std::size_t>(opt.shingle_size);
   for (std::size_t rank = 0; rank < token_counts.size(); ++rank) {
-    const ReuseDoc& doc = docs[by_rank[rank]];
+    const auto r32 = static_cast<std::uint32_t>(rank);
     const std::size_t t = token_counts[rank];
-    if ((doc.is_source || doc.is_target) && t > 0) bound += t >= width ? t - width + 1 : 1;
+    if ((docs.IsSource(r32) || docs.IsTarget(r32)) && t > 0) bound += t >= width ? t - width + 1 : 1;
   }
   const std::size_t per_shard = std::max<std::size_t>(opt.index_shard_entries, 1);
   return std::max<std::size_t>(1, (bound + per_shard - 1) / per_shard);
@@ -871,9 +843,8 @@ std::size_t IndexShards(std::span<const ReuseDoc> docs, const std::vector<std::u
 // The index entries of every document, from the shingle sets the signing pass spilled, appended to their
 // shard's file (shard: the shingle hash split by SplitMix64) through per-thread buffers. Sets `sampled` of
 // every document.
-void SpillIndexEntries(std::span<const ReuseDoc> docs, const std::vector<std::uint32_t>& by_rank,
-                       const ReuseOptions& opt, const SpilledSets& sets, std::vector<std::uint8_t>& sampled,
-                       SpillFiles<IndexEntry>& shard_files, std::size_t shards) {
+void SpillIndexEntries(const RankedDocs& docs, const ReuseOptions& opt, const SpilledSets& sets,
+                       std::vector<std::uint8_t>& sampled, SpillFiles<IndexEntry>& shard_files, std::size_t shards) {
   constexpr std::size_t kBuffer = 4096;  // entries per shard and thread before an append
   struct Scratch {
     std::vector<IndexEntry> entries;
@@ -886,7 +857,7 @@ void SpillIndexEntries(std::span<const ReuseDoc> docs, const std::vector<std::ui
     Scratch& s = scratch.local();
     sets.ForEach(file, [&](std::uint32_t rank, std::span<const std::uint64_t> set) {
       s.entries.clear();
-      IndexEntriesOf(docs[by_rank[rank]], set, rank, opt, s.entries, sampled[rank]);
+      IndexEntriesOf(docs, set, rank, opt, s.entries, sampled[rank]);
       for (const IndexEntry& e : s.entries) {
         const std::size_t shard = shards == 1 ? 0 : SplitMix64(e.hash) % shards;
         s.buffers[shard].push_back(e);
@@ -905,15 +876,14 @@ void SpillIndexEntries(std::span<const ReuseDoc> docs, const std::vector<std::ui
 //    Adds the pairs it keeps to `pairs` and returns their number; shingles of more than specific_df
 //    documents go to `common` (sorted) for the short-passage rule. The entries go to shard files in one
 //    pass; each shard is then read, sorted by (hash, rank) and turned into document pairs.
-std::size_t AddIndexCandidates(std::span<const ReuseDoc> docs, const std::vector<std::uint32_t>& by_rank,
-                               const std::vector<std::uint32_t>& token_counts, const ReuseOptions& opt,
-                               const SpillFolder& folder, const SpilledSets& sets, std::vector<std::uint64_t>& pairs,
-                               std::vector<std::uint64_t>& common) {
+std::size_t AddIndexCandidates(const RankedDocs& docs, const std::vector<std::uint32_t>& token_counts,
+                               const ReuseOptions& opt, const SpillFolder& folder, const SpilledSets& sets,
+                               std::vector<std::uint64_t>& pairs, std::vector<std::uint64_t>& common) {
   const std::size_t n = docs.size();
   std::vector<std::uint8_t> sampled(n, 0);
-  const std::size_t shards = IndexShards(docs, by_rank, token_counts, opt);
+  const std::size_t shards = IndexShards(docs, token_counts, opt);
   SpillFiles<IndexEntry> shard_files(folder, "index", shards);
-  SpillIndexEntries(docs, by_rank, opt, sets, sampled, shard_files, shards);
+  SpillIndexEntries(docs, opt, sets, sampled, shard_files, shards);
   std::vector<std::uint64_t> index_pairs;  // one per shared shingle
   std::optional<SpilledPairRuns> spilled;
   if (shards > 1) spilled.emplace(folder);
@@ -974,8 +944,7 @@ std::vector<std::size_t> VerifyBlockEnds(const std::vector<std::uint64_t>& pairs
 // consecutive blocks that need it, not once per pair.
 class SourceTokens {
  public:
-  SourceTokens(std::span<const ReuseDoc> docs, const std::vector<std::uint32_t>& by_rank, const ReuseOptions& opt)
-      : docs_(docs), by_rank_(by_rank), opt_(opt), slot_of_(by_rank.size(), kNone) {}
+  explicit SourceTokens(const RankedDocs& docs) : docs_(docs), slot_of_(docs.size(), kNone) {}
 
   /// Holds exactly `sources` (sorted, distinct ranks).
   void Hold(const std::vector<std::uint32_t>& sources) {
@@ -997,7 +966,7 @@ class SourceTokens {
     }
     tbb::parallel_for(std::size_t{0}, missing.size(), [&](std::size_t k) {
       Scratch& s = scratch_.local();
-      DocTokens(docs_[by_rank_[missing[k]]], opt_.decode_text, s.text, s.tokens);
+      DocTokens(docs_, missing[k], s.text, s.tokens);
       tokens_[slot_of_[missing[k]]].assign(s.tokens.begin(), s.tokens.end());  // no spare capacity
     });
     held_ = sources;
@@ -1011,9 +980,7 @@ class SourceTokens {
     std::vector<std::uint64_t> tokens;
     std::string text;
   };
-  std::span<const ReuseDoc> docs_;
-  const std::vector<std::uint32_t>& by_rank_;
-  const ReuseOptions& opt_;
+  const RankedDocs& docs_;
   std::vector<std::uint32_t> slot_of_;  // rank → index in tokens_
   std::vector<std::vector<std::uint64_t>> tokens_;
   std::vector<std::uint32_t> free_, held_;
@@ -1022,8 +989,7 @@ class SourceTokens {
 
 // 4. Verification: each candidate pair aligned; the pairs that pass, in candidate order. Texts are
 //    re-tokenised: a block's sources once (SourceTokens), a target once for its run of pairs on a thread.
-std::vector<Verified> VerifyCandidates(std::span<const ReuseDoc> docs, const std::vector<std::uint64_t>& pairs,
-                                       const std::vector<std::uint32_t>& by_rank,
+std::vector<Verified> VerifyCandidates(const RankedDocs& docs, const std::vector<std::uint64_t>& pairs,
                                        const std::vector<std::uint32_t>& token_counts, const ReuseOptions& opt,
                                        const std::vector<std::uint64_t>& common) {
   struct Scratch {
@@ -1034,7 +1000,7 @@ std::vector<Verified> VerifyCandidates(std::span<const ReuseDoc> docs, const std
     std::vector<std::pair<std::size_t, ReuseFlow>> passed;  // (candidate, flow)
   };
   tbb::enumerable_thread_specific<Scratch> scratch;
-  SourceTokens sources(docs, by_rank, opt);
+  SourceTokens sources(docs);
   std::vector<Verified> verified;
   std::vector<std::pair<std::size_t, ReuseFlow>> passed;
   std::size_t lo = 0;
@@ -1050,7 +1016,7 @@ std::vector<Verified> VerifyCandidates(std::span<const ReuseDoc> docs, const std
         const auto source = static_cast<std::uint32_t>(pairs[k] >> 32);
         const auto target = static_cast<std::uint32_t>(pairs[k] & 0xFFFFFFFFu);
         if (s.target != target) {
-          DocTokens(docs[by_rank[target]], opt.decode_text, s.text, s.target_tokens);
+          DocTokens(docs, target, s.text, s.target_tokens);
           s.target_shingled.Of(s.target_tokens, opt.shingle_size);
           s.target = target;
         }
@@ -1068,8 +1034,8 @@ std::vector<Verified> VerifyCandidates(std::span<const ReuseDoc> docs, const std
     std::sort(passed.begin(), passed.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
     for (const auto& [k, flow] : passed) {
       Verified v{flow, static_cast<std::uint32_t>(pairs[k] >> 32), static_cast<std::uint32_t>(pairs[k] & 0xFFFFFFFFu)};
-      v.flow.source = by_rank[v.source_rank];
-      v.flow.target = by_rank[v.target_rank];
+      v.flow.source = v.source_rank;
+      v.flow.target = v.target_rank;
       verified.push_back(v);
     }
     lo = hi;
@@ -1077,10 +1043,40 @@ std::vector<Verified> VerifyCandidates(std::span<const ReuseDoc> docs, const std
   return verified;
 }
 
+// ReuseDocs in rank order: (time, key) ascending, texts decoded by `decode` when set.
+class SpanDocs final : public RankedDocs {
+ public:
+  SpanDocs(std::span<const ReuseDoc> docs, const ReuseTextDecoder& decode)
+      : docs_(docs), decode_(decode), by_rank_(RankOrder(docs)) {}
+
+  std::size_t size() const override { return docs_.size(); }
+  bool IsSource(std::uint32_t rank) const override { return Doc(rank).is_source; }
+  bool IsTarget(std::uint32_t rank) const override { return Doc(rank).is_target; }
+  bool IsPress(std::uint32_t rank) const override { return Doc(rank).is_press; }
+  std::string_view Text(std::uint32_t rank, std::string& buffer) const override {
+    return decode_ ? decode_(Doc(rank).text, buffer) : Doc(rank).text;
+  }
+
+  /// The index in the span of the document of `rank`, and the reverse.
+  std::uint32_t IndexOf(std::uint32_t rank) const { return by_rank_[rank]; }
+  std::vector<std::uint32_t> Ranks() const {
+    std::vector<std::uint32_t> rank_of(by_rank_.size());
+    for (std::uint32_t r = 0; r < by_rank_.size(); ++r) rank_of[by_rank_[r]] = r;
+    return rank_of;
+  }
+
+ private:
+  const ReuseDoc& Doc(std::uint32_t rank) const { return docs_[by_rank_[rank]]; }
+
+  std::span<const ReuseDoc> docs_;
+  const ReuseTextDecoder& decode_;
+  std::vector<std::uint32_t> by_rank_;
+};
+
 }  // namespace
 
-ReuseResult FindReuse(std::span<const ReuseDoc> docs, const ReuseOptions& opt,
-                      const std::function<void(std::string_view, std::size_t, std::size_t)>& progress) {
+ReuseResult FindReuseRanked(const RankedDocs& docs, const ReuseOptions& opt,
+                            const std::function<void(std::string_view, std::size_t, std::size_t)>& progress) {
   if (opt.comm != nullptr && !opt.comm->serial()) return FindReuseDistributed(docs, opt, progress);
   if (docs.size() >= UINT32_MAX) throw Error(ErrorKind::kInvalidArgument, "too many documents for the reuse engine");
   if (opt.shingle_size < 1) throw Error(ErrorKind::kInvalidArgument, "shingle size must be at least 1");
@@ -1094,10 +1090,8 @@ ReuseResult FindReuse(std::span<const ReuseDoc> docs, const ReuseOptions& opt,
     if (progress) progress(stage, done, total);
   };
 
-  // Ranks: documents in (time, key) order; rank order is "earlier".
-  const std::vector<std::uint32_t> by_rank = RankOrder(docs);
   const std::size_t n = docs.size();
-  const SpillFolder folder;  // band keys, index shards, shard pairs
+  const SpillFolder folder("reuse");  // band keys, index shards, shard pairs
   tbb::task_arena arena(ThreadCountOrDefault(opt.threads));
   std::vector<Verified> verified;
   std::vector<std::uint64_t> common;  // shingles of more than specific_df documents, sorted
@@ -1106,22 +1100,22 @@ ReuseResult FindReuse(std::span<const ReuseDoc> docs, const ReuseOptions& opt,
     report("tokenise and sign", 0, n);
     SpillFiles<std::uint64_t> band_files(folder, "band", static_cast<std::size_t>(lsh.bands));
     SpilledSets sets(folder, static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()));
-    const std::vector<std::uint32_t> token_counts = PrepareDocs(docs, by_rank, opt, lsh, band_files, sets, stats);
+    const std::vector<std::uint32_t> token_counts = PrepareDocs(docs, opt, lsh, band_files, sets, stats);
     stats.seconds_prepare = Since(t0);
     report("tokenise and sign", n, n);
 
     t0 = Clock::now();
-    std::vector<std::uint64_t> pairs = LshCandidates(docs, by_rank, token_counts, band_files, lsh);
+    std::vector<std::uint64_t> pairs = LshCandidates(docs, token_counts, band_files, lsh);
     stats.lsh_candidates = pairs.size();
     report("LSH candidates", pairs.size(), pairs.size());
-    stats.index_candidates = AddIndexCandidates(docs, by_rank, token_counts, opt, folder, sets, pairs, common);
+    stats.index_candidates = AddIndexCandidates(docs, token_counts, opt, folder, sets, pairs, common);
     SortByTarget(pairs);
     stats.candidates = pairs.size();
     stats.seconds_candidates = Since(t0);
     report("candidates", pairs.size(), pairs.size());
 
     t0 = Clock::now();
-    verified = VerifyCandidates(docs, pairs, by_rank, token_counts, opt, common);
+    verified = VerifyCandidates(docs, pairs, token_counts, opt, common);
     stats.aligned = pairs.size();
     stats.verified = verified.size();
     stats.seconds_verify = Since(t0);
@@ -1136,18 +1130,24 @@ ReuseResult FindReuse(std::span<const ReuseDoc> docs, const ReuseOptions& opt,
   return result;
 }
 
-std::vector<SyndicationGroup> FindSyndicationGroups(std::span<const ReuseDoc> docs, std::span<const ReuseFlow> flows,
-                                                    std::size_t min_members, int threads,
-                                                    const ReuseTextDecoder& decode) {
+ReuseResult FindReuse(std::span<const ReuseDoc> docs, const ReuseOptions& opt,
+                      const std::function<void(std::string_view, std::size_t, std::size_t)>& progress) {
+  if (docs.size() >= UINT32_MAX) throw Error(ErrorKind::kInvalidArgument, "too many documents for the reuse engine");
+  const SpanDocs ranked(docs, opt.decode_text);
+  ReuseResult result = FindReuseRanked(ranked, opt, progress);
+  for (ReuseFlow& f : result.flows) {
+    f.source = ranked.IndexOf(f.source);
+    f.target = ranked.IndexOf(f.target);
+  }
+  return result;
+}
+
+std::vector<SyndicationGroup> FindSyndicationGroupsRanked(const RankedDocs& docs, std::span<const ReuseFlow> flows,
+                                                          std::size_t min_members, int threads) {
   std::vector<ReuseFlow> press(flows.begin(), flows.end());
-  std::erase_if(press, [&](const ReuseFlow& f) { return !docs[f.target].is_press; });
-  auto earlier = [&](std::uint32_t x, std::uint32_t y) {
-    if (docs[x].time != docs[y].time) return docs[x].time < docs[y].time;
-    return docs[x].key < docs[y].key;
-  };
+  std::erase_if(press, [&](const ReuseFlow& f) { return !docs.IsPress(f.target); });
   std::sort(press.begin(), press.end(), [&](const ReuseFlow& x, const ReuseFlow& y) {
-    if (x.source != y.source) return earlier(x.source, y.source);
-    return earlier(x.target, y.target);
+    return x.source != y.source ? x.source < y.source : x.target < y.target;
   });
   std::vector<SyndicationGroup> groups;
   for (std::size_t lo = 0; lo < press.size();) {
@@ -1169,13 +1169,31 @@ std::vector<SyndicationGroup> FindSyndicationGroups(std::span<const ReuseDoc> do
     tbb::parallel_for(std::size_t{0}, groups.size(), [&](std::size_t gi) {
       std::vector<std::uint64_t> src, dst;
       std::string buffer;
-      DocTokens(docs[groups[gi].source], decode, buffer, src);
+      DocTokens(docs, groups[gi].source, buffer, src);
       for (SyndicationMember& m : groups[gi].members) {
-        DocTokens(docs[m.doc], decode, buffer, dst);
+        DocTokens(docs, m.doc, buffer, dst);
         m.edit_distance = TokenEditDistance(src, dst);
       }
     });
   });
+  return groups;
+}
+
+std::vector<SyndicationGroup> FindSyndicationGroups(std::span<const ReuseDoc> docs, std::span<const ReuseFlow> flows,
+                                                    std::size_t min_members, int threads,
+                                                    const ReuseTextDecoder& decode) {
+  const SpanDocs ranked(docs, decode);
+  const std::vector<std::uint32_t> rank_of = ranked.Ranks();
+  std::vector<ReuseFlow> by_rank(flows.begin(), flows.end());
+  for (ReuseFlow& f : by_rank) {
+    f.source = rank_of[f.source];
+    f.target = rank_of[f.target];
+  }
+  std::vector<SyndicationGroup> groups = FindSyndicationGroupsRanked(ranked, by_rank, min_members, threads);
+  for (SyndicationGroup& g : groups) {
+    g.source = ranked.IndexOf(g.source);
+    for (SyndicationMember& m : g.members) m.doc = ranked.IndexOf(m.doc);
+  }
   return groups;
 }
 

@@ -2,12 +2,17 @@
 #include "relais/toolkit/reuse.hpp"
 #include "relais/toolkit/store_query.hpp"
 
+#include <fcntl.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_sort.h>
+#include <unistd.h>
+
 #include <algorithm>
-#include <deque>
+#include <numeric>
 #include <set>
 
 #include "relais/base/error.hpp"
-#include "relais/base/string_arena.hpp"
+#include "relais/base/temp_folder.hpp"
 #include "relais/corpora/store.hpp"
 #include "relais/text/tokenize.hpp"
 #include "relais/toolkit/text_codec.hpp"
@@ -23,23 +28,151 @@ Channel ChannelOf(std::string_view name) {
   return name == "press" ? Channel::kPress : name == "pr" ? Channel::kPr : Channel::kSocial;
 }
 
-// One item for the engine: 64 bytes, its key and compressed text in the table's arena (12.6 M items held
-// each in std::strings took ~190 bytes each besides the text).
-struct ItemRow {
-  std::int64_t id = 0;
-  std::int64_t time = 0;
-  std::int64_t actor = -1;     // -1: NULL
-  std::string_view key, text;  // text: TextCodec-encoded
-  Channel channel = Channel::kSocial;
+// The items' keys and encoded texts in a temporary file, each record (key, text) read back by offset
+// from any thread: 12.6 M items held in memory, even compressed, took several GB.
+class SpilledRecords {
+ public:
+  explicit SpilledRecords(const TempFolder& folder) : path_(folder.Path("texts", 0)) {
+    fd_ = ::open(path_.c_str(), O_CREAT | O_RDWR | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd_ < 0) throw Error(ErrorKind::kData, "reuse: cannot create " + path_ + " (disk full? set TMPDIR)");
+  }
+  ~SpilledRecords() { ::close(fd_); }
+  SpilledRecords(const SpilledRecords&) = delete;
+  SpilledRecords& operator=(const SpilledRecords&) = delete;
+
+  /// Appends the record (key, text); returns its offset. Flush before reading.
+  std::uint64_t Append(std::string_view key, std::string_view text) {
+    const std::uint64_t at = written_ + buffer_.size();
+    buffer_.append(key).append(text);
+    if (buffer_.size() >= kFlushBytes) Flush();
+    return at;
+  }
+  void Flush() {
+    for (std::size_t done = 0; done < buffer_.size();) {
+      const ssize_t n =
+          ::pwrite(fd_, buffer_.data() + done, buffer_.size() - done, static_cast<off_t>(written_ + done));
+      if (n <= 0) throw Error(ErrorKind::kData, "reuse: cannot write " + path_ + " (disk full? set TMPDIR)");
+      done += static_cast<std::size_t>(n);
+    }
+    written_ += buffer_.size();
+    buffer_.clear();
+  }
+
+  /// `size` bytes at `offset`, in `out`. Thread-safe.
+  void Read(std::uint64_t offset, std::size_t size, std::string& out) const {
+    out.resize(size);
+    for (std::size_t done = 0; done < size;) {
+      const ssize_t n = ::pread(fd_, out.data() + done, size - done, static_cast<off_t>(offset + done));
+      if (n <= 0) throw Error(ErrorKind::kData, "reuse: cannot read " + path_);
+      done += static_cast<std::size_t>(n);
+    }
+  }
+
+ private:
+  static constexpr std::size_t kFlushBytes = std::size_t{1} << 20;
+  std::string path_;
+  int fd_ = -1;
+  std::uint64_t written_ = 0;
+  std::string buffer_;
 };
 
-struct ItemTable {
-  std::deque<ItemRow> rows;  // grows without copying what it holds
-  StringArena strings;
-  TextCodec codec;  // the texts, compressed (1.27 M items: 350 MB of text)
-  std::size_t size() const { return rows.size(); }
-  const ItemRow& operator[](std::size_t k) const { return rows[k]; }
+// The items for the engine, in rank order ((time, key) ascending), a few columns of fixed width each in
+// memory (41 bytes an item); keys and texts (TextCodec-encoded) in a SpilledRecords file.
+class StoreDocs final : public text::RankedDocs {
+ public:
+  StoreDocs() : folder_("reuse"), records_(folder_) {}
+
+  /// Appends an item (in any order; SortByRank puts them in rank order).
+  void Add(std::int64_t id, std::int64_t time, std::int64_t actor, Channel channel, std::string_view key,
+           std::string_view stored_text) {
+    ids_.push_back(id);
+    times_.push_back(time);
+    actors_.push_back(actor);
+    channels_.push_back(channel);
+    offsets_.push_back(records_.Append(key, stored_text));
+    key_sizes_.push_back(Size32(key.size()));
+    text_sizes_.push_back(Size32(stored_text.size()));
+  }
+  TextCodec& codec() { return codec_; }
+  void SetRoles(const std::set<Channel>& from, const std::set<Channel>& to) {
+    for (const Channel c : {Channel::kSocial, Channel::kPress, Channel::kPr}) {
+      is_source_[static_cast<int>(c)] = from.count(c) > 0;
+      is_target_[static_cast<int>(c)] = to.count(c) > 0;
+    }
+  }
+
+  /// Puts the items in rank order: by time, equal times by key (read back for those only).
+  void SortByRank();
+
+  std::size_t size() const override { return ids_.size(); }
+  bool IsSource(std::uint32_t rank) const override { return is_source_[static_cast<int>(channels_[rank])]; }
+  bool IsTarget(std::uint32_t rank) const override { return is_target_[static_cast<int>(channels_[rank])]; }
+  bool IsPress(std::uint32_t rank) const override { return channels_[rank] == Channel::kPress; }
+  std::string_view Text(std::uint32_t rank, std::string& buffer) const override {
+    std::string& stored = stored_.local();
+    records_.Read(offsets_[rank] + key_sizes_[rank], text_sizes_[rank], stored);
+    return codec_.Decode(stored, buffer);
+  }
+
+  std::int64_t Id(std::uint32_t rank) const { return ids_[rank]; }
+  std::int64_t Time(std::uint32_t rank) const { return times_[rank]; }
+  std::int64_t Actor(std::uint32_t rank) const { return actors_[rank]; }  // -1: NULL
+  std::string Key(std::uint32_t rank) const {
+    std::string key;
+    records_.Read(offsets_[rank], key_sizes_[rank], key);
+    return key;
+  }
+
+ private:
+  static std::uint32_t Size32(std::size_t n) {
+    if (n > UINT32_MAX) throw Error(ErrorKind::kData, "reuse: an item's text is larger than 4 GiB");
+    return static_cast<std::uint32_t>(n);
+  }
+  template <typename T>
+  static void Permute(std::vector<T>& v, const std::vector<std::uint32_t>& order) {
+    std::vector<T> out(v.size());
+    for (std::size_t k = 0; k < order.size(); ++k) out[k] = v[order[k]];
+    v.swap(out);
+  }
+
+  TempFolder folder_;
+  SpilledRecords records_;
+  TextCodec codec_;
+  std::vector<std::int64_t> ids_, times_, actors_;
+  std::vector<std::uint64_t> offsets_;
+  std::vector<std::uint32_t> key_sizes_, text_sizes_;
+  std::vector<Channel> channels_;
+  bool is_source_[3] = {false, false, false}, is_target_[3] = {false, false, false};
+  mutable tbb::enumerable_thread_specific<std::string> stored_;  // each thread's encoded text
 };
+
+void StoreDocs::SortByRank() {
+  records_.Flush();
+  std::vector<std::uint32_t> order(ids_.size());
+  std::iota(order.begin(), order.end(), 0u);
+  tbb::parallel_sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) {
+    return times_[x] != times_[y] ? times_[x] < times_[y] : x < y;
+  });
+  std::vector<std::pair<std::string, std::uint32_t>> tied;  // (key, item) of one run of equal times
+  for (std::size_t lo = 0; lo < order.size();) {
+    std::size_t hi = lo + 1;
+    while (hi < order.size() && times_[order[hi]] == times_[order[lo]]) ++hi;
+    if (hi - lo > 1) {
+      tied.clear();
+      for (std::size_t k = lo; k < hi; ++k) tied.emplace_back(Key(order[k]), order[k]);
+      std::sort(tied.begin(), tied.end());
+      for (std::size_t k = lo; k < hi; ++k) order[k] = tied[k - lo].second;
+    }
+    lo = hi;
+  }
+  Permute(ids_, order);
+  Permute(times_, order);
+  Permute(actors_, order);
+  Permute(offsets_, order);
+  Permute(key_sizes_, order);
+  Permute(text_sizes_, order);
+  Permute(channels_, order);
+}
 
 void CheckChannels(const std::vector<std::string>& channels, const char* option) {
   for (const auto& c : channels)
@@ -54,52 +187,53 @@ std::string ReuseText(const corpora::Statement& st, int text_col, int title_col)
   return text;
 }
 
-// The items' texts are compressed against a dictionary trained on the first TextCodec::kSampleBytes of
-// them (held as they are until then).
-std::unique_ptr<ItemTable> ReadItems(corpora::Store& store, const std::set<std::string>& channels) {
-  auto table = std::make_unique<ItemTable>();
-  std::vector<std::string> waiting;  // texts of the last rows, read before the dictionary
-  std::size_t waiting_bytes = 0;
-  auto train = [&] {
-    table->codec.Train(waiting);
-    const std::size_t first = table->rows.size() - waiting.size();
-    for (std::size_t k = 0; k < waiting.size(); ++k)
-      table->rows[first + k].text = table->strings.Add(table->codec.Encode(waiting[k]));
-    std::vector<std::string>().swap(waiting);
+// The items, in rank order, their texts compressed against a dictionary trained on the first
+// TextCodec::kSampleBytes of them (held as they are until then).
+std::unique_ptr<StoreDocs> ReadItems(corpora::Store& store, const std::set<std::string>& channels) {
+  auto docs = std::make_unique<StoreDocs>();
+  struct Waiting {
+    std::int64_t id, time, actor;
+    Channel channel;
+    std::string key, text;
   };
+  std::vector<Waiting> waiting;  // the rows read before the dictionary
+  std::size_t waiting_bytes = 0;
   bool trained = false;
+  auto train = [&] {
+    std::vector<std::string> samples;
+    for (Waiting& w : waiting) samples.push_back(std::move(w.text));
+    docs->codec().Train(samples);
+    for (std::size_t k = 0; k < waiting.size(); ++k) {
+      const Waiting& w = waiting[k];
+      docs->Add(w.id, w.time, w.actor, w.channel, w.key, docs->codec().Encode(samples[k]));
+    }
+    std::vector<Waiting>().swap(waiting);
+    trained = true;
+  };
   corpora::Statement st(store.db(),
                         "SELECT id, key, channel, time, actor_id, text, title FROM items "
                         "WHERE kind <> 'retweet' ORDER BY id");
   while (st.Step()) {
     const std::string channel = st.Text(2);
     if (!channels.count(channel)) continue;
-    ItemRow r;
-    r.id = st.Int(0);
-    r.key = table->strings.Add(st.Text(1));
-    r.channel = ChannelOf(channel);
-    r.time = st.Int(3);
-    r.actor = st.IsNull(4) ? -1 : st.Int(4);
+    const std::int64_t actor = st.IsNull(4) ? -1 : st.Int(4);
     std::string text = ReuseText(st, 5, 6);
     if (trained) {
-      r.text = table->strings.Add(table->codec.Encode(text));
-    } else {
-      waiting_bytes += text.size();
-      waiting.push_back(std::move(text));
+      docs->Add(st.Int(0), st.Int(3), actor, ChannelOf(channel), st.Text(1), docs->codec().Encode(text));
+      continue;
     }
-    table->rows.push_back(r);
-    if (!trained && waiting_bytes >= TextCodec::kSampleBytes) {
-      train();
-      trained = true;
-    }
+    waiting_bytes += text.size();
+    waiting.push_back({st.Int(0), st.Int(3), actor, ChannelOf(channel), st.Text(1), std::move(text)});
+    if (waiting_bytes >= TextCodec::kSampleBytes) train();
   }
   if (!trained) train();
-  return table;
+  docs->SortByRank();
+  return docs;
 }
 
 // Reuse flows live in their destination item's partition; their ids sort after every ingest flow
-// (3 << 58, see corpora/src/flows.cpp), in the order of `flows`.
-void WriteFlows(corpora::Store& store, const ItemTable& rows, const std::vector<text::ReuseFlow>& flows) {
+// (3 << 58, see corpora/src/flows.cpp), in the order of `flows` (between ranks of `docs`).
+void WriteFlows(corpora::Store& store, const StoreDocs& docs, const std::vector<text::ReuseFlow>& flows) {
   store.Begin();
   try {
     std::vector<corpora::Statement> ins;
@@ -113,21 +247,19 @@ void WriteFlows(corpora::Store& store, const ItemTable& rows, const std::vector<
     }
     std::int64_t next_id = std::int64_t{3} << 58;
     for (const auto& f : flows) {
-      const ItemRow& s = rows[f.source];
-      const ItemRow& t = rows[f.target];
-      corpora::Statement& st = ins[static_cast<std::size_t>(store.PartitionOf(t.key))];
-      st.Bind(1, ++next_id).Bind(2, s.id).Bind(3, t.id);
-      if (s.actor >= 0) {
-        st.Bind(4, s.actor);
+      corpora::Statement& st = ins[static_cast<std::size_t>(store.PartitionOf(docs.Key(f.target)))];
+      st.Bind(1, ++next_id).Bind(2, docs.Id(f.source)).Bind(3, docs.Id(f.target));
+      if (docs.Actor(f.source) >= 0) {
+        st.Bind(4, docs.Actor(f.source));
       } else {
         st.BindNull(4);
       }
-      if (t.actor >= 0) {
-        st.Bind(5, t.actor);
+      if (docs.Actor(f.target) >= 0) {
+        st.Bind(5, docs.Actor(f.target));
       } else {
         st.BindNull(5);
       }
-      st.Bind(6, t.time - s.time).Bind(7, f.score);
+      st.Bind(6, docs.Time(f.target) - docs.Time(f.source)).Bind(7, f.score);
       st.Bind(8, static_cast<std::int64_t>(f.source_span.begin)).Bind(9, static_cast<std::int64_t>(f.source_span.end));
       st.Bind(10, static_cast<std::int64_t>(f.target_span.begin))
           .Bind(11, static_cast<std::int64_t>(f.target_span.end));
@@ -217,55 +349,41 @@ ReuseRunResult RunReuse(corpora::Store& store, const ReuseRunOptions& options,
   std::set<std::string> channels = from;
   channels.insert(to.begin(), to.end());
   if (progress) progress("read items", 0, 0);
-  const std::unique_ptr<const ItemTable> table = dist::Agree(comm, [&] {
+  const std::unique_ptr<StoreDocs> table = dist::Agree(comm, [&] {
     CheckChannels(options.from, "--from");
     CheckChannels(options.to, "--to");
     return ReadItems(store, channels);
   });
-  const ItemTable& rows = *table;
+  StoreDocs& docs = *table;
   std::set<Channel> from_channels, to_channels;
   for (const auto& c : from) from_channels.insert(ChannelOf(c));
   for (const auto& c : to) to_channels.insert(ChannelOf(c));
-  if (progress) progress("read items", rows.size(), rows.size());
-  std::vector<text::ReuseDoc> docs(rows.size());
-  for (std::size_t k = 0; k < rows.size(); ++k) {
-    docs[k].key = rows[k].key;
-    docs[k].time = rows[k].time;
-    docs[k].text = rows[k].text;
-    docs[k].is_source = from_channels.count(rows[k].channel) > 0;
-    docs[k].is_target = to_channels.count(rows[k].channel) > 0;
-    docs[k].is_press = rows[k].channel == Channel::kPress;
-  }
-  text::ReuseOptions engine_options = options.engine;
-  const text::ReuseTextDecoder decode = [&rows](std::string_view stored, std::string& buffer) {
-    return rows.codec.Decode(stored, buffer);
-  };
-  engine_options.decode_text = decode;
-  text::ReuseResult engine = text::FindReuse(docs, engine_options, progress);
+  docs.SetRoles(from_channels, to_channels);
+  if (progress) progress("read items", docs.size(), docs.size());
+  text::ReuseResult engine = text::FindReuseRanked(docs, options.engine, progress);
   // Rank 0 alone writes the flows.
   dist::Agree(comm, [&] {
-    if (options.write && comm.root()) WriteFlows(store, rows, engine.flows);
+    if (options.write && comm.root()) WriteFlows(store, docs, engine.flows);
   });
   ReuseRunResult out;
-  out.items = rows.size();
+  out.items = docs.size();
   std::set<std::int64_t> public_actors;
   {
     corpora::Statement st(store.db(), "SELECT id FROM actors WHERE public = 1");
     while (st.Step()) public_actors.insert(st.Int(0));
   }
-  auto shown = [&](std::size_t k) {
-    return DisplayItemKey(store, std::string(rows[k].key), public_actors.count(rows[k].actor) > 0,
-                          options.pseudonymise);
+  auto shown = [&](std::uint32_t rank) {
+    return DisplayItemKey(store, docs.Key(rank), public_actors.count(docs.Actor(rank)) > 0, options.pseudonymise);
   };
   out.stats = engine.stats;
   for (const auto& f : engine.flows) {
     StoredReuseFlow s;
     s.source_key = shown(f.source);
     s.target_key = shown(f.target);
-    s.source_id = rows[f.source].id;
-    s.target_id = rows[f.target].id;
-    s.source_time = rows[f.source].time;
-    s.target_time = rows[f.target].time;
+    s.source_id = docs.Id(f.source);
+    s.target_id = docs.Id(f.target);
+    s.source_time = docs.Time(f.source);
+    s.target_time = docs.Time(f.target);
     s.score = f.score;
     s.alignment_score = f.alignment_score;
     s.containment = f.containment;
@@ -274,7 +392,7 @@ ReuseRunResult RunReuse(corpora::Store& store, const ReuseRunOptions& options,
     out.flows.push_back(std::move(s));
   }
   if (options.groups) {
-    for (const auto& g : text::FindSyndicationGroups(docs, engine.flows, 2, options.engine.threads, decode)) {
+    for (const auto& g : text::FindSyndicationGroupsRanked(docs, engine.flows, 2, options.engine.threads)) {
       StoredSyndicationGroup sg;
       sg.source_key = shown(g.source);
       for (const auto& m : g.members) sg.members.push_back({shown(m.doc), m.edit_distance, m.score});

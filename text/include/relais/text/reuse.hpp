@@ -146,11 +146,34 @@ struct ReuseResult {
 ReuseResult FindReuse(std::span<const ReuseDoc> docs, const ReuseOptions& options,
                       const std::function<void(std::string_view, std::size_t, std::size_t)>& progress = {});
 
+/// The documents as the engine reads them, in rank order: ascending (time, key), rank 0 the earliest (equal
+/// times and keys: any fixed order). The text of a rank is fetched each time it is tokenised, from any
+/// thread, so a corpus larger than memory can stay on disk (`relais reuse --store` reads its texts back from
+/// a temporary file). FindReuse on ReuseDocs is FindReuseRanked on them sorted into this order.
+class RankedDocs {
+ public:
+  virtual ~RankedDocs() = default;
+  virtual std::size_t size() const = 0;
+  virtual bool IsSource(std::uint32_t rank) const = 0;  ///< ReuseDoc::is_source of that rank
+  virtual bool IsTarget(std::uint32_t rank) const = 0;
+  virtual bool IsPress(std::uint32_t rank) const = 0;
+  /// The text of `rank`, in `buffer` or a view that outlives the call. Thread-safe.
+  virtual std::string_view Text(std::uint32_t rank, std::string& buffer) const = 0;
+};
+
+/// FindReuse on ranked documents: the flows' source and target are ranks (options.decode_text is not used:
+/// RankedDocs::Text gives the text).
+ReuseResult FindReuseRanked(const RankedDocs& docs, const ReuseOptions& options,
+                            const std::function<void(std::string_view, std::size_t, std::size_t)>& progress = {});
+
 /// Syndication groups: for each source with at least min_members press targets among `flows`, the group
 /// with each member's token edit distance to the source (docs are re-tokenised, decoded by `decode` if set).
 std::vector<SyndicationGroup> FindSyndicationGroups(std::span<const ReuseDoc> docs, std::span<const ReuseFlow> flows,
                                                     std::size_t min_members = 2, int threads = 0,
                                                     const ReuseTextDecoder& decode = {});
+/// The same on ranked documents and flows between ranks (FindReuseRanked's).
+std::vector<SyndicationGroup> FindSyndicationGroupsRanked(const RankedDocs& docs, std::span<const ReuseFlow> flows,
+                                                          std::size_t min_members = 2, int threads = 0);
 
 /// Aligns two texts as the engine does (for --explain): tokens of each and the alignment.
 struct ExplainedPair {

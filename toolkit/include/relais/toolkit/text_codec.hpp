@@ -1,5 +1,5 @@
-// Many texts held compressed in memory (the texts of `relais reuse`: ~350 MB for 1.27 M items, ~3 GB at
-// 12.6 M) and decompressed one at a time, from any thread, when read:
+// Many texts stored compressed (the texts of `relais reuse`, in its temporary file: ~350 MB of text for
+// 1.27 M items) and decompressed one at a time, from any thread, when read:
 //
 //   TextCodec codec;
 //   codec.Train(first_texts);            // a zstd dictionary from the first texts (optional)
