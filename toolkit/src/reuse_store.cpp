@@ -3,11 +3,13 @@
 #include "relais/toolkit/store_query.hpp"
 
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_sort.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <deque>
 #include <numeric>
 #include <set>
 
@@ -28,11 +30,21 @@ Channel ChannelOf(std::string_view name) {
   return name == "press" ? Channel::kPress : name == "pr" ? Channel::kPr : Channel::kSocial;
 }
 
-// The items' keys and encoded texts in a temporary file, each record (key, text) read back by offset
-// from any thread: 12.6 M items held in memory, even compressed, took several GB.
+// What a record of SpilledRecords starts with: the item's columns the output needs, then its key, then its
+// encoded text.
+struct ItemHead {
+  std::int64_t id = 0;
+  std::int64_t time = 0;
+  std::int64_t actor = -1;  // -1: NULL
+  std::uint64_t spare = 0;
+};
+static_assert(sizeof(ItemHead) == 32);
+
+// The items' records in a temporary file, each read back by offset from any thread: 12.6 M items held in
+// memory, even with their texts compressed, took several GB.
 class SpilledRecords {
  public:
-  explicit SpilledRecords(const TempFolder& folder) : path_(folder.Path("texts", 0)) {
+  explicit SpilledRecords(const TempFolder& folder) : path_(folder.Path("items", 0)) {
     fd_ = ::open(path_.c_str(), O_CREAT | O_RDWR | O_TRUNC | O_CLOEXEC, 0600);
     if (fd_ < 0) throw Error(ErrorKind::kData, "reuse: cannot create " + path_ + " (disk full? set TMPDIR)");
   }
@@ -40,10 +52,10 @@ class SpilledRecords {
   SpilledRecords(const SpilledRecords&) = delete;
   SpilledRecords& operator=(const SpilledRecords&) = delete;
 
-  /// Appends the record (key, text); returns its offset. Flush before reading.
-  std::uint64_t Append(std::string_view key, std::string_view text) {
+  /// Appends the record (head, key, text); returns its offset. Flush before reading.
+  std::uint64_t Append(const ItemHead& head, std::string_view key, std::string_view text) {
     const std::uint64_t at = written_ + buffer_.size();
-    buffer_.append(key).append(text);
+    buffer_.append(reinterpret_cast<const char*>(&head), sizeof head).append(key).append(text);
     if (buffer_.size() >= kFlushBytes) Flush();
     return at;
   }
@@ -58,11 +70,10 @@ class SpilledRecords {
     buffer_.clear();
   }
 
-  /// `size` bytes at `offset`, in `out`. Thread-safe.
-  void Read(std::uint64_t offset, std::size_t size, std::string& out) const {
-    out.resize(size);
+  /// `size` bytes at `offset`, into `out`. Thread-safe.
+  void Read(std::uint64_t offset, std::size_t size, char* out) const {
     for (std::size_t done = 0; done < size;) {
-      const ssize_t n = ::pread(fd_, out.data() + done, size - done, static_cast<off_t>(offset + done));
+      const ssize_t n = ::pread(fd_, out + done, size - done, static_cast<off_t>(offset + done));
       if (n <= 0) throw Error(ErrorKind::kData, "reuse: cannot read " + path_);
       done += static_cast<std::size_t>(n);
     }
@@ -76,20 +87,17 @@ class SpilledRecords {
   std::string buffer_;
 };
 
-// The items for the engine, in rank order ((time, key) ascending), a few columns of fixed width each in
-// memory (41 bytes an item); keys and texts (TextCodec-encoded) in a SpilledRecords file.
+// The items for the engine, in rank order ((time, key) ascending): 17 bytes an item in memory (record
+// offset, key and text sizes, channel; deques, which grow without copying), the rest in SpilledRecords.
 class StoreDocs final : public text::RankedDocs {
  public:
   StoreDocs() : folder_("reuse"), records_(folder_) {}
 
   /// Appends an item (in any order; SortByRank puts them in rank order).
-  void Add(std::int64_t id, std::int64_t time, std::int64_t actor, Channel channel, std::string_view key,
-           std::string_view stored_text) {
-    ids_.push_back(id);
-    times_.push_back(time);
-    actors_.push_back(actor);
+  void Add(const ItemHead& head, Channel channel, std::string_view key, std::string_view stored_text) {
+    times_.push_back(head.time);
     channels_.push_back(channel);
-    offsets_.push_back(records_.Append(key, stored_text));
+    offsets_.push_back(records_.Append(head, key, stored_text));
     key_sizes_.push_back(Size32(key.size()));
     text_sizes_.push_back(Size32(stored_text.size()));
   }
@@ -104,22 +112,25 @@ class StoreDocs final : public text::RankedDocs {
   /// Puts the items in rank order: by time, equal times by key (read back for those only).
   void SortByRank();
 
-  std::size_t size() const override { return ids_.size(); }
+  std::size_t size() const override { return offsets_.size(); }
   bool IsSource(std::uint32_t rank) const override { return is_source_[static_cast<int>(channels_[rank])]; }
   bool IsTarget(std::uint32_t rank) const override { return is_target_[static_cast<int>(channels_[rank])]; }
   bool IsPress(std::uint32_t rank) const override { return channels_[rank] == Channel::kPress; }
   std::string_view Text(std::uint32_t rank, std::string& buffer) const override {
     std::string& stored = stored_.local();
-    records_.Read(offsets_[rank] + key_sizes_[rank], text_sizes_[rank], stored);
+    stored.resize(text_sizes_[rank]);
+    records_.Read(offsets_[rank] + sizeof(ItemHead) + key_sizes_[rank], stored.size(), stored.data());
     return codec_.Decode(stored, buffer);
   }
 
-  std::int64_t Id(std::uint32_t rank) const { return ids_[rank]; }
-  std::int64_t Time(std::uint32_t rank) const { return times_[rank]; }
-  std::int64_t Actor(std::uint32_t rank) const { return actors_[rank]; }  // -1: NULL
+  ItemHead Head(std::uint32_t rank) const {
+    ItemHead head;
+    records_.Read(offsets_[rank], sizeof head, reinterpret_cast<char*>(&head));
+    return head;
+  }
   std::string Key(std::uint32_t rank) const {
-    std::string key;
-    records_.Read(offsets_[rank], key_sizes_[rank], key);
+    std::string key(key_sizes_[rank], '\0');
+    records_.Read(offsets_[rank] + sizeof(ItemHead), key.size(), key.data());
     return key;
   }
 
@@ -129,26 +140,26 @@ class StoreDocs final : public text::RankedDocs {
     return static_cast<std::uint32_t>(n);
   }
   template <typename T>
-  static void Permute(std::vector<T>& v, const std::vector<std::uint32_t>& order) {
-    std::vector<T> out(v.size());
-    for (std::size_t k = 0; k < order.size(); ++k) out[k] = v[order[k]];
-    v.swap(out);
+  static void Permute(std::deque<T>& column, const std::vector<std::uint32_t>& order) {
+    std::deque<T> out;
+    for (const std::uint32_t k : order) out.push_back(column[k]);
+    column.swap(out);
   }
 
   TempFolder folder_;
   SpilledRecords records_;
   TextCodec codec_;
-  std::vector<std::int64_t> ids_, times_, actors_;
-  std::vector<std::uint64_t> offsets_;
-  std::vector<std::uint32_t> key_sizes_, text_sizes_;
-  std::vector<Channel> channels_;
+  std::deque<std::int64_t> times_;  // until SortByRank
+  std::deque<std::uint64_t> offsets_;
+  std::deque<std::uint32_t> key_sizes_, text_sizes_;
+  std::deque<Channel> channels_;
   bool is_source_[3] = {false, false, false}, is_target_[3] = {false, false, false};
   mutable tbb::enumerable_thread_specific<std::string> stored_;  // each thread's encoded text
 };
 
 void StoreDocs::SortByRank() {
   records_.Flush();
-  std::vector<std::uint32_t> order(ids_.size());
+  std::vector<std::uint32_t> order(offsets_.size());
   std::iota(order.begin(), order.end(), 0u);
   tbb::parallel_sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) {
     return times_[x] != times_[y] ? times_[x] < times_[y] : x < y;
@@ -165,9 +176,7 @@ void StoreDocs::SortByRank() {
     }
     lo = hi;
   }
-  Permute(ids_, order);
-  Permute(times_, order);
-  Permute(actors_, order);
+  std::deque<std::int64_t>().swap(times_);
   Permute(offsets_, order);
   Permute(key_sizes_, order);
   Permute(text_sizes_, order);
@@ -192,7 +201,7 @@ std::string ReuseText(const corpora::Statement& st, int text_col, int title_col)
 std::unique_ptr<StoreDocs> ReadItems(corpora::Store& store, const std::set<std::string>& channels) {
   auto docs = std::make_unique<StoreDocs>();
   struct Waiting {
-    std::int64_t id, time, actor;
+    ItemHead head;
     Channel channel;
     std::string key, text;
   };
@@ -203,30 +212,31 @@ std::unique_ptr<StoreDocs> ReadItems(corpora::Store& store, const std::set<std::
     std::vector<std::string> samples;
     for (Waiting& w : waiting) samples.push_back(std::move(w.text));
     docs->codec().Train(samples);
-    for (std::size_t k = 0; k < waiting.size(); ++k) {
-      const Waiting& w = waiting[k];
-      docs->Add(w.id, w.time, w.actor, w.channel, w.key, docs->codec().Encode(samples[k]));
-    }
+    for (std::size_t k = 0; k < waiting.size(); ++k)
+      docs->Add(waiting[k].head, waiting[k].channel, waiting[k].key, docs->codec().Encode(samples[k]));
     std::vector<Waiting>().swap(waiting);
     trained = true;
   };
-  corpora::Statement st(store.db(),
-                        "SELECT id, key, channel, time, actor_id, text, title FROM items "
-                        "WHERE kind <> 'retweet' ORDER BY id");
-  while (st.Step()) {
-    const std::string channel = st.Text(2);
-    if (!channels.count(channel)) continue;
-    const std::int64_t actor = st.IsNull(4) ? -1 : st.Int(4);
-    std::string text = ReuseText(st, 5, 6);
-    if (trained) {
-      docs->Add(st.Int(0), st.Int(3), actor, ChannelOf(channel), st.Text(1), docs->codec().Encode(text));
-      continue;
+  {
+    corpora::Statement st(store.db(),
+                          "SELECT id, key, channel, time, actor_id, text, title FROM items "
+                          "WHERE kind <> 'retweet' ORDER BY id");
+    while (st.Step()) {
+      const std::string channel = st.Text(2);
+      if (!channels.count(channel)) continue;
+      const ItemHead head{st.Int(0), st.Int(3), st.IsNull(4) ? -1 : st.Int(4), 0};
+      std::string text = ReuseText(st, 5, 6);
+      if (trained) {
+        docs->Add(head, ChannelOf(channel), st.Text(1), docs->codec().Encode(text));
+        continue;
+      }
+      waiting_bytes += text.size();
+      waiting.push_back({head, ChannelOf(channel), st.Text(1), std::move(text)});
+      if (waiting_bytes >= TextCodec::kSampleBytes) train();
     }
-    waiting_bytes += text.size();
-    waiting.push_back({st.Int(0), st.Int(3), actor, ChannelOf(channel), st.Text(1), std::move(text)});
-    if (waiting_bytes >= TextCodec::kSampleBytes) train();
   }
   if (!trained) train();
+  sqlite3_db_release_memory(store.db());  // the page cache of the read: the engine does not need it
   docs->SortByRank();
   return docs;
 }
@@ -248,18 +258,19 @@ void WriteFlows(corpora::Store& store, const StoreDocs& docs, const std::vector<
     std::int64_t next_id = std::int64_t{3} << 58;
     for (const auto& f : flows) {
       corpora::Statement& st = ins[static_cast<std::size_t>(store.PartitionOf(docs.Key(f.target)))];
-      st.Bind(1, ++next_id).Bind(2, docs.Id(f.source)).Bind(3, docs.Id(f.target));
-      if (docs.Actor(f.source) >= 0) {
-        st.Bind(4, docs.Actor(f.source));
+      const ItemHead source = docs.Head(f.source), target = docs.Head(f.target);
+      st.Bind(1, ++next_id).Bind(2, source.id).Bind(3, target.id);
+      if (source.actor >= 0) {
+        st.Bind(4, source.actor);
       } else {
         st.BindNull(4);
       }
-      if (docs.Actor(f.target) >= 0) {
-        st.Bind(5, docs.Actor(f.target));
+      if (target.actor >= 0) {
+        st.Bind(5, target.actor);
       } else {
         st.BindNull(5);
       }
-      st.Bind(6, docs.Time(f.target) - docs.Time(f.source)).Bind(7, f.score);
+      st.Bind(6, target.time - source.time).Bind(7, f.score);
       st.Bind(8, static_cast<std::int64_t>(f.source_span.begin)).Bind(9, static_cast<std::int64_t>(f.source_span.end));
       st.Bind(10, static_cast<std::int64_t>(f.target_span.begin))
           .Bind(11, static_cast<std::int64_t>(f.target_span.end));
@@ -373,17 +384,18 @@ ReuseRunResult RunReuse(corpora::Store& store, const ReuseRunOptions& options,
     while (st.Step()) public_actors.insert(st.Int(0));
   }
   auto shown = [&](std::uint32_t rank) {
-    return DisplayItemKey(store, docs.Key(rank), public_actors.count(docs.Actor(rank)) > 0, options.pseudonymise);
+    return DisplayItemKey(store, docs.Key(rank), public_actors.count(docs.Head(rank).actor) > 0, options.pseudonymise);
   };
   out.stats = engine.stats;
   for (const auto& f : engine.flows) {
+    const ItemHead source = docs.Head(f.source), target = docs.Head(f.target);
     StoredReuseFlow s;
     s.source_key = shown(f.source);
     s.target_key = shown(f.target);
-    s.source_id = docs.Id(f.source);
-    s.target_id = docs.Id(f.target);
-    s.source_time = docs.Time(f.source);
-    s.target_time = docs.Time(f.target);
+    s.source_id = source.id;
+    s.target_id = target.id;
+    s.source_time = source.time;
+    s.target_time = target.time;
     s.score = f.score;
     s.alignment_score = f.alignment_score;
     s.containment = f.containment;
