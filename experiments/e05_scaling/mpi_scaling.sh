@@ -5,9 +5,12 @@
 # Writes OUT_DIR/mpi_scaling.tsv (verb, ranks, rank, seconds, bytes_sent, peak_rss_mb, same_output) for ingest
 # (a new store at each rank count, each rank's flow exchange echoed on stderr), rank, influence and reuse;
 # per-rank numbers come from RELAIS_RANK_STATS=1 (toolkit/cli/main.cpp). Reuses OUT_DIR/world and
-# OUT_DIR/store when present.
+# OUT_DIR/store when present. VERBS (environment) picks the verbs, default "ingest pagerank kcore influence
+# reuse" (the large world's ingest takes ~25 min a rank count on 2 cores: VERBS="pagerank kcore influence").
 set -euo pipefail
 R=$(realpath "$1"); OUT=$2; SCALE=${3:-medium}; MAXNP=${4:-4}
+VERBS=${VERBS:-ingest pagerank kcore influence reuse}
+wanted() { [[ " $VERBS " == *" $1 "* ]]; }
 MPIRUN="mpirun --oversubscribe --allow-run-as-root"
 mkdir -p "$OUT"
 if [ ! -d "$OUT/world" ]; then
@@ -78,7 +81,7 @@ ingest_same() {  # store -> md5 of stats and flows
   } | md5sum | cut -d' ' -f1
 }
 PARTS=$("$R" sql --store "$OUT/store" "SELECT count(*) FROM partitions" | tail -1)
-for np in $(seq 1 "$MAXNP"); do
+wanted ingest && for np in $(seq 1 "$MAXNP"); do
   s="$OUT/ingest.np$np" e="$OUT/ingest.np$np.err"
   rm -rf "$s"
   if [ "$np" = 1 ]; then
@@ -97,8 +100,9 @@ for np in $(seq 1 "$MAXNP"); do
   echo "ingest np=$np same_output=$same" >&2
   rm -rf "$s"
 done
-run pagerank rank --edges "$OUT/edges.tsv" --metric pagerank --top 0 --json
-run kcore rank --edges "$OUT/edges.tsv" --undirected --metric kcore --top 0 --json
-run influence influence --store "$OUT/store" --groups class --beta 1 --json
-run reuse reuse --store "$OUT/store" --json
+wanted pagerank && run pagerank rank --edges "$OUT/edges.tsv" --metric pagerank --top 0 --json
+wanted kcore && run kcore rank --edges "$OUT/edges.tsv" --undirected --metric kcore --top 0 --json
+# shellcheck disable=SC2086  # INFLUENCE_ARGS: e.g. "--from 2021-01-01T00:00Z --to 2021-01-04T00:00Z" on the large world
+wanted influence && run influence influence --store "$OUT/store" --groups class --beta 1 --json ${INFLUENCE_ARGS:-}
+wanted reuse && run reuse reuse --store "$OUT/store" --json
 cat "$OUT/mpi_scaling.tsv"
