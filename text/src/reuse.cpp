@@ -739,19 +739,27 @@ std::vector<std::uint32_t> PrepareDocs(const RankedDocs& docs, const ReuseOption
 
 // 2. LSH candidates: pairs of documents sharing a band key, sorted and unique. One band at a time (band
 //    keys mix the band's number, so no bucket spans two bands): n entries in memory, not n · bands; the
-//    band's keys read back from its file.
+//    band's keys read back from its file in chunks.
 std::vector<std::uint64_t> LshCandidates(const RankedDocs& docs, const std::vector<std::uint32_t>& token_counts,
                                          SpillFiles<std::uint64_t>& band_files, const LshParams& lsh) {
   const std::size_t n = docs.size();
   std::vector<std::uint64_t> pairs;
   std::vector<std::pair<std::uint64_t, std::uint32_t>> entries;
   entries.reserve(n);
+  std::vector<std::uint64_t> keys(std::size_t{1} << 16);  // the band's keys, read a chunk at a time
   for (int band = 0; band < lsh.bands; ++band) {
     entries.clear();
-    const std::vector<std::uint64_t> keys = band_files.Take(static_cast<std::size_t>(band));
-    if (keys.size() != n) throw Error(ErrorKind::kData, "reuse: a band's spilled keys are truncated");
-    for (std::size_t rank = 0; rank < n; ++rank)
-      if (token_counts[rank] > 0) entries.emplace_back(keys[rank], static_cast<std::uint32_t>(rank));
+    std::size_t rank = 0;
+    {
+      const File f = band_files.Read(static_cast<std::size_t>(band));
+      while (const std::size_t got = std::fread(keys.data(), sizeof(std::uint64_t), keys.size(), f.get())) {
+        if (rank + got > n) break;
+        for (std::size_t k = 0; k < got; ++k, ++rank)
+          if (token_counts[rank] > 0) entries.emplace_back(keys[k], static_cast<std::uint32_t>(rank));
+      }
+    }
+    band_files.Remove(static_cast<std::size_t>(band));
+    if (rank != n) throw Error(ErrorKind::kData, "reuse: a band's spilled keys are truncated");
     tbb::parallel_sort(entries.begin(), entries.end());
     const std::size_t before = pairs.size();
     BucketPairs(entries, docs, pairs);
