@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <deque>
 #include <numeric>
 #include <set>
@@ -36,9 +37,8 @@ struct ItemHead {
   std::int64_t id = 0;
   std::int64_t time = 0;
   std::int64_t actor = -1;  // -1: NULL
-  std::uint64_t spare = 0;
 };
-static_assert(sizeof(ItemHead) == 32);
+static_assert(sizeof(ItemHead) == 24);
 
 // The items' records in a temporary file, each read back by offset from any thread: 12.6 M items held in
 // memory, even with their texts compressed, took several GB.
@@ -63,6 +63,7 @@ class SpilledRecords {
     for (std::size_t done = 0; done < buffer_.size();) {
       const ssize_t n =
           ::pwrite(fd_, buffer_.data() + done, buffer_.size() - done, static_cast<off_t>(written_ + done));
+      if (n < 0 && errno == EINTR) continue;
       if (n <= 0) throw Error(ErrorKind::kData, "reuse: cannot write " + path_ + " (disk full? set TMPDIR)");
       done += static_cast<std::size_t>(n);
     }
@@ -74,6 +75,7 @@ class SpilledRecords {
   void Read(std::uint64_t offset, std::size_t size, char* out) const {
     for (std::size_t done = 0; done < size;) {
       const ssize_t n = ::pread(fd_, out + done, size - done, static_cast<off_t>(offset + done));
+      if (n < 0 && errno == EINTR) continue;
       if (n <= 0) throw Error(ErrorKind::kData, "reuse: cannot read " + path_);
       done += static_cast<std::size_t>(n);
     }
@@ -224,7 +226,7 @@ std::unique_ptr<StoreDocs> ReadItems(corpora::Store& store, const std::set<std::
     while (st.Step()) {
       const std::string channel = st.Text(2);
       if (!channels.count(channel)) continue;
-      const ItemHead head{st.Int(0), st.Int(3), st.IsNull(4) ? -1 : st.Int(4), 0};
+      const ItemHead head{st.Int(0), st.Int(3), st.IsNull(4) ? -1 : st.Int(4)};
       std::string text = ReuseText(st, 5, 6);
       if (trained) {
         docs->Add(head, ChannelOf(channel), st.Text(1), docs->codec().Encode(text));
