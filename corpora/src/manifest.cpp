@@ -60,39 +60,48 @@ void AddCounts(nlohmann::ordered_json& j, const Statement& st, int first) {
 }
 }  // namespace
 
+// The document is written as it is read, one input at a time, in the layout nlohmann's dump(2) gives the
+// whole (each input's object dumped alone, its lines indented to their depth): 274,938 inputs held as one
+// JSON tree took hundreds of MB, and the runs looked up input by input scanned input_runs each time.
 void WriteManifest(Store& store) {
-  nlohmann::ordered_json j;
-  j["relais_version"] = RELAIS_VERSION;
-  j["schema_version"] = kSchemaVersion;
-  auto inputs = nlohmann::ordered_json::array();
-  Statement runs(store.db(),
-                 "SELECT run_id, path, read, accepted, duplicates, quarantined, complete, error FROM input_runs "
-                 "WHERE sha256 = ?1 ORDER BY run_id");
+  nlohmann::ordered_json head;
+  head["relais_version"] = RELAIS_VERSION;
+  head["schema_version"] = kSchemaVersion;
+  std::string text = head.dump(2);
+  text.erase(text.size() - 2);  // "\n}"
+  detail::AtomicFileWriter out(store.dir() / "manifest.json");
+  out.Append(text + ",\n  \"inputs\": [");
   Statement st(store.db(),
-               "SELECT path, size, sha256, format, read, accepted, duplicates, quarantined, complete, error "
-               "FROM inputs ORDER BY path, sha256");
-  while (st.Step()) {
+               "SELECT i.path, i.size, i.sha256, i.format, i.read, i.accepted, i.duplicates, i.quarantined, "
+               "i.complete, i.error, r.run_id, r.path, r.read, r.accepted, r.duplicates, r.quarantined, r.complete, "
+               "r.error FROM inputs i LEFT JOIN input_runs r ON r.sha256 = i.sha256 "
+               "ORDER BY i.path, i.sha256, r.run_id");
+  bool more = st.Step();
+  std::size_t written = 0;
+  while (more) {
     nlohmann::ordered_json in;
     in["path"] = st.Text(0);
     in["size"] = st.Int(1);
-    in["sha256"] = st.Text(2);
+    const std::string sha256 = st.Text(2);
+    in["sha256"] = sha256;
     in["format"] = st.Text(3);
     AddCounts(in, st, 4);
     auto per_run = nlohmann::ordered_json::array();
-    runs.Bind(1, st.TextView(2));
-    while (runs.Step()) {
+    for (; more && st.TextView(2) == sha256; more = st.Step()) {
+      if (st.IsNull(10)) continue;  // an input without runs
       nlohmann::ordered_json r;
-      r["run"] = runs.Int(0);
-      r["path"] = runs.Text(1);
-      AddCounts(r, runs, 2);
+      r["run"] = st.Int(10);
+      r["path"] = st.Text(11);
+      AddCounts(r, st, 12);
       per_run.push_back(std::move(r));
     }
-    runs.Reset();
     in["runs"] = std::move(per_run);
-    inputs.push_back(std::move(in));
+    std::string lines = "\n" + in.dump(2);
+    for (std::size_t at = 0; (at = lines.find('\n', at)) != std::string::npos; at += 5) lines.insert(at + 1, "    ");
+    out.Append((written++ > 0 ? "," : "") + lines);
   }
-  j["inputs"] = std::move(inputs);
-  detail::WriteFileAtomically(store.dir() / "manifest.json", j.dump(2) + "\n");
+  out.Append(written > 0 ? "\n  ]\n}\n" : "]\n}\n");
+  out.Commit();
 }
 
 }  // namespace relais::corpora

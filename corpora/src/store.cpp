@@ -73,7 +73,10 @@ CREATE TABLE IF NOT EXISTS item_geo (item_id INTEGER PRIMARY KEY, lat REAL, lon 
 )sql";
 
 // Secondary indexes: dropped while bulk-loading a new store and rebuilt after (EnsureIndexes).
-constexpr const char* kCatalogIndexes = "CREATE INDEX IF NOT EXISTS {S}actors_handle ON actors(handle COLLATE NOCASE);";
+// input_runs by input: manifest.json lists each input's runs (its primary key starts with run_id).
+constexpr const char* kCatalogIndexes =
+    "CREATE INDEX IF NOT EXISTS {S}actors_handle ON actors(handle COLLATE NOCASE);"
+    "CREATE INDEX IF NOT EXISTS {S}input_runs_input ON input_runs(sha256, run_id);";
 constexpr const char* kPartitionIndexes = R"sql(
 CREATE INDEX IF NOT EXISTS {S}items_time ON items(time);
 CREATE INDEX IF NOT EXISTS {S}items_actor ON items(actor_id, time);
@@ -87,7 +90,8 @@ CREATE INDEX IF NOT EXISTS {S}flows_src ON flows(src_item);
 CREATE INDEX IF NOT EXISTS {S}flows_dst ON flows(dst_item);
 CREATE INDEX IF NOT EXISTS {S}unresolved_handle ON unresolved(target_handle);
 )sql";
-constexpr const char* kDropCatalogIndexes = "DROP INDEX IF EXISTS {S}actors_handle;";
+constexpr const char* kDropCatalogIndexes =
+    "DROP INDEX IF EXISTS {S}actors_handle; DROP INDEX IF EXISTS {S}input_runs_input;";
 constexpr const char* kDropPartitionIndexes = R"sql(
 DROP INDEX IF EXISTS {S}items_time; DROP INDEX IF EXISTS {S}items_actor; DROP INDEX IF EXISTS {S}items_url;
 DROP INDEX IF EXISTS {S}refs_target; DROP INDEX IF EXISTS {S}urls_url;

@@ -374,5 +374,77 @@ TEST_F(IngestFiles, UnrecognisedAndMissingFilesAreReportedWhileOthersAreIngested
   EXPECT_EQ(r.total.accepted, 10u);
 }
 
+// manifest.json is written one input at a time (274,938 inputs as one JSON tree took hundreds of MB): the
+// bytes equal the whole document's dump(2), built here from the store's inputs and runs.
+TEST_F(IngestFiles, StreamedManifestEqualsTheWholeDocumentsDump) {
+  ASSERT_TRUE(V1ReaderWorks()) << "the twitter-v1 reader parses no tweet";
+  const std::string a = Write("a.jsonl", V1Lines(20)), b = Write("b.jsonl", V1Lines(10, 3) + "{\"id\": \n");
+  // A gzip header, then a stream zlib rejects: the input is recorded with its error.
+  const std::string broken =
+      Write("c.jsonl.gz", std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10) + "\xff\xff not deflate");
+  Run({a, b, broken});
+  Run({a, b, Write("d.jsonl", V1Lines(5, 2))});  // a second run of a and b, a new d
+  const std::string written = Slurp(tmp_.path() / "store" / "manifest.json");
+  const auto parsed = nlohmann::ordered_json::parse(written);
+
+  auto store = Store::Open(tmp_.path() / "store", OpenMode::kReadOnly);
+  nlohmann::ordered_json whole;
+  whole["relais_version"] = RELAIS_VERSION;
+  whole["schema_version"] = parsed["schema_version"];
+  auto counts = [](nlohmann::ordered_json& j, Statement& st, int first) {
+    j["read"] = st.Int(first);
+    j["accepted"] = st.Int(first + 1);
+    j["duplicates"] = st.Int(first + 2);
+    j["quarantined"] = st.Int(first + 3);
+    j["complete"] = st.Int(first + 4) != 0;
+    if (!st.IsNull(first + 5)) j["error"] = st.Text(first + 5);
+  };
+  auto inputs = nlohmann::ordered_json::array();
+  Statement st(store.db(),
+               "SELECT path, size, sha256, format, read, accepted, duplicates, quarantined, complete, error "
+               "FROM inputs ORDER BY path, sha256");
+  std::size_t errors = 0, reruns = 0;
+  while (st.Step()) {
+    nlohmann::ordered_json in;
+    in["path"] = st.Text(0);
+    in["size"] = st.Int(1);
+    in["sha256"] = st.Text(2);
+    in["format"] = st.Text(3);
+    counts(in, st, 4);
+    errors += in.contains("error");
+    auto runs = nlohmann::ordered_json::array();
+    Statement r(store.db(),
+                "SELECT run_id, path, read, accepted, duplicates, quarantined, complete, error FROM input_runs "
+                "WHERE sha256 = ?1 ORDER BY run_id");
+    r.Bind(1, st.Text(2));
+    while (r.Step()) {
+      nlohmann::ordered_json run;
+      run["run"] = r.Int(0);
+      run["path"] = r.Text(1);
+      counts(run, r, 2);
+      runs.push_back(std::move(run));
+    }
+    reruns += runs.size() > 1;
+    in["runs"] = std::move(runs);
+    inputs.push_back(std::move(in));
+  }
+  whole["inputs"] = std::move(inputs);
+  ASSERT_EQ(whole["inputs"].size(), 4u);
+  EXPECT_EQ(reruns, 2u) << "a and b were read by both runs";
+  EXPECT_EQ(errors, 1u) << "the broken gzip file";
+  EXPECT_EQ(written, whole.dump(2) + "\n");
+}
+
+TEST_F(IngestFiles, ManifestOfAStoreWithoutInputsIsAnEmptyList) {
+  Run({});
+  const std::string written = Slurp(tmp_.path() / "store" / "manifest.json");
+  const auto parsed = nlohmann::ordered_json::parse(written);
+  nlohmann::ordered_json whole;
+  whole["relais_version"] = RELAIS_VERSION;
+  whole["schema_version"] = parsed["schema_version"];
+  whole["inputs"] = nlohmann::ordered_json::array();
+  EXPECT_EQ(written, whole.dump(2) + "\n");
+}
+
 }  // namespace
 }  // namespace relais::corpora
