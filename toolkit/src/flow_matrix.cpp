@@ -83,9 +83,12 @@ class Accumulator {
     FlowMatrixPartial partial;
     partial.windows.resize(cells_.size());
     for (std::size_t w = 0; w < cells_.size(); ++w) {
-      for (auto& [key, cell] : cells_[w])
-        partial.windows[w].emplace(std::make_pair(names_[key.first], names_[key.second]), std::move(cell));
-      cells_[w].clear();
+      while (!cells_[w].empty()) {  // each cell freed as it is named: one copy of the matrix at a time
+        auto node = cells_[w].extract(cells_[w].begin());
+        partial.windows[w].emplace_hint(partial.windows[w].end(),
+                                        std::make_pair(names_[node.key().first], names_[node.key().second]),
+                                        std::move(node.mapped()));
+      }
     }
     return partial;
   }
@@ -125,13 +128,17 @@ FlowMatrix Finish(FlowMatrixPartial::Cells& acc, const Window& win) {
     groups.insert(key.second);
   }
   m.groups.assign(groups.begin(), groups.end());
-  for (auto& [key, a] : acc) {
+  m.cells.reserve(acc.size());
+  while (!acc.empty()) {  // each partial cell freed as its FlowCell is made
+    auto node = acc.extract(acc.begin());
+    auto& key = node.key();
+    FlowMatrixPartial::Cell& a = node.mapped();
     FlowCell c;
-    c.source = key.first;
-    c.target = key.second;
+    c.source = std::move(key.first);
+    c.target = std::move(key.second);
     c.count = a.count;
     c.share = m.total ? static_cast<double>(a.count) / static_cast<double>(m.total) : 0;
-    c.row_share = static_cast<double>(a.count) / static_cast<double>(row_totals[key.first]);
+    c.row_share = static_cast<double>(a.count) / static_cast<double>(row_totals[c.source]);
     if (!a.latencies.empty()) c.median_latency_s = Median(std::move(a.latencies)) / 1000.0;
     m.cells.push_back(std::move(c));
   }
