@@ -581,16 +581,13 @@ void WriteValues(const std::string& path, const char* mode, std::span<const T> v
     throw Error(ErrorKind::kData, "reuse: cannot write " + path + " (disk full? set TMPDIR)");
 }
 
-// What one run spills to disk: band keys, index shards, shard pairs.
-using SpillFolder = TempFolder;
-
 // Numbered files of fixed-size values (one per LSH band, one per index shard): values appended to a file
 // from any thread (each file's appends are serialised; their order is the callers'), a file read back
 // whole. The caller sorts what needs an order.
 template <typename T>
 class SpillFiles {
  public:
-  SpillFiles(const SpillFolder& folder, std::string name, std::size_t files)
+  SpillFiles(const TempFolder& folder, std::string name, std::size_t files)
       : folder_(folder), name_(std::move(name)), locks_(files) {
     for (std::size_t k = 0; k < files; ++k) OpenFile(Path(k), "wb");  // every file exists, maybe empty
   }
@@ -629,7 +626,7 @@ class SpillFiles {
  private:
   std::string Path(std::size_t k) const { return folder_.Path(name_, k); }
 
-  const SpillFolder& folder_;
+  const TempFolder& folder_;
   std::string name_;
   std::vector<std::mutex> locks_;
 };
@@ -639,7 +636,7 @@ class SpillFiles {
 // its own in whole records.
 class SpilledSets {
  public:
-  SpilledSets(const SpillFolder& folder, std::size_t files) : files_(folder, "sets", files) {}
+  SpilledSets(const TempFolder& folder, std::size_t files) : files_(folder, "sets", files) {}
 
   std::size_t files() const { return files_.size(); }
 
@@ -776,7 +773,7 @@ std::vector<std::uint64_t> LshCandidates(const RankedDocs& docs, const std::vect
 // own and read back merged: memory holds one shard's pairs, not every shard's (17.6 M items: ~8 GB).
 class SpilledPairRuns {
  public:
-  explicit SpilledPairRuns(const SpillFolder& folder) : folder_(folder) {}
+  explicit SpilledPairRuns(const TempFolder& folder) : folder_(folder) {}
 
   /// Writes `sorted` as the next run.
   void Write(const std::vector<std::uint64_t>& sorted) {
@@ -829,7 +826,7 @@ class SpilledPairRuns {
   }
 
  private:
-  const SpillFolder& folder_;
+  const TempFolder& folder_;
   std::size_t runs_ = 0;
 };
 
@@ -885,7 +882,7 @@ void SpillIndexEntries(const RankedDocs& docs, const ReuseOptions& opt, const Sp
 //    documents go to `common` (sorted) for the short-passage rule. The entries go to shard files in one
 //    pass; each shard is then read, sorted by (hash, rank) and turned into document pairs.
 std::size_t AddIndexCandidates(const RankedDocs& docs, const std::vector<std::uint32_t>& token_counts,
-                               const ReuseOptions& opt, const SpillFolder& folder, const SpilledSets& sets,
+                               const ReuseOptions& opt, const TempFolder& folder, const SpilledSets& sets,
                                std::vector<std::uint64_t>& pairs, std::vector<std::uint64_t>& common) {
   const std::size_t n = docs.size();
   std::vector<std::uint8_t> sampled(n, 0);
@@ -1099,7 +1096,7 @@ ReuseResult FindReuseRanked(const RankedDocs& docs, const ReuseOptions& opt,
   };
 
   const std::size_t n = docs.size();
-  const SpillFolder folder("reuse");  // band keys, index shards, shard pairs
+  const TempFolder folder("reuse");  // band keys, index shards, shard pairs
   tbb::task_arena arena(ThreadCountOrDefault(opt.threads));
   std::vector<Verified> verified;
   std::vector<std::uint64_t> common;  // shingles of more than specific_df documents, sorted

@@ -85,9 +85,8 @@ class Accumulator {
     for (std::size_t w = 0; w < cells_.size(); ++w) {
       while (!cells_[w].empty()) {  // each cell freed as it is named: one copy of the matrix at a time
         auto node = cells_[w].extract(cells_[w].begin());
-        partial.windows[w].emplace_hint(partial.windows[w].end(),
-                                        std::make_pair(names_[node.key().first], names_[node.key().second]),
-                                        std::move(node.mapped()));
+        partial.windows[w].emplace(std::make_pair(names_[node.key().first], names_[node.key().second]),
+                                   std::move(node.mapped()));
       }
     }
     return partial;

@@ -51,10 +51,4 @@ class AtomicFileWriter {
   int fd_ = -1;
 };
 
-inline void WriteFileAtomically(const std::filesystem::path& path, std::string_view content) {
-  AtomicFileWriter w(path);
-  w.Append(content);
-  w.Commit();
-}
-
 }  // namespace relais::corpora::detail
