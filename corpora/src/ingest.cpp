@@ -682,6 +682,12 @@ std::vector<std::byte> ParseIngestInput(const std::filesystem::path& path, const
   return detail::EncodeParsedInput(ParseInput(path, options, std::nullopt));
 }
 
+void CheckInputReadable(const std::filesystem::path& file) {
+  CFile f(file);
+  char byte = 0;
+  f.Read(&byte, 1);
+}
+
 bool SplittableInput(const std::filesystem::path& file, const IngestOptions& options) {
   try {
     if (Compressed(file)) return false;

@@ -12,6 +12,7 @@
 #include <iomanip>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <sstream>
@@ -21,6 +22,7 @@
 #include "commands.hpp"
 #include "options.hpp"
 #include "relais/base/error.hpp"
+#include "relais/base/ordered_prefetch.hpp"
 #include "relais/corpora/ingest.hpp"
 #include "relais/toolkit/run_summary.hpp"
 
@@ -286,9 +288,29 @@ class RankOwners final : public corpora::PartitionOwners {
   const dist::Comm& world_;
 };
 
+// Parsed pieces not yet handed to rank 0, held by the rank that makes them: each rank parses its pieces
+// on a thread of its own in the order rank 0 asks for them (file by file, a file's ranges in order:
+// the pieces' order), while its main thread serves rank 0, keeping at most this much parsed ahead
+// (and always the next piece), so that a rank's memory does not grow with its share of the input.
+constexpr std::size_t kPiecesAheadBytes = 128u << 20;
+using PiecePrefetch = OrderedPrefetch<std::size_t, std::vector<std::byte>>;
+
+std::unique_ptr<PiecePrefetch> PrefetchOwnPieces(const dist::Comm& world, const std::vector<Piece>& pieces,
+                                                 const std::vector<int>& owner,
+                                                 const std::vector<std::filesystem::path>& files,
+                                                 const corpora::IngestOptions& opt) {
+  std::vector<std::size_t> order;
+  for (std::size_t k = 0; k < pieces.size(); ++k)
+    if (owner[k] == world.rank()) order.push_back(k);
+  return std::make_unique<PiecePrefetch>(
+      std::move(order),
+      [&pieces, &files, opt](const std::size_t& k) { return ParsePiece(pieces[k], files.at(pieces[k].file), opt); },
+      [](const std::vector<std::byte>& bytes) { return bytes.size(); }, kPiecesAheadBytes);
+}
+
 // A rank other than 0 while rank 0 writes the store: hands its parsed pieces over when asked, writes its
 // partitions (as their owner) until rank 0 closes them. Reports what it wrote on stderr.
-void ServeRankZero(const dist::Comm& world, std::map<std::size_t, std::vector<std::byte>>& mine, int threads) {
+void ServeRankZero(const dist::Comm& world, PiecePrefetch& mine, int threads) {
   corpora::PartitionServer server(threads);
   while (!server.closed()) {
     const std::vector<std::byte> message = world.RecvBytes(0, kToRankTag);
@@ -298,10 +320,7 @@ void ServeRankZero(const dist::Comm& world, std::map<std::size_t, std::vector<st
       std::uint64_t k = 0;
       if (body.size() != sizeof k) throw Error(ErrorKind::kInternal, "malformed piece request from rank 0");
       std::memcpy(&k, body.data(), sizeof k);
-      auto it = mine.find(k);
-      if (it == mine.end()) throw Error(ErrorKind::kInternal, "rank 0 asked for a piece this rank does not hold");
-      world.SendBytes(it->second, 0, kPieceTag);
-      mine.erase(it);
+      world.SendBytes(mine.Take(static_cast<std::size_t>(k)), 0, kPieceTag);
       continue;
     }
     world.SendBytes(server.Answer(body), 0, kOwnerTag);
@@ -317,9 +336,10 @@ void ServeRankZero(const dist::Comm& world, std::map<std::size_t, std::vector<st
 
 // Under mpirun (issue 13, docs/cluster.md): the input files are split across the ranks, large JSONL
 // files cut into byte ranges on line boundaries (PlanPieces); each rank reads, hashes and parses its
-// pieces (in parallel with the others); a file that cannot be read fails the job on every rank, naming
-// the rank, before anything is written. Rank 0 then routes the records in input order (actors, item ids,
-// partitions: the serial part), taking each file's pieces from their ranks when it reaches them; each
+// pieces (in parallel with the others, a bounded amount ahead of rank 0: PrefetchOwnPieces); a file that
+// cannot be read fails the job on every rank, naming the rank, before anything is written. Rank 0 routes
+// the records in input order (actors, item ids, partitions: the serial part), taking each file's pieces
+// from their ranks when it reaches them; each
 // partition is written by its owner (p ≡ rank mod N), which receives its share of every batch and the
 // steps of rank 0's transactions, so the store is the one-process store. The passes over the partitions
 // that follow (indexes, flows, search index) run on the same owners (OwnPartitionPasses), with rank 0's plan.
@@ -334,19 +354,19 @@ void IngestDistributed(const IngestArgs& args, corpora::IngestOptions opt, CliCo
   if (world.root()) pieces = PlanPieces(files, world.size(), opt);
   world.Bcast(pieces, 0);
   const std::vector<int> owner = AssignPieces(pieces, world.size());
-  std::map<std::size_t, std::vector<std::byte>> mine;  // piece index → its parse
   std::optional<corpora::Store> store;
   dist::Agree(world, [&] {
     for (std::size_t k = 0; k < pieces.size(); ++k)
-      if (owner[k] == world.rank()) mine[k] = ParsePiece(pieces[k], files.at(pieces[k].file), opt);
+      if (owner[k] == world.rank()) corpora::CheckInputReadable(files.at(pieces[k].file));
   });
+  const std::unique_ptr<PiecePrefetch> mine = PrefetchOwnPieces(world, pieces, owner, files, opt);
   // Only once every input was read: a failed job leaves no store behind.
   dist::Agree(world, [&] {
     if (world.root()) store.emplace(corpora::Store::Open(args.store, corpora::OpenMode::kCreate));
   });
   ctx.ranks = world.size();
   if (!world.root()) {
-    ServeRankZero(world, mine, opt.threads);
+    ServeRankZero(world, *mine, opt.threads);
     // Then, in step with rank 0's Ingest: its plan, and the two phases of the partition passes.
     std::vector<std::byte> plan_bytes;
     world.BcastBytes(plan_bytes, 0);
@@ -368,7 +388,7 @@ void IngestDistributed(const IngestArgs& args, corpora::IngestOptions opt, CliCo
   opt.parsed_input = [&](std::size_t i, std::size_t piece) -> std::vector<std::byte> {
     if (piece >= file_pieces.at(i).size()) return {};
     const std::size_t k = file_pieces[i][piece];
-    if (owner[k] == 0) return std::move(mine.at(k));
+    if (owner[k] == 0) return mine->Take(k);
     std::vector<std::byte> ask(1 + sizeof(std::uint64_t), kPieceRequest);
     const auto k64 = static_cast<std::uint64_t>(k);
     std::memcpy(ask.data() + 1, &k64, sizeof k64);

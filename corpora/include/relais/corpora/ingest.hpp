@@ -226,6 +226,11 @@ std::vector<std::filesystem::path> IngestInputFiles(const IngestOptions& options
 /// all (not even hashed) throws relais::Error (kIo).
 std::vector<std::byte> ParseIngestInput(const std::filesystem::path& file, const IngestOptions& options);
 
+/// Throws relais::Error (kIo, naming the file) when `file` cannot be opened and read: the failure that
+/// makes ParseIngestInput and ParseIngestRange throw, found without parsing (a distributed ingest checks
+/// every input before writing anything, then parses them as it writes).
+void CheckInputReadable(const std::filesystem::path& file);
+
 /// True when `file` can be cut into byte ranges on line boundaries and each range parsed apart (a
 /// distributed ingest): not compressed, and its format (options.format or sniffed) is read line by line
 /// (JSONL formats; CSV and documents are not, their records may span lines). False when it cannot be read.
