@@ -53,12 +53,22 @@ std::int64_t NowMs() {
       .count();
 }
 
+/// The size of `path`, 0 when it cannot be known (the file's reading reports why).
+std::uint64_t FileSizeOrZero(const std::filesystem::path& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  return ec ? 0 : size;
+}
+
+/// Files up to this size share a transaction with the files before and after them (Ingest).
+constexpr std::uint64_t kGroupedFileBytes = 1u << 20;
+
 /// SHA-256 of the file's bytes as stored (compressed when compressed).
 std::string FileSha256(const std::filesystem::path& path, std::uint64_t* size) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorKind::kIo, "cannot open " + path.string());
   Sha256 sha;
-  std::vector<char> buf(1 << 20);
+  std::vector<char> buf(std::clamp<std::uint64_t>(FileSizeOrZero(path), 1 << 16, 1 << 20));
   while (in) {
     in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
     std::streamsize n = in.gcount();
@@ -148,12 +158,25 @@ class RangeStream final : public InputStream {
 /// The SHA-256 and size of a file, computed on a thread of its own from construction on.
 class PendingSha {
  public:
-  explicit PendingSha(std::filesystem::path path)
-      : future_(std::async(std::launch::async, [p = std::move(path)] {
-          std::uint64_t size = 0;
-          std::string hex = FileSha256(p, &size);
-          return std::make_pair(std::move(hex), size);
-        })) {}
+  /// Hashes a small file here and now (a thread would cost more than its hash), a larger one on a
+  /// thread of its own while the file is parsed.
+  explicit PendingSha(std::filesystem::path path) {
+    const bool small = FileSizeOrZero(path) <= kGroupedFileBytes;
+    auto hash = [p = std::move(path)] {
+      std::uint64_t size = 0;
+      std::string hex = FileSha256(p, &size);
+      return std::make_pair(std::move(hex), size);
+    };
+    if (!small) {
+      future_ = std::async(std::launch::async, std::move(hash));
+      return;
+    }
+    try {
+      value_ = hash();
+    } catch (...) {
+      error_ = std::current_exception();
+    }
+  }
   /// A hash computed elsewhere (the process that read the file: distributed ingest).
   PendingSha(std::string hex, std::uint64_t size) : value_(std::make_pair(std::move(hex), size)) {}
 
@@ -200,34 +223,45 @@ struct InputRow {
 };
 
 /// Records the file in `inputs` (its latest ingest) and in `input_runs` (this run's counts).
-void RecordInput(Store& store, const InputRow& in, const IngestCounts& c, bool complete, std::string_view error) {
-  Statement st(store.db(),
+/// The `inputs` and `input_runs` rows of a run's files, on statements prepared once for the run (a
+/// corpus of small files records two rows a file, twice).
+class InputRecorder {
+ public:
+  explicit InputRecorder(sqlite3* catalog)
+      : input_(catalog,
                "INSERT INTO inputs(sha256, path, size, format, read, accepted, duplicates, quarantined, complete, "
                "error) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(sha256) DO UPDATE SET "
                "path = excluded.path, size = excluded.size, format = excluded.format, read = excluded.read, "
                "accepted = excluded.accepted, duplicates = excluded.duplicates, quarantined = excluded.quarantined, "
-               "complete = excluded.complete, error = excluded.error");
-  Statement run(store.db(),
-                "INSERT INTO input_runs(run_id, sha256, path, read, accepted, duplicates, quarantined, complete, "
-                "error) VALUES(?11, ?1, ?2, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(run_id, sha256) DO UPDATE SET "
-                "path = excluded.path, read = excluded.read, accepted = excluded.accepted, "
-                "duplicates = excluded.duplicates, quarantined = excluded.quarantined, complete = excluded.complete, "
-                "error = excluded.error");
-  for (Statement* s : {&st, &run}) {
-    s->Bind(1, in.sha256).Bind(2, in.path).Bind(3, static_cast<std::int64_t>(in.size)).Bind(4, in.format);
-    s->Bind(5, static_cast<std::int64_t>(c.read)).Bind(6, static_cast<std::int64_t>(c.accepted));
-    s->Bind(7, static_cast<std::int64_t>(c.duplicates)).Bind(8, static_cast<std::int64_t>(c.quarantined));
-    s->Bind(9, static_cast<std::int64_t>(complete ? 1 : 0));
-    if (error.empty()) {
-      s->BindNull(10);
-    } else {
-      s->Bind(10, error);
+               "complete = excluded.complete, error = excluded.error"),
+        run_(catalog,
+             "INSERT INTO input_runs(run_id, sha256, path, read, accepted, duplicates, quarantined, complete, "
+             "error) VALUES(?11, ?1, ?2, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(run_id, sha256) DO UPDATE SET "
+             "path = excluded.path, read = excluded.read, accepted = excluded.accepted, "
+             "duplicates = excluded.duplicates, quarantined = excluded.quarantined, complete = excluded.complete, "
+             "error = excluded.error") {}
+
+  void Record(const InputRow& in, const IngestCounts& c, bool complete, std::string_view error) {
+    for (Statement* s : {&input_, &run_}) {
+      s->Bind(1, in.sha256).Bind(2, in.path).Bind(3, static_cast<std::int64_t>(in.size)).Bind(4, in.format);
+      s->Bind(5, static_cast<std::int64_t>(c.read)).Bind(6, static_cast<std::int64_t>(c.accepted));
+      s->Bind(7, static_cast<std::int64_t>(c.duplicates)).Bind(8, static_cast<std::int64_t>(c.quarantined));
+      s->Bind(9, static_cast<std::int64_t>(complete ? 1 : 0));
+      if (error.empty()) {
+        s->BindNull(10);
+      } else {
+        s->Bind(10, error);
+      }
     }
+    input_.Run();
+    run_.Bind(11, in.run_id);
+    run_.Run();
   }
-  st.Run();
-  run.Bind(11, in.run_id);
-  run.Run();
-}
+
+ private:
+  Statement input_;
+  Statement run_;
+};
 
 /// The catalog connection and one connection per partition this process writes (all of them, or those of
 /// owner 0 when `owners` is set: the others are opened, written and closed by their owners), with
@@ -345,9 +379,12 @@ class IngestLock {
 /// State of the ingest of one file, fed by the pipeline's serial sink.
 class FileIngest {
  public:
-  FileIngest(Store& store, Connections& tx, StoreWriter& writer, const IngestOptions& options, PendingSha& sha,
-             InputRow row, IngestResult& result, const std::string& format_name, std::function<void()> progress)
-      : store_(store),
+  /// `in_transaction`: records already written in the open transaction by earlier files (a group of small
+  /// files shares one transaction); the commit points count from there.
+  FileIngest(InputRecorder& inputs, Connections& tx, StoreWriter& writer, const IngestOptions& options, PendingSha& sha,
+             InputRow row, IngestResult& result, const std::string& format_name, std::function<void()> progress,
+             std::size_t in_transaction)
+      : inputs_(inputs),
         tx_(tx),
         writer_(writer),
         options_(options),
@@ -355,7 +392,8 @@ class FileIngest {
         row_(std::move(row)),
         result_(result),
         format_name_(format_name),
-        progress_(std::move(progress)) {}
+        progress_(std::move(progress)),
+        in_transaction_(in_transaction) {}
 
   void Consume(std::vector<detail::PreparedOutcome>& batch) {
     // Records go to the writer in runs between commit points, each run written in one WriteBatch.
@@ -410,14 +448,14 @@ class FileIngest {
     if (!input_recorded_) {
       row_.sha256 = sha_.hex();
       row_.size = sha_.size();
-      RecordInput(store_, row_, {}, false, "");
+      inputs_.Record(row_, {}, false, "");
       input_recorded_ = true;
     }
     return row_.sha256;
   }
 
   /// Records the file's final counts (after Sha() succeeded).
-  void Finish(const std::string& error) { RecordInput(store_, row_, counts_, error.empty(), error); }
+  void Finish(const std::string& error) { inputs_.Record(row_, counts_, error.empty(), error); }
 
   /// Adds this file's counts to the run's result.
   void Publish() {
@@ -428,9 +466,11 @@ class FileIngest {
   }
 
   const IngestCounts& counts() const { return counts_; }
+  /// Records written in the open transaction (this file's and the earlier files' of its group).
+  std::size_t in_transaction() const { return in_transaction_; }
 
  private:
-  Store& store_;
+  InputRecorder& inputs_;
   Connections& tx_;
   StoreWriter& writer_;
   const IngestOptions& options_;
@@ -742,11 +782,7 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
     int n = options.partitions;
     if (n <= 0) {
       std::uint64_t bytes = 0;
-      for (const auto& f : files) {
-        std::error_code ec;
-        const auto size = std::filesystem::file_size(f, ec);
-        if (!ec) bytes += size;
-      }
+      for (const auto& f : files) bytes += FileSizeOrZero(f);
       n = PartitionsFor(bytes);
     }
     store.Repartition(n);
@@ -779,8 +815,24 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
   Connections& tx = *conns;
   std::optional<StoreWriter> writer;
   writer.emplace(store, registry, tx.parts(), tx.owners());
+  std::optional<InputRecorder> recorder;
+  recorder.emplace(store.db());
+  InputRecorder& inputs = *recorder;
   auto last_progress = Clock::now();
   std::uint64_t records_before_file = 0;
+  // Small files share a transaction: a commit costs one over the catalog and every partition (a few
+  // milliseconds), more than a file of a few records (Telegram exports, Bluesky repositories). The open
+  // transaction is committed once it holds commit_every records, before a file larger than
+  // kGroupedFileBytes, and at the end. A file joins a transaction that holds earlier files only once
+  // its hash is known (a file that cannot be hashed is dropped by rolling its transaction back).
+  bool in_tx = false;
+  std::size_t tx_files = 0, tx_records = 0;
+  auto commit_group = [&] {
+    if (!in_tx) return;
+    tx.Commit();
+    in_tx = false;
+    tx_files = tx_records = 0;
+  };
 
   for (std::size_t file_idx = 0; file_idx < files.size(); ++file_idx) {
     const auto& path = files[file_idx];
@@ -793,7 +845,7 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
     // A file that cannot be hashed is not ingested; otherwise it is recorded as an unknown input.
     auto fail_unknown = [&](const std::string& msg) {
       try {
-        RecordInput(store, InputRow{run_id, sha.hex(), path_str, sha.size(), "unknown"}, {}, false, msg);
+        inputs.Record(InputRow{run_id, sha.hex(), path_str, sha.size(), "unknown"}, {}, false, msg);
         result.failed_files.push_back(FailedInput{path_str, msg});
       } catch (const Error& e) {
         if (e.kind() == ErrorKind::kInternal) throw;
@@ -846,11 +898,23 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
       p.seconds = std::chrono::duration<double>(now - t0).count();
       options.on_progress(p);
     };
-    FileIngest ingest(store, tx, *writer, options, sha, InputRow{run_id, "", path_str, 0, format_name}, result,
-                      format_name, progress);
+    const bool small = (parsed ? parsed->size : FileSizeOrZero(path)) <= kGroupedFileBytes;
+    if (!small) commit_group();
+    if (in_tx && tx_files > 0) {
+      try {
+        sha.hex();
+      } catch (const Error& e) {
+        if (e.kind() == ErrorKind::kInternal) throw;
+        result.failed_files.push_back(FailedInput{path_str, e.what()});
+        continue;
+      }
+    }
+    FileIngest ingest(inputs, tx, *writer, options, sha, InputRow{run_id, "", path_str, 0, format_name}, result,
+                      format_name, progress, tx_records);
     live_counts = &ingest.counts();
     std::string error;
-    tx.Begin();
+    if (!in_tx) tx.Begin();
+    in_tx = true;
     try {
       auto sink = [&](std::vector<detail::PreparedOutcome>& batch) { ingest.Consume(batch); };
       arena.execute([&] {
@@ -879,19 +943,26 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
         tx.Rollback();
         throw;
       }
-      // Unhashable: nothing of the file was committed (commits wait for the hash); drop it all.
+      // Unhashable: nothing of the file was committed (commits wait for the hash) and its transaction holds
+      // no other file (a file joins a group only once hashed); drop it all.
       tx.Rollback();
+      in_tx = false;
+      tx_files = tx_records = 0;
       writer->ForgetCaches();
       result.failed_files.push_back(FailedInput{path_str, e.what()});
       continue;
     }
     // Records written before a read error stay: they are complete and consistent.
     ingest.Finish(error);
-    tx.Commit();
     ingest.Publish();
+    ++tx_files;
+    tx_records = ingest.in_transaction();
+    if (!small || tx_records >= options.commit_every) commit_group();
     records_before_file += ingest.counts().read;
     if (!error.empty()) result.failed_files.push_back(FailedInput{path_str, error});
   }
+  commit_group();
+  recorder.reset();
 
   auto since_t = [](Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); };
   result.files_seconds = since_t(t0);

@@ -207,6 +207,56 @@ TEST(IngestCli, FaultInjectedKillThenRerunEqualsACleanRun) {
   EXPECT_EQ(s1.out, s2.out);
 }
 
+// Small files share transactions (a commit point every 20,000 records, counted across files): an append of
+// 120 files of 250 tweets, killed at its first commit, leaves the files before that point committed together;
+// a rerun equals a clean run.
+TEST(IngestCli, KilledWhileAppendingSmallFilesThenRerunEqualsACleanRun) {
+  TempDir tmp;
+  ASSERT_TRUE(V1Works(tmp)) << "the twitter-v1 reader accepts no tweet";
+  const auto all = tmp.path() / "all.jsonl", first = tmp.path() / "first.jsonl", small = tmp.path() / "small";
+  WriteTweets(all, 30000);
+  WriteTweets(first, 1000);  // the store appended to; its tweets are those of the first four small files
+  std::filesystem::create_directories(small);
+  {
+    std::ifstream in(all);
+    std::ofstream out;
+    std::string line;
+    for (int n = 0; std::getline(in, line); ++n) {
+      if (n % 250 == 0) {
+        char name[32];
+        std::snprintf(name, sizeof name, "part-%03d.jsonl", n / 250);
+        out.close();
+        out.open(small / name);
+      }
+      out << line << "\n";
+    }
+  }
+  const std::string ingest = RelaisBin() + " ingest --format twitter-v1 --threads 2 --partitions 2 --store ";
+  const auto clean = tmp.path() / "clean", killed = tmp.path() / "killed";
+  for (const auto& store : {clean, killed})
+    ASSERT_EQ(relais::testing::Run(ingest + store.string() + " " + first.string()).exit_code, 0);
+  ASSERT_EQ(relais::testing::Run(ingest + clean.string() + " " + small.string()).exit_code, 0);
+  const std::string expected = Dump(clean);
+
+  EXPECT_EQ(RunKilledAfter(1, {"ingest", "--format", "twitter-v1", "--threads", "2", "--partitions", "2", "--store",
+                               killed.string(), small.string()}),
+            SIGKILL);
+  // One commit for the files up to the 20,000th record (about 80 of them), not one a file.
+  const auto complete = relais::testing::Run(RelaisBin() + " sql --store " + killed.string() +
+                                             " \"SELECT count(*) FROM inputs WHERE complete\"");
+  ASSERT_EQ(complete.exit_code, 0) << complete.err;
+  const int committed = std::stoi(complete.out.substr(complete.out.find('\n') + 1));
+  EXPECT_GE(committed, 60) << complete.out;
+  EXPECT_LE(committed, 100) << complete.out;
+
+  const auto rerun = relais::testing::Run(ingest + killed.string() + " --json " + small.string());
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  EXPECT_EQ(nlohmann::json::parse(rerun.out)["read"], 30000);
+  EXPECT_EQ(Dump(killed), expected);
+  EXPECT_EQ(relais::testing::Run(RelaisBin() + " stats --json --store " + killed.string()).out,
+            relais::testing::Run(RelaisBin() + " stats --json --store " + clean.string()).out);
+}
+
 /// Tweets first_id … first_id + n − 1, one minute apart, by 37 accounts: each mentions the next
 /// account; replies to the previous tweet, quotes of a tweet two ahead (not read yet), retweets of
 /// the tweet three back (carried whole, so stored first as an expansion), links to one of 30 URLs.
