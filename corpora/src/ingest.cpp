@@ -155,7 +155,7 @@ class RangeStream final : public InputStream {
   std::uint64_t newlines_ = 0;
 };
 
-/// The SHA-256 and size of a file, computed on a thread of its own from construction on.
+/// The SHA-256 and size of a file, computed from construction on (on a thread of its own for a large file).
 class PendingSha {
  public:
   /// Hashes a small file here and now (a thread would cost more than its hash), a larger one on a
@@ -222,9 +222,8 @@ struct InputRow {
   std::string_view format;
 };
 
-/// Records the file in `inputs` (its latest ingest) and in `input_runs` (this run's counts).
-/// The `inputs` and `input_runs` rows of a run's files, on statements prepared once for the run (a
-/// corpus of small files records two rows a file, twice).
+/// Records each file in `inputs` (its latest ingest) and in `input_runs` (this run's counts), on statements
+/// prepared once for the run (a corpus of small files records two rows a file, twice).
 class InputRecorder {
  public:
   explicit InputRecorder(sqlite3* catalog)
