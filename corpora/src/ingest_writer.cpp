@@ -373,9 +373,10 @@ struct StoreWriter::Impl {
       info = registry.ResolvePlatformId(a.platform + ":" + a.platform_id);
     if (!info && outlet && a.key.find('.') != std::string::npos) info = registry.ResolveDomain(a.key);
     if (!info && outlet) {
+      const auto& entries = registry.Entries();
       if (!names_built) {
-        for (const auto& [kind, e] : registry.Entries()) {
-          if (!e.name.empty()) names[ToLowerAscii(e.name)] = e;
+        for (std::size_t k = 0; k < entries.size(); ++k) {
+          if (!entries[k].second.name.empty()) names[ToLowerAscii(entries[k].second.name)] = k;
         }
         names_built = true;
       }
@@ -383,7 +384,7 @@ struct StoreWriter::Impl {
         if (candidate.empty()) continue;
         auto it = names.find(ToLowerAscii(candidate));
         if (it != names.end()) {
-          info = it->second;
+          info = entries[it->second].second;
           break;
         }
       }
@@ -595,7 +596,7 @@ struct StoreWriter::Impl {
   std::int64_t next_id = 1;
   std::unordered_map<std::string, std::int64_t> actor_ids;
   std::unordered_map<std::string, std::int64_t> host_actors;
-  std::unordered_map<std::string, ActorInfo> names;
+  std::unordered_map<std::string, std::size_t> names;  // lower-cased name → its registry entry (the last)
   std::unordered_set<std::string> known_keys;
   bool names_built = false;
   bool parallel = false;

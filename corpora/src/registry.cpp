@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+#include <iterator>
 
 #include "relais/base/error.hpp"
 #include "relais/base/strings.hpp"
@@ -75,10 +75,11 @@ struct CsvRow {
   std::vector<std::string> fields;
 };
 
-/// RFC 4180 rows: quoted fields may hold commas, doubled quotes and newlines. Blank lines and
-/// lines starting with '#' are skipped.
-std::vector<CsvRow> ParseCsv(std::string_view text, const std::string& origin) {
-  std::vector<CsvRow> rows;
+/// RFC 4180 rows, handed to `visit` one at a time (a registry of 871k actors held as rows took more
+/// memory than the registry): quoted fields may hold commas, doubled quotes and newlines. Blank lines
+/// and lines starting with '#' are skipped.
+template <typename Visit>
+void ForEachCsvRow(std::string_view text, const std::string& origin, Visit&& visit) {
   std::uint64_t line = 1;
   std::size_t pos = 0;
   if (StartsWith(text, "\xEF\xBB\xBF")) pos = 3;
@@ -128,9 +129,8 @@ std::vector<CsvRow> ParseCsv(std::string_view text, const std::string& origin) {
         field.push_back(c);
       }
     }
-    rows.push_back(std::move(row));
+    visit(row);
   }
-  return rows;
 }
 
 bool IsHeader(const CsvRow& row) {
@@ -192,7 +192,37 @@ Registry Registry::Builtin() {
   return builtin;
 }
 
-void Registry::LoadCsv(const std::string& path) {
+namespace {
+
+/// Throws relais::Error (kData, naming the file and line) unless `row` is a valid registry row.
+void CheckRegistryRow(const CsvRow& row, const std::string& origin) {
+  const InputPos pos{origin, row.line, 0};
+  if (!ValidColumnCount(row.fields.size())) {
+    throw Error(ErrorKind::kData, pos,
+                "expected 5 or 7 columns (key,kind,actor_class,region,name[,department,group]), found " +
+                    std::to_string(row.fields.size()));
+  }
+  const auto& f = row.fields;
+  if (std::find(std::begin(kKinds), std::end(kKinds), f[1]) == std::end(kKinds)) {
+    throw Error(ErrorKind::kData, pos, "unknown kind '" + f[1] + "' (expected handle, domain or platform_id)");
+  }
+  if (!IsActorClass(f[2])) {
+    throw Error(ErrorKind::kData, pos,
+                "unknown actor class '" + f[2] +
+                    "' (expected press-national, press-regional, press-agency, pr, brand, politician, "
+                    "institution, journalist or public)");
+  }
+  const bool key_ok = f[1] == "handle"   ? !Registry::NormalizeHandle(f[0]).empty()
+                      : f[1] == "domain" ? !Registry::NormalizeDomain(f[0]).empty()
+                                         : !Trim(f[0]).empty();
+  if (!key_ok) throw Error(ErrorKind::kData, pos, "invalid " + f[1] + " key '" + f[0] + "'");
+  if (f.size() == kFullColumns && !f[5].empty() && !IsDepartmentCode(f[5])) {
+    throw Error(ErrorKind::kData, pos, "invalid department '" + f[5] + "' (expected an INSEE code: 83, 2A, 974)");
+  }
+}
+
+/// The text of a registry file; relais::Error (kInvalidArgument for a folder, kData when unreadable) otherwise.
+std::string ReadRegistryFile(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     throw Error(ErrorKind::kInvalidArgument, InputPos{path, 0, 0},
@@ -200,68 +230,59 @@ void Registry::LoadCsv(const std::string& path) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorKind::kData, InputPos{path, 0, 0}, "cannot read actor registry file");
-  std::ostringstream buf;
-  buf << in.rdbuf();
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) throw Error(ErrorKind::kData, InputPos{path, 0, 0}, "error while reading actor registry file");
-  LoadCsvText(buf.str(), path);
+  return text;
 }
 
-void Registry::LoadCsvText(std::string_view csv, const std::string& origin) {
+/// Checks every row of a registry CSV (what LoadCsvText throws, it throws); returns the number of actor rows.
+std::size_t CheckRegistryCsv(std::string_view csv, const std::string& origin) {
   if (LooksLikeMarkupOrJson(csv)) {
     throw Error(ErrorKind::kInvalidArgument, InputPos{origin, 0, 0},
                 "not an actor registry CSV (expected the header key,kind,actor_class,region,name)");
   }
   if (!IsValidUtf8(csv)) throw Error(ErrorKind::kData, InputPos{origin, 0, 0}, "actor registry is not valid UTF-8");
-  const auto rows = ParseCsv(csv, origin);
-  // A file whose first row is neither the header nor a five-column row is another kind of file
-  // (JSONL, RSS, a tweet CSV): the user gave the wrong path, which is a usage error.
-  if (!rows.empty() && !IsHeader(rows.front()) && !ValidColumnCount(rows.front().fields.size())) {
-    throw Error(ErrorKind::kInvalidArgument, InputPos{origin, 0, 0},
-                "not an actor registry CSV (expected the header key,kind,actor_class,region,name)");
-  }
-  const std::size_t actor_rows = rows.size() - (!rows.empty() && IsHeader(rows.front()) ? 1 : 0);
+  std::size_t idx = 0, actor_rows = 0;
+  ForEachCsvRow(csv, origin, [&](const CsvRow& row) {
+    const bool header = idx++ == 0 && IsHeader(row);
+    // A file whose first row is neither the header nor a five-column row is another kind of file
+    // (JSONL, RSS, a tweet CSV): the user gave the wrong path, which is a usage error.
+    if (idx == 1 && !header && !ValidColumnCount(row.fields.size())) {
+      throw Error(ErrorKind::kInvalidArgument, InputPos{origin, 0, 0},
+                  "not an actor registry CSV (expected the header key,kind,actor_class,region,name)");
+    }
+    if (header) return;
+    ++actor_rows;
+    CheckRegistryRow(row, origin);
+  });
   if (actor_rows == 0) {
     throw Error(ErrorKind::kInvalidArgument, InputPos{origin, 0, 0},
                 "holds no actors (expected key,kind,actor_class,region,name rows)");
   }
-  // Validate every row before adding any, so a bad file leaves the registry unchanged.
-  for (std::size_t idx = 0; idx < rows.size(); ++idx) {
-    const auto& row = rows[idx];
-    if (idx == 0 && IsHeader(row)) continue;
-    const InputPos pos{origin, row.line, 0};
-    if (!ValidColumnCount(row.fields.size())) {
-      throw Error(ErrorKind::kData, pos,
-                  "expected 5 or 7 columns (key,kind,actor_class,region,name[,department,group]), found " +
-                      std::to_string(row.fields.size()));
-    }
+  return actor_rows;
+}
+
+}  // namespace
+
+void Registry::CheckCsv(const std::string& path) { CheckRegistryCsv(ReadRegistryFile(path), path); }
+
+void Registry::LoadCsv(const std::string& path) { LoadCsvText(ReadRegistryFile(path), path); }
+
+void Registry::LoadCsvText(std::string_view csv, const std::string& origin) {
+  // Every row is checked before any is added, so a bad file leaves the registry unchanged: one pass to
+  // check the rows, a second to add them.
+  entries_.reserve(entries_.size() + CheckRegistryCsv(csv, origin));
+  std::size_t idx = 0;
+  ForEachCsvRow(csv, origin, [&](const CsvRow& row) {
+    if (idx++ == 0 && IsHeader(row)) return;
     const auto& f = row.fields;
-    if (std::find(std::begin(kKinds), std::end(kKinds), f[1]) == std::end(kKinds)) {
-      throw Error(ErrorKind::kData, pos, "unknown kind '" + f[1] + "' (expected handle, domain or platform_id)");
-    }
-    if (!IsActorClass(f[2])) {
-      throw Error(ErrorKind::kData, pos,
-                  "unknown actor class '" + f[2] +
-                      "' (expected press-national, press-regional, press-agency, pr, brand, politician, "
-                      "institution, journalist or public)");
-    }
-    const bool key_ok = f[1] == "handle"   ? !NormalizeHandle(f[0]).empty()
-                        : f[1] == "domain" ? !NormalizeDomain(f[0]).empty()
-                                           : !Trim(f[0]).empty();
-    if (!key_ok) throw Error(ErrorKind::kData, pos, "invalid " + f[1] + " key '" + f[0] + "'");
-    if (f.size() == kFullColumns && !f[5].empty() && !IsDepartmentCode(f[5])) {
-      throw Error(ErrorKind::kData, pos, "invalid department '" + f[5] + "' (expected an INSEE code: 83, 2A, 974)");
-    }
-  }
-  for (std::size_t idx = 0; idx < rows.size(); ++idx) {
-    const auto& f = rows[idx].fields;
-    if (idx == 0 && IsHeader(rows[idx])) continue;
     ActorInfo info{"", f[2], f[3], f[4]};
     if (f.size() == kFullColumns) {
       info.department = f[5];
       info.group = f[6];
     }
     Add(f[1], f[0], std::move(info));
-  }
+  });
 }
 
 void Registry::Add(std::string_view kind, std::string_view key, ActorInfo info) {
@@ -365,6 +386,6 @@ std::optional<ActorInfo> Registry::Resolve(std::string_view key) const {
 
 std::size_t Registry::size() const { return entries_.size(); }
 
-std::vector<std::pair<std::string, ActorInfo>> Registry::Entries() const { return entries_; }
+const std::vector<std::pair<std::string, ActorInfo>>& Registry::Entries() const { return entries_; }
 
 }  // namespace relais::corpora

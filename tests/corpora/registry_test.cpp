@@ -202,6 +202,21 @@ TEST(RegistryCsv, FilesFromFixtures) {
   EXPECT_NE(msg.find("no-such-file.csv"), std::string::npos) << msg;
 }
 
+// CheckCsv (the commands' usage check of --actors) throws what LoadCsv throws, and nothing for a good file.
+TEST(RegistryCsv, CheckCsvThrowsWhatLoadCsvThrows) {
+  const auto dir = testing::FixturesDir() / "registry";
+  EXPECT_NO_THROW(Registry::CheckCsv((dir / "extra.csv").string()));
+  for (const char* name : {"bad_class.csv", "bad_columns.csv", "bad_kind.csv", "no-such-file.csv"}) {
+    const std::string path = (dir / name).string();
+    Registry r;
+    const std::string loaded = DataErrorOf([&] { r.LoadCsv(path); });
+    EXPECT_FALSE(loaded.empty()) << name;
+    EXPECT_EQ(DataErrorOf([&] { Registry::CheckCsv(path); }), loaded) << name;
+  }
+  const std::string folder = ErrorOf(ErrorKind::kInvalidArgument, [&] { Registry::CheckCsv(dir.string()); });
+  EXPECT_NE(folder.find("is a folder"), std::string::npos) << folder;
+}
+
 TEST(RegistryCsv, OverrideKeepsPositionAndSize) {
   Registry r;
   r.LoadCsvText("@a,handle,public,,A\n@b,handle,public,,B\n", "1.csv");

@@ -22,9 +22,8 @@ void CheckActorFiles(const std::vector<std::string>& paths) {
     if (!std::filesystem::exists(path)) continue;  // unreadable input: the loader reports it as a data error
     // Loading alone decides: a folder, another kind of file or a registry without rows is a usage
     // error (exit 2); a bad row is a data error naming its file and line (exit 3).
-    corpora::Registry probe;
     try {
-      probe.LoadCsv(path);
+      corpora::Registry::CheckCsv(path);
     } catch (const Error& e) {
       if (e.kind() == ErrorKind::kInvalidArgument) ThrowInvalidArgument(std::string("--actors ") + e.what());
       throw;

@@ -398,7 +398,8 @@ Publication ParsePublication(std::string_view raw) {
 const std::unordered_map<std::string, std::string>& OutletDomains() {
   static const std::unordered_map<std::string, std::string> map = [] {
     std::unordered_map<std::string, std::string> m;
-    for (const auto& [kind, info] : Registry::Builtin().Entries()) {
+    const Registry builtin = Registry::Builtin();
+    for (const auto& [kind, info] : builtin.Entries()) {
       if (kind != "domain" || info.name.empty()) continue;
       if (info.actor_class.rfind("press", 0) != 0) continue;
       m.emplace(Fold(info.name), info.key);  // the first entry of a name wins (the outlet's main domain)

@@ -35,6 +35,8 @@ class Registry {
   /// Adds entries from a user CSV (later entries override earlier ones). Throws relais::Error
   /// (kData) naming file and line when the file is unreadable or a row is invalid.
   void LoadCsv(const std::string& path);
+  /// Throws what LoadCsv would throw for `path`, without keeping anything (a command's usage check).
+  static void CheckCsv(const std::string& path);
   void LoadCsvText(std::string_view csv, const std::string& origin);
   void Add(std::string_view kind, std::string_view key, ActorInfo info);
 
@@ -48,7 +50,7 @@ class Registry {
   std::size_t size() const;
   /// All entries in load order (for listing and the synthetic world); an overridden key keeps
   /// its first position and shows its last value.
-  std::vector<std::pair<std::string, ActorInfo>> Entries() const;  // (kind, info)
+  const std::vector<std::pair<std::string, ActorInfo>>& Entries() const;  // (kind, info), in load order
 
   /// Normalised lookup forms: "varmatin" for "@VarMatin", "mastodon:user@host" for
   /// "mastodon:@user@host"; "ouest-france.fr/bretagne" for "https://www.Ouest-France.fr/bretagne/".
