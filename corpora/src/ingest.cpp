@@ -974,6 +974,7 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
   result.expansions_added = writer->expansions_added();
   writer.reset();  // its statements on the partitions' connections first
   conns.reset();
+  own_registry.reset();  // the writer was its only reader (871k actors of a registry: ~350 MiB)
   DropCatalogSearchIndex(store);
   PartitionPassPlan plan;
   plan.catalog = store.CatalogPath().string();
