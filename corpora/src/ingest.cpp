@@ -63,12 +63,13 @@ std::uint64_t FileSizeOrZero(const std::filesystem::path& path) {
 /// Files up to this size share a transaction with the files before and after them (Ingest).
 constexpr std::uint64_t kGroupedFileBytes = 1u << 20;
 
-/// SHA-256 of the file's bytes as stored (compressed when compressed).
-std::string FileSha256(const std::filesystem::path& path, std::uint64_t* size) {
+/// SHA-256 of the file's bytes as stored (compressed when compressed); `expected_size` (its size when
+/// listed) only sizes the read buffer.
+std::string FileSha256(const std::filesystem::path& path, std::uint64_t expected_size, std::uint64_t* size) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorKind::kIo, "cannot open " + path.string());
   Sha256 sha;
-  std::vector<char> buf(std::clamp<std::uint64_t>(FileSizeOrZero(path), 1 << 16, 1 << 20));
+  std::vector<char> buf(std::clamp<std::uint64_t>(expected_size, 1 << 16, 1 << 20));
   while (in) {
     in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
     std::streamsize n = in.gcount();
@@ -158,13 +159,13 @@ class RangeStream final : public InputStream {
 /// The SHA-256 and size of a file, computed from construction on (on a thread of its own for a large file).
 class PendingSha {
  public:
-  /// Hashes a small file here and now (a thread would cost more than its hash), a larger one on a
-  /// thread of its own while the file is parsed.
-  explicit PendingSha(std::filesystem::path path) {
-    const bool small = FileSizeOrZero(path) <= kGroupedFileBytes;
-    auto hash = [p = std::move(path)] {
+  /// Hashes a small file (by `listed_size`, its size when listed) here and now (a thread would cost more
+  /// than its hash), a larger one on a thread of its own while the file is parsed.
+  PendingSha(std::filesystem::path path, std::uint64_t listed_size) {
+    const bool small = listed_size <= kGroupedFileBytes;
+    auto hash = [p = std::move(path), listed_size] {
       std::uint64_t size = 0;
-      std::string hex = FileSha256(p, &size);
+      std::string hex = FileSha256(p, listed_size, &size);
       return std::make_pair(std::move(hex), size);
     };
     if (!small) {
@@ -620,7 +621,7 @@ detail::ParsedInput ParseInput(const std::filesystem::path& path, const IngestOp
   out.path = path.string();
   // Only the range at the file's start hashes the file (a range reads the file once more for it).
   std::optional<PendingSha> sha;
-  if (!range || range->begin == 0) sha.emplace(path);
+  if (!range || range->begin == 0) sha.emplace(path, FileSizeOrZero(path));
   // As Ingest's loop: a file whose head cannot be read or whose format is not recognised is
   // recorded as an unknown input; a read error midway keeps the records before it.
   std::string head;
@@ -840,7 +841,9 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
     // Distributed ingest: the file was read, hashed and parsed by another process (or this one).
     std::optional<detail::ParsedInput> parsed;
     if (options.parsed_input) parsed = detail::DecodeParsedInput(options.parsed_input(file_idx, 0));
-    PendingSha sha = parsed ? PendingSha(parsed->sha256, parsed->size) : PendingSha(path);
+    // One stat a file: its size decides how it is hashed and whether it joins the open transaction.
+    const std::uint64_t listed_size = parsed ? parsed->size : FileSizeOrZero(path);
+    PendingSha sha = parsed ? PendingSha(parsed->sha256, parsed->size) : PendingSha(path, listed_size);
     // A file that cannot be hashed is not ingested; otherwise it is recorded as an unknown input.
     auto fail_unknown = [&](const std::string& msg) {
       try {
@@ -897,7 +900,7 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
       p.seconds = std::chrono::duration<double>(now - t0).count();
       options.on_progress(p);
     };
-    const bool small = (parsed ? parsed->size : FileSizeOrZero(path)) <= kGroupedFileBytes;
+    const bool small = listed_size <= kGroupedFileBytes;
     if (!small) commit_group();
     if (in_tx && tx_files > 0) {
       try {
