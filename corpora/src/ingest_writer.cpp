@@ -373,10 +373,10 @@ struct StoreWriter::Impl {
       info = registry.ResolvePlatformId(a.platform + ":" + a.platform_id);
     if (!info && outlet && a.key.find('.') != std::string::npos) info = registry.ResolveDomain(a.key);
     if (!info && outlet) {
-      const auto& entries = registry.Entries();
       if (!names_built) {
-        for (std::size_t k = 0; k < entries.size(); ++k) {
-          if (!entries[k].second.name.empty()) names[ToLowerAscii(entries[k].second.name)] = k;
+        for (std::size_t k = 0; k < registry.size(); ++k) {
+          const std::string_view name = registry.Entry(k).name;
+          if (!name.empty()) names[ToLowerAscii(name)] = k;
         }
         names_built = true;
       }
@@ -384,7 +384,7 @@ struct StoreWriter::Impl {
         if (candidate.empty()) continue;
         auto it = names.find(ToLowerAscii(candidate));
         if (it != names.end()) {
-          info = entries[it->second].second;
+          info = registry.Entry(it->second).Info();
           break;
         }
       }

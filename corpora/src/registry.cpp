@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 
 #include "relais/base/error.hpp"
 #include "relais/base/strings.hpp"
@@ -272,6 +273,7 @@ void Registry::LoadCsvText(std::string_view csv, const std::string& origin) {
   // Every row is checked before any is added, so a bad file leaves the registry unchanged: one pass to
   // check the rows, a second to add them.
   entries_.reserve(entries_.size() + CheckRegistryCsv(csv, origin));
+  text_.reserve(text_.size() + csv.size());
   std::size_t idx = 0;
   ForEachCsvRow(csv, origin, [&](const CsvRow& row) {
     if (idx++ == 0 && IsHeader(row)) return;
@@ -285,45 +287,110 @@ void Registry::LoadCsvText(std::string_view csv, const std::string& origin) {
   });
 }
 
+ActorInfo RegistryEntry::Info() const {
+  return ActorInfo{std::string(key),  std::string(actor_class), std::string(region),
+                   std::string(name), std::string(department),  std::string(group)};
+}
+
+Registry::Span Registry::Store(std::string_view s) {
+  if (text_.size() + s.size() > std::numeric_limits<std::uint32_t>::max()) {
+    throw Error(ErrorKind::kData, "actor registry holds more than 4 GiB of keys and names");
+  }
+  const Span span{static_cast<std::uint32_t>(text_.size()), static_cast<std::uint32_t>(s.size())};
+  text_.append(s);
+  return span;
+}
+
+std::uint32_t Registry::Label(std::string_view s) {
+  if (s.empty()) return 0;
+  const auto [it, added] = label_ids_.try_emplace(std::string(s), static_cast<std::uint32_t>(labels_.size()));
+  if (added) labels_.emplace_back(s);
+  return it->second;
+}
+
+std::size_t Registry::FindSlot(const Table& table, std::string_view norm) const {
+  const std::size_t mask = table.slots.size() - 1;
+  for (std::size_t slot = std::hash<std::string_view>{}(norm)&mask;; slot = (slot + 1) & mask) {
+    const std::uint32_t held = table.slots[slot];
+    if (held == 0 || View(entries_[held - 1].norm) == norm) return slot;
+  }
+}
+
+void Registry::Grow(Table& table) {
+  std::vector<std::uint32_t> old = std::move(table.slots);
+  table.slots.assign(std::max<std::size_t>(16, old.size() * 2), 0);
+  for (const std::uint32_t held : old) {
+    if (held != 0) table.slots[FindSlot(table, View(entries_[held - 1].norm))] = held;
+  }
+}
+
 void Registry::Add(std::string_view kind, std::string_view key, ActorInfo info) {
-  std::unordered_map<std::string, std::size_t>* map = nullptr;
-  std::string norm;
+  Table* table = nullptr;
+  std::string norm, stored_key;
+  std::uint8_t kind_idx = 0;
   if (kind == "handle") {
-    map = &handles_;
+    table = &handles_;
     norm = NormalizeHandle(key);
     // Keep the case the file used ("@Nice_Matin"), which is how people write it.
     const std::string_view written = Trim(key);
     const bool has_prefix = !written.empty() && (written.front() == '@' || written.find(':') != std::string_view::npos);
-    info.key = has_prefix ? std::string(written) : "@" + std::string(written);
+    stored_key = has_prefix ? std::string(written) : "@" + std::string(written);
   } else if (kind == "domain") {
-    map = &domains_;
+    table = &domains_;
+    kind_idx = 1;
     norm = NormalizeDomain(key);
-    info.key = norm;
+    stored_key = norm;
     max_path_depth_ = std::max<std::size_t>(max_path_depth_, std::count(norm.begin(), norm.end(), '/'));
   } else if (kind == "platform_id") {
-    map = &ids_;
+    table = &ids_;
+    kind_idx = 2;
     norm = ToLowerAscii(Trim(key));
-    info.key = std::string(Trim(key));
+    stored_key = std::string(Trim(key));
   } else {
     throw Error(ErrorKind::kData, "unknown registry kind '" + std::string(kind) + "'");
   }
   if (norm.empty()) throw Error(ErrorKind::kData, "empty registry " + std::string(kind) + " key");
-  if (!IsActorClass(info.actor_class)) {
-    throw Error(ErrorKind::kData, "unknown actor class '" + info.actor_class + "'");
+  const auto cls = std::find(std::begin(kActorClasses), std::end(kActorClasses), info.actor_class);
+  if (cls == std::end(kActorClasses)) throw Error(ErrorKind::kData, "unknown actor class '" + info.actor_class + "'");
+  if (entries_.size() >= std::numeric_limits<std::uint32_t>::max() - 1) {
+    throw Error(ErrorKind::kData, "actor registry holds too many entries");
   }
-  if (auto it = map->find(norm); it != map->end()) {
-    entries_[it->second] = {std::string(kind), std::move(info)};
+  if ((table->used + 1) * 2 > table->slots.size()) Grow(*table);
+  const std::size_t slot = FindSlot(*table, norm);
+  Packed packed;
+  packed.kind = kind_idx;
+  packed.actor_class = static_cast<std::uint8_t>(cls - std::begin(kActorClasses));
+  packed.region = Label(info.region);
+  packed.department = Label(info.department);
+  packed.group = Label(info.group);
+  packed.key = stored_key == norm ? Span{} : Store(stored_key);
+  // The rows of one person follow each other (handle, id, other platforms): their name is stored once.
+  packed.name = !entries_.empty() && View(entries_.back().name) == info.name ? entries_.back().name : Store(info.name);
+  if (const std::uint32_t held = table->slots[slot]; held != 0) {
+    packed.norm = entries_[held - 1].norm;
+    if (stored_key == norm) packed.key = packed.norm;
+    entries_[held - 1] = packed;
     return;
   }
-  map->emplace(norm, entries_.size());
-  entries_.emplace_back(std::string(kind), std::move(info));
+  packed.norm = Store(norm);
+  if (stored_key == norm) packed.key = packed.norm;
+  entries_.push_back(packed);
+  table->slots[slot] = static_cast<std::uint32_t>(entries_.size());
+  ++table->used;
 }
 
-std::optional<ActorInfo> Registry::Lookup(const std::unordered_map<std::string, std::size_t>& map,
-                                          const std::string& key) const {
-  const auto it = map.find(key);
-  if (it == map.end()) return std::nullopt;
-  return entries_[it->second].second;
+RegistryEntry Registry::Entry(std::size_t idx) const {
+  const Packed& p = entries_.at(idx);
+  return RegistryEntry{kKinds[p.kind],    View(p.key),  kActorClasses[p.actor_class],
+                       labels_[p.region], View(p.name), labels_[p.department],
+                       labels_[p.group]};
+}
+
+std::optional<ActorInfo> Registry::Lookup(const Table& table, std::string_view norm) const {
+  if (table.slots.empty()) return std::nullopt;
+  const std::uint32_t held = table.slots[FindSlot(table, norm)];
+  if (held == 0) return std::nullopt;
+  return Entry(held - 1).Info();
 }
 
 std::optional<ActorInfo> Registry::ResolveHandle(std::string_view handle) const {
@@ -385,7 +452,5 @@ std::optional<ActorInfo> Registry::Resolve(std::string_view key) const {
 }
 
 std::size_t Registry::size() const { return entries_.size(); }
-
-const std::vector<std::pair<std::string, ActorInfo>>& Registry::Entries() const { return entries_; }
 
 }  // namespace relais::corpora

@@ -7,6 +7,7 @@
 # per-rank numbers come from RELAIS_RANK_STATS=1 (toolkit/cli/main.cpp). Reuses OUT_DIR/world and
 # OUT_DIR/store when present. VERBS (environment) picks the verbs, default "ingest pagerank kcore influence
 # reuse" (the large world's ingest takes ~25 min a rank count on 2 cores: VERBS="pagerank kcore influence").
+# INGEST_RANKS="2 3" ingests at those rank counts only (see below).
 set -euo pipefail
 R=$(realpath "$1"); OUT=$2; SCALE=${3:-medium}; MAXNP=${4:-4}
 VERBS=${VERBS:-ingest pagerank kcore influence reuse}
@@ -81,7 +82,11 @@ ingest_same() {  # store -> md5 of stats and flows
   } | md5sum | cut -d' ' -f1
 }
 PARTS=$("$R" sql --store "$OUT/store" "SELECT count(*) FROM partitions" | tail -1)
-wanted ingest && for np in $(seq 1 "$MAXNP"); do
+# INGEST_RANKS (environment) picks the rank counts of the ingest, default 1..MAX_RANKS; without 1, the reference
+# is OUT/store itself, which must then be a one-process ingest of OUT/world by a binary of the same output.
+INGEST_RANKS=${INGEST_RANKS:-$(seq 1 "$MAXNP")}
+[[ " $(echo $INGEST_RANKS) " == *" 1 "* ]] || ref_sum=$(ingest_same "$OUT/store")
+wanted ingest && for np in $INGEST_RANKS; do
   s="$OUT/ingest.np$np" e="$OUT/ingest.np$np.err"
   rm -rf "$s"
   if [ "$np" = 1 ]; then

@@ -222,10 +222,12 @@ TEST(RegistryCsv, OverrideKeepsPositionAndSize) {
   r.LoadCsvText("@a,handle,public,,A\n@b,handle,public,,B\n", "1.csv");
   r.LoadCsvText("@A,handle,journalist,,A2\n", "2.csv");
   ASSERT_EQ(r.size(), 2u);
-  const auto entries = r.Entries();
-  EXPECT_EQ(entries[0].first, "handle");
-  EXPECT_EQ(entries[0].second.name, "A2");
-  EXPECT_EQ(entries[1].second.name, "B");
+  EXPECT_EQ(r.Entry(0).kind, "handle");
+  EXPECT_EQ(r.Entry(0).name, "A2");
+  EXPECT_EQ(r.Entry(0).actor_class, "journalist");
+  EXPECT_EQ(r.Entry(0).key, "@A");
+  EXPECT_EQ(r.Entry(1).name, "B");
+  EXPECT_THROW(r.Entry(2), std::out_of_range);
   EXPECT_THROW(r.Add("website", "x.fr", ActorInfo{"", "public", "", "X"}), Error);
   EXPECT_THROW(r.Add("domain", "x.fr", ActorInfo{"", "blogger", "", "X"}), Error);
 }
@@ -255,7 +257,7 @@ TEST(RegistryCsv, RandomMutationsLoadOrFailCleanly) {
     try {
       r.LoadCsvText(csv, "fuzz.csv");
       ++loaded;
-      for (const auto& [kind, info] : r.Entries()) EXPECT_TRUE(IsActorClass(info.actor_class));
+      for (std::size_t idx = 0; idx < r.size(); ++idx) EXPECT_TRUE(IsActorClass(r.Entry(idx).actor_class));
     } catch (const Error& e) {
       // A mutated header can turn the file into "not a registry" (a usage error); anything else is a data error.
       ASSERT_TRUE(e.kind() == ErrorKind::kData || e.kind() == ErrorKind::kInvalidArgument) << e.what();
@@ -383,7 +385,8 @@ TEST(BuiltinRegistry, SizeClassesAndRegions) {
   std::set<std::string> names, regional_names, outlet_names;
   std::map<std::string, int> by_class;
   std::set<std::string> regions_used;
-  for (const auto& [kind, info] : r.Entries()) {
+  for (std::size_t idx = 0; idx < r.size(); ++idx) {
+    const ActorInfo info = r.Entry(idx).Info();
     EXPECT_TRUE(IsActorClass(info.actor_class)) << info.key;
     EXPECT_FALSE(info.name.empty()) << info.key;
     if (!info.region.empty()) {
@@ -444,8 +447,8 @@ TEST(BuiltinRegistry, DepartmentsRegionsAndGroupsAreConsistent) {
   std::set<std::string> groups_used;
   std::map<std::string, std::set<std::string>> titles_of_group;
   std::size_t with_department = 0, regional = 0, regional_with_region = 0;
-  for (const auto& [kind, info] : r.Entries()) {
-    (void)kind;
+  for (std::size_t idx = 0; idx < r.size(); ++idx) {
+    const ActorInfo info = r.Entry(idx).Info();
     if (!info.department.empty()) {
       ++with_department;
       const auto region = gaz.RegionOf(info.department);
@@ -537,16 +540,62 @@ TEST(BuiltinRegistry, EmbeddedCopyMatchesSourceFilesWithoutDuplicateKeys) {
   const Registry builtin = Registry::Builtin();
   // Every row has its own key: no row of the shipped registry silently overrides another.
   EXPECT_EQ(builtin.size(), rows);
-  const auto a = builtin.Entries(), b = from_files.Entries();
-  ASSERT_EQ(a.size(), b.size());
-  for (std::size_t idx = 0; idx < a.size(); ++idx) {
-    EXPECT_EQ(a[idx].first, b[idx].first);
-    EXPECT_EQ(a[idx].second.key, b[idx].second.key);
-    EXPECT_EQ(a[idx].second.name, b[idx].second.name);
-    EXPECT_EQ(a[idx].second.region, b[idx].second.region);
-    EXPECT_EQ(a[idx].second.department, b[idx].second.department);
-    EXPECT_EQ(a[idx].second.group, b[idx].second.group);
+  ASSERT_EQ(builtin.size(), from_files.size());
+  for (std::size_t idx = 0; idx < builtin.size(); ++idx) {
+    const RegistryEntry a = builtin.Entry(idx), b = from_files.Entry(idx);
+    EXPECT_EQ(a.kind, b.kind);
+    EXPECT_EQ(a.key, b.key);
+    EXPECT_EQ(a.name, b.name);
+    EXPECT_EQ(a.region, b.region);
+    EXPECT_EQ(a.department, b.department);
+    EXPECT_EQ(a.group, b.group);
   }
+}
+
+// The registry's own lookup tables against a std::map of the same rows: 60,000 actors (tables grown many
+// times), a third of them overridden by a second file, then the registry copied.
+TEST(RegistryScale, ManyActorsResolveLikeAMapAfterOverridesAndACopy) {
+  std::map<std::string, std::pair<std::string, std::string>> expected;  // normalised key -> (class, name)
+  std::string first = "key,kind,actor_class,region,name,department,group\n", second = first;
+  for (int n = 0; n < 20000; ++n) {
+    const std::string id = std::to_string(n);
+    first += "@User_" + id + ",handle,public,,Person " + id + ",,\n";
+    first += "twitter:" + id + ",platform_id,public,,Person " + id + ",,\n";
+    first +=
+        "site" + id + ".fr,domain,press-regional,Bretagne,Titre " + id + ",35,Groupe " + std::to_string(n % 7) + "\n";
+    expected["@user_" + id] = {"public", "Person " + id};
+    expected["twitter:" + id] = {"public", "Person " + id};
+    expected["site" + id + ".fr"] = {"press-regional", "Titre " + id};
+    if (n % 3 == 0) {
+      second += "@user_" + id + ",handle,journalist,,Journaliste " + id + ",,\n";
+      expected["@user_" + id] = {"journalist", "Journaliste " + id};
+    }
+  }
+  Registry loaded;
+  loaded.LoadCsvText(first, "first.csv");
+  loaded.LoadCsvText(second, "second.csv");
+  const Registry r = loaded;  // a copy resolves like the original
+  ASSERT_EQ(r.size(), 60000u);
+  for (const auto& [key, want] : expected) {
+    const auto hit = r.Resolve(key);
+    ASSERT_TRUE(hit.has_value()) << key;
+    EXPECT_EQ(hit->actor_class, want.first) << key;
+    EXPECT_EQ(hit->name, want.second) << key;
+  }
+  EXPECT_EQ(r.ResolveHandle("@USER_3")->key, "@user_3");  // an override shows its last value, key as written
+  EXPECT_EQ(r.ResolveHandle("@USER_4")->key, "@User_4");
+  EXPECT_EQ(r.ResolveHandle("user_3")->name, "Journaliste 3");
+  EXPECT_EQ(r.ResolveDomain("https://www.site42.fr/a/b")->group, "Groupe 0");
+  EXPECT_EQ(r.ResolveDomain("site42.fr")->department, "35");
+  EXPECT_EQ(r.ResolvePlatformId("17")->name, "Person 17");  // bare numbers are Twitter ids
+  EXPECT_FALSE(r.ResolveHandle("@user_20000").has_value());
+  EXPECT_FALSE(r.ResolveDomain("site20000.fr").has_value());
+  // Entries keep load order: the first file's rows, overridden rows in their first place.
+  EXPECT_EQ(r.Entry(0).key, "@user_0");
+  EXPECT_EQ(r.Entry(0).actor_class, "journalist");
+  EXPECT_EQ(r.Entry(2).kind, "domain");
+  EXPECT_EQ(r.Entry(2).region, "Bretagne");
+  EXPECT_EQ(r.Entry(59999).key, "site19999.fr");
 }
 
 }  // namespace

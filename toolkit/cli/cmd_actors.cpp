@@ -78,11 +78,12 @@ void RunResolve(const ActorsOptions& opts) {
 void RunList(const ActorsOptions& opts) {
   const corpora::Registry registry = LoadRegistry(opts);
   std::vector<std::vector<std::string>> table = {{"KEY", "KIND", "CLASS", "REGION", "NAME"}};
-  for (const auto& [kind, info] : registry.Entries()) {
+  for (std::size_t idx = 0; idx < registry.size(); ++idx) {
+    const corpora::RegistryEntry info = registry.Entry(idx);
     if (!opts.only_class.empty() && info.actor_class != opts.only_class) continue;
     if (opts.json) {
       std::cout << WithRanks(Dump({{"key", info.key},
-                                   {"kind", kind},
+                                   {"kind", info.kind},
                                    {"actor_class", info.actor_class},
                                    {"region", info.region},
                                    {"name", info.name},
@@ -91,7 +92,8 @@ void RunList(const ActorsOptions& opts) {
                              1)
                 << "\n";
     } else {
-      table.push_back({info.key, kind, info.actor_class, info.region.empty() ? "-" : info.region, info.name});
+      table.push_back({std::string(info.key), std::string(info.kind), std::string(info.actor_class),
+                       info.region.empty() ? "-" : std::string(info.region), std::string(info.name)});
     }
   }
   if (!opts.json) PrintTable(table);

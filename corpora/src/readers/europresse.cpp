@@ -399,10 +399,11 @@ const std::unordered_map<std::string, std::string>& OutletDomains() {
   static const std::unordered_map<std::string, std::string> map = [] {
     std::unordered_map<std::string, std::string> m;
     const Registry builtin = Registry::Builtin();
-    for (const auto& [kind, info] : builtin.Entries()) {
-      if (kind != "domain" || info.name.empty()) continue;
+    for (std::size_t idx = 0; idx < builtin.size(); ++idx) {
+      const RegistryEntry info = builtin.Entry(idx);
+      if (info.kind != "domain" || info.name.empty()) continue;
       if (info.actor_class.rfind("press", 0) != 0) continue;
-      m.emplace(Fold(info.name), info.key);  // the first entry of a name wins (the outlet's main domain)
+      m.emplace(Fold(info.name), std::string(info.key));  // the first entry of a name wins (the outlet's main domain)
     }
     return m;
   }();

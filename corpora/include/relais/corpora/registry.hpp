@@ -2,6 +2,7 @@
 // CSV `key,kind,actor_class,region,name[,department,group]` with kind handle|domain|platform_id.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,15 @@ struct ActorInfo {
   std::string group{};       // owning group of a title ("EBRA", "Nice-Matin"), else empty
 };
 
+/// One registry entry as stored: views into the registry, valid until it is changed or destroyed.
+struct RegistryEntry {
+  std::string_view kind;  // handle, domain or platform_id
+  std::string_view key, actor_class, region, name, department, group;
+  ActorInfo Info() const;
+};
+
+/// Built for registries of millions of actors: strings live in one arena, classes and the few distinct
+/// regions, departments and groups are numbers, and the three lookup tables hold entry numbers.
 class Registry {
  public:
   /// Empty registry.
@@ -48,9 +58,9 @@ class Registry {
   std::optional<ActorInfo> ResolvePlatformId(std::string_view id) const;
 
   std::size_t size() const;
-  /// All entries in load order (for listing and the synthetic world); an overridden key keeps
+  /// Entry `idx` (< size()) in load order (for listing and the synthetic world); an overridden key keeps
   /// its first position and shows its last value.
-  const std::vector<std::pair<std::string, ActorInfo>>& Entries() const;  // (kind, info), in load order
+  RegistryEntry Entry(std::size_t idx) const;
 
   /// Normalised lookup forms: "varmatin" for "@VarMatin", "mastodon:user@host" for
   /// "mastodon:@user@host"; "ouest-france.fr/bretagne" for "https://www.Ouest-France.fr/bretagne/".
@@ -58,12 +68,34 @@ class Registry {
   static std::string NormalizeDomain(std::string_view domain_or_url);
 
  private:
-  std::optional<ActorInfo> Lookup(const std::unordered_map<std::string, std::size_t>& map,
-                                  const std::string& key) const;
+  /// A string in text_.
+  struct Span {
+    std::uint32_t offset = 0, size = 0;
+  };
+  struct Packed {
+    Span key, norm, name;  // norm: the normalised key the lookup table matches
+    std::uint8_t kind = 0, actor_class = 0;
+    std::uint32_t region = 0, department = 0, group = 0;  // indexes into labels_ (0: empty)
+  };
+  /// Open addressing over entry numbers (+1; 0 is a free slot), probed linearly, at most half full.
+  struct Table {
+    std::vector<std::uint32_t> slots;
+    std::size_t used = 0;
+  };
 
-  // normalised key -> index into entries_
-  std::unordered_map<std::string, std::size_t> handles_, domains_, ids_;
-  std::vector<std::pair<std::string, ActorInfo>> entries_;
+  std::optional<ActorInfo> Lookup(const Table& table, std::string_view norm) const;
+  /// The slot holding `norm` in `table`, or the free slot where it would go.
+  std::size_t FindSlot(const Table& table, std::string_view norm) const;
+  void Grow(Table& table);
+  Span Store(std::string_view s);
+  std::uint32_t Label(std::string_view s);
+  std::string_view View(Span span) const { return std::string_view(text_).substr(span.offset, span.size); }
+
+  std::string text_;                        // arena of keys, normalised keys and names
+  std::vector<std::string> labels_ = {""};  // distinct regions, departments and groups; labels_[0] is ""
+  std::unordered_map<std::string, std::uint32_t> label_ids_;
+  std::vector<Packed> entries_;
+  Table handles_, domains_, ids_;
   std::size_t max_path_depth_ = 0;  // deepest path prefix among domain keys (lefigaro.fr/vox: 1)
 };
 
