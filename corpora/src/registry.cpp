@@ -308,24 +308,8 @@ std::uint32_t Registry::Label(std::string_view s) {
   return it->second;
 }
 
-std::size_t Registry::FindSlot(const Table& table, std::string_view norm) const {
-  const std::size_t mask = table.slots.size() - 1;
-  for (std::size_t slot = std::hash<std::string_view>{}(norm)&mask;; slot = (slot + 1) & mask) {
-    const std::uint32_t held = table.slots[slot];
-    if (held == 0 || View(entries_[held - 1].norm) == norm) return slot;
-  }
-}
-
-void Registry::Grow(Table& table) {
-  std::vector<std::uint32_t> old = std::move(table.slots);
-  table.slots.assign(std::max<std::size_t>(16, old.size() * 2), 0);
-  for (const std::uint32_t held : old) {
-    if (held != 0) table.slots[FindSlot(table, View(entries_[held - 1].norm))] = held;
-  }
-}
-
 void Registry::Add(std::string_view kind, std::string_view key, ActorInfo info) {
-  Table* table = nullptr;
+  IndexTable* table = nullptr;
   std::string norm, stored_key;
   std::uint8_t kind_idx = 0;
   if (kind == "handle") {
@@ -355,8 +339,6 @@ void Registry::Add(std::string_view kind, std::string_view key, ActorInfo info) 
   if (entries_.size() >= std::numeric_limits<std::uint32_t>::max() - 1) {
     throw Error(ErrorKind::kData, "actor registry holds too many entries");
   }
-  if ((table->used + 1) * 2 > table->slots.size()) Grow(*table);
-  const std::size_t slot = FindSlot(*table, norm);
   Packed packed;
   packed.kind = kind_idx;
   packed.actor_class = static_cast<std::uint8_t>(cls - std::begin(kActorClasses));
@@ -366,17 +348,18 @@ void Registry::Add(std::string_view kind, std::string_view key, ActorInfo info) 
   packed.key = stored_key == norm ? Span{} : Store(stored_key);
   // The rows of one person follow each other (handle, id, other platforms): their name is stored once.
   packed.name = !entries_.empty() && View(entries_.back().name) == info.name ? entries_.back().name : Store(info.name);
-  if (const std::uint32_t held = table->slots[slot]; held != 0) {
-    packed.norm = entries_[held - 1].norm;
-    if (stored_key == norm) packed.key = packed.norm;
-    entries_[held - 1] = packed;
-    return;
-  }
-  packed.norm = Store(norm);
+  const auto norm_of = [this](std::uint32_t e) { return View(entries_[e].norm); };
+  const auto [entry, added] = table->FindOrAdd(
+      std::hash<std::string_view>{}(norm), [&](std::uint32_t e) { return norm_of(e) == norm; },
+      static_cast<std::uint32_t>(entries_.size()),
+      [&](std::uint32_t e) { return std::hash<std::string_view>{}(norm_of(e)); });
+  packed.norm = added ? Store(norm) : entries_[entry].norm;
   if (stored_key == norm) packed.key = packed.norm;
-  entries_.push_back(packed);
-  table->slots[slot] = static_cast<std::uint32_t>(entries_.size());
-  ++table->used;
+  if (added) {
+    entries_.push_back(packed);
+  } else {
+    entries_[entry] = packed;
+  }
 }
 
 RegistryEntry Registry::Entry(std::size_t idx) const {
@@ -386,11 +369,11 @@ RegistryEntry Registry::Entry(std::size_t idx) const {
                        labels_[p.group]};
 }
 
-std::optional<ActorInfo> Registry::Lookup(const Table& table, std::string_view norm) const {
-  if (table.slots.empty()) return std::nullopt;
-  const std::uint32_t held = table.slots[FindSlot(table, norm)];
-  if (held == 0) return std::nullopt;
-  return Entry(held - 1).Info();
+std::optional<ActorInfo> Registry::Lookup(const IndexTable& table, std::string_view norm) const {
+  const auto entry =
+      table.Find(std::hash<std::string_view>{}(norm), [&](std::uint32_t e) { return View(entries_[e].norm) == norm; });
+  if (!entry) return std::nullopt;
+  return Entry(*entry).Info();
 }
 
 std::optional<ActorInfo> Registry::ResolveHandle(std::string_view handle) const {

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include "relais/base/error.hpp"
@@ -233,6 +235,53 @@ TEST_F(FlowQueriesTest, GraphmlAndCsv) {
   EXPECT_EQ(n, 8);  // header + 7 edges
   o.format = "dot";
   EXPECT_THROW(ExportGraph(*store_, tmp_.path() / "g.dot", o), Error);
+}
+
+// The exported edges against an aggregation of the store's flows made here: weight, flows by layer and the
+// number of spells (runs of consecutive active periods) of every actor pair.
+TEST_F(FlowQueriesTest, ExportedEdgesEqualTheFlowsAggregated) {
+  ExportOptions o;
+  o.spell = 3600 * 1000;  // hours: the fixture's flows fall in several runs
+  std::map<std::pair<std::int64_t, std::int64_t>, std::map<std::string, int>> layers;
+  std::map<std::pair<std::int64_t, std::int64_t>, std::set<std::int64_t>> periods;
+  ForEachFlow(*store_, o.query, [&](const FlowRow& f) {
+    if (!f.src_actor || !f.dst_actor) return;
+    ++layers[{f.src_actor, f.dst_actor}][f.layer];
+    periods[{f.src_actor, f.dst_actor}].insert(f.time / o.spell);
+  });
+  std::map<std::string, std::string> expected;  // "nSRC,nDST" -> "weight,layer:count;…"
+  std::size_t spells = 0;
+  for (const auto& [pair, by_layer] : layers) {
+    int weight = 0;
+    std::string text;
+    for (const auto& [layer, count] : by_layer) {
+      weight += count;
+      text += (text.empty() ? "" : ";") + layer + ":" + std::to_string(count);
+    }
+    expected["n" + std::to_string(pair.first) + ",n" + std::to_string(pair.second)] =
+        std::to_string(weight) + "," + text;
+    std::int64_t prev = -2;
+    for (const std::int64_t p : periods[pair]) spells += p != prev + 1 ? 1 : 0, prev = p;
+  }
+  o.format = "csv";
+  const auto csv = ExportGraph(*store_, tmp_.path() / "agg.csv", o);
+  std::ifstream edges(csv.files[1]);
+  std::string line;
+  std::getline(edges, line);
+  std::map<std::string, std::string> got;
+  while (std::getline(edges, line)) {
+    const auto second_comma = line.find(',', line.find(',') + 1);
+    got[line.substr(0, second_comma)] = line.substr(second_comma + 1);
+  }
+  EXPECT_EQ(got, expected);
+  o.format = "gexf";
+  ExportGraph(*store_, tmp_.path() / "agg.gexf", o);
+  std::ifstream gexf(tmp_.path() / "agg.gexf");
+  const std::string text((std::istreambuf_iterator<char>(gexf)), std::istreambuf_iterator<char>());
+  std::size_t found = 0;
+  for (auto at = text.find("<spell "); at != std::string::npos; at = text.find("<spell ", at + 1)) ++found;
+  EXPECT_EQ(found, spells);
+  EXPECT_GT(spells, layers.size() / 2);
 }
 
 }  // namespace

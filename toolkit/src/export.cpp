@@ -2,16 +2,19 @@
 #include "relais/toolkit/export.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <fstream>
-#include <map>
+#include <limits>
 #include <string_view>
 #include <unordered_map>
 
 #include <fmt/format.h>
 
 #include "relais/base/error.hpp"
+#include "relais/base/index_table.hpp"
 #include "relais/base/markup.hpp"
+#include "relais/corpora/record.hpp"
 
 namespace relais::toolkit {
 namespace {
@@ -25,31 +28,41 @@ std::string CsvField(std::string_view s) {
 
 struct Node {
   std::int64_t actor = 0;
-  std::string id, label, actor_class, region;
+  std::string label, actor_class, region;  // filled once the flows are read
   double in_strength = 0, out_strength = 0, pagerank = 0;
   TimeMs first = 0;
 };
 
+std::string NodeId(const Node& n) { return "n" + std::to_string(n.actor); }
+
+// Compact on purpose: an export holds one Edge per actor pair (~6M on the 17.6M-item world), so flows by layer
+// in a fixed array and active periods outside the edge, in one sorted vector (issue 11: 1,481 MiB before).
 struct Edge {
   std::uint32_t src = 0, dst = 0;  // node indices
   std::int64_t weight = 0;
-  std::vector<std::pair<std::uint16_t, std::int64_t>> layers;  // (index in Graph::layer_names, flows)
-  std::vector<std::int64_t> periods;                           // active spell indices, ascending once built
+  std::array<std::uint32_t, corpora::kNumLayers> layer_flows{};         // by corpora::Layer
+  std::int64_t last_period = std::numeric_limits<std::int64_t>::min();  // of the latest flow read
 };
 
-// Compact on purpose: an export holds one Edge per actor pair (636,013 for 1.3 M flows on the 2 M-item world),
-// so small vectors and numbered layers rather than a map and a set per edge: 439 → 203 MB peak there (store.md).
+struct EdgePeriod {
+  std::uint32_t edge = 0;
+  std::int64_t period = 0;  // flow time / spell
+  bool operator<(const EdgePeriod& o) const { return edge != o.edge ? edge < o.edge : period < o.period; }
+  bool operator==(const EdgePeriod& o) const = default;
+};
+
 struct Graph {
   std::vector<Node> nodes;
   std::vector<Edge> edges;
-  std::vector<std::string> layer_names;
+  std::vector<EdgePeriod> periods;  // sorted by edge then period, each once
 };
 
 // "layer:count;…" by layer name.
-std::string LayersText(const Graph& g, const Edge& e) {
-  std::vector<std::pair<std::string_view, std::int64_t>> named;
-  named.reserve(e.layers.size());
-  for (const auto& [l, c] : e.layers) named.emplace_back(g.layer_names[l], c);
+std::string LayersText(const Edge& e) {
+  std::vector<std::pair<std::string_view, std::uint32_t>> named;
+  for (int l = 0; l < corpora::kNumLayers; ++l) {
+    if (e.layer_flows[l] != 0) named.emplace_back(corpora::ToString(static_cast<corpora::Layer>(l)), e.layer_flows[l]);
+  }
   std::sort(named.begin(), named.end());
   std::string text;
   for (const auto& [l, c] : named) {
@@ -61,21 +74,38 @@ std::string LayersText(const Graph& g, const Edge& e) {
   return text;
 }
 
+std::uint64_t PairKey(std::uint32_t src, std::uint32_t dst) { return std::uint64_t{src} << 32 | dst; }
+
+// Names each node after the flows are read, streaming the actors table (an actor missing from it is named as
+// an empty row is).
+void NameNodes(const corpora::Store& store, const ExportOptions& o,
+               const std::unordered_map<std::int64_t, std::size_t>& index, Graph& g) {
+  std::vector<bool> named(g.nodes.size(), false);
+  auto name = [&](Node& n, const ActorRow& a) {
+    n.label = DisplayKey(store, a, o.pseudonymise);
+    n.actor_class = a.actor_class;
+    n.region = a.region;
+  };
+  ForEachActor(store, [&](const ActorRow& a) {
+    const auto it = index.find(a.id);
+    if (it == index.end()) return;
+    name(g.nodes[it->second], a);
+    named[it->second] = true;
+  });
+  for (std::size_t v = 0; v < g.nodes.size(); ++v) {
+    if (!named[v]) name(g.nodes[v], ActorRow{});
+  }
+}
+
 // Flows credit their source: edges run source actor → derived actor as stored.
 Graph BuildGraph(const corpora::Store& store, const ExportOptions& o) {
-  auto actors = LoadActors(store);
   Graph g;
-  std::map<std::int64_t, std::size_t> index;
+  std::unordered_map<std::int64_t, std::size_t> index;  // actor → node
   auto node = [&](std::int64_t actor, TimeMs t) {
     auto [it, inserted] = index.emplace(actor, g.nodes.size());
     if (inserted) {
       Node n;
       n.actor = actor;
-      const ActorRow& a = actors[actor];
-      n.id = "n" + std::to_string(actor);
-      n.label = DisplayKey(store, a, o.pseudonymise);
-      n.actor_class = a.actor_class;
-      n.region = a.region;
       n.first = t;
       g.nodes.push_back(std::move(n));
     }
@@ -83,30 +113,36 @@ Graph BuildGraph(const corpora::Store& store, const ExportOptions& o) {
     n.first = std::min(n.first, t);
     return it->second;
   };
-  std::unordered_map<std::uint64_t, std::uint32_t> eindex;  // (src << 32 | dst) → edge
-  std::unordered_map<std::string, std::uint16_t> layer_index;
+  IndexTable edge_index;  // (src, dst) → edge
+  const auto edge_hash = [&](std::uint32_t e) {
+    return std::hash<std::uint64_t>{}(PairKey(g.edges[e].src, g.edges[e].dst));
+  };
   ForEachFlow(store, o.query, [&](const FlowRow& f) {
     if (!f.src_actor || !f.dst_actor) return;
     const auto s = static_cast<std::uint32_t>(node(f.src_actor, f.time));
     const auto d = static_cast<std::uint32_t>(node(f.dst_actor, f.time));
-    auto [it, inserted] = eindex.emplace(std::uint64_t{s} << 32 | d, static_cast<std::uint32_t>(g.edges.size()));
-    if (inserted) g.edges.push_back(Edge{s, d, 0, {}, {}});
-    Edge& e = g.edges[it->second];
+    const auto layer = corpora::ParseLayer(f.layer);
+    if (!layer) throw Error(ErrorKind::kData, "flow of unknown layer '" + f.layer + "' in the store");
+    const auto [edge, added] = edge_index.FindOrAdd(
+        std::hash<std::uint64_t>{}(PairKey(s, d)),
+        [&](std::uint32_t e) { return g.edges[e].src == s && g.edges[e].dst == d; },
+        static_cast<std::uint32_t>(g.edges.size()), edge_hash);
+    if (added) g.edges.push_back(Edge{s, d});
+    Edge& e = g.edges[edge];
     ++e.weight;
-    const auto [lt, new_layer] = layer_index.emplace(f.layer, static_cast<std::uint16_t>(g.layer_names.size()));
-    if (new_layer) g.layer_names.push_back(f.layer);
-    const auto counted =
-        std::find_if(e.layers.begin(), e.layers.end(), [&](const auto& x) { return x.first == lt->second; });
-    if (counted == e.layers.end())
-      e.layers.emplace_back(lt->second, 1);
-    else
-      ++counted->second;
+    ++e.layer_flows[static_cast<int>(*layer)];
     const std::int64_t period = f.time / o.spell;
-    if (std::find(e.periods.rbegin(), e.periods.rend(), period) == e.periods.rend()) e.periods.push_back(period);
+    if (period != e.last_period) {
+      g.periods.push_back({edge, period});
+      e.last_period = period;
+    }
     g.nodes[s].out_strength += 1;
     g.nodes[d].in_strength += 1;
   });
-  for (Edge& e : g.edges) std::sort(e.periods.begin(), e.periods.end());
+  std::sort(g.periods.begin(), g.periods.end());
+  g.periods.erase(std::unique(g.periods.begin(), g.periods.end()), g.periods.end());
+  g.periods.shrink_to_fit();
+  NameNodes(store, o, index, g);
   // PageRank crediting sources: walk from derived to source (reverse edges), damping 0.85,
   // dangling mass spread uniformly. Serial: export graphs are actor-level and small.
   const std::size_t n = g.nodes.size();
@@ -158,7 +194,7 @@ void WriteGexf(const Graph& g, const ExportOptions& o, std::ostream& out) {
          "    </attributes>\n"
          "    <nodes>\n";
   for (const auto& n : g.nodes) {
-    out << "      <node id=\"" << n.id << "\" label=\"" << EscapeMarkup(n.label) << "\" start=\""
+    out << "      <node id=\"" << NodeId(n) << "\" label=\"" << EscapeMarkup(n.label) << "\" start=\""
         << FormatIso8601(n.first) << "\">\n        <attvalues>\n"
         << "          <attvalue for=\"class\" value=\"" << EscapeMarkup(n.actor_class) << "\"/>\n"
         << "          <attvalue for=\"region\" value=\"" << EscapeMarkup(n.region) << "\"/>\n"
@@ -168,11 +204,12 @@ void WriteGexf(const Graph& g, const ExportOptions& o, std::ostream& out) {
         << "        </attvalues>\n      </node>\n";
   }
   out << "    </nodes>\n    <edges>\n";
-  std::size_t eid = 0;
-  for (const auto& e : g.edges) {
-    const std::string layers = LayersText(g, e);
-    out << "      <edge id=\"e" << eid++ << "\" source=\"" << g.nodes[e.src].id << "\" target=\"" << g.nodes[e.dst].id
-        << "\" weight=\"" << e.weight << "\">\n        <attvalues><attvalue for=\"layers\" value=\"" << layers
+  std::size_t next_period = 0;  // into g.periods, sorted by edge
+  for (std::size_t eid = 0; eid < g.edges.size(); ++eid) {
+    const Edge& e = g.edges[eid];
+    out << "      <edge id=\"e" << eid << "\" source=\"" << NodeId(g.nodes[e.src]) << "\" target=\""
+        << NodeId(g.nodes[e.dst]) << "\" weight=\"" << e.weight
+        << "\">\n        <attvalues><attvalue for=\"layers\" value=\"" << LayersText(e)
         << "\"/></attvalues>\n        <spells>\n";
     // Merge runs of consecutive active periods into one spell each.
     std::int64_t run_start = -1, prev = -2;
@@ -181,7 +218,8 @@ void WriteGexf(const Graph& g, const ExportOptions& o, std::ostream& out) {
         out << "          <spell start=\"" << FormatIso8601(run_start * o.spell) << "\" end=\""
             << FormatIso8601((prev + 1) * o.spell) << "\"/>\n";
     };
-    for (std::int64_t p : e.periods) {
+    for (; next_period < g.periods.size() && g.periods[next_period].edge == eid; ++next_period) {
+      const std::int64_t p = g.periods[next_period].period;
       if (p != prev + 1) {
         flush();
         run_start = p;
@@ -205,16 +243,16 @@ void WriteGraphml(const Graph& g, std::ostream& out) {
          "  <key id=\"layers\" for=\"edge\" attr.name=\"layers\" attr.type=\"string\"/>\n"
          "  <graph id=\"relais\" edgedefault=\"directed\">\n";
   for (const auto& n : g.nodes) {
-    out << "    <node id=\"" << n.id << "\"><data key=\"label\">" << EscapeMarkup(n.label)
+    out << "    <node id=\"" << NodeId(n) << "\"><data key=\"label\">" << EscapeMarkup(n.label)
         << "</data><data key=\"class\">" << EscapeMarkup(n.actor_class) << "</data><data key=\"region\">"
         << EscapeMarkup(n.region) << "</data>"
         << fmt::format("<data key=\"pagerank\">{:.10g}</data></node>\n", n.pagerank);
   }
-  std::size_t eid = 0;
-  for (const auto& e : g.edges) {
-    const std::string layers = LayersText(g, e);
-    out << "    <edge id=\"e" << eid++ << "\" source=\"" << g.nodes[e.src].id << "\" target=\"" << g.nodes[e.dst].id
-        << "\"><data key=\"weight\">" << e.weight << "</data><data key=\"layers\">" << layers << "</data></edge>\n";
+  for (std::size_t eid = 0; eid < g.edges.size(); ++eid) {
+    const Edge& e = g.edges[eid];
+    out << "    <edge id=\"e" << eid << "\" source=\"" << NodeId(g.nodes[e.src]) << "\" target=\""
+        << NodeId(g.nodes[e.dst]) << "\"><data key=\"weight\">" << e.weight << "</data><data key=\"layers\">"
+        << LayersText(e) << "</data></edge>\n";
   }
   out << "  </graph>\n</graphml>\n";
 }
@@ -242,13 +280,14 @@ ExportSummary ExportGraph(const corpora::Store& store, const std::filesystem::pa
     auto nodes = OpenOut(nodes_path);
     nodes << "id,label,class,region,pagerank,in_strength,out_strength,first\n";
     for (const auto& n : g.nodes)
-      nodes << n.id << "," << CsvField(n.label) << "," << CsvField(n.actor_class) << "," << CsvField(n.region) << ","
-            << fmt::format("{:.10g},{},{},", n.pagerank, n.in_strength, n.out_strength) << FormatIso8601(n.first)
+      nodes << NodeId(n) << "," << CsvField(n.label) << "," << CsvField(n.actor_class) << "," << CsvField(n.region)
+            << "," << fmt::format("{:.10g},{},{},", n.pagerank, n.in_strength, n.out_strength) << FormatIso8601(n.first)
             << "\n";
     auto edges = OpenOut(edges_path);
     edges << "source,target,weight,layers\n";
     for (const auto& e : g.edges) {
-      edges << g.nodes[e.src].id << "," << g.nodes[e.dst].id << "," << e.weight << "," << LayersText(g, e) << "\n";
+      edges << NodeId(g.nodes[e.src]) << "," << NodeId(g.nodes[e.dst]) << "," << e.weight << "," << LayersText(e)
+            << "\n";
     }
     s.files = {nodes_path, edges_path};
   }

@@ -95,13 +95,14 @@ ActorRow ReadActor(const corpora::Statement& st) {
 }
 }  // namespace
 
-std::unordered_map<std::int64_t, ActorRow> LoadActors(const corpora::Store& store) {
+void ForEachActor(const corpora::Store& store, const std::function<void(const ActorRow&)>& fn) {
   corpora::Statement st(store.db(), kActorColumns);
+  while (st.Step()) fn(ReadActor(st));
+}
+
+std::unordered_map<std::int64_t, ActorRow> LoadActors(const corpora::Store& store) {
   std::unordered_map<std::int64_t, ActorRow> out;
-  while (st.Step()) {
-    ActorRow a = ReadActor(st);
-    out.emplace(a.id, std::move(a));
-  }
+  ForEachActor(store, [&](const ActorRow& a) { out.emplace(a.id, a); });
   return out;
 }
 

@@ -9,6 +9,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "relais/base/index_table.hpp"
+
 namespace relais::corpora {
 
 /// Classes of DESIGN.md.
@@ -77,16 +79,7 @@ class Registry {
     std::uint8_t kind = 0, actor_class = 0;
     std::uint32_t region = 0, department = 0, group = 0;  // indexes into labels_ (0: empty)
   };
-  /// Open addressing over entry numbers (+1; 0 is a free slot), probed linearly, at most half full.
-  struct Table {
-    std::vector<std::uint32_t> slots;
-    std::size_t used = 0;
-  };
-
-  std::optional<ActorInfo> Lookup(const Table& table, std::string_view norm) const;
-  /// The slot holding `norm` in `table`, or the free slot where it would go.
-  std::size_t FindSlot(const Table& table, std::string_view norm) const;
-  void Grow(Table& table);
+  std::optional<ActorInfo> Lookup(const IndexTable& table, std::string_view norm) const;
   Span Store(std::string_view s);
   std::uint32_t Label(std::string_view s);
   std::string_view View(Span span) const { return std::string_view(text_).substr(span.offset, span.size); }
@@ -95,8 +88,8 @@ class Registry {
   std::vector<std::string> labels_ = {""};  // distinct regions, departments and groups; labels_[0] is ""
   std::unordered_map<std::string, std::uint32_t> label_ids_;
   std::vector<Packed> entries_;
-  Table handles_, domains_, ids_;
-  std::size_t max_path_depth_ = 0;  // deepest path prefix among domain keys (lefigaro.fr/vox: 1)
+  IndexTable handles_, domains_, ids_;  // normalised key -> entry number
+  std::size_t max_path_depth_ = 0;      // deepest path prefix among domain keys (lefigaro.fr/vox: 1)
 };
 
 }  // namespace relais::corpora
