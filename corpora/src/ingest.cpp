@@ -29,6 +29,7 @@
 #include <fstream>
 #include <future>
 #include <iterator>
+#include <mutex>
 #include <utility>
 
 #include "detail/ingest_pipeline.hpp"
@@ -578,15 +579,20 @@ std::optional<detail::FlowMarks> LastMarks(const Store& store) {
 
 }  // namespace
 
-std::uint64_t RunPartitionPasses(const PartitionPassPlan& plan, const std::vector<int>& partitions,
-                                 PartitionPass pass) {
+std::uint64_t RunPartitionPasses(const PartitionPassPlan& plan, const std::vector<int>& partitions, PartitionPass pass,
+                                 const std::function<void(int)>& done) {
   std::vector<std::uint64_t> redone(partitions.size(), 0);
+  std::mutex done_mutex;
+  int finished = 0;
   tbb::parallel_for(std::size_t{0}, partitions.size(), [&](std::size_t k) {
     if (pass == PartitionPass::kIndex) {
       IndexPartition(plan, partitions[k]);
     } else {
       redone[k] = FlowPartition(plan, partitions[k]);
     }
+    if (!done) return;
+    const std::lock_guard lock(done_mutex);
+    done(++finished);
   });
   std::uint64_t total = 0;
   for (const std::uint64_t r : redone) total += r;
@@ -987,10 +993,22 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
   if (since) plan.items_done = since->items, plan.actors_done = since->actors;
   // The partitions' passes run in the run's arena: --threads bounds them as it bounds the parsing.
   auto run_passes = [&](PartitionPass pass) -> std::uint64_t {
+    IngestProgress progress;
+    progress.phase = pass == PartitionPass::kIndex ? "indexes" : "flows";
+    progress.num_files = files.size();
+    progress.records = records_before_file;
+    progress.partitions = static_cast<int>(plan.partitions.size());
+    const auto report = [&](int done) {
+      if (!options.on_progress) return;
+      progress.partitions_done = done;
+      progress.seconds = since_t(t0);
+      options.on_progress(progress);
+    };
+    report(0);
     if (options.partition_passes) return options.partition_passes(plan, pass);
     std::vector<int> all(plan.partitions.size());
     for (std::size_t p = 0; p < all.size(); ++p) all[p] = static_cast<int>(p);
-    return arena.execute([&] { return RunPartitionPasses(plan, all, pass); });
+    return arena.execute([&] { return RunPartitionPasses(plan, all, pass, report); });
   };
   // A distributed pass reads the catalog from every rank, perhaps on other hosts, as an immutable file
   // (RunExchangedFlowPasses): nothing of it may stay in its WAL, and nothing writes it until the passes end.

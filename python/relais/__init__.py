@@ -385,6 +385,13 @@ def _progress_printer(progress):
     state = {}
 
     def report(p):
+        if p.get("phase", "files") != "files":
+            if state.get("bar") is not None:
+                state["bar"].set_postfix_str(f"{p['phase']} {p['partitions_done']}/{p['partitions']} partitions")
+            else:
+                print(f"ingest: {p['phase']}: {p['partitions_done']}/{p['partitions']} partitions done, "
+                      f"{p['seconds']:.0f} s", file=_sys.stderr)
+            return
         if tqdm is not None:
             bar = state.get("bar")
             if bar is None:
@@ -401,8 +408,10 @@ def _progress_printer(progress):
 
 def ingest(store, paths, actors=None, threads=None, progress=None):
     """Reads files or folders into a store (created if needed), as `relais ingest`; returns the
-    accounting dict of `relais ingest --json`. `progress`: a callable receiving dicts (file_index,
-    num_files, path, records, seconds) about once a second, or True for a tqdm bar (or stderr lines).
+    accounting dict of `relais ingest --json`. `progress`: a callable receiving dicts (phase, file_index,
+    num_files, path, records, seconds, partitions_done, partitions) about once a second while reading files
+    (phase "files"), then as each partition's indexes and flows are done (phases "indexes", "flows"), or True
+    for a tqdm bar (or stderr lines).
     When inputs fail the others are ingested and DataError is raised with `.accounting` set."""
     if isinstance(paths, (str, _os.PathLike)):
         paths = [paths]

@@ -397,6 +397,9 @@ std::pair<std::string, std::vector<std::string>> Ingest(const std::string& dir, 
       py::gil_scoped_acquire gil;
       py::dict d;
       d["stage"] = "ingest";
+      d["phase"] = std::string(p.phase);  // "files", then "indexes" and "flows" partition by partition
+      d["partitions_done"] = p.partitions_done;
+      d["partitions"] = p.partitions;
       d["file_index"] = p.file_index;
       d["num_files"] = p.num_files;
       d["path"] = p.path;

@@ -285,9 +285,14 @@ def test_ingest_equals_cli_releases_gil_and_reports_progress(world, store_dir, t
     # A thread blocked on the GIL would not tick at all during the call.
     assert len(ticks) >= 0.25 * seconds / 0.005, (len(ticks), seconds)
     for e in events:
-        assert set(e) >= {"file_index", "num_files", "path", "records", "seconds"}
+        assert set(e) >= {"phase", "file_index", "num_files", "path", "records", "seconds", "partitions_done",
+                          "partitions"}
     if seconds > 3:
-        assert events, "no progress reported during a run of several seconds"
+        assert [e for e in events if e["phase"] == "files"], "no progress reported while reading for several seconds"
+    # Then each partition pass: its start, then each partition as it is done.
+    parts = len(list((tmp_path / "st").glob("part-*.db")))
+    for phase in ("indexes", "flows"):
+        assert [e["partitions_done"] for e in events if e["phase"] == phase] == list(range(parts + 1)), phase
     print(f"ingest: {seconds:.2f} s, {len(ticks)} ticks of a Python thread, {len(events)} progress reports")
 
 

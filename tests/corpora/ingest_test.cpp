@@ -362,6 +362,31 @@ TEST_F(IngestFiles, OneThreadAndManyThreadsGiveTheSameStore) {
   EXPECT_EQ(one, dump(4));
 }
 
+// After the files, each partition pass reports its start and every partition it finishes, in order.
+TEST_F(IngestFiles, ReportsEachPartitionPassAsItsPartitionsFinish) {
+  ASSERT_TRUE(V1ReaderWorks()) << "the twitter-v1 reader parses no tweet";
+  const auto path = Write("t.jsonl", V1Lines(400, 3));
+  auto store = Store::Open(tmp_.path() / "store", OpenMode::kCreate);
+  IngestOptions opt;
+  opt.paths = {path};
+  opt.format = Format::kTwitterV1;
+  opt.threads = 2;
+  opt.partitions = 3;
+  opt.registry = &registry_;
+  std::vector<std::pair<std::string, int>> passes;  // (phase, partitions done)
+  opt.on_progress = [&](const IngestProgress& p) {
+    if (p.phase == "files") return;
+    EXPECT_EQ(p.partitions, 3);
+    EXPECT_EQ(p.records, 400u);
+    passes.emplace_back(std::string(p.phase), p.partitions_done);
+  };
+  Ingest(store, opt);
+  const std::vector<std::pair<std::string, int>> expected = {{"indexes", 0}, {"indexes", 1}, {"indexes", 2},
+                                                             {"indexes", 3}, {"flows", 0},   {"flows", 1},
+                                                             {"flows", 2},   {"flows", 3}};
+  EXPECT_EQ(passes, expected);
+}
+
 TEST_F(IngestFiles, UnrecognisedAndMissingFilesAreReportedWhileOthersAreIngested) {
   ASSERT_TRUE(V1ReaderWorks()) << "the twitter-v1 reader parses no tweet";
   auto good = Write("t.jsonl", V1Lines(10));

@@ -454,6 +454,12 @@ void RegisterIngest(CLI::App& app, CliContext& ctx) {
     opt.args = "ingest";
     for (const auto& p : args->paths) opt.args += " " + p;
     opt.on_progress = [](const corpora::IngestProgress& p) {
+      if (p.phase != "files") {  // the partition passes of a run already long (a short run stays quiet)
+        if (p.seconds < 1) return;
+        std::cerr << "ingest: " << p.phase << ": " << p.partitions_done << "/" << p.partitions << " partitions done, "
+                  << static_cast<std::uint64_t>(p.seconds) << " s\n";
+        return;
+      }
       std::cerr << "ingest: file " << (p.file_index + 1) << "/" << p.num_files << " " << p.path << ": " << p.records
                 << " records, "
                 << static_cast<std::uint64_t>(p.seconds > 0 ? static_cast<double>(p.records) / p.seconds : 0)

@@ -44,13 +44,18 @@ struct IngestCounts {
   }
 };
 
-/// Progress of a run, reported now and then from the writer thread.
+/// Progress of a run: while reading, now and then from the writer thread (phase "files"); then once as each
+/// partition pass starts and as each partition finishes it (phases "indexes" and "flows", which take a
+/// quarter to a half of a large first load).
 struct IngestProgress {
+  std::string_view phase = "files";
   std::size_t file_index = 0;  // 0-based
   std::size_t num_files = 0;
   std::string path;
   std::uint64_t records = 0;  // records read so far in this run
   double seconds = 0;         // since the run started
+  int partitions_done = 0;    // of the phase's partitions (indexes, flows)
+  int partitions = 0;
 };
 
 /// The passes over each partition that follow the writing of an ingest's items, in two phases: first
@@ -77,7 +82,9 @@ struct PartitionPassPlan {
 /// Runs `pass` on each of `partitions` (indexes into plan.partitions), in parallel, each on a
 /// connection of its own. kFlows returns the items whose flows were redone (0 for kIndex and for a
 /// full pass). Throws relais::Error when SQLite fails.
-std::uint64_t RunPartitionPasses(const PartitionPassPlan& plan, const std::vector<int>& partitions, PartitionPass pass);
+/// `done`, when given, is called (never concurrently) with the number of partitions finished so far.
+std::uint64_t RunPartitionPasses(const PartitionPassPlan& plan, const std::vector<int>& partitions, PartitionPass pass,
+                                 const std::function<void(int)>& done = {});
 
 /// The collectives of a distributed flow pass (docs/cluster.md), as the job's ranks provide them: every
 /// rank calls them in the same order. Agree runs a local stage and, when it failed on any rank, throws on
@@ -159,7 +166,7 @@ struct IngestOptions {
   int partitions = 0;
   std::string args;                                        // the command line, kept in ingest_runs
   std::size_t commit_every = 20000;                        // records per transaction
-  std::function<void(const IngestProgress&)> on_progress;  // optional, called about once a second
+  std::function<void(const IngestProgress&)> on_progress;  // optional: about once a second, then per partition
   /// Registry to use instead of Builtin()+actor_files (tests).
   const Registry* registry = nullptr;
   /// Distributed ingest (docs/cluster.md): when set, Ingest takes its file_index-th input file
