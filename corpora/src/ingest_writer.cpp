@@ -88,6 +88,9 @@ class Stmt {
 // Item keys this writer knows to be stored, so repeated expansions (the same retweeted post in
 // many records) skip the insert. Bounded: cleared when full (only a shortcut, never a decision).
 constexpr std::size_t kKnownKeysCap = 1 << 18;
+// Actor ids by key and the profile locations written: caches over the actors and actor_geo tables, emptied
+// when full (a miss costs a SELECT, and an UPDATE of a registry actor, which write the same values again).
+constexpr std::size_t kActorCacheCap = 1 << 20;
 
 std::string_view PlatformForClass(std::string_view actor_class) {
   if (actor_class.rfind("press", 0) == 0) return "press";
@@ -424,8 +427,13 @@ struct StoreWriter::Impl {
           .Run();
       id = sqlite3_last_insert_rowid(db);
     }
-    actor_ids.emplace(a.key, id);
+    RememberActor(a.key, id);
     return id;
+  }
+
+  void RememberActor(const std::string& key, std::int64_t id) {
+    if (actor_ids.size() >= actor_cache_cap) actor_ids.clear();
+    actor_ids.emplace(key, id);
   }
 
   /// The registry outlet a link belongs to (0 when none), resolved on the URL so that path-prefix
@@ -460,7 +468,7 @@ struct StoreWriter::Impl {
             .Run();
         id = sqlite3_last_insert_rowid(db);
       }
-      actor_ids.emplace(key, id);
+      RememberActor(key, id);
     }
     host_actors.emplace(key, id);
     return id;
@@ -477,6 +485,7 @@ struct StoreWriter::Impl {
         .Text(5, place.country);
     sqlite3_bind_double(ups_profile.raw(), 6, place.confidence);
     ups_profile.Run();
+    if (profiles.size() >= actor_cache_cap) profiles.clear();
     profiles[actor_id] = location;
   }
 
@@ -598,6 +607,7 @@ struct StoreWriter::Impl {
   std::unordered_map<std::string, std::int64_t> host_actors;
   std::unordered_map<std::string, std::size_t> names;  // lower-cased name → its registry entry (the last)
   std::unordered_set<std::string> known_keys;
+  std::size_t actor_cache_cap = kActorCacheCap;
   bool names_built = false;
   bool parallel = false;
   std::uint64_t expansions_added = 0;
@@ -626,6 +636,8 @@ void StoreWriter::WriteBatch(const std::vector<const PreparedRecord*>& records, 
 }
 
 std::uint64_t StoreWriter::expansions_added() const { return impl_->expansions_added; }
+
+void StoreWriter::LimitCaches(std::size_t entries) { impl_->actor_cache_cap = std::max<std::size_t>(1, entries); }
 
 void StoreWriter::ForgetCaches() {
   impl_->actor_ids.clear();

@@ -142,6 +142,52 @@ TEST_F(WriterTest, ExpansionIsUpgradedByAFullRecordButNeverCountedAsRead) {
   EXPECT_EQ(Count(*store_, "SELECT count(*) FROM refs"), 1);
 }
 
+// The writer's actor caches emptied every three entries give the store of unbounded caches: registry actors,
+// outlets found by their links, profile locations that change and come back.
+TEST_F(WriterTest, ActorCachesOfThreeEntriesGiveTheSameStore) {
+  registry_.Add("handle", "@varmatin", ActorInfo{"@varmatin", "press-regional", "PACA", "Var-Matin"});
+  registry_.Add("domain", "varmatin.com", ActorInfo{"", "press-regional", "PACA", "Var-Matin"});
+  registry_.Add("domain", "lemonde.fr", ActorInfo{"", "press-national", "", "Le Monde"});
+  const char* locations[] = {"Toulon", "Marseille 13", "", "Toulon"};
+  auto write_all = [&](Store& store, std::size_t cap) {
+    StoreWriter w(store, registry_);
+    if (cap) w.LimitCaches(cap);
+    store.Begin();
+    for (int n = 0; n < 60; ++n) {
+      auto post = Post(std::to_string(n), n % 5 == 0 ? "varmatin" : "user" + std::to_string(n % 9), n * 1000);
+      post.author_location = locations[(n / 9) % 4];
+      if (n % 4 == 0)
+        post.links = {n % 8 == 0 ? "https://www.varmatin.com/a" + std::to_string(n) : "https://lemonde.fr/b"};
+      w.Write(Rec({post}));
+    }
+    store.Commit();
+  };
+  auto dump = [](Store& store) {
+    const std::pair<const char*, int> queries[] = {
+        {"SELECT id, key, name, actor_class, coalesce(region, ''), public FROM actors ORDER BY id", 6},
+        {"SELECT actor_id, location FROM actor_geo ORDER BY actor_id", 2},
+        {"SELECT i.key, i.actor_id, (SELECT group_concat(host_actor) FROM urls u WHERE u.item_id = i.id) FROM items i "
+         "ORDER BY i.key",
+         3}};
+    std::string out;
+    for (const auto& [sql, columns] : queries) {
+      Statement st(store.db(), sql);
+      while (st.Step()) {
+        for (int c = 0; c < columns; ++c) out += st.Text(c) + "|";
+        out += "\n";
+      }
+    }
+    return out;
+  };
+  write_all(*store_, 0);
+  auto small = Store::Open(tmp_.path() / "small", OpenMode::kCreate);
+  write_all(small, 3);
+  const std::string unbounded = dump(*store_);
+  EXPECT_EQ(dump(small), unbounded);
+  EXPECT_NE(unbounded.find("Var-Matin"), std::string::npos);
+  EXPECT_NE(unbounded.find("Marseille 13"), std::string::npos);
+}
+
 TEST_F(WriterTest, RegistryGivesClassRegionAndPublic) {
   registry_.Add("handle", "@varmatin", ActorInfo{"@varmatin", "press-regional", "PACA", "Var-Matin"});
   StoreWriter w(*store_, registry_);

@@ -303,6 +303,9 @@ class StoreWriter {
   /// Forgets what the writer remembers of the store (actor ids, stored keys): call it after a
   /// rollback of writes made through it.
   void ForgetCaches();
+  /// What it remembers of actors (ids by key, profile locations written) holds at most `entries` of each
+  /// (default 2^20: ~70 MiB each), forgotten when full: memory that does not grow with the corpus's accounts.
+  void LimitCaches(std::size_t entries);
 
   /// Stores a quarantined record; `ordinal` tells apart several diagnostics of one line.
   void Quarantine(const Diagnostic& d, std::string_view sha256, std::uint32_t ordinal);
