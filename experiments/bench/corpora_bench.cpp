@@ -22,6 +22,8 @@
 
 #include "relais/corpora/reader.hpp"
 
+#include "bench_util.hpp"
+
 namespace {
 
 constexpr std::size_t kTargetBytes = 50u << 20;
@@ -33,10 +35,7 @@ struct Corpus {
   std::string error;
 };
 
-std::filesystem::path SharedData() {
-  if (const char* env = std::getenv("RELAIS_SHARED_DATA"); env && *env) return env;
-  return std::filesystem::path(RELAIS_SOURCE_DIR) / ".." / "shared" / "data";
-}
+using relais::bench::SharedData;
 
 std::string BrexitPage(std::string* error) {
   std::ifstream in(SharedData() / "twarc2-jsonl" / "brexit.jsonl", std::ios::binary);

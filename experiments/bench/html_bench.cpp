@@ -25,16 +25,15 @@
 #include "detail/html.hpp"
 #include "relais/corpora/input.hpp"
 
+#include "bench_util.hpp"
+
 namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr std::size_t kTargetBytes = 8u << 20;
 
-fs::path SharedData() {
-  if (const char* env = std::getenv("RELAIS_SHARED_DATA"); env && *env) return env;
-  return fs::path(RELAIS_SOURCE_DIR) / ".." / "shared" / "data";
-}
+using relais::bench::SharedData;
 
 void CollectContents(const json& j, std::vector<std::string>& out) {
   if (j.is_object()) {

@@ -16,16 +16,15 @@
 #include "relais/corpora/input.hpp"
 #include "relais/corpora/reader.hpp"
 
+#include "bench_util.hpp"
+
 namespace {
 namespace fs = std::filesystem;
 using relais::corpora::Format;
 
 constexpr std::size_t kTargetBytes = 100u << 20;
 
-fs::path SharedData() {
-  if (const char* env = std::getenv("RELAIS_SHARED_DATA"); env && *env) return env;
-  return fs::path(RELAIS_SOURCE_DIR) / ".." / "shared" / "data";
-}
+using relais::bench::SharedData;
 
 std::string Slurp(const fs::path& p) {
   try {
