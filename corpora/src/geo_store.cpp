@@ -31,8 +31,13 @@ bool HasGeography(const Store& store) {
   return true;
 }
 
-void RefreshActorGeo(Store& store) {
+namespace {
+
+/// RefreshActorGeo of every actor (`only` null) or of those in temp.geo_actors.
+void RefreshHomes(Store& store, bool only) {
   if (!HasGeography(store)) return;
+  // Restricted, each partition's items are found by actor (index items_actor), not scanned.
+  const std::string which = only ? " AND i.actor_id IN (SELECT actor_id FROM temp.geo_actors)" : "";
   // (actor, evidence rank, departement, region, country) → items, over every partition.
   using Key = std::tuple<std::int64_t, int, std::string, std::string, std::string>;
   std::map<Key, std::int64_t> counts;
@@ -41,10 +46,11 @@ void RefreshActorGeo(Store& store) {
     Statement st(store.db(),
                  "SELECT i.actor_id, g.evidence, coalesce(g.departement, ''), coalesce(g.region, ''), g.country, "
                  "count(*) FROM " +
-                     s + ".item_geo g JOIN " + s +
-                     ".items i ON i.id = g.item_id WHERE i.actor_id IS NOT NULL AND g.country IS NOT NULL AND "
+                     s + ".items i JOIN " + s +
+                     ".item_geo g ON g.item_id = i.id WHERE i.actor_id IS NOT NULL AND g.country IS NOT NULL AND "
                      "((i.channel = 'social' AND g.evidence IN ('geotag', 'place')) OR "
-                     "(i.channel = 'press' AND g.evidence IN ('place', 'dateline'))) GROUP BY 1, 2, 3, 4, 5");
+                     "(i.channel = 'press' AND g.evidence IN ('place', 'dateline')))" +
+                     which + " GROUP BY 1, 2, 3, 4, 5");
     while (st.Step()) {
       counts[Key{st.Int(0), Rank(st.TextView(1)), st.Text(2), st.Text(3), st.Text(4)}] += st.Int(5);
     }
@@ -54,7 +60,8 @@ void RefreshActorGeo(Store& store) {
     store.Exec(
         "UPDATE actor_geo SET departement = loc_departement, region = loc_region, country = loc_country, "
         "evidence = CASE WHEN loc_country IS NOT NULL THEN 'profile' END, "
-        "confidence = CASE WHEN loc_country IS NOT NULL THEN loc_confidence END, items = 0");
+        "confidence = CASE WHEN loc_country IS NOT NULL THEN loc_confidence END, items = 0" +
+        std::string(only ? " WHERE actor_id IN (SELECT actor_id FROM temp.geo_actors)" : ""));
     Statement ups(store.db(),
                   "INSERT INTO actor_geo(actor_id, departement, region, country, evidence, confidence, items) "
                   "VALUES(?1, nullif(?2, ''), nullif(?3, ''), ?4, ?5, ?6, ?7) ON CONFLICT(actor_id) DO UPDATE SET "
@@ -107,6 +114,22 @@ void RefreshActorGeo(Store& store) {
     store.Exec("ROLLBACK");
     throw;
   }
+}
+
+}  // namespace
+
+void RefreshActorGeo(Store& store) { RefreshHomes(store, false); }
+
+void RefreshActorGeo(Store& store, const std::vector<std::int64_t>& actors) {
+  if (!HasGeography(store)) return;
+  store.Exec("CREATE TEMP TABLE IF NOT EXISTS geo_actors (actor_id INTEGER PRIMARY KEY)");
+  store.Exec("DELETE FROM temp.geo_actors");
+  {
+    Statement add(store.db(), "INSERT OR IGNORE INTO temp.geo_actors(actor_id) VALUES(?1)");
+    for (const std::int64_t a : actors) add.Bind(1, a).Run();
+  }
+  RefreshHomes(store, true);
+  store.Exec("DELETE FROM temp.geo_actors");
 }
 
 std::map<std::int64_t, ActorPlace> ActorPlaces(const Store& store) {

@@ -577,6 +577,28 @@ std::optional<detail::FlowMarks> LastMarks(const Store& store) {
   return detail::FlowMarks{std::atoll(items.c_str()), std::atoll(actors.c_str())};
 }
 
+/// The authors of the items newer than `since` or upgraded from an expansion (flow_pending, with the author
+/// an upgrade replaced), and `profile_actors`: the actors whose home an incremental ingest may have changed.
+std::vector<std::int64_t> ActorsToRelocate(Store& store, const detail::FlowMarks& since,
+                                           std::vector<std::int64_t> profile_actors) {
+  std::vector<std::int64_t> actors = std::move(profile_actors);
+  for (int p = 0; p < store.partitions(); ++p) {
+    const std::string s = Store::PartitionSchema(p);
+    Statement st(store.db(),
+                 "SELECT actor_id FROM " + s +
+                     ".items WHERE id > ?1 AND actor_id IS NOT NULL UNION "
+                     "SELECT i.actor_id FROM " +
+                     s + ".flow_pending f JOIN " + s +
+                     ".items i ON i.id = f.item_id WHERE i.actor_id IS NOT NULL UNION SELECT old_actor FROM " + s +
+                     ".flow_pending WHERE old_actor IS NOT NULL");
+    st.Bind(1, since.items);
+    while (st.Step()) actors.push_back(st.Int(0));
+  }
+  std::sort(actors.begin(), actors.end());
+  actors.erase(std::unique(actors.begin(), actors.end()), actors.end());
+  return actors;
+}
+
 }  // namespace
 
 std::uint64_t RunPartitionPasses(const PartitionPassPlan& plan, const std::vector<int>& partitions, PartitionPass pass,
@@ -981,6 +1003,7 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
   const std::optional<detail::FlowMarks> since = fresh ? std::nullopt : LastMarks(store);
   const detail::FlowMarks marks = MarksNow(store, tx);
   result.expansions_added = writer->expansions_added();
+  const std::vector<std::int64_t> profile_actors = writer->TakeProfileActors();
   writer.reset();  // its statements on the partitions' connections first
   conns.reset();
   own_registry.reset();  // the writer was its only reader (871k actors of a registry: ~350 MiB)
@@ -1018,17 +1041,24 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
   const auto t_flows = Clock::now();
   result.flow_items_redone = run_passes(PartitionPass::kFlows);
   result.flows_incremental = since.has_value();
+  result.flow_seconds = since_t(t_flows);
+  store.AttachPartitions();
+  // Actors' homes from their items' locations and profiles (docs/schema.md): an incremental run redoes those
+  // of the actors its new or changed items and profiles touch, before the marks move (a kill in between
+  // redoes them with the flows).
+  if (since) {
+    RefreshActorGeo(store, ActorsToRelocate(store, *since, profile_actors));
+  } else {
+    RefreshActorGeo(store);
+  }
   // Every partition's flows are done: the marks move and flow_pending empties together. A kill before
   // leaves the new data marked new, and the next ingest redoes its flows.
-  store.AttachPartitions();
   store.Begin();
   for (int p = 0; p < store.partitions(); ++p) store.Exec("DELETE FROM " + Store::PartitionSchema(p) + ".flow_pending");
   store.SetMeta("flows_items_done", std::to_string(marks.items));
   store.SetMeta("flows_actors_done", std::to_string(marks.actors));
   store.BumpContentVersion();
   store.Commit();
-  result.flow_seconds = since_t(t_flows);
-  RefreshActorGeo(store);  // actors' homes from their items' locations and profiles (docs/schema.md)
   result.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   {
     Statement st(store.db(),

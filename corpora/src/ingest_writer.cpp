@@ -485,6 +485,7 @@ struct StoreWriter::Impl {
         .Text(5, place.country);
     sqlite3_bind_double(ups_profile.raw(), 6, place.confidence);
     ups_profile.Run();
+    profile_actors.push_back(actor_id);
     if (profiles.size() >= actor_cache_cap) profiles.clear();
     profiles[actor_id] = location;
   }
@@ -599,6 +600,7 @@ struct StoreWriter::Impl {
   const Registry& registry;
   Stmt sel_actor, ins_actor, upd_actor, ins_quarantine, ups_profile;
   std::unordered_map<std::int64_t, std::string> profiles;  // last profile location written per actor
+  std::vector<std::int64_t> profile_actors;                // every actor whose profile was written, this run
   std::vector<std::unique_ptr<PartitionWriter>> parts;
   std::vector<std::vector<RoutedItem>> routed;
   std::vector<std::int64_t> hosts;
@@ -636,6 +638,14 @@ void StoreWriter::WriteBatch(const std::vector<const PreparedRecord*>& records, 
 }
 
 std::uint64_t StoreWriter::expansions_added() const { return impl_->expansions_added; }
+
+std::vector<std::int64_t> StoreWriter::TakeProfileActors() {
+  std::vector<std::int64_t> actors = std::move(impl_->profile_actors);
+  impl_->profile_actors.clear();
+  std::sort(actors.begin(), actors.end());
+  actors.erase(std::unique(actors.begin(), actors.end()), actors.end());
+  return actors;
+}
 
 void StoreWriter::LimitCaches(std::size_t entries) { impl_->actor_cache_cap = std::max<std::size_t>(1, entries); }
 

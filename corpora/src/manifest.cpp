@@ -6,7 +6,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
+#include <string>
+#include <string_view>
 
 #include "detail/ingest_pipeline.hpp"
 #include "relais/base/error.hpp"
@@ -49,20 +52,52 @@ void AtomicFileWriter::Commit() {
 }  // namespace detail
 
 namespace {
-// The accounting columns (read, accepted, duplicates, quarantined, complete, error) from column `first`.
-void AddCounts(nlohmann::ordered_json& j, const Statement& st, int first) {
-  j["read"] = st.Int(first);
-  j["accepted"] = st.Int(first + 1);
-  j["duplicates"] = st.Int(first + 2);
-  j["quarantined"] = st.Int(first + 3);
-  j["complete"] = st.Int(first + 4) != 0;
-  if (!st.IsNull(first + 5)) j["error"] = st.Text(first + 5);
+
+/// A JSON string as nlohmann's dump() prints it (its escaping; invalid UTF-8 throws as dump() does).
+void AppendJsonString(std::string& out, std::string_view s) {
+  const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u >= 0x20 && u < 0x7f && c != '"' && c != '\\';
+  });
+  if (plain) {
+    out += '"';
+    out += s;
+    out += '"';
+    return;
+  }
+  out += nlohmann::json(s).dump();
 }
+
+/// `"key": ` on a line of its own at `indent`, after a comma unless it is the object's first member.
+void AppendKey(std::string& out, std::string_view indent, std::string_view key, bool first) {
+  out += first ? "\n" : ",\n";
+  out += indent;
+  out += '"';
+  out += key;
+  out += "\": ";
+}
+
+/// The accounting columns (read, accepted, duplicates, quarantined, complete, error) from column `first`.
+void AppendCounts(std::string& out, std::string_view indent, const Statement& st, int first) {
+  constexpr std::string_view kNames[] = {"read", "accepted", "duplicates", "quarantined"};
+  for (int k = 0; k < 4; ++k) {
+    AppendKey(out, indent, kNames[k], false);
+    out += std::to_string(st.Int(first + k));
+  }
+  AppendKey(out, indent, "complete", false);
+  out += st.Int(first + 4) != 0 ? "true" : "false";
+  if (!st.IsNull(first + 5)) {
+    AppendKey(out, indent, "error", false);
+    AppendJsonString(out, st.TextView(first + 5));
+  }
+}
+
 }  // namespace
 
-// The document is written as it is read, one input at a time, in the layout nlohmann's dump(2) gives the
-// whole (each input's object dumped alone, its lines indented to their depth): 274,938 inputs held as one
-// JSON tree took hundreds of MB, and the runs looked up input by input scanned input_runs each time.
+// The document is written as it is read, one input at a time, byte for byte as nlohmann's dump(2) prints
+// the whole (tested against it): 274,938 inputs held as one JSON tree took hundreds of MB, the runs looked
+// up input by input scanned input_runs each time, and a JSON tree an input took most of the 33 s the large
+// world's manifest (173 MB) took to write.
 void WriteManifest(Store& store) {
   nlohmann::ordered_json head;
   head["relais_version"] = RELAIS_VERSION;
@@ -70,7 +105,7 @@ void WriteManifest(Store& store) {
   std::string text = head.dump(2);
   text.erase(text.size() - 2);  // "\n}"
   detail::AtomicFileWriter out(store.dir() / "manifest.json");
-  out.Append(text + ",\n  \"inputs\": [");
+  text += ",\n  \"inputs\": [";
   Statement st(store.db(),
                "SELECT i.path, i.size, i.sha256, i.format, i.read, i.accepted, i.duplicates, i.quarantined, "
                "i.complete, i.error, r.run_id, r.path, r.read, r.accepted, r.duplicates, r.quarantined, r.complete, "
@@ -78,29 +113,41 @@ void WriteManifest(Store& store) {
                "ORDER BY i.path, i.sha256, r.run_id");
   bool more = st.Step();
   std::size_t written = 0;
+  constexpr std::size_t kFlushBytes = 1 << 20;
   while (more) {
-    nlohmann::ordered_json in;
-    in["path"] = st.Text(0);
-    in["size"] = st.Int(1);
+    text += written++ > 0 ? ",\n    {" : "\n    {";
+    constexpr std::string_view kIn = "      ", kRun = "          ";
+    AppendKey(text, kIn, "path", true);
+    AppendJsonString(text, st.TextView(0));
+    AppendKey(text, kIn, "size", false);
+    text += std::to_string(st.Int(1));
     const std::string sha256 = st.Text(2);
-    in["sha256"] = sha256;
-    in["format"] = st.Text(3);
-    AddCounts(in, st, 4);
-    auto per_run = nlohmann::ordered_json::array();
+    AppendKey(text, kIn, "sha256", false);
+    AppendJsonString(text, sha256);
+    AppendKey(text, kIn, "format", false);
+    AppendJsonString(text, st.TextView(3));
+    AppendCounts(text, kIn, st, 4);
+    AppendKey(text, kIn, "runs", false);
+    bool any_run = false;
     for (; more && st.TextView(2) == sha256; more = st.Step()) {
       if (st.IsNull(10)) continue;  // an input without runs
-      nlohmann::ordered_json r;
-      r["run"] = st.Int(10);
-      r["path"] = st.Text(11);
-      AddCounts(r, st, 12);
-      per_run.push_back(std::move(r));
+      text += any_run ? ",\n        {" : "[\n        {";
+      any_run = true;
+      AppendKey(text, kRun, "run", true);
+      text += std::to_string(st.Int(10));
+      AppendKey(text, kRun, "path", false);
+      AppendJsonString(text, st.TextView(11));
+      AppendCounts(text, kRun, st, 12);
+      text += "\n        }";
     }
-    in["runs"] = std::move(per_run);
-    std::string lines = "\n" + in.dump(2);
-    for (std::size_t at = 0; (at = lines.find('\n', at)) != std::string::npos; at += 5) lines.insert(at + 1, "    ");
-    out.Append((written++ > 0 ? "," : "") + lines);
+    text += any_run ? "\n      ]\n    }" : "[]\n    }";
+    if (text.size() >= kFlushBytes) {
+      out.Append(text);
+      text.clear();
+    }
   }
-  out.Append(written > 0 ? "\n  ]\n}\n" : "]\n}\n");
+  text += written > 0 ? "\n  ]\n}\n" : "]\n}\n";
+  out.Append(text);
   out.Commit();
 }
 

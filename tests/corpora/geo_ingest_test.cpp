@@ -1,6 +1,7 @@
 // Geography read and stored (issue 15): the readers keep geotags, places and profile locations
 // (real fixtures of ../shared/data), ingest resolves them with the gazetteer into item_geo and
 // actor_geo (docs/schema.md "Geography"), press datelines included.
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -390,6 +391,64 @@ TEST_F(GeoEditions, OutletHomesFromEditionsBeforeDatelines) {
   EXPECT_EQ(of.region, "Bretagne");
   EXPECT_EQ(of.departement, "35");
   EXPECT_TRUE(of.registry);
+}
+
+// Homes after several ingests equal one ingest of everything, whichever file comes first: an incremental ingest
+// redoes the homes of the actors its new items and profiles touch (items of one account in several runs, a
+// profile written again, datelines and editions), and those alone.
+TEST(GeoIncremental, HomesAfterAppendsInEitherOrderEqualOneIngest) {
+  const std::filesystem::path data = testing::SharedDataDir();
+  if (data.empty()) GTEST_SKIP() << "../shared/data not found (set RELAIS_SHARED_DATA); real-data test skipped";
+  testing::TempDir dir;
+  // Each file of lines cut in two, so that an account's posts and profile arrive in two runs.
+  std::vector<std::string> parts;
+  for (const auto& [name, file] : {std::pair{"timeline", data / "v1-fr-timeline-2013" / "statuses.jsonl"},
+                                   std::pair{"geo", data / "twarc2-jsonl" / "geo_tweets.jsonl"}}) {
+    std::istringstream lines(Slurp(file));
+    std::string line, halves[2];
+    for (int n = 0; std::getline(lines, line); ++n) halves[n % 2] += line + "\n";
+    for (int h = 0; h < 2; ++h) {
+      parts.push_back((dir.path() / (std::string(name) + std::to_string(h) + ".jsonl")).string());
+      std::ofstream(parts.back(), std::ios::binary) << halves[h];
+    }
+  }
+  parts.push_back((data / "twitterdev-tweet-payloads" / "original_format_examples.json").string());
+  parts.push_back((testing::FixturesDir() / "geo" / "datelines.jsonl").string());
+  parts.push_back((testing::FixturesDir() / "input" / "europresse-editions").string());
+  const Registry registry = Registry::Builtin();
+  auto ingest = [&](const std::string& store, std::vector<std::string> paths) {
+    Store st = Store::Open(dir.path() / store, OpenMode::kCreate);
+    IngestOptions opt;
+    opt.paths = std::move(paths);
+    opt.threads = 2;
+    opt.partitions = 3;
+    opt.registry = &registry;
+    Ingest(st, opt);
+  };
+  auto homes = [&](const std::string& store) {
+    Store st = Store::Open(dir.path() / store, OpenMode::kReadOnly);
+    std::string out;
+    for (const auto& row : QueryRows(st,
+                                     "SELECT a.key, coalesce(g.location, ''), coalesce(g.departement, ''), "
+                                     "coalesce(g.region, ''), coalesce(g.country, ''), coalesce(g.evidence, ''), "
+                                     "coalesce(g.confidence, ''), g.items FROM actor_geo g JOIN actors a ON a.id = "
+                                     "g.actor_id ORDER BY a.key"))
+      out += row + "\n";
+    return out;
+  };
+  ingest("once", parts);
+  const std::string once = homes("once");
+  for (const bool reversed : {false, true}) {
+    const std::string name = reversed ? "backward" : "forward";
+    std::vector<std::string> order = parts;
+    if (reversed) std::reverse(order.begin(), order.end());
+    for (const auto& part : order) ingest(name, {part});
+    ingest(name, {order.front()});  // a rerun: duplicates whose profiles are written again
+    EXPECT_EQ(homes(name), once) << name;
+  }
+  // The fixtures give homes of every kind of evidence.
+  for (const char* evidence : {"|profile|", "|place|", "|dateline|"})
+    EXPECT_NE(once.find(evidence), std::string::npos) << evidence;
 }
 
 }  // namespace

@@ -503,7 +503,8 @@ TEST_F(IngestFiles, StreamedManifestEqualsTheWholeDocumentsDump) {
   const std::string broken =
       Write("c.jsonl.gz", std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", 10) + "\xff\xff not deflate");
   Run({a, b, broken});
-  Run({a, b, Write("d.jsonl", V1Lines(5, 2))});  // a second run of a and b, a new d
+  // A second run of a and b, a new d, and a name that JSON escapes (a quote, a backslash, accents, a tab).
+  Run({a, b, Write("d.jsonl", V1Lines(5, 2)), Write("été \"q\" \\ \t.jsonl", V1Lines(3, 2, 2000))});
   const std::string written = Slurp(tmp_.path() / "store" / "manifest.json");
   const auto parsed = nlohmann::ordered_json::parse(written);
 
@@ -549,7 +550,7 @@ TEST_F(IngestFiles, StreamedManifestEqualsTheWholeDocumentsDump) {
     inputs.push_back(std::move(in));
   }
   whole["inputs"] = std::move(inputs);
-  ASSERT_EQ(whole["inputs"].size(), 4u);
+  ASSERT_EQ(whole["inputs"].size(), 5u);
   EXPECT_EQ(reruns, 2u) << "a and b were read by both runs";
   EXPECT_EQ(errors, 1u) << "the broken gzip file";
   EXPECT_EQ(written, whole.dump(2) + "\n");

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "relais/corpora/geo.hpp"
 #include "relais/corpora/store.hpp"
@@ -22,6 +23,9 @@ bool HasGeography(const Store& store);
 /// those items that agree; else the profile location as resolved. Outlets' homes come from their press
 /// items' datelines the same way (evidence "dateline"). Run by ingest after the flows; idempotent.
 void RefreshActorGeo(Store& store);
+/// The same for `actors` only, in time proportional to their items (an incremental ingest passes the authors
+/// of its new and changed items and the accounts whose profile it wrote: no other home can have changed).
+void RefreshActorGeo(Store& store, const std::vector<std::int64_t>& actors);
 
 /// An actor's location as analyses use it.
 struct ActorPlace {

@@ -306,6 +306,9 @@ class StoreWriter {
   /// What it remembers of actors (ids by key, profile locations written) holds at most `entries` of each
   /// (default 2^20: ~70 MiB each), forgotten when full: memory that does not grow with the corpus's accounts.
   void LimitCaches(std::size_t entries);
+  /// The actors whose profile location it wrote since the last call, sorted, each once (their homes are
+  /// recomputed by an incremental ingest).
+  std::vector<std::int64_t> TakeProfileActors();
 
   /// Stores a quarantined record; `ordinal` tells apart several diagnostics of one line.
   void Quarantine(const Diagnostic& d, std::string_view sha256, std::uint32_t ordinal);
