@@ -229,6 +229,13 @@ bool IsValidHostByte(unsigned char c) {
                              c == '+' || c == ',' || c == ';' || c == '=');
 }
 
+/// Trailing dots dropped, a host of valid bytes, not empty, without an empty label.
+bool TrimAndCheckHost(std::string& host) {
+  while (!host.empty() && host.back() == '.') host.pop_back();
+  if (host.empty() || host.front() == '.' || host.find("..") != std::string::npos) return false;
+  return std::all_of(host.begin(), host.end(), [](char c) { return IsValidHostByte(static_cast<unsigned char>(c)); });
+}
+
 /// Lower-cases, decodes IDN, drops a trailing dot, `www.`/`www2.`/`m.`/`mobile.`/`amp.` leading
 /// labels and an `amp-` label prefix, and applies host aliases. Returns false for an invalid host.
 bool NormalizeHost(std::string_view raw, std::string* out) {
@@ -239,17 +246,15 @@ bool NormalizeHost(std::string_view raw, std::string* out) {
     *out = AsciiLower(raw);
     return true;
   }
-  for (char ch : raw) {
-    if (!IsValidHostByte(static_cast<unsigned char>(ch))) return false;
-  }
   host = AsciiLower(raw);
-  while (!host.empty() && host.back() == '.') host.pop_back();
-  if (host.empty() || host.front() == '.' || host.find("..") != std::string::npos) return false;
+  if (!TrimAndCheckHost(host)) return false;
   const bool needs_idna = host.find("xn--") != std::string::npos ||
                           std::any_of(host.begin(), host.end(), [](char c) { return (c & 0x80) != 0; });
   if (needs_idna) {
+    // Kept only when it is a host again: UTS #46 maps some characters to a space or dots ("\u0385" to " \u0308
+    // \u0301"), which the next canonicalisation would reject, so the canonical form would not be a fixed point.
     std::string unicode;
-    if (HostToUnicode(host, &unicode)) host = std::move(unicode);
+    if (HostToUnicode(host, &unicode) && TrimAndCheckHost(unicode)) host = std::move(unicode);
   }
   // Drop meaningless leading labels while a registrable name (with a dot) remains.
   for (;;) {

@@ -325,3 +325,18 @@ TEST(Url, AmpMarkersGoInOneCallSoCanonicalIsAFixedPoint) {
   EXPECT_EQ(relais::corpora::CanonicalizeUrl("https://x.fr/a/b.amp.amp.html"), "https://x.fr/a/b.html");
   EXPECT_EQ(relais::corpora::CanonicalizeUrl("https://x.fr/a/story.amp.html/amp"), "https://x.fr/a/story.html");
 }
+
+// Hosts that UTS #46 maps to bytes no host holds (U+0385 becomes a space and two combining marks; U+3002, the
+// ideographic full stop, a dot): the first canonicalisation keeps the host as written, so the canonical form is a
+// fixed point (the fuzz smoke found "HTTP://f\xff\xff]_@\x00\xce\x85+\x0b#[", 2026-12-06).
+TEST(Url, HostsMappedToInvalidBytesStayAsWrittenSoCanonicalIsAFixedPoint) {
+  for (const std::string& u :
+       {std::string("HTTP://f\xff\xff]_@\x00\xce\x85+\x0b#["), std::string("https://\xce\x85.fr/a"),
+        std::string("https://lemonde\xe3\x80\x82"
+                    "fr/a"),
+        std::string("https://a.\xe3\x80\x82/x")}) {
+    const std::string c = relais::corpora::CanonicalizeUrl(u);
+    EXPECT_EQ(relais::corpora::CanonicalizeUrl(c), c) << u;
+  }
+  EXPECT_EQ(relais::corpora::CanonicalizeUrl("https://\xce\x85.fr/a"), "https://\xce\x85.fr/a");
+}
