@@ -37,7 +37,8 @@ namespace {
 void RefreshHomes(Store& store, bool only) {
   if (!HasGeography(store)) return;
   // Restricted, each partition's items are found by actor (index items_actor), not scanned.
-  const std::string which = only ? " AND i.actor_id IN (SELECT actor_id FROM temp.geo_actors)" : "";
+  const std::string chosen = "actor_id IN (SELECT actor_id FROM temp.geo_actors)";
+  const std::string which = only ? " AND i." + chosen : "";
   // (actor, evidence rank, departement, region, country) → items, over every partition.
   using Key = std::tuple<std::int64_t, int, std::string, std::string, std::string>;
   std::map<Key, std::int64_t> counts;
@@ -61,7 +62,7 @@ void RefreshHomes(Store& store, bool only) {
         "UPDATE actor_geo SET departement = loc_departement, region = loc_region, country = loc_country, "
         "evidence = CASE WHEN loc_country IS NOT NULL THEN 'profile' END, "
         "confidence = CASE WHEN loc_country IS NOT NULL THEN loc_confidence END, items = 0" +
-        std::string(only ? " WHERE actor_id IN (SELECT actor_id FROM temp.geo_actors)" : ""));
+        (only ? " WHERE " + chosen : std::string()));
     Statement ups(store.db(),
                   "INSERT INTO actor_geo(actor_id, departement, region, country, evidence, confidence, items) "
                   "VALUES(?1, nullif(?2, ''), nullif(?3, ''), ?4, ?5, ?6, ?7) ON CONFLICT(actor_id) DO UPDATE SET "

@@ -86,7 +86,7 @@ void NameNodes(const corpora::Store& store, const ExportOptions& o,
     n.actor_class = a.actor_class;
     n.region = a.region;
   };
-  ForEachActor(store, [&](const ActorRow& a) {
+  ForEachActor(store, [&](ActorRow& a) {
     const auto it = index.find(a.id);
     if (it == index.end()) return;
     name(g.nodes[it->second], a);

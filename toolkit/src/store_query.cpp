@@ -95,14 +95,17 @@ ActorRow ReadActor(const corpora::Statement& st) {
 }
 }  // namespace
 
-void ForEachActor(const corpora::Store& store, const std::function<void(const ActorRow&)>& fn) {
+void ForEachActor(const corpora::Store& store, const std::function<void(ActorRow&)>& fn) {
   corpora::Statement st(store.db(), kActorColumns);
-  while (st.Step()) fn(ReadActor(st));
+  while (st.Step()) {
+    ActorRow a = ReadActor(st);
+    fn(a);
+  }
 }
 
 std::unordered_map<std::int64_t, ActorRow> LoadActors(const corpora::Store& store) {
   std::unordered_map<std::int64_t, ActorRow> out;
-  ForEachActor(store, [&](const ActorRow& a) { out.emplace(a.id, a); });
+  ForEachActor(store, [&](ActorRow& a) { out.emplace(a.id, std::move(a)); });
   return out;
 }
 

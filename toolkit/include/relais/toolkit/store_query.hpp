@@ -55,8 +55,8 @@ std::vector<FlowRow> LoadPartitionFlows(sqlite3* db, const FlowQuery& query);
 
 /// All actors by id.
 std::unordered_map<std::int64_t, ActorRow> LoadActors(const corpora::Store& store);
-/// Calls fn with every actor, one at a time (what LoadActors holds, without holding it).
-void ForEachActor(const corpora::Store& store, const std::function<void(const ActorRow&)>& fn);
+/// Calls fn with every actor, one at a time (what LoadActors holds, without holding it); fn may move from it.
+void ForEachActor(const corpora::Store& store, const std::function<void(ActorRow&)>& fn);
 
 /// The région group of an actor as `flows --by region` names it: the registry's région, else the
 /// account's resolved home région (from a geotag, a place or its profile; docs/schema.md "Geography"),
