@@ -1,4 +1,5 @@
 // relais ingest: reads files into a store (see DESIGN.md's CLI contract).
+#include <sys/resource.h>
 #include <tbb/task_arena.h>
 #include <unistd.h>
 #include <nlohmann/json.hpp>
@@ -232,6 +233,13 @@ class RankFlowExchange final : public corpora::FlowExchange {
   const dist::Comm& world_;
 };
 
+// This process's peak resident memory so far, in KiB (Linux's ru_maxrss unit).
+long PeakRssKib() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss;
+}
+
 // One phase of the partition passes on every rank, each rank on the partitions it owns (p ≡ rank mod N,
 // as stats and flows read them) with its threads. The index phase touches nothing but the rank's own
 // partitions; the flow phase gets the sources other partitions hold from their owners through MPI
@@ -250,13 +258,17 @@ std::uint64_t OwnPartitionPasses(const dist::Comm& world, const corpora::Partiti
     RankFlowExchange exchange(world);
     corpora::FlowExchangeCounts c;
     const std::uint64_t sent_before = world.bytes_sent();
+    const long peak_before_kib = PeakRssKib();
     redone = arena.execute([&] { return corpora::RunExchangedFlowPasses(plan, mine, exchange, &c); });
-    // One write, so that the ranks' lines do not interleave.
-    const std::string line = "ingest: rank " + std::to_string(world.rank()) + " flow exchange: asked " +
-                             std::to_string(c.keys_asked) + " ref keys, " + std::to_string(c.latest_asked) +
-                             " latest-item and " + std::to_string(c.urls_asked) + " URL lookups; received " +
-                             std::to_string(c.rows_received) + " source items, " + std::to_string(c.fresh_rows) +
-                             " new items; sent " + std::to_string(world.bytes_sent() - sent_before) + " bytes\n";
+    // One write, so that the ranks' lines do not interleave. The peak resident memory before and after the
+    // pass says whether the exchange set the rank's peak (what a cluster job must reserve).
+    const std::string line =
+        "ingest: rank " + std::to_string(world.rank()) + " flow exchange: asked " + std::to_string(c.keys_asked) +
+        " ref keys, " + std::to_string(c.latest_asked) + " latest-item and " + std::to_string(c.urls_asked) +
+        " URL lookups in " + std::to_string(c.rounds) + " rounds; received " + std::to_string(c.rows_received) +
+        " source items, " + std::to_string(c.fresh_rows) + " new items; sent " +
+        std::to_string(world.bytes_sent() - sent_before) + " bytes; peak RSS " + std::to_string(peak_before_kib >> 10) +
+        " MiB before the pass, " + std::to_string(PeakRssKib() >> 10) + " MiB after\n";
     [[maybe_unused]] const auto written = write(STDERR_FILENO, line.data(), line.size());
   } else {
     dist::Agree(world, [&] { redone = arena.execute([&] { return corpora::RunPartitionPasses(plan, mine, pass); }); });

@@ -27,7 +27,7 @@ class ByteWriter {
     U64(s.size());
     Raw(s.data(), s.size());
   }
-  void Strs(const std::vector<std::string>& v) {
+  void Strs(std::span<const std::string> v) {
     U64(v.size());
     for (const auto& s : v) Str(s);
   }

@@ -77,6 +77,10 @@ struct PartitionPassPlan {
   bool incremental = false;
   std::int64_t items_done = 0;
   std::int64_t actors_done = 0;
+  /// A distributed flow pass (RunExchangedFlowPasses) asks each rank at most this many ref keys, this
+  /// many (actor, time) pairs and this many URLs per round, and holds one round's answers at a time: the
+  /// bound of a rank's exchange memory beyond its own requests.
+  std::size_t exchange_batch = std::size_t{1} << 16;
 };
 
 /// Runs `pass` on each of `partitions` (indexes into plan.partitions), in parallel, each on a
@@ -112,7 +116,8 @@ struct FlowExchangeCounts {
   std::uint64_t keys_asked = 0;     // ref target keys asked of their partitions' owners
   std::uint64_t latest_asked = 0;   // (actor, time) asked of every rank
   std::uint64_t urls_asked = 0;     // URLs asked of every rank
-  std::uint64_t rows_received = 0;  // source items received
+  std::uint64_t rows_received = 0;  // source items received (an item answering two rounds counted twice)
+  std::uint64_t rounds = 0;         // rounds of asking and answering (PartitionPassPlan::exchange_batch)
 };
 std::uint64_t RunExchangedFlowPasses(const PartitionPassPlan& plan, const std::vector<int>& partitions,
                                      FlowExchange& exchange, FlowExchangeCounts* counts = nullptr);
