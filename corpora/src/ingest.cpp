@@ -54,13 +54,6 @@ std::int64_t NowMs() {
       .count();
 }
 
-/// The size of `path`, 0 when it cannot be known (the file's reading reports why).
-std::uint64_t FileSizeOrZero(const std::filesystem::path& path) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  return ec ? 0 : size;
-}
-
 /// Files up to this size share a transaction with the files before and after them (Ingest).
 constexpr std::uint64_t kGroupedFileBytes = 1u << 20;
 

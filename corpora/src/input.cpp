@@ -246,6 +246,12 @@ std::unique_ptr<InputStream> OpenInput(const fs::path& path) {
   return std::make_unique<RawStream>(std::move(file), std::move(head));
 }
 
+std::uint64_t FileSizeOrZero(const fs::path& path) {
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  return ec ? 0 : size;
+}
+
 std::string ReadAll(const fs::path& path) {
   auto in = OpenInput(path);
   std::string s;

@@ -292,7 +292,7 @@ ActorInfo RegistryEntry::Info() const {
                    std::string(name), std::string(department),  std::string(group)};
 }
 
-Registry::Span Registry::Store(std::string_view s) {
+Registry::Span Registry::AddText(std::string_view s) {
   if (text_.size() + s.size() > std::numeric_limits<std::uint32_t>::max()) {
     throw Error(ErrorKind::kData, "actor registry holds more than 4 GiB of keys and names");
   }
@@ -345,15 +345,16 @@ void Registry::Add(std::string_view kind, std::string_view key, ActorInfo info) 
   packed.region = Label(info.region);
   packed.department = Label(info.department);
   packed.group = Label(info.group);
-  packed.key = stored_key == norm ? Span{} : Store(stored_key);
+  packed.key = stored_key == norm ? Span{} : AddText(stored_key);
   // The rows of one person follow each other (handle, id, other platforms): their name is stored once.
-  packed.name = !entries_.empty() && View(entries_.back().name) == info.name ? entries_.back().name : Store(info.name);
+  packed.name =
+      !entries_.empty() && View(entries_.back().name) == info.name ? entries_.back().name : AddText(info.name);
   const auto norm_of = [this](std::uint32_t e) { return View(entries_[e].norm); };
   const auto [entry, added] = table->FindOrAdd(
       std::hash<std::string_view>{}(norm), [&](std::uint32_t e) { return norm_of(e) == norm; },
       static_cast<std::uint32_t>(entries_.size()),
       [&](std::uint32_t e) { return std::hash<std::string_view>{}(norm_of(e)); });
-  packed.norm = added ? Store(norm) : entries_[entry].norm;
+  packed.norm = added ? AddText(norm) : entries_[entry].norm;
   if (stored_key == norm) packed.key = packed.norm;
   if (added) {
     entries_.push_back(packed);

@@ -25,6 +25,7 @@
 #include "relais/base/error.hpp"
 #include "relais/base/ordered_prefetch.hpp"
 #include "relais/corpora/ingest.hpp"
+#include "relais/corpora/input.hpp"
 #include "relais/toolkit/run_summary.hpp"
 
 namespace relais::cli {
@@ -119,12 +120,6 @@ constexpr std::uint64_t kMinRangeBytes = 1 << 20;
 // while it writes it; smaller ranges bound both (and balance the ranks better).
 constexpr std::uint64_t kMaxRangeBytes = 32 << 20;
 
-std::uint64_t FileSize(const std::filesystem::path& file) {
-  std::error_code ec;
-  const auto n = std::filesystem::file_size(file, ec);
-  return ec ? 0 : n;
-}
-
 // The pieces of the inputs in input order (a file's ranges in file order): a file larger than a rank's
 // fair share of the bytes (at least kMinRangeBytes) or than kMaxRangeBytes that can be cut on line
 // boundaries (a plain JSONL file: corpora::SplittableInput) is cut into equal ranges no larger than
@@ -133,7 +128,7 @@ std::vector<Piece> PlanPieces(const std::vector<std::filesystem::path>& files, i
                               const corpora::IngestOptions& opt) {
   std::vector<std::uint64_t> size(files.size());
   std::uint64_t total = 0;
-  for (std::size_t i = 0; i < files.size(); ++i) total += size[i] = FileSize(files[i]);
+  for (std::size_t i = 0; i < files.size(); ++i) total += size[i] = corpora::FileSizeOrZero(files[i]);
   const auto n_ranks = static_cast<std::uint64_t>(ranks);
   const std::uint64_t share = std::max<std::uint64_t>((total + n_ranks - 1) / n_ranks, kMinRangeBytes);
   std::vector<Piece> pieces;

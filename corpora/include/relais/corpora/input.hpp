@@ -17,6 +17,9 @@ namespace relais::corpora {
 /// Throws relais::Error (kData) for a path that does not exist.
 std::vector<std::filesystem::path> ListInputFiles(const std::vector<std::string>& paths);
 
+/// The size of a file on disk, 0 when it cannot be known (its reading then reports why).
+std::uint64_t FileSizeOrZero(const std::filesystem::path& path);
+
 /// A byte stream over a file, decompressing .gz and .zst transparently (by magic bytes).
 class InputStream {
  public:

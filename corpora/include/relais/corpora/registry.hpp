@@ -80,7 +80,7 @@ class Registry {
     std::uint32_t region = 0, department = 0, group = 0;  // indexes into labels_ (0: empty)
   };
   std::optional<ActorInfo> Lookup(const IndexTable& table, std::string_view norm) const;
-  Span Store(std::string_view s);
+  Span AddText(std::string_view s);
   std::uint32_t Label(std::string_view s);
   std::string_view View(Span span) const { return std::string_view(text_).substr(span.offset, span.size); }
 
