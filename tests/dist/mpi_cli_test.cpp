@@ -209,6 +209,15 @@ std::vector<json> Lines(const std::string& out) {
   return v;
 }
 
+// The engine's counts on reuse's stderr ("reuse: N items, T tokens, LSH BxR, candidates C (LSH L, index I),
+// verified V, flows F stored"), without the seconds.
+std::string EngineCounts(const std::string& err) {
+  const auto at = err.find(" items, ");
+  if (at == std::string::npos) return "no counts in: " + err;
+  const auto begin = err.rfind("reuse: ", at);
+  return err.substr(begin, err.find(';', at) - begin);
+}
+
 TEST(MpiReuse, SameFlowsAtOneToThreeRanks) {
   RELAIS_REQUIRE_MPIRUN();
   TempDir tmp;
@@ -236,6 +245,20 @@ TEST(MpiReuse, SameFlowsAtOneToThreeRanks) {
     EXPECT_EQ(json(a).dump(), json(b).dump()) << "-np " << np;
     // The store holds the same reuse flows (written once, by rank 0).
     EXPECT_EQ(Sh(RelaisBin() + " stats --store " + store + " --json").out, stats_one) << "-np " << np;
+  }
+  // With the engine's memory blocks made tiny (many band-key blocks, index shards and verification
+  // blocks, each exchanged in its own round under mpirun): the same flows, at 1 to 4 ranks.
+  for (int np : {1, 2, 4}) {
+    const std::string env = "RELAIS_REUSE_SMALL_BLOCKS=1 ";
+    const RunResult small = np == 1 ? Sh(env + RelaisBin() + args)
+                                    : Sh(env + Mpirun(np, "-x RELAIS_REUSE_SMALL_BLOCKS") + RelaisBin() + args);
+    ASSERT_EQ(small.exit_code, 0) << small.err;
+    std::vector<json> b = Lines(small.out);
+    for (auto& j : b) j.erase("ranks");
+    EXPECT_EQ(json(a).dump(), json(b).dump()) << "small blocks, -np " << np;
+    // And the same candidates on the way: from LSH and from the shingle index (which the planted copies
+    // do not need, so the flows alone would not show a shard left out).
+    EXPECT_EQ(EngineCounts(small.err), EngineCounts(one.err)) << "small blocks, -np " << np;
   }
 }
 

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -395,172 +396,6 @@ void SortFlows(std::vector<Verified>& kept) {
   });
 }
 
-// The distributed engine (ReuseOptions::comm): the same stages as FindReuse, each rank holding a
-// contiguous range of document ranks, with the buckets of LSH and of the shingle index owned by hash.
-ReuseResult FindReuseDistributed(const RankedDocs& docs, const ReuseOptions& opt,
-                                 const std::function<void(std::string_view, std::size_t, std::size_t)>& progress) {
-  const dist::Comm& comm = *opt.comm;
-  if (docs.size() >= UINT32_MAX) throw Error(ErrorKind::kInvalidArgument, "too many documents for the reuse engine");
-  if (opt.shingle_size < 1) throw Error(ErrorKind::kInvalidArgument, "shingle size must be at least 1");
-  ReuseResult result;
-  ReuseStats& stats = result.stats;
-  stats.docs = docs.size();
-  const LshParams lsh = ChooseLshParams(opt.lsh_threshold, opt.num_perm);
-  stats.bands = lsh.bands;
-  stats.rows = lsh.rows;
-  auto report = [&](std::string_view stage, std::size_t done, std::size_t total) {
-    if (progress && comm.root()) progress(stage, done, total);
-  };
-  const std::size_t n = docs.size();
-  const auto p = static_cast<std::size_t>(comm.size());
-  std::vector<std::size_t> bounds(p + 1);
-  for (std::size_t q = 0; q <= p; ++q) bounds[q] = dist::BlockBegin(n, comm.size(), static_cast<int>(q));
-  const std::size_t lo = bounds[static_cast<std::size_t>(comm.rank())],
-                    hi = bounds[static_cast<std::size_t>(comm.rank()) + 1];
-  auto owner_of_rank = [&](std::uint32_t r) {
-    return static_cast<std::size_t>(std::upper_bound(bounds.begin(), bounds.end(), r) - bounds.begin()) - 1;
-  };
-  auto owner_of_hash = [&](std::uint64_t h) { return static_cast<std::size_t>(SplitMix64(h) % p); };
-  auto to_owner_of_target = [&](const std::vector<std::uint64_t>& pairs) {
-    std::vector<std::vector<std::uint64_t>> send(p);
-    for (std::uint64_t pr : pairs) send[owner_of_rank(static_cast<std::uint32_t>(pr & 0xFFFFFFFFu))].push_back(pr);
-    std::vector<std::uint64_t> mine;
-    for (auto& v : comm.Alltoall(send)) mine.insert(mine.end(), v.begin(), v.end());
-    return mine;
-  };
-  struct BandEntry {
-    std::uint64_t key;
-    std::uint32_t rank, pad;
-  };
-
-  std::vector<std::vector<std::uint64_t>> tokens(n);  // this rank's documents, then the sources it verifies
-  std::vector<std::uint8_t> sampled(n, 0);
-  std::vector<Verified> verified;
-  std::vector<std::uint64_t> common;             // shingles of more than specific_df documents, sorted
-  std::uint64_t counts[6] = {0, 0, 0, 0, 0, 0};  // tokens, invalid, lsh, index, candidates, verified
-  tbb::task_arena arena(ThreadCountOrDefault(opt.threads));
-  const MinHasher hasher(opt.num_perm, opt.seed);
-  tbb::enumerable_thread_specific<std::string> text_buffer;  // decoded texts
-  arena.execute([&] {
-    // 1. Tokens, signatures and band entries of this rank's documents.
-    auto t0 = Clock::now();
-    report("tokenise and sign", 0, n);
-    std::vector<std::vector<BandEntry>> band_out(hi - lo);
-    std::atomic<std::size_t> invalid_docs{0}, total_tokens{0};
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(lo, hi, 256), [&](const auto& r) {
-      std::vector<std::uint32_t> sig(static_cast<std::size_t>(opt.num_perm));
-      for (std::size_t rank = r.begin(); rank != r.end(); ++rank) {
-        auto& toks = tokens[rank];
-        if (DocTokens(docs, static_cast<std::uint32_t>(rank), text_buffer.local(), toks) > 0)
-          invalid_docs.fetch_add(1, std::memory_order_relaxed);
-        total_tokens.fetch_add(toks.size(), std::memory_order_relaxed);
-        if (toks.empty()) continue;
-        const std::vector<std::uint64_t> shingles = ShingleHashes(toks, opt.shingle_size);
-        hasher.Sign(shingles, sig);
-        for (int band = 0; band < lsh.bands; ++band)
-          band_out[rank - lo].push_back(
-              {shingles.empty() ? 0 : BandKey(sig, band, lsh.rows), static_cast<std::uint32_t>(rank), 0});
-      }
-    });
-    counts[0] = total_tokens.load();
-    counts[1] = invalid_docs.load();
-    stats.seconds_prepare = Since(t0);
-
-    // 2. LSH buckets on their owners; pairs to the owner of the later document.
-    t0 = Clock::now();
-    std::vector<std::uint64_t> pairs;
-    {
-      std::vector<std::vector<BandEntry>> send(p);
-      for (auto& v : band_out)
-        for (const BandEntry& e : v) send[owner_of_hash(e.key)].push_back(e);
-      std::vector<std::vector<BandEntry>>().swap(band_out);
-      std::vector<std::pair<std::uint64_t, std::uint32_t>> entries;
-      for (const auto& v : comm.Alltoall(send))
-        for (const BandEntry& e : v) entries.emplace_back(e.key, e.rank);
-      tbb::parallel_sort(entries.begin(), entries.end());
-      std::vector<std::uint64_t> bucket_pairs;
-      BucketPairs(entries, docs, bucket_pairs);
-      pairs = to_owner_of_target(bucket_pairs);
-    }
-    tbb::parallel_sort(pairs.begin(), pairs.end());
-    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
-    counts[2] = pairs.size();
-    report("LSH candidates", pairs.size(), pairs.size());
-
-    // 3. Shingle index on the owners of the shingle hashes; shared-shingle pairs counted by the target's rank.
-    {
-      std::vector<std::vector<IndexEntry>> send(p);
-      for (std::size_t rank = lo; rank < hi; ++rank) {
-        std::vector<IndexEntry> mine;
-        IndexEntriesOf(docs, ShingleSet(tokens[rank], opt.shingle_size), static_cast<std::uint32_t>(rank), opt, mine,
-                       sampled[rank]);
-        for (const IndexEntry& e : mine) send[owner_of_hash(e.hash)].push_back(e);
-      }
-      std::vector<IndexEntry> entries;
-      for (const auto& v : comm.Alltoall(send)) entries.insert(entries.end(), v.begin(), v.end());
-      tbb::parallel_sort(entries.begin(), entries.end());
-      std::vector<std::uint64_t> index_pairs, common_here;
-      SharedShinglePairs(entries, opt, index_pairs, common_here);
-      std::vector<IndexEntry>().swap(entries);
-      common = comm.Allgather(std::span<const std::uint64_t>(common_here));  // every owner's common shingles
-      std::sort(common.begin(), common.end());
-      index_pairs = to_owner_of_target(index_pairs);
-      tbb::parallel_sort(index_pairs.begin(), index_pairs.end());
-      counts[3] = KeepSharedPairs(
-          index_pairs, [&](std::uint32_t t) { return sampled[t] != 0; }, opt, pairs);
-    }
-    SortByTarget(pairs);
-    counts[4] = pairs.size();
-    stats.seconds_candidates = Since(t0);
-    report("candidates", pairs.size(), pairs.size());
-
-    // 4. Verification of this rank's targets; earlier documents of other ranks are tokenised here.
-    t0 = Clock::now();
-    std::vector<std::uint32_t> remote;
-    for (std::uint64_t pr : pairs) {
-      const auto s = static_cast<std::uint32_t>(pr >> 32);
-      if (s < lo || s >= hi) remote.push_back(s);
-    }
-    std::sort(remote.begin(), remote.end());
-    remote.erase(std::unique(remote.begin(), remote.end()), remote.end());
-    tbb::parallel_for(std::size_t{0}, remote.size(),
-                      [&](std::size_t k) { DocTokens(docs, remote[k], text_buffer.local(), tokens[remote[k]]); });
-    std::vector<std::optional<ReuseFlow>> checked(pairs.size());
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, pairs.size(), 64), [&](const auto& r) {
-      Shingled shingled_src, shingled_dst;
-      for (std::size_t k = r.begin(); k != r.end(); ++k) {
-        const auto& src = tokens[pairs[k] >> 32];
-        const auto& dst = tokens[pairs[k] & 0xFFFFFFFFu];
-        shingled_src.Of(src, opt.shingle_size);
-        shingled_dst.Of(dst, opt.shingle_size);
-        checked[k] = VerifyPair(src, shingled_src, dst, shingled_dst, opt, common);
-      }
-    });
-    for (std::size_t k = 0; k < pairs.size(); ++k) {
-      if (!checked[k]) continue;
-      Verified v{*checked[k], static_cast<std::uint32_t>(pairs[k] >> 32),
-                 static_cast<std::uint32_t>(pairs[k] & 0xFFFFFFFFu)};
-      v.flow.source = v.source_rank;
-      v.flow.target = v.target_rank;
-      verified.push_back(v);
-    }
-    counts[5] = verified.size();
-    stats.seconds_verify = Since(t0);
-  });
-
-  // 5. Attribution of this rank's targets; every rank gets all the flows.
-  const std::vector<Verified> kept_here = AttributeAll(std::move(verified), opt.all_pairs);
-  std::vector<Verified> kept = comm.Allgather(std::span<const Verified>(kept_here));
-  SortFlows(kept);
-  for (const Verified& v : kept) result.flows.push_back(v.flow);
-  std::size_t* totals[6] = {&stats.tokens,           &stats.invalid_utf8_docs, &stats.lsh_candidates,
-                            &stats.index_candidates, &stats.candidates,        &stats.verified};
-  for (int k = 0; k < 6; ++k) *totals[k] = static_cast<std::size_t>(comm.AllSum(static_cast<std::int64_t>(counts[k])));
-  stats.aligned = stats.candidates;
-  stats.flows = result.flows.size();
-  report("verified", stats.verified, stats.candidates);
-  return result;
-}
 }  // namespace
 
 namespace {
@@ -675,13 +510,15 @@ class SpilledSets {
   SpillFiles<std::uint64_t> files_;
 };
 
-// 1–2. Tokens, MinHash signatures and LSH band keys of every document, in blocks of sign_block ranks: each
-//      band's keys appended, in rank order, to that band's file, each document's shingle set to `sets`;
-//      the tokens are not kept (they are re-read from the texts where needed). Returns each rank's number
-//      of tokens.
+// 1–2. Tokens, MinHash signatures and LSH band keys of the documents of ranks [first, last) (a distributed
+//      run's share; every document by default), in blocks of sign_block ranks: each band's keys appended, in
+//      rank order, to that band's file, each document's shingle set to `sets`; the tokens are not kept (they
+//      are re-read from the texts where needed). Returns each rank's number of tokens (0 outside the range).
 std::vector<std::uint32_t> PrepareDocs(const RankedDocs& docs, const ReuseOptions& opt, const LshParams& lsh,
-                                       SpillFiles<std::uint64_t>& band_files, SpilledSets& sets, ReuseStats& stats) {
+                                       SpillFiles<std::uint64_t>& band_files, SpilledSets& sets, ReuseStats& stats,
+                                       std::size_t first = 0, std::size_t last = SIZE_MAX) {
   const std::size_t n = docs.size();
+  last = std::min(last, n);
   const auto bands = static_cast<std::size_t>(lsh.bands);
   const std::size_t block = std::max<std::size_t>(opt.sign_block, 1);
   std::vector<std::uint32_t> token_counts(n, 0);
@@ -703,8 +540,8 @@ std::vector<std::uint32_t> PrepareDocs(const RankedDocs& docs, const ReuseOption
                    {},
                    threads.fetch_add(1) % sets.files()};
   });
-  for (std::size_t lo = 0; lo < n; lo += block) {
-    const std::size_t hi = std::min(n, lo + block), size = hi - lo;
+  for (std::size_t lo = first; lo < last; lo += block) {
+    const std::size_t hi = std::min(last, lo + block), size = hi - lo;
     keys.assign(size * bands, 0);
     tbb::parallel_for(tbb::blocked_range<std::size_t>(lo, hi, 256), [&](const auto& r) {
       Scratch& s = scratch.local();
@@ -1078,19 +915,179 @@ class SpanDocs final : public RankedDocs {
   std::vector<std::uint32_t> by_rank_;
 };
 
+// The checks every run starts with, and its result with the corpus's size and LSH shape (`lsh`) set.
+ReuseResult StartRun(const RankedDocs& docs, const ReuseOptions& opt, LshParams& lsh) {
+  if (docs.size() >= UINT32_MAX) throw Error(ErrorKind::kInvalidArgument, "too many documents for the reuse engine");
+  if (opt.shingle_size < 1) throw Error(ErrorKind::kInvalidArgument, "shingle size must be at least 1");
+  ReuseResult result;
+  result.stats.docs = docs.size();
+  lsh = ChooseLshParams(opt.lsh_threshold, opt.num_perm);
+  result.stats.bands = lsh.bands;
+  result.stats.rows = lsh.rows;
+  return result;
+}
+
+// The distributed engine (ReuseOptions::comm): FindReuseRanked's stages, out of core as there, with each
+// rank preparing a contiguous range of document ranks; the buckets of LSH and of the shingle index are
+// owned by hash and the candidate pairs by the rank of their later document. A rank holds one band's
+// entries (its share), one index shard's entries (its share) and its own candidate pairs at a time, never
+// its documents' tokens: its memory does not grow with the corpus beyond the pairs and the per-document
+// counts, as one process's does not.
+ReuseResult FindReuseDistributed(const RankedDocs& docs, const ReuseOptions& opt,
+                                 const std::function<void(std::string_view, std::size_t, std::size_t)>& progress) {
+  const dist::Comm& comm = *opt.comm;
+  LshParams lsh;
+  ReuseResult result = StartRun(docs, opt, lsh);
+  ReuseStats& stats = result.stats;
+  auto report = [&](std::string_view stage, std::size_t done, std::size_t total) {
+    if (progress && comm.root()) progress(stage, done, total);
+  };
+  const std::size_t n = docs.size();
+  const auto p = static_cast<std::size_t>(comm.size());
+  std::vector<std::size_t> bounds(p + 1);
+  for (std::size_t q = 0; q <= p; ++q) bounds[q] = dist::BlockBegin(n, comm.size(), static_cast<int>(q));
+  const std::size_t lo = bounds[static_cast<std::size_t>(comm.rank())],
+                    hi = bounds[static_cast<std::size_t>(comm.rank()) + 1];
+  auto owner_of_rank = [&](std::uint32_t r) {
+    return static_cast<std::size_t>(std::upper_bound(bounds.begin(), bounds.end(), r) - bounds.begin()) - 1;
+  };
+  auto to_owner_of_target = [&](const std::vector<std::uint64_t>& pairs) {
+    std::vector<std::vector<std::uint64_t>> send(p);
+    for (std::uint64_t pr : pairs) send[owner_of_rank(static_cast<std::uint32_t>(pr & 0xFFFFFFFFu))].push_back(pr);
+    std::vector<std::uint64_t> mine;
+    for (auto& v : comm.Alltoall(send)) mine.insert(mine.end(), v.begin(), v.end());
+    return mine;
+  };
+  struct BandEntry {
+    std::uint64_t key;
+    std::uint32_t rank, pad;
+  };
+
+  const TempFolder folder("reuse");  // this rank's band keys, shingle sets, index shards, pair runs
+  std::vector<Verified> verified;
+  std::vector<std::uint64_t> common;             // shingles of more than specific_df documents, sorted
+  std::uint64_t counts[6] = {0, 0, 0, 0, 0, 0};  // tokens, invalid, lsh, index, candidates, verified
+  tbb::task_arena arena(ThreadCountOrDefault(opt.threads));
+  arena.execute([&] {
+    // 1. Tokens, signatures, band keys and shingle sets of this rank's documents; every rank's token counts.
+    auto t0 = Clock::now();
+    report("tokenise and sign", 0, n);
+    SpillFiles<std::uint64_t> band_files(folder, "band", static_cast<std::size_t>(lsh.bands));
+    SpilledSets sets(folder, static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()));
+    ReuseStats mine;
+    std::vector<std::uint32_t> token_counts = PrepareDocs(docs, opt, lsh, band_files, sets, mine, lo, hi);
+    counts[0] = mine.tokens;
+    counts[1] = mine.invalid_utf8_docs;
+    token_counts = comm.Allgather(std::span<const std::uint32_t>(token_counts).subspan(lo, hi - lo));
+    stats.seconds_prepare = Since(t0);
+
+    // 2. LSH, one band at a time: the band's entries on the owners of their keys; pairs to the owner of the
+    //    later document, sorted and unique after every band.
+    t0 = Clock::now();
+    auto owner_of_key = [&](std::uint64_t h) { return static_cast<std::size_t>(SplitMix64(h) % p); };
+    std::vector<std::uint64_t> pairs;
+    std::vector<std::uint64_t> keys(hi - lo);
+    for (int band = 0; band < lsh.bands; ++band) {
+      {
+        const File f = band_files.Read(static_cast<std::size_t>(band));
+        if (std::fread(keys.data(), sizeof(std::uint64_t), keys.size(), f.get()) != keys.size())
+          throw Error(ErrorKind::kData, "reuse: a band's spilled keys are truncated");
+      }
+      band_files.Remove(static_cast<std::size_t>(band));
+      std::vector<std::vector<BandEntry>> send(p);
+      for (std::size_t rank = lo; rank < hi; ++rank)
+        if (token_counts[rank] > 0)
+          send[owner_of_key(keys[rank - lo])].push_back({keys[rank - lo], static_cast<std::uint32_t>(rank), 0});
+      std::vector<std::pair<std::uint64_t, std::uint32_t>> entries;
+      for (const auto& v : comm.Alltoall(send))
+        for (const BandEntry& e : v) entries.emplace_back(e.key, e.rank);
+      send.clear();
+      tbb::parallel_sort(entries.begin(), entries.end());
+      std::vector<std::uint64_t> bucket_pairs;
+      BucketPairs(entries, docs, bucket_pairs);
+      std::vector<std::pair<std::uint64_t, std::uint32_t>>().swap(entries);
+      std::vector<std::uint64_t> got = to_owner_of_target(bucket_pairs);
+      tbb::parallel_sort(got.begin(), got.end());
+      const std::size_t before = pairs.size();
+      pairs.insert(pairs.end(), got.begin(), got.end());
+      std::inplace_merge(pairs.begin(), pairs.begin() + static_cast<std::ptrdiff_t>(before), pairs.end());
+      pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+    }
+    std::vector<std::uint64_t>().swap(keys);
+    counts[2] = pairs.size();
+    report("LSH candidates", pairs.size(), pairs.size());
+
+    // 3. Shingle index, one shard at a time (the shards of one process, from every rank's token counts):
+    //    the shard's entries on the owners of their hashes (the hash's quotient by the shards, so that a
+    //    shard spreads over every owner); one pair per shared shingle to the owner of the target, written
+    //    sorted as a run; the runs merged and counted.
+    std::vector<std::uint8_t> sampled(n, 0);
+    const std::size_t shards = IndexShards(docs, token_counts, opt);
+    auto owner_of_hash = [&](std::uint64_t h) { return static_cast<std::size_t>((SplitMix64(h) / shards) % p); };
+    {
+      SpillFiles<IndexEntry> shard_files(folder, "index", shards);
+      SpillIndexEntries(docs, opt, sets, sampled, shard_files, shards);
+      SpilledPairRuns runs(folder);
+      std::vector<std::uint64_t> common_here;
+      for (std::size_t shard = 0; shard < shards; ++shard) {
+        std::vector<std::vector<IndexEntry>> send(p);
+        for (const IndexEntry& e : shard_files.Take(shard)) send[owner_of_hash(e.hash)].push_back(e);
+        std::vector<IndexEntry> entries;
+        for (const auto& v : comm.Alltoall(send)) entries.insert(entries.end(), v.begin(), v.end());
+        send.clear();
+        tbb::parallel_sort(entries.begin(), entries.end());
+        std::vector<std::uint64_t> index_pairs;
+        SharedShinglePairs(entries, opt, index_pairs, common_here);
+        std::vector<IndexEntry>().swap(entries);
+        index_pairs = to_owner_of_target(index_pairs);
+        tbb::parallel_sort(index_pairs.begin(), index_pairs.end());
+        runs.Write(index_pairs);
+      }
+      common = comm.Allgather(std::span<const std::uint64_t>(common_here));  // every owner's common shingles
+      std::sort(common.begin(), common.end());
+      runs.Merge([&](std::uint64_t pair, std::size_t times) {
+        if (KeepsSharedPair(
+                pair, times, [&](std::uint32_t t) { return sampled[t] != 0; }, opt)) {
+          pairs.push_back(pair);
+          ++counts[3];
+        }
+      });
+    }
+    SortByTarget(pairs);
+    counts[4] = pairs.size();
+    stats.seconds_candidates = Since(t0);
+    report("candidates", pairs.size(), pairs.size());
+
+    // 4. Verification of this rank's targets, in blocks, as one process verifies (earlier documents of
+    //    other ranks re-tokenised here).
+    t0 = Clock::now();
+    verified = VerifyCandidates(docs, pairs, token_counts, opt, common);
+    counts[5] = verified.size();
+    stats.seconds_verify = Since(t0);
+  });
+
+  // 5. Attribution of this rank's targets; every rank gets all the flows.
+  const std::vector<Verified> kept_here = AttributeAll(std::move(verified), opt.all_pairs);
+  std::vector<Verified> kept = comm.Allgather(std::span<const Verified>(kept_here));
+  SortFlows(kept);
+  for (const Verified& v : kept) result.flows.push_back(v.flow);
+  std::size_t* totals[6] = {&stats.tokens,           &stats.invalid_utf8_docs, &stats.lsh_candidates,
+                            &stats.index_candidates, &stats.candidates,        &stats.verified};
+  for (int k = 0; k < 6; ++k) *totals[k] = static_cast<std::size_t>(comm.AllSum(static_cast<std::int64_t>(counts[k])));
+  stats.aligned = stats.candidates;
+  stats.flows = result.flows.size();
+  report("verified", stats.verified, stats.candidates);
+  return result;
+}
+
 }  // namespace
 
 ReuseResult FindReuseRanked(const RankedDocs& docs, const ReuseOptions& opt,
                             const std::function<void(std::string_view, std::size_t, std::size_t)>& progress) {
   if (opt.comm != nullptr && !opt.comm->serial()) return FindReuseDistributed(docs, opt, progress);
-  if (docs.size() >= UINT32_MAX) throw Error(ErrorKind::kInvalidArgument, "too many documents for the reuse engine");
-  if (opt.shingle_size < 1) throw Error(ErrorKind::kInvalidArgument, "shingle size must be at least 1");
-  ReuseResult result;
+  LshParams lsh;
+  ReuseResult result = StartRun(docs, opt, lsh);
   ReuseStats& stats = result.stats;
-  stats.docs = docs.size();
-  const LshParams lsh = ChooseLshParams(opt.lsh_threshold, opt.num_perm);
-  stats.bands = lsh.bands;
-  stats.rows = lsh.rows;
   auto report = [&](std::string_view stage, std::size_t done, std::size_t total) {
     if (progress) progress(stage, done, total);
   };

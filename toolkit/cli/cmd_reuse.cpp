@@ -1,6 +1,7 @@
 // relais reuse: text-reuse flows between stored items (see
 // relais/toolkit/reuse.hpp).
 #include <cstdio>
+#include <cstdlib>
 #include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -80,6 +81,13 @@ void RegisterReuse(CLI::App& app, CliContext& ctx) {
     options.to = SplitList(args->to);
     options.engine.min_score = args->min_score;
     options.engine.threads = args->threads;
+    // Tests (tests/dist): the engine's memory blocks made tiny, so that a small corpus runs through many
+    // of them (bands' key files in blocks, several index shards, several verification blocks).
+    if (const char* small = std::getenv("RELAIS_REUSE_SMALL_BLOCKS"); small && *small == '1') {
+      options.engine.sign_block = 13;
+      options.engine.index_shard_entries = 3000;
+      options.engine.verify_block = 50;
+    }
     options.groups = args->groups;
     options.pseudonymise = !args->no_pseudonymise;
     if (!args->explain.empty()) {

@@ -98,10 +98,11 @@ struct ReuseOptions {
   std::uint64_t seed = 1;
   AlignParams align;
   /// Distributed run (mpirun; every rank passes the same documents and options): each rank tokenises
-  /// and signs a contiguous range of the documents in time order; LSH band entries and shingle-index
-  /// entries go to the rank owning their bucket (hash modulo the ranks); candidate pairs go to the rank
-  /// owning the later document, which verifies and attributes them (re-tokenising earlier documents of
-  /// other ranks). Every rank returns the flows, the same as one process. nullptr = this process alone.
+  /// and signs a contiguous range of the documents in time order, spilling as one process does; one LSH
+  /// band at a time, then one shingle-index shard at a time, the entries go to the rank owning their
+  /// bucket (by hash); candidate pairs go to the rank owning the later document, which verifies and
+  /// attributes them in blocks (re-tokenising earlier documents of other ranks). The memory bounds above
+  /// hold per rank. Every rank returns the flows, the same as one process. nullptr = this process alone.
   const dist::Comm* comm = nullptr;
 };
 
