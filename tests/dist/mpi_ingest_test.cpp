@@ -443,7 +443,10 @@ TEST(MpiIngest, UnreadableFileOnOneRankFailsTheJob) {
   RELAIS_REQUIRE_MPIRUN();
   if (Sh("command -v setpriv").exit_code != 0) GTEST_SKIP() << "setpriv not found: test skipped";
   TempDir tmp;
+  // Two files of 400 kB and more (larger than the small files a rank parses in groups), then a small one:
+  // one piece each, the largest to rank 0, the unreadable one to rank 2.
   const std::vector<int> lines = {300, 200, 5};
+  const std::string text(2000, 'x');
   std::vector<std::string> files;
   for (std::size_t f = 0; f < lines.size(); ++f) {
     files.push_back((tmp.path() / ("f" + std::to_string(f) + ".jsonl")).string());
@@ -452,7 +455,7 @@ TEST(MpiIngest, UnreadableFileOnOneRankFailsTheJob) {
       out << json{{"url", "https://varmatin.com/a/" + std::to_string(f) + "-" + std::to_string(k)},
                   {"published", "2021-01-02T10:00:00Z"},
                   {"title", "Titre"},
-                  {"text", "Un texte."},
+                  {"text", "Un texte. " + text},
                   {"outlet", "varmatin.com"}}
                  .dump()
           << "\n";
