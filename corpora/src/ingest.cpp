@@ -29,6 +29,7 @@
 #include <fstream>
 #include <future>
 #include <iterator>
+#include <memory>
 #include <mutex>
 #include <utility>
 
@@ -214,7 +215,7 @@ struct InputRow {
   std::string sha256;
   std::string path;
   std::uint64_t size = 0;
-  std::string_view format;
+  std::string format;
 };
 
 /// Records each file in `inputs` (its latest ingest) and in `input_runs` (this run's counts), on statements
@@ -375,9 +376,11 @@ class FileIngest {
  public:
   /// `in_transaction`: records already written in the open transaction by earlier files (a group of small
   /// files shares one transaction); the commit points count from there.
+  /// `account`: this file's, for the answers a distributed writer holds (StoreWriter::CreditTo);
+  /// `before_commit`: what the run does before any commit (the held answers taken, earlier files finished).
   FileIngest(InputRecorder& inputs, Connections& tx, StoreWriter& writer, const IngestOptions& options, PendingSha& sha,
              InputRow row, IngestResult& result, const std::string& format_name, std::function<void()> progress,
-             std::size_t in_transaction)
+             std::size_t in_transaction, std::uint64_t account, std::function<void()> before_commit)
       : inputs_(inputs),
         tx_(tx),
         writer_(writer),
@@ -387,7 +390,9 @@ class FileIngest {
         result_(result),
         format_name_(format_name),
         progress_(std::move(progress)),
-        in_transaction_(in_transaction) {}
+        before_commit_(std::move(before_commit)),
+        in_transaction_(in_transaction),
+        account_(account) {}
 
   void Consume(std::vector<detail::PreparedOutcome>& batch) {
     // Records go to the writer in runs between commit points, each run written in one WriteBatch.
@@ -400,6 +405,7 @@ class FileIngest {
       for (std::size_t i = begin; i < end; ++i) {
         if (auto* rec = std::get_if<PreparedRecord>(&batch[i].value)) records_.push_back(rec);
       }
+      writer_.CreditTo(account_);
       writer_.WriteBatch(records_, outcomes_);
       std::size_t next_outcome = 0;
       for (std::size_t i = begin; i < end; ++i) Account(batch[i], outcomes_, next_outcome);
@@ -413,10 +419,16 @@ class FileIngest {
       ++counts_.read;
       if (auto* rec = std::get_if<PreparedRecord>(&o.value)) {
         for (const auto& note : rec->time_notes) ++time_notes_[note];
-        if (outcomes[next++] == StoreWriter::Outcome::kAccepted) {
-          ++counts_.accepted;
-        } else {
-          ++counts_.duplicates;
+        switch (outcomes[next++]) {
+          case StoreWriter::Outcome::kAccepted:
+            ++counts_.accepted;
+            break;
+          case StoreWriter::Outcome::kDuplicate:
+            ++counts_.duplicates;
+            break;
+          case StoreWriter::Outcome::kPending:  // accepted or duplicate: ResolveHeld
+            ++pending_;
+            break;
         }
       } else {
         const auto& d = std::get<Diagnostic>(o.value);
@@ -430,6 +442,7 @@ class FileIngest {
       if (in_transaction_ >= options_.commit_every &&
           (sha_.ready() || in_transaction_ >= 16 * std::max<std::size_t>(options_.commit_every, 1))) {
         Sha();
+        if (before_commit_) before_commit_();
         tx_.Commit();
         tx_.Begin();
         in_transaction_ = 0;
@@ -447,6 +460,24 @@ class FileIngest {
     }
     return row_.sha256;
   }
+
+  /// Whether some of its records' outcomes wait for answers held by other owners (ResolveHeld).
+  bool pending() const { return pending_ > 0; }
+  /// Counts the records left pending as accepted or duplicates (after StoreWriter::ReceiveHeld).
+  void ResolveHeld() {
+    const std::uint64_t accepted = writer_.TakeAccepted(account_);
+    counts_.accepted += accepted;
+    counts_.duplicates += pending_ - accepted;
+    pending_ = 0;
+  }
+  /// Done reading: the file's end is recorded later (Finish, Publish), once its pending outcomes are
+  /// resolved; nothing of the loop that read it is used after this.
+  void StopReading(std::string error) {
+    error_ = std::move(error);
+    progress_ = nullptr;
+    before_commit_ = nullptr;
+  }
+  const std::string& error() const { return error_; }
 
   /// Records the file's final counts (after Sha() succeeded).
   void Finish(const std::string& error) { inputs_.Record(row_, counts_, error.empty(), error); }
@@ -473,9 +504,13 @@ class FileIngest {
   IngestResult& result_;
   std::string format_name_;
   std::function<void()> progress_;
+  std::function<void()> before_commit_;
   IngestCounts counts_;
   std::map<std::string, std::uint64_t> by_reason_, time_notes_;
   std::size_t in_transaction_ = 0;
+  std::uint64_t account_ = 0;
+  std::uint64_t pending_ = 0;  // records whose outcome another owner holds
+  std::string error_;
   bool input_recorded_ = false;
   std::vector<const PreparedRecord*> records_;
   std::vector<StoreWriter::Outcome> outcomes_;
@@ -848,8 +883,21 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
   // its hash is known (a file that cannot be hashed is dropped by rolling its transaction back).
   bool in_tx = false;
   std::size_t tx_files = 0, tx_records = 0;
+  // A distributed writer does not wait for the other owners' answers batch by batch: files whose counts
+  // wait for them are finished (in input order) once the answers are taken, before any commit.
+  std::vector<std::unique_ptr<FileIngest>> held_files;
+  auto finish_held = [&] {
+    writer->ReceiveHeld();
+    for (auto& f : held_files) {
+      f->ResolveHeld();
+      f->Finish(f->error());
+      f->Publish();
+    }
+    held_files.clear();
+  };
   auto commit_group = [&] {
     if (!in_tx) return;
+    finish_held();
     tx.Commit();
     in_tx = false;
     tx_files = tx_records = 0;
@@ -867,6 +915,7 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
     PendingSha sha = parsed ? PendingSha(parsed->sha256, parsed->size) : PendingSha(path, listed_size);
     // A file that cannot be hashed is not ingested; otherwise it is recorded as an unknown input.
     auto fail_unknown = [&](const std::string& msg) {
+      finish_held();  // the inputs recorded in input order
       try {
         inputs.Record(InputRow{run_id, sha.hex(), path_str, sha.size(), "unknown"}, {}, false, msg);
         result.failed_files.push_back(FailedInput{path_str, msg});
@@ -932,8 +981,10 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
         continue;
       }
     }
-    FileIngest ingest(inputs, tx, *writer, options, sha, InputRow{run_id, "", path_str, 0, format_name}, result,
-                      format_name, progress, tx_records);
+    auto ingest_owned =
+        std::make_unique<FileIngest>(inputs, tx, *writer, options, sha, InputRow{run_id, "", path_str, 0, format_name},
+                                     result, format_name, progress, tx_records, file_idx, finish_held);
+    FileIngest& ingest = *ingest_owned;
     live_counts = &ingest.counts();
     std::string error;
     if (!in_tx) tx.Begin();
@@ -967,7 +1018,9 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
         throw;
       }
       // Unhashable: nothing of the file was committed (commits wait for the hash) and its transaction holds
-      // no other file (a file joins a group only once hashed); drop it all.
+      // no other file (a file joins a group only once hashed); drop it all, its held answers with it.
+      writer->ReceiveHeld();
+      writer->TakeAccepted(file_idx);
       tx.Rollback();
       in_tx = false;
       tx_files = tx_records = 0;
@@ -976,13 +1029,18 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
       continue;
     }
     // Records written before a read error stay: they are complete and consistent.
-    ingest.Finish(error);
-    ingest.Publish();
     ++tx_files;
     tx_records = ingest.in_transaction();
-    if (!small || tx_records >= options.commit_every) commit_group();
     records_before_file += ingest.counts().read;
     if (!error.empty()) result.failed_files.push_back(FailedInput{path_str, error});
+    if (ingest.pending() || !held_files.empty()) {
+      ingest.StopReading(error);
+      held_files.push_back(std::move(ingest_owned));
+    } else {
+      ingest.Finish(error);
+      ingest.Publish();
+    }
+    if (!small || tx_records >= options.commit_every) commit_group();
   }
   commit_group();
   recorder.reset();

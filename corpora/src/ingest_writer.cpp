@@ -493,7 +493,7 @@ struct StoreWriter::Impl {
   /// Routes a batch (serially: actors, host actors, ids, partitions), then writes every
   /// partition's share on its own writer, in parallel when the writers have connections of their own.
   void WriteBatch(const std::vector<const PreparedRecord*>& records, std::vector<StoreWriter::Outcome>& outcomes,
-                  bool parallel) {
+                  bool parallel, bool hold) {
     for (auto& r : routed) r.clear();
     hosts.clear();
     std::vector<std::pair<int, std::size_t>> where;  // per routed item: partition, index
@@ -523,7 +523,7 @@ struct StoreWriter::Impl {
         routed[static_cast<std::size_t>(p)].push_back(r);
       }
     }
-    const std::vector<int> asked = SendToOwners();
+    const std::vector<int> asked = SendToOwners(hold);
     auto write_partition = [&](std::size_t p) {
       if (!parts[p]) return;  // its owner's
       for (auto& r : routed[p])
@@ -535,13 +535,17 @@ struct StoreWriter::Impl {
     } else {
       for (std::size_t p = 0; p < parts.size(); ++p) write_partition(p);
     }
-    ReceiveFromOwners(asked);
+    if (!hold) ReceiveFromOwners(asked);
     outcomes.clear();
     std::size_t k = 0;
     for (const PreparedRecord* rec : records) {
       StoreWriter::Outcome outcome = StoreWriter::Outcome::kDuplicate;
       for (std::size_t i = 0; i < rec->record.items.size(); ++i, ++k) {
         const auto [p, idx] = where[k];
+        if (p >= 0 && hold && !parts[static_cast<std::size_t>(p)]) {  // its owner's answer is held
+          if (i == 0) outcome = StoreWriter::Outcome::kPending;
+          continue;
+        }
         const bool added = p >= 0 && routed[static_cast<std::size_t>(p)][idx].added;
         if (i == 0 && added) outcome = StoreWriter::Outcome::kAccepted;
         if (i > 0 && added) ++expansions_added;
@@ -551,31 +555,73 @@ struct StoreWriter::Impl {
   }
 
   /// Sends each other owner its partitions' share of the routed batch (one kWrite each, for those with
-  /// items); returns the owners asked.
-  std::vector<int> SendToOwners() {
+  /// items, or kWriteHeld, remembering whose counts its items' answers feed); returns the owners asked.
+  std::vector<int> SendToOwners(bool hold) {
     std::vector<int> asked;
     if (!owners) return asked;
     for (int o = 1; o < owners->count(); ++o) {
       std::vector<std::byte> request;
       detail::ByteWriter out(request);
-      out.U8(static_cast<std::uint8_t>(detail::OwnerOp::kWrite));
+      out.U8(static_cast<std::uint8_t>(hold ? detail::OwnerOp::kWriteHeld : detail::OwnerOp::kWrite));
       std::vector<std::size_t> mine;
       for (std::size_t p = 0; p < parts.size(); ++p)
         if (!parts[p] && detail::OwnerOfPartition(static_cast<int>(p), *owners) == o && !routed[p].empty())
           mine.push_back(p);
       if (mine.empty()) continue;
       out.U64(mine.size());
+      HeldWrite held_write;
       for (const std::size_t p : mine) {
         out.I64(static_cast<std::int64_t>(p));
         out.U64(routed[p].size());
         for (const auto& r : routed[p])
           PutOwnedItem(out, r.item(), r.index > 0, r.record->record.pos, r.raw_links(), r.actor_id,
                        hosts.data() + r.hosts, r.id, r.place());
+        if (!hold) continue;
+        auto& [part, items] = held_write.emplace_back(static_cast<std::int64_t>(p), std::vector<HeldItem>{});
+        (void)part;
+        for (const auto& r : routed[p]) items.push_back(HeldItem{account, r.index == 0});
       }
       owners->Send(o, std::move(request));
+      if (hold) held[static_cast<std::size_t>(o)].push_back(std::move(held_write));
       asked.push_back(o);
     }
     return asked;
+  }
+
+  /// Takes every other owner's held answers (kTakeHeld) and counts them: a record's first item added is an
+  /// accepted record of its account, an expansion added an expansion added.
+  void ReceiveHeld() {
+    std::vector<int> asked;
+    for (int o = 1; o < static_cast<int>(held.size()); ++o) {
+      if (held[static_cast<std::size_t>(o)].empty()) continue;
+      owners->Send(o, detail::OwnerRequest(detail::OwnerOp::kTakeHeld));
+      asked.push_back(o);
+    }
+    for (const int o : asked) {
+      auto& writes = held[static_cast<std::size_t>(o)];
+      const std::vector<std::byte> answer = owners->Receive(o);
+      detail::ByteReader in(answer);
+      const auto mismatch = [o] {
+        return Error(ErrorKind::kInternal, "partition owner " + std::to_string(o) + " held other answers");
+      };
+      if (in.U64() != writes.size()) throw mismatch();
+      for (const HeldWrite& w : writes) {
+        if (in.Count() != w.size()) throw mismatch();
+        for (const auto& [p, items] : w) {
+          if (in.I64() != p || in.Count() != items.size()) throw mismatch();
+          for (const HeldItem& h : items) {
+            if (in.U8() == 0) continue;
+            if (h.first) {
+              ++held_accepted[h.account];
+            } else {
+              ++expansions_added;
+            }
+          }
+        }
+      }
+      if (!in.done()) throw mismatch();
+      writes.clear();
+    }
   }
 
   /// Their answers: which of the items sent were added, partition by partition in the order sent.
@@ -613,6 +659,17 @@ struct StoreWriter::Impl {
   bool names_built = false;
   bool parallel = false;
   std::uint64_t expansions_added = 0;
+  // Held answers (kWriteHeld): per other owner, the writes it holds answers for, each its partitions' items
+  // in the order sent with the account a first item's answer counts for.
+  struct HeldItem {
+    std::uint64_t account;
+    bool first;  // the record's item 0 (else an expansion)
+  };
+  using HeldWrite = std::vector<std::pair<std::int64_t, std::vector<HeldItem>>>;
+  std::vector<std::vector<HeldWrite>> held;
+  bool hold_answers = false;
+  std::uint64_t account = 0;
+  std::unordered_map<std::uint64_t, std::uint64_t> held_accepted;  // by account
 };
 
 StoreWriter::StoreWriter(Store& store, const Registry& registry)
@@ -623,21 +680,38 @@ StoreWriter::StoreWriter(Store& store, const Registry& registry, std::vector<sql
                          PartitionOwners* owners)
     : impl_(std::make_unique<Impl>(store, registry, std::move(partition_dbs), owners)) {
   impl_->parallel = true;
+  // A distributed writer does not wait for the other owners' answers batch by batch (ReceiveHeld).
+  if (owners && owners->count() > 1) {
+    impl_->hold_answers = true;
+    impl_->held.resize(static_cast<std::size_t>(owners->count()));
+  }
 }
 StoreWriter::~StoreWriter() = default;
 
 StoreWriter::Outcome StoreWriter::Write(const PreparedRecord& prepared) {
   std::vector<const PreparedRecord*> one{&prepared};
   std::vector<Outcome> outcomes;
-  impl_->WriteBatch(one, outcomes, false);
+  impl_->WriteBatch(one, outcomes, false, false);
   return outcomes.front();
 }
 
 void StoreWriter::WriteBatch(const std::vector<const PreparedRecord*>& records, std::vector<Outcome>& outcomes) {
-  impl_->WriteBatch(records, outcomes, impl_->parallel);
+  impl_->WriteBatch(records, outcomes, impl_->parallel, impl_->hold_answers);
 }
 
 std::uint64_t StoreWriter::expansions_added() const { return impl_->expansions_added; }
+
+void StoreWriter::CreditTo(std::uint64_t account) { impl_->account = account; }
+
+void StoreWriter::ReceiveHeld() { impl_->ReceiveHeld(); }
+
+std::uint64_t StoreWriter::TakeAccepted(std::uint64_t account) {
+  const auto it = impl_->held_accepted.find(account);
+  if (it == impl_->held_accepted.end()) return 0;
+  const std::uint64_t n = it->second;
+  impl_->held_accepted.erase(it);
+  return n;
+}
 
 std::vector<std::int64_t> StoreWriter::TakeProfileActors() {
   std::vector<std::int64_t> actors = std::move(impl_->profile_actors);
@@ -789,6 +863,8 @@ struct PartitionServer::Impl {
   std::vector<Owned> owned;
   std::vector<int> partitions;
   std::uint64_t items_written = 0;
+  std::vector<std::byte> held;     // the kWriteHeld answers not yet taken, one after another
+  std::uint64_t held_answers = 0;  // how many
   bool closed = false;
   long long fault_after = 0;
   long long commits = 0;
@@ -823,6 +899,18 @@ std::vector<std::byte> PartitionServer::Answer(std::span<const std::byte> reques
     case detail::OwnerOp::kWrite:
       answer = impl_->Write(in);
       break;
+    case detail::OwnerOp::kWriteHeld: {
+      const std::vector<std::byte> held = impl_->Write(in);
+      impl_->held.insert(impl_->held.end(), held.begin(), held.end());
+      ++impl_->held_answers;
+      break;
+    }
+    case detail::OwnerOp::kTakeHeld:
+      detail::ByteWriter(answer).U64(impl_->held_answers);
+      answer.insert(answer.end(), impl_->held.begin(), impl_->held.end());
+      impl_->held.clear();
+      impl_->held_answers = 0;
+      break;
     case detail::OwnerOp::kClose:
       impl_->Close();
       impl_->closed = true;
@@ -831,6 +919,10 @@ std::vector<std::byte> PartitionServer::Answer(std::span<const std::byte> reques
       throw Error(ErrorKind::kInternal, "partition owner: unknown request");
   }
   return answer;
+}
+
+bool PartitionServer::Answers(std::span<const std::byte> request) {
+  return request.empty() || static_cast<detail::OwnerOp>(request[0]) != detail::OwnerOp::kWriteHeld;
 }
 
 bool PartitionServer::closed() const { return impl_->closed; }

@@ -381,7 +381,8 @@ void ServeRankZero(const dist::Comm& world, PiecePrefetch& mine, int threads) {
       world.SendBytes(mine.Take(static_cast<std::size_t>(k)), 0, kPieceTag);
       continue;
     }
-    world.SendBytes(server.Answer(body), 0, kOwnerTag);
+    std::vector<std::byte> answer = server.Answer(body);
+    if (corpora::PartitionServer::Answers(body)) world.SendBytes(answer, 0, kOwnerTag);
   }
   std::string parts;
   for (const int p : server.partitions()) parts += (parts.empty() ? "" : ", ") + std::to_string(p);

@@ -1,6 +1,6 @@
 // Private to corpora: the requests a distributed ingest's writer sends to the owners of the partitions
-// it does not write itself (IngestOptions::owners, PartitionServer), docs/cluster.md. Every request is
-// answered, in order; its first byte is an OwnerOp.
+// it does not write itself (IngestOptions::owners, PartitionServer), docs/cluster.md. Every request but
+// kWriteHeld is answered, in order; its first byte is an OwnerOp.
 #pragma once
 
 #include <cstddef>
@@ -21,6 +21,10 @@ enum class OwnerOp : std::uint8_t {
   kMaxId,  // answer: the largest item id of its partitions (I64, 0 when empty)
   kWrite,  // items routed to its partitions; answer: per item, whether it was added
   kClose,  // close them; the last request
+  // As kWrite, but the answer is held by the owner until kTakeHeld: the writer goes on routing while the
+  // owners write, instead of waiting for each batch's answer (the answers only feed the accounting).
+  kWriteHeld,
+  kTakeHeld,  // answer: the number of answers held, then each kWrite answer held, in order; none held after
 };
 
 /// The owner of partition p (the same rule as the partition passes: p mod the number of owners).

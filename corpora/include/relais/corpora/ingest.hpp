@@ -125,7 +125,8 @@ std::uint64_t RunExchangedFlowPasses(const PartitionPassPlan& plan, const std::v
 /// A distributed ingest's partition owners (docs/cluster.md), as the process running Ingest sees them:
 /// partition p is written by owner p mod count(), owner 0 being that process. Ingest sends each other
 /// owner its partitions' share of every batch and the steps of its transactions (requests it encodes);
-/// each owner answers every request, in order, with what its PartitionServer::Answer returns.
+/// each owner answers every request but a held write (PartitionServer::Answers), in order, with what its
+/// PartitionServer::Answer returns.
 class PartitionOwners {
  public:
   virtual ~PartitionOwners() = default;
@@ -149,6 +150,8 @@ class PartitionServer {
 
   /// The answer to one request (the bytes Ingest sent through PartitionOwners::Send).
   std::vector<std::byte> Answer(std::span<const std::byte> request);
+  /// Whether a request is answered: a write whose answer is held (taken later by another request) is not.
+  static bool Answers(std::span<const std::byte> request);
   /// True once Ingest closed the partitions (no more requests come).
   bool closed() const;
   /// Items written (new or upgraded) into this owner's partitions, and the partitions it opened.
@@ -288,7 +291,8 @@ PreparedRecord PrepareRecord(ParsedRecord record);
 /// partitions in parallel and the caller runs the transactions of every connection.
 class StoreWriter {
  public:
-  enum class Outcome { kAccepted, kDuplicate };
+  /// kPending: written by another owner, whose answer is held (ReceiveHeld, TakeAccepted).
+  enum class Outcome { kAccepted, kDuplicate, kPending };
 
   StoreWriter(Store& store, const Registry& registry);
   StoreWriter(Store& store, const Registry& registry, std::vector<sqlite3*> partition_dbs);
@@ -303,8 +307,16 @@ class StoreWriter {
   Outcome Write(const PreparedRecord& record);
   /// Writes records in order (outcomes[i] for records[i]); partitions in parallel when possible.
   void WriteBatch(const std::vector<const PreparedRecord*>& records, std::vector<Outcome>& outcomes);
-  /// Number of expansion items newly stored so far.
+  /// Number of expansion items newly stored so far (those of held answers once received).
   std::uint64_t expansions_added() const;
+  /// The account that the answers of the records written from now on are credited to (TakeAccepted).
+  void CreditTo(std::uint64_t account);
+  /// Receives the answers the other owners hold for the batches written since the last call (a distributed
+  /// writer does not wait for them batch by batch): call it before reading the outcomes it left pending.
+  void ReceiveHeld();
+  /// How many records of `account` left pending turned out accepted (the others were duplicates), once
+  /// received; forgets the account.
+  std::uint64_t TakeAccepted(std::uint64_t account);
   /// Forgets what the writer remembers of the store (actor ids, stored keys): call it after a
   /// rollback of writes made through it.
   void ForgetCaches();
