@@ -57,6 +57,8 @@ std::int64_t NowMs() {
 
 /// Files up to this size share a transaction with the files before and after them (Ingest).
 constexpr std::uint64_t kGroupedFileBytes = 1u << 20;
+// The held rows a distributed ingest gathers for an owner before sending them (detail::CoalescingOwners).
+constexpr std::size_t kHeldBatchBytes = 1u << 20;
 
 /// SHA-256 of the file's bytes as stored (compressed when compressed); `expected_size` (its size when
 /// listed) only sizes the read buffer.
@@ -858,8 +860,12 @@ IngestResult Ingest(Store& store, const IngestOptions& options) {
     store.DropSecondaryIndexes();
     store.BeginBulkLoad();
   }
+  // Held writes travel to their owners in batches (the writer does not wait for their answers); declared
+  // before the connections, which use it until they are gone.
+  std::optional<detail::CoalescingOwners> coalescing;
+  if (options.owners && options.owners->count() > 1) coalescing.emplace(*options.owners, kHeldBatchBytes);
   std::optional<Connections> conns;
-  conns.emplace(store, options.owners, fresh);
+  conns.emplace(store, coalescing ? &*coalescing : options.owners, fresh);
 
   std::int64_t run_id = 0;
   {

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -777,6 +778,41 @@ std::int64_t OtherOwnersMaxId(PartitionOwners& owners) {
   return id;
 }
 
+CoalescingOwners::CoalescingOwners(PartitionOwners& inner, std::size_t batch_bytes)
+    : inner_(inner), batch_bytes_(batch_bytes), buffered_(static_cast<std::size_t>(inner.count())) {}
+
+void CoalescingOwners::Send(int owner, std::vector<std::byte> request) {
+  if (request.empty() || static_cast<OwnerOp>(request[0]) != OwnerOp::kWriteHeld) {
+    Flush(owner);
+    inner_.Send(owner, std::move(request));
+    return;
+  }
+  Buffered& b = buffered_.at(static_cast<std::size_t>(owner));
+  if (b.requests == 0) {
+    ByteWriter out(b.bytes);
+    out.U8(static_cast<std::uint8_t>(OwnerOp::kHeldBatch));
+    out.U64(0);  // the count, set by Flush
+  }
+  ByteWriter(b.bytes).U64(request.size());
+  b.bytes.insert(b.bytes.end(), request.begin(), request.end());
+  ++b.requests;
+  if (b.bytes.size() >= batch_bytes_) Flush(owner);
+}
+
+std::vector<std::byte> CoalescingOwners::Receive(int owner) {
+  Flush(owner);
+  return inner_.Receive(owner);
+}
+
+void CoalescingOwners::Flush(int owner) {
+  Buffered& b = buffered_.at(static_cast<std::size_t>(owner));
+  if (b.requests == 0) return;
+  std::memcpy(b.bytes.data() + 1, &b.requests, sizeof b.requests);  // after the op byte (ByteWriter's layout)
+  inner_.Send(owner, std::move(b.bytes));
+  b.bytes = {};
+  b.requests = 0;
+}
+
 }  // namespace detail
 
 // The owner's partitions, each with its connection and writer.
@@ -905,6 +941,16 @@ std::vector<std::byte> PartitionServer::Answer(std::span<const std::byte> reques
       ++impl_->held_answers;
       break;
     }
+    case detail::OwnerOp::kHeldBatch:
+      for (std::size_t k = in.Count(); k > 0; --k) {
+        const std::size_t n = in.Count();
+        const std::span<const std::byte> one = in.Bytes(n);
+        if (one.empty() || static_cast<detail::OwnerOp>(one[0]) != detail::OwnerOp::kWriteHeld)
+          throw Error(ErrorKind::kInternal, "partition owner: a held batch with another request");
+        Answer(one);
+      }
+      if (!in.done()) throw Error(ErrorKind::kInternal, "partition owner: trailing bytes after a held batch");
+      break;
     case detail::OwnerOp::kTakeHeld:
       detail::ByteWriter(answer).U64(impl_->held_answers);
       answer.insert(answer.end(), impl_->held.begin(), impl_->held.end());
@@ -922,7 +968,9 @@ std::vector<std::byte> PartitionServer::Answer(std::span<const std::byte> reques
 }
 
 bool PartitionServer::Answers(std::span<const std::byte> request) {
-  return request.empty() || static_cast<detail::OwnerOp>(request[0]) != detail::OwnerOp::kWriteHeld;
+  if (request.empty()) return true;
+  const auto op = static_cast<detail::OwnerOp>(request[0]);
+  return op != detail::OwnerOp::kWriteHeld && op != detail::OwnerOp::kHeldBatch;
 }
 
 bool PartitionServer::closed() const { return impl_->closed; }

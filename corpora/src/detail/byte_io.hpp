@@ -66,6 +66,13 @@ class ByteReader {
     Need(n);
     return n;
   }
+  /// The next n bytes, as they are (a view into the buffer read).
+  std::span<const std::byte> Bytes(std::size_t n) {
+    Need(n);
+    const auto view = bytes_.subspan(at_, n);
+    at_ += n;
+    return view;
+  }
   bool done() const { return at_ == bytes_.size(); }
 
  private:

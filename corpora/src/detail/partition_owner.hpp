@@ -24,7 +24,8 @@ enum class OwnerOp : std::uint8_t {
   // As kWrite, but the answer is held by the owner until kTakeHeld: the writer goes on routing while the
   // owners write, instead of waiting for each batch's answer (the answers only feed the accounting).
   kWriteHeld,
-  kTakeHeld,  // answer: the number of answers held, then each kWrite answer held, in order; none held after
+  kTakeHeld,   // answer: the number of answers held, then each kWrite answer held, in order; none held after
+  kHeldBatch,  // several kWriteHeld requests in one message (CoalescingOwners); no answer
 };
 
 /// The owner of partition p (the same rule as the partition passes: p mod the number of owners).
@@ -40,5 +41,28 @@ std::vector<std::vector<std::byte>> AskOtherOwners(PartitionOwners& owners, cons
 
 /// The largest item id the other owners' partitions hold.
 std::int64_t OtherOwnersMaxId(PartitionOwners& owners);
+
+/// Owners whose held writes (which get no answer) travel together: consecutive kWriteHeld requests to an
+/// owner go as one kHeldBatch once they reach `batch_bytes`, or before anything else is sent to or
+/// received from that owner, so the order of its requests is kept. A small file's rows are a message of a
+/// few kB, and each message waited for its owner to be scheduled and to finish the previous one.
+class CoalescingOwners final : public PartitionOwners {
+ public:
+  CoalescingOwners(PartitionOwners& inner, std::size_t batch_bytes);
+  int count() const override { return inner_.count(); }
+  void Send(int owner, std::vector<std::byte> request) override;
+  std::vector<std::byte> Receive(int owner) override;
+
+ private:
+  void Flush(int owner);
+
+  struct Buffered {
+    std::vector<std::byte> bytes;  // a kHeldBatch request in the making (its count written by Flush)
+    std::uint64_t requests = 0;
+  };
+  PartitionOwners& inner_;
+  std::size_t batch_bytes_;
+  std::vector<Buffered> buffered_;  // by owner
+};
 
 }  // namespace relais::corpora::detail
