@@ -468,6 +468,37 @@ TEST(MpiIngest, UnreadableFileOnOneRankFailsTheJob) {
   EXPECT_FALSE(fs::exists(fs::path(store) / "part-000.db")) << "nothing written";
 }
 
+// The same when the unreadable file sits inside a group of small files (one piece: the files after it too):
+// every file of rank 2's group is checked, not only the group's first.
+TEST(MpiIngest, UnreadableFileInsideAGroupOnOneRankFailsTheJob) {
+  RELAIS_REQUIRE_MPIRUN();
+  if (Sh("command -v setpriv").exit_code != 0) GTEST_SKIP() << "setpriv not found: test skipped";
+  TempDir tmp;
+  // Two files of 400 kB and more (a piece each, to ranks 0 and 1), then three small ones (one group, the
+  // smallest piece, to rank 2), the middle one unreadable.
+  const std::vector<int> lines = {300, 200, 5, 5, 5};
+  const std::string text(2000, 'x');
+  std::vector<std::string> files;
+  for (std::size_t f = 0; f < lines.size(); ++f) {
+    files.push_back((tmp.path() / ("f" + std::to_string(f) + ".jsonl")).string());
+    std::ofstream out(files.back());
+    for (int k = 0; k < lines[f]; ++k)
+      out << json{{"url", "https://varmatin.com/a/" + std::to_string(f) + "-" + std::to_string(k)},
+                  {"published", "2021-01-02T10:00:00Z"},
+                  {"title", "Titre"},
+                  {"text", "Un texte. " + text},
+                  {"outlet", "varmatin.com"}}
+                 .dump()
+          << "\n";
+  }
+  fs::permissions(files[3], fs::perms::none);
+  const std::string store = (tmp.path() / "store").string();
+  std::string args = " ingest --format press-jsonl --store " + store;
+  for (const auto& f : files) args += " " + f;
+  ExpectRankTwoFailsOn(args, files[3]);
+  EXPECT_FALSE(fs::exists(fs::path(store) / "part-000.db")) << "nothing written";
+}
+
 // The same with a large JSONL file that is cut into byte ranges: rank 2, which cannot read it, gets a
 // range of rank 0's plan (had it planned alone it would have seen an unreadable, uncut file and rank 0
 // would wait for a range nobody parses): the job stops with rank 2's error, no hang, no store.
