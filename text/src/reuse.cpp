@@ -571,6 +571,12 @@ std::vector<std::uint32_t> PrepareDocs(const RankedDocs& docs, const ReuseOption
   return token_counts;
 }
 
+// pairs[0, before) sorted and unique, pairs[before, end) sorted: all of it sorted and unique.
+void MergeSortedPairs(std::vector<std::uint64_t>& pairs, std::size_t before) {
+  std::inplace_merge(pairs.begin(), pairs.begin() + static_cast<std::ptrdiff_t>(before), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+}
+
 // 2. LSH candidates: pairs of documents sharing a band key, sorted and unique. One band at a time (band
 //    keys mix the band's number, so no bucket spans two bands): n entries in memory, not n · bands; the
 //    band's keys read back from its file in chunks.
@@ -600,8 +606,7 @@ std::vector<std::uint64_t> LshCandidates(const RankedDocs& docs, const std::vect
     // Sorted and unique after every band: a pair found by many bands (a large bucket repeats its
     // window's pairs in each) is held once, not once per band.
     tbb::parallel_sort(pairs.begin() + static_cast<std::ptrdiff_t>(before), pairs.end());
-    std::inplace_merge(pairs.begin(), pairs.begin() + static_cast<std::ptrdiff_t>(before), pairs.end());
-    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+    MergeSortedPairs(pairs, before);
   }
   return pairs;
 }
@@ -1010,8 +1015,7 @@ ReuseResult FindReuseDistributed(const RankedDocs& docs, const ReuseOptions& opt
       tbb::parallel_sort(got.begin(), got.end());
       const std::size_t before = pairs.size();
       pairs.insert(pairs.end(), got.begin(), got.end());
-      std::inplace_merge(pairs.begin(), pairs.begin() + static_cast<std::ptrdiff_t>(before), pairs.end());
-      pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+      MergeSortedPairs(pairs, before);
     }
     std::vector<std::uint64_t>().swap(keys);
     counts[2] = pairs.size();
