@@ -196,7 +196,7 @@ INSERT OR IGNORE INTO flow_dirty SELECT u.item_id FROM temp.flow_new n JOIN {P}u
 // Mentions of an actor with a new item (handle h, its earliest new item at h.t; a new actor's at the smallest
 // time) in later posts, found one of two ways, the same rows: from the handles (every mention of each,
 // its post's time looked up: a random read per mention, ~2 s a partition for the 8k tweets of a week appended
-// to the 2M-item world, whose authors are mentioned ~10^5 times) or, when fewer posts are later than the
+// to the 2M-item world, whose authors are mentioned 591,762 times) or, when fewer posts are later than the
 // earliest h.t than there are such mentions (an append of the latest data), from those posts.
 constexpr const char* kDirtyMentionsByHandle = R"sql(
 INSERT OR IGNORE INTO flow_dirty SELECT mn.item_id FROM temp.flow_handles h
