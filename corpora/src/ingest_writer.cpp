@@ -318,6 +318,17 @@ OwnedItem GetOwnedItem(detail::ByteReader& in) {
   return it;
 }
 
+/// One kWrite answer read from `in`: each partition it lists, with one byte per item sent there, in the order
+/// sent (non-zero: added).
+std::vector<std::pair<std::int64_t, std::span<const std::byte>>> ReadWriteAnswer(detail::ByteReader& in) {
+  std::vector<std::pair<std::int64_t, std::span<const std::byte>>> parts(in.Count());
+  for (auto& [p, flags] : parts) {
+    p = in.I64();
+    flags = in.Bytes(in.Count());
+  }
+  return parts;
+}
+
 struct StoreWriter::Impl {
   Impl(Store& store, const Registry& reg, std::vector<sqlite3*> partition_dbs, PartitionOwners* owners_)
       : db(store.db()),
@@ -578,8 +589,7 @@ struct StoreWriter::Impl {
           PutOwnedItem(out, r.item(), r.index > 0, r.record->record.pos, r.raw_links(), r.actor_id,
                        hosts.data() + r.hosts, r.id, r.place());
         if (!hold) continue;
-        auto& [part, items] = held_write.emplace_back(static_cast<std::int64_t>(p), std::vector<HeldItem>{});
-        (void)part;
+        auto& items = held_write.emplace_back(static_cast<std::int64_t>(p), std::vector<HeldItem>{}).second;
         for (const auto& r : routed[p]) items.push_back(HeldItem{account, r.index == 0});
       }
       owners->Send(o, std::move(request));
@@ -607,13 +617,16 @@ struct StoreWriter::Impl {
       };
       if (in.U64() != writes.size()) throw mismatch();
       for (const HeldWrite& w : writes) {
-        if (in.Count() != w.size()) throw mismatch();
-        for (const auto& [p, items] : w) {
-          if (in.I64() != p || in.Count() != items.size()) throw mismatch();
-          for (const HeldItem& h : items) {
-            if (in.U8() == 0) continue;
-            if (h.first) {
-              ++held_accepted[h.account];
+        const auto answered = ReadWriteAnswer(in);
+        if (answered.size() != w.size()) throw mismatch();
+        for (std::size_t k = 0; k < w.size(); ++k) {
+          const auto& [p, items] = w[k];
+          const auto& [q, flags] = answered[k];
+          if (q != p || flags.size() != items.size()) throw mismatch();
+          for (std::size_t i = 0; i < items.size(); ++i) {
+            if (flags[i] == std::byte{0}) continue;
+            if (items[i].first) {
+              ++held_accepted[items[i].account];
             } else {
               ++expansions_added;
             }
@@ -630,12 +643,11 @@ struct StoreWriter::Impl {
     for (const int o : asked) {
       const std::vector<std::byte> answer = owners->Receive(o);
       detail::ByteReader in(answer);
-      const std::size_t n = in.Count();
-      for (std::size_t k = 0; k < n; ++k) {
-        const auto p = static_cast<std::size_t>(in.I64());
-        if (p >= routed.size() || in.Count() != routed[p].size())
+      for (const auto& [q, flags] : ReadWriteAnswer(in)) {
+        const auto p = static_cast<std::size_t>(q);
+        if (p >= routed.size() || flags.size() != routed[p].size())
           throw Error(ErrorKind::kInternal, "partition owner " + std::to_string(o) + " answered another write");
-        for (auto& r : routed[p]) r.added = in.U8() != 0;
+        for (std::size_t i = 0; i < flags.size(); ++i) routed[p][i].added = flags[i] != std::byte{0};
       }
       if (!in.done()) throw Error(ErrorKind::kInternal, "partition owner " + std::to_string(o) + ": trailing bytes");
     }

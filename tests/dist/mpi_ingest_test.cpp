@@ -436,20 +436,12 @@ void ExpectRankTwoFailsOn(const std::string& args, const std::string& unreadable
   EXPECT_TRUE(r.out.empty()) << r.out;
 }
 
-// Rank 2 runs without the capability to read other users' files (setpriv drops it from root) and the
-// smallest input, which the assignment (largest first, to the least-loaded rank) gives to rank 2, is
-// mode 000: the job stops on every rank with rank 2's error, exit 3, nothing printed on stdout.
-TEST(MpiIngest, UnreadableFileOnOneRankFailsTheJob) {
-  RELAIS_REQUIRE_MPIRUN();
-  if (Sh("command -v setpriv").exit_code != 0) GTEST_SKIP() << "setpriv not found: test skipped";
-  TempDir tmp;
-  // Two files of 400 kB and more (larger than the small files a rank parses in groups), then a small one:
-  // one piece each, the largest to rank 0, the unreadable one to rank 2.
-  const std::vector<int> lines = {300, 200, 5};
+// Press JSONL files dir/f0.jsonl, f1.jsonl, … with lines[f] articles of ~2 kB each; their paths.
+std::vector<std::string> WritePressFiles(const fs::path& dir, const std::vector<int>& lines) {
   const std::string text(2000, 'x');
   std::vector<std::string> files;
   for (std::size_t f = 0; f < lines.size(); ++f) {
-    files.push_back((tmp.path() / ("f" + std::to_string(f) + ".jsonl")).string());
+    files.push_back((dir / ("f" + std::to_string(f) + ".jsonl")).string());
     std::ofstream out(files.back());
     for (int k = 0; k < lines[f]; ++k)
       out << json{{"url", "https://varmatin.com/a/" + std::to_string(f) + "-" + std::to_string(k)},
@@ -460,6 +452,20 @@ TEST(MpiIngest, UnreadableFileOnOneRankFailsTheJob) {
                  .dump()
           << "\n";
   }
+  return files;
+}
+
+// Rank 2 runs without the capability to read other users' files (setpriv drops it from root) and the
+// smallest input, which the assignment (largest first, to the least-loaded rank) gives to rank 2, is
+// mode 000: the job stops on every rank with rank 2's error, exit 3, nothing printed on stdout.
+TEST(MpiIngest, UnreadableFileOnOneRankFailsTheJob) {
+  RELAIS_REQUIRE_MPIRUN();
+  if (Sh("command -v setpriv").exit_code != 0) GTEST_SKIP() << "setpriv not found: test skipped";
+  TempDir tmp;
+  // Two files of 400 kB and more (larger than the small files a rank parses in groups), then a small one:
+  // one piece each, the largest to rank 0, the unreadable one to rank 2.
+  const std::vector<int> lines = {300, 200, 5};
+  const std::vector<std::string> files = WritePressFiles(tmp.path(), lines);
   fs::permissions(files[2], fs::perms::none);
   const std::string store = (tmp.path() / "store").string();
   const std::string args =
@@ -477,20 +483,7 @@ TEST(MpiIngest, UnreadableFileInsideAGroupOnOneRankFailsTheJob) {
   // Two files of 400 kB and more (a piece each, to ranks 0 and 1), then three small ones (one group, the
   // smallest piece, to rank 2), the middle one unreadable.
   const std::vector<int> lines = {300, 200, 5, 5, 5};
-  const std::string text(2000, 'x');
-  std::vector<std::string> files;
-  for (std::size_t f = 0; f < lines.size(); ++f) {
-    files.push_back((tmp.path() / ("f" + std::to_string(f) + ".jsonl")).string());
-    std::ofstream out(files.back());
-    for (int k = 0; k < lines[f]; ++k)
-      out << json{{"url", "https://varmatin.com/a/" + std::to_string(f) + "-" + std::to_string(k)},
-                  {"published", "2021-01-02T10:00:00Z"},
-                  {"title", "Titre"},
-                  {"text", "Un texte. " + text},
-                  {"outlet", "varmatin.com"}}
-                 .dump()
-          << "\n";
-  }
+  const std::vector<std::string> files = WritePressFiles(tmp.path(), lines);
   fs::permissions(files[3], fs::perms::none);
   const std::string store = (tmp.path() / "store").string();
   std::string args = " ingest --format press-jsonl --store " + store;
