@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -115,6 +116,13 @@ int Run(int argc, char** argv, const relais::dist::Runtime& runtime) {
   return ctx.exit_code;
 }
 
+// stderr by lines: std::cerr wrote each `<<` piece with its own write(2), so the progress lines of
+// ranks (or threads) sharing a terminal could interleave mid-line. Now each line is one write.
+void WriteStderrByLines() {
+  std::setvbuf(stderr, nullptr, _IOLBF, 1 << 14);
+  std::cerr.unsetf(std::ios_base::unitbuf);
+}
+
 }  // namespace
 
 std::string relais::cli::WithRanks(std::string json_object, int ranks) {
@@ -139,6 +147,7 @@ void relais::cli::PrintStreamedWithRanks(const std::function<void(JsonWriter&)>&
 
 int main(int argc, char** argv) {
   const auto t0 = std::chrono::steady_clock::now();
+  WriteStderrByLines();
   const relais::dist::Runtime runtime(argc, argv);
   const relais::dist::Comm& world = runtime.world();
   if (!world.root()) SilenceStdout();
