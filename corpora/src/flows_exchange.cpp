@@ -42,6 +42,7 @@ namespace {
 using detail::ByteReader;
 using detail::ByteWriter;
 using detail::ExecOn;
+using detail::kFlowSourceColumns;
 
 // An item as a flow source: the columns the flow SQL reads of items in other partitions.
 struct SourceRow {
@@ -52,8 +53,6 @@ struct SourceRow {
   std::optional<std::string> url;
   std::string channel;
 };
-
-constexpr const char* kSourceColumns = "id, key, actor_id, time, url, channel";
 
 constexpr const char* kExtSchema = R"sql(
 CREATE TABLE ext.items (id INTEGER PRIMARY KEY, key TEXT NOT NULL, actor_id INTEGER, time INTEGER NOT NULL,
@@ -109,7 +108,7 @@ SourceRow GetRow(ByteReader& r) {
   return row;
 }
 
-// The rows a statement selecting kSourceColumns returns, appended to `out`.
+// The rows a statement selecting kFlowSourceColumns returns, appended to `out`.
 void CollectRows(Statement& st, std::vector<SourceRow>& out) {
   while (st.Step()) {
     SourceRow row;
@@ -124,7 +123,7 @@ void CollectRows(Statement& st, std::vector<SourceRow>& out) {
 }
 
 void InsertRows(sqlite3* db, const std::string& table, const std::vector<SourceRow>& rows) {
-  Statement st(db, "INSERT OR IGNORE INTO ext." + table + "(" + kSourceColumns + ") VALUES (?, ?, ?, ?, ?, ?)");
+  Statement st(db, "INSERT OR IGNORE INTO ext." + table + "(" + kFlowSourceColumns + ") VALUES (?, ?, ?, ?, ?, ?)");
   for (const SourceRow& row : rows) {
     st.Bind(1, row.id).Bind(2, std::string_view(row.key)).Bind(4, row.time).Bind(6, std::string_view(row.channel));
     if (row.actor) {
@@ -242,8 +241,8 @@ OwnPartition OpenOwnPartition(const PartitionPassPlan& plan, int p) {
   }
   ExecOn(db, "ATTACH DATABASE '' AS ext");
   ExecOn(db, kExtSchema);
-  ExecOn(db, std::string("CREATE TEMP VIEW all_items AS SELECT ") + kSourceColumns + " FROM main.items UNION ALL " +
-                 "SELECT " + kSourceColumns + " FROM ext.items");
+  ExecOn(db, std::string("CREATE TEMP VIEW all_items AS SELECT ") + kFlowSourceColumns + " FROM main.items UNION ALL " +
+                 "SELECT " + kFlowSourceColumns + " FROM ext.items");
   ExecOn(db, "BEGIN");
   detail::BeginWritingMainPartition(db);
   return own;
@@ -254,7 +253,7 @@ detail::FlowSources SourcesOf(const PartitionPassPlan& plan, int p) {
   from.prefixes = {"main.", "ext."};
   from.parts = {p, -1};
   from.partitions = static_cast<int>(plan.partitions.size());
-  from.fresh_sql = std::string("SELECT ") + kSourceColumns + " FROM ext.fresh";
+  from.fresh_sql = std::string("SELECT ") + kFlowSourceColumns + " FROM ext.fresh";
   from.moved_sql = "SELECT actor_id, time FROM ext.moved";
   return from;
 }
@@ -263,7 +262,7 @@ detail::FlowSources SourcesOf(const PartitionPassPlan& plan, int p) {
 void EncodeFreshRows(sqlite3* db, const PartitionPassPlan& plan, std::vector<std::byte>& bytes) {
   std::vector<SourceRow> rows;
   {
-    Statement st(db, std::string("SELECT ") + kSourceColumns + " FROM main.items WHERE id > ?");
+    Statement st(db, std::string("SELECT ") + kFlowSourceColumns + " FROM main.items WHERE id > ?");
     st.Bind(1, plan.items_done);
     CollectRows(st, rows);
   }
@@ -343,7 +342,7 @@ void AddRequests(sqlite3* db, const PartitionPassPlan& plan, int p, int ranks, A
 void AnswerLatest(sqlite3* db, const std::vector<std::pair<std::int64_t, std::int64_t>>& asked,
                   std::vector<SourceRow>& rows) {
   Statement items_of(db, "SELECT time, id FROM main.items WHERE actor_id = ? ORDER BY time, id");
-  Statement by_id(db, std::string("SELECT ") + kSourceColumns + " FROM main.items WHERE id = ?");
+  Statement by_id(db, std::string("SELECT ") + kFlowSourceColumns + " FROM main.items WHERE id = ?");
   std::vector<std::pair<std::int64_t, std::int64_t>> times;  // (time, id), ascending
   std::vector<std::int64_t> picked;
   for (std::size_t lo = 0; lo < asked.size();) {
@@ -374,7 +373,7 @@ void AnswerLatest(sqlite3* db, const std::vector<std::pair<std::int64_t, std::in
 
 // Step 3: a partition's answers to one rank's requests (keys only when they route to it).
 void AnswerRequests(sqlite3* db, int p, int partitions, const Requests& asked, std::vector<SourceRow>& rows) {
-  const std::string cols = std::string("SELECT ") + kSourceColumns + " FROM main.items ";
+  const std::string cols = std::string("SELECT ") + kFlowSourceColumns + " FROM main.items ";
   Statement by_key(db, cols + "WHERE key = ?");
   for (const auto& key : asked.keys) {
     if (Store::PartitionOfKey(key, partitions) != p) continue;

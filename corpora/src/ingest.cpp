@@ -561,7 +561,7 @@ std::uint64_t FlowPartition(const PartitionPassPlan& plan, int p) {
   std::string view = "CREATE TEMP VIEW all_items AS ";
   for (std::size_t k = 0; k < prefixes.size(); ++k) {
     if (k) view += " UNION ALL ";
-    view += "SELECT * FROM " + prefixes[k] + "items";
+    view += std::string("SELECT ") + detail::kFlowSourceColumns + " FROM " + prefixes[k] + "items";
   }
   ExecOn(db, view);
   // Deferred: BEGIN IMMEDIATE would take the write lock of every attached partition too.

@@ -448,7 +448,7 @@ void Store::AttachPartitions() {
   std::string all = "CREATE TEMP VIEW all_items AS ";
   for (int p = 0; p < partitions_; ++p) {
     if (p) all += " UNION ALL ";
-    all += "SELECT * FROM " + PartitionSchema(p) + ".items";
+    all += std::string("SELECT ") + detail::kFlowSourceColumns + " FROM " + PartitionSchema(p) + ".items";
   }
   Exec(all);
   attached_ = true;

@@ -59,6 +59,10 @@ struct FlowSources {
   static FlowSources AllAttached(std::vector<std::string> prefixes);
 };
 
+/// The columns of items the flow pass reads from other partitions: what `all_items` exposes (selecting
+/// every column made each source lookup extract the item's text too).
+inline constexpr const char* kFlowSourceColumns = "id, key, actor_id, time, url, channel";
+
 /// Recomputes the flows (all but reuse) ending in the items of the partition whose tables are
 /// `prefix` ("main." or "p2.") on `db`, and its index of unresolved ref targets; `from` names where
 /// the sources are (including `prefix`), `actors` must resolve to the catalog's and `all_items` to a
