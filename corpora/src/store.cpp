@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -211,6 +212,40 @@ void DisableSqliteMemoryStatistics() {
   (void)once;
 }
 
+// One stderr line per statement that ran at least the threshold (milliseconds, the trace's context):
+// "relais: sql 961 ms part-001.db: INSERT INTO main.flows(…) SELECT …", whitespace collapsed, cut at 200
+// bytes, written with one write(2) so parallel connections do not cut each other's lines.
+int ProfileStatement(unsigned mask, void* threshold_ms, void* stmt, void* nanoseconds) {
+  if (mask != SQLITE_TRACE_PROFILE) return 0;
+  const auto ms = *static_cast<const sqlite3_int64*>(nanoseconds) / 1'000'000;
+  if (ms < reinterpret_cast<std::intptr_t>(threshold_ms)) return 0;
+  auto* st = static_cast<sqlite3_stmt*>(stmt);
+  const char* file = sqlite3_db_filename(sqlite3_db_handle(st), "main");
+  std::string line = "relais: sql " + std::to_string(ms) + " ms " +
+                     (file && *file ? std::filesystem::path(file).filename().string() : std::string("(memory)")) + ": ";
+  bool space = true;
+  for (const char* c = sqlite3_sql(st); c && *c && line.size() < 200 + 40; ++c) {
+    const bool blank = *c == ' ' || *c == '\n' || *c == '\t' || *c == '\r';
+    if (!blank || !space) line += blank ? ' ' : *c;
+    space = blank;
+  }
+  line += '\n';
+  [[maybe_unused]] const auto written = ::write(STDERR_FILENO, line.data(), line.size());
+  return 0;
+}
+
+// RELAIS_SQL_PROFILE_MS=N: every connection of the store reports its statements of ≥ N ms (docs/schema.md).
+void ProfileIfAsked(sqlite3* db) {
+  const char* env = std::getenv("RELAIS_SQL_PROFILE_MS");
+  if (!env || !*env) return;
+  char* end = nullptr;
+  const long long ms = std::strtoll(env, &end, 10);
+  if (*end != '\0' || ms < 0)
+    throw Error(ErrorKind::kInvalidArgument,
+                std::string("RELAIS_SQL_PROFILE_MS must be a number of milliseconds, not \"") + env + "\"");
+  sqlite3_trace_v2(db, SQLITE_TRACE_PROFILE, ProfileStatement, reinterpret_cast<void*>(static_cast<std::intptr_t>(ms)));
+}
+
 sqlite3* OpenDb(const std::filesystem::path& path, int flags) {
   DisableSqliteMemoryStatistics();
   sqlite3* db = nullptr;
@@ -218,6 +253,12 @@ sqlite3* OpenDb(const std::filesystem::path& path, int flags) {
     std::string msg = db ? sqlite3_errmsg(db) : "cannot open";
     if (db) sqlite3_close_v2(db);
     throw Error(ErrorKind::kData, "cannot open store file " + path.string() + ": " + msg);
+  }
+  try {
+    ProfileIfAsked(db);
+  } catch (...) {
+    sqlite3_close_v2(db);
+    throw;
   }
   return db;
 }

@@ -1,12 +1,14 @@
 // relais ingest / stats end to end: JSON shapes, exit codes, and kill -9 then rerun equals a clean run.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -89,6 +91,46 @@ TEST(IngestCli, JsonHasExactlyTheContractKeys) {
   EXPECT_EQ(st["items"], 40);
   EXPECT_EQ(st["actors"], 40);  // the authors; mentioned handles unknown to the registry are not actors
   EXPECT_EQ(st["flows_by_layer"]["reply"], 10);
+}
+
+// RELAIS_SQL_PROFILE_MS=N: one stderr line per statement of >= N ms on every store connection (the flow
+// pass's statements included), nothing without it, a one-line usage error for a value that is not a number.
+TEST(IngestCli, SqlProfileReportsTheStoreStatementsOnlyWhenAsked) {
+  TempDir tmp;
+  WriteTweets(tmp.path() / "t.jsonl", 40);
+  const std::string ingest = RelaisBin() + " ingest --format twitter-v1 --store ";
+  const std::string input = " " + (tmp.path() / "t.jsonl").string();
+  auto quiet = relais::testing::Run(ingest + (tmp.path() / "a").string() + input);
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_EQ(quiet.err.find("relais: sql "), std::string::npos) << quiet.err;
+
+  auto profiled = relais::testing::Run("RELAIS_SQL_PROFILE_MS=0 " + ingest + (tmp.path() / "b").string() + input);
+  ASSERT_EQ(profiled.exit_code, 0) << profiled.err;
+  int statements = 0;
+  bool flows = false, items = false;
+  std::istringstream lines(profiled.err);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("relais: sql ", 0) != 0) continue;
+    ++statements;
+    EXPECT_LE(line.size(), 260u) << line;
+    EXPECT_NE(line.find(" ms "), std::string::npos) << line;
+    flows |= line.find("part-000.db: INSERT INTO main.flows") != std::string::npos;
+    items |=
+        line.find("INSERT INTO items") != std::string::npos || line.find("INSERT INTO main.items") != std::string::npos;
+  }
+  EXPECT_GT(statements, 20);
+  EXPECT_TRUE(flows) << profiled.err.substr(0, 2000);
+  EXPECT_TRUE(items) << profiled.err.substr(0, 2000);
+  // The same store either way.
+  auto sa = relais::testing::Run(RelaisBin() + " stats --json --store " + (tmp.path() / "a").string());
+  auto sb = relais::testing::Run(RelaisBin() + " stats --json --store " + (tmp.path() / "b").string());
+  EXPECT_EQ(sa.out, sb.out);
+
+  auto bad = relais::testing::Run("RELAIS_SQL_PROFILE_MS=soon " + RelaisBin() + " stats --store " +
+                                  (tmp.path() / "a").string());
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1) << bad.err;
+  EXPECT_NE(bad.err.find("RELAIS_SQL_PROFILE_MS"), std::string::npos) << bad.err;
 }
 
 TEST(IngestCli, UsageAndDataErrorsHaveTheirExitCodes) {
