@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "detail/store_detail.hpp"
+#include "detail/text_util.hpp"
 #include "relais/base/error.hpp"
 #include "relais/base/hash.hpp"
 
@@ -213,23 +214,26 @@ void DisableSqliteMemoryStatistics() {
 }
 
 // One stderr line per statement that ran at least the threshold (milliseconds, the trace's context):
-// "relais: sql 961 ms part-001.db: INSERT INTO main.flows(…) SELECT …", whitespace collapsed, cut at 200
-// bytes, written with one write(2) so parallel connections do not cut each other's lines.
+// "relais: sql 961 ms part-001.db: INSERT INTO main.flows(…) SELECT …", whitespace collapsed, the SQL cut at
+// 200 bytes on a character boundary, written with one write(2) so parallel connections do not cut each
+// other's lines.
 int ProfileStatement(unsigned mask, void* threshold_ms, void* stmt, void* nanoseconds) {
   if (mask != SQLITE_TRACE_PROFILE) return 0;
   const auto ms = *static_cast<const sqlite3_int64*>(nanoseconds) / 1'000'000;
   if (ms < reinterpret_cast<std::intptr_t>(threshold_ms)) return 0;
   auto* st = static_cast<sqlite3_stmt*>(stmt);
-  const char* file = sqlite3_db_filename(sqlite3_db_handle(st), "main");
-  std::string line = "relais: sql " + std::to_string(ms) + " ms " +
-                     (file && *file ? std::filesystem::path(file).filename().string() : std::string("(memory)")) + ": ";
-  bool space = true;
-  for (const char* c = sqlite3_sql(st); c && *c && line.size() < 200 + 40; ++c) {
+  std::string sql;
+  for (const char* c = sqlite3_sql(st); c && *c; ++c) {
     const bool blank = *c == ' ' || *c == '\n' || *c == '\t' || *c == '\r';
-    if (!blank || !space) line += blank ? ' ' : *c;
-    space = blank;
+    if (!blank)
+      sql += *c;
+    else if (!sql.empty() && sql.back() != ' ')
+      sql += ' ';
   }
-  line += '\n';
+  const char* file = sqlite3_db_filename(sqlite3_db_handle(st), "main");
+  const std::string line = "relais: sql " + std::to_string(ms) + " ms " +
+                           (file && *file ? std::filesystem::path(file).filename().string() : std::string("(memory)")) +
+                           ": " + detail::MakeExcerpt(sql, 200) + "\n";
   [[maybe_unused]] const auto written = ::write(STDERR_FILENO, line.data(), line.size());
   return 0;
 }
